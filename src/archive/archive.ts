@@ -1,0 +1,39 @@
+/** What an archived batch is: raw inbound payloads, quarantined records or run reports. */
+export type ArchiveKind = 'raw' | 'quarantine' | 'report';
+
+/** Where a batch belongs. Objects are laid out as `<tenant>/<connector>/<kind>/<yyyy-mm-dd>/...`. */
+export interface ArchiveLocation {
+  tenantId: string;
+  connectorId: string;
+  kind: ArchiveKind;
+  /** When the batch was taken; decides the date folder (UTC). Defaults to now. */
+  at?: Date;
+}
+
+/** Which objects to list or replay. Dates are `yyyy-mm-dd`, inclusive. */
+export interface ArchiveFilter {
+  tenantId: string;
+  connectorId?: string;
+  kind?: ArchiveKind;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The archive: append-only, newline-delimited JSON compressed with gzip, one object per batch.
+ * It is the system of record for raw inputs, so Redis can be rebuilt by replaying it.
+ */
+export interface Archive {
+  /** Human-readable location, e.g. `file:///srv/archive` or `s3://bucket/prefix`. */
+  readonly location: string;
+  /** Writes `records` as one new object and returns its key. An empty batch writes nothing. */
+  append(loc: ArchiveLocation, records: readonly unknown[]): Promise<{ key: string | null; count: number }>;
+  /** Keys of matching objects in key order (which is time order within a day folder). */
+  list(filter: ArchiveFilter): AsyncIterable<string>;
+  /** Streams the records of one object, decompressing and parsing line by line. */
+  read(key: string): AsyncIterable<unknown>;
+  /** Streams every record of every matching object, in key order. */
+  replay(filter: ArchiveFilter): AsyncIterable<{ key: string; record: unknown }>;
+  /** Resolves when the archive is reachable and writable; rejects with the reason otherwise. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+/** Roles an API key can have, from most to least powerful. */
+export const ROLES = ['admin', 'it', 'marketing', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a request may do. Routes name one permission each. */
+export type Permission =
+  | 'tenant:read'
+  | 'apikeys:manage'
+  | 'connections:read'
+  | 'connections:write'
+  | 'syncs:read'
+  | 'syncs:write'
+  | 'reports:read';
+
+/**
+ * The permission matrix. IT runs connections and syncs; marketing reads reports and sync health;
+ * viewers read; only admins manage API keys.
+ */
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: [
+    'tenant:read',
+    'apikeys:manage',
+    'connections:read',
+    'connections:write',
+    'syncs:read',
+    'syncs:write',
+    'reports:read',
+  ],
+  it: ['tenant:read', 'connections:read', 'connections:write', 'syncs:read', 'syncs:write', 'reports:read'],
+  marketing: ['tenant:read', 'connections:read', 'syncs:read', 'reports:read'],
+  viewer: ['tenant:read', 'connections:read', 'syncs:read'],
+};
+
+/** True when `role` holds `permission`. */
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+
+import type { Redis } from 'ioredis';
+
+import { notFound } from '../errors/app-error.ts';
+import type { Vault } from './crypto.ts';
+import type { Keys } from './keys.ts';
+
+/** Health of a connection: `broken` after an auth failure, until credentials are replaced. */
+export type ConnectionStatus = 'active' | 'broken' | 'paused';
+
+/** A connection as shown to people: credentials are never returned, only their names. */
+export interface Connection {
+  id: string;
+  tenantId: string;
+  connectorId: string;
+  name: string;
+  settings: Record<string, unknown>;
+  credentialFields: string[];
+  status: ConnectionStatus;
+  statusReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionInput {
+  connectorId: string;
+  name: string;
+  settings?: Record<string, unknown>;
+  credentials?: Record<string, string>;
+}
+
+/**
+ * Connections of a tenant. Credentials are sealed with the vault, bound to tenant and connection id,
+ * so no plaintext secret is ever written to Redis.
+ */
+export class ConnectionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+    private readonly vault: Vault,
+  ) {}
+
+  private aad(tenantId: string, id: string) {
+    return `connection:${tenantId}:${id}`;
+  }
+
+  /** Creates a connection and returns it (without credentials). */
+  async create(tenantId: string, input: ConnectionInput): Promise<Connection> {
+    const id = `c_${randomBytes(8).toString('hex')}`;
+    const now = new Date().toISOString();
+    const credentials = input.credentials ?? {};
+    await this.redis
+      .multi()
+      .hset(this.k.connection(tenantId, id), {
+        id,
+        connectorId: input.connectorId,
+        name: input.name,
+        settings: JSON.stringify(input.settings ?? {}),
+        credentials: this.vault.seal(JSON.stringify(credentials), this.aad(tenantId, id)),
+        credentialFields: JSON.stringify(Object.keys(credentials).sort()),
+        status: 'active',
+        statusReason: '',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .sadd(this.k.connections(tenantId), id)
+      .exec();
+    return this.get(tenantId, id);
+  }
+
+  /** Returns the connection or throws `not_found` (also for another tenant's id). */
+  async get(tenantId: string, id: string): Promise<Connection> {
+    const h = await this.redis.hgetall(this.k.connection(tenantId, id));
+    if (!h.id) throw notFound('connection');
+    return {
+      id: h.id,
+      tenantId,
+      connectorId: h.connectorId ?? '',
+      name: h.name ?? '',
+      settings: JSON.parse(h.settings ?? '{}') as Record<string, unknown>,
+      credentialFields: JSON.parse(h.credentialFields ?? '[]') as string[],
+      status: (h.status as ConnectionStatus) ?? 'active',
+      statusReason: h.statusReason ? h.statusReason : null,
+      createdAt: h.createdAt ?? '',
+      updatedAt: h.updatedAt ?? '',
+    };
+  }
+
+  /** All connections of the tenant, by name. */
+  async list(tenantId: string): Promise<Connection[]> {
+    const ids = await this.redis.smembers(this.k.connections(tenantId));
+    const all = await Promise.all(ids.map((id) => this.get(tenantId, id).catch(() => null)));
+    return all.filter((c): c is Connection => c !== null).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Changes name, settings or credentials. New credentials replace the old ones whole and
+   * return a broken connection to `active`.
+   */
+  async update(
+    tenantId: string,
+    id: string,
+    patch: Partial<Omit<ConnectionInput, 'connectorId'>>,
+  ): Promise<Connection> {
+    await this.get(tenantId, id);
+    const fields: Record<string, string> = { updatedAt: new Date().toISOString() };
+    if (patch.name !== undefined) fields.name = patch.name;
+    if (patch.settings !== undefined) fields.settings = JSON.stringify(patch.settings);
+    if (patch.credentials !== undefined) {
+      fields.credentials = this.vault.seal(JSON.stringify(patch.credentials), this.aad(tenantId, id));
+      fields.credentialFields = JSON.stringify(Object.keys(patch.credentials).sort());
+      fields.status = 'active';
+      fields.statusReason = '';
+    }
+    await this.redis.hset(this.k.connection(tenantId, id), fields);
+    return this.get(tenantId, id);
+  }
+
+  /** Marks the connection's health (e.g. `broken` with the reason after a 401 from the vendor). */
+  async setStatus(tenantId: string, id: string, status: ConnectionStatus, reason: string | null): Promise<void> {
+    await this.get(tenantId, id);
+    await this.redis.hset(this.k.connection(tenantId, id), {
+      status,
+      statusReason: reason ?? '',
+      updatedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Decrypts the credentials, for connector code only; never send these to a client or a log. */
+  async credentials(tenantId: string, id: string): Promise<Record<string, string>> {
+    const sealed = await this.redis.hget(this.k.connection(tenantId, id), 'credentials');
+    if (!sealed) throw notFound('connection');
+    return JSON.parse(this.vault.open(sealed, this.aad(tenantId, id))) as Record<string, string>;
+  }
+
+  /** Deletes the connection. */
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.get(tenantId, id);
+    await this.redis.multi().del(this.k.connection(tenantId, id)).srem(this.k.connections(tenantId), id).exec();
+  }
+}

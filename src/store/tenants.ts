@@ -1,0 +1,72 @@
+import type { Redis } from 'ioredis';
+
+import { conflict, notFound } from '../errors/app-error.ts';
+import type { Keys } from './keys.ts';
+
+/** A dealership store; `group` names the dealer group it belongs to, if any. */
+export interface Tenant {
+  id: string;
+  name: string;
+  group: string | null;
+  timezone: string;
+  createdAt: string;
+}
+
+/** Tenants: create, read, list. */
+export class TenantStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+  ) {}
+
+  /** Creates a tenant; fails with `conflict` if the id is taken. */
+  async create(input: { id: string; name: string; group?: string | null; timezone?: string }): Promise<Tenant> {
+    const tenant: Tenant = {
+      id: input.id,
+      name: input.name,
+      group: input.group ?? null,
+      timezone: input.timezone ?? 'America/New_York',
+      createdAt: new Date().toISOString(),
+    };
+    const created = await this.redis.hsetnx(this.k.tenant(tenant.id), 'id', tenant.id);
+    if (!created) throw conflict(`tenant "${tenant.id}" already exists`);
+    await this.redis
+      .multi()
+      .hset(this.k.tenant(tenant.id), {
+        name: tenant.name,
+        group: tenant.group ?? '',
+        timezone: tenant.timezone,
+        createdAt: tenant.createdAt,
+      })
+      .sadd(this.k.tenants(), tenant.id)
+      .exec();
+    return tenant;
+  }
+
+  /** Returns the tenant or null. */
+  async find(id: string): Promise<Tenant | null> {
+    const h = await this.redis.hgetall(this.k.tenant(id));
+    if (!h.id) return null;
+    return {
+      id: h.id,
+      name: h.name ?? '',
+      group: h.group ? h.group : null,
+      timezone: h.timezone ?? 'America/New_York',
+      createdAt: h.createdAt ?? '',
+    };
+  }
+
+  /** Returns the tenant or throws `not_found`. */
+  async get(id: string): Promise<Tenant> {
+    const t = await this.find(id);
+    if (!t) throw notFound('tenant');
+    return t;
+  }
+
+  /** All tenants, sorted by id. */
+  async list(): Promise<Tenant[]> {
+    const ids = (await this.redis.smembers(this.k.tenants())).sort();
+    const all = await Promise.all(ids.map((id) => this.find(id)));
+    return all.filter((t): t is Tenant => t !== null);
+  }
+}
