@@ -26,7 +26,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'syncs:write',
     'reports:read',
   ],
-  it: ['tenant:read', 'connections:read', 'connections:write', 'syncs:read', 'syncs:write', 'reports:read'],
+  it: [
+    'tenant:read',
+    'connections:read',
+    'connections:write',
+    'syncs:read',
+    'syncs:write',
+    'reports:read',
+  ],
   marketing: ['tenant:read', 'connections:read', 'syncs:read', 'reports:read'],
   viewer: ['tenant:read', 'connections:read', 'syncs:read'],
 };

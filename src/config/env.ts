@@ -6,9 +6,16 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const archiveUrl = z
   .string()
   .min(1)
-  .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) || v.startsWith('file://'), {
-    message: 'must be a local folder, file:///path or s3://bucket/prefix (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
-  });
+  .refine(
+    (v) =>
+      !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) ||
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) ||
+      v.startsWith('file://'),
+    {
+      message:
+        'must be a local folder, file:///path or s3://bucket/prefix (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
+    },
+  );
 
 /**
  * The one schema of the process environment. Every variable is read here and nowhere else.
@@ -26,16 +33,27 @@ export const envSchema = z.object({
     .describe('First segment of every Redis key, so several hubs can share one Redis.'),
   ARCHIVE_URL: archiveUrl
     .default('./data/archive')
-    .describe('Archive location: a local folder, or s3://bucket/prefix for AWS S3, MinIO or Cloudflare R2.'),
-  S3_ENDPOINT: z.url({ message: 'must be a URL such as http://127.0.0.1:9000' }).optional().describe('S3 API endpoint (MinIO, R2); empty for AWS.'),
+    .describe(
+      'Archive location: a local folder, or s3://bucket/prefix for AWS S3, MinIO or Cloudflare R2.',
+    ),
+  S3_ENDPOINT: z
+    .url({ message: 'must be a URL such as http://127.0.0.1:9000' })
+    .optional()
+    .describe('S3 API endpoint (MinIO, R2); empty for AWS.'),
   S3_REGION: z.string().min(1).default('us-east-1').describe('S3 region ("auto" for R2).'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional().describe('S3 access key id; the AWS default chain when empty.'),
+  S3_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('S3 access key id; the AWS default chain when empty.'),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('S3 secret access key.'),
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false'])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true'))
-    .describe('Path-style bucket addressing (MinIO needs it); default true when S3_ENDPOINT is set.'),
+    .describe(
+      'Path-style bucket addressing (MinIO needs it); default true when S3_ENDPOINT is set.',
+    ),
   PORT: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -46,15 +64,40 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface the API listens on.'),
   HUB_MASTER_KEY: z
     .string()
-    .regex(/^(?:[0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i, 'must be 32 bytes as 64 hex characters or base64')
+    .regex(
+      /^(?:[0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i,
+      'must be 32 bytes as 64 hex characters or base64',
+    )
     .optional()
     .describe('Key that encrypts connection credentials (AES-256-GCM). Required in production.'),
-  DATA_DIR: z.string().min(1).default('./data').describe('Local state folder (generated master key in local mode).'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('Local state folder (generated master key in local mode).'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted request body.'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4).describe('Jobs one worker process runs at once.'),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000).describe('How long shutdown waits for in-flight work.'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1_048_576)
+    .describe('Largest accepted request body.'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(4)
+    .describe('Jobs one worker process runs at once.'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe('How long shutdown waits for in-flight work.'),
 });
 
 /** The parsed, typed configuration. */

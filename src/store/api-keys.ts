@@ -31,10 +31,21 @@ export class ApiKeyStore {
   ) {}
 
   /** Creates a key; the returned `token` is shown once and cannot be recovered. */
-  async create(tenantId: string, role: Role, name: string): Promise<{ token: string; key: ApiKeyRecord }> {
+  async create(
+    tenantId: string,
+    role: Role,
+    name: string,
+  ): Promise<{ token: string; key: ApiKeyRecord }> {
     const id = randomBytes(10).toString('hex').slice(0, 16);
     const secret = randomBytes(32).toString('base64url');
-    const key: ApiKeyRecord = { id, tenantId, role, name, createdAt: new Date().toISOString(), revokedAt: null };
+    const key: ApiKeyRecord = {
+      id,
+      tenantId,
+      role,
+      name,
+      createdAt: new Date().toISOString(),
+      revokedAt: null,
+    };
     await this.redis
       .multi()
       .hset(this.k.apiKey(id), {
@@ -73,7 +84,9 @@ export class ApiKeyStore {
   /** The tenant's keys (without secrets), newest first. */
   async list(tenantId: string): Promise<ApiKeyRecord[]> {
     const ids = await this.redis.smembers(this.k.tenantApiKeys(tenantId));
-    const rows = await Promise.all(ids.map(async (id) => [id, await this.redis.hgetall(this.k.apiKey(id))] as const));
+    const rows = await Promise.all(
+      ids.map(async (id) => [id, await this.redis.hgetall(this.k.apiKey(id))] as const),
+    );
     return rows
       .filter(([, h]) => h.tenantId === tenantId)
       .map(([id, h]) => toRecord(id, h))

@@ -91,7 +91,9 @@ export class ConnectionStore {
   async list(tenantId: string): Promise<Connection[]> {
     const ids = await this.redis.smembers(this.k.connections(tenantId));
     const all = await Promise.all(ids.map((id) => this.get(tenantId, id).catch(() => null)));
-    return all.filter((c): c is Connection => c !== null).sort((a, b) => a.name.localeCompare(b.name));
+    return all
+      .filter((c): c is Connection => c !== null)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**
@@ -108,7 +110,10 @@ export class ConnectionStore {
     if (patch.name !== undefined) fields.name = patch.name;
     if (patch.settings !== undefined) fields.settings = JSON.stringify(patch.settings);
     if (patch.credentials !== undefined) {
-      fields.credentials = this.vault.seal(JSON.stringify(patch.credentials), this.aad(tenantId, id));
+      fields.credentials = this.vault.seal(
+        JSON.stringify(patch.credentials),
+        this.aad(tenantId, id),
+      );
       fields.credentialFields = JSON.stringify(Object.keys(patch.credentials).sort());
       fields.status = 'active';
       fields.statusReason = '';
@@ -118,7 +123,12 @@ export class ConnectionStore {
   }
 
   /** Marks the connection's health (e.g. `broken` with the reason after a 401 from the vendor). */
-  async setStatus(tenantId: string, id: string, status: ConnectionStatus, reason: string | null): Promise<void> {
+  async setStatus(
+    tenantId: string,
+    id: string,
+    status: ConnectionStatus,
+    reason: string | null,
+  ): Promise<void> {
     await this.get(tenantId, id);
     await this.redis.hset(this.k.connection(tenantId, id), {
       status,
@@ -137,6 +147,10 @@ export class ConnectionStore {
   /** Deletes the connection. */
   async remove(tenantId: string, id: string): Promise<void> {
     await this.get(tenantId, id);
-    await this.redis.multi().del(this.k.connection(tenantId, id)).srem(this.k.connections(tenantId), id).exec();
+    await this.redis
+      .multi()
+      .del(this.k.connection(tenantId, id))
+      .srem(this.k.connections(tenantId), id)
+      .exec();
   }
 }

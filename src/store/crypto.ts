@@ -53,16 +53,22 @@ export class Vault {
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, iv, tag, ct].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join(':');
+    return [VERSION, iv, tag, ct]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join(':');
   }
 
   /** Decrypts a value made by `seal` with the same `aad`; throws if it was altered. */
   open(sealed: string, aad: string): string {
     const [version, iv, tag, ct] = sealed.split(':');
-    if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error('not a sealed value');
+    if (version !== VERSION || !iv || !tag || ct === undefined)
+      throw new Error('not a sealed value');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(Buffer.from(ct, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
   }
 }

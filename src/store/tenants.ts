@@ -20,7 +20,12 @@ export class TenantStore {
   ) {}
 
   /** Creates a tenant; fails with `conflict` if the id is taken. */
-  async create(input: { id: string; name: string; group?: string | null; timezone?: string }): Promise<Tenant> {
+  async create(input: {
+    id: string;
+    name: string;
+    group?: string | null;
+    timezone?: string;
+  }): Promise<Tenant> {
     const tenant: Tenant = {
       id: input.id,
       name: input.name,

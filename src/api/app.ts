@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+
+import { AppError } from '../errors/app-error.ts';
+import type { Hub } from '../hub.ts';
+import './context.ts';
+import { errorResponse, validationHook } from './errors.ts';
+import { bearerAuth, tenantScope } from './middleware/auth.ts';
+import { requestContext } from './middleware/request-id.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { connectionRoutes } from './routes/connections.ts';
+import { healthRoutes } from './routes/health.ts';
+import { tenantRoutes } from './routes/tenant.ts';
+
+/** The OpenAPI document's metadata. */
+const INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'DealerLoop API',
+    version: '0.1.0',
+    description:
+      'Integration hub for car dealerships. Every /v1 call needs `Authorization: Bearer <api key>`; ' +
+      'a key sees only its own tenant.',
+  },
+};
+
+/**
+ * Builds the HTTP application around an opened hub. Tests call `app.request()` on it directly.
+ */
+export function createApp(hub: Hub) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use('*', async function attachHub(c, next) {
+    c.set('hub', hub);
+    await next();
+  });
+  app.use('*', requestContext());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: hub.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new AppError(
+          413,
+          'payload_too_large',
+          `Bodies are limited to ${hub.config.BODY_LIMIT_BYTES} bytes`,
+        );
+      },
+    }),
+  );
+  app.onError((err, c) => errorResponse(err, c));
+  app.notFound((c) =>
+    errorResponse(new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),
+  );
+
+  app.route('/', healthRoutes());
+
+  app.use('/v1/*', bearerAuth());
+  app.use('/v1/tenants/:tenantId', tenantScope());
+  app.use('/v1/tenants/:tenantId/*', tenantScope());
+  app.route('/v1', tenantRoutes());
+  app.route('/v1', apiKeyRoutes());
+  app.route('/v1', connectionRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key made with `dealerloop apikey create`',
+  });
+  app.doc31('/openapi.json', INFO);
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}

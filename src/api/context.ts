@@ -1,0 +1,15 @@
+import type { Hub } from '../hub.ts';
+import type { ApiKeyRecord } from '../store/api-keys.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Id of this request, echoed in `x-request-id` and every log line of it. */
+    requestId: string;
+    /** The API key that authenticated the request (under /v1). */
+    auth: ApiKeyRecord;
+    /** The hub's stores. */
+    hub: Hub;
+  }
+}
+
+export {};

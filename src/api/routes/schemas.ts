@@ -1,0 +1,86 @@
+import { z } from '@hono/zod-openapi';
+
+import { ROLES } from '../../auth/roles.ts';
+
+/** Path parameter: the tenant the request is about; must be the API key's own tenant. */
+export const TenantParam = z.object({
+  tenantId: z.string().openapi({ param: { name: 'tenantId', in: 'path' }, example: 'acme-motors' }),
+});
+
+/** A tenant (dealership store). */
+export const TenantSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    group: z.string().nullable(),
+    timezone: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Tenant');
+
+/** An API key without its secret. */
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    role: z.enum(ROLES),
+    name: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+/** Body of POST api-keys. */
+export const ApiKeyCreateSchema = z
+  .object({
+    role: z.enum(ROLES).describe('admin, it, marketing or viewer'),
+    name: z.string().min(1).max(100).describe('What the key is for, e.g. "Looker export"'),
+  })
+  .openapi('ApiKeyCreate');
+
+const CONNECTOR_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+/** A connection, without credentials (only their field names). */
+export const ConnectionSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    connectorId: z.string(),
+    name: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    credentialFields: z.array(z.string()),
+    status: z.enum(['active', 'broken', 'paused']),
+    statusReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Connection');
+
+const settings = z
+  .record(z.string(), z.unknown())
+  .describe('Connector settings, e.g. { "apiHost": "https://sandbox.example.com" }');
+const credentials = z
+  .record(z.string(), z.string().min(1))
+  .describe('Secrets (tokens, keys); stored encrypted and never returned');
+
+/** Body of POST connections. */
+export const ConnectionCreateSchema = z
+  .object({
+    connectorId: z
+      .string()
+      .regex(CONNECTOR_ID, 'lowercase letters, digits and "-"')
+      .describe('Which connector, e.g. "meta" or "hubspot"'),
+    name: z.string().min(1).max(100).describe('A name people recognize, e.g. "Meta — Acme Ford"'),
+    settings: settings.optional(),
+    credentials: credentials.optional(),
+  })
+  .openapi('ConnectionCreate');
+
+/** Body of PATCH connections. */
+export const ConnectionUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    settings: settings.optional(),
+    credentials: credentials.optional(),
+  })
+  .openapi('ConnectionUpdate');

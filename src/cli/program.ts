@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+
+import { registerAdminCommands } from './admin-commands.ts';
+import { registerServeCommands } from './serve-commands.ts';
+
+/** Builds the `dealerloop` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('dealerloop')
+    .description('DealerLoop: the integration hub for car dealerships')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerServeCommands(program);
+  registerAdminCommands(program);
+  return program;
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+
+import { boot } from '../runtime/boot.ts';
+import { serveHub, stopOnSignals, type Roles } from '../runtime/serve.ts';
+
+const MODES: { name: string; roles: Roles; summary: string }[] = [
+  {
+    name: 'start',
+    roles: { api: true, worker: true },
+    summary: 'Run the API and the workers in one process (local use)',
+  },
+  {
+    name: 'api',
+    roles: { api: true, worker: false },
+    summary: 'Run the HTTP API only (scale behind a load balancer)',
+  },
+  {
+    name: 'worker',
+    roles: { api: false, worker: true },
+    summary: 'Run the job workers only (run several against one Redis)',
+  },
+];
+
+/** `start`, `api`, `worker`: long-running processes that stop gracefully on SIGINT/SIGTERM. */
+export function registerServeCommands(program: Command): void {
+  for (const mode of MODES) {
+    const cmd = program.command(mode.name).description(mode.summary);
+    if (mode.roles.api)
+      cmd.option('-p, --port <port>', 'port to listen on (default: PORT or 8787)', (v) =>
+        Number(v),
+      );
+    cmd.action(async (opts: { port?: number }) => {
+      const { hub } = await boot();
+      const running = await serveHub(hub, mode.roles, opts.port);
+      stopOnSignals(running);
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+
+import type { Archive } from './archive/archive.ts';
+import { archiveOptionsFromConfig, createArchive } from './archive/index.ts';
+import type { Config } from './config/env.ts';
+import type { Logger } from './log/logger.ts';
+import { ApiKeyStore } from './store/api-keys.ts';
+import { ConnectionStore } from './store/connections.ts';
+import { resolveMasterKey, Vault } from './store/crypto.ts';
+import { keys, type Keys } from './store/keys.ts';
+import { connectRedis } from './store/redis.ts';
+import { TenantStore } from './store/tenants.ts';
+
+/** Everything a process of the hub works with, opened once at start. */
+export interface Hub {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  keys: Keys;
+  tenants: TenantStore;
+  apiKeys: ApiKeyStore;
+  connections: ConnectionStore;
+  archive: Archive;
+  /** Closes the Redis connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the hub's stores. Fails fast with a clear message when Redis cannot be reached.
+ * `overrides` lets tests pass a prefix, a master key or an archive of their own.
+ */
+export async function openHub(
+  config: Config,
+  log: Logger,
+  overrides: { archive?: Archive; masterKey?: Buffer } = {},
+): Promise<Hub> {
+  const redis = await connectRedis(config.REDIS_URL);
+  const k = keys(config.REDIS_PREFIX);
+  const vault = new Vault(
+    overrides.masterKey ?? resolveMasterKey(config.HUB_MASTER_KEY, config.DATA_DIR, log),
+  );
+  const archive = overrides.archive ?? createArchive(archiveOptionsFromConfig(config));
+  return {
+    config,
+    log,
+    redis,
+    keys: k,
+    tenants: new TenantStore(redis, k),
+    apiKeys: new ApiKeyStore(redis, k),
+    connections: new ConnectionStore(redis, k, vault),
+    archive,
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { startApi, type ApiServer } from '../api/server.ts';
+import type { Hub } from '../hub.ts';
+import { startWorkers, type WorkerPool } from '../worker/pool.ts';
+import { hubProcessors } from '../worker/processors.ts';
+
+/** Which parts a process runs: `start` runs both, `api` and `worker` one each. */
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
+
+/** A running hub process. */
+export interface RunningHub {
+  api: ApiServer | null;
+  workers: WorkerPool | null;
+  /** Graceful stop: the API stops taking requests, workers finish in-flight jobs, Redis closes. */
+  stop(): Promise<void>;
+}
+
+/** Starts the API and/or the workers of an opened hub. */
+export async function serveHub(hub: Hub, roles: Roles, port?: number): Promise<RunningHub> {
+  const api = roles.api ? await startApi(hub, port) : null;
+  const workers = roles.worker ? await startWorkers(hub, hubProcessors(hub)) : null;
+  let stopping: Promise<void> | null = null;
+  return {
+    api,
+    workers,
+    stop() {
+      stopping ??= (async () => {
+        hub.log.info('shutting down');
+        await Promise.all([api?.close(), workers?.close()]);
+        await hub.close();
+        hub.log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Stops the process gracefully on SIGINT/SIGTERM; a second signal exits at once. */
+export function stopOnSignals(running: RunningHub): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    void running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    void signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

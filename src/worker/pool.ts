@@ -1,0 +1,67 @@
+import { Worker, type Processor } from 'bullmq';
+
+import type { Hub } from '../hub.ts';
+import { connectRedis } from '../store/redis.ts';
+
+/** A queue name and the function that processes its jobs. */
+export interface QueueProcessor {
+  queue: string;
+  process: Processor;
+  /** Jobs this process runs at once on this queue; WORKER_CONCURRENCY by default. */
+  concurrency?: number;
+}
+
+/** Running workers of one process. */
+export interface WorkerPool {
+  workers: Worker[];
+  /**
+   * Graceful stop: takes no new jobs and waits for in-flight ones to finish, up to the shutdown
+   * timeout; a job still running then is left to BullMQ's stalled-job check, which returns it to
+   * the queue for another worker.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per processor, each on its own blocking Redis connection.
+ * Run more processes against the same Redis to scale out.
+ */
+export async function startWorkers(hub: Hub, processors: QueueProcessor[]): Promise<WorkerPool> {
+  const workers: Worker[] = [];
+  for (const p of processors) {
+    const connection = await connectRedis(hub.config.REDIS_URL, { forQueue: true });
+    const worker = new Worker(p.queue, p.process, {
+      connection,
+      prefix: hub.keys.queuePrefix(),
+      concurrency: p.concurrency ?? hub.config.WORKER_CONCURRENCY,
+    });
+    worker.on('failed', (job, err) =>
+      hub.log.warn(
+        { queue: p.queue, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
+    );
+    worker.on('error', (err) =>
+      hub.log.error({ queue: p.queue, err: err.message }, 'worker error'),
+    );
+    workers.push(worker);
+  }
+  hub.log.info({ queues: processors.map((p) => p.queue) }, 'workers started');
+  return {
+    workers,
+    async close() {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), hub.config.SHUTDOWN_TIMEOUT_MS);
+      });
+      const outcome = await Promise.race([graceful.then(() => 'done' as const), timeout]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        hub.log.warn('shutdown timeout: in-flight jobs will return to the queue as stalled');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await Promise.all(workers.map(async (w) => (await w.client).quit().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
+const dir = mkdtempSync(join(tmpdir(), 'dl-proc-'));
+const prefix = `t${randomUUID().slice(0, 8)}`;
+
+afterAll(async () => {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const found = await redis.keys(`${prefix}:*`);
+  if (found.length) await redis.del(...found);
+  await redis.quit();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI as a child process with a test environment. */
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: {
+      ...process.env,
+      REDIS_PREFIX: prefix,
+      DATA_DIR: dir,
+      ARCHIVE_URL: join(dir, 'archive'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe('dealerloop process', () => {
+  it('start: answers /healthz and /readyz, then stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const p = run(['start', '--port', String(port)]);
+    let ready: Response | undefined;
+    for (let i = 0; i < 100 && !ready; i++) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready?.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.out()).toContain('"msg":"stopped"');
+  });
+
+  it('refuses an invalid environment, naming every bad variable', async () => {
+    const p = run(['start'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain('PORT: must be a number');
+    expect(p.err()).toContain('LOG_LEVEL: must be one of');
+  });
+
+  it('says in one line where it looked for Redis and how to start one', async () => {
+    const p = run(['worker'], { REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    expect(await p.exited).toBe(1);
+    const lines = p.err().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^error: Cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ .*redis-server --daemonize yes/,
+    );
+  });
+
+  it('tenant create / apikey create print for people, or JSON with --json', async () => {
+    const created = run(['tenant', 'create', 'acme-ford', '--name', 'Acme Ford', '--json']);
+    expect(await created.exited).toBe(0);
+    expect(JSON.parse(created.out())).toMatchObject({ id: 'acme-ford', name: 'Acme Ford' });
+    const key = run(['apikey', 'create', '--tenant', 'acme-ford', '--role', 'it']);
+    expect(await key.exited).toBe(0);
+    expect(key.out()).toMatch(/token \(shown once\): dlk_[a-z0-9]{16}_/);
+    const bad = run(['apikey', 'create', '--tenant', 'acme-ford', '--role', 'owner']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.err()).toContain('--role must be one of admin, it, marketing, viewer');
+    const list = run(['tenant', 'list']);
+    expect(await list.exited).toBe(0);
+    expect(list.out()).toMatch(/ID\s+NAME[\s\S]*acme-ford\s+Acme Ford/);
+  });
+});

@@ -1,0 +1,74 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Writable } from 'node:stream';
+
+import { createArchive } from '../../src/archive/index.ts';
+import { loadConfig, type Config } from '../../src/config/env.ts';
+import { openHub, type Hub } from '../../src/hub.ts';
+import { createLogger } from '../../src/log/logger.ts';
+
+/** A hub on the shared Redis under a key prefix of its own, with a temp archive and log capture. */
+export interface TestHub {
+  hub: Hub;
+  config: Config;
+  /** Every log line written, parsed. */
+  logs: Record<string, unknown>[];
+  /** Raw log text, for "nothing sensitive was logged" checks. */
+  logText: () => string;
+  /** Deletes every key under the prefix, the temp folders, and closes Redis. */
+  cleanup(): Promise<void>;
+}
+
+/** Opens a hub isolated from every other test: its own Redis prefix, master key and archive folder. */
+export async function openTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-test-'));
+  const config = loadConfig({
+    REDIS_PREFIX: `t${randomUUID().slice(0, 8)}`,
+    ARCHIVE_URL: join(dir, 'archive'),
+    DATA_DIR: dir,
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...env,
+  });
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  });
+  const log = createLogger(config.LOG_LEVEL, sink);
+  const hub = await openHub(config, log, {
+    masterKey: randomBytes(32),
+    archive: createArchive({ url: config.ARCHIVE_URL }),
+  });
+  return {
+    hub,
+    config,
+    get logs() {
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    logText: () => text,
+    async cleanup() {
+      await deleteByPrefix(hub, `${config.REDIS_PREFIX}:*`);
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deletes the keys matching `pattern` (SCAN, never FLUSHDB: the Redis is shared). */
+export async function deleteByPrefix(hub: Hub, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, batch] = await hub.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (batch.length) await hub.redis.del(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+}
