@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+import { channel, currency, id, isoDate, money } from './common.ts';
+
+/** A marketing campaign at an ad platform or email tool. */
+export const campaignSchema = z.object({
+  id: id.describe('Campaign id at the platform.'),
+  channel: channel,
+  name: z.string().optional().describe('Campaign name.'),
+  status: z.enum(['active', 'paused', 'ended']).optional().describe('Delivery status.'),
+  objective: z.string().optional().describe('Objective as the platform names it.'),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+  budget: money.optional().describe('Budget in major units.'),
+  currency: currency.optional(),
+});
+
+/** A canonical campaign. */
+export type Campaign = z.infer<typeof campaignSchema>;

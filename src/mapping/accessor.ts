@@ -1,0 +1,84 @@
+import { parsePath, type PathSegment } from './path.ts';
+
+type Rec = Record<string, unknown>;
+
+/** Reads a value at a precompiled path; `undefined` when any step is missing. */
+export type Getter = (record: unknown) => unknown;
+/** Writes a value at a precompiled path, creating objects, arrays and filtered elements. */
+export type Setter = (record: Rec, value: unknown) => void;
+
+const isObj = (v: unknown): v is Rec => v !== null && typeof v === 'object';
+
+function step(seg: PathSegment): Getter {
+  switch (seg.kind) {
+    case 'key': {
+      const k = seg.key;
+      return (v) => (isObj(v) ? v[k] : undefined);
+    }
+    case 'index': {
+      const n = seg.index;
+      return (v) => (Array.isArray(v) ? v[n] : undefined);
+    }
+    case 'filter': {
+      const { key, value } = seg;
+      return (v) => {
+        if (!Array.isArray(v)) return undefined;
+        for (const el of v) if (isObj(el) && String(el[key]) === value) return el;
+        return undefined;
+      };
+    }
+  }
+}
+
+/**
+ * Compiles a path once into a reading closure.
+ * @example compileGetter('field_data[name=email].values[0]')(lead) // 'a@b.com'
+ */
+export function compileGetter(path: string): Getter {
+  const steps = parsePath(path).map(step);
+  if (steps.length === 1) return steps[0]!;
+  if (steps.length === 2) {
+    const [a, b] = steps as [Getter, Getter];
+    return (r) => b(a(r));
+  }
+  return (r) => {
+    let v = r;
+    for (let i = 0; i < steps.length && v !== undefined; i++) v = steps[i]!(v);
+    return v;
+  };
+}
+
+function child(container: unknown, seg: PathSegment, next: PathSegment | undefined): unknown {
+  const fresh = () => (next?.kind === 'key' || next === undefined ? {} : []);
+  if (seg.kind === 'key') {
+    const o = container as Rec;
+    if (!isObj(o[seg.key])) o[seg.key] = fresh();
+    return o[seg.key];
+  }
+  const arr = container as unknown[];
+  if (seg.kind === 'index') {
+    if (!isObj(arr[seg.index])) arr[seg.index] = fresh();
+    return arr[seg.index];
+  }
+  let el = arr.find((e) => isObj(e) && String(e[seg.key]) === seg.value);
+  if (el === undefined) arr.push((el = { [seg.key]: seg.value }));
+  return el;
+}
+
+/**
+ * Compiles a path once into a writing closure. A filter segment finds the matching element or
+ * appends `{ key: value }`, so `field_data[name=email].values[0]` writes Meta's shape.
+ */
+export function compileSetter(path: string): Setter {
+  const segs = parsePath(path);
+  const last = segs[segs.length - 1]!;
+  const parents = segs.slice(0, -1);
+  if (last.kind === 'filter') throw new Error(`cannot write to a filter: ${path}`);
+  const leaf = last.kind === 'key' ? last.key : last.index;
+  if (parents.length === 0) return (r, v) => void (r[leaf] = v);
+  return (r, v) => {
+    let cur: unknown = r;
+    for (let i = 0; i < parents.length; i++) cur = child(cur, parents[i]!, segs[i + 1]);
+    (cur as Rec)[leaf] = v;
+  };
+}

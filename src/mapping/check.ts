@@ -1,0 +1,45 @@
+import type { CanonicalField } from '../canonical/fields.ts';
+
+/** Checks a value against its canonical field; returns why it does not fit, or undefined. */
+export type Check = (value: unknown) => string | undefined;
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/**
+ * Compiles a cheap check of a canonical field: the kind by `typeof` or a Set, and for text with a
+ * format (email, date-time, E.164, VIN...) the field's own zod schema.
+ */
+export function compileCheck(field: CanonicalField): Check {
+  switch (field.kind) {
+    case 'string': {
+      if (!field.format)
+        return (v) => (typeof v === 'string' ? undefined : `expected text, got ${show(v)}`);
+      const schema = field.schema;
+      const what = field.description ?? field.format;
+      return (v) => {
+        if (typeof v !== 'string') return `expected text, got ${show(v)}`;
+        return schema.safeParse(v).success
+          ? undefined
+          : `${show(v)} is not valid for ${field.path} (${what})`;
+      };
+    }
+    case 'number':
+      return (v) =>
+        typeof v === 'number' && Number.isFinite(v)
+          ? undefined
+          : `expected a number, got ${show(v)}`;
+    case 'integer':
+      return (v) => (Number.isInteger(v) ? undefined : `expected a whole number, got ${show(v)}`);
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? undefined : `expected true or false, got ${show(v)}`);
+    case 'enum': {
+      const allowed = new Set(field.values);
+      const list = field.values!.join(', ');
+      return (v) => (allowed.has(v as string) ? undefined : `${show(v)} is not one of ${list}`);
+    }
+    case 'array':
+      return (v) => (Array.isArray(v) ? undefined : `expected a list, got ${show(v)}`);
+    default:
+      return () => undefined;
+  }
+}

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+
+import type { EntityName } from '../canonical/index.ts';
+import type { FieldError } from './errors.ts';
+import { formatDocPath } from './errors.ts';
+import type { Leg } from './plan-field.ts';
+import { planMapping } from './plan.ts';
+import type { MappingSpec } from './schema.ts';
+import { Invalid } from './transforms/types.ts';
+
+type Rec = Record<string, unknown>;
+
+/** A validated mapping document, with where it came from. */
+export type MappingDoc = MappingSpec & {
+  /** File it was loaded from. */
+  readonly file?: string;
+  /** SHA-256 of the file text: the cache key of its compiled form. */
+  readonly hash?: string;
+};
+
+/** What mapping one record gives: the mapped record and every field that failed. */
+export interface MappingResult {
+  value: Rec;
+  errors: FieldError[];
+  /** True when a required field is missing or invalid: hold the record back (quarantine). */
+  quarantined: boolean;
+}
+
+/** A field as the sync engine sees it. */
+export interface CompiledField {
+  name: string;
+  direction: 'in' | 'out' | 'both';
+  /** Who wins a conflict: a connector id, `hub` or `latest`. */
+  owner: string;
+  required: boolean;
+}
+
+/** A mapping compiled into plain functions; nothing here re-reads YAML or re-parses a path. */
+export interface CompiledMapping {
+  /** `connector.stream`, e.g. `meta.leads`. */
+  id: string;
+  hash: string;
+  connector: string;
+  stream: string;
+  entity: EntityName;
+  fields: readonly CompiledField[];
+  /** The system record's key for the link table (several key paths are joined by `:`). */
+  recordKey(systemRecord: unknown): string | undefined;
+  /** System record → canonical partial record. */
+  in(systemRecord: unknown): MappingResult;
+  /** Canonical record → system record. */
+  out(canonicalRecord: unknown): MappingResult;
+}
+
+/** Thrown by `compileMapping` for a document that does not validate (load files to get positions). */
+export class MappingCompileError extends Error {
+  constructor(readonly problems: { path: string; message: string }[]) {
+    super(
+      `mapping does not validate:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'MappingCompileError';
+  }
+}
+
+interface Runner {
+  names: string[];
+  legs: Leg[];
+  when: (((s: unknown, c: unknown) => boolean) | undefined)[];
+  required: boolean[];
+}
+
+function run(r: Runner, input: unknown, inbound: boolean): MappingResult {
+  const out: Rec = {};
+  let errors: FieldError[] | undefined;
+  let quarantined = false;
+  const fail = (i: number, reason: string, value?: unknown) => {
+    const e: FieldError = { field: r.names[i]!, reason, fatal: r.required[i]! };
+    if (value !== undefined) e.value = value;
+    (errors ??= []).push(e);
+    quarantined ||= e.fatal;
+  };
+  for (let i = 0; i < r.legs.length; i++) {
+    const when = r.when[i];
+    if (when && !(inbound ? when(input, out) : when(out, input))) continue;
+    const leg = r.legs[i]!;
+    const raw = leg.read(input);
+    const v = leg.convert(raw);
+    if (v === undefined) {
+      if (r.required[i]) fail(i, 'required field is missing');
+    } else if (v instanceof Invalid) fail(i, v.reason, raw);
+    else {
+      const bad = leg.check?.(v);
+      if (bad) fail(i, bad, raw);
+      else leg.write(out, v);
+    }
+  }
+  return { value: out, errors: errors ?? [], quarantined };
+}
+
+const cache = new Map<string, CompiledMapping>();
+
+/** Content hash of a document (its file text when loaded from a file). */
+export const hashOf = (doc: MappingDoc): string =>
+  doc.hash ?? createHash('sha256').update(JSON.stringify(doc)).digest('hex');
+
+/**
+ * Compiles a mapping once into plain functions, cached by content hash: compiling the same
+ * document again returns the same object.
+ * @throws MappingCompileError when the document does not validate.
+ */
+export function compileMapping(doc: MappingDoc): CompiledMapping {
+  const hash = hashOf(doc);
+  const hit = cache.get(hash);
+  if (hit) return hit;
+  const plan = planMapping(doc);
+  if (plan.problems.length > 0) {
+    throw new MappingCompileError(
+      plan.problems.map((p) => ({ path: formatDocPath(p.path), message: p.message })),
+    );
+  }
+  const runner = (leg: 'in' | 'out'): Runner => {
+    const ps = plan.fields.filter((p) => p[leg]);
+    return {
+      names: ps.map((p) => p.name),
+      legs: ps.map((p) => p[leg]!),
+      when: ps.map((p) => p.when),
+      required: ps.map((p) => p.required),
+    };
+  };
+  const inbound = runner('in');
+  const outbound = runner('out');
+  const key = plan.recordKey!;
+  const compiled: CompiledMapping = {
+    id: `${doc.connector}.${doc.stream}`,
+    hash,
+    connector: doc.connector,
+    stream: doc.stream,
+    entity: doc.entity,
+    fields: plan.fields.map(({ name, direction, owner, required }) => ({
+      name,
+      direction,
+      owner,
+      required,
+    })),
+    recordKey: (r) => {
+      const k = key(r);
+      if (k === undefined || k === null || k === '') return undefined;
+      return Array.isArray(k)
+        ? k.some((x) => x == null || x === '')
+          ? undefined
+          : k.join(':')
+        : String(k);
+    },
+    in: (r) => run(inbound, r, true),
+    out: (r) => run(outbound, r, false),
+  };
+  cache.set(hash, compiled);
+  return compiled;
+}
+
+/** One quarantine entry per field error: what the sync engine archives with the record. */
+export function quarantineEntries(
+  record: unknown,
+  result: MappingResult,
+): { record: unknown; field: string; reason: string }[] {
+  return result.errors.map((e) => ({ record, field: e.field, reason: e.reason }));
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+import { LineCounter, parseDocument } from 'yaml';
+
+import type { MappingDoc } from './compile.ts';
+import { MappingError } from './errors.ts';
+import { explainIssues, type Problem } from './explain.ts';
+import { locate } from './locate.ts';
+import { planMapping } from './plan.ts';
+import { mappingSchema } from './schema.ts';
+
+/** A loaded mapping, or every mistake in it. */
+export type LoadResult = { ok: true; doc: MappingDoc } | { ok: false; errors: MappingError[] };
+
+const byPosition = (a: MappingError, b: MappingError) => a.line - b.line || a.column - b.column;
+
+/**
+ * Parses and validates mapping YAML. Every error names the file, line, column, field path and
+ * reason, with a "did you mean" for near-miss names.
+ * @param fileName used in messages, e.g. `mappings/meta-leads.yaml`.
+ */
+export function loadMappingText(text: string, fileName: string): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.map((e) => {
+      const { line, col } = lines.linePos(e.pos[0]);
+      return new MappingError(fileName, line, col, [], `YAML: ${e.message.split('\n')[0]}`);
+    });
+    return { ok: false, errors };
+  }
+  const raw: unknown = doc.toJS();
+  const located = (ps: Problem[]) => {
+    const seen = new Set<string>();
+    const out: MappingError[] = [];
+    for (const p of ps) {
+      const { line, column } = locate(doc, lines, p.path, p.atKey);
+      const err = new MappingError(fileName, line, column, p.path, p.message);
+      if (seen.has(err.format())) continue;
+      seen.add(err.format());
+      out.push(err);
+    }
+    return out.sort(byPosition);
+  };
+  const parsed = mappingSchema.safeParse(raw ?? {});
+  if (!parsed.success)
+    return { ok: false, errors: located(explainIssues(parsed.error.issues, raw, mappingSchema)) };
+  const plan = planMapping(parsed.data);
+  if (plan.problems.length > 0) return { ok: false, errors: located(plan.problems) };
+  const hash = createHash('sha256').update(text).digest('hex');
+  return { ok: true, doc: { ...parsed.data, file: fileName, hash } };
+}
+
+/** Reads and validates a mapping file; see `loadMappingText`. */
+export async function loadMappingFile(path: string): Promise<LoadResult> {
+  return loadMappingText(await readFile(path, 'utf8'), path);
+}

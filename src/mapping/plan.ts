@@ -1,0 +1,40 @@
+import { canonicalEntities } from '../canonical/index.ts';
+import { canonicalFields } from '../canonical/fields.ts';
+import type { Getter } from './accessor.ts';
+import type { Problem } from './explain.ts';
+import { readerOf } from './field-parts.ts';
+import { planField, type FieldPlan } from './plan-field.ts';
+import type { MappingSpec } from './schema.ts';
+
+/** A whole mapping, planned: its fields in file order and its record key reader. */
+export interface MappingPlan {
+  fields: FieldPlan[];
+  recordKey?: Getter;
+  problems: Problem[];
+}
+
+/**
+ * Checks a mapping against its canonical entity and compiles every field. Also checks that a
+ * mapping which reads records in maps every field the entity requires.
+ */
+export function planMapping(spec: MappingSpec): MappingPlan {
+  const problems: Problem[] = [];
+  const fields = canonicalFields(canonicalEntities[spec.entity]);
+  const plans = Object.entries(spec.fields).map(([name, f]) =>
+    planField(name, f, { spec, fields }, problems),
+  );
+  const recordKey = readerOf(spec.recordKey, problems, ['recordKey']);
+  if (plans.some((p) => p.in)) {
+    const mapped = new Set(plans.filter((p) => p.in).map((p) => p.name));
+    for (const cf of fields.values()) {
+      if (cf.required && !mapped.has(cf.path)) {
+        problems.push({
+          path: ['fields'],
+          atKey: true,
+          message: `${spec.entity} requires "${cf.path}" but no in field maps it`,
+        });
+      }
+    }
+  }
+  return { fields: plans, problems, ...(recordKey ? { recordKey } : {}) };
+}
