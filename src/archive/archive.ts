@@ -27,7 +27,10 @@ export interface Archive {
   /** Human-readable location, e.g. `file:///srv/archive` or `s3://bucket/prefix`. */
   readonly location: string;
   /** Writes `records` as one new object and returns its key. An empty batch writes nothing. */
-  append(loc: ArchiveLocation, records: readonly unknown[]): Promise<{ key: string | null; count: number }>;
+  append(
+    loc: ArchiveLocation,
+    records: readonly unknown[],
+  ): Promise<{ key: string | null; count: number }>;
   /** Keys of matching objects in key order (which is time order within a day folder). */
   list(filter: ArchiveFilter): AsyncIterable<string>;
   /** Streams the records of one object, decompressing and parsing line by line. */

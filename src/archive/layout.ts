@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+
+import { ID_PATTERN } from '../store/keys.ts';
+import type { ArchiveFilter, ArchiveKind, ArchiveLocation } from './archive.ts';
+import { invalidArchiveInput } from './errors.ts';
+
+/**
+ * The one place that builds and checks archive keys. A key is
+ * `<tenant>/<connector>/<kind>/<yyyy-mm-dd>/<timestamp>-<seq><random>.ndjson.gz`, where the
+ * timestamp is the batch's ISO time with `:` replaced by `-` (safe in file names), so the
+ * lexical order of keys in a day folder is their time order. `<seq>` is a process-wide counter
+ * (6 base-36 digits) and `<random>` 6 hex digits.
+ */
+
+/** Every kind of batch, in key order. */
+export const ARCHIVE_KINDS: readonly ArchiveKind[] = ['quarantine', 'raw', 'report'];
+
+/** File name suffix of every archived object. */
+export const OBJECT_SUFFIX = '.ndjson.gz';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const OBJECT_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z-[0-9a-z]{12}\.ndjson\.gz$/;
+const SEQ_SPACE = 36 ** 6;
+
+// A process-wide counter ahead of the random part keeps batches taken in the same millisecond
+// in append order; the random part keeps processes from colliding.
+let seq = 0;
+
+/** True for a usable tenant or connector id: lowercase letters, digits, `_` and `-`. */
+export const isArchiveId = (id: unknown): id is string =>
+  typeof id === 'string' && ID_PATTERN.test(id);
+
+/** True for a known {@link ArchiveKind}. */
+export const isArchiveKind = (kind: unknown): kind is ArchiveKind =>
+  ARCHIVE_KINDS.includes(kind as ArchiveKind);
+
+/** True for a real calendar date written `yyyy-mm-dd`. */
+export function isArchiveDate(date: unknown): date is string {
+  if (typeof date !== 'string' || !DATE.test(date)) return false;
+  const d = new Date(`${date}T00:00:00.000Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(date);
+}
+
+/** True for a name this layout gives to an object inside a day folder. */
+export const isObjectName = (name: string): boolean => OBJECT_NAME.test(name);
+
+/** @throws AppError `invalid_archive_input` unless `id` is a valid tenant or connector id. */
+export function assertArchiveId(what: 'tenant' | 'connector', id: unknown): asserts id is string {
+  if (!isArchiveId(id)) {
+    throw invalidArchiveInput(
+      `Invalid ${what} id ${JSON.stringify(id)}: use 1-63 lowercase letters, digits, "_" or "-", starting with a letter or digit`,
+    );
+  }
+}
+
+/** @throws AppError `invalid_archive_input` unless `kind` is a known kind. */
+export function assertArchiveKind(kind: unknown): asserts kind is ArchiveKind {
+  if (!isArchiveKind(kind)) {
+    throw invalidArchiveInput(
+      `Invalid archive kind ${JSON.stringify(kind)}: use one of ${ARCHIVE_KINDS.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * Builds the key of a new object for a batch taken at `loc.at` (default now).
+ * @throws AppError `invalid_archive_input` on a bad id, kind or date.
+ * @example
+ * buildKey({ tenantId: 'acme', connectorId: 'meta-ads', kind: 'raw', at: new Date(0) });
+ * // 'acme/meta-ads/raw/1970-01-01/1970-01-01T00-00-00.000Z-000001a1b2c3.ndjson.gz'
+ */
+export function buildKey(loc: ArchiveLocation): string {
+  assertArchiveId('tenant', loc.tenantId);
+  assertArchiveId('connector', loc.connectorId);
+  assertArchiveKind(loc.kind);
+  const at = loc.at ?? new Date();
+  const iso = at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : '';
+  if (!/^\d{4}-/.test(iso)) {
+    throw invalidArchiveInput(`Invalid batch time ${String(loc.at)}: use a date in years 0-9999`);
+  }
+  seq = (seq + 1) % SEQ_SPACE;
+  const unique = seq.toString(36).padStart(6, '0') + randomBytes(3).toString('hex');
+  const name = `${iso.replaceAll(':', '-')}-${unique}${OBJECT_SUFFIX}`;
+  return `${loc.tenantId}/${loc.connectorId}/${loc.kind}/${iso.slice(0, 10)}/${name}`;
+}
+
+/** The parts of a key, as {@link parseKey} reads them. */
+export interface KeyParts {
+  tenantId: string;
+  connectorId: string;
+  kind: ArchiveKind;
+  /** The day folder, `yyyy-mm-dd`. */
+  date: string;
+  /** The object's name inside its day folder. */
+  name: string;
+}
+
+/** Reads a key this layout builds; `null` for anything else. */
+export function parseKey(key: unknown): KeyParts | null {
+  if (typeof key !== 'string') return null;
+  const parts = key.split('/');
+  const [tenantId, connectorId, kind, date, name] = parts;
+  const ok =
+    parts.length === 5 &&
+    isArchiveId(tenantId) &&
+    isArchiveId(connectorId) &&
+    isArchiveKind(kind) &&
+    isArchiveDate(date) &&
+    name !== undefined &&
+    isObjectName(name) &&
+    name.startsWith(date);
+  return ok ? { tenantId, connectorId, kind, date, name } : null;
+}
+
+/**
+ * Checks that `key` is one this layout builds, so it cannot point outside the archive.
+ * @throws AppError `invalid_archive_input` otherwise.
+ */
+export function assertKey(key: unknown): asserts key is string {
+  if (!parseKey(key)) throw invalidArchiveInput(`Invalid archive key ${JSON.stringify(key)}`);
+}
+
+/**
+ * Checks a filter's ids, kind and dates.
+ * @throws AppError `invalid_archive_input` naming the bad field.
+ */
+export function assertFilter(filter: ArchiveFilter): void {
+  assertArchiveId('tenant', filter.tenantId);
+  if (filter.connectorId !== undefined) assertArchiveId('connector', filter.connectorId);
+  if (filter.kind !== undefined) assertArchiveKind(filter.kind);
+  for (const field of ['from', 'to'] as const) {
+    const v = filter[field];
+    if (v !== undefined && !isArchiveDate(v)) {
+      throw invalidArchiveInput(`Invalid ${field} date ${JSON.stringify(v)}: use yyyy-mm-dd`);
+    }
+  }
+}
