@@ -62,6 +62,10 @@ export class S3Archive extends ObjectArchive {
   private readonly pageSize: number | undefined;
   private readonly endpoint: string;
 
+  /**
+   * Makes the client; nothing is contacted until first use.
+   * @throws AppError `invalid_archive_input` when only one of the two keys is set.
+   */
   constructor(opts: S3ArchiveOptions) {
     super();
     if ((opts.accessKeyId === undefined) !== (opts.secretAccessKey === undefined)) {
