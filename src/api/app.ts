@@ -4,13 +4,17 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { AppError } from '../errors/app-error.ts';
 import type { Hub } from '../hub.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import './context.ts';
 import { errorResponse, validationHook } from './errors.ts';
 import { bearerAuth, tenantScope } from './middleware/auth.ts';
 import { requestContext } from './middleware/request-id.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { entriesRoutes } from './routes/entries.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
+import { syncRoutes } from './routes/syncs.ts';
 import { tenantRoutes } from './routes/tenant.ts';
 
 /** The OpenAPI document's metadata. */
@@ -28,10 +32,11 @@ const INFO = {
 /**
  * Builds the HTTP application around an opened hub. Tests call `app.request()` on it directly.
  */
-export function createApp(hub: Hub) {
+export function createApp(hub: Hub, sync: SyncService) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use('*', async function attachHub(c, next) {
     c.set('hub', hub);
+    c.set('sync', sync);
     await next();
   });
   app.use('*', requestContext());
@@ -54,6 +59,7 @@ export function createApp(hub: Hub) {
   );
 
   app.route('/', healthRoutes());
+  app.route('/', hookRoutes());
 
   app.use('/v1/*', bearerAuth());
   app.use('/v1/tenants/:tenantId', tenantScope());
@@ -61,6 +67,8 @@ export function createApp(hub: Hub) {
   app.route('/v1', tenantRoutes());
   app.route('/v1', apiKeyRoutes());
   app.route('/v1', connectionRoutes());
+  app.route('/v1', syncRoutes());
+  app.route('/v1', entriesRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

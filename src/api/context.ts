@@ -1,4 +1,5 @@
 import type { Hub } from '../hub.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import type { ApiKeyRecord } from '../store/api-keys.ts';
 
 declare module 'hono' {
@@ -9,6 +10,8 @@ declare module 'hono' {
     auth: ApiKeyRecord;
     /** The hub's stores. */
     hub: Hub;
+    /** The sync engine's operations. */
+    sync: SyncService;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 
 import type { Hub } from '../hub.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import { createApp } from './app.ts';
 
 /** A running HTTP server. */
@@ -14,8 +15,12 @@ export interface ApiServer {
 }
 
 /** Starts the API on HOST:PORT (or `port` when given, 0 for any free port). */
-export async function startApi(hub: Hub, port = hub.config.PORT): Promise<ApiServer> {
-  const app = createApp(hub);
+export async function startApi(
+  hub: Hub,
+  sync: SyncService,
+  port = hub.config.PORT,
+): Promise<ApiServer> {
+  const app = createApp(hub, sync);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: hub.config.HOST }, () =>
       resolve(s as Server),

@@ -92,6 +92,19 @@ export const envSchema = z.object({
     .max(256)
     .default(4)
     .describe('Jobs one worker process runs at once.'),
+  JOB_LOCK_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(30_000)
+    .describe(
+      'A job whose worker stops renewing its lock this long is taken over by another worker.',
+    ),
+  MAPPINGS_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Folder of mapping files; the shipped mappings/ by default.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -1,7 +1,7 @@
 import { startApi, type ApiServer } from '../api/server.ts';
 import type { Hub } from '../hub.ts';
 import { startWorkers, type WorkerPool } from '../worker/pool.ts';
-import { hubProcessors } from '../worker/processors.ts';
+import { createEngine, type Engine } from './engine.ts';
 
 /** Which parts a process runs: `start` runs both, `api` and `worker` one each. */
 export interface Roles {
@@ -11,6 +11,7 @@ export interface Roles {
 
 /** A running hub process. */
 export interface RunningHub {
+  engine: Engine;
   api: ApiServer | null;
   workers: WorkerPool | null;
   /** Graceful stop: the API stops taking requests, workers finish in-flight jobs, Redis closes. */
@@ -18,17 +19,24 @@ export interface RunningHub {
 }
 
 /** Starts the API and/or the workers of an opened hub. */
-export async function serveHub(hub: Hub, roles: Roles, port?: number): Promise<RunningHub> {
-  const api = roles.api ? await startApi(hub, port) : null;
-  const workers = roles.worker ? await startWorkers(hub, hubProcessors(hub)) : null;
+export async function serveHub(
+  hub: Hub,
+  roles: Roles,
+  port?: number,
+  engine = createEngine(hub),
+): Promise<RunningHub> {
+  const api = roles.api ? await startApi(hub, engine.service, port) : null;
+  const workers = roles.worker ? await startWorkers(hub, [engine.queue.processor()]) : null;
   let stopping: Promise<void> | null = null;
   return {
+    engine,
     api,
     workers,
     stop() {
       stopping ??= (async () => {
         hub.log.info('shutting down');
         await Promise.all([api?.close(), workers?.close()]);
+        await engine.close();
         await hub.close();
         hub.log.info('stopped');
       })();

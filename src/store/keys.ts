@@ -22,8 +22,41 @@ export function keys(prefix: string) {
     connection: (tenantId: string, connectionId: string) => t(tenantId, `conn:${connectionId}`),
     /** Set: ids of the tenant's connections. */
     connections: (tenantId: string) => t(tenantId, 'conns'),
-    /** Prefix for BullMQ queue keys (BullMQ appends its own parts). */
-    queuePrefix: () => `${prefix}:q`,
+    /** Hash {v, d}: one canonical record (version and JSON body). */
+    record: (tenantId: string, entity: string, id: string) => t(tenantId, `rec:${entity}:${id}`),
+    /** Stream: the tenant's change log, one entry per canonical change. */
+    changes: (tenantId: string) => t(tenantId, 'changes'),
+    /** String: the customer id an identity key (`email:..`, `phone:..`, `np:..`) belongs to. */
+    identity: (tenantId: string, identityKey: string) => t(tenantId, `idx:${identityKey}`),
+    /** Hash: external record key → canonical id, for one connection and stream or sink. */
+    links: (tenantId: string, connectionId: string, stream: string) =>
+      t(tenantId, `link:${connectionId}:${stream}`),
+    /** Hash: canonical id → destination id, for one connection and stream or sink. */
+    reverseLinks: (tenantId: string, connectionId: string, stream: string) =>
+      t(tenantId, `rlink:${connectionId}:${stream}`),
+    /** Hash: canonical id → hash of the fields last written to (or read from) that destination. */
+    written: (tenantId: string, connectionId: string, stream: string) =>
+      t(tenantId, `hash:${connectionId}:${stream}`),
+    /** Hash: one sync's definition and state. */
+    sync: (tenantId: string, syncId: string) => t(tenantId, `sync:${syncId}`),
+    /** Set: the tenant's sync ids. */
+    syncs: (tenantId: string) => t(tenantId, 'syncs'),
+    /** String: lock held by the one running run of a sync. */
+    syncLock: (tenantId: string, syncId: string) => t(tenantId, `sync:${syncId}:lock`),
+    /** String: set when a run was asked for while another was running. */
+    syncPending: (tenantId: string, syncId: string) => t(tenantId, `sync:${syncId}:pending`),
+    /** List: run ids of a sync, newest first (bounded). */
+    runs: (tenantId: string, syncId: string) => t(tenantId, `sync:${syncId}:runs`),
+    /** String: one run's report (JSON). */
+    run: (tenantId: string, runId: string) => t(tenantId, `run:${runId}`),
+    /** Hash: quarantined records by entry id (JSON). */
+    quarantine: (tenantId: string) => t(tenantId, 'quarantine'),
+    /** Hash: dead letters (outbound items that kept failing) by entry id (JSON). */
+    deadLetters: (tenantId: string) => t(tenantId, 'dead'),
+    /** Hash: a connection's shared token bucket. */
+    rateBucket: (tenantId: string, connectionId: string) => t(tenantId, `rl:${connectionId}`),
+    /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
+    queuePrefix: () => `${prefix}:{q}`,
   };
 }
 

@@ -34,6 +34,9 @@ export async function startWorkers(hub: Hub, processors: QueueProcessor[]): Prom
       connection,
       prefix: hub.keys.queuePrefix(),
       concurrency: p.concurrency ?? hub.config.WORKER_CONCURRENCY,
+      // A crashed worker's job returns to the queue once its lock lapses.
+      lockDuration: hub.config.JOB_LOCK_MS,
+      stalledInterval: hub.config.JOB_LOCK_MS,
     });
     worker.on('failed', (job, err) =>
       hub.log.warn(

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../src/api/app.ts';
 import { ROLES, type Role } from '../../src/auth/roles.ts';
+import { createEngine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 
 let t: TestHub;
@@ -21,7 +24,7 @@ const call = (method: string, path: string, token?: string, body?: unknown) =>
 
 beforeAll(async () => {
   t = await openTestHub({ BODY_LIMIT_BYTES: '4096' });
-  app = createApp(t.hub);
+  app = createApp(t.hub, createEngine(t.hub, { queueName: `api-${randomUUID()}` }).service);
   await t.hub.tenants.create({ id: 'store-a', name: 'Acme Ford' });
   await t.hub.tenants.create({ id: 'store-b', name: 'Bayside Toyota' });
   for (const role of ROLES)

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Settings of a generic JSON-over-HTTP system (an in-house CRM, a middleware endpoint). */
+export const HttpJsonSettings = z.object({
+  baseUrl: z.url().describe('Base URL of the system, e.g. https://crm.example.com/api'),
+  pageSize: z.number().int().min(1).max(10_000).default(500).describe('Records asked for per page'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(500)
+    .describe('Records sent per write request'),
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .max(10_000)
+    .default(20)
+    .describe('Shared request budget of the connection'),
+});
+
+/** Credentials: an optional bearer token for calls, an optional shared secret for webhooks. */
+export const HttpJsonCredentials = z.object({
+  token: z.string().min(1).optional().describe('Sent as Authorization: Bearer <token>'),
+  webhookSecret: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('HMAC-SHA256 key of X-DealerLoop-Signature'),
+});
+
+export type HttpJsonSettings = z.output<typeof HttpJsonSettings>;
+export type HttpJsonCredentials = z.output<typeof HttpJsonCredentials>;
+
+/** A page as the system answers `GET /<stream>?cursor=&limit=`. */
+export const PageBody = z.object({
+  records: z.array(z.record(z.string(), z.unknown())),
+  nextCursor: z.string().nullable(),
+  hasMore: z.boolean(),
+});
+
+/** The answer to `POST /<sink>/batch`: one result per item, in order. */
+export const BatchBody = z.object({
+  results: z.array(
+    z.union([
+      z.object({ ok: z.literal(true), id: z.string().nullable().optional() }),
+      z.object({
+        ok: z.literal(false),
+        retryable: z.boolean().default(false),
+        error: z.string(),
+        field: z.string().optional(),
+      }),
+    ]),
+  ),
+});
+
+/** A webhook delivery: records of a stream, or a hint that the stream changed. */
+export const WebhookBody = z.object({
+  stream: z.string().min(1),
+  records: z.array(z.record(z.string(), z.unknown())).optional(),
+});

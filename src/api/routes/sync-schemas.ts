@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi';
+
+import { SYNC_MODES, SyncInputSchema } from '../../sync/types.ts';
+import { TenantParam } from './schemas.ts';
+
+/** Path parameters of one sync. */
+export const SyncParam = TenantParam.extend({
+  syncId: z
+    .string()
+    .openapi({ param: { name: 'syncId', in: 'path' }, example: 's_1a2b3c4d5e6f7a8b' }),
+});
+
+/** Path parameters of one run. */
+export const RunParam = TenantParam.extend({
+  runId: z.string().openapi({ param: { name: 'runId', in: 'path' } }),
+});
+
+/** Path parameters of one quarantine entry or dead letter. */
+export const EntryParam = TenantParam.extend({
+  entryId: z.string().openapi({ param: { name: 'entryId', in: 'path' } }),
+});
+
+/** Body of POST syncs. */
+export const SyncCreateSchema = SyncInputSchema.openapi('SyncCreate');
+
+/** A sync. */
+export const SyncSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    name: z.string(),
+    connectionId: z.string(),
+    mapping: z.string(),
+    mode: z.enum(SYNC_MODES),
+    stream: z.string().optional(),
+    sink: z.string().optional(),
+    schedule: z.string().nullable(),
+    timezone: z.string(),
+    debounceMs: z.number(),
+    status: z.enum(['active', 'paused']),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Sync');
+
+const counts = z.object({
+  read: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  quarantined: z.number(),
+  written: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+});
+
+/** A run report. */
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    syncId: z.string(),
+    tenantId: z.string(),
+    trigger: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed', 'coalesced']),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+    counts,
+    batches: z.number(),
+    errors: z.array(z.string()),
+  })
+  .openapi('Run');
+
+/** A quarantined record or dead letter. */
+export const EntrySchema = z
+  .object({
+    id: z.string(),
+    syncId: z.string(),
+    connectionId: z.string(),
+    direction: z.enum(['in', 'out']),
+    stream: z.string(),
+    externalKey: z.string().nullable(),
+    record: z.record(z.string(), z.unknown()),
+    problems: z.array(z.object({ field: z.string(), reason: z.string() })),
+    at: z.string(),
+    replays: z.number(),
+  })
+  .openapi('QuarantineEntry');
+
+/** Body of "replay a quarantined record": the fixed record, or nothing to replay it as it is. */
+export const ReplaySchema = z
+  .object({
+    record: z.record(z.string(), z.unknown()).optional().describe('The corrected system record'),
+  })
+  .openapi('Replay');
+
+/** Answer of "run now" and "backfill". */
+export const QueuedSchema = z.object({ jobId: z.string() }).openapi('Queued');

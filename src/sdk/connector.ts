@@ -1,0 +1,147 @@
+import type { AxiosInstance } from 'axios';
+import type { z } from 'zod';
+
+import type { Logger } from '../log/logger.ts';
+
+/** A record as a connector presents it: a plain object, API quirks removed. */
+export type SystemRecord = Record<string, unknown>;
+
+/** What every connector call receives. */
+export interface ConnectorContext<S = Record<string, unknown>, C = Record<string, string>> {
+  tenantId: string;
+  connectionId: string;
+  /** Parsed with the connector's `settings` schema (host overrides live here). */
+  settings: S;
+  /** Parsed with the connector's `credentials` schema; never log these. */
+  credentials: C;
+  /** An HTTP client made by the connector's `client` factory (or a plain axios instance). */
+  http: AxiosInstance;
+  log: Logger;
+  /** Aborted when the run is cancelled or the worker shuts down. */
+  signal: AbortSignal;
+}
+
+/** One page read from a stream. */
+export interface StreamPage {
+  records: SystemRecord[];
+  /** Cursor to resume after this page (persisted once the page is committed). */
+  nextCursor: string | null;
+  /** False on the last page of this run. */
+  hasMore: boolean;
+}
+
+/** A readable collection of a system (contacts, leads, deals...). */
+export interface StreamDef<S, C> {
+  description: string;
+  /** Reads one page of records changed since `cursor` (null: from the start, a backfill). */
+  read(ctx: ConnectorContext<S, C>, cursor: string | null): Promise<StreamPage>;
+}
+
+/** One record to write. `idempotencyKey` is stable for the same content, so a retry is harmless. */
+export interface SinkItem {
+  /** The canonical record's id. */
+  canonicalId: string;
+  /** The destination's id of this record, when the link table knows it. */
+  destinationId: string | null;
+  idempotencyKey: string;
+  record: SystemRecord;
+}
+
+/** Per-record outcome of a batch write. */
+export type SinkResult =
+  | { ok: true; destinationId: string | null }
+  | { ok: false; retryable: boolean; reason: string; field?: string };
+
+/** A writable collection of a system. */
+export interface SinkDef<S, C> {
+  description: string;
+  /** Writes a batch; returns one result per item, in order. Throws only for whole-batch failures. */
+  write(ctx: ConnectorContext<S, C>, items: SinkItem[]): Promise<SinkResult[]>;
+  /** Largest batch the vendor accepts; defaults to the connector's `limits.batchSize`. */
+  batchSize?: number;
+}
+
+/** A webhook request as the hub received it: the raw body is kept for signature checks. */
+export interface WebhookRequest {
+  method: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  rawBody: Buffer;
+}
+
+/** What a webhook delivery means for the hub. */
+export type WebhookOutcome =
+  /** Answer the request directly (verification handshakes). */
+  | { kind: 'respond'; status: number; body: string; contentType?: string }
+  /** Records carried in the payload, for `stream`. */
+  | { kind: 'records'; stream: string; records: SystemRecord[] }
+  /** Something changed; run the stream's sync (debounced) to fetch it. */
+  | { kind: 'hint'; stream: string }
+  /** Nothing to do (an event type the hub ignores). */
+  | { kind: 'ignore' };
+
+/** Push intake of a system. */
+export interface WebhookDef<S, C> {
+  /**
+   * Checks authenticity and parses the delivery. Throws `AuthError` on a bad signature or token
+   * (answered 401, nothing stored) and `PermanentError` on a malformed payload (400).
+   */
+  handle(
+    ctx: Omit<ConnectorContext<S, C>, 'http' | 'signal'>,
+    req: WebhookRequest,
+  ): Promise<WebhookOutcome[]>;
+}
+
+/** Vendor limits, as data. */
+export interface ConnectorLimits {
+  /** Requests per second per connection, shared by every worker process. */
+  requestsPerSecond: number;
+  /** Short bursts allowed above the steady rate. */
+  burst?: number;
+  /** Records per write batch. */
+  batchSize: number;
+  /** Requests in flight at once per connection. */
+  concurrency?: number;
+}
+
+/** The declaration of one external system. */
+export interface ConnectorDef<SS extends z.ZodType = z.ZodType, CS extends z.ZodType = z.ZodType> {
+  /** Stable id, e.g. "hubspot"; connections and mappings name it. */
+  id: string;
+  name: string;
+  settings: SS;
+  credentials: CS;
+  /** Vendor limits; a function when a connection's settings may tune them (generic connectors). */
+  limits: ConnectorLimits | ((settings: z.output<SS>) => ConnectorLimits);
+  /** Builds the HTTP client for a connection (base URL from settings, auth from credentials). */
+  client?: (settings: z.output<SS>, credentials: z.output<CS>) => AxiosInstance;
+  /**
+   * Turns a failed call into a classified error. The default (`classifyHttpError`) handles
+   * timeouts, 5xx, 429 with Retry-After, 401/403; vendors with throttles in 400 bodies add theirs.
+   */
+  classify?: (err: unknown) => Error;
+  streams?: Record<string, StreamDef<z.output<SS>, z.output<CS>>>;
+  sinks?: Record<string, SinkDef<z.output<SS>, z.output<CS>>>;
+  webhook?: WebhookDef<z.output<SS>, z.output<CS>>;
+  /** A cheap authenticated call that proves the credentials work ("test connection"). */
+  check?: (ctx: ConnectorContext<z.output<SS>, z.output<CS>>) => Promise<void>;
+}
+
+/**
+ * Declares a connector. An identity function that carries the zod types into every callback.
+ *
+ * @example
+ * export default defineConnector({
+ *   id: 'acme', name: 'Acme CRM',
+ *   settings: z.object({ apiHost: z.url().default('https://api.acme.example') }),
+ *   credentials: z.object({ token: z.string() }),
+ *   limits: { requestsPerSecond: 10, batchSize: 100 },
+ *   streams: { contacts: { description: 'Contacts', read: async (ctx, cursor) => ({ records: [], nextCursor: cursor, hasMore: false }) } },
+ * });
+ */
+export function defineConnector<SS extends z.ZodType, CS extends z.ZodType>(
+  def: ConnectorDef<SS, CS>,
+): ConnectorDef<SS, CS> {
+  return def;
+}

@@ -1,0 +1,50 @@
+/**
+ * The three kinds of failure that decide what the sync engine does next. Connectors classify once,
+ * at their edge (see `classifyHttpError`); everything above only looks at these classes.
+ */
+
+/** Try again later: timeouts, 5xx, 429 and vendor throttles. `retryAfterMs` is the vendor's wait, if given. */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+/** Credentials are missing, expired or refused: mark the connection broken and stop the run. */
+export class AuthError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/**
+ * The request can never succeed as sent (a 400 on a whole request, a malformed payload).
+ * For one record of a batch, sinks return a per-record failure instead of throwing this.
+ */
+export class PermanentError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}
+
+/** Any of the three classified errors. */
+export type ClassifiedError = RetryableError | AuthError | PermanentError;
+
+/** True when `err` has already been classified. */
+export function isClassified(err: unknown): err is ClassifiedError {
+  return err instanceof RetryableError || err instanceof AuthError || err instanceof PermanentError;
+}

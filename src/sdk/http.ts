@@ -1,0 +1,77 @@
+import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+
+import { AuthError, isClassified, PermanentError, RetryableError } from './errors.ts';
+
+/** Default timeout of a vendor call; long enough for batch endpoints, short enough to notice a hang. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Makes the axios instance of a connection. Retries are not done here: the sync engine retries
+ * classified errors with backoff and the shared rate limiter, so all workers slow down together.
+ */
+export function createHttpClient(config: AxiosRequestConfig & { baseURL: string }): AxiosInstance {
+  return axios.create({
+    timeout: DEFAULT_TIMEOUT_MS,
+    ...config,
+    headers: { 'user-agent': 'DealerLoop/0.1 (+integration hub)', ...config.headers },
+    // Keep the bodies of error responses; vendors put throttle codes there.
+    validateStatus: (s) => s >= 200 && s < 300,
+  });
+}
+
+/**
+ * Parses a Retry-After header: delta seconds or an HTTP date (RFC 9110 §10.2.3). Returns ms or null.
+ */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const text = String(value).trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+const RETRYABLE_CODES = new Set([
+  'ECONNABORTED',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ERR_NETWORK',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/** A short, secret-free description of a vendor's error body for messages. */
+export function describeBody(data: unknown): string {
+  if (data === undefined || data === null || data === '') return '';
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/**
+ * The default classification of a failed HTTP call: 401/403 → auth; 408, 425, 429, 5xx, timeouts
+ * and network errors → retryable (429/503 honour Retry-After); any other 4xx → permanent.
+ */
+export function classifyHttpError(err: unknown): Error {
+  if (isClassified(err)) return err;
+  if (!(err instanceof AxiosError)) {
+    return err instanceof Error ? new RetryableError(err.message) : new RetryableError(String(err));
+  }
+  const status = err.response?.status ?? null;
+  const what = `${err.config?.method?.toUpperCase() ?? 'HTTP'} ${err.config?.url ?? ''}`.trim();
+  if (status === null) {
+    if (err.code && RETRYABLE_CODES.has(err.code))
+      return new RetryableError(`${what}: ${err.code}`);
+    return new RetryableError(`${what}: ${err.message}`);
+  }
+  const detail = `${what} answered ${status} ${describeBody(err.response?.data)}`.trim();
+  if (status === 401 || status === 403) return new AuthError(detail, status);
+  if (status === 408 || status === 425 || status === 429 || status >= 500) {
+    return new RetryableError(
+      detail,
+      parseRetryAfter(err.response?.headers?.['retry-after']),
+      status,
+    );
+  }
+  return new PermanentError(detail, status);
+}

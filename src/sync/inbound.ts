@@ -1,0 +1,253 @@
+import type { ConnectorDef, SystemRecord } from '../sdk/connector.ts';
+import { flatten, unflatten, type FlatFields } from '../records/flat.ts';
+import { mergeFields, type StoredRecord } from '../records/merge.ts';
+import type { RecordWrite } from '../records/record-store.ts';
+import { newCustomerId, resolveCustomers } from '../identity/resolve.ts';
+import { newRecordId } from '../records/ids.ts';
+import type { Contact } from '../canonical/index.ts';
+import { outHash } from './out-hash.ts';
+import type { FieldProblem } from './quarantine.ts';
+import type { SyncServices } from './services.ts';
+import type { SyncMapping } from './sync-mapping.ts';
+import type { RunCounts, Sync } from './types.ts';
+
+/** Everything one inbound page needs to know about where it runs. */
+export interface InboundScope {
+  sync: Sync;
+  connector: ConnectorDef;
+  mapping: SyncMapping;
+  stream: string;
+  /** Whether the same connection is also written to (two-way): then what it has is remembered. */
+  twoWay: boolean;
+}
+
+interface Accepted {
+  key: string;
+  flat: FlatFields;
+  at: number;
+}
+
+const CUSTOMER_PREFIX = 'customer.';
+const MAX_CAS_ROUNDS = 8;
+
+/**
+ * Takes one page of system records into the hub: archive the raw page, map and validate
+ * (quarantine what fails), resolve identity, merge into canonical records under the owner rules,
+ * append the changes, and link the records. Returns the page's counts.
+ */
+export async function ingestPage(
+  svc: SyncServices,
+  scope: InboundScope,
+  records: SystemRecord[],
+  opts: { onProblems?: (problems: FieldProblem[]) => void; archived?: boolean } = {},
+): Promise<RunCounts> {
+  const { sync, mapping } = scope;
+  const tenantId = sync.tenantId;
+  const counts = {
+    read: records.length,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    quarantined: 0,
+    written: 0,
+    skipped: 0,
+    failed: 0,
+  };
+  if (records.length === 0) return counts;
+  if (!opts.archived)
+    await svc.hub.archive.append(
+      { tenantId, connectorId: scope.connector.id, kind: 'raw' },
+      records,
+    );
+
+  // 1. Map and validate; group by record key (a page can carry one record twice).
+  const byKey = new Map<string, Accepted>();
+  const rejected: { record: SystemRecord; key: string | null; problems: FieldProblem[] }[] = [];
+  const partial: { record: SystemRecord; key: string; problems: FieldProblem[] }[] = [];
+  const now = Date.now();
+  for (const record of records) {
+    const key = mapping.recordKey(record);
+    const mapped = mapping.in(record);
+    if (!key || mapped.fatal.length) {
+      const problems = key
+        ? mapped.fatal
+        : [{ field: '(record key)', reason: 'the record has no key' }, ...mapped.fatal];
+      rejected.push({ record, key: key ?? null, problems });
+      continue;
+    }
+    if (mapped.warnings.length) partial.push({ record, key, problems: mapped.warnings });
+    // The canonical id is the hub's; a system's own id travels as the record key (link table).
+    const { id: _systemId, ...value } = mapped.value;
+    const flat = flatten(value);
+    const prev = byKey.get(key);
+    byKey.set(key, {
+      key,
+      flat: prev ? { ...prev.flat, ...flat } : flat,
+      at: mapping.changedAt(mapped.value) ?? now,
+    });
+  }
+  counts.quarantined = rejected.length;
+  if (opts.onProblems) {
+    opts.onProblems([...rejected, ...partial].flatMap((r) => r.problems));
+  } else {
+    await svc.quarantine.add(
+      [...rejected, ...partial].map((r) => ({
+        tenantId,
+        syncId: sync.id,
+        connectionId: sync.connectionId,
+        direction: 'in' as const,
+        stream: scope.stream,
+        externalKey: r.key,
+        record: r.record,
+        problems: r.problems,
+      })),
+    );
+  }
+  const accepted = [...byKey.values()];
+  if (accepted.length === 0) return counts;
+
+  // 2. Known records (link table), then people (identity keys).
+  const linkKey = svc.hub.keys.links(tenantId, sync.connectionId, scope.stream);
+  const linked = await svc.hub.redis.hmget(linkKey, ...accepted.map((a) => a.key));
+  const isCustomer = mapping.entity === 'customer';
+  const contacts = accepted.map((a) => contactOf(a.flat, isCustomer));
+  const people = await resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts);
+  const ids = accepted.map(
+    (_, i) =>
+      linked[i] ??
+      (isCustomer ? (people[i]?.customerId ?? newCustomerId()) : newRecordId(mapping.entity)),
+  );
+
+  // 3. Merge and compare-and-set, re-reading what lost a race.
+  const source = (a: Accepted) => ({
+    connectorId: scope.connector.id,
+    at: a.at,
+    owners: mapping.owners,
+  });
+  let pending = accepted.map((_, i) => i);
+  const final = new Set<number>();
+  const resultOf = new Map<number, { created: boolean; changed: boolean; record: StoredRecord }>();
+  for (let round = 0; pending.length && round < MAX_CAS_ROUNDS; round++) {
+    const current = await svc.records.getMany(
+      tenantId,
+      mapping.entity,
+      pending.map((i) => ids[i]!),
+    );
+    const custIds = isCustomer
+      ? []
+      : pending.map((i) => people[i]?.customerId).filter((x): x is string => !!x);
+    const custs = new Map(
+      (await svc.records.getMany(tenantId, 'customer', custIds)).map((c, j) => [custIds[j]!, c]),
+    );
+    const writes: (RecordWrite & { idx: number })[] = [];
+    const customerWrites = new Map<string, RecordWrite & { idx: number }>();
+    pending.forEach((i, j) => {
+      const a = accepted[i]!;
+      const rec = current[j] ?? { id: ids[i]!, entity: mapping.entity, v: 0, f: {}, m: {} };
+      const expected = rec.v;
+      const changed = mergeFields(rec, a.flat, source(a));
+      const person = people[i];
+      if (!isCustomer && person && rec.customerId !== person.customerId) {
+        rec.customerId = person.customerId;
+        if (!changed.length) changed.push('customerId');
+      }
+      if (!final.has(i))
+        resultOf.set(i, { created: expected === 0, changed: changed.length > 0, record: rec });
+      if (changed.length)
+        writes.push({
+          record: rec,
+          expected,
+          changed,
+          sourceConnectionId: sync.connectionId,
+          idx: i,
+        });
+      if (!isCustomer && person) {
+        const cw = customerWrites.get(person.customerId);
+        const cust = cw?.record ??
+          custs.get(person.customerId) ?? {
+            id: person.customerId,
+            entity: 'customer',
+            v: 0,
+            f: {},
+            m: {},
+          };
+        const cChanged = mergeFields(cust, contactFlat(a.flat), {
+          ...source(a),
+          owners: customerOwners(mapping),
+        });
+        if (cw) cw.changed.push(...cChanged);
+        else if (cChanged.length)
+          customerWrites.set(person.customerId, {
+            record: cust,
+            expected: cust.v,
+            changed: cChanged,
+            sourceConnectionId: sync.connectionId,
+            idx: i,
+          });
+      }
+    });
+    const lost = (await svc.records.writeMany(tenantId, [
+      ...writes,
+      ...customerWrites.values(),
+    ])) as (RecordWrite & { idx: number })[];
+    const lostOwn = new Set(
+      lost.filter((w) => w.record.entity === mapping.entity).map((w) => w.idx),
+    );
+    for (const i of pending) if (!lostOwn.has(i)) final.add(i);
+    pending = [...new Set(lost.map((w) => w.idx))];
+  }
+  if (pending.length)
+    throw new Error(`${pending.length} records kept losing write races; the page will be retried`);
+
+  // 4. Links, and (two-way) the hash of what this system has now: its own record mapped in and
+  // back out. Outbound then writes only where the canonical record differs from it, so an
+  // incoming change is not echoed back, and a value that lost a conflict is corrected.
+  const p = svc.hub.redis.pipeline();
+  const rlinkKey = svc.hub.keys.reverseLinks(tenantId, sync.connectionId, scope.stream);
+  accepted.forEach((a, i) => {
+    if (!linked[i]) p.hset(linkKey, a.key, ids[i]!).hset(rlinkKey, ids[i]!, a.key);
+  });
+  if (scope.twoWay && mapping.writesOut) {
+    const writtenKey = svc.hub.keys.written(tenantId, sync.connectionId, scope.stream);
+    accepted.forEach((a, i) => {
+      const out = mapping.out(unflatten(a.flat));
+      if (out.value && !out.fatal.length) p.hset(writtenKey, ids[i]!, outHash(mapping, out.value));
+    });
+  }
+  await p.exec();
+
+  for (const r of resultOf.values()) {
+    if (r.created) counts.created++;
+    else if (r.changed) counts.updated++;
+    else counts.unchanged++;
+  }
+  return counts;
+}
+
+/** The contact part of a mapped record: the record itself for customers, `customer.*` otherwise. */
+function contactOf(flat: FlatFields, isCustomer: boolean): Contact | undefined {
+  const c = unflatten(isCustomer ? flat : contactFlat(flat)) as Contact;
+  return Object.keys(c).length ? c : undefined;
+}
+
+const ownersCache = new WeakMap<SyncMapping, ReadonlyMap<string, string>>();
+
+/** Owner rules of a mapping's `customer.*` fields, as rules of the customer record's fields. */
+function customerOwners(mapping: SyncMapping): ReadonlyMap<string, string> {
+  let owners = ownersCache.get(mapping);
+  if (!owners) {
+    const m = new Map<string, string>();
+    for (const [path, owner] of mapping.owners)
+      if (path.startsWith(CUSTOMER_PREFIX)) m.set(path.slice(CUSTOMER_PREFIX.length), owner);
+    ownersCache.set(mapping, (owners = m));
+  }
+  return owners;
+}
+
+/** `customer.*` fields with the prefix removed. */
+function contactFlat(flat: FlatFields): FlatFields {
+  const out: FlatFields = {};
+  for (const k in flat)
+    if (k.startsWith(CUSTOMER_PREFIX)) out[k.slice(CUSTOMER_PREFIX.length)] = flat[k];
+  return out;
+}

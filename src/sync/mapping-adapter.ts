@@ -1,0 +1,43 @@
+import type { CompiledMapping, MappingResult } from '../mapping/compile.ts';
+import type { SystemRecord } from '../sdk/connector.ts';
+import type { FieldProblem } from './quarantine.ts';
+import type { MappedRecord, SyncMapping } from './sync-mapping.ts';
+
+const problemsOf = (r: MappingResult, fatal: boolean): FieldProblem[] =>
+  r.errors.filter((e) => e.fatal === fatal).map((e) => ({ field: e.field, reason: e.reason }));
+
+/** Splits a mapping result into the value, the errors that stop it, and those that do not. */
+function split<T>(r: MappingResult, value: T): MappedRecord<T> {
+  return { value, fatal: r.quarantined ? problemsOf(r, true) : [], warnings: problemsOf(r, false) };
+}
+
+/**
+ * Presents a compiled mapping to the sync engine: owner rules by field, change time for `latest`,
+ * and `out` results with no fields (every `when` excluded them) as `null`, meaning "not for this system".
+ */
+export function toSyncMapping(name: string, m: CompiledMapping): SyncMapping {
+  const owners = new Map(m.fields.map((f) => [f.name, f.owner]));
+  return {
+    name,
+    hash: m.hash,
+    connector: m.connector,
+    stream: m.stream,
+    entity: m.entity,
+    owners,
+    writesOut: m.fields.some((f) => f.direction !== 'in'),
+    recordKey: (r) => m.recordKey(r),
+    changedAt: (c) => {
+      const t = typeof c.updatedAt === 'string' ? Date.parse(c.updatedAt) : NaN;
+      return Number.isNaN(t) ? undefined : t;
+    },
+    in: (r) => {
+      const res = m.in(r);
+      return split(res, res.value);
+    },
+    out: (c) => {
+      const res = m.out(c);
+      const empty = Object.keys(res.value).length === 0 && res.errors.length === 0;
+      return split<SystemRecord | null>(res, empty ? null : res.value);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { AppError } from '../errors/app-error.ts';
+import { compileMapping, loadMappingFile } from '../mapping/index.ts';
+import { toSyncMapping } from './mapping-adapter.ts';
+import type { MappingSource } from './services.ts';
+import type { SyncMapping } from './sync-mapping.ts';
+
+/** The mapping files shipped with DealerLoop. */
+export const DEFAULT_MAPPINGS_DIR = fileURLToPath(new URL('../../mappings', import.meta.url));
+
+/**
+ * Mappings read from a folder of YAML files, by name (file name without .yaml). A file is loaded
+ * and compiled on first use and cached; compiled mappings are shared by content hash.
+ */
+export class DirectoryMappingSource implements MappingSource {
+  private readonly cache = new Map<string, Promise<SyncMapping>>();
+
+  constructor(readonly dir: string = DEFAULT_MAPPINGS_DIR) {}
+
+  get(name: string): Promise<SyncMapping> {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+      return Promise.reject(new AppError(422, 'unknown_mapping', `invalid mapping name "${name}"`));
+    }
+    let hit = this.cache.get(name);
+    if (!hit) {
+      hit = this.load(name);
+      hit.catch(() => this.cache.delete(name));
+      this.cache.set(name, hit);
+    }
+    return hit;
+  }
+
+  private async load(name: string): Promise<SyncMapping> {
+    const file = join(this.dir, `${name}.yaml`);
+    if (!existsSync(file))
+      throw new AppError(422, 'unknown_mapping', `no mapping "${name}" in ${this.dir}`);
+    const loaded = await loadMappingFile(file);
+    if (!loaded.ok) {
+      throw new AppError(
+        422,
+        'invalid_mapping',
+        `mapping "${name}" does not validate`,
+        loaded.errors.map((e) => ({
+          path: `${e.line}:${e.column} ${e.toJSON().path}`,
+          message: e.message,
+        })),
+      );
+    }
+    return toSyncMapping(name, compileMapping(loaded.doc));
+  }
+}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+
+import type { SinkDef, SinkItem, SinkResult, SystemRecord } from '../sdk/connector.ts';
+import { PermanentError } from '../sdk/errors.ts';
+import { unflatten } from '../records/flat.ts';
+import type { ConnectionRuntime } from './connection-runtime.ts';
+import { outHash } from './out-hash.ts';
+import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
+import type { SyncServices } from './services.ts';
+import type { SyncMapping } from './sync-mapping.ts';
+import { zeroCounts, type RunCounts, type Sync } from './types.ts';
+
+/** Change log entries read per step. */
+export const CHANGES_PER_STEP = 2_000;
+/** Attempts for items a sink reports as retryable before they become dead letters. */
+const ITEM_ATTEMPTS = 4;
+
+/** Where an outbound step writes. */
+export interface OutboundScope {
+  sync: Sync;
+  mapping: SyncMapping;
+  sinkName: string;
+  sink: SinkDef<unknown, unknown>;
+  rt: ConnectionRuntime;
+}
+
+interface Prepared {
+  item: SinkItem;
+  hash: string;
+}
+
+/**
+ * Reads the change log after `cursor`, maps the changed records out, skips what the destination
+ * already has (same hash), writes the rest in batches, records links and hashes, and returns the
+ * new cursor: advanced only past what the destination acknowledged (or what was quarantined).
+ * Returns null as cursor when there was nothing to read.
+ */
+export async function pushStep(
+  svc: SyncServices,
+  scope: OutboundScope,
+  cursor: string,
+): Promise<{ cursor: string | null; counts: RunCounts }> {
+  const { sync, mapping } = scope;
+  const tenantId = sync.tenantId;
+  const counts = zeroCounts();
+  const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
+  if (changes.length === 0) return { cursor: null, counts };
+  const next = changes[changes.length - 1]!.streamId;
+  const ids = [...new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id))];
+  if (ids.length === 0) return { cursor: next, counts };
+
+  const records = await svc.records.getMany(tenantId, mapping.entity, ids);
+  const k = svc.hub.keys;
+  const writtenKey = k.written(tenantId, sync.connectionId, scope.sinkName);
+  const rlinkKey = k.reverseLinks(tenantId, sync.connectionId, scope.sinkName);
+  const [hashes, destIds] = await Promise.all([
+    svc.hub.redis.hmget(writtenKey, ...ids),
+    svc.hub.redis.hmget(rlinkKey, ...ids),
+  ]);
+
+  const prepared: Prepared[] = [];
+  const problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[] = [];
+  records.forEach((rec, i) => {
+    if (!rec) return;
+    const canonical = {
+      ...unflatten(rec.f),
+      id: rec.id,
+      ...(rec.customerId ? { customerId: rec.customerId } : {}),
+    };
+    const out = mapping.out(canonical);
+    if (out.fatal.length) {
+      problems.push({ id: rec.id, record: canonical, problems: out.fatal });
+      return;
+    }
+    if (!out.value) {
+      counts.skipped++; // excluded by the mapping's `when`
+      return;
+    }
+    const hash = outHash(mapping, out.value);
+    if (hashes[i] === hash) {
+      counts.skipped++; // the destination already has exactly this
+      return;
+    }
+    const idempotencyKey = createHash('sha256')
+      .update(`${sync.connectionId}\n${rec.id}\n${hash}`)
+      .digest('hex')
+      .slice(0, 40);
+    prepared.push({
+      hash,
+      item: {
+        canonicalId: rec.id,
+        destinationId: destIds[i] ?? null,
+        idempotencyKey,
+        record: out.value,
+      },
+    });
+  });
+  await quarantineOut(svc, scope, problems);
+  counts.quarantined += problems.length;
+
+  const size = scope.sink.batchSize ?? scope.rt.limits.batchSize;
+  for (let i = 0; i < prepared.length; i += size) {
+    const outcome = await writeBatch(svc, scope, prepared.slice(i, i + size));
+    counts.written += outcome.written;
+    counts.failed += outcome.failed;
+    counts.quarantined += outcome.quarantined;
+  }
+  return { cursor: next, counts };
+}
+
+/** Writes one batch, retrying items the sink says are retryable; records links and hashes of successes. */
+async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepared[]) {
+  const { sync } = scope;
+  const tenantId = sync.tenantId;
+  const k = svc.hub.keys;
+  let todo = batch;
+  let written = 0;
+  const rejected: { p: Prepared; reason: string; field?: string; retryable: boolean }[] = [];
+  for (let attempt = 0; todo.length && attempt < ITEM_ATTEMPTS; attempt++) {
+    const results: SinkResult[] = await scope.rt.call(() =>
+      scope.sink.write(
+        scope.rt.ctx,
+        todo.map((p) => p.item),
+      ),
+    );
+    if (results.length !== todo.length) {
+      throw new PermanentError(
+        `sink ${scope.sinkName} answered ${results.length} results for ${todo.length} items`,
+      );
+    }
+    const p = svc.hub.redis.pipeline();
+    const again: Prepared[] = [];
+    results.forEach((r, j) => {
+      const item = todo[j]!;
+      if (r.ok) {
+        written++;
+        p.hset(
+          k.written(tenantId, sync.connectionId, scope.sinkName),
+          item.item.canonicalId,
+          item.hash,
+        );
+        if (r.destinationId) {
+          p.hset(
+            k.reverseLinks(tenantId, sync.connectionId, scope.sinkName),
+            item.item.canonicalId,
+            r.destinationId,
+          );
+          p.hset(
+            k.links(tenantId, sync.connectionId, scope.sinkName),
+            r.destinationId,
+            item.item.canonicalId,
+          );
+        }
+      } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS) again.push(item);
+      else rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
+    });
+    await p.exec();
+    todo = again;
+  }
+  const entries = (retryable: boolean): Omit<QuarantineEntry, 'id' | 'at' | 'replays'>[] =>
+    rejected
+      .filter((r) => r.retryable === retryable)
+      .map((r) => ({
+        tenantId,
+        syncId: sync.id,
+        connectionId: sync.connectionId,
+        direction: 'out',
+        stream: scope.sinkName,
+        externalKey: r.p.item.canonicalId,
+        record: r.p.item.record,
+        problems: [{ field: r.field ?? '(record)', reason: r.reason }],
+      }));
+  const quarantined = (await svc.quarantine.add(entries(false))).length;
+  const failed = (await svc.deadLetters.add(entries(true))).length;
+  return { written, failed, quarantined };
+}
+
+/** Quarantines records that could not be mapped out. */
+async function quarantineOut(
+  svc: SyncServices,
+  scope: OutboundScope,
+  problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[],
+) {
+  await svc.quarantine.add(
+    problems.map((p) => ({
+      tenantId: scope.sync.tenantId,
+      syncId: scope.sync.id,
+      connectionId: scope.sync.connectionId,
+      direction: 'out' as const,
+      stream: scope.sinkName,
+      externalKey: p.id,
+      record: p.record,
+      problems: p.problems,
+    })),
+  );
+}
+
+export type { SyncMapping };

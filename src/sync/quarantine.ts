@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+
+import type { Redis } from 'ioredis';
+
+import { notFound } from '../errors/app-error.ts';
+import type { Keys } from '../store/keys.ts';
+
+/** Why one field of a record was refused. */
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+/**
+ * A record the hub refused: kept whole with the reasons, until fixed and replayed or discarded.
+ * Inbound entries hold the system record as read; outbound entries the canonical id.
+ */
+export interface QuarantineEntry {
+  id: string;
+  tenantId: string;
+  syncId: string;
+  connectionId: string;
+  direction: 'in' | 'out';
+  stream: string;
+  externalKey: string | null;
+  record: Record<string, unknown>;
+  problems: FieldProblem[];
+  at: string;
+  /** Times it was replayed and failed again. */
+  replays: number;
+}
+
+/** Dead letters share the quarantine's shape: outbound items that kept failing for a retryable reason. */
+export type DeadLetter = QuarantineEntry;
+
+/** Quarantine (invalid records) and dead letters (items that kept failing): one hash each per tenant. */
+export class EntryStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+    private readonly which: 'quarantine' | 'deadLetters',
+  ) {}
+
+  private key(tenantId: string) {
+    return this.k[this.which](tenantId);
+  }
+
+  /** Adds entries; returns them with their ids. */
+  async add(entries: Omit<QuarantineEntry, 'id' | 'at' | 'replays'>[]): Promise<QuarantineEntry[]> {
+    if (entries.length === 0) return [];
+    const at = new Date().toISOString();
+    const full = entries.map((e) => ({
+      ...e,
+      id: `q_${randomBytes(8).toString('hex')}`,
+      at,
+      replays: 0,
+    }));
+    const p = this.redis.pipeline();
+    for (const e of full) p.hset(this.key(e.tenantId), e.id, JSON.stringify(e));
+    await p.exec();
+    return full;
+  }
+
+  /** Entries of a tenant, optionally of one sync, oldest first. */
+  async list(tenantId: string, syncId?: string): Promise<QuarantineEntry[]> {
+    const all = Object.values(await this.redis.hgetall(this.key(tenantId))).map(
+      (t) => JSON.parse(t) as QuarantineEntry,
+    );
+    return all
+      .filter((e) => !syncId || e.syncId === syncId)
+      .sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** One entry, or `not_found`. */
+  async get(tenantId: string, id: string): Promise<QuarantineEntry> {
+    const text = await this.redis.hget(this.key(tenantId), id);
+    if (!text) throw notFound(this.which === 'quarantine' ? 'quarantine entry' : 'dead letter');
+    return JSON.parse(text) as QuarantineEntry;
+  }
+
+  /** Replaces an entry (after a failed replay, with the new problems). */
+  async put(entry: QuarantineEntry): Promise<void> {
+    await this.redis.hset(this.key(entry.tenantId), entry.id, JSON.stringify(entry));
+  }
+
+  /** Removes an entry (replayed successfully, or discarded). */
+  async remove(tenantId: string, id: string): Promise<void> {
+    const n = await this.redis.hdel(this.key(tenantId), id);
+    if (n === 0) throw notFound('entry');
+  }
+
+  /** How many entries the tenant has. */
+  async count(tenantId: string): Promise<number> {
+    return this.redis.hlen(this.key(tenantId));
+  }
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+
+import type { Redis } from 'ioredis';
+
+import { notFound } from '../errors/app-error.ts';
+import type { Keys } from '../store/keys.ts';
+import { zeroCounts, type RunReport, type RunTrigger } from './types.ts';
+
+/** Runs kept per sync; older reports are dropped (they stay in the archive). */
+export const RUNS_KEPT = 200;
+/** How long a run report stays in Redis. */
+export const RUN_TTL_SECONDS = 30 * 24 * 3600;
+/** Error messages kept per run. */
+const ERRORS_KEPT = 50;
+
+/** Run history of syncs: bounded in count and age. */
+export class RunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+  ) {}
+
+  /** Starts a run report in state `running`. */
+  async start(tenantId: string, syncId: string, trigger: RunTrigger): Promise<RunReport> {
+    const run: RunReport = {
+      id: `r_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
+      syncId,
+      tenantId,
+      trigger,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      durationMs: null,
+      counts: zeroCounts(),
+      batches: 0,
+      errors: [],
+    };
+    const runsKey = this.k.runs(tenantId, syncId);
+    const dropped = await this.redis.lrange(runsKey, RUNS_KEPT - 1, -1);
+    const m = this.redis
+      .multi()
+      .lpush(runsKey, run.id)
+      .ltrim(runsKey, 0, RUNS_KEPT - 1);
+    for (const old of dropped) m.del(this.k.run(tenantId, old));
+    m.set(this.k.run(tenantId, run.id), JSON.stringify(run), 'EX', RUN_TTL_SECONDS);
+    await m.exec();
+    return run;
+  }
+
+  /** Saves progress (counts, batches, errors) of a running run. */
+  async save(run: RunReport): Promise<void> {
+    if (run.errors.length > ERRORS_KEPT) run.errors = run.errors.slice(-ERRORS_KEPT);
+    await this.redis.set(
+      this.k.run(run.tenantId, run.id),
+      JSON.stringify(run),
+      'EX',
+      RUN_TTL_SECONDS,
+    );
+  }
+
+  /** Ends a run with its final status. */
+  async finish(run: RunReport, status: RunReport['status'], error?: string): Promise<RunReport> {
+    run.status = status;
+    run.finishedAt = new Date().toISOString();
+    run.durationMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+    if (error) run.errors.push(error);
+    await this.save(run);
+    return run;
+  }
+
+  /** One run's report, or `not_found`. */
+  async get(tenantId: string, runId: string): Promise<RunReport> {
+    const text = await this.redis.get(this.k.run(tenantId, runId));
+    if (!text) throw notFound('run');
+    return JSON.parse(text) as RunReport;
+  }
+
+  /** The newest runs of a sync. */
+  async list(tenantId: string, syncId: string, limit = 20): Promise<RunReport[]> {
+    const ids = await this.redis.lrange(this.k.runs(tenantId, syncId), 0, limit - 1);
+    if (ids.length === 0) return [];
+    const texts = await this.redis.mget(ids.map((id) => this.k.run(tenantId, id)));
+    return texts.filter((t): t is string => !!t).map((t) => JSON.parse(t) as RunReport);
+  }
+}

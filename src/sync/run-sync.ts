@@ -1,0 +1,159 @@
+import { UnrecoverableError } from 'bullmq';
+
+import { AppError } from '../errors/app-error.ts';
+import { AuthError, PermanentError } from '../sdk/errors.ts';
+import { openConnection, type ConnectionRuntime } from './connection-runtime.ts';
+import { ingestPage } from './inbound.ts';
+import { tryLock } from './lock.ts';
+import { pushStep } from './outbound.ts';
+import type { SyncServices } from './services.ts';
+import type { SyncMapping } from './sync-mapping.ts';
+import type { RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
+
+/** Adds `b` into `a`. */
+function addCounts(a: RunCounts, b: RunCounts): void {
+  for (const k of Object.keys(a) as (keyof RunCounts)[]) a[k] += b[k];
+}
+
+/**
+ * Runs one sync once: inbound (read since the cursor, ingest, save the cursor page by page), then
+ * outbound (push the change log since its cursor). One run per sync at a time: a run asked for
+ * while another runs is coalesced into a follow-up run. Errors are rethrown classified for BullMQ:
+ * retryable ones retry the job with backoff; auth and permanent ones do not (no retry storm).
+ */
+export async function runSync(
+  svc: SyncServices,
+  tenantId: string,
+  syncId: string,
+  trigger: RunTrigger,
+  opts: {
+    /** Who runs it (the job id): a restarted job takes its own lock back. */
+    runner?: string;
+    signal?: AbortSignal;
+    requeue?: () => Promise<void>;
+    /** Hears which entities the run's inbound part changed (to wake outbound syncs). */
+    onChanges?: (entities: ReadonlySet<string>) => Promise<void>;
+  } = {},
+): Promise<RunReport | null> {
+  const sync = await svc.syncs.get(tenantId, syncId);
+  if (sync.status === 'paused') return null;
+  const k = svc.hub.keys;
+  const token = opts.runner ?? `${process.pid}:${Date.now()}:${Math.random()}`;
+  const lock = await tryLock(svc.hub.redis, k.syncLock(tenantId, syncId), token);
+  if (!lock) {
+    await svc.hub.redis.set(k.syncPending(tenantId, syncId), trigger, 'EX', 3600);
+    return null;
+  }
+  const run = await svc.runs.start(tenantId, syncId, trigger);
+  const log = svc.hub.log.child({ tenantId, syncId, runId: run.id });
+  try {
+    const rt = await openConnection(svc.hub, svc.registry, tenantId, sync.connectionId, {
+      signal: opts.signal,
+      retry: svc.retry,
+    });
+    const mapping = await svc.mappings.get(sync.mapping);
+    if (sync.mode !== 'outbound') {
+      await pullAll(svc, sync, rt, mapping, run);
+      if (run.counts.created + run.counts.updated > 0)
+        await opts.onChanges?.(new Set([mapping.entity]));
+    }
+    if (sync.mode !== 'inbound') await pushAll(svc, sync, rt, mapping, run);
+    await svc.runs.finish(run, 'succeeded');
+    log.info({ counts: run.counts, ms: run.durationMs }, 'sync run succeeded');
+    return run;
+  } catch (err) {
+    const message = (err as Error).message;
+    await svc.runs.finish(run, 'failed', message);
+    log.warn({ err: message, counts: run.counts }, 'sync run failed');
+    if (err instanceof AuthError || err instanceof PermanentError || err instanceof AppError) {
+      throw new UnrecoverableError(message);
+    }
+    throw err;
+  } finally {
+    await lock.release();
+    const pending = await svc.hub.redis.getdel(k.syncPending(tenantId, syncId));
+    if (pending && opts.requeue) await opts.requeue();
+  }
+}
+
+async function pullAll(
+  svc: SyncServices,
+  sync: Sync,
+  rt: ConnectionRuntime,
+  mapping: SyncMapping,
+  run: RunReport,
+) {
+  const stream = sync.stream ?? mapping.stream;
+  const def = rt.connector.streams?.[stream];
+  if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
+  const scope = { sync, connector: rt.connector, mapping, stream, twoWay: sync.mode === 'two-way' };
+  let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).inbound;
+  for (;;) {
+    const page = await rt.call(() => def.read(rt.ctx, cursor));
+    if (page.hasMore && page.nextCursor === cursor) {
+      throw new PermanentError(`stream "${stream}" returned more pages without moving its cursor`);
+    }
+    addCounts(run.counts, await ingestPage(svc, scope, page.records));
+    cursor = page.nextCursor ?? cursor;
+    await svc.syncs.saveInboundCursor(sync.tenantId, sync.id, cursor);
+    run.batches++;
+    await svc.runs.save(run);
+    if (!page.hasMore) return;
+  }
+}
+
+async function pushAll(
+  svc: SyncServices,
+  sync: Sync,
+  rt: ConnectionRuntime,
+  mapping: SyncMapping,
+  run: RunReport,
+) {
+  const sinkName = sync.sink ?? mapping.stream;
+  const sink = rt.connector.sinks?.[sinkName];
+  if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);
+  const scope = { sync, mapping, sinkName, sink: sink as never, rt };
+  let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).outbound;
+  for (;;) {
+    const step = await pushStep(svc, scope, cursor);
+    if (step.cursor === null) return;
+    addCounts(run.counts, step.counts);
+    cursor = step.cursor;
+    await svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, cursor);
+    run.batches++;
+    await svc.runs.save(run);
+  }
+}
+
+/** Ingests records a webhook delivered (archived under `archiveKey`) through a sync's mapping. */
+export async function ingestArchived(
+  svc: SyncServices,
+  tenantId: string,
+  syncId: string,
+  archiveKey: string,
+) {
+  const sync = await svc.syncs.get(tenantId, syncId);
+  const connection = await svc.hub.connections.get(tenantId, sync.connectionId);
+  const mapping = await svc.mappings.get(sync.mapping);
+  const records: Record<string, unknown>[] = [];
+  for await (const r of svc.hub.archive.read(archiveKey))
+    records.push(r as Record<string, unknown>);
+  const scope = {
+    sync,
+    connector: svc.registry.get(connection.connectorId),
+    mapping,
+    stream: sync.stream ?? mapping.stream,
+    twoWay: sync.mode === 'two-way',
+  };
+  const run = await svc.runs.start(tenantId, syncId, 'webhook');
+  try {
+    const counts = await ingestPage(svc, scope, records, { archived: true });
+    addCounts(run.counts, counts);
+    run.batches = 1;
+    await svc.runs.finish(run, 'succeeded');
+    return { counts, entity: mapping.entity };
+  } catch (err) {
+    await svc.runs.finish(run, 'failed', (err as Error).message);
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+import type { SystemRecord } from '../sdk/connector.ts';
+import type { FieldProblem } from './quarantine.ts';
+
+/** What a mapping gives a sync when it maps a record. */
+export interface MappedRecord<T> {
+  value: T;
+  /** Problems that stop the record: it goes to quarantine whole. */
+  fatal: FieldProblem[];
+  /** Problems with optional fields: the record goes on without them; the problems are quarantined. */
+  warnings: FieldProblem[];
+}
+
+/** A compiled mapping as the sync engine uses it. */
+export interface SyncMapping {
+  /** Mapping name (file name without .yaml). */
+  name: string;
+  /** Content hash of the mapping; part of the written-hash, so a changed mapping rewrites. */
+  hash: string;
+  connector: string;
+  stream: string;
+  entity: string;
+  /** Owner rule per canonical field path. */
+  owners: ReadonlyMap<string, string>;
+  /** True when the mapping has fields that go out. */
+  writesOut: boolean;
+  /** The system record's key (its id in that system). */
+  recordKey(record: SystemRecord): string | undefined;
+  /** The source's change time of a record (ms), for `latest` conflicts; undefined when unknown. */
+  changedAt(canonical: Record<string, unknown>): number | undefined;
+  in(record: SystemRecord): MappedRecord<Record<string, unknown>>;
+  /** Maps a canonical record out; `null` value when its `when` conditions exclude it. */
+  out(canonical: Record<string, unknown>): MappedRecord<SystemRecord | null>;
+}

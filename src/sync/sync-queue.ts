@@ -1,0 +1,122 @@
+import type { Job, Queue } from 'bullmq';
+
+import { openQueue } from '../queue/queues.ts';
+import type { QueueProcessor } from '../worker/pool.ts';
+import { ingestArchived, runSync } from './run-sync.ts';
+import type { SyncServices } from './services.ts';
+import type { RunTrigger, Sync } from './types.ts';
+
+/** The queue every sync run goes through. */
+export const SYNC_QUEUE = 'sync-runs';
+
+/** Job data: ids only (webhook records are read from the archive object named here). */
+export interface SyncJobData {
+  tenantId: string;
+  syncId: string;
+  trigger: RunTrigger;
+  archiveKey?: string;
+}
+
+/** Enqueues, schedules and processes sync runs. */
+export class SyncQueue {
+  readonly queue: Queue<SyncJobData>;
+
+  constructor(
+    private readonly svc: SyncServices,
+    name = SYNC_QUEUE,
+  ) {
+    this.queue = openQueue(name, svc.hub.redis, svc.hub.keys) as Queue<SyncJobData>;
+  }
+
+  /** Asks for a run now. */
+  async runNow(
+    sync: Pick<Sync, 'tenantId' | 'id'>,
+    trigger: RunTrigger = 'manual',
+  ): Promise<string> {
+    const job = await this.queue.add('run', { tenantId: sync.tenantId, syncId: sync.id, trigger });
+    return job.id!;
+  }
+
+  /**
+   * A webhook said something changed: one run per debounce window, however many deliveries arrive
+   * (the job id is the window, so BullMQ drops the duplicates).
+   */
+  async hint(sync: Pick<Sync, 'tenantId' | 'id' | 'debounceMs'>): Promise<void> {
+    const window = sync.debounceMs > 0 ? Math.floor(Date.now() / sync.debounceMs) : Date.now();
+    await this.queue.add(
+      'run',
+      { tenantId: sync.tenantId, syncId: sync.id, trigger: 'webhook' },
+      { jobId: `hook-${sync.tenantId}-${sync.id}-${window}`, delay: sync.debounceMs },
+    );
+  }
+
+  /** Ingests webhook records that were archived under `archiveKey`, through the sync's mapping. */
+  async ingestArchived(sync: Pick<Sync, 'tenantId' | 'id'>, archiveKey: string): Promise<void> {
+    await this.queue.add('webhook', {
+      tenantId: sync.tenantId,
+      syncId: sync.id,
+      trigger: 'webhook',
+      archiveKey,
+    });
+  }
+
+  /** After inbound changes to `entities`: a debounced run of every active sync that writes them out. */
+  async notifyOutbound(tenantId: string, entities: ReadonlySet<string>): Promise<void> {
+    if (entities.size === 0) return;
+    for (const s of await this.svc.syncs.list(tenantId)) {
+      if (s.mode === 'inbound' || s.status !== 'active') continue;
+      const mapping = await this.svc.mappings.get(s.mapping).catch(() => null);
+      if (mapping && entities.has(mapping.entity)) await this.hint(s);
+    }
+  }
+
+  /** Creates or replaces the sync's cron schedule (or removes it when the sync has none or is paused). */
+  async schedule(sync: Sync): Promise<void> {
+    const id = schedulerId(sync);
+    if (!sync.schedule || sync.status === 'paused') {
+      await this.queue.removeJobScheduler(id);
+      return;
+    }
+    await this.queue.upsertJobScheduler(
+      id,
+      { pattern: sync.schedule, tz: sync.timezone },
+      { name: 'run', data: { tenantId: sync.tenantId, syncId: sync.id, trigger: 'schedule' } },
+    );
+  }
+
+  /** Removes the schedule of a deleted sync. */
+  async unschedule(sync: Pick<Sync, 'tenantId' | 'id'>): Promise<void> {
+    await this.queue.removeJobScheduler(schedulerId(sync));
+  }
+
+  /** The worker side: one processor for the queue. */
+  processor(concurrency?: number): QueueProcessor {
+    return {
+      queue: this.queue.name,
+      concurrency,
+      process: async (job: Job<SyncJobData>, _token?: string, signal?: AbortSignal) => {
+        const { tenantId, syncId, trigger, archiveKey } = job.data;
+        if (job.name === 'webhook' && archiveKey) {
+          const { counts, entity } = await ingestArchived(this.svc, tenantId, syncId, archiveKey);
+          if (counts.created + counts.updated > 0)
+            await this.notifyOutbound(tenantId, new Set([entity]));
+          return { counts };
+        }
+        const report = await runSync(this.svc, tenantId, syncId, trigger, {
+          runner: `job:${job.id}`,
+          signal,
+          requeue: async () => void (await this.runNow({ tenantId, id: syncId }, trigger)),
+          onChanges: (entities) => this.notifyOutbound(tenantId, entities),
+        });
+        return report ? { runId: report.id, counts: report.counts } : { coalesced: true };
+      },
+    };
+  }
+
+  /** Closes the queue's producer side. */
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+const schedulerId = (sync: Pick<Sync, 'tenantId' | 'id'>) => `sync:${sync.tenantId}:${sync.id}`;

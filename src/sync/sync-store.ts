@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+
+import type { Redis } from 'ioredis';
+
+import { notFound } from '../errors/app-error.ts';
+import type { Keys } from '../store/keys.ts';
+import { SyncInputSchema, type Sync, type SyncInput } from './types.ts';
+
+/** Cursors of a sync: the inbound stream's own cursor, and the change log position for outbound. */
+export interface SyncCursors {
+  inbound: string | null;
+  outbound: string;
+}
+
+/** Sync definitions, their state (paused) and their cursors. */
+export class SyncStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+  ) {}
+
+  /** Creates a sync (the connection is checked by the caller). */
+  async create(tenantId: string, input: SyncInput): Promise<Sync> {
+    const parsed = SyncInputSchema.parse(input);
+    const now = new Date().toISOString();
+    const sync: Sync = {
+      ...parsed,
+      id: `s_${randomBytes(8).toString('hex')}`,
+      tenantId,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.redis
+      .multi()
+      .hset(this.k.sync(tenantId, sync.id), {
+        def: JSON.stringify(sync),
+        inCursor: '',
+        outCursor: '0',
+      })
+      .sadd(this.k.syncs(tenantId), sync.id)
+      .exec();
+    return sync;
+  }
+
+  /** The sync, or `not_found`. */
+  async get(tenantId: string, id: string): Promise<Sync> {
+    const def = await this.redis.hget(this.k.sync(tenantId, id), 'def');
+    if (!def) throw notFound('sync');
+    return JSON.parse(def) as Sync;
+  }
+
+  /** All syncs of the tenant, by name. */
+  async list(tenantId: string): Promise<Sync[]> {
+    const ids = await this.redis.smembers(this.k.syncs(tenantId));
+    const all = await Promise.all(ids.map((id) => this.get(tenantId, id).catch(() => null)));
+    return all.filter((s): s is Sync => s !== null).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Changes a sync's definition or status. */
+  async update(
+    tenantId: string,
+    id: string,
+    patch: Partial<Omit<Sync, 'id' | 'tenantId' | 'createdAt'>>,
+  ): Promise<Sync> {
+    const cur = await this.get(tenantId, id);
+    const next: Sync = { ...cur, ...patch, id, tenantId, updatedAt: new Date().toISOString() };
+    await this.redis.hset(this.k.sync(tenantId, id), 'def', JSON.stringify(next));
+    return next;
+  }
+
+  /** Deletes a sync and its state. */
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.get(tenantId, id);
+    await this.redis
+      .multi()
+      .del(this.k.sync(tenantId, id), this.k.runs(tenantId, id), this.k.syncPending(tenantId, id))
+      .srem(this.k.syncs(tenantId), id)
+      .exec();
+  }
+
+  /** Both cursors. */
+  async cursors(tenantId: string, id: string): Promise<SyncCursors> {
+    const [inbound, outbound] = await this.redis.hmget(
+      this.k.sync(tenantId, id),
+      'inCursor',
+      'outCursor',
+    );
+    return { inbound: inbound ? inbound : null, outbound: outbound || '0' };
+  }
+
+  /** Saves the inbound cursor (after the page it follows is committed). */
+  async saveInboundCursor(tenantId: string, id: string, cursor: string | null): Promise<void> {
+    await this.redis.hset(this.k.sync(tenantId, id), 'inCursor', cursor ?? '');
+  }
+
+  /** Saves the outbound cursor (after the destination acknowledged everything before it). */
+  async saveOutboundCursor(tenantId: string, id: string, streamId: string): Promise<void> {
+    await this.redis.hset(this.k.sync(tenantId, id), 'outCursor', streamId);
+  }
+
+  /** Backfill: forget the cursors so the next run starts from the beginning. */
+  async resetCursors(tenantId: string, id: string): Promise<void> {
+    await this.get(tenantId, id);
+    await this.redis.hset(this.k.sync(tenantId, id), { inCursor: '', outCursor: '0' });
+  }
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** Which way a sync moves records. */
+export const SYNC_MODES = ['inbound', 'outbound', 'two-way'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+
+/** Body of "create sync": the user-written part of a sync. */
+export const SyncInputSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe('A name people recognize, e.g. "HubSpot contacts both ways"'),
+    connectionId: z.string().min(1).describe('The connection the sync runs on'),
+    mapping: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,80}$/,
+        'a mapping file name without .yaml, e.g. hubspot-contacts',
+      )
+      .describe('Mapping file in mappings/, without .yaml'),
+    mode: z.enum(SYNC_MODES).describe('inbound, outbound or two-way'),
+    stream: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Stream to read (inbound); defaults to the mapping's stream"),
+    sink: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Sink to write (outbound); defaults to the mapping's stream"),
+    schedule: z
+      .string()
+      .regex(/^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields, e.g. "*/15 * * * *"')
+      .nullable()
+      .default(null)
+      .describe('Cron schedule; null runs only on demand and on webhooks'),
+    timezone: z.string().min(1).default('UTC').describe('Time zone of the cron schedule'),
+    debounceMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(5_000)
+      .describe('Webhook-triggered runs wait this long to gather changes'),
+  })
+  .strict();
+export type SyncInput = z.input<typeof SyncInputSchema>;
+
+/** A sync as stored and shown. */
+export interface Sync extends z.output<typeof SyncInputSchema> {
+  id: string;
+  tenantId: string;
+  status: 'active' | 'paused';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Counts of one run. Inbound: every record read ends as created, updated, unchanged or
+ * quarantined. Outbound: every changed record ends as written, skipped (the destination already
+ * has it, or the mapping's conditions exclude it), quarantined or failed (dead letter).
+ */
+export interface RunCounts {
+  read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  written: number;
+  skipped: number;
+  failed: number;
+}
+
+/** How a run was started. */
+export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'backfill' | 'replay';
+
+/** The report of one run. */
+export interface RunReport {
+  id: string;
+  syncId: string;
+  tenantId: string;
+  trigger: RunTrigger;
+  status: 'running' | 'succeeded' | 'failed' | 'coalesced';
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  counts: RunCounts;
+  /** Pages/batches done so far, for progress displays. */
+  batches: number;
+  errors: string[];
+}
+
+/** A fresh set of zero counts. */
+export const zeroCounts = (): RunCounts => ({
+  read: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  quarantined: 0,
+  written: 0,
+  skipped: 0,
+  failed: 0,
+});

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import httpJson from '../../connectors/http-json/index.ts';
+import { createEngine, type Engine } from '../../src/runtime/engine.ts';
+import type { ConnectorDef } from '../../src/sdk/connector.ts';
+import { ConnectorRegistry } from '../../src/sdk/registry.ts';
+import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
+import type { Sync, SyncInput } from '../../src/sync/types.ts';
+import { FakeSystem } from './fake-system.ts';
+import { openTestHub, type TestHub } from './hub.ts';
+
+/** The mapping files of the engine tests. */
+export const TEST_MAPPINGS = join(import.meta.dirname, '../sync/fixtures/mappings');
+
+/** Fast retries for tests: the same policy shape, shorter waits. */
+export const FAST_RETRY = { attempts: 6, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 };
+
+/** A second generic system under its own connector id, so owner rules can tell the two apart. */
+export const crmB = {
+  ...(httpJson as unknown as ConnectorDef),
+  id: 'crm-b',
+  name: 'CRM B',
+} as ConnectorDef;
+
+/** A hub, its engine (own queue), and helpers to add connections to fake systems and syncs. */
+export interface EngineHarness extends TestHub {
+  engine: Engine;
+  tenantId: string;
+  connect(
+    connectorId: string,
+    system: FakeSystem,
+    settings?: Record<string, unknown>,
+  ): Promise<string>;
+  addSync(input: Omit<SyncInput, 'name'> & { name?: string }): Promise<Sync>;
+  close(): Promise<void>;
+}
+
+/** Opens an isolated hub with the engine on the test mappings and a fresh tenant. */
+export async function openEngineHarness(env: Record<string, string> = {}): Promise<EngineHarness> {
+  const t = await openTestHub({ MAPPINGS_DIR: TEST_MAPPINGS, ...env });
+  const engine = createEngine(t.hub, {
+    registry: new ConnectorRegistry([httpJson as unknown as ConnectorDef, crmB]),
+    mappings: new DirectoryMappingSource(TEST_MAPPINGS),
+    queueName: `sync-${randomUUID()}`,
+    retry: FAST_RETRY,
+  });
+  const tenantId = 'store-a';
+  await t.hub.tenants.create({ id: tenantId, name: 'Acme Ford' });
+  return Object.assign(t, {
+    engine,
+    tenantId,
+    async connect(connectorId: string, system: FakeSystem, settings: Record<string, unknown> = {}) {
+      const c = await t.hub.connections.create(tenantId, {
+        connectorId,
+        name: `${connectorId} ${system.url}`,
+        settings: { baseUrl: system.url, requestsPerSecond: 1000, ...settings },
+        credentials: { token: 'test-token', webhookSecret: 'whsec-0123456789abcdef' },
+      });
+      return c.id;
+    },
+    addSync(input: Omit<SyncInput, 'name'> & { name?: string }) {
+      return engine.service.create(tenantId, { name: input.name ?? input.mapping, ...input });
+    },
+    async close() {
+      await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
+      await engine.close();
+      await t.cleanup();
+    },
+  });
+}

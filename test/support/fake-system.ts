@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** One scripted failure: answer `status` (with optional Retry-After seconds) to the next `times` calls. */
+export interface Fault {
+  status: number;
+  times: number;
+  retryAfter?: number;
+  match?: RegExp;
+}
+
+/**
+ * A real HTTP server speaking the http-json connector's protocol, for tests and benchmarks:
+ * streams (`GET /<stream>?cursor=&limit=`) over records ordered by a change sequence, sinks
+ * (`POST /<sink>/batch`) that apply each idempotency key once, and scripted faults.
+ */
+export class FakeSystem {
+  /** Records by stream, each with `id`; `seq` orders changes for the cursor. */
+  readonly records = new Map<string, Map<string, Record<string, unknown> & { seq: number }>>();
+  /** Idempotency keys applied per sink, and how many writes arrived in all (duplicates included). */
+  readonly applied = new Map<string, Set<string>>();
+  readonly requests: { method: string; path: string; status: number }[] = [];
+  faults: Fault[] = [];
+  /** Items whose record matches this predicate are refused as invalid (per-record failure). */
+  rejectItem: ((record: Record<string, unknown>) => string | null) | null = null;
+  /** Called on every write before it is answered (used to crash a worker mid-batch). */
+  onWrite: ((sink: string, count: number) => Promise<void> | void) | null = null;
+  private seq = 0;
+  private server!: Server;
+  url = '';
+
+  /** Starts on a free loopback port. */
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(r));
+  }
+
+  /** Creates or changes a record in a stream (as a user of that system would). */
+  put(stream: string, record: Record<string, unknown> & { id: string }): void {
+    const s = this.records.get(stream) ?? new Map();
+    this.records.set(stream, s);
+    s.set(record.id, { ...(s.get(record.id) ?? {}), ...record, seq: ++this.seq });
+  }
+
+  /** The records of a stream, without the change sequence. */
+  list(stream: string): Record<string, unknown>[] {
+    return [...(this.records.get(stream)?.values() ?? [])].map(({ seq: _s, ...r }) => r);
+  }
+
+  /** Calls of a method and path prefix. */
+  count(method: string, prefix: string): number {
+    return this.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', this.url);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method: req.method ?? '', path: url.pathname, status });
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...headers })
+        .end(JSON.stringify(body));
+    };
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const fault = this.faults.find((f) => f.times > 0 && (!f.match || f.match.test(url.pathname)));
+    if (fault) {
+      fault.times--;
+      return send(
+        fault.status,
+        { error: `scripted ${fault.status}` },
+        fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
+      );
+    }
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (req.method === 'GET' && parts.length === 1) {
+      const after = Number(url.searchParams.get('cursor') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      const all = [...(this.records.get(parts[0]!)?.values() ?? [])]
+        .filter((r) => r.seq > after)
+        .sort((a, b) => a.seq - b.seq);
+      const page = all.slice(0, limit);
+      const last = page[page.length - 1];
+      return send(200, {
+        records: page.map(({ seq: _s, ...r }) => r),
+        nextCursor: last ? String(last.seq) : url.searchParams.get('cursor'),
+        hasMore: all.length > limit,
+      });
+    }
+    if (req.method === 'POST' && parts.length === 2 && parts[1] === 'batch') {
+      const sink = parts[0]!;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        items: { idempotencyKey: string; id: string | null; record: Record<string, unknown> }[];
+      };
+      await this.onWrite?.(sink, body.items.length);
+      const applied = this.applied.get(sink) ?? new Set<string>();
+      this.applied.set(sink, applied);
+      const results = body.items.map((item) => {
+        const problem = this.rejectItem?.(item.record);
+        if (problem) return { ok: false, retryable: false, error: problem, field: 'email' };
+        const id = item.id ?? `ext-${this.seq + 1}`;
+        if (!applied.has(item.idempotencyKey)) {
+          applied.add(item.idempotencyKey);
+          this.put(sink, { ...item.record, id });
+        }
+        return { ok: true, id };
+      });
+      return send(200, { results });
+    }
+    if (req.method === 'GET' && parts.length === 0) return send(200, { ok: true });
+    return send(404, { error: 'no route' });
+  }
+}
