@@ -5,6 +5,8 @@ export interface FieldMeta {
   /** Connector id that set it (`hub` for edits made in the hub). */
   src: string;
   at: number;
+  /** The owner rule the writer's mapping declared for the field, when not `latest`. */
+  o?: string;
 }
 
 /** A field's conflict rule: a connector id whose value wins, `hub`, or `latest`. */
@@ -34,6 +36,7 @@ export interface MergeSource {
 /**
  * Decides whether an incoming value may replace the current one. Deterministic: the same inputs
  * give the same answer whatever order runs happen in.
+ * - a value written by the owner its mapping declared is kept against every other writer;
  * - the field's owner connector always wins; other connectors only fill or replace non-owner values;
  * - `hub`: a value set in the hub is kept; otherwise as `latest`;
  * - `latest`: the newer source time wins; on a tie, the greater connector id (an arbitrary but fixed order).
@@ -45,6 +48,9 @@ export function mayOverwrite(
   at: number,
 ): boolean {
   if (!current) return true;
+  // A value set by the owner its own mapping declared stays, whatever other mappings say
+  // (a Mailchimp unsubscribe is not undone by a CRM sync that treats the field as `latest`).
+  if (current.o && current.o === current.src && src !== current.o) return false;
   if (owner === src) return true;
   const ownedByConnector = owner !== 'latest' && owner !== 'hub';
   if (ownedByConnector && current.src === owner) return false;
@@ -70,7 +76,10 @@ export function mergeFields(
     const owner = source.owners.get(path) ?? 'latest';
     if (!mayOverwrite(owner, record.m[path], source.connectorId, source.at)) continue;
     record.f[path] = value;
-    record.m[path] = { src: source.connectorId, at: source.at };
+    record.m[path] =
+      owner === 'latest'
+        ? { src: source.connectorId, at: source.at }
+        : { src: source.connectorId, at: source.at, o: owner };
     changed.push(path);
   }
   return changed;
