@@ -26,9 +26,14 @@ export function toSyncMapping(name: string, m: CompiledMapping): SyncMapping {
     owners,
     writesOut: m.fields.some((f) => f.direction !== 'in'),
     recordKey: (r) => m.recordKey(r),
+    // A record that says when it changed; else when it was made (a Meta lead never changes, so a
+    // redelivery must not count as newer than a CRM's later update).
     changedAt: (c) => {
-      const t = typeof c.updatedAt === 'string' ? Date.parse(c.updatedAt) : NaN;
-      return Number.isNaN(t) ? undefined : t;
+      for (const v of [c.updatedAt, c.createdAt]) {
+        const t = typeof v === 'string' ? Date.parse(v) : NaN;
+        if (!Number.isNaN(t)) return t;
+      }
+      return undefined;
     },
     in: (r) => {
       const res = m.in(r);
