@@ -48,20 +48,24 @@ export function compileGetter(path: string): Getter {
   };
 }
 
+// No closures are created per call here: this runs for every nested field of every record.
 function child(container: unknown, seg: PathSegment, next: PathSegment | undefined): unknown {
-  const fresh = () => (next?.kind === 'key' || next === undefined ? {} : []);
+  const wantsObject = next === undefined || next.kind === 'key';
   if (seg.kind === 'key') {
     const o = container as Rec;
-    if (!isObj(o[seg.key])) o[seg.key] = fresh();
-    return o[seg.key];
+    const cur = o[seg.key];
+    if (isObj(cur)) return cur;
+    return (o[seg.key] = wantsObject ? {} : []);
   }
   const arr = container as unknown[];
   if (seg.kind === 'index') {
-    if (!isObj(arr[seg.index])) arr[seg.index] = fresh();
-    return arr[seg.index];
+    const cur = arr[seg.index];
+    if (isObj(cur)) return cur;
+    return (arr[seg.index] = wantsObject ? {} : []);
   }
-  let el = arr.find((e) => isObj(e) && String(e[seg.key]) === seg.value);
-  if (el === undefined) arr.push((el = { [seg.key]: seg.value }));
+  for (const e of arr) if (isObj(e) && String(e[seg.key]) === seg.value) return e;
+  const el = { [seg.key]: seg.value };
+  arr.push(el);
   return el;
 }
 

@@ -5,6 +5,24 @@ export type Check = (value: unknown) => string | undefined;
 
 const show = (v: unknown) => JSON.stringify(v);
 
+type Def = { pattern?: RegExp; checks?: { _zod: { def: { check: string; pattern?: RegExp } } }[] };
+
+/**
+ * The regular expressions a zod string schema checks, when those are all it checks (formats such
+ * as email and ISO date-time, and `.regex()`): testing them is what safeParse does, without its
+ * per-call machinery. `undefined` when the schema checks anything else.
+ */
+function patternsOf(schema: CanonicalField['schema']): RegExp[] | undefined {
+  const def = schema._zod.def as unknown as Def;
+  const out: RegExp[] = def.pattern ? [def.pattern] : [];
+  for (const c of def.checks ?? []) {
+    const cd = c._zod.def;
+    if (cd.check !== 'string_format' || !cd.pattern) return undefined;
+    out.push(cd.pattern);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 /**
  * Compiles a cheap check of a canonical field: the kind by `typeof` or a Set, and for text with a
  * format (email, date-time, E.164, VIN...) the field's own zod schema.

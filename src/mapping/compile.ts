@@ -69,16 +69,10 @@ interface Runner {
   required: boolean[];
 }
 
+// The per-record loop. No closures are created per record (tsx wraps each in a naming helper).
 function run(r: Runner, input: unknown, inbound: boolean): MappingResult {
   const out: Rec = {};
-  let errors: FieldError[] | undefined;
-  let quarantined = false;
-  const fail = (i: number, reason: string, value?: unknown) => {
-    const e: FieldError = { field: r.names[i]!, reason, fatal: r.required[i]! };
-    if (value !== undefined) e.value = value;
-    (errors ??= []).push(e);
-    quarantined ||= e.fatal;
-  };
+  const result: MappingResult = { value: out, errors: [], quarantined: false };
   for (let i = 0; i < r.legs.length; i++) {
     const when = r.when[i];
     if (when && !(inbound ? when(input, out) : when(out, input))) continue;
@@ -86,15 +80,22 @@ function run(r: Runner, input: unknown, inbound: boolean): MappingResult {
     const raw = leg.read(input);
     const v = leg.convert(raw);
     if (v === undefined) {
-      if (r.required[i]) fail(i, 'required field is missing');
-    } else if (v instanceof Invalid) fail(i, v.reason, raw);
+      if (r.required[i]) fail(result, r, i, 'required field is missing', undefined);
+    } else if (v instanceof Invalid) fail(result, r, i, v.reason, raw);
     else {
-      const bad = leg.check?.(v);
-      if (bad) fail(i, bad, raw);
-      else leg.write(out, v);
+      const bad = leg.check === undefined ? undefined : leg.check(v);
+      if (bad === undefined) leg.write(out, v);
+      else fail(result, r, i, bad, raw);
     }
   }
-  return { value: out, errors: errors ?? [], quarantined };
+  return result;
+}
+
+function fail(result: MappingResult, r: Runner, i: number, reason: string, value: unknown): void {
+  const e: FieldError = { field: r.names[i]!, reason, fatal: r.required[i]! };
+  if (value !== undefined) e.value = value;
+  result.errors.push(e);
+  if (e.fatal) result.quarantined = true;
 }
 
 const cache = new Map<string, CompiledMapping>();

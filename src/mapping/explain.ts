@@ -82,12 +82,14 @@ function explainUnion(
   const value = valueAt(raw, path);
   if (path.length === 2 && path[0] === 'fields' && value && typeof value === 'object') {
     const present = SOURCES.filter((s) => s in value);
-    if (present.length !== 1) {
-      const message =
-        present.length === 0
-          ? 'a field needs one source: from, value or template'
-          : `a field has one source, but this one has ${present.map((s) => `"${s}"`).join(' and ')}`;
-      return [{ path, message }];
+    if (present.length > 1) {
+      const both = present.map((s) => `"${s}"`).join(' and ');
+      return [{ path, message: `a field has one source, but this one has ${both}` }];
+    }
+    if (present.length === 0) {
+      const unknown = (issue.errors[0] ?? []).filter((i) => i.code === 'unrecognized_keys');
+      const needs = { path, message: 'a field needs one source: from, value or template' };
+      return [needs, ...explainIssues(unknown, raw, schema, path)];
     }
     return explainIssues(issue.errors[SOURCES.indexOf(present[0]!)] ?? [], raw, schema, path);
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 
 import type { MappingDoc } from './compile.ts';
 import { MappingError } from './errors.ts';
@@ -14,6 +15,20 @@ import { mappingSchema } from './schema.ts';
 export type LoadResult = { ok: true; doc: MappingDoc } | { ok: false; errors: MappingError[] };
 
 const byPosition = (a: MappingError, b: MappingError) => a.line - b.line || a.column - b.column;
+
+/**
+ * When only some fields fail the schema, plans the others too, so one run reports every mistake.
+ */
+function validFieldProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Problem[] {
+  const inFields = (i: z.core.$ZodIssue) => i.path[0] === 'fields' && i.path.length >= 2;
+  if (!issues.every(inFields) || raw === null || typeof raw !== 'object') return [];
+  const bad = new Set(issues.map((i) => String(i.path[1])));
+  const fields = Object.entries((raw as { fields?: object }).fields ?? {}).filter(
+    ([k]) => !bad.has(k),
+  );
+  const again = mappingSchema.safeParse({ ...raw, fields: Object.fromEntries(fields) });
+  return again.success ? planMapping(again.data, false).problems : [];
+}
 
 /**
  * Parses and validates mapping YAML. Every error names the file, line, column, field path and
@@ -44,8 +59,11 @@ export function loadMappingText(text: string, fileName: string): LoadResult {
     return out.sort(byPosition);
   };
   const parsed = mappingSchema.safeParse(raw ?? {});
-  if (!parsed.success)
-    return { ok: false, errors: located(explainIssues(parsed.error.issues, raw, mappingSchema)) };
+  if (!parsed.success) {
+    const problems = explainIssues(parsed.error.issues, raw, mappingSchema);
+    const more = validFieldProblems(raw, parsed.error.issues);
+    return { ok: false, errors: located([...problems, ...more]) };
+  }
   const plan = planMapping(parsed.data);
   if (plan.problems.length > 0) return { ok: false, errors: located(plan.problems) };
   const hash = createHash('sha256').update(text).digest('hex');

@@ -15,16 +15,17 @@ export interface MappingPlan {
 
 /**
  * Checks a mapping against its canonical entity and compiles every field. Also checks that a
- * mapping which reads records in maps every field the entity requires.
+ * mapping which reads records in maps every field the entity requires (unless `checkCoverage` is
+ * false: the loader plans the valid fields of a partly invalid file to report all mistakes).
  */
-export function planMapping(spec: MappingSpec): MappingPlan {
+export function planMapping(spec: MappingSpec, checkCoverage = true): MappingPlan {
   const problems: Problem[] = [];
   const fields = canonicalFields(canonicalEntities[spec.entity]);
   const plans = Object.entries(spec.fields).map(([name, f]) =>
     planField(name, f, { spec, fields }, problems),
   );
   const recordKey = readerOf(spec.recordKey, problems, ['recordKey']);
-  if (plans.some((p) => p.in)) {
+  if (checkCoverage && plans.some((p) => p.in)) {
     const mapped = new Set(plans.filter((p) => p.in).map((p) => p.name));
     for (const cf of fields.values()) {
       if (cf.required && !mapped.has(cf.path)) {

@@ -48,7 +48,7 @@ export { joinName, splitName, type NameParts } from './name.ts';
 export { parseNumber } from './number.ts';
 export { formatPhone, toE164 } from './phone.ts';
 export { normalizePostal } from './postal.ts';
-export { titleCase } from './text.ts';
+export { tidy, titleCase } from './text.ts';
 export { Invalid, type Step, type TransformContext, type TransformDef } from './types.ts';
 export { normalizeVin, vinCheckDigit } from './vin.ts';
 export { formatDateTime, parseDate, parseDateTime } from './date-parse.ts';

@@ -11,12 +11,33 @@ const textStep =
     return s instanceof Invalid ? s : f(s);
   };
 
-/** Capitalizes each word, keeping `O'Brien`, `Smith-Jones` and `McDonald` readable. */
+const WORD_START = new Set([' ', '\t', '\n', '-', "'", '’', '(', '/']);
+const MC = /\bMc(\p{Ll})/gu;
+const upperMc = (_: string, ch: string) => `Mc${ch.toUpperCase()}`;
+
+/**
+ * Capitalizes each word, keeping `O'Brien`, `Smith-Jones` and `McDonald` readable. A plain loop:
+ * this runs on every name of every record.
+ */
 export function titleCase(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/(^|[\s\-'’(/])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase())
-    .replace(/\bMc(\p{Ll})/gu, (_, ch: string) => `Mc${ch.toUpperCase()}`);
+  const lower = s.toLowerCase();
+  let out = '';
+  let start = true;
+  for (let i = 0; i < lower.length; i++) {
+    const ch = lower[i]!;
+    out += start ? ch.toUpperCase() : ch;
+    start = WORD_START.has(ch);
+  }
+  return out.includes('Mc') ? out.replace(MC, upperMc) : out;
+}
+
+const RUNS = /\s{2,}/g;
+const HAS_RUN = /\s\s/;
+
+/** Trims and collapses inner white space runs to one space (the replace only when needed). */
+export function tidy(s: string): string {
+  const t = s.trim();
+  return HAS_RUN.test(t) ? t.replace(RUNS, ' ') : t;
 }
 
 /** Removes leading and trailing white space and collapses inner runs to one space. */
@@ -25,7 +46,7 @@ export const trim = defineTransform({
   summary: 'Remove surrounding white space and collapse inner runs to one space.',
   options: none,
   idempotent: true,
-  create: () => ({ forward: textStep((s) => s.trim().replace(/\s{2,}/g, ' ')), inverse: identity }),
+  create: () => ({ forward: textStep(tidy), inverse: identity }),
 });
 
 /** Lower-cases text. */
