@@ -37,12 +37,15 @@ export interface EngineHarness extends TestHub {
 }
 
 /** Opens an isolated hub with the engine on the test mappings and a fresh tenant. */
-export async function openEngineHarness(env: Record<string, string> = {}): Promise<EngineHarness> {
+export async function openEngineHarness(
+  env: Record<string, string> = {},
+  opts: { queueName?: string } = {},
+): Promise<EngineHarness> {
   const t = await openTestHub({ MAPPINGS_DIR: TEST_MAPPINGS, ...env });
   const engine = createEngine(t.hub, {
     registry: new ConnectorRegistry([httpJson as unknown as ConnectorDef, crmB]),
     mappings: new DirectoryMappingSource(TEST_MAPPINGS),
-    queueName: `sync-${randomUUID()}`,
+    queueName: opts.queueName ?? `sync-${randomUUID()}`,
     retry: FAST_RETRY,
   });
   const tenantId = 'store-a';

@@ -22,8 +22,12 @@ export class FakeSystem {
   faults: Fault[] = [];
   /** Items whose record matches this predicate are refused as invalid (per-record failure). */
   rejectItem: ((record: Record<string, unknown>) => string | null) | null = null;
-  /** Called on every write before it is answered (used to crash a worker mid-batch). */
+  /** Called on every write before it is applied. */
   onWrite: ((sink: string, count: number) => Promise<void> | void) | null = null;
+  /** Called after a write is applied, before it is answered (used to crash a worker mid-batch). */
+  afterApply: ((sink: string, count: number) => Promise<void> | void) | null = null;
+  /** Items delivered in all, duplicates included. */
+  delivered = 0;
   private seq = 0;
   private server!: Server;
   url = '';
@@ -110,6 +114,8 @@ export class FakeSystem {
         }
         return { ok: true, id };
       });
+      this.delivered += body.items.length;
+      await this.afterApply?.(sink, body.items.length);
       return send(200, { results });
     }
     if (req.method === 'GET' && parts.length === 0) return send(200, { ok: true });

@@ -42,7 +42,7 @@ export async function openTestHub(env: Record<string, string> = {}): Promise<Tes
   });
   const log = createLogger(config.LOG_LEVEL, sink);
   const hub = await openHub(config, log, {
-    masterKey: randomBytes(32),
+    masterKey: config.HUB_MASTER_KEY ? undefined : randomBytes(32),
     archive: createArchive({ url: config.ARCHIVE_URL }),
   });
   return {
