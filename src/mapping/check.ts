@@ -32,13 +32,14 @@ export function compileCheck(field: CanonicalField): Check {
     case 'string': {
       if (!field.format)
         return (v) => (typeof v === 'string' ? undefined : `expected text, got ${show(v)}`);
-      const schema = field.schema;
       const what = field.description ?? field.format;
+      const patterns = patternsOf(field.schema);
+      const ok = patterns
+        ? (v: string) => patterns.every((p) => p.test(v))
+        : (v: string) => field.schema.safeParse(v).success;
       return (v) => {
         if (typeof v !== 'string') return `expected text, got ${show(v)}`;
-        return schema.safeParse(v).success
-          ? undefined
-          : `${show(v)} is not valid for ${field.path} (${what})`;
+        return ok(v) ? undefined : `${show(v)} is not valid for ${field.path} (${what})`;
       };
     }
     case 'number':

@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 
 import type { MappingDoc } from './compile.ts';
-import { MappingError } from './errors.ts';
+import { formatDocPath, MappingError } from './errors.ts';
 import { explainIssues, type Problem } from './explain.ts';
 import { locate } from './locate.ts';
 import { planMapping } from './plan.ts';
@@ -52,8 +52,10 @@ export function loadMappingText(text: string, fileName: string): LoadResult {
     for (const p of ps) {
       const { line, column } = locate(doc, lines, p.path, p.atKey);
       const err = new MappingError(fileName, line, column, p.path, p.message);
-      if (seen.has(err.format())) continue;
-      seen.add(err.format());
+      // One message per place: the first is the most specific (zod may add a second refinement).
+      const where = formatDocPath(p.path);
+      if (seen.has(where)) continue;
+      seen.add(where);
       out.push(err);
     }
     return out.sort(byPosition);
