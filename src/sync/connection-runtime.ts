@@ -25,29 +25,37 @@ export interface ConnectionRuntime {
   call<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-/** Turns zod issues of settings/credentials into a 422 naming each field. */
-function parseOrExplain<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  value: unknown,
-  what: string,
-): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  throw new AppError(
-    422,
-    'invalid_connection',
-    `The connection's ${what} are invalid`,
-    r.error.issues.map((i) => ({
-      path: [what, ...i.path.map(String)].join('.'),
-      message: i.message,
-    })),
-  );
+type Schema = {
+  safeParse(
+    v: unknown,
+  ):
+    | { success: true; data: unknown }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+};
+
+/**
+ * Parses a connection's settings and credentials with its connector's schemas; throws one 422
+ * naming every bad field of both (`settings.baseUrl: Invalid URL`).
+ */
+function parseConnection(connector: ConnectorDef, settings: unknown, credentials: unknown) {
+  const problems: { path: string; message: string }[] = [];
+  const parse = (schema: Schema, value: unknown, what: string) => {
+    const r = schema.safeParse(value ?? {});
+    if (r.success) return r.data;
+    for (const i of r.error.issues)
+      problems.push({ path: [what, ...i.path.map(String)].join('.'), message: i.message });
+    return undefined;
+  };
+  const s = parse(connector.settings, settings, 'settings');
+  const c = parse(connector.credentials, credentials, 'credentials');
+  if (problems.length)
+    throw new AppError(
+      422,
+      'invalid_connection',
+      "The connection's settings or credentials are invalid",
+      problems,
+    );
+  return { settings: s as Record<string, unknown>, credentials: c as Record<string, string> };
 }
 
 /** Validates a connection's settings and credentials against its connector's schemas. */
@@ -56,8 +64,7 @@ export function validateConnectionInput(
   settings: unknown,
   credentials: unknown,
 ): void {
-  parseOrExplain(connector.settings, settings ?? {}, 'settings');
-  parseOrExplain(connector.credentials, credentials ?? {}, 'credentials');
+  parseConnection(connector, settings, credentials);
 }
 
 /** Opens the runtime of a stored connection. */
@@ -70,15 +77,11 @@ export async function openConnection(
 ): Promise<ConnectionRuntime> {
   const connection = await hub.connections.get(tenantId, connectionId);
   const connector = registry.get(connection.connectorId);
-  const settings = parseOrExplain(connector.settings, connection.settings, 'settings') as Record<
-    string,
-    unknown
-  >;
-  const credentials = parseOrExplain(
-    connector.credentials,
+  const { settings, credentials } = parseConnection(
+    connector,
+    connection.settings,
     await hub.connections.credentials(tenantId, connectionId),
-    'credentials',
-  ) as Record<string, string>;
+  );
   const http = connector.client ? connector.client(settings, credentials) : axios.create();
   const signal = opts.signal ?? new AbortController().signal;
   const ctx: ConnectorContext = {
@@ -138,4 +141,34 @@ export async function openConnection(
       }
     },
   };
+}
+
+/**
+ * Tests a connection with the connector's `check` call (without retries): ok, or why not. An auth
+ * failure marks the connection broken; success on a broken connection marks it active again.
+ */
+export async function testConnection(
+  svc: { hub: Hub; registry: ConnectorRegistry },
+  tenantId: string,
+  connectionId: string,
+): Promise<{ ok: boolean; message: string; status: 'active' | 'broken' | 'paused' }> {
+  const rt = await openConnection(svc.hub, svc.registry, tenantId, connectionId, {
+    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
+  });
+  const check = rt.connector.check;
+  if (!check)
+    return {
+      ok: true,
+      message: `${rt.connector.name} has no test call; settings are valid`,
+      status: rt.connection.status,
+    };
+  try {
+    await rt.call(() => check(rt.ctx));
+    if (rt.connection.status === 'broken')
+      await svc.hub.connections.setStatus(tenantId, connectionId, 'active', null);
+    return { ok: true, message: `${rt.connector.name} accepted the credentials`, status: 'active' };
+  } catch (err) {
+    const status = err instanceof AuthError ? 'broken' : rt.connection.status;
+    return { ok: false, message: (err as Error).message, status };
+  }
 }

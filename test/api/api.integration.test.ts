@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../src/api/app.ts';
 import { ROLES, type Role } from '../../src/auth/roles.ts';
-import { createEngine } from '../../src/runtime/engine.ts';
+import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 
 let t: TestHub;
+let engine: Engine;
 let app: ReturnType<typeof createApp>;
 const tokens = {} as Record<Role, string>;
 let tokenB: string;
@@ -24,14 +25,18 @@ const call = (method: string, path: string, token?: string, body?: unknown) =>
 
 beforeAll(async () => {
   t = await openTestHub({ BODY_LIMIT_BYTES: '4096' });
-  app = createApp(t.hub, createEngine(t.hub, { queueName: `api-${randomUUID()}` }).service);
+  engine = createEngine(t.hub, { queueName: `api-${randomUUID()}` });
+  app = createApp(t.hub, engine.service);
   await t.hub.tenants.create({ id: 'store-a', name: 'Acme Ford' });
   await t.hub.tenants.create({ id: 'store-b', name: 'Bayside Toyota' });
   for (const role of ROLES)
     tokens[role] = (await t.hub.apiKeys.create('store-a', role, role)).token;
   tokenB = (await t.hub.apiKeys.create('store-b', 'admin', 'b-admin')).token;
 });
-afterAll(async () => t?.cleanup());
+afterAll(async () => {
+  await engine?.close();
+  await t?.cleanup();
+});
 
 describe('health', () => {
   it('answers /healthz and /readyz without a key', async () => {
@@ -67,8 +72,9 @@ describe('authentication', () => {
 describe('tenant isolation', () => {
   it('answers 404 for anything of another tenant, reads and writes alike', async () => {
     const conn = await t.hub.connections.create('store-b', {
-      connectorId: 'hubspot',
-      name: 'B HubSpot',
+      connectorId: 'http-json',
+      name: 'B CRM',
+      settings: { baseUrl: 'https://crm-b.example.com' },
     });
     const attempts: [string, string, unknown?][] = [
       ['GET', '/v1/tenants/store-b'],
@@ -76,7 +82,11 @@ describe('tenant isolation', () => {
       ['GET', `/v1/tenants/store-b/connections/${conn.id}`],
       ['PATCH', `/v1/tenants/store-b/connections/${conn.id}`, { name: 'hijacked' }],
       ['DELETE', `/v1/tenants/store-b/connections/${conn.id}`],
-      ['POST', '/v1/tenants/store-b/connections', { connectorId: 'meta', name: 'x' }],
+      [
+        'POST',
+        '/v1/tenants/store-b/connections',
+        { connectorId: 'http-json', name: 'x', settings: { baseUrl: 'https://x.example.com' } },
+      ],
       ['POST', '/v1/tenants/store-b/api-keys', { role: 'admin', name: 'x' }],
     ];
     for (const [method, path, body] of attempts) {
@@ -89,7 +99,7 @@ describe('tenant isolation', () => {
       (await call('GET', `/v1/tenants/store-a/connections/${conn.id}`, tokens.admin)).status,
     ).toBe(404);
     // Nothing changed on B's side.
-    expect((await t.hub.connections.get('store-b', conn.id)).name).toBe('B HubSpot');
+    expect((await t.hub.connections.get('store-b', conn.id)).name).toBe('B CRM');
     expect((await call('GET', `/v1/tenants/store-b/connections/${conn.id}`, tokenB)).status).toBe(
       200,
     );
@@ -115,7 +125,12 @@ describe('roles', () => {
       what: 'create connection',
       method: 'POST',
       path: '/v1/tenants/store-a/connections',
-      body: { connectorId: 'mailchimp', name: 'Mailchimp', credentials: { apiKey: 'abc-us21' } },
+      body: {
+        connectorId: 'http-json',
+        name: 'In-house CRM',
+        settings: { baseUrl: 'https://crm.example.com' },
+        credentials: { token: 'abc' },
+      },
       allowed: ['admin', 'it'],
     },
     {
@@ -150,24 +165,24 @@ describe('roles', () => {
 describe('connections', () => {
   it('creates, reads, updates and deletes; never returns credentials', async () => {
     const created = await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
-      connectorId: 'hubspot',
-      name: 'HubSpot',
-      settings: { apiHost: 'https://api.hubapi.com' },
-      credentials: { accessToken: 'pat-na1-secret-value' },
+      connectorId: 'http-json',
+      name: 'In-house CRM',
+      settings: { baseUrl: 'https://crm.example.com' },
+      credentials: { token: 'pat-na1-secret-value' },
     });
     expect(created.status).toBe(201);
     const conn = (await created.json()) as { id: string; credentialFields: string[] };
-    expect(conn.credentialFields).toEqual(['accessToken']);
+    expect(conn.credentialFields).toEqual(['token']);
     expect(JSON.stringify(conn)).not.toContain('pat-na1-secret-value');
     const patched = await call('PATCH', `/v1/tenants/store-a/connections/${conn.id}`, tokens.it, {
-      name: 'HubSpot CRM',
+      name: 'CRM',
     });
     expect(await patched.json()).toMatchObject({
-      name: 'HubSpot CRM',
-      settings: { apiHost: 'https://api.hubapi.com' },
+      name: 'CRM',
+      settings: { baseUrl: 'https://crm.example.com' },
     });
     expect(await t.hub.connections.credentials('store-a', conn.id)).toEqual({
-      accessToken: 'pat-na1-secret-value',
+      token: 'pat-na1-secret-value',
     });
     expect(
       (await call('DELETE', `/v1/tenants/store-a/connections/${conn.id}`, tokens.it)).status,
@@ -192,13 +207,74 @@ describe('connections', () => {
     expect(body.error.details.find((d) => d.path === 'connectorId')?.message).toMatch(/lowercase/);
   });
 
+  it("checks settings and credentials against the connector's schemas, naming each field", async () => {
+    const unknown = await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
+      connectorId: 'nosuch',
+      name: 'x',
+    });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toMatchObject({
+      error: {
+        code: 'unknown_connector',
+        details: [{ path: 'connectorId', message: expect.stringContaining('http-json') }],
+      },
+    });
+    const bad = await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
+      connectorId: 'http-json',
+      name: 'x',
+      settings: { baseUrl: 'not a url', pageSize: 0 },
+      credentials: { webhookSecret: 'short' },
+    });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { error: { code: string; details: { path: string }[] } };
+    expect(body.error.code).toBe('invalid_connection');
+    expect(body.error.details.map((d) => d.path).sort()).toEqual([
+      'credentials.webhookSecret',
+      'settings.baseUrl',
+      'settings.pageSize',
+    ]);
+  });
+
+  it('tests a connection with one call to the system: refused credentials mark it broken', async () => {
+    const { FakeSystem } = await import('../support/fake-system.ts');
+    const system = await new FakeSystem().start();
+    try {
+      const created = await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
+        connectorId: 'http-json',
+        name: 'Local CRM',
+        settings: { baseUrl: system.url },
+        credentials: { token: 't' },
+      });
+      const { id } = (await created.json()) as { id: string };
+      const ok = await call('POST', `/v1/tenants/store-a/connections/${id}/test`, tokens.it);
+      expect(await ok.json()).toEqual({
+        ok: true,
+        message: 'HTTP JSON accepted the credentials',
+        status: 'active',
+      });
+      system.faults = [{ status: 401, times: 5 }];
+      const refused = await (
+        await call('POST', `/v1/tenants/store-a/connections/${id}/test`, tokens.it)
+      ).json();
+      expect(refused).toMatchObject({
+        ok: false,
+        status: 'broken',
+        message: expect.stringContaining('401'),
+      });
+      expect(system.requests.filter((r) => r.status === 401)).toHaveLength(1);
+      expect(await t.hub.connections.get('store-a', id)).toMatchObject({ status: 'broken' });
+    } finally {
+      await system.stop();
+    }
+  });
+
   it('refuses malformed JSON and oversized bodies', async () => {
     const bad = await call('POST', '/v1/tenants/store-a/connections', tokens.it, '{"name":');
     expect(bad.status).toBeGreaterThanOrEqual(400);
     expect(bad.status).toBeLessThan(500);
     expect(await bad.json()).toHaveProperty('error.code');
     const big = await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
-      connectorId: 'meta',
+      connectorId: 'http-json',
       name: 'x',
       settings: { blob: 'x'.repeat(10_000) },
     });
@@ -249,9 +325,10 @@ describe('OpenAPI', () => {
 describe('logs', () => {
   it('carry no credentials or tokens', async () => {
     await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
-      connectorId: 'meta',
-      name: 'Meta',
-      credentials: { accessToken: 'EAAG-very-secret' },
+      connectorId: 'http-json',
+      name: 'CRM',
+      settings: { baseUrl: 'https://crm.example.com' },
+      credentials: { token: 'EAAG-very-secret' },
     });
     const text = t.logText();
     expect(text).toContain('"path":"/v1/tenants/store-a/connections"');

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
+import { testConnection, validateConnectionInput } from '../../sync/connection-runtime.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { bearer, json } from './openapi-helpers.ts';
@@ -79,6 +80,26 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
 });
 
+const test = createRoute({
+  ...base,
+  method: 'post',
+  path: `${path}/{connectionId}/test`,
+  summary: 'Test the connection: one cheap authenticated call to the system',
+  middleware: write,
+  request: { params: ConnParam },
+  responses: {
+    200: json(
+      z.object({
+        ok: z.boolean(),
+        message: z.string(),
+        status: z.enum(['active', 'broken', 'paused']),
+      }),
+      'ok=false says why; an auth failure marks the connection broken',
+    ),
+    ...errorResponses(401, 403, 404, 422),
+  },
+});
+
 /** Connection CRUD. Reads for every role; changes for admin and IT. */
 export function connectionRoutes() {
   return new OpenAPIHono({ defaultHook: validationHook })
@@ -92,14 +113,26 @@ export function connectionRoutes() {
     })
     .openapi(create, async (c) => {
       const { tenantId } = c.req.valid('param');
-      return c.json(await c.get('hub').connections.create(tenantId, c.req.valid('json')), 201);
+      const input = c.req.valid('json');
+      const connector = c.get('sync').svc.registry.get(input.connectorId);
+      validateConnectionInput(connector, input.settings, input.credentials);
+      return c.json(await c.get('hub').connections.create(tenantId, input), 201);
     })
     .openapi(update, async (c) => {
       const { tenantId, connectionId } = c.req.valid('param');
-      return c.json(
-        await c.get('hub').connections.update(tenantId, connectionId, c.req.valid('json')),
-        200,
+      const patch = c.req.valid('json');
+      const hub = c.get('hub');
+      const current = await hub.connections.get(tenantId, connectionId);
+      validateConnectionInput(
+        c.get('sync').svc.registry.get(current.connectorId),
+        patch.settings ?? current.settings,
+        patch.credentials ?? (await hub.connections.credentials(tenantId, connectionId)),
       );
+      return c.json(await hub.connections.update(tenantId, connectionId, patch), 200);
+    })
+    .openapi(test, async (c) => {
+      const { tenantId, connectionId } = c.req.valid('param');
+      return c.json(await testConnection(c.get('sync').svc, tenantId, connectionId), 200);
     })
     .openapi(remove, async (c) => {
       const { tenantId, connectionId } = c.req.valid('param');
