@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  canonicalEntities,
+  canonicalFields,
+  identityKeys,
+  leadSchema,
+  lifecycleStage,
+  saleSchema,
+} from '../../src/canonical/index.ts';
+
+describe('canonical entities', () => {
+  it('has the seven entities and one lifecycle scale', () => {
+    expect(Object.keys(canonicalEntities)).toEqual([
+      'customer',
+      'lead',
+      'touchpoint',
+      'sale',
+      'activity',
+      'campaign',
+      'spend',
+    ]);
+    expect(lifecycleStage.options).toEqual([
+      'new',
+      'contacted',
+      'appointment',
+      'shown',
+      'sold',
+      'lost',
+    ]);
+  });
+
+  it('lists leaf fields with kinds, formats and required flags', () => {
+    const lead = canonicalFields(leadSchema);
+    expect(lead.get('customer.email')).toMatchObject({
+      kind: 'string',
+      format: 'email',
+      required: false,
+    });
+    expect(lead.get('stage')).toMatchObject({ kind: 'enum', values: lifecycleStage.options });
+    expect(canonicalFields(saleSchema).get('dealNumber')).toMatchObject({
+      kind: 'string',
+      required: true,
+    });
+    expect(canonicalFields(saleSchema).get('vehicle.year')).toMatchObject({ kind: 'integer' });
+  });
+
+  it('validates a DMS deal', () => {
+    const deal = {
+      dealNumber: '314403',
+      saleDate: '2023-01-04',
+      newUsed: 'used',
+      vin: '1HGCM82633A004352',
+      frontGross: 2072.5,
+      backGross: 713,
+    };
+    expect(saleSchema.safeParse(deal).success).toBe(true);
+    expect(saleSchema.safeParse({ ...deal, vin: 'IOQ' }).success).toBe(false);
+  });
+
+  it('derives identity keys: email, E.164 phone, last name + postal code', () => {
+    expect(
+      identityKeys({
+        email: ' A@B.com',
+        phone: '+16505551212',
+        lastName: "O'Néil",
+        address: { postalCode: '48127-1398' },
+      }),
+    ).toEqual({
+      email: 'a@b.com',
+      phone: '+16505551212',
+      namePostal: 'oneil|48127',
+    });
+    expect(identityKeys({ lastName: 'Roy', address: { postalCode: 'K1A 0B1' } })).toEqual({
+      namePostal: 'roy|k1a0b1',
+    });
+  });
+});

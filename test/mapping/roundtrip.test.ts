@@ -1,0 +1,86 @@
+import { readdirSync } from 'node:fs';
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import {
+  compileGetter,
+  compileMapping,
+  compileSetter,
+  loadMappingFile,
+  type FieldSpec,
+} from '../../src/mapping/index.ts';
+
+// Property: for every `both` field of every shipped mapping, mapping a record in, then out, then
+// in again gives the same normalized canonical value (out ∘ in is the identity on normalized data).
+const phone = fc
+  .tuple(
+    fc.constantFrom(212, 312, 650, 713, 416),
+    fc.integer({ min: 200, max: 999 }),
+    fc.integer({ min: 1000, max: 9999 }),
+  )
+  .chain(([a, x, n]) =>
+    fc.constantFrom(
+      `(${a}) ${x}-${n}`,
+      `${a}.${x}.${n}`,
+      `+1 ${a} ${x} ${n}`,
+      `${a}${x}${n}`,
+      '555-12',
+    ),
+  );
+const word = fc.stringMatching(/^[A-Za-z' -]{0,12}$/);
+const text = fc.oneof(word, fc.string({ maxLength: 12 }));
+
+function arbitraryFor(spec: FieldSpec): fc.Arbitrary<unknown> {
+  if (spec.values) return fc.oneof(fc.constantFrom(...Object.keys(spec.values.map)), text);
+  const names = (spec.transform ?? []).map((s) => (typeof s === 'string' ? s : Object.keys(s)[0]));
+  if (names.includes('email')) return fc.oneof(fc.emailAddress(), text);
+  if (names.includes('phone')) return phone;
+  if (names.includes('postal'))
+    return fc.oneof(
+      fc.stringMatching(/^\d{5}(-\d{4})?$/),
+      fc.constantFrom('K1A 0B1', 'm5v3l9'),
+      text,
+    );
+  if (names.includes('vin'))
+    return fc.constantFrom('1HGCM82633A004352', '1hgcm82633a004352', 'bad');
+  if (names.includes('number'))
+    return fc.oneof(fc.integer({ min: 1990, max: 2030 }).map(String), text);
+  if (names.includes('datetime'))
+    return fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2040-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString());
+  return text;
+}
+
+const files = readdirSync('mappings').filter((f) => f.endsWith('.yaml'));
+
+describe.each(files)('%s', (file) => {
+  it('out then in returns the normalized value of every both field', async () => {
+    const loaded = await loadMappingFile(`mappings/${file}`);
+    if (!loaded.ok) throw new Error('mapping does not load');
+    const m = compileMapping(loaded.doc);
+    const both = Object.entries(loaded.doc.fields).filter(
+      ([, f]) =>
+        (f.direction ?? loaded.doc.defaults.direction) === 'both' &&
+        'from' in f &&
+        typeof f.from === 'string',
+    );
+    if (both.length === 0) return;
+    const arbs = Object.fromEntries(
+      both.map(([, f]) => [(f as { from: string }).from, arbitraryFor(f)]),
+    );
+    const readers = both.map(([name]) => [name, compileGetter(name)] as const);
+    fc.assert(
+      fc.property(fc.record(arbs, { requiredKeys: [] }), (flat) => {
+        const system: Record<string, unknown> = {};
+        for (const [path, v] of Object.entries(flat)) compileSetter(path)(system, v);
+        const canonical = m.in(system).value;
+        const again = m.in(m.out(canonical).value).value;
+        for (const [name, get] of readers)
+          expect([name, get(again)]).toEqual([name, get(canonical)]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
