@@ -15,7 +15,8 @@ import { COMMON_FORMATS } from '../src/mapping/transforms/date-parse.ts';
 // The same HubSpot contact → lead mapping as mappings/hubspot-contacts.yaml (in direction), written
 // by hand against the same normalization helpers: the engine's overhead is what the ratio shows.
 type Rec = Record<string, unknown>;
-const STAGES: Record<string, string> = {
+/** HubSpot lead statuses to lifecycle stages, as in the mapping file. */
+export const STAGES: Record<string, string> = {
   NEW: 'new',
   OPEN: 'new',
   ATTEMPTED_TO_CONTACT: 'contacted',
@@ -33,7 +34,8 @@ const trim = (v: unknown) => {
   const s = str(v);
   return s === undefined ? undefined : tidy(s) || undefined;
 };
-const dt = (v: unknown) => {
+/** The `datetime` transform's result, by hand. */
+export const dt = (v: unknown) => {
   const s = str(v);
   const ms = s === undefined ? undefined : parseDateTime(s, 'America/Chicago', COMMON_FORMATS);
   return ms === undefined ? undefined : formatDateTime(ms, 'UTC');

@@ -1,17 +1,15 @@
 import jsonata from 'jsonata';
 
 import {
-  formatDateTime,
   Invalid,
   normalizeEmail,
   normalizePostal,
   normalizeVin,
-  parseDateTime,
   tidy,
   titleCase,
   toE164,
 } from '../src/mapping/transforms/index.ts';
-import { COMMON_FORMATS } from '../src/mapping/transforms/date-parse.ts';
+import { dt, STAGES } from './hand-written.ts';
 
 // The same HubSpot contact → lead mapping as a JSONata expression, compiled once. Normalizations
 // JSONata lacks (phone, email, title case, postal, VIN, dates) are registered as functions that
@@ -57,18 +55,6 @@ const EXPRESSION = `(
   }
 )`;
 
-const STAGES = {
-  NEW: 'new',
-  OPEN: 'new',
-  ATTEMPTED_TO_CONTACT: 'contacted',
-  CONNECTED: 'contacted',
-  IN_PROGRESS: 'contacted',
-  APPOINTMENT_SET: 'appointment',
-  SHOWED: 'shown',
-  SOLD: 'sold',
-  UNQUALIFIED: 'lost',
-  BAD_TIMING: 'lost',
-};
 type Fn = (v: unknown) => unknown;
 const opt =
   (f: (s: string) => unknown): Fn =>
@@ -85,10 +71,7 @@ const bindings: Record<string, unknown> = {
     const r = normalizeVin(s);
     return r instanceof Invalid ? undefined : r;
   }),
-  dt: opt((s) => {
-    const ms = parseDateTime(s, 'America/Chicago', COMMON_FORMATS);
-    return ms === undefined ? undefined : formatDateTime(ms, 'UTC');
-  }),
+  dt,
 };
 
 /** The compiled JSONata peer: `evaluate(record)` resolves to the canonical lead. */

@@ -49,32 +49,25 @@ export const trim = defineTransform({
   create: () => ({ forward: textStep(tidy), inverse: identity }),
 });
 
+const caseTransform = (name: string, summary: string, f: (s: string) => string) =>
+  defineTransform({
+    name,
+    summary,
+    options: none,
+    idempotent: true,
+    create: () => ({ forward: textStep(f), inverse: identity }),
+  });
+
 /** Lower-cases text. */
-export const lower = defineTransform({
-  name: 'lower',
-  summary: 'Lower-case the text.',
-  options: none,
-  idempotent: true,
-  create: () => ({ forward: textStep((s) => s.toLowerCase()), inverse: identity }),
-});
-
+export const lower = caseTransform('lower', 'Lower-case the text.', (s) => s.toLowerCase());
 /** Upper-cases text. */
-export const upper = defineTransform({
-  name: 'upper',
-  summary: 'Upper-case the text.',
-  options: none,
-  idempotent: true,
-  create: () => ({ forward: textStep((s) => s.toUpperCase()), inverse: identity }),
-});
-
+export const upper = caseTransform('upper', 'Upper-case the text.', (s) => s.toUpperCase());
 /** Title-cases text (names, cities). */
-export const title = defineTransform({
-  name: 'title',
-  summary: "Title-case the text (ROBERT O'NEIL → Robert O'Neil).",
-  options: none,
-  idempotent: true,
-  create: () => ({ forward: textStep(titleCase), inverse: identity }),
-});
+export const title = caseTransform(
+  'title',
+  "Title-case the text (ROBERT O'NEIL → Robert O'Neil).",
+  titleCase,
+);
 
 /** Turns numbers and booleans into text. */
 export const string = defineTransform({
