@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 
 import { registerAdminCommands } from './admin-commands.ts';
+import { registerConnectionCommands } from './connection-commands.ts';
+import { registerEntryCommands } from './entry-commands.ts';
+import { registerMappingCommands } from './mapping.ts';
+import { registerSyncCommands } from './sync-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 
 /** Builds the `dealerloop` command tree. */
@@ -11,5 +15,9 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommands(program);
   registerAdminCommands(program);
+  registerConnectionCommands(program);
+  registerSyncCommands(program);
+  registerEntryCommands(program);
+  registerMappingCommands(program);
   return program;
 }

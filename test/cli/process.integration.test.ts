@@ -48,6 +48,86 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+describe('connections and syncs from the command line', () => {
+  it('adds a connection, creates a sync and watches its first run finish with counts', async () => {
+    const { FakeSystem } = await import('../support/fake-system.ts');
+    const { TEST_MAPPINGS } = await import('../support/engine.ts');
+    const system = await new FakeSystem().start();
+    try {
+      for (let i = 0; i < 3; i++)
+        system.put('contacts', {
+          id: `c${i}`,
+          email: `p${i}@example.com`,
+          updated_at: '2026-11-20T10:00:00Z',
+        });
+      system.put('contacts', { id: 'bad', email: 'nope', updated_at: '2026-11-20T10:00:00Z' });
+      const env = { MAPPINGS_DIR: TEST_MAPPINGS };
+      expect(await run(['tenant', 'create', 'bayside', '--name', 'Bayside'], env).exited).toBe(0);
+      const conn = run(
+        [
+          'connection',
+          'create',
+          '--tenant',
+          'bayside',
+          '--connector',
+          'http-json',
+          '--name',
+          'CRM',
+          '--settings',
+          JSON.stringify({ baseUrl: system.url }),
+          '--json',
+        ],
+        env,
+      );
+      expect(await conn.exited).toBe(0);
+      const connectionId = (JSON.parse(conn.out()) as { id: string }).id;
+      const typo = run(
+        [
+          'connection',
+          'create',
+          '--tenant',
+          'bayside',
+          '--connector',
+          'http-json',
+          '--name',
+          'x',
+          '--settings',
+          '{"baseUrl":"crm"}',
+        ],
+        env,
+      );
+      expect(await typo.exited).toBe(1);
+      expect(typo.err()).toContain('settings.baseUrl');
+      const sync = run(
+        [
+          'sync',
+          'create',
+          '--tenant',
+          'bayside',
+          '--connection',
+          connectionId,
+          '--mapping',
+          'crm-a-contacts',
+          '--mode',
+          'inbound',
+          '--json',
+        ],
+        env,
+      );
+      expect(await sync.exited).toBe(0);
+      const syncId = (JSON.parse(sync.out()) as { id: string }).id;
+      const first = run(['sync', 'run', syncId, '--tenant', 'bayside', '--inline'], env);
+      expect(await first.exited).toBe(0);
+      expect(first.out()).toMatch(/^succeeded · read 4 · created 3 · .*quarantined 1/m);
+      const q = run(['quarantine', 'list', '--tenant', 'bayside'], env);
+      expect(await q.exited).toBe(0);
+      expect(q.out()).toMatch(/bad\s+email: /);
+    } finally {
+      await system.stop();
+    }
+  });
+});
+
 describe('dealerloop process', () => {
   it('start: answers /healthz and /readyz, then stops cleanly on SIGTERM', async () => {
     const port = await freePort();

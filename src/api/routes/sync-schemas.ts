@@ -20,8 +20,11 @@ export const EntryParam = TenantParam.extend({
   entryId: z.string().openapi({ param: { name: 'entryId', in: 'path' } }),
 });
 
-/** Body of POST syncs. */
-export const SyncCreateSchema = SyncInputSchema.openapi('SyncCreate');
+/**
+ * Body of POST syncs: the sync engine's own schema (plain zod, so it stays free of HTTP concerns;
+ * OpenAPI renders it inline).
+ */
+export const SyncCreateSchema = SyncInputSchema;
 
 /** A sync. */
 export const SyncSchema = z
