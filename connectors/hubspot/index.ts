@@ -1,0 +1,38 @@
+import { defineConnector } from '../../src/sdk/connector.ts';
+import { classifyHubSpotError } from './classify.ts';
+import { createHubSpotClient } from './client.ts';
+import { contactsStream } from './contacts-stream.ts';
+import { dealsStream } from './deals-stream.ts';
+import { engagementsStream } from './engagements-stream.ts';
+import { HubSpotCredentials, HubSpotSettings } from './settings.ts';
+import { contactsSink, dealsSink } from './sinks.ts';
+
+/**
+ * HubSpot CRM, both ways, with a private app token (shared/reference/apis.md §6.1).
+ * Streams: `contacts` and `deals` (→ canonical leads; a deal's stage is the lead's lifecycle
+ * stage, closed-won → sold) and `engagements` (calls, emails, meetings → canonical activities),
+ * all read incrementally with the CRM search API. Sinks: `contacts` (from leads, by email) and
+ * `deals` (from DMS sales, by a custom unique property), batch upserts with per-record results.
+ */
+export default defineConnector({
+  id: 'hubspot',
+  name: 'HubSpot',
+  settings: HubSpotSettings,
+  credentials: HubSpotCredentials,
+  limits: (s) => ({
+    requestsPerSecond: s.requestsPerSecond,
+    burst: Math.max(1, Math.floor(s.requestsPerSecond)),
+    batchSize: s.batchSize,
+  }),
+  client: createHubSpotClient,
+  classify: classifyHubSpotError,
+  // The cheapest authenticated read: one contact id.
+  check: async (ctx) => {
+    await ctx.http.get('/crm/v3/objects/contacts', {
+      params: { limit: 1, properties: 'hs_object_id' },
+      signal: ctx.signal,
+    });
+  },
+  streams: { contacts: contactsStream, deals: dealsStream, engagements: engagementsStream },
+  sinks: { contacts: contactsSink, deals: dealsSink },
+});

@@ -1,0 +1,25 @@
+import { objectSink } from './object-sink.ts';
+
+/**
+ * Contacts from canonical leads (mappings/hubspot-contacts.yaml), upserted by a unique contact
+ * property: `email` by default (reference §6.1, H3).
+ */
+export const contactsSink = objectSink(
+  'Upserts HubSpot contacts in batches by email (or the configured unique property)',
+  { objectType: 'contacts', idProperty: (s) => s.contactIdProperty },
+);
+
+/**
+ * Deals from canonical sales (mappings/hubspot-sales.yaml): a DMS sale becomes a closed-won deal,
+ * upserted by a custom unique deal property (`dms_deal_number` by default, reference §6.1, H3; it
+ * must exist in the account with "unique values" on). Deals the hub has not linked yet get the
+ * connection's pipeline and sold stage unless the record names its own.
+ */
+export const dealsSink = objectSink(
+  'Upserts HubSpot deals in batches by a custom unique property (e.g. dms_deal_number)',
+  {
+    objectType: 'deals',
+    idProperty: (s) => s.dealIdProperty,
+    createDefaults: (s) => ({ pipeline: s.dealPipeline, dealstage: s.soldDealStage }),
+  },
+);

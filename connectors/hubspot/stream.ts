@@ -1,0 +1,37 @@
+import type { StreamDef, SystemRecord } from '../../src/sdk/connector.ts';
+import { decodeJson, SearchCursor, START } from './cursor.ts';
+import { searchPage, type HubSpotContext, type SearchSpec } from './search.ts';
+import type { HubSpotCredentials, HubSpotSettings } from './settings.ts';
+import type { CrmObject } from './wire.ts';
+
+/** A HubSpot stream definition. */
+export type HubSpotStream = StreamDef<HubSpotSettings, HubSpotCredentials>;
+
+/** The properties a stream reads: its own, plus the connection's extra ones for that object. */
+export function propertiesOf(ctx: HubSpotContext, objectType: string, own: readonly string[]) {
+  return [...new Set([...own, ...(ctx.settings.extraProperties[objectType] ?? [])])];
+}
+
+/**
+ * A stream of one CRM object type read incrementally with the search API; `present` turns a page
+ * of objects into the records the mapping reads (and may fetch what they refer to).
+ */
+export function searchStream(
+  description: string,
+  spec: (ctx: HubSpotContext) => SearchSpec,
+  present: (ctx: HubSpotContext, objects: CrmObject[]) => Promise<SystemRecord[]>,
+): HubSpotStream {
+  return {
+    description,
+    async read(ctx, cursor) {
+      const s = spec(ctx);
+      const c = cursor ? decodeJson(SearchCursor, cursor, s.objectType) : START;
+      const page = await searchPage(ctx, s, c);
+      return {
+        records: await present(ctx, page.objects),
+        nextCursor: JSON.stringify(page.cursor),
+        hasMore: page.hasMore,
+      };
+    },
+  };
+}

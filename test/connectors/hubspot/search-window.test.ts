@@ -1,0 +1,142 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { advance, dedupe, START } from '../../../connectors/hubspot/cursor.ts';
+import hubspotConnector from '../../../connectors/hubspot/index.ts';
+import { context, decode, hubspot } from './support.ts';
+
+const deals = hubspotConnector.streams!.deals!;
+const SEARCH = '/crm/v3/objects/deals/search';
+const T0 = Date.parse('2026-11-01T00:00:00.000Z');
+
+/** `count` deals from id `from`, one second apart from `start`, the last `ties` sharing a time. */
+function dealsPage(from: number, count: number, start: number, ties = 0) {
+  return Array.from({ length: count }, (_, i) => {
+    const at = start + Math.min(i, count - ties) * 1000;
+    return {
+      id: String(from + i),
+      properties: {
+        dealname: `Deal ${from + i}`,
+        dealstage: 'appointmentscheduled',
+        hs_lastmodifieddate: new Date(at).toISOString(),
+        hs_object_id: String(from + i),
+      },
+      createdAt: new Date(T0).toISOString(),
+      updatedAt: new Date(at).toISOString(),
+      archived: false,
+    };
+  });
+}
+
+// Associations are read 100 ids at a time: two requests per page of 200.
+const noAssociations = (times: number) =>
+  hubspot()
+    .post('/crm/v4/associations/deals/contacts/batch/read')
+    .times(times)
+    .reply(200, { status: 'COMPLETE', results: [] });
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe('search window and the 10,000-result cap', () => {
+  it('pages with `after` up to the cap, then moves the window to the last change seen', async () => {
+    const ctx = context({ pageSize: 200 });
+    const bodies: Record<string, unknown>[] = [];
+    const capture = (b: Record<string, unknown>) => bodies.push(b) > 0;
+    const lastPage = dealsPage(9800, 200, T0 + 9_800_000, 3);
+    const tieAt = Date.parse(lastPage.at(-1)!.properties.hs_lastmodifieddate);
+    hubspot()
+      .post(SEARCH, capture)
+      .reply(200, {
+        total: 12000,
+        results: dealsPage(9600, 200, T0 + 9_600_000),
+        paging: { next: { after: '9800' } },
+      })
+      .post(SEARCH, capture)
+      .reply(200, { total: 12000, results: lastPage, paging: { next: { after: '10000' } } })
+      .post(SEARCH, capture)
+      .reply(200, {
+        total: 2003,
+        // HubSpot answers the new window from its lower bound: the three tied deals come again.
+        results: [...lastPage.slice(-3), ...dealsPage(10000, 2, tieAt + 1000)],
+      });
+    noAssociations(5);
+
+    const mid = JSON.stringify({
+      since: T0,
+      after: '9600',
+      lastAt: T0 + 9_599_000,
+      lastIds: ['9599'],
+      done: false,
+    });
+    const p1 = await deals.read(ctx, mid);
+    expect(p1).toMatchObject({ hasMore: true });
+    expect(p1.records).toHaveLength(200);
+    expect(bodies[0]).toMatchObject({ after: '9600', limit: 200 });
+
+    // 9800 + 200 = 10,000: the last page inside the cap is still read with `after`.
+    const p2 = await deals.read(ctx, p1.nextCursor);
+    expect(bodies[1]).toMatchObject({ after: '9800' });
+    expect(p2.records).toHaveLength(200);
+    expect(p2.hasMore).toBe(true);
+    // The next page would pass the cap: the window's lower bound moves to the last change seen,
+    // remembering the three deals that share it.
+    expect(decode(p2.nextCursor)).toMatchObject({
+      since: tieAt,
+      after: null,
+      lastAt: tieAt,
+      lastIds: ['9997', '9998', '9999'],
+      done: false,
+    });
+
+    const p3 = await deals.read(ctx, p2.nextCursor);
+    expect(bodies[2]).toMatchObject({
+      filterGroups: [
+        {
+          filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(tieAt) }],
+        },
+      ],
+    });
+    expect(bodies[2]!.after).toBeUndefined();
+    // Ties are not emitted twice.
+    expect(p3.records.map((r) => r.id)).toEqual(['10000', '10001']);
+    expect(p3.hasMore).toBe(false);
+  });
+
+  it('steps past one instant when 10,000 records share it (the window cannot move)', () => {
+    const at = T0 + 5000;
+    const tied = Array.from({ length: 200 }, (_, i) => ({ id: String(i), at }));
+    const c = { ...START, since: at, after: '9800', lastAt: at, lastIds: [] };
+    const seen = dedupe(c, tied);
+    const next = advance(c, seen, '10000', 200, 10_000);
+    expect(next.stuck).toBe(true);
+    expect(next.cursor).toMatchObject({ since: at, after: null, strict: true });
+  });
+
+  it('dedupes by id only at the last change time', () => {
+    const c = { ...START, lastAt: 100, lastIds: ['a'] };
+    const r = dedupe(c, [
+      { id: 'a', at: 100 },
+      { id: 'b', at: 100 },
+      { id: 'a', at: 150 },
+      { id: 'z', at: 90 },
+    ]);
+    expect(r.fresh.map((x) => `${x.id}@${x.at}`)).toEqual(['b@100', 'a@150', 'z@90']);
+    expect(r).toMatchObject({ lastAt: 150, lastIds: ['a'] });
+  });
+
+  it('searches strictly after an instant it stepped past', async () => {
+    let body: Record<string, unknown> = {};
+    hubspot()
+      .post(SEARCH, (b: Record<string, unknown>) => ((body = b), true))
+      .reply(200, { total: 0, results: [] });
+    const cursor = JSON.stringify({ ...START, since: T0, lastAt: T0, strict: true });
+    await deals.read(context(), cursor);
+    expect(body).toMatchObject({
+      filterGroups: [{ filters: [{ operator: 'GT', value: String(T0) }] }],
+    });
+  });
+});

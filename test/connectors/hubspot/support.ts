@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import nock from 'nock';
+import pino from 'pino';
+
+import { createHubSpotClient } from '../../../connectors/hubspot/client.ts';
+import type { HubSpotContext } from '../../../connectors/hubspot/search.ts';
+import { HubSpotSettings } from '../../../connectors/hubspot/settings.ts';
+
+/** The API host the tests mock (each connection may override HubSpot's). */
+export const HOST = 'https://hubspot.test';
+/** The private app token the tests send. */
+export const TOKEN = 'pat-na1-00000000-test-token';
+
+const FIXTURES = join(import.meta.dirname, '../../../connectors/hubspot/fixtures');
+
+/** A fixture of connectors/hubspot/fixtures, parsed. */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as T;
+}
+
+/** A connector context on the mocked host, with settings parsed like a connection's. */
+export function context(settings: Record<string, unknown> = {}): HubSpotContext {
+  const s = HubSpotSettings.parse({ apiHost: HOST, indexLagMs: 0, ...settings });
+  const credentials = { accessToken: TOKEN };
+  return {
+    tenantId: 'store-a',
+    connectionId: 'conn-1',
+    settings: s,
+    credentials,
+    http: createHubSpotClient(s, credentials),
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+  };
+}
+
+/** The mocked HubSpot API, with the Bearer token checked on every call. */
+export function hubspot() {
+  return nock(HOST, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+}
+
+/** A stream cursor, decoded for assertions. */
+export function decode(cursor: string | null): Record<string, unknown> | null {
+  return cursor === null ? null : (JSON.parse(cursor) as Record<string, unknown>);
+}
