@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+
+import axios, { type AxiosInstance } from 'axios';
+
+import { PermanentError } from '../../src/sdk/errors.ts';
+import { createHttpClient } from '../../src/sdk/http.ts';
+import { accountGate, Semaphore } from './concurrency.ts';
+import { MAX_SIMULTANEOUS_CONNECTIONS } from './limits.ts';
+import type { MailchimpCredentials, MailchimpSettings } from './settings.ts';
+
+/**
+ * The API base URL of a connection: the `baseUrl` override, else
+ * `https://{dc}.api.mailchimp.com/3.0` with the data center from the settings or the key's
+ * suffix (`…-us14` → `us14`; MC1, MC2).
+ */
+export function baseUrlOf(settings: MailchimpSettings, credentials: MailchimpCredentials): string {
+  if (settings.baseUrl) return settings.baseUrl.replace(/\/+$/, '');
+  const dc = settings.dataCenter ?? credentials.apiKey?.split('-').pop();
+  // The data center becomes a host name: only letters then digits, never a dot or a slash.
+  if (!dc || !/^[a-z]+\d+$/.test(dc)) {
+    throw new PermanentError(
+      'Mailchimp data center unknown: give an API key ending in -<dc> or the dataCenter setting',
+    );
+  }
+  return `https://${dc}.api.mailchimp.com/3.0`;
+}
+
+/**
+ * The axios instance of a connection: Basic auth with the API key (any user name; MC1, MC3) or
+ * Bearer with an OAuth token. Every request passes the connection's gate (`maxConnections`) and
+ * the account's gate (Mailchimp's 10 simultaneous connections, shared by every connection of
+ * the account in this process).
+ */
+export function createMailchimpClient(
+  settings: MailchimpSettings,
+  credentials: MailchimpCredentials,
+): AxiosInstance {
+  const baseURL = baseUrlOf(settings, credentials);
+  const http = createHttpClient({
+    baseURL,
+    ...(credentials.apiKey
+      ? { auth: { username: 'dealerloop', password: credentials.apiKey } }
+      : { headers: { authorization: `Bearer ${credentials.accessToken}` } }),
+  });
+  const secret = credentials.apiKey ?? credentials.accessToken ?? '';
+  const account = accountGate(
+    createHash('sha256').update(`${baseURL}\n${secret}`).digest('hex'),
+    MAX_SIMULTANEOUS_CONNECTIONS,
+  );
+  const own = new Semaphore(settings.maxConnections);
+  const send = axios.getAdapter(http.defaults.adapter);
+  http.defaults.adapter = (config) => {
+    const signal = config.signal as AbortSignal | undefined;
+    return own.run(() => account.run(() => send(config), signal), signal);
+  };
+  return http;
+}

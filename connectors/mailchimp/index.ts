@@ -1,0 +1,55 @@
+import { defineConnector } from '../../src/sdk/connector.ts';
+import { createMailchimpClient } from './client.ts';
+import { classifyMailchimpError } from './errors.ts';
+import { MEMBERS_PER_WRITE, REQUESTS_PER_SECOND } from './limits.ts';
+import { readMembers } from './members-stream.ts';
+import { writeMembers } from './members-sink.ts';
+import { MailchimpCredentials, MailchimpSettings } from './settings.ts';
+import { readTouchpoints } from './touchpoints-stream.ts';
+import { handleWebhook } from './webhook.ts';
+
+/**
+ * Mailchimp Marketing API 3.0, both ways, for one audience: members read incrementally and
+ * upserted by subscriber hash with lifecycle tags (per member or, for large writes, as batch
+ * operations), campaign email activity read as touchpoints, and audience webhooks (form-encoded,
+ * authenticated by a secret in the URL) turned into member records, unsubscribes included.
+ * Never more than 10 calls in flight per account (Mailchimp's simultaneous-connection cap).
+ */
+export default defineConnector({
+  id: 'mailchimp',
+  name: 'Mailchimp',
+  settings: MailchimpSettings,
+  credentials: MailchimpCredentials,
+  limits: (s) => ({
+    requestsPerSecond: REQUESTS_PER_SECOND,
+    burst: REQUESTS_PER_SECOND,
+    batchSize: MEMBERS_PER_WRITE,
+    concurrency: s.maxConnections,
+  }),
+  client: createMailchimpClient,
+  classify: classifyMailchimpError,
+  check: async (ctx) => {
+    await ctx.http.get(`/lists/${encodeURIComponent(ctx.settings.listId)}`, {
+      params: { fields: 'id,name' },
+      signal: ctx.signal,
+    });
+  },
+  streams: {
+    members: {
+      description: 'Audience members changed since the cursor (oldest change first)',
+      read: readMembers,
+    },
+    touchpoints: {
+      description: 'Opens and clicks of the audience’s recent campaigns',
+      read: readTouchpoints,
+    },
+  },
+  sinks: {
+    members: {
+      description: 'Upserts members by subscriber hash and sets their lifecycle tags',
+      write: writeMembers,
+      batchSize: MEMBERS_PER_WRITE,
+    },
+  },
+  webhook: { handle: handleWebhook },
+});

@@ -1,0 +1,48 @@
+/**
+ * Mailchimp Marketing API limits, as data. Each cites where it comes from; see
+ * shared/reference/apis.md §3 for the source keys (MC1…MC16).
+ */
+
+/**
+ * Simultaneous connections per Mailchimp user account; the 11th answers 429. Mailchimp limits
+ * concurrency, not request rate (Marketing API "Fundamentals → API limits",
+ * mailchimp.com/developer/marketing/docs/fundamentals/; MC2, MC11).
+ */
+export const MAX_SIMULTANEOUS_CONNECTIONS = 10;
+
+/** Largest `count` of a collection page (Marketing API pagination: count ≤ 1000; MC13). */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Operations per `POST /batches`. Mailchimp documents no cap (apis.md §3 marks it UNCONFIRMED);
+ * third-party tools cap at 500 and api-evangelist's mailchimp-rate-limits.yml lists 1000.
+ * Decision: default 500, configurable up to this ceiling.
+ */
+export const MAX_OPERATIONS_PER_BATCH = 1000;
+
+/** Default operations per batch (see `MAX_OPERATIONS_PER_BATCH`). */
+export const DEFAULT_OPERATIONS_PER_BATCH = 500;
+
+/**
+ * Members per sink write. Matches the 500-member cap of `POST /lists/{id}` (MC10) so one engine
+ * batch is one `/batches` call per phase at the default operations per batch.
+ */
+export const MEMBERS_PER_WRITE = 500;
+
+/** Pending batches an account may have; submitting more fails (MC9: "more than 500 pending batches"). */
+export const MAX_PENDING_BATCHES = 500;
+
+/** Wait after a "too many pending batches" refusal before submitting again. */
+export const PENDING_BATCHES_WAIT_MS = 60_000;
+
+/**
+ * Engine-level pacing. Mailchimp publishes no request-rate limit (only the connection cap), so
+ * this only spaces engine calls (pages, sink batches); the connection gate does the real limiting.
+ */
+export const REQUESTS_PER_SECOND = 10;
+
+/** Query parameter carrying the webhook secret: Mailchimp signs nothing (MC14–MC16). */
+export const WEBHOOK_SECRET_PARAM = 'secret';
+
+/** Largest batch result archive downloaded (compressed). */
+export const MAX_RESULTS_BYTES = 200 * 1024 * 1024;

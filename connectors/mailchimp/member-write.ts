@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+import type { SinkResult, SystemRecord } from '../../src/sdk/connector.ts';
+import { subscriberHash } from './hash.ts';
+import { MEMBER_STATUSES, type MailchimpSettings } from './settings.ts';
+import { tagUpdates, type TagUpdate } from './tags.ts';
+
+/**
+ * A member as the members mapping writes it. Keys other than these go into the PUT body as
+ * they are (language, vip, interests… when a mapping adds them).
+ */
+const SinkMember = z.looseObject({
+  email_address: z
+    .string()
+    .trim()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'is not an email address'),
+  status: z.enum([...MEMBER_STATUSES, 'archived']).optional(),
+  merge_fields: z.record(z.string(), z.unknown()).optional(),
+  lifecycle: z.enum(['prospect', 'owner']).optional(),
+  tags: z.array(z.string()).optional(),
+});
+
+/**
+ * Parts of the ADDRESS merge field Mailchimp requires; a partial address fails the whole member
+ * with 400 "Your merge fields were invalid". Decision (the required parts are not in apis.md):
+ * a partial address is left out so the rest of the member is still written.
+ */
+const ADDRESS_REQUIRED = ['addr1', 'city', 'state', 'zip'] as const;
+
+/** One member upsert: where, the PUT body, and the tag changes that follow it. */
+export interface MemberWrite {
+  hash: string;
+  body: Record<string, unknown>;
+  tags: TagUpdate[];
+}
+
+function mergeFieldsOf(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out = { ...fields };
+  const address = out.ADDRESS as Record<string, unknown> | undefined;
+  if (address !== undefined && !ADDRESS_REQUIRED.every((k) => address?.[k])) delete out.ADDRESS;
+  return out;
+}
+
+/**
+ * Turns a mapped record into `PUT /lists/{id}/members/{md5(lower(email))}` (MC4): `status_if_new`
+ * is the record's status (else the `statusIfNew` setting); `status`, which also changes an
+ * existing member, is sent only for statuses in `enforceStatuses` (by default an unsubscribe
+ * propagates, while a subscribe from another system never re-subscribes someone in Mailchimp).
+ * Tags are not sent on the PUT (whether Mailchimp applies them to existing members is
+ * UNCONFIRMED): they go through the tags endpoint after it. An invalid record is a failure result.
+ */
+export function memberWrite(record: SystemRecord, s: MailchimpSettings): MemberWrite | SinkResult {
+  const r = SinkMember.safeParse(record);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.map(String).join('.') || '(record)';
+    return { ok: false, retryable: false, reason: `${field} ${issue.message}`, field };
+  }
+  const { email_address, status, merge_fields, lifecycle, tags, ...rest } = r.data;
+  // `archived` is a read-only state: written back, it means "no longer receives marketing".
+  const wanted = status === 'archived' ? 'unsubscribed' : status;
+  const body: Record<string, unknown> = {
+    ...rest,
+    email_address,
+    status_if_new: wanted ?? s.statusIfNew,
+    ...(wanted && s.enforceStatuses.includes(wanted) ? { status: wanted } : {}),
+  };
+  const fields = mergeFieldsOf(merge_fields);
+  if (Object.keys(fields).length) body.merge_fields = fields;
+  return {
+    hash: subscriberHash(email_address),
+    body,
+    tags: tagUpdates(lifecycle, tags ?? [], s.lifecycleTags),
+  };
+}
+
+/** True for a prepared write, false for a failure result. */
+export function isWrite(w: MemberWrite | SinkResult): w is MemberWrite {
+  return 'hash' in w;
+}

@@ -1,0 +1,182 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { subscriberHash } from '../../../connectors/mailchimp/hash.ts';
+import { writeMembers } from '../../../connectors/mailchimp/members-sink.ts';
+import type { SinkItem } from '../../../src/sdk/connector.ts';
+import { AuthError } from '../../../src/sdk/errors.ts';
+import { context, fixture, LIST, mailchimp, PROBLEM } from './support.ts';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+afterAll(() => nock.enableNetConnect());
+
+const item = (record: Record<string, unknown>, i = 0): SinkItem => ({
+  canonicalId: `cus_${i}`,
+  destinationId: null,
+  idempotencyKey: `key-${i}`,
+  record,
+});
+const member = (email: string) => `/3.0/lists/${LIST}/members/${subscriberHash(email)}`;
+const jane = {
+  email_address: 'Jane.Doe@Example.com',
+  status: 'subscribed',
+  merge_fields: { FNAME: 'Jane', LNAME: 'Doe', PHONE: '(512) 555-0142' },
+  lifecycle: 'owner',
+  tags: ['service'],
+};
+const sam = { email_address: 'sam.lee@example.com', status: 'unsubscribed' };
+const pat = { email_address: 'pat.kim@example.com', merge_fields: { PHONE: '555' } };
+
+describe('members sink, one call per member', () => {
+  it('upserts by the hash of the lower-cased email, then sets lifecycle tags', async () => {
+    mailchimp()
+      .put(member('jane.doe@example.com'), {
+        email_address: 'Jane.Doe@Example.com',
+        // A subscribe only applies to a new member: it never re-subscribes an existing one.
+        status_if_new: 'subscribed',
+        merge_fields: { FNAME: 'Jane', LNAME: 'Doe', PHONE: '(512) 555-0142' },
+      })
+      .reply(200, fixture('member-put-response'));
+    mailchimp()
+      .post(`${member('jane.doe@example.com')}/tags`, {
+        tags: [
+          { name: 'service', status: 'active' },
+          { name: 'owner', status: 'active' },
+          { name: 'prospect', status: 'inactive' },
+        ],
+      })
+      .reply(204);
+    // An unsubscribe is forced onto existing members too; no tags, so no tags call.
+    mailchimp()
+      .put(member('sam.lee@example.com'), {
+        email_address: 'sam.lee@example.com',
+        status_if_new: 'unsubscribed',
+        status: 'unsubscribed',
+      })
+      .reply(200, { ...fixture('member-put-response'), email_address: 'sam.lee@example.com' });
+    const results = await writeMembers(context(), [item(jane, 0), item(sam, 1)]);
+    expect(results).toEqual([
+      { ok: true, destinationId: subscriberHash('jane.doe@example.com') },
+      { ok: true, destinationId: subscriberHash('sam.lee@example.com') },
+    ]);
+  });
+
+  it('creates members without a status as the statusIfNew setting, and drops a partial address', async () => {
+    mailchimp()
+      .put(member('pat.kim@example.com'), {
+        email_address: 'pat.kim@example.com',
+        status_if_new: 'transactional',
+        merge_fields: { FNAME: 'Pat' },
+      })
+      .query({ skip_merge_validation: 'true' })
+      .reply(200, fixture('member-put-response'));
+    const results = await writeMembers(context({ skipMergeValidation: true }), [
+      item({
+        email_address: 'pat.kim@example.com',
+        merge_fields: { FNAME: 'Pat', ADDRESS: { addr1: '1 Main St', city: 'Austin' } },
+      }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: true });
+  });
+
+  it('reports each member on its own: a 400 problem, a tags 404, and an invalid record', async () => {
+    mailchimp().put(member('jane.doe@example.com')).reply(200, fixture('member-put-response'));
+    mailchimp()
+      .post(`${member('jane.doe@example.com')}/tags`)
+      .reply(404, fixture('problem-resource-not-found'), PROBLEM);
+    mailchimp()
+      .put(member('pat.kim@example.com'))
+      .reply(400, fixture('problem-invalid-resource'), PROBLEM);
+    mailchimp().put(member('sam.lee@example.com')).reply(200, fixture('member-put-response'));
+    const results = await writeMembers(context(), [
+      item(jane, 0),
+      item(pat, 1),
+      item({ email_address: 'not an email', status: 'subscribed' }, 2),
+      item(sam, 3),
+    ]);
+    expect(results).toEqual([
+      { ok: false, retryable: false, reason: expect.stringMatching(/Resource Not Found/) },
+      {
+        ok: false,
+        retryable: false,
+        field: 'PHONE',
+        reason:
+          'Invalid Resource: Your merge fields were invalid. (PHONE: Please enter a complete phone number.)',
+      },
+      {
+        ok: false,
+        retryable: false,
+        field: 'email_address',
+        reason: 'email_address is not an email address',
+      },
+      { ok: true, destinationId: subscriberHash('sam.lee@example.com') },
+    ]);
+  });
+
+  it('retries a 429 with backoff, then reports a member still refused as retryable', async () => {
+    mailchimp()
+      .put(member('sam.lee@example.com'))
+      .reply(429, fixture('problem-too-many-requests'), PROBLEM);
+    mailchimp().put(member('sam.lee@example.com')).reply(200, fixture('member-put-response'));
+    mailchimp()
+      .put(member('pat.kim@example.com'))
+      .times(4)
+      .reply(429, fixture('problem-too-many-requests'), PROBLEM);
+    const results = await writeMembers(context(), [item(sam, 0), item(pat, 1)]);
+    expect(results[0]).toEqual({ ok: true, destinationId: subscriberHash('sam.lee@example.com') });
+    expect(results[1]).toEqual({
+      ok: false,
+      retryable: true,
+      reason: expect.stringMatching(/10 simultaneous connections/),
+    });
+  });
+
+  it('stops the whole write on a wrong or expired API key', async () => {
+    mailchimp()
+      .put(member('sam.lee@example.com'))
+      .reply(401, fixture('problem-api-key-invalid'), PROBLEM);
+    await expect(writeMembers(context(), [item(sam)])).rejects.toThrow(AuthError);
+  });
+});
+
+describe('connection limit', () => {
+  /** Answers member PUTs slowly and records how many were in flight at once. */
+  function slowServer(count: number) {
+    const seen = { inFlight: 0, max: 0 };
+    mailchimp()
+      .put(/\/members\/[0-9a-f]{32}$/)
+      .times(count)
+      .reply((_uri, _body, cb) => {
+        seen.max = Math.max(seen.max, ++seen.inFlight);
+        setTimeout(() => {
+          seen.inFlight--;
+          cb(null, [200, fixture('member-put-response')]);
+        }, 15);
+      });
+    return seen;
+  }
+  const people = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => item({ email_address: `p${i}-${tag}@example.com` }, i));
+
+  it('keeps a connection within maxConnections', async () => {
+    const seen = slowServer(12);
+    const results = await writeMembers(context({ maxConnections: 3 }), people(12, 'a'));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(seen.max).toBe(3);
+  });
+
+  it('never has more than 10 calls in flight for one account, whatever the connections', async () => {
+    const seen = slowServer(60);
+    const [a, b] = await Promise.all([
+      writeMembers(context({ batchThreshold: 1000 }), people(30, 'b')),
+      writeMembers(context({ batchThreshold: 1000 }), people(30, 'c')),
+    ]);
+    expect([...a, ...b].every((r) => r.ok)).toBe(true);
+    expect(seen.max).toBe(10);
+  });
+});
