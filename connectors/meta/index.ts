@@ -1,0 +1,41 @@
+import { defineConnector } from '../../src/sdk/connector.ts';
+import { createMetaClient } from './client.ts';
+import { classifyMetaError } from './errors.ts';
+import { leadsStream } from './leads.ts';
+import { MetaCredentials, MetaSettings } from './settings.ts';
+import { spendStream } from './spend.ts';
+import { metaWebhook } from './webhook.ts';
+
+/**
+ * Lead Ads delivers ~1 lead per notification; pulls are a few calls per run. Graph's budgets are
+ * per hour and day (Page: 4800 × engaged users / 24 h; leads: 200 × 24 × leads of 90 days, apis.md
+ * §2.5 M13), so a steady few calls per second per connection stays far inside them.
+ */
+const BURST = 10;
+
+/**
+ * Meta (Facebook/Instagram) Lead Ads and Marketing API insights.
+ *
+ * - `leads`: leads of the Page's forms since a created_time cursor, with form, ad, ad set and
+ *   campaign context (mapping: mappings/meta-leads.yaml).
+ * - `spend`: spend per campaign per day (mapping: mappings/meta-spend.yaml).
+ * - webhook: the hub.challenge handshake and signed leadgen notifications, which trigger a pull.
+ */
+export default defineConnector({
+  id: 'meta',
+  name: 'Meta Lead Ads',
+  settings: MetaSettings,
+  credentials: MetaCredentials,
+  limits: (s) => ({ requestsPerSecond: s.requestsPerSecond, burst: BURST, batchSize: 100 }),
+  client: createMetaClient,
+  classify: classifyMetaError,
+  check: async (ctx) => {
+    // A token debug-free check: the Page (or the token's own node) must answer.
+    await ctx.http.get(`/${ctx.settings.pageId ?? 'me'}`, {
+      params: { fields: 'id,name' },
+      signal: ctx.signal,
+    });
+  },
+  streams: { leads: leadsStream, spend: spendStream },
+  webhook: metaWebhook,
+});

@@ -1,0 +1,107 @@
+import type { StreamDef, StreamPage, SystemRecord } from '../../src/sdk/connector.ts';
+import { LEAD_AD_CONTEXT_FIELDS, LEAD_FIELDS } from './constants.ts';
+import { presentLeads } from './campaign-context.ts';
+import { resolveForms, type FormRef, type MetaContext } from './forms.ts';
+import { parseLeadCursor, timeMs, type LeadRun } from './lead-cursor.ts';
+import { nextAfter } from './paging.ts';
+import { edgePage, GraphLead, LeadForm, parseGraph } from './schemas.ts';
+import type { MetaCredentials, MetaSettings } from './settings.ts';
+
+const LeadPage = edgePage(GraphLead);
+
+/** The `fields` of a lead read: the ad context too when `campaignContext` is `lead-fields`. */
+export function leadFields(ctx: MetaContext): string {
+  const extra = ctx.settings.campaignContext === 'lead-fields' ? LEAD_AD_CONTEXT_FIELDS : [];
+  return [...LEAD_FIELDS, ...extra].join(',');
+}
+
+/**
+ * One page of leads created since the cursor: `GET /{form_id}/leads` for each form in turn,
+ * following `after` cursors. The `filtering=[{field:time_created,operator:GREATER_THAN}]`
+ * parameter (UNCONFIRMED in apis.md §2.5) appears in Meta's own generated SDK examples
+ * (facebook/facebook-ruby-business-sdk, "ad.leads(filtering: [{'field':'time_created',
+ * 'operator':'GREATER_THAN',...}])") and in public integrations on `/{form_id}/leads`; it is used
+ * when `serverSideFilter` is on and every lead is filtered again here, so a Graph version that
+ * ignored it would cost calls, never leads. Re-reading `overlapSeconds` before the cursor catches
+ * late leads; the re-read ones map to unchanged records.
+ */
+export async function readLeads(ctx: MetaContext, cursor: string | null): Promise<StreamPage> {
+  const s = ctx.settings;
+  const state = parseLeadCursor(cursor, s.backfillDays);
+  const run: LeadRun = state.run ?? {
+    forms: await resolveForms(ctx, state.backfill),
+    form: 0,
+    newest: state.since,
+    backfill: state.backfill,
+  };
+  const form = run.forms[run.form];
+  if (!form)
+    return { records: [], nextCursor: JSON.stringify({ since: run.newest }), hasMore: false };
+
+  const sinceMs = timeMs(state.since) - s.overlapSeconds * 1000;
+  const filtering = [
+    { field: 'time_created', operator: 'GREATER_THAN', value: Math.floor(sinceMs / 1000) },
+  ];
+  const res = await ctx.http.get(`/${form.id}/leads`, {
+    params: {
+      fields: leadFields(ctx),
+      limit: s.pageSize,
+      ...(s.serverSideFilter ? { filtering: JSON.stringify(filtering) } : {}),
+      ...(run.after ? { after: run.after } : {}),
+    },
+    signal: ctx.signal,
+  });
+  const page = parseGraph(LeadPage, res.data, `GET /${form.id}/leads`);
+  const fresh = page.data.filter((l) => timeMs(l.created_time) > sinceMs);
+  const records = await presentLeads(ctx, fresh, () => form);
+
+  let newest = run.newest;
+  for (const l of fresh)
+    if (timeMs(l.created_time) > Date.parse(newest))
+      newest = new Date(timeMs(l.created_time)).toISOString();
+  const after = nextAfter(page.paging);
+  const next: LeadRun = after
+    ? { ...run, after, newest }
+    : { forms: run.forms, form: run.form + 1, newest, backfill: run.backfill };
+  if (next.form >= next.forms.length)
+    return { records, nextCursor: JSON.stringify({ since: newest }), hasMore: false };
+  return { records, nextCursor: JSON.stringify({ since: state.since, run: next }), hasMore: true };
+}
+
+/**
+ * Reads leads by their leadgen ids (`GET /{leadgen_id}?fields=...`, apis.md §2.5), with the same
+ * presentation as the stream. A lead whose form name is wanted costs one `GET /{form_id}` per
+ * distinct form.
+ */
+export async function readLeadsByIds(ctx: MetaContext, ids: string[]): Promise<SystemRecord[]> {
+  const leads = [];
+  for (const id of ids) {
+    const res = await ctx.http.get(`/${encodeURIComponent(id)}`, {
+      params: { fields: leadFields(ctx) },
+      signal: ctx.signal,
+    });
+    leads.push(parseGraph(GraphLead, res.data, `GET /${id}`));
+  }
+  const forms = new Map<string, FormRef>();
+  for (const formId of new Set(leads.map((l) => l.form_id).filter((x): x is string => !!x))) {
+    const res = await ctx.http.get(`/${formId}`, {
+      params: { fields: 'id,name' },
+      signal: ctx.signal,
+    });
+    const form = parseGraph(LeadForm, res.data, `GET /${formId}`);
+    forms.set(formId, { id: form.id, ...(form.name ? { name: form.name } : {}) });
+  }
+  return presentLeads(ctx, leads, (l) => (l.form_id ? forms.get(l.form_id) : undefined));
+}
+
+/**
+ * The `leads` stream. `readByIds` is not part of the SDK's StreamDef yet: it is the by-id read a
+ * webhook "fetch these ids" outcome would call (see the connector's README note in index.ts).
+ */
+export const leadsStream: StreamDef<MetaSettings, MetaCredentials> & {
+  readByIds(ctx: MetaContext, ids: string[]): Promise<SystemRecord[]>;
+} = {
+  description: 'Lead Ads leads (answers in field_data, with form and campaign context)',
+  read: readLeads,
+  readByIds: readLeadsByIds,
+};

@@ -1,0 +1,96 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { z } from 'zod';
+
+import type { WebhookDef, WebhookOutcome, WebhookRequest } from '../../src/sdk/connector.ts';
+import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
+import { SIGNATURE_HEADER } from './constants.ts';
+import { parseGraph } from './schemas.ts';
+import type { MetaCredentials, MetaSettings } from './settings.ts';
+
+/** Equal strings, compared in constant time (length differences return early: lengths are public). */
+export function safeEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A leadgen change as Meta posts it (apis.md §2.4, M12/M13); ids may come as strings or numbers. */
+const id = z.union([z.string(), z.number()]).transform(String);
+const LeadgenValue = z.looseObject({
+  leadgen_id: id,
+  page_id: id.optional(),
+  form_id: id.optional(),
+  ad_id: id.optional(),
+  created_time: z.number().optional(),
+});
+const Notification = z.object({
+  object: z.string(),
+  entry: z.array(
+    z.object({
+      id: id.optional(),
+      time: z.number().optional(),
+      changes: z.array(z.object({ field: z.string(), value: z.unknown() })).default([]),
+    }),
+  ),
+});
+
+/**
+ * The verification handshake: `GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…` is
+ * answered 200 with the raw challenge when the token matches (apis.md §2.4, M11).
+ */
+function handshake(c: MetaCredentials, req: WebhookRequest): WebhookOutcome[] {
+  const q = req.query;
+  if (q['hub.mode'] !== 'subscribe' || q['hub.challenge'] === undefined)
+    throw new PermanentError('meta webhook: a GET must be a hub.mode=subscribe handshake');
+  if (!c.verifyToken)
+    throw new AuthError('this connection has no verifyToken; handshakes are refused');
+  if (!safeEqual(q['hub.verify_token'] ?? '', c.verifyToken))
+    throw new AuthError('meta webhook: hub.verify_token does not match');
+  return [{ kind: 'respond', status: 200, body: q['hub.challenge'], contentType: 'text/plain' }];
+}
+
+/**
+ * `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body keyed by the App Secret. Meta
+ * signs the escaped-unicode bytes it sent, so only the raw body is ever hashed (M14).
+ */
+function verifySignature(c: MetaCredentials, req: WebhookRequest): void {
+  if (!c.appSecret) throw new AuthError('this connection has no appSecret; webhooks are refused');
+  const given = req.headers[SIGNATURE_HEADER] ?? '';
+  const expected = `sha256=${createHmac('sha256', c.appSecret).update(req.rawBody).digest('hex')}`;
+  if (!safeEqual(given, expected)) throw new AuthError('meta webhook: bad X-Hub-Signature-256');
+}
+
+/**
+ * Lead Ads webhooks. A leadgen notification carries ids only, never the answers (apis.md §2.4),
+ * so it becomes a `hint` on the `leads` stream: the engine queues one debounced run of the
+ * syncs reading it, and that run pulls the new leads since the cursor through the shared rate
+ * limiter and retry policy. Changes of other fields, and of Pages other than `pageId`, are
+ * ignored.
+ */
+export const metaWebhook: WebhookDef<MetaSettings, MetaCredentials> = {
+  handle: async (ctx, req) => {
+    if (req.method === 'GET') return handshake(ctx.credentials, req);
+    verifySignature(ctx.credentials, req);
+    let json: unknown;
+    try {
+      json = JSON.parse(req.rawBody.toString('utf8'));
+    } catch {
+      throw new PermanentError('meta webhook: body is not JSON');
+    }
+    const body = parseGraph(Notification, json, 'meta webhook');
+    if (body.object !== 'page') return [{ kind: 'ignore' }];
+    const pageId = ctx.settings.pageId;
+    const leads = body.entry
+      .flatMap((e) => e.changes.map((c) => ({ entry: e.id, ...c })))
+      .filter((c) => c.field === 'leadgen')
+      .map((c) => ({ entry: c.entry, value: parseGraph(LeadgenValue, c.value, 'leadgen change') }))
+      .filter((c) => !pageId || (c.value.page_id ?? c.entry) === pageId);
+    if (leads.length === 0) return [{ kind: 'ignore' }];
+    ctx.log.info(
+      { leadgenIds: leads.map((l) => l.value.leadgen_id) },
+      'meta webhook: new leads announced',
+    );
+    return [{ kind: 'hint', stream: 'leads' }];
+  },
+};
