@@ -1,0 +1,96 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import hubspotConnector from '../../../connectors/hubspot/index.ts';
+import { lifecycleOfDeal } from '../../../connectors/hubspot/stages.ts';
+import { context, fixture, hubspot } from './support.ts';
+
+const deals = hubspotConnector.streams!.deals!;
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe('deals stream', () => {
+  it('presents each deal with its lifecycle stage and first contact', async () => {
+    let search: Record<string, unknown> = {};
+    let assoc: Record<string, unknown> = {};
+    let read: Record<string, unknown> = {};
+    const api = hubspot()
+      .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => ((search = b), true))
+      .reply(200, fixture('deals-search'))
+      .post(
+        '/crm/v4/associations/deals/contacts/batch/read',
+        (b: Record<string, unknown>) => ((assoc = b), true),
+      )
+      .reply(200, fixture('deals-contacts-associations'))
+      .post(
+        '/crm/v3/objects/contacts/batch/read',
+        (b: Record<string, unknown>) => ((read = b), true),
+      )
+      .reply(200, fixture('contacts-batch-read'));
+
+    const ctx = context({
+      dealStages: { '88120031': 'appointment' },
+      dealIdProperty: 'dms_deal_no',
+    });
+    const page = await deals.read(ctx, null);
+    expect(api.isDone()).toBe(true);
+    expect(search).toMatchObject({
+      sorts: [{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }],
+    });
+    expect(search.properties).toEqual(
+      expect.arrayContaining(['dealstage', 'pipeline', 'hs_is_closed_won', 'dms_deal_no']),
+    );
+    expect(assoc).toEqual({ inputs: [{ id: '9001' }, { id: '9002' }] });
+    expect(read).toMatchObject({ inputs: [{ id: '51' }, { id: '52' }] });
+    expect(page.records).toEqual([
+      expect.objectContaining({
+        id: '9001',
+        objectType: 'deals',
+        lifecycleStage: 'sold',
+        contactIds: ['51'],
+        contact: expect.objectContaining({ email: 'jane.doe@example.com', firstname: 'Jane' }),
+      }),
+      expect.objectContaining({
+        id: '9002',
+        lifecycleStage: 'appointment',
+        contact: expect.objectContaining({ email: 'sam.lee@example.com' }),
+      }),
+    ]);
+  });
+
+  it('reads no associations for an empty page', async () => {
+    const api = hubspot()
+      .post('/crm/v3/objects/deals/search')
+      .reply(200, { total: 0, results: [] });
+    const page = await deals.read(context(), null);
+    expect(page).toMatchObject({ records: [], hasMore: false });
+    expect(api.isDone()).toBe(true);
+  });
+});
+
+describe('deal stage → lifecycle', () => {
+  const deal = (properties: Record<string, string>) => ({ id: '1', properties });
+
+  it('maps the default pipeline: closedwon → sold, closedlost → lost', () => {
+    expect(lifecycleOfDeal(deal({ dealstage: 'closedwon' }), {})).toBe('sold');
+    expect(lifecycleOfDeal(deal({ dealstage: 'closedlost' }), {})).toBe('lost');
+    expect(lifecycleOfDeal(deal({ dealstage: 'appointmentscheduled' }), {})).toBe('appointment');
+  });
+
+  it("uses the connection's map first, then HubSpot's closed flags for other pipelines", () => {
+    const map = { '1001': 'shown' as const, closedwon: 'shown' as const };
+    expect(lifecycleOfDeal(deal({ dealstage: '1001' }), map)).toBe('shown');
+    expect(lifecycleOfDeal(deal({ dealstage: 'closedwon' }), map)).toBe('shown');
+    expect(lifecycleOfDeal(deal({ dealstage: '2002', hs_is_closed_won: 'true' }), {})).toBe('sold');
+    expect(lifecycleOfDeal(deal({ dealstage: '2003', hs_is_closed_lost: 'true' }), {})).toBe(
+      'lost',
+    );
+    expect(
+      lifecycleOfDeal(deal({ dealstage: '2004', hs_is_closed_won: 'false' }), {}),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+
+import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
+import { engagementRecord } from '../../../connectors/hubspot/engagement-record.ts';
+import { fixture } from './support.ts';
+
+async function mapping(name: string) {
+  const loaded = await loadMappingFile(`mappings/${name}.yaml`);
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
+  return compileMapping(loaded.doc);
+}
+
+type Obj = { id: string; properties: Record<string, unknown> };
+const results = (name: string) => fixture<{ results: Obj[] }>(name).results;
+
+describe('shipped HubSpot mappings', () => {
+  it('contacts: lead status to lifecycle; the canonical id is never mapped', async () => {
+    const m = await mapping('hubspot-contacts');
+    const [jane] = results('contacts-search-page-1');
+    const lead = m.in(jane).value;
+    expect(lead).toMatchObject({
+      stage: 'contacted',
+      customer: { email: 'jane.doe@example.com', firstName: 'Jane', phone: '+15125550142' },
+      consentEmail: true,
+      updatedAt: '2026-11-20T10:00:00Z',
+    });
+    expect(lead).not.toHaveProperty('id');
+    expect(m.recordKey(jane)).toBe('51');
+    const out = m.out({ ...lead, id: 'lead_1', assignedTo: 'Pat', stage: 'sold' }).value;
+    expect(out).toMatchObject({
+      properties: { email: 'jane.doe@example.com', hs_lead_status: 'SOLD', firstname: 'Jane' },
+    });
+    // Read-only or account-specific properties never go out.
+    const props = (out as { properties: Record<string, unknown> }).properties;
+    for (const p of ['hs_email_optout', 'hubspot_owner_id', 'hs_analytics_source', 'utm_campaign'])
+      expect(props).not.toHaveProperty(p);
+    expect(out).not.toHaveProperty('id');
+  });
+
+  it('deals: the deal stage is the lead stage, the contact is the customer', async () => {
+    const m = await mapping('hubspot-deals');
+    const [won] = results('deals-search');
+    const deal = {
+      ...won,
+      objectType: 'deals',
+      lifecycleStage: 'sold',
+      contact: { email: 'jane.doe@example.com', firstname: 'Jane', lastname: 'Doe' },
+    };
+    expect(m.recordKey(deal)).toBe('deals:9001');
+    expect(m.in(deal)).toMatchObject({
+      quarantined: false,
+      value: {
+        stage: 'sold',
+        source: 'hubspot',
+        sourceDetail: 'HubSpot deal 2025 Ford Escape - Jane Doe',
+        assignedTo: '7731',
+        vehicle: { price: 32450, currency: 'USD' },
+        customer: { email: 'jane.doe@example.com', firstName: 'Jane', lastName: 'Doe' },
+        updatedAt: '2026-11-21T18:00:05Z',
+      },
+    });
+  });
+
+  it('engagements: calls, emails and meetings become activities', async () => {
+    const m = await mapping('hubspot-engagements');
+    const call = engagementRecord('calls', results('calls-search')[0]!, ['51'], {});
+    expect(m.recordKey(call)).toBe('calls:40112');
+    expect(m.in(call).value).toEqual({
+      type: 'call',
+      direction: 'outbound',
+      occurredAt: '2026-11-02T14:09:30Z',
+      durationSeconds: 184,
+      outcome: 'Connected',
+      subject: 'Call with Jane Doe',
+      notes: 'Left details about the Escape test drive.',
+      user: '7731',
+      leadId: '51',
+    });
+    const reply = engagementRecord('emails', results('emails-search')[1]!, ['51'], {});
+    expect(m.in(reply).value).toMatchObject({ type: 'email', direction: 'inbound' });
+    const meeting = engagementRecord('meetings', results('meetings-search')[0]!, [], {});
+    expect(m.in(meeting).value).toMatchObject({
+      type: 'appointment',
+      scheduledFor: '2026-11-07T16:00:00Z',
+      outcome: 'SCHEDULED',
+    });
+  });
+
+  it('sales: a DMS sale becomes a deal keyed by its deal number', async () => {
+    const m = await mapping('hubspot-sales');
+    const out = m.out({
+      id: 'sal_1',
+      dealNumber: 'D-1001',
+      saleDate: '2026-11-21',
+      newUsed: 'new',
+      price: 32450,
+      vehicle: { year: 2025, make: 'Ford', model: 'Escape' },
+    });
+    expect(out.errors).toEqual([]);
+    expect(out.value).toEqual({
+      properties: {
+        dms_deal_number: 'D-1001',
+        dealname: 'Sold: 2025 Ford Escape (D-1001)',
+        amount: 32450,
+        closedate: '2026-11-21',
+      },
+    });
+  });
+});
