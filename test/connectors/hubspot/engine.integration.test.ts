@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import hubspotConnector from '../../../connectors/hubspot/index.ts';
+import { createEngine, type Engine } from '../../../src/runtime/engine.ts';
+import type { ConnectorDef } from '../../../src/sdk/connector.ts';
+import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
+import { DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
+import { runSync } from '../../../src/sync/run-sync.ts';
+import { FAST_RETRY } from '../../support/engine.ts';
+import { openTestHub, type TestHub } from '../../support/hub.ts';
+import { fixture, hubspot, HOST, TOKEN } from './support.ts';
+
+const TENANT = 'store-a';
+let t: TestHub;
+let engine: Engine;
+let connectionId: string;
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1'); // Redis
+  t = await openTestHub();
+  engine = createEngine(t.hub, {
+    registry: new ConnectorRegistry([hubspotConnector as unknown as ConnectorDef]),
+    mappings: new DirectoryMappingSource(join(import.meta.dirname, '../../../mappings')),
+    queueName: `sync-${randomUUID()}`,
+    retry: FAST_RETRY,
+  });
+  await t.hub.tenants.create({ id: TENANT, name: 'Acme Ford' });
+  const c = await t.hub.connections.create(TENANT, {
+    connectorId: 'hubspot',
+    name: 'HubSpot',
+    settings: { apiHost: HOST, indexLagMs: 0, requestsPerSecond: 4 },
+    credentials: { accessToken: TOKEN },
+  });
+  connectionId = c.id;
+});
+afterEach(async () => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
+  await engine.close();
+  await t.cleanup();
+});
+
+const svc = () => engine.service.svc;
+const addSync = (mapping: string, mode: 'inbound' | 'outbound' | 'two-way') =>
+  engine.service.create(TENANT, { name: mapping, connectionId, mapping, mode });
+
+/** The deal fixture 9001 at a stage, modified at `at`. */
+function deal(stage: string, at: string, won = false) {
+  const [d] = fixture<{ results: { properties: Record<string, unknown> }[] }>(
+    'deals-search',
+  ).results;
+  return {
+    ...d,
+    properties: {
+      ...d!.properties,
+      dealstage: stage,
+      hs_is_closed_won: String(won),
+      hs_lastmodifieddate: at,
+    },
+    updatedAt: at,
+  };
+}
+
+/** One deals page: the search, the deal's contact association and the contact. */
+function mockDealsPage(
+  dealBody: unknown,
+  onSearch: (b: Record<string, unknown>) => void = () => {},
+) {
+  hubspot()
+    .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => (onSearch(b), true))
+    .reply(200, { total: 1, results: [dealBody] })
+    .post('/crm/v4/associations/deals/contacts/batch/read')
+    .reply(200, {
+      results: [{ from: { id: '9001' }, to: [{ toObjectId: 51 }] }],
+    })
+    .post('/crm/v3/objects/contacts/batch/read')
+    .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] });
+}
+
+describe('HubSpot through the sync engine', () => {
+  it('a HubSpot deal moved to closed-won appears as canonical stage `sold`', async () => {
+    const sync = await addSync('hubspot-deals', 'inbound');
+    mockDealsPage(deal('presentationscheduled', '2026-11-20T12:00:00.000Z'));
+    const first = await runSync(svc(), TENANT, sync.id, 'manual');
+    expect(first).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });
+
+    const leadId = await t.hub.redis.hget(
+      t.hub.keys.links(TENANT, connectionId, 'deals'),
+      'deals:9001',
+    );
+    expect(leadId).toBeTruthy();
+    const before = await svc().records.get(TENANT, 'lead', leadId!);
+    expect(before?.f).toMatchObject({ stage: 'shown', 'customer.email': 'jane.doe@example.com' });
+    expect(before?.customerId).toBeTruthy();
+
+    // The salesperson moves the deal to closed-won; the next run reads it from where it stopped.
+    let search: Record<string, unknown> = {};
+    mockDealsPage(deal('closedwon', '2026-11-21T18:00:05.220Z', true), (b) => (search = b));
+    const second = await runSync(svc(), TENANT, sync.id, 'manual');
+    expect(second).toMatchObject({ status: 'succeeded', counts: { read: 1, updated: 1 } });
+    expect(search).toMatchObject({
+      filterGroups: [
+        {
+          filters: [
+            {
+              propertyName: 'hs_lastmodifieddate',
+              operator: 'GTE',
+              value: String(Date.parse('2026-11-20T12:00:00.000Z')),
+            },
+          ],
+        },
+      ],
+    });
+    const after = await svc().records.get(TENANT, 'lead', leadId!);
+    expect(after?.f.stage).toBe('sold');
+    expect(after?.customerId).toBe(before?.customerId);
+    const customer = await svc().records.get(TENANT, 'customer', after!.customerId!);
+    expect(customer?.f).toMatchObject({ email: 'jane.doe@example.com', firstName: 'Jane' });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('waits out a 429 TEN_SECONDLY_ROLLING and carries on', async () => {
+    const sync = await addSync('hubspot-deals', 'inbound');
+    hubspot()
+      .post('/crm/v3/objects/deals/search')
+      .reply(429, fixture('error-429-ten-secondly'), { 'Retry-After': '0.05' });
+    mockDealsPage(deal('closedwon', '2026-11-21T18:00:05.220Z', true));
+    const run = await runSync(svc(), TENANT, sync.id, 'manual');
+    expect(run).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('contacts both ways: no echo of what came in; a hub change goes out upserted by email', async () => {
+    const sync = await addSync('hubspot-contacts', 'two-way');
+    const [jane] = fixture<{ results: unknown[] }>('contacts-search-page-1').results;
+    hubspot()
+      .post('/crm/v3/objects/contacts/search')
+      .reply(200, { total: 1, results: [jane] });
+    const first = await runSync(svc(), TENANT, sync.id, 'manual');
+    // Nothing goes back to HubSpot: it already has exactly this (no upsert was mocked).
+    expect(first).toMatchObject({ status: 'succeeded', counts: { created: 1, skipped: 1 } });
+
+    // The hub learns the lead bought (say from a DMS sale): the stage changes in the hub.
+    const leadId = (await t.hub.redis.hget(
+      t.hub.keys.links(TENANT, connectionId, 'contacts'),
+      '51',
+    ))!;
+    const lead = (await svc().records.get(TENANT, 'lead', leadId))!;
+    const expected = lead.v;
+    lead.f.stage = 'sold';
+    await svc().records.writeMany(TENANT, [
+      { record: lead, expected, changed: ['stage'], sourceConnectionId: 'dms-conn' },
+    ]);
+
+    let body: { inputs: Record<string, unknown>[] } = { inputs: [] };
+    hubspot()
+      .post('/crm/v3/objects/contacts/search')
+      .reply(200, { total: 0, results: [] })
+      .post('/crm/v3/objects/contacts/batch/upsert', (b: typeof body) => ((body = b), true))
+      .reply(200, fixture('contacts-upsert-200'));
+    const second = await runSync(svc(), TENANT, sync.id, 'manual');
+    expect(second).toMatchObject({ status: 'succeeded', counts: { written: 1 } });
+    expect(body.inputs).toEqual([
+      expect.objectContaining({
+        idProperty: 'email',
+        id: 'jane.doe@example.com',
+        properties: expect.objectContaining({ hs_lead_status: 'SOLD', firstname: 'Jane' }),
+      }),
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('an expired token marks the connection broken and fails the run without retries', async () => {
+    const sync = await addSync('hubspot-deals', 'inbound');
+    hubspot().post('/crm/v3/objects/deals/search').reply(401, fixture('error-401-expired'));
+    await expect(runSync(svc(), TENANT, sync.id, 'manual')).rejects.toThrow(
+      /EXPIRED_AUTHENTICATION/,
+    );
+    const connection = await t.hub.connections.get(TENANT, connectionId);
+    expect(connection.status).toBe('broken');
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('writes DMS sales as deals: ids linked, a refused record quarantined with its reason', async () => {
+    const sync = await addSync('hubspot-sales', 'outbound');
+    const sale = (id: string, dealNumber: string) => ({
+      record: {
+        id,
+        entity: 'sale',
+        v: 0,
+        f: {
+          dealNumber,
+          saleDate: '2026-11-21',
+          newUsed: 'new',
+          price: 32450,
+          'vehicle.year': 2025,
+          'vehicle.make': 'Ford',
+          'vehicle.model': 'Escape',
+        },
+        m: {},
+      },
+      expected: 0,
+      changed: ['dealNumber'],
+      sourceConnectionId: 'dms-conn',
+    });
+    await svc().records.writeMany(TENANT, [sale('sal_a', 'D-1001'), sale('sal_b', 'D-1002')]);
+    let body: { inputs: { id: string; objectWriteTraceId: string }[] } = { inputs: [] };
+    hubspot()
+      .post('/crm/v3/objects/deals/batch/upsert', (b: typeof body) => ((body = b), true))
+      .reply(207, () => ({
+        status: 'COMPLETE',
+        results: [{ id: '9100', properties: { dms_deal_number: 'D-1001' } }],
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'VALIDATION_ERROR',
+            message: 'Property values were not valid',
+            context: { objectWriteTraceId: [body.inputs[1]!.objectWriteTraceId] },
+            errors: [{ message: 'amount must be positive', in: 'amount' }],
+          },
+        ],
+      }));
+    const run = await runSync(svc(), TENANT, sync.id, 'manual');
+    expect(run).toMatchObject({ status: 'succeeded', counts: { written: 1, quarantined: 1 } });
+    expect(body.inputs.map((i) => i.id)).toEqual(['D-1001', 'D-1002']);
+    expect(
+      await t.hub.redis.hget(t.hub.keys.reverseLinks(TENANT, connectionId, 'deals'), 'sal_a'),
+    ).toBe('9100');
+    const [entry] = await svc().quarantine.list(TENANT);
+    expect(entry).toMatchObject({
+      direction: 'out',
+      externalKey: 'sal_b',
+      problems: [
+        { field: 'properties.amount', reason: expect.stringMatching(/amount must be positive/) },
+      ],
+    });
+  });
+});
