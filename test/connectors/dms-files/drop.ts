@@ -6,11 +6,12 @@ import { FIXTURES } from './harness.ts';
 /** A fixed clock for file times: exports "dropped" at minutes after this (seconds since epoch). */
 export const T0 = Date.parse('2026-11-20T06:00:00Z') / 1000;
 
-/** Writes `text` (or copies the fixture `fixture:<name>`) to `key` under `root`, stamped `minute`. */
-export function drop(root: string, key: string, content: string, minute = 0): string {
+/** Writes `content` (or copies the fixture `fixture:<name>`) to `key` under `root`, stamped `minute`. */
+export function drop(root: string, key: string, content: string | Buffer, minute = 0): string {
   const path = join(root, key);
   mkdirSync(dirname(path), { recursive: true });
-  if (content.startsWith('fixture:')) copyFileSync(join(FIXTURES, content.slice(8)), path);
+  if (typeof content === 'string' && content.startsWith('fixture:'))
+    copyFileSync(join(FIXTURES, content.slice(8)), path);
   else writeFileSync(path, content);
   const at = T0 + minute * 60;
   utimesSync(path, at, at);
