@@ -6,13 +6,16 @@ import type { MailchimpCredentials, MailchimpSettings } from './settings.ts';
 /** The context every Mailchimp call gets. */
 export type MailchimpContext = ConnectorContext<MailchimpSettings, MailchimpCredentials>;
 
-/** Retry policy of one call inside a sink write: a few tries, then the item reports the failure. */
+/**
+ * Retry policy of one call inside a sink write: a few tries, then the item reports the failure.
+ * A vendor wait beyond 10 s is not slept here but thrown, so the engine pauses the connection.
+ */
 export function itemPolicy(s: MailchimpSettings): RetryPolicy {
   return {
     attempts: 4,
     baseDelayMs: s.itemRetryBaseMs,
     maxDelayMs: 30_000,
-    maxRetryAfterMs: 60_000,
+    maxRetryAfterMs: 10_000,
   };
 }
 
