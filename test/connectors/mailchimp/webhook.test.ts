@@ -36,7 +36,12 @@ describe('webhook authenticity', () => {
 
   it('refuses a missing or wrong secret, on the validator GET and on deliveries', async () => {
     const body = fixtureText('webhook-unsubscribe.form');
-    for (const query of [{}, { secret: 'whsec-mc-0123456789abcdeX' }, { secret: SECRET + 'x' }]) {
+    const queries: Record<string, string>[] = [
+      {},
+      { secret: 'whsec-mc-0123456789abcdeX' },
+      { secret: SECRET + 'x' },
+    ];
+    for (const query of queries) {
       await expect(handle(delivery(body, query))).rejects.toThrow(AuthError);
       await expect(handle(delivery('', query, 'GET'))).rejects.toThrow(AuthError);
     }
