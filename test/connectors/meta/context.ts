@@ -1,0 +1,44 @@
+import pino from 'pino';
+import type { z } from 'zod';
+
+import type { ConnectorContext, ConnectorDef } from '../../../src/sdk/connector.ts';
+import { withRetry } from '../../../src/sdk/retry.ts';
+
+/**
+ * A connector context as the engine builds it (settings and credentials parsed with the
+ * connector's schemas, its own HTTP client), without a hub: for connector tests with nock.
+ */
+export function contextOf<SS extends z.ZodType, CS extends z.ZodType>(
+  def: ConnectorDef<SS, CS>,
+  settings: z.input<SS>,
+  credentials: z.input<CS>,
+): ConnectorContext<z.output<SS>, z.output<CS>> {
+  const s = def.settings.parse(settings) as z.output<SS>;
+  const c = def.credentials.parse(credentials) as z.output<CS>;
+  return {
+    tenantId: 'store-a',
+    connectionId: 'conn-1',
+    settings: s,
+    credentials: c,
+    http: def.client!(s, c),
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+  };
+}
+
+/**
+ * Runs `fn` the way the engine runs a vendor call: failures classified by the connector and
+ * retryable ones retried, here without waiting. The waits asked for are recorded.
+ */
+export async function asEngine<T>(
+  def: Pick<ConnectorDef, 'classify'>,
+  fn: () => Promise<T>,
+  waits: number[] = [],
+): Promise<T> {
+  return withRetry(fn, {
+    classify: def.classify!,
+    policy: { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 3_600_000 },
+    onRetry: ({ error }) => void waits.push(error.retryAfterMs ?? 0),
+    sleep: async () => undefined,
+  });
+}
