@@ -1,17 +1,12 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import { lifecycleOfDeal } from '../../../connectors/hubspot/stages.ts';
-import { context, fixture, hubspot } from './support.ts';
+import { context, fixture, hubspot, useNock } from './support.ts';
 
 const deals = hubspotConnector.streams!.deals!;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 describe('deals stream', () => {
   it('presents each deal with its lifecycle stage and first contact', async () => {

@@ -1,33 +1,33 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
-import { context, decode, fixture, hubspot } from './support.ts';
+import { context, decode, fixture, hubspot, useNock } from './support.ts';
 
 const engagements = hubspotConnector.streams!.engagements!;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
-function mockType(type: string) {
+/** One engagement type's search (sorted on hs_lastmodifieddate) and its contact associations. */
+function mockType(
+  type: string,
+  search: unknown = fixture(`${type}-search`),
+  associations: unknown = fixture('engagements-contacts-associations'),
+) {
   hubspot()
     .post(
       `/crm/v3/objects/${type}/search`,
       (b: { sorts: { propertyName: string }[] }) =>
         b.sorts[0]!.propertyName === 'hs_lastmodifieddate',
     )
-    .reply(200, fixture(`${type}-search`))
+    .reply(200, search as Record<string, unknown>)
     .post(`/crm/v4/associations/${type}/contacts/batch/read`)
-    .reply(200, fixture('engagements-contacts-associations'));
+    .reply(200, associations as Record<string, unknown>);
 }
 
 describe('engagements stream', () => {
   it('reads calls, then emails, then meetings, each in its own search window', async () => {
     for (const t of ['calls', 'emails', 'meetings']) mockType(t);
-    const ctx = context({ callOutcomes: { 'custom-guid': 'Test drive booked' } });
+    const ctx = context();
 
     const calls = await engagements.read(ctx, null);
     expect(calls.hasMore).toBe(true);
@@ -80,22 +80,15 @@ describe('engagements stream', () => {
   });
 
   it('reads only the engagement types a connection names, and custom call outcomes', async () => {
-    hubspot()
-      .post('/crm/v3/objects/calls/search')
-      .reply(200, {
-        results: [
-          {
-            id: '7',
-            properties: {
-              hs_call_disposition: 'custom-guid',
-              hs_timestamp: '2026-11-02T14:09:30.000Z',
-              hs_lastmodifieddate: '2026-11-02T14:09:31.000Z',
-            },
-          },
-        ],
-      })
-      .post('/crm/v4/associations/calls/contacts/batch/read')
-      .reply(200, { results: [] });
+    const call = {
+      id: '7',
+      properties: {
+        hs_call_disposition: 'custom-guid',
+        hs_timestamp: '2026-11-02T14:09:30.000Z',
+        hs_lastmodifieddate: '2026-11-02T14:09:31.000Z',
+      },
+    };
+    mockType('calls', { results: [call] }, { results: [] });
     const ctx = context({ engagementTypes: ['calls'], callOutcomes: { 'custom-guid': 'Booked' } });
     const page = await engagements.read(ctx, null);
     expect(page.hasMore).toBe(false);

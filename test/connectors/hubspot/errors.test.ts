@@ -1,11 +1,11 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { classifyHubSpotError } from '../../../connectors/hubspot/classify.ts';
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import { DAILY_LIMIT_RETRY_MS } from '../../../connectors/hubspot/limits.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
-import { context, fixture, hubspot } from './support.ts';
+import { context, fixture, hubspot, useNock } from './support.ts';
 
 const SEARCH = '/crm/v3/objects/contacts/search';
 const contacts = hubspotConnector.streams!.contacts!;
@@ -20,11 +20,7 @@ async function failure(): Promise<Error> {
   throw new Error('the read did not fail');
 }
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 describe('HubSpot errors, classified at the edge', () => {
   it('429 TEN_SECONDLY_ROLLING waits the window its headers name', async () => {

@@ -1,9 +1,8 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import type { SinkItem } from '../../../src/sdk/connector.ts';
-import { context, fixture, hubspot } from './support.ts';
+import { context, fixture, hubspot, useNock } from './support.ts';
 
 const contacts = hubspotConnector.sinks!.contacts!;
 const deals = hubspotConnector.sinks!.deals!;
@@ -39,11 +38,7 @@ const okFor = (inputs: Input[], ids: Record<string, string>) => ({
   })),
 });
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 describe('contacts sink', () => {
   it('upserts by email and records HubSpot ids per item, whatever the result order', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import nock from 'nock';
 import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 
 import { createHubSpotClient } from '../../../connectors/hubspot/client.ts';
 import type { HubSpotContext } from '../../../connectors/hubspot/search.ts';
@@ -43,4 +44,18 @@ export function hubspot() {
 /** A stream cursor, decoded for assertions. */
 export function decode(cursor: string | null): Record<string, unknown> | null {
   return cursor === null ? null : (JSON.parse(cursor) as Record<string, unknown>);
+}
+
+/** Lets no request reach the network in this file's tests; mocks are dropped after each. */
+export function useNock(): void {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+}
+
+/** The `filterGroups` of a search from `value` (epoch ms) on the last-modified property. */
+export function windowFilter(propertyName: string, operator: 'GTE' | 'GT', value: number) {
+  return { filterGroups: [{ filters: [{ propertyName, operator, value: String(value) }] }] };
 }
