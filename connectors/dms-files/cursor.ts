@@ -13,6 +13,7 @@ const Position = z.object({
   /** Data rows of this file returned so far (the header not counted). */
   row: z.number().int().min(0),
 });
+/** Where reading stopped inside one file (file, version, byte offset, rows). */
 export type Position = z.output<typeof Position>;
 
 /**
@@ -30,6 +31,7 @@ const Cursor = z.object({
   done: z.record(z.string(), z.tuple([z.number(), z.string()])),
   file: Position.optional(),
 });
+/** A decoded stream cursor. */
 export type Cursor = z.output<typeof Cursor>;
 
 /** Reads a saved cursor; `null` (never run, or a backfill) starts from every file. */

@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+
 import { z } from 'zod';
 
 /** Rows per page when the connection does not say (issue 5: "a page is at most N rows"). */
@@ -29,7 +31,10 @@ const glob = z
 
 const LocalFolder = z.object({
   type: z.literal('local'),
-  folder: z.string().min(1).describe('Absolute path of the folder the DMS drops exports into'),
+  folder: z
+    .string()
+    .refine(isAbsolute, 'must be an absolute path')
+    .describe('Absolute path of the folder the DMS drops exports into, e.g. /srv/sftp/acme/dms'),
 });
 
 const S3Bucket = z.object({
@@ -54,6 +59,7 @@ const S3Bucket = z.object({
 export const Location = z
   .discriminatedUnion('type', [LocalFolder, S3Bucket])
   .describe('Where the DMS exports land: an S3 bucket/prefix or a local folder');
+/** A parsed {@link Location}. */
 export type Location = z.output<typeof Location>;
 
 /** Settings of a DMS export drop. */
@@ -99,6 +105,7 @@ export const DmsFilesSettings = z.object({
       'Skip files changed more recently than this (a folder an SFTP upload is still writing)',
     ),
 });
+/** Parsed settings, defaults applied. */
 export type DmsFilesSettings = z.output<typeof DmsFilesSettings>;
 
 /** Keys of the bucket; neither for a local folder or the AWS default credential chain. */
@@ -110,4 +117,5 @@ export const DmsFilesCredentials = z
   .refine((c) => (c.accessKeyId === undefined) === (c.secretAccessKey === undefined), {
     message: 'set both accessKeyId and secretAccessKey, or neither',
   });
+/** Parsed credentials. */
 export type DmsFilesCredentials = z.output<typeof DmsFilesCredentials>;

@@ -127,13 +127,14 @@ describe('dms-files memory', () => {
     async () => {
       const small = await measure(h, 5_000);
       const large = await measure(h, 50_000);
-      for (const f of [small, large]) console.log('dms-files memory (MB above baseline)', f);
-      // What the run holds stays flat: 10x the rows, about the same live heap (a whole-file load
-      // would hold the 11.6 MB file and its 50,000 parsed rows, well over 100 MB).
+      for (const f of [small, large])
+        console.log('dms-files memory (MB above baseline)', JSON.stringify(f));
+      // What the run holds between pages stays flat: 10x the rows, about the same live heap.
       expect(large.liveMaxMB).toBeLessThan(small.liveMaxMB + 24);
       expect(Math.abs(large.liveGrowthMB)).toBeLessThan(24);
-      // Peaks include garbage and move with GC timing: bounded generously, not compared.
-      expect(large.heapPeakMB).toBeLessThan(400);
+      // The peak inside a page (garbage included) does not follow the file either; loading the
+      // 11.6 MB file and its 50,000 parsed rows at once would add far more than this margin.
+      expect(large.heapPeakMB).toBeLessThan(small.heapPeakMB * 1.5 + 32);
     },
   );
 });
