@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { PermanentError } from '../../src/sdk/errors.ts';
 
-/** Parses a Mailchimp answer with `schema`, or fails the call as permanent, naming the field. */
+/** Parses a Mailchimp answer with `schema`, or fails it as permanent, naming the first bad field. */
 export function parseBody<S extends z.ZodType>(
   schema: S,
   body: unknown,
@@ -11,7 +11,8 @@ export function parseBody<S extends z.ZodType>(
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const i = r.error.issues[0]!;
-  throw new PermanentError(`${what}: ${i.path.map(String).join('.') || '(body)'} ${i.message}`);
+  const field = i.path.map(String).join('.') || '(body)';
+  throw new PermanentError(`${what}: ${field} ${i.message}`, null, field);
 }
 
 /** A list member as `GET /lists/{id}/members` gives it (fields the connector reads). */

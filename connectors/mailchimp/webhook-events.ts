@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SystemRecord } from '../../src/sdk/connector.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
 import { subscriberHash } from './hash.ts';
+import { parseBody } from './schemas.ts';
 
 /**
  * Audience webhook events as Mailchimp posts them, after bracket-key parsing (MC14–MC16).
@@ -64,11 +65,7 @@ export function firedAt(text: string, zone: string): string {
 
 /** Parses a member event, naming the first bad field. */
 export function parseEvent(form: unknown): Event {
-  const r = Event.safeParse(form);
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  const field = i.path.map(String).join('.') || '(body)';
-  throw new PermanentError(`webhook ${field}: ${i.message}`, 400, field);
+  return parseBody(Event, form, 'webhook');
 }
 
 const withoutEmail = (m: Record<string, unknown> | undefined) => {

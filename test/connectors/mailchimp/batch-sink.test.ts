@@ -1,19 +1,13 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { subscriberHash } from '../../../connectors/mailchimp/hash.ts';
 import { writeMembers } from '../../../connectors/mailchimp/members-sink.ts';
 import type { SinkItem } from '../../../src/sdk/connector.ts';
 import { RetryableError } from '../../../src/sdk/errors.ts';
-import { context, fixture, fixtureBytes, LIST, mailchimp, PROBLEM } from './support.ts';
+import { context, fixture, fixtureBytes, LIST, mailchimp, PROBLEM, useNock } from './support.ts';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const S3 = 'https://mailchimp-api-batch.s3.amazonaws.com';
 const items: SinkItem[] = [

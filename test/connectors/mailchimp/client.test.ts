@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { baseUrlOf, createMailchimpClient } from '../../../connectors/mailchimp/client.ts';
 import { mapLimit, Semaphore } from '../../../connectors/mailchimp/concurrency.ts';
@@ -7,15 +7,9 @@ import { classifyStatus, problemOf } from '../../../connectors/mailchimp/errors.
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { MailchimpCredentials, MailchimpSettings } from '../../../connectors/mailchimp/settings.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
-import { API_KEY, context, fixture, LIST, mailchimp } from './support.ts';
+import { API_KEY, context, fixture, LIST, mailchimp, useNock } from './support.ts';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const settings = (s: Record<string, unknown> = {}) =>
   MailchimpSettings.parse({ listId: LIST, ...s });

@@ -1,19 +1,12 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { subscriberHash } from '../../../connectors/mailchimp/hash.ts';
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { readMembers } from '../../../connectors/mailchimp/members-stream.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
-import { context, decode, fixture, LIST, mailchimp, PROBLEM } from './support.ts';
+import { context, decode, fixture, LIST, mailchimp, PROBLEM, useNock } from './support.ts';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const path = `/3.0/lists/${LIST}/members`;
 const classify = mailchimpConnector.classify!;

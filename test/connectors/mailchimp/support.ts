@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import nock from 'nock';
 import pino from 'pino';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 import type { MailchimpContext } from '../../../connectors/mailchimp/call.ts';
 import { createMailchimpClient } from '../../../connectors/mailchimp/client.ts';
@@ -75,4 +76,21 @@ export const PROBLEM = { 'content-type': 'application/problem+json; charset=utf-
 /** A stream cursor decoded. */
 export function decode(cursor: string | null): Record<string, unknown> | null {
   return cursor === null ? null : (JSON.parse(cursor) as Record<string, unknown>);
+}
+
+/**
+ * Blocks real network calls for the file's tests (loopback stays open when `loopback` is set:
+ * Redis and fake systems), and fails a test that left a mocked call unused.
+ */
+export function useNock(opts: { loopback?: boolean } = {}): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+    if (opts.loopback) nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  });
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+  afterAll(() => nock.enableNetConnect());
 }

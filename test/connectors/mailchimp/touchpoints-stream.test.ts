@@ -1,18 +1,11 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { readTouchpoints } from '../../../connectors/mailchimp/touchpoints-stream.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
-import { context, decode, fixture, LIST, mailchimp } from './support.ts';
+import { context, decode, fixture, LIST, mailchimp, useNock } from './support.ts';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  vi.useRealTimers();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+useNock();
+afterEach(() => vi.useRealTimers());
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const activity = (id: string) => `/3.0/reports/${id}/email-activity`;

@@ -1,33 +1,26 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { subscriberHash } from '../../../connectors/mailchimp/hash.ts';
 import { createApp } from '../../../src/api/app.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { FakeSystem } from '../../support/fake-system.ts';
 import { openMailchimpHarness, type MailchimpHarness } from './harness.ts';
-import { API_KEY, fixtureText, HOST, LIST, SECRET } from './support.ts';
+import { API_KEY, fixtureText, HOST, LIST, SECRET, useNock } from './support.ts';
 
 let h: MailchimpHarness;
 let crm: FakeSystem;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  // Redis and the fake CRM listen on loopback; Mailchimp itself is mocked.
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
+// Redis and the fake CRM listen on loopback; Mailchimp itself is mocked.
+useNock({ loopback: true });
 beforeEach(async () => {
   h = await openMailchimpHarness();
   crm = await new FakeSystem().start();
 });
 afterEach(async () => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
   await h.close();
   await crm.stop();
-  expect(pending).toEqual([]);
 });
-afterAll(() => nock.enableNetConnect());
 
 const svc = () => h.engine.service.svc;
 const run = (syncId: string) => runSync(svc(), h.tenantId, syncId, 'manual');

@@ -134,7 +134,7 @@ describe('webhook events', () => {
     await expect(handle(delivery(''))).rejects.toThrow(PermanentError);
     await expect(
       handle(delivery('type=unsubscribe&fired_at=2026-11-22+18%3A45%3A12')),
-    ).rejects.toThrow(/webhook data/);
+    ).rejects.toThrow(/webhook: data /);
     const noEmail = fixtureText('webhook-cleaned.form').replace(/&data%5Bemail%5D=[^&]*/, '');
     await expect(handle(delivery(noEmail))).rejects.toThrow(/data\.email/);
     const badTime = fixtureText('webhook-cleaned.form').replace(/fired_at=[^&]*/, 'fired_at=soon');
