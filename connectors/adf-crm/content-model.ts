@@ -46,7 +46,10 @@ export const KNOWN_ELEMENTS: ReadonlySet<string> = new Set([
  */
 export function checkChildren(element: string, children: readonly string[]): string | null {
   const seq = children.map((c) => `${c},`).join('');
-  if (element === 'timeframe' && (children.length === 0 || timeframe.test(seq))) return null;
+  if (element === 'timeframe')
+    return children.length === 0 || timeframe.test(seq)
+      ? null
+      : `<timeframe> children (${children.join(', ')}) do not match (${TIMEFRAME_ELEMENTS})`;
   if (TEXT_ELEMENTS.has(element))
     return children.length ? `<${element}> holds text only, found <${children[0]}>` : null;
   const re = compiled.get(element);

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { z } from 'zod';
 
 import type { ConnectorContext, ConnectorDef } from '../../../src/sdk/connector.ts';
+import { classifyHttpError } from '../../../src/sdk/http.ts';
 import { withRetry } from '../../../src/sdk/retry.ts';
 
 /**
@@ -36,7 +37,7 @@ export async function asEngine<T>(
   waits: number[] = [],
 ): Promise<T> {
   return withRetry(fn, {
-    classify: def.classify!,
+    classify: def.classify ?? classifyHttpError,
     policy: { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 3_600_000 },
     onRetry: ({ error }) => void waits.push(error.retryAfterMs ?? 0),
     sleep: async () => undefined,
