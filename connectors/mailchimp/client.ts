@@ -4,7 +4,7 @@ import axios, { type AxiosInstance } from 'axios';
 
 import { PermanentError } from '../../src/sdk/errors.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
-import { accountGate, Semaphore } from './concurrency.ts';
+import { sharedGate } from './concurrency.ts';
 import { MAX_SIMULTANEOUS_CONNECTIONS } from './limits.ts';
 import type { MailchimpCredentials, MailchimpSettings } from './settings.ts';
 
@@ -27,9 +27,9 @@ export function baseUrlOf(settings: MailchimpSettings, credentials: MailchimpCre
 
 /**
  * The axios instance of a connection: Basic auth with the API key (any user name; MC1, MC3) or
- * Bearer with an OAuth token. Every request passes the connection's gate (`maxConnections`) and
- * the account's gate (Mailchimp's 10 simultaneous connections, shared by every connection of
- * the account in this process).
+ * Bearer with an OAuth token. Every request passes two process-wide gates: the connection's
+ * (`maxConnections`, shared by every run of the connection: same account, audience and limit)
+ * and the account's (Mailchimp's 10 simultaneous connections, shared by all its connections).
  */
 export function createMailchimpClient(
   settings: MailchimpSettings,
@@ -43,11 +43,12 @@ export function createMailchimpClient(
       : { headers: { authorization: `Bearer ${credentials.accessToken}` } }),
   });
   const secret = credentials.apiKey ?? credentials.accessToken ?? '';
-  const account = accountGate(
-    createHash('sha256').update(`${baseURL}\n${secret}`).digest('hex'),
-    MAX_SIMULTANEOUS_CONNECTIONS,
+  const accountKey = createHash('sha256').update(`${baseURL}\n${secret}`).digest('hex');
+  const account = sharedGate(accountKey, MAX_SIMULTANEOUS_CONNECTIONS);
+  const own = sharedGate(
+    `${accountKey}\n${settings.listId}\n${settings.maxConnections}`,
+    settings.maxConnections,
   );
-  const own = new Semaphore(settings.maxConnections);
   const send = axios.getAdapter(http.defaults.adapter);
   http.defaults.adapter = (config) => {
     const signal = config.signal as AbortSignal | undefined;

@@ -55,15 +55,15 @@ export class Semaphore {
   }
 }
 
-const accountGates = new Map<string, Semaphore>();
+const gates = new Map<string, Semaphore>();
 
 /**
- * The process-wide gate of one Mailchimp account (every connection using the same key shares
- * it), sized to the vendor's cap. Connections add their own, smaller gate on top.
+ * The process-wide semaphore named `key`, made with `limit` on first use. Every client built for
+ * the same account (or the same connection) shares it, whichever run or sync built the client.
  */
-export function accountGate(accountKey: string, limit: number): Semaphore {
-  let gate = accountGates.get(accountKey);
-  if (!gate) accountGates.set(accountKey, (gate = new Semaphore(limit)));
+export function sharedGate(key: string, limit: number): Semaphore {
+  let gate = gates.get(key);
+  if (!gate) gates.set(key, (gate = new Semaphore(limit)));
   return gate;
 }
 

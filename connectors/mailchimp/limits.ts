@@ -29,10 +29,10 @@ export const DEFAULT_OPERATIONS_PER_BATCH = 500;
  */
 export const MEMBERS_PER_WRITE = 500;
 
-/** Pending batches an account may have; submitting more fails (MC9: "more than 500 pending batches"). */
-export const MAX_PENDING_BATCHES = 500;
-
-/** Wait after a "too many pending batches" refusal before submitting again. */
+/**
+ * Wait after a "too many pending batches" refusal before submitting again: an account may have
+ * at most 500 pending batches (MC9: "You have more than 500 pending batches.").
+ */
 export const PENDING_BATCHES_WAIT_MS = 60_000;
 
 /**

@@ -29,6 +29,7 @@ export const Member = z.object({
   list_id: z.string().optional(),
 });
 
+/** A parsed list member. */
 export type Member = z.output<typeof Member>;
 
 /** One page of members. */
@@ -74,6 +75,7 @@ export const BatchStatus = z.object({
   errored_operations: z.number().int().nonnegative(),
   response_body_url: z.string().default(''),
 });
+/** A parsed batch state. */
 export type BatchStatus = z.output<typeof BatchStatus>;
 
 /**

@@ -147,5 +147,7 @@ export const MailchimpCredentials = z
   })
   .refine((c) => !!c.apiKey !== !!c.accessToken, 'give exactly one of apiKey or accessToken');
 
+/** Parsed settings of a Mailchimp connection (defaults applied). */
 export type MailchimpSettings = z.output<typeof MailchimpSettings>;
+/** Parsed credentials of a Mailchimp connection. */
 export type MailchimpCredentials = z.output<typeof MailchimpCredentials>;
