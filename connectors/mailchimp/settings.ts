@@ -45,7 +45,9 @@ export const MailchimpSettings = z.object({
     .min(1)
     .max(MAX_SIMULTANEOUS_CONNECTIONS)
     .default(MAX_SIMULTANEOUS_CONNECTIONS)
-    .describe('Calls in flight at once; lower it when other apps share the Mailchimp account'),
+    .describe(
+      'Calls in flight at once for this connection; lower it when other apps share the account',
+    ),
   pageSize: z
     .number()
     .int()
