@@ -30,7 +30,7 @@ export default defineConnector({
   client: createMetaClient,
   classify: classifyMetaError,
   check: async (ctx) => {
-    // A token debug-free check: the Page (or the token's own node) must answer.
+    // The cheapest authenticated read: the Page (or, without one, the token's own node).
     await ctx.http.get(`/${ctx.settings.pageId ?? 'me'}`, {
       params: { fields: 'id,name' },
       signal: ctx.signal,

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { buildAdf } from '../../../connectors/adf-crm/build.ts';
 import { AdfSettings } from '../../../connectors/adf-crm/settings.ts';
 import { validateAdf } from '../../../connectors/adf-crm/validate.ts';
-import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
-import { metaLead } from './leads.ts';
+import { metaLead } from '../meta/hub-lead.ts';
+import { shippedMapping } from '../meta/support.ts';
 
 const settings = AdfSettings.parse({
   leadIntakeUrl: 'http://crm.example/adf',
@@ -14,9 +14,7 @@ const settings = AdfSettings.parse({
 });
 
 async function adfOut(lead: Record<string, unknown>) {
-  const loaded = await loadMappingFile('mappings/adf-lead.yaml');
-  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
-  const out = compileMapping(loaded.doc).out(lead);
+  const out = (await shippedMapping('adf-lead')).out(lead);
   expect(out.quarantined).toBe(false);
   return out.value;
 }
@@ -58,7 +56,7 @@ describe('buildAdf on a Meta lead mapped by mappings/adf-lead.yaml', () => {
         '2026 Civic EX',
         '',
         'Campaign: Q4 Civic Test Drive (id 120215834455660471)',
-        'Source: Meta Lead Ads · form: Test Drive - Civic 2026 · ad set: Austin 25mi · ad: Civic Carousel',
+        `Source: ${metaLead.sourceDetail}`,
         'Ids: ad set 120215834455660498, ad 120215834455660512, form 1187339126064512',
       ].join('\n'),
     );

@@ -5,17 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { buildAdf } from '../../../connectors/adf-crm/build.ts';
 import { parseAdf, repairOffset } from '../../../connectors/adf-crm/parse.ts';
 import { AdfSettings } from '../../../connectors/adf-crm/settings.ts';
-import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
-import { metaLead } from './leads.ts';
+import { metaLead } from '../meta/hub-lead.ts';
+import { shippedMapping } from '../meta/support.ts';
 
 const fixture = (name: string) => readFileSync(`connectors/adf-crm/fixtures/${name}`, 'utf8');
-
-async function adfMapping() {
-  const loaded = await loadMappingFile('mappings/adf-lead.yaml');
-  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
-  return compileMapping(loaded.doc);
-}
 
 describe('parseAdf: real-world deviations', () => {
   it('reads a feed with a BOM, the instruction first, upper-case names and non-DTD values', async () => {
@@ -60,7 +54,7 @@ describe('parseAdf: real-world deviations', () => {
       'Is the CR-V EX-L available this weekend? Trade: 2017 Accord & cash',
     );
 
-    const lead = (await adfMapping()).in(record!);
+    const lead = (await shippedMapping('adf-lead')).in(record!);
     expect(lead.quarantined).toBe(false);
     expect(lead.value).toMatchObject({
       createdAt: '2025-11-20T14:14:55Z',
@@ -87,7 +81,7 @@ describe('parseAdf: real-world deviations', () => {
     // The same document twice gives the same id: a redelivery is the same record.
     expect(parseAdf(fixture('vendor-loose.xml'))[0]!.prospect).toEqual(first);
     expect(second!['@status']).toBe('resend');
-    const m = await adfMapping();
+    const m = await shippedMapping('adf-lead');
     expect(m.recordKey(records[1]!)).toBe('AT-5521');
     expect(m.in(records[0]!).value).toMatchObject({
       createdAt: '2025-11-20T22:02:11Z',
@@ -116,7 +110,7 @@ describe('parseAdf: real-world deviations', () => {
 
 describe('ADF out and back in', () => {
   it('gives back the lead it was built from', async () => {
-    const m = await adfMapping();
+    const m = await shippedMapping('adf-lead');
     const settings = AdfSettings.parse({
       leadIntakeUrl: 'http://crm.example/adf',
       vendor: { name: 'Acme Honda', phone: '512-555-0000' },

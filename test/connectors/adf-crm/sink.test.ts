@@ -1,13 +1,12 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import adf from '../../../connectors/adf-crm/index.ts';
 import { validateAdf } from '../../../connectors/adf-crm/validate.ts';
-import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import type { SinkItem } from '../../../src/sdk/connector.ts';
 import { AuthError, RetryableError } from '../../../src/sdk/errors.ts';
-import { asEngine, contextOf } from '../meta/context.ts';
-import { metaLead } from './leads.ts';
+import { asEngine, contextOf, shippedMapping, useNock } from '../meta/support.ts';
+import { metaLead } from '../meta/hub-lead.ts';
 
 const CRM = 'https://crm.example.com';
 const settings = (extra: Record<string, unknown> = {}) => ({
@@ -21,9 +20,7 @@ const sink = adf.sinks!.leads!;
 const intake = () => nock(CRM).post('/leads/adf').query({ dealer: '4471' });
 
 async function items(n: number, patch: (i: number) => Record<string, unknown> = () => ({})) {
-  const loaded = await loadMappingFile('mappings/adf-lead.yaml');
-  if (!loaded.ok) throw new Error('mapping does not load');
-  const m = compileMapping(loaded.doc);
+  const m = await shippedMapping('adf-lead');
   return Array.from({ length: n }, (_, i): SinkItem => ({
     canonicalId: `lead_${i + 1}`,
     destinationId: null,
@@ -32,9 +29,7 @@ async function items(n: number, patch: (i: number) => Record<string, unknown> = 
   }));
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock({ allPending: true });
 
 describe('adf-crm leads sink', () => {
   it('POSTs one valid ADF document per lead with basic auth and an idempotency key', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import adf from '../../../connectors/adf-crm/index.ts';
 import type { WebhookRequest } from '../../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../../src/sdk/errors.ts';
-import { contextOf } from '../meta/context.ts';
+import { contextOf } from '../meta/support.ts';
 
 const TOKEN = 'whk-2c9d1e7f4a6b8c0d';
 const xml = readFileSync('connectors/adf-crm/fixtures/vendor-uppercase-bom.xml');

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { announcedWaitMs, classifyMetaError } from '../../../connectors/meta/errors.ts';
 import meta from '../../../connectors/meta/index.ts';
 import { readLeads } from '../../../connectors/meta/leads.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
-import { asEngine, contextOf } from './context.ts';
+import { asEngine, contextOf, useNock } from './support.ts';
 
 const FORM = '1187339126064512';
 const fx = (name: string) =>
@@ -20,9 +20,7 @@ const cursor = JSON.stringify({
 });
 const leads = () => nock('https://graph.facebook.com').get(`/v25.0/${FORM}/leads`).query(true);
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 describe('meta error classification through the engine retry', () => {
   it.each([

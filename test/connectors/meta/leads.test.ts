@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { ParsedUrlQuery } from 'node:querystring';
 
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { appSecretProof } from '../../../connectors/meta/client.ts';
 import meta from '../../../connectors/meta/index.ts';
 import { readLeads, readLeadsByIds } from '../../../connectors/meta/leads.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
-import { contextOf } from './context.ts';
+import { contextOf, useNock } from './support.ts';
 
 const GRAPH = 'https://graph.facebook.com';
 const TOKEN = 'EAAG-page-token-0123456789';
@@ -27,12 +27,7 @@ type Query = Record<string, string>;
 /** A nock query matcher over plain string values (Graph parameters are never repeated). */
 const q = (match: (query: Query) => boolean) => (parsed: ParsedUrlQuery) => match(parsed as Query);
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-});
-afterAll(() => nock.enableNetConnect());
+useNock({ allPending: true });
 
 /** Reads pages until the stream says it is done; returns every page. */
 async function readAll(c: ReturnType<typeof ctx>, cursor: string | null) {

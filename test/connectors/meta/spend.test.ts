@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { ParsedUrlQuery } from 'node:querystring';
 
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import meta from '../../../connectors/meta/index.ts';
 import { readSpend } from '../../../connectors/meta/spend.ts';
-import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
-import { contextOf } from './context.ts';
+import { contextOf, shippedMapping, useNock } from './support.ts';
 
 const fx = (name: string) =>
   JSON.parse(readFileSync(`connectors/meta/fixtures/${name}.json`, 'utf8')) as Record<
@@ -27,12 +26,7 @@ type Query = Record<string, string>;
 /** A nock query matcher over plain string values (Graph parameters are never repeated). */
 const q = (match: (query: Query) => boolean) => (parsed: ParsedUrlQuery) => match(parsed as Query);
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-});
-afterAll(() => nock.enableNetConnect());
+useNock({ allPending: true });
 
 describe('meta spend stream', () => {
   it('reads daily campaign insights over the lookback window, page by page', async () => {
@@ -89,9 +83,7 @@ describe('meta spend stream', () => {
 
 describe('mappings/meta-spend.yaml', () => {
   it('maps an insights row to a canonical spend keyed by campaign and day', async () => {
-    const loaded = await loadMappingFile('mappings/meta-spend.yaml');
-    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
-    const m = compileMapping(loaded.doc);
+    const m = await shippedMapping('meta-spend');
     const row = (fx('insights-page1').data as Record<string, unknown>[])[1]!;
     expect(m.recordKey(row)).toBe('120215834455660471:2025-11-19');
     expect(m.in(row)).toEqual({

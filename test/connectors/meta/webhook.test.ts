@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import meta from '../../../connectors/meta/index.ts';
 import type { WebhookRequest } from '../../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../../src/sdk/errors.ts';
-import { contextOf } from './context.ts';
+import { contextOf } from './support.ts';
 
 const APP_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const fixture = readFileSync('connectors/meta/fixtures/leadgen-webhook.json', 'utf8');

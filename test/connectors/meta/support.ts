@@ -1,6 +1,9 @@
+import nock from 'nock';
 import pino from 'pino';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { z } from 'zod';
 
+import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import type { ConnectorContext, ConnectorDef } from '../../../src/sdk/connector.ts';
 import { classifyHttpError } from '../../../src/sdk/http.ts';
 import { withRetry } from '../../../src/sdk/retry.ts';
@@ -42,4 +45,22 @@ export async function asEngine<T>(
     onRetry: ({ error }) => void waits.push(error.retryAfterMs ?? 0),
     sleep: async () => undefined,
   });
+}
+
+/** Blocks real network calls for the file's tests and drops interceptors between tests. */
+export function useNock(opts: { allPending?: boolean } = {}): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    // Every interceptor set up was called: no expected request silently went missing.
+    if (opts.allPending) expect(nock.pendingMocks()).toEqual([]);
+    nock.cleanAll();
+  });
+  afterAll(() => nock.enableNetConnect());
+}
+
+/** A shipped mapping file, loaded and compiled (the test fails with the located errors). */
+export async function shippedMapping(name: string) {
+  const loaded = await loadMappingFile(`mappings/${name}.yaml`);
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
+  return compileMapping(loaded.doc);
 }

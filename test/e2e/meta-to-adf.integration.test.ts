@@ -1,0 +1,245 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { join } from 'node:path';
+
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import adfCrm from '../../connectors/adf-crm/index.ts';
+import { validateAdf } from '../../connectors/adf-crm/validate.ts';
+import metaLeadAds from '../../connectors/meta/index.ts';
+import { createApp } from '../../src/api/app.ts';
+import { createEngine, type Engine } from '../../src/runtime/engine.ts';
+import type { ConnectorDef } from '../../src/sdk/connector.ts';
+import { ConnectorRegistry } from '../../src/sdk/registry.ts';
+import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
+import { startWorkers } from '../../src/worker/pool.ts';
+import { FAST_RETRY } from '../support/engine.ts';
+import { openTestHub, type TestHub } from '../support/hub.ts';
+
+// Acceptance of issue 5: a Meta Lead Ads lead reaches a dealer CRM as valid ADF with its campaign
+// context. Meta's Graph API is mocked with nock; the CRM is a real HTTP server on 127.0.0.1; the
+// hub (Redis, queue, engine, webhook route) is the real one, with the shipped mappings.
+
+const ROOT = join(import.meta.dirname, '../..');
+const MAPPINGS = join(ROOT, 'mappings');
+const PAGE = '104853122299871';
+const FORM = '1187339126064512';
+const APP_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const VERIFY = 'dl-verify-7f3a';
+const fixture = (name: string) =>
+  readFileSync(join(ROOT, 'connectors/meta/fixtures', name), 'utf8');
+
+/** The local CRM lead intake: records every POST and answers 200. */
+class AdfIntake {
+  readonly received: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        this.received.push({ url: req.url ?? '', headers: req.headers, body });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
+let t: TestHub;
+let engine: Engine;
+let crm: AdfIntake;
+const tenantId = 'acme-honda';
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  t = await openTestHub({ MAPPINGS_DIR: MAPPINGS });
+  engine = createEngine(t.hub, {
+    registry: new ConnectorRegistry([metaLeadAds, adfCrm] as unknown as ConnectorDef[]),
+    mappings: new DirectoryMappingSource(MAPPINGS),
+    queueName: `e2e-${randomUUID()}`,
+    retry: FAST_RETRY,
+  });
+  await t.hub.tenants.create({ id: tenantId, name: 'Acme Honda of Austin' });
+  crm = await new AdfIntake().start();
+});
+afterEach(async () => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
+  await engine.close();
+  await t.cleanup();
+  await crm.stop();
+});
+
+/** Graph API answers for a Page with one fresh lead on its test-drive form. */
+function mockGraph(createdTime: string) {
+  const page = JSON.parse(fixture('form-leads-page1.json')) as { data: Record<string, unknown>[] };
+  const lead = { ...page.data[0]!, created_time: createdTime };
+  const graph = nock('https://graph.facebook.com').persist();
+  graph.get(`/v25.0/${PAGE}/leadgen_forms`).query(true).reply(200, fixture('leadgen-forms.json'));
+  graph
+    .get(`/v25.0/${FORM}/leads`)
+    .query(true)
+    .reply(200, { data: [lead], paging: { cursors: { after: 'end' } } });
+  graph
+    .get(/\/v25\.0\/(993271845512077|781105238840321)\/leads/)
+    .query(true)
+    .reply(200, { data: [] });
+}
+
+/** The two connections and syncs of a store: Meta leads in, ADF leads out to the CRM. */
+async function setUp(debounceMs: number) {
+  const metaConn = await t.hub.connections.create(tenantId, {
+    connectorId: 'meta',
+    name: 'Meta - Acme Honda Page',
+    settings: { pageId: PAGE, requestsPerSecond: 50 },
+    credentials: {
+      accessToken: 'EAAG-page-token-0123456789',
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY,
+    },
+  });
+  const adfConn = await t.hub.connections.create(tenantId, {
+    connectorId: 'adf-crm',
+    name: 'CRM lead intake',
+    settings: {
+      leadIntakeUrl: `${crm.url}/adf/intake?store=4471`,
+      auth: { type: 'basic' },
+      vendor: { name: 'Acme Honda of Austin', email: 'internet@acmehonda.example' },
+      requestsPerSecond: 50,
+    },
+    credentials: { username: 'dealerloop', password: 'intake-pass-1' },
+  });
+  const svc = engine.service;
+  const metaSync = await svc.create(tenantId, {
+    name: 'Meta leads in',
+    connectionId: metaConn.id,
+    mapping: 'meta-leads',
+    mode: 'inbound',
+    debounceMs,
+  });
+  const adfSync = await svc.create(tenantId, {
+    name: 'Leads to CRM (ADF)',
+    connectionId: adfConn.id,
+    mapping: 'adf-lead',
+    mode: 'outbound',
+    debounceMs,
+  });
+  return { metaConn, metaSync, adfSync };
+}
+
+const app = () => createApp(t.hub, engine.service);
+const sign = (body: string) =>
+  `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+const postWebhook = (connectionId: string, body: string, signature = sign(body)) =>
+  app().request(`/hooks/${tenantId}/${connectionId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body,
+  });
+/** A Graph lead time a minute ago, in Graph's `+0000` form. */
+const minuteAgo = () => new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000');
+
+function expectCampaignContext(xml: string) {
+  expect(validateAdf(xml)).toEqual([]);
+  expect(xml).toContain('<?adf version="1.0"?>');
+  expect(xml).toContain('<id source="Meta Lead Ads">1327461758824197</id>');
+  expect(xml).toContain('<email>jane.doe@example.com</email>');
+  expect(xml).toContain('<name part="first">Jane</name>');
+  expect(xml).toContain('Campaign: Q4 Civic Test Drive (id 120215834455660471)');
+  expect(xml).toContain(
+    'Source: Meta Lead Ads · form: Test Drive - Civic 2026 · ad set: Austin 25mi - Auto Intenders · ad: Civic Carousel - Test Drive',
+  );
+  expect(xml).toContain('<id source="meta:campaign">120215834455660471</id>');
+  expect(xml).toContain('<name>Meta Lead Ads</name>');
+  expect(xml).toContain('<service>Q4 Civic Test Drive</service>');
+  expect(xml).toContain('<vendorname>Acme Honda of Austin</vendorname>');
+  expect(xml).toMatch(/<requestdate>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[56]:00<\/requestdate>/);
+}
+
+describe('Meta lead → hub → ADF at the CRM', () => {
+  it('carries a signed leadgen webhook through both syncs to one valid ADF POST, step by step', async () => {
+    const { metaConn, metaSync, adfSync } = await setUp(0);
+    mockGraph(minuteAgo());
+
+    const challenge = await app().request(
+      `/hooks/${tenantId}/${metaConn.id}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY}`,
+    );
+    expect(challenge.status).toBe(200);
+    expect(await challenge.text()).toBe('1158201444');
+
+    const notification = fixture('leadgen-webhook.json');
+    const res = await postWebhook(metaConn.id, notification);
+    expect(res.status).toBe(200);
+
+    // The webhook queued a run of the Meta sync; the run pulls the lead and wakes the ADF sync.
+    const processor = engine.queue.processor();
+    const [pull] = await engine.queue.queue.getJobs(['waiting']);
+    expect(pull!.data).toMatchObject({ syncId: metaSync.id, trigger: 'webhook' });
+    expect(await processor.process(pull!)).toMatchObject({ counts: { read: 1, created: 1 } });
+    const [push] = await engine.queue.queue.getJobs(['waiting']);
+    expect(push!.data).toMatchObject({ syncId: adfSync.id, trigger: 'webhook' });
+    expect(await processor.process(push!)).toMatchObject({ counts: { written: 1, failed: 0 } });
+
+    expect(crm.received).toHaveLength(1);
+    const [post] = crm.received;
+    expect(post!.url).toBe('/adf/intake?store=4471');
+    expect(post!.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(post!.headers.authorization).toBe(
+      `Basic ${Buffer.from('dealerloop:intake-pass-1').toString('base64')}`,
+    );
+    expectCampaignContext(post!.body);
+  });
+
+  it('has the lead at the CRM within the minute with running workers, and a redelivered webhook sends nothing twice', async () => {
+    const { metaConn } = await setUp(500);
+    mockGraph(minuteAgo());
+    const pool = await startWorkers(t.hub, [engine.queue.processor(2)]);
+    try {
+      const started = Date.now();
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      while (crm.received.length === 0 && Date.now() - started < 60_000)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(crm.received).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expectCampaignContext(crm.received[0]!.body);
+
+      // Meta retries deliveries it thinks failed: the same lead is read again, changes nothing.
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(crm.received).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a badly signed webhook with 401 and queues nothing', async () => {
+    const { metaConn } = await setUp(0);
+    const res = await postWebhook(
+      metaConn.id,
+      fixture('leadgen-webhook.json'),
+      `sha256=${'0'.repeat(64)}`,
+    );
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'bad_signature' } });
+    expect(await engine.queue.queue.count()).toBe(0);
+    const wrongToken = await app().request(
+      `/hooks/${tenantId}/${metaConn.id}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess`,
+    );
+    expect(wrongToken.status).toBe(401);
+  });
+});
