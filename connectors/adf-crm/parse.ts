@@ -91,6 +91,21 @@ function addNameParts(contact: Obj): void {
 }
 
 /**
+ * Decodes a posted document by the charset its Content-Type or XML declaration names (older lead
+ * vendors send ISO-8859-1 or windows-1252); UTF-8 otherwise.
+ */
+export function decodeAdf(body: Buffer, contentType = ''): string {
+  const head = body.subarray(0, 200).toString('latin1');
+  const named =
+    /charset=["']?([\w-]+)/i.exec(contentType)?.[1] ?? /encoding=["']([\w-]+)["']/i.exec(head)?.[1];
+  try {
+    return new TextDecoder(named ?? 'utf-8').decode(body);
+  } catch {
+    return body.toString('utf8'); // a charset name TextDecoder does not know
+  }
+}
+
+/**
  * Parses an ADF document a lead vendor posted into one record per `<prospect>`, shaped like the
  * records the adf-lead mapping writes (`{ prospect }`, repeatable elements as lists, attribute
  * elements with `#text`). Tolerates what real feeds do (apis.md §5): a byte order mark, a missing

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 
 import type { WebhookDef, WebhookRequest } from '../../src/sdk/connector.ts';
 import { AuthError } from '../../src/sdk/errors.ts';
-import { parseAdf } from './parse.ts';
+import { decodeAdf, parseAdf } from './parse.ts';
 import type { AdfCredentials, AdfSettings } from './settings.ts';
 
 /** Header a lead vendor can put the shared secret in. */
@@ -31,7 +31,7 @@ export const adfWebhook: WebhookDef<AdfSettings, AdfCredentials> = {
     const want = Buffer.from(expected);
     if (given.length !== want.length || !timingSafeEqual(given, want))
       throw new AuthError('ADF webhook: missing or wrong token');
-    const records = parseAdf(req.rawBody.toString('utf8'));
+    const records = parseAdf(decodeAdf(req.rawBody, req.headers['content-type']));
     ctx.log.info({ prospects: records.length }, 'ADF webhook: leads received');
     return [{ kind: 'records', stream: 'leads', records }];
   },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { buildAdf } from '../../../connectors/adf-crm/build.ts';
-import { parseAdf, repairOffset } from '../../../connectors/adf-crm/parse.ts';
+import { decodeAdf, parseAdf, repairOffset } from '../../../connectors/adf-crm/parse.ts';
 import { AdfSettings } from '../../../connectors/adf-crm/settings.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
 import { metaLead } from '../meta/hub-lead.ts';
@@ -99,6 +99,21 @@ describe('parseAdf: real-world deviations', () => {
     expect(repairOffset('2025-03-30T15:30:20 +5:30')).toBe('2025-03-30T15:30:20+05:30');
     expect(repairOffset('2025-03-30T15:30:20Z')).toBe('2025-03-30T15:30:20Z');
     expect(repairOffset('2025-03-30')).toBe('2025-03-30');
+  });
+
+  it('decodes a document by the charset its declaration or Content-Type names', () => {
+    const latin1 = Buffer.from(
+      '<?xml version="1.0" encoding="ISO-8859-1"?><adf><prospect><name>Hernández</name></prospect></adf>',
+      'latin1',
+    );
+    expect(decodeAdf(latin1)).toContain('Hernández');
+    expect(
+      decodeAdf(Buffer.from('<adf>Peña</adf>', 'latin1'), 'text/xml; charset=windows-1252'),
+    ).toBe('<adf>Peña</adf>');
+    expect(decodeAdf(Buffer.from('<adf>Peña</adf>'))).toBe('<adf>Peña</adf>');
+    expect(decodeAdf(Buffer.from('<adf>x</adf>'), 'text/xml; charset=klingon')).toBe(
+      '<adf>x</adf>',
+    );
   });
 
   it('refuses what is not XML or holds no prospect', () => {
