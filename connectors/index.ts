@@ -1,5 +1,11 @@
 import type { ConnectorDef } from '../src/sdk/connector.ts';
+import adfCrm from './adf-crm/index.ts';
+import hubspot from './hubspot/index.ts';
 import httpJson from './http-json/index.ts';
+import mailchimp from './mailchimp/index.ts';
+import meta from './meta/index.ts';
 
 /** Every connector DealerLoop ships, registered at start. */
-export const connectors: ConnectorDef[] = [httpJson as unknown as ConnectorDef];
+export const connectors: ConnectorDef[] = [adfCrm, hubspot, httpJson, mailchimp, meta].map(
+  (c) => c as unknown as ConnectorDef,
+);

@@ -46,6 +46,7 @@ export default defineConnector({
     requestsPerSecond: s.requestsPerSecond,
     burst: Math.ceil(s.requestsPerSecond),
     batchSize: s.batchSize,
+    concurrency: s.concurrency,
   }),
   client: (s, c) =>
     createHttpClient({

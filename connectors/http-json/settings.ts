@@ -11,6 +11,13 @@ export const HttpJsonSettings = z.object({
     .max(10_000)
     .default(500)
     .describe('Records sent per write request'),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('Write requests in flight at once'),
   requestsPerSecond: z
     .number()
     .positive()

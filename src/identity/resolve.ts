@@ -23,6 +23,26 @@ function indexKeys(contact: Contact): { kind: string; key: string }[] {
   return out;
 }
 
+/*
+ * Claims identity keys: KEYS[i] is set to ARGV[i] unless it is already set.
+ * Returns, per key, the id it holds afterwards (ARGV[i] when claimed, the earlier owner otherwise).
+ */
+const CLAIM_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[i], 'NX') then out[i] = ARGV[i] else out[i] = redis.call('GET', KEYS[i]) end
+end
+return out
+`;
+
+type ClaimRedis = Redis & { claimIdentity(n: number, ...args: string[]): Promise<string[]> };
+
+/** Claims many identity keys in one command. */
+async function claimAll(redis: Redis, keys: string[], ids: string[]): Promise<string[]> {
+  if (!('claimIdentity' in redis)) redis.defineCommand('claimIdentity', { lua: CLAIM_SCRIPT });
+  return (redis as ClaimRedis).claimIdentity(keys.length, ...keys, ...ids);
+}
+
 /** A new customer id. */
 export const newCustomerId = () => `cus_${randomBytes(9).toString('base64url')}`;
 
@@ -63,14 +83,21 @@ export async function resolveCustomers(
 
   // Claim the new keys; a key another writer claimed meanwhile redirects the customer to theirs.
   const entries = [...claims];
-  const p = redis.pipeline();
-  for (const [key, id] of entries) p.set(k.identity(tenantId, key), id, 'NX');
-  const claimed = (await p.exec()) ?? [];
-  const lostKeys = entries.filter((_, i) => claimed[i]?.[1] !== 'OK').map(([key]) => key);
-  if (lostKeys.length === 0) return results;
-  const winners = await redis.mget(lostKeys.map((key) => k.identity(tenantId, key)));
+  const claimed = await claimAll(
+    redis,
+    entries.map(([key]) => k.identity(tenantId, key)),
+    entries.map(([, id]) => id),
+  );
   const redirect = new Map<string, string>();
-  lostKeys.forEach((key, i) => redirect.set(claims.get(key)!, winners[i]!));
+  entries.forEach(([, id], i) => {
+    if (claimed[i] !== id) redirect.set(id, claimed[i]!);
+  });
+  if (redirect.size === 0) return results;
+  // Keys this batch did claim for a person that turned out to exist: point them at that customer.
+  const repoint = entries.filter(([, id], i) => claimed[i] === id && redirect.has(id));
+  if (repoint.length) {
+    await redis.mset(...repoint.flatMap(([key, id]) => [k.identity(tenantId, key), redirect.get(id)!]));
+  }
   return results.map((r) => {
     const to = r && redirect.get(r.customerId);
     return r && to ? { customerId: to, created: false, matchedBy: 'race' } : r;

@@ -28,29 +28,34 @@ export const CHANGE_LOG_MAX = 1_000_000;
 
 /*
  * Compare-and-set of a batch of records, plus their change log entries, atomically.
+ * A record is stored as one string `<version>\x1f<JSON body>`, so a page of records is one MGET.
  * KEYS[1]   the tenant's change stream; KEYS[2..] record keys (all in the tenant's slot)
  * ARGV[1]   change log max length
- * ARGV[2+4i..5+4i]  per record: expected version, record JSON, entity, change fields
- *            (id, source connection id and changed paths joined by \x1f)
+ * ARGV[2+3i..4+3i]  per record: expected version, record JSON, change fields
+ *            (entity, id, source connection id and changed paths joined by \x1f)
  * Returns   a list of 1-based indexes whose version did not match (those were not written).
  */
 const CAS_SCRIPT = `
 local conflicts = {}
 for i = 2, #KEYS do
-  local a = 2 + (i - 2) * 4
+  local a = 2 + (i - 2) * 3
   local expected = tonumber(ARGV[a])
-  local current = tonumber(redis.call('HGET', KEYS[i], 'v') or '0')
+  local cur = redis.call('GET', KEYS[i])
+  local current = 0
+  if cur then current = tonumber(string.match(cur, '^(%d+)\\31')) end
   if current ~= expected then
     conflicts[#conflicts + 1] = i - 1
   else
     local v = expected + 1
-    redis.call('HSET', KEYS[i], 'v', v, 'd', ARGV[a + 1])
-    local id, src, fields = string.match(ARGV[a + 3], '^([^\\31]*)\\31([^\\31]*)\\31(.*)$')
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[a + 2], 'id', id, 'v', v, 's', src, 'f', fields)
+    redis.call('SET', KEYS[i], v .. '\\31' .. ARGV[a + 1])
+    local e, id, src, fields = string.match(ARGV[a + 2], '^([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31(.*)$')
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', e, 'id', id, 'v', v, 's', src, 'f', fields)
   end
 end
 return conflicts
 `;
+
+const SEP = '\x1f';
 
 /** Canonical records of tenants, versioned, with the change log beside them. */
 export class RecordStore {
@@ -63,21 +68,21 @@ export class RecordStore {
     }
   }
 
-  /** Reads records by id; missing ones are null. One round trip. */
+  /** Reads records by id; missing ones are null. One command. */
   async getMany(
     tenantId: string,
     entity: string,
     ids: readonly string[],
   ): Promise<(StoredRecord | null)[]> {
     if (ids.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const id of ids) p.hmget(this.k.record(tenantId, entity, id), 'v', 'd');
-    const res = (await p.exec()) ?? [];
-    return res.map(([err, val]) => {
-      if (err) throw err;
-      const [v, d] = val as [string | null, string | null];
-      if (!d) return null;
-      return { ...(JSON.parse(d) as Omit<StoredRecord, 'v'>), v: Number(v) };
+    const vals = await this.redis.mget(ids.map((id) => this.k.record(tenantId, entity, id)));
+    return vals.map((text) => {
+      if (!text) return null;
+      const cut = text.indexOf(SEP);
+      return {
+        ...(JSON.parse(text.slice(cut + 1)) as Omit<StoredRecord, 'v'>),
+        v: Number(text.slice(0, cut)),
+      };
     });
   }
 
@@ -100,8 +105,7 @@ export class RecordStore {
       args.push(
         w.expected,
         JSON.stringify(body),
-        w.record.entity,
-        [w.record.id, w.sourceConnectionId, w.changed.join(',')].join('\x1f'),
+        [w.record.entity, w.record.id, w.sourceConnectionId, w.changed.join(',')].join(SEP),
       );
     }
     const conflicts = (await (this.redis as unknown as CasRedis).casRecords(

@@ -1,5 +1,6 @@
 import type { ConnectorDef, SystemRecord } from '../sdk/connector.ts';
 import { flatten, unflatten, type FlatFields } from '../records/flat.ts';
+import { HashBatch } from '../records/hash-batch.ts';
 import { mergeFields, type StoredRecord } from '../records/merge.ts';
 import type { RecordWrite } from '../records/record-store.ts';
 import { newCustomerId, resolveCustomers } from '../identity/resolve.ts';
@@ -54,11 +55,29 @@ export async function ingestPage(
     failed: 0,
   };
   if (records.length === 0) return counts;
-  if (!opts.archived)
-    await svc.hub.archive.append(
-      { tenantId, connectorId: scope.connector.id, kind: 'raw' },
-      records,
-    );
+  // The raw page is archived while it is mapped and merged; the page (and so its cursor) only
+  // counts as done once the archive has it too.
+  const archiving = opts.archived
+    ? null
+    : svc.hub.archive.append({ tenantId, connectorId: scope.connector.id, kind: 'raw' }, records);
+  archiving?.catch(() => undefined); // awaited below; this only keeps it from being "unhandled"
+  try {
+    return await mergePage(svc, scope, records, counts, opts);
+  } finally {
+    if (archiving) await archiving;
+  }
+}
+
+/** Maps, validates, resolves and merges one page (see `ingestPage`). */
+async function mergePage(
+  svc: SyncServices,
+  scope: InboundScope,
+  records: SystemRecord[],
+  counts: RunCounts,
+  opts: { onProblems?: (problems: FieldProblem[]) => void },
+): Promise<RunCounts> {
+  const { sync, mapping } = scope;
+  const tenantId = sync.tenantId;
 
   // 1. Map and validate; group by record key (a page can carry one record twice).
   const byKey = new Map<string, Accepted>();
@@ -202,19 +221,20 @@ export async function ingestPage(
   // 4. Links, and (two-way) the hash of what this system has now: its own record mapped in and
   // back out. Outbound then writes only where the canonical record differs from it, so an
   // incoming change is not echoed back, and a value that lost a conflict is corrected.
-  const p = svc.hub.redis.pipeline();
+  const writes = new HashBatch();
   const rlinkKey = svc.hub.keys.reverseLinks(tenantId, sync.connectionId, scope.stream);
   accepted.forEach((a, i) => {
-    if (!linked[i]) p.hset(linkKey, a.key, ids[i]!).hset(rlinkKey, ids[i]!, a.key);
+    if (!linked[i]) writes.set(linkKey, a.key, ids[i]!).set(rlinkKey, ids[i]!, a.key);
   });
   if (scope.twoWay && mapping.writesOut) {
     const writtenKey = svc.hub.keys.written(tenantId, sync.connectionId, scope.stream);
     accepted.forEach((a, i) => {
       const out = mapping.out(unflatten(a.flat));
-      if (out.value && !out.fatal.length) p.hset(writtenKey, ids[i]!, outHash(mapping, out.value));
+      if (out.value && !out.fatal.length)
+        writes.set(writtenKey, ids[i]!, outHash(mapping, out.value));
     });
   }
-  await p.exec();
+  await writes.flush(svc.hub.redis);
 
   for (const r of resultOf.values()) {
     if (r.created) counts.created++;

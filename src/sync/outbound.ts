@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { SinkDef, SinkItem, SinkResult, SystemRecord } from '../sdk/connector.ts';
 import { PermanentError } from '../sdk/errors.ts';
 import { unflatten } from '../records/flat.ts';
+import { HashBatch } from '../records/hash-batch.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
@@ -98,13 +99,25 @@ export async function pushStep(
   await quarantineOut(svc, scope, problems);
   counts.quarantined += problems.length;
 
+  // Batches go out up to the connector's concurrency at once; the cursor moves only after all.
   const size = scope.sink.batchSize ?? scope.rt.limits.batchSize;
-  for (let i = 0; i < prepared.length; i += size) {
-    const outcome = await writeBatch(svc, scope, prepared.slice(i, i + size));
-    counts.written += outcome.written;
-    counts.failed += outcome.failed;
-    counts.quarantined += outcome.quarantined;
-  }
+  const batches: Prepared[][] = [];
+  for (let i = 0; i < prepared.length; i += size) batches.push(prepared.slice(i, i + size));
+  const lanes = Math.max(1, Math.min(scope.rt.limits.concurrency ?? 1, batches.length));
+  let failed = false; // after one lane fails, the others take no new batch
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (let b = batches.shift(); b && !failed; b = batches.shift()) {
+        const outcome = await writeBatch(svc, scope, b).catch((err: unknown) => {
+          failed = true;
+          throw err;
+        });
+        counts.written += outcome.written;
+        counts.failed += outcome.failed;
+        counts.quarantined += outcome.quarantined;
+      }
+    }),
+  );
   return { cursor: next, counts };
 }
 
@@ -128,33 +141,24 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
         `sink ${scope.sinkName} answered ${results.length} results for ${todo.length} items`,
       );
     }
-    const p = svc.hub.redis.pipeline();
+    const writes = new HashBatch();
     const again: Prepared[] = [];
+    const writtenKey = k.written(tenantId, sync.connectionId, scope.sinkName);
+    const rlinkKey = k.reverseLinks(tenantId, sync.connectionId, scope.sinkName);
+    const linkKey = k.links(tenantId, sync.connectionId, scope.sinkName);
     results.forEach((r, j) => {
       const item = todo[j]!;
       if (r.ok) {
         written++;
-        p.hset(
-          k.written(tenantId, sync.connectionId, scope.sinkName),
-          item.item.canonicalId,
-          item.hash,
-        );
+        writes.set(writtenKey, item.item.canonicalId, item.hash);
         if (r.destinationId) {
-          p.hset(
-            k.reverseLinks(tenantId, sync.connectionId, scope.sinkName),
-            item.item.canonicalId,
-            r.destinationId,
-          );
-          p.hset(
-            k.links(tenantId, sync.connectionId, scope.sinkName),
-            r.destinationId,
-            item.item.canonicalId,
-          );
+          writes.set(rlinkKey, item.item.canonicalId, r.destinationId);
+          writes.set(linkKey, r.destinationId, item.item.canonicalId);
         }
       } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS) again.push(item);
       else rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
     });
-    await p.exec();
+    await writes.flush(svc.hub.redis);
     todo = again;
   }
   const entries = (retryable: boolean): Omit<QuarantineEntry, 'id' | 'at' | 'replays'>[] =>

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import { notFound } from '../errors/app-error.ts';
+import { HashBatch } from '../records/hash-batch.ts';
 import type { Keys } from '../store/keys.ts';
 
 /** Why one field of a record was refused. */
@@ -55,9 +56,9 @@ export class EntryStore {
       at,
       replays: 0,
     }));
-    const p = this.redis.pipeline();
-    for (const e of full) p.hset(this.key(e.tenantId), e.id, JSON.stringify(e));
-    await p.exec();
+    const batch = new HashBatch();
+    for (const e of full) batch.set(this.key(e.tenantId), e.id, JSON.stringify(e));
+    await batch.flush(this.redis);
     return full;
   }
 

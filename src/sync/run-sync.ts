@@ -88,11 +88,19 @@ async function pullAll(
   if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
   const scope = { sync, connector: rt.connector, mapping, stream, twoWay: sync.mode === 'two-way' };
   let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).inbound;
+  const read = (from: string | null) => {
+    const p = rt.call(() => def.read(rt.ctx, from));
+    p.catch(() => undefined); // awaited in the loop; this only keeps it from being "unhandled"
+    return p;
+  };
+  let next = read(cursor);
   for (;;) {
-    const page = await rt.call(() => def.read(rt.ctx, cursor));
+    const page = await next;
     if (page.hasMore && page.nextCursor === cursor) {
       throw new PermanentError(`stream "${stream}" returned more pages without moving its cursor`);
     }
+    // The next page is fetched while this one is ingested; cursors are still saved in order.
+    if (page.hasMore) next = read(page.nextCursor);
     addCounts(run.counts, await ingestPage(svc, scope, page.records));
     cursor = page.nextCursor ?? cursor;
     await svc.syncs.saveInboundCursor(sync.tenantId, sync.id, cursor);

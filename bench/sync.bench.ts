@@ -1,0 +1,145 @@
+/**
+ * Sync benchmark: N records inbound (HTTP source → mapping → identity → canonical store → change
+ * log) then outbound (change log → mapping → hash check → HTTP sink), through real Redis and BullMQ
+ * workers in this process, against the floor: a bare BullMQ pipeline moving the same records in the
+ * same batch sizes from the same source to the same sink, with no mapping, archive or state.
+ *
+ *   npm run bench:sync              (100,000 records)
+ *   RECORDS=20000 npm run bench:sync
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import axios from 'axios';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+
+import { createArchive } from '../src/archive/index.ts';
+import { loadConfig } from '../src/config/env.ts';
+import { openHub } from '../src/hub.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { createEngine } from '../src/runtime/engine.ts';
+import { DirectoryMappingSource } from '../src/sync/mapping-source.ts';
+import { startWorkers } from '../src/worker/pool.ts';
+import { FakeSystem } from '../test/support/fake-system.ts';
+
+const RECORDS = Number(process.env.RECORDS ?? 100_000);
+const PAGE = 1_000;
+const BATCH = 500;
+const MAPPINGS = join(import.meta.dirname, '../test/sync/fixtures/mappings');
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+function seed(source: FakeSystem) {
+  for (let i = 0; i < RECORDS; i++) {
+    source.put('contacts', {
+      id: `c-${i}`,
+      email: `Person.${i}@Example.com`,
+      first_name: ` person${i} `,
+      last_name: `surname${i % 977}`,
+      phone: `(512) ${200 + Math.floor(i / 10_000)}-${String(i % 10_000).padStart(4, '0')}`,
+      updated_at: '2026-11-20T10:00:00Z',
+    });
+  }
+}
+
+/** The floor: pages read from the source become jobs; a worker posts each batch to the sink. */
+async function floor(source: FakeSystem, sink: FakeSystem, prefix: string): Promise<number> {
+  const connection = new Redis({ maxRetriesPerRequest: null });
+  const name = `floor-${randomUUID()}`;
+  const queue = new Queue(name, { connection, prefix });
+  const events = new QueueEvents(name, { connection: connection.duplicate(), prefix });
+  const http = axios.create({ baseURL: sink.url });
+  const worker = new Worker(
+    name,
+    async (job) => {
+      const items = (job.data.records as Record<string, unknown>[]).map((r) => ({ idempotencyKey: String(r.id), id: null, record: r }));
+      for (let i = 0; i < items.length; i += BATCH) await http.post('/floor/batch', { items: items.slice(i, i + BATCH) });
+    },
+    { connection: connection.duplicate(), prefix, concurrency: 2 },
+  );
+  const started = performance.now();
+  let cursor: string | null = null;
+  const jobs = [];
+  for (;;) {
+    const { data }: { data: { records: unknown[]; nextCursor: string | null; hasMore: boolean } } = await axios.get(`${source.url}/contacts`, { params: { limit: PAGE, ...(cursor ? { cursor } : {}) } });
+    jobs.push((await queue.add('page', { records: data.records })).waitUntilFinished(events));
+    cursor = data.nextCursor;
+    if (!data.hasMore) break;
+  }
+  await Promise.all(jobs);
+  const ms = performance.now() - started;
+  await worker.close();
+  await events.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+  return ms;
+}
+
+async function engineRun(source: FakeSystem, sink: FakeSystem): Promise<{ ms: number; inMs: number; prefix: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-bench-'));
+  const config = loadConfig({ REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`, ARCHIVE_URL: join(dir, 'archive'), DATA_DIR: dir, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2' });
+  const hub = await openHub(config, createLogger('warn'), { masterKey: randomBytes(32), archive: createArchive({ url: config.ARCHIVE_URL }) });
+  const engine = createEngine(hub, { mappings: new DirectoryMappingSource(MAPPINGS) });
+  const pool = await startWorkers(hub, [engine.queue.processor()]);
+  const events = new QueueEvents(engine.queue.queue.name, { connection: new Redis({ maxRetriesPerRequest: null }), prefix: hub.keys.queuePrefix() });
+  await hub.tenants.create({ id: 'bench', name: 'Bench Motors' });
+  const conn = async (url: string) =>
+    (await hub.connections.create('bench', { connectorId: 'http-json', name: url, settings: { baseUrl: url, pageSize: PAGE, batchSize: BATCH, requestsPerSecond: 10_000 } })).id;
+  const inbound = await engine.service.create('bench', { name: 'in', connectionId: await conn(source.url), mapping: 'crm-a-contacts', mode: 'inbound' });
+  const outbound = await engine.service.create('bench', { name: 'out', connectionId: await conn(sink.url), mapping: 'crm-a-contacts', mode: 'outbound' });
+  const runJob = async (id: string) => {
+    const job = await engine.queue.queue.getJob(await engine.service.runNow('bench', id));
+    const result = (await job!.waitUntilFinished(events)) as { counts?: Record<string, number> };
+    return result.counts ?? {};
+  };
+  const started = performance.now();
+  const inCounts = await runJob(inbound.id);
+  const inMs = performance.now() - started;
+  const outCounts = await runJob(outbound.id);
+  const ms = performance.now() - started;
+  if (inCounts.created !== RECORDS || outCounts.written !== RECORDS) {
+    throw new Error(`engine moved the wrong counts: in ${JSON.stringify(inCounts)} out ${JSON.stringify(outCounts)}`);
+  }
+  await pool.close();
+  await events.close();
+  await engine.queue.queue.obliterate({ force: true });
+  await engine.close();
+  let c = '0';
+  do {
+    const [next, batch] = await hub.redis.scan(c, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 1000);
+    if (batch.length) await hub.redis.del(...batch);
+    c = next;
+  } while (c !== '0');
+  await hub.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { ms, inMs, prefix: config.REDIS_PREFIX };
+}
+
+const source = await new FakeSystem().start();
+const sink = await new FakeSystem().start();
+seed(source);
+const rate = (ms: number) => Math.round(RECORDS / (ms / 1000));
+const floorMs = await floor(source, sink, `benchfloor${randomUUID().slice(0, 6)}`);
+const engineResult = await engineRun(source, sink);
+if (sink.list('contacts').length !== RECORDS || sink.list('floor').length !== RECORDS) throw new Error('the sink did not receive every record');
+clearInterval(sampler);
+await source.stop();
+await sink.stop();
+
+const ratio = engineResult.ms > 0 ? floorMs / engineResult.ms : 0;
+process.stdout.write(
+  [
+    `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH})`,
+    `floor (bare BullMQ, same source/sink/batches): ${rate(floorMs).toLocaleString('en-US')} records/s`,
+    `engine (inbound + outbound):                   ${rate(engineResult.ms).toLocaleString('en-US')} records/s` +
+      `  [inbound ${rate(engineResult.inMs).toLocaleString('en-US')}/s, outbound ${rate(engineResult.ms - engineResult.inMs).toLocaleString('en-US')}/s]`,
+    `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
+    `peak RSS of this process (source, sink, hub and workers together): ${Math.round(peakRss / 1_048_576)} MB`,
+  ].join('\n') + '\n',
+);
+process.exit(0);
