@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 
-import { parse, type Options } from 'csv-parse';
+import { parse, type CastingContext, type Info, type Options } from 'csv-parse';
 
 import type { SystemRecord } from '../../src/sdk/connector.ts';
-import { badRow, headerOf, isHeaderAgain, rowRecord } from './rows.ts';
+import { badRow, headerOf, isHeaderAgain, rawText, rowRecord } from './rows.ts';
 import { MAX_RAW_CHARS, MAX_ROW_BYTES } from './settings.ts';
 
 /** What to read from a stream of one file. */
@@ -45,14 +45,17 @@ const REASONS: Record<string, string> = {
   CSV_QUOTE_NOT_CLOSED: 'the file ends inside a quoted field (a truncated last line?)',
 };
 
-type Parsed = { cells: string[]; raw: string; end: number } | { error: string; raw: string };
+type Parsed = { cells: string[]; end: number } | { error: string };
+
+/** Bytes handed to the parser at once: bounds what is parsed past a full page. */
+const SLICE = 16 * 1024;
 
 /**
  * Reads up to `limit` rows of a CSV stream without holding more than a chunk of it. Parsing is
  * forgiving (BOM, CRLF/LF/CR, quoted delimiters and line breaks, stray quotes), and a row that
  * still cannot be read (wrong field count, unclosed quote at the end, a runaway row) becomes a
- * record flagged with the problem instead of failing the file. Byte offsets are exact, so the
- * next page resumes at `end` with nothing lost or read twice.
+ * record flagged with the problem and its text instead of failing the file. Byte offsets are
+ * exact, so the next page resumes at `end` with nothing lost or read twice.
  */
 export async function readWindow(body: Readable, w: Window, fmt: CsvFormat): Promise<WindowRead> {
   const parsed: Parsed[] = [];
@@ -67,59 +70,61 @@ export async function readWindow(body: Readable, w: Window, fmt: CsvFormat): Pro
     skip_records_with_empty_values: true,
     // With this, a row the parser refuses is reported through 'skip' and parsing goes on.
     skip_records_with_error: true,
-    raw: true,
-    info: true,
-    // Rows are taken here, in file order, and never queued on the readable side.
-    on_record: (r: { record: string[]; raw: string; info: { bytes: number } }) => {
-      parsed.push({ cells: r.record, raw: r.raw, end: w.start + r.info.bytes });
+    // Rows are taken here, in file order, and never queued on the readable side. The context is
+    // the parser's record info, `bytes` (the offset after the row delimiter) included.
+    on_record: (cells: string[], ctx: CastingContext) => {
+      parsed.push({ cells, end: w.start + (ctx as unknown as Info).bytes });
       return null;
     },
   };
   const parser = parse(options);
-  parser.on('skip', (err: Error & { code?: string }, raw: string | undefined) =>
-    parsed.push({ error: REASONS[err.code ?? ''] ?? err.message, raw: raw ?? '' }),
+  parser.on('skip', (err: Error & { code?: string }) =>
+    parsed.push({ error: REASONS[err.code ?? ''] ?? err.message }),
   );
+
+  // The bytes from the last row end on, for the text of a refused row (bounded by MAX_ROW_BYTES).
+  let tail: Buffer = Buffer.alloc(0);
+  let tailStart = w.start;
+  const textOf = (from: number, to: number) =>
+    rawText(
+      tail
+        .subarray(from - tailStart, Math.min(to - tailStart, from - tailStart + MAX_RAW_CHARS * 4))
+        .toString(fmt.encoding),
+      fmt.delimiter,
+    );
 
   let header = w.header;
   const records: SystemRecord[] = [];
   let end = w.start;
   let row = w.row;
-  let eof = false;
   const full = () => header !== null && records.length >= w.limit;
   const take = () => {
     while (parsed.length && !full()) {
       const p = parsed.shift()!;
-      if ('error' in p) {
-        // Only an unclosed quote at the end of the file comes here with the relaxed options.
-        records.push(badRow(w.file, ++row, p.error, p.raw));
-        end = w.size;
-        continue;
-      }
-      end = p.end;
-      if (header === null) header = headerOf(p.cells);
+      // Only an unclosed quote at the end of the file is refused with the relaxed options.
+      const to = 'error' in p ? w.size : p.end;
+      const text = () => textOf(end, to);
+      if ('error' in p) records.push(badRow(w.file, ++row, p.error, text()));
+      else if (header === null) header = headerOf(p.cells);
       else if (!isHeaderAgain(header, p.cells))
-        records.push(rowRecord(header, p.cells, w.file, ++row, p.raw));
+        records.push(rowRecord(header, p.cells, w.file, ++row, text));
+      end = to;
     }
   };
 
-  // Bytes since the last row end, kept for the text of a runaway row (bounded by MAX_ROW_BYTES).
-  let tail: Buffer[] = [];
-  let tailStart = w.start;
+  let eof = false;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
-      parser.write(chunk);
-      take();
+      tail = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      for (let i = 0; i < chunk.length && !full(); i += SLICE) {
+        parser.write(chunk.subarray(i, i + SLICE));
+        take();
+      }
       if (full()) break;
-      tail.push(chunk);
-      const read = tailStart + tail.reduce((n, b) => n + b.length, 0);
-      if (end > tailStart)
-        [tail, tailStart] = [[Buffer.concat(tail).subarray(end - tailStart)], end];
-      if (read - end > MAX_ROW_BYTES) {
-        const text = Buffer.concat(tail)
-          .subarray(0, MAX_RAW_CHARS * 4)
-          .toString(fmt.encoding);
+      [tail, tailStart] = [tail.subarray(end - tailStart), end];
+      if (tail.length > MAX_ROW_BYTES) {
         const why = `no row end within ${MAX_ROW_BYTES} bytes (an unclosed quote?); the rest of the file is not read`;
-        records.push(badRow(w.file, ++row, why, text));
+        records.push(badRow(w.file, ++row, why, textOf(end, w.size)));
         return { header: header ?? [], records, end: w.size, row, eof: true };
       }
     }

@@ -21,31 +21,38 @@ export function headerOf(cells: string[]): string[] {
   });
 }
 
-/** The row's text for a person reading the quarantine: line breaks at the ends removed, cut. */
-export function rawText(raw: string): string {
-  const t = raw.replace(/^[\r\n]+|[\r\n]+$/g, '');
+/**
+ * The row's text for a person reading the quarantine: the lines before it that the parser skips
+ * (empty, or only delimiters) and the line breaks at its ends removed; cut at `MAX_RAW_CHARS`.
+ */
+export function rawText(raw: string, delimiter = ','): string {
+  const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const skipped = new RegExp(`^(?:[ \\t]*(?:${d}[ \\t]*)*(?:\\r\\n|\\n|\\r))+`);
+  const t = raw.replace(skipped, '').replace(/[\r\n]+$/, '');
   return t.length > MAX_RAW_CHARS ? `${t.slice(0, MAX_RAW_CHARS)}…` : t;
 }
 
 /**
- * A row the parser could not read. It carries no field of the file, so the mapping's record key
- * and `required` fields stop it and the engine quarantines it with the row's text and reason.
+ * A row the parser could not read, with its text (see {@link rawText}). It carries no field of
+ * the file, so the mapping's record key and `required` fields stop it and the engine quarantines
+ * it with the row's text and reason.
  */
 export function badRow(file: string, row: number, error: string, raw: string): SystemRecord {
-  return { [ERROR_KEY]: error, [RAW_KEY]: rawText(raw), [FILE_KEY]: file, [ROW_KEY]: row };
+  return { [ERROR_KEY]: error, [RAW_KEY]: raw, [FILE_KEY]: file, [ROW_KEY]: row };
 }
 
 /**
  * One parsed row as a record keyed by the header. Extra cells that are empty (a trailing
  * delimiter) are ignored; a row with missing or extra filled cells is refused: a truncated line
  * or an unquoted delimiter would put values under the wrong names. Empty cells are left out.
+ * `raw` gives the row's text, asked for only when the row is refused.
  */
 export function rowRecord(
   header: string[],
   cells: string[],
   file: string,
   row: number,
-  raw: string,
+  raw: () => string,
 ): SystemRecord {
   const extra = cells.slice(header.length);
   if (cells.length < header.length || extra.some((c) => c.trim() !== ''))
@@ -54,7 +61,7 @@ export function rowRecord(
       row,
       `the row has ${cells.length} fields where the header has ${header.length}` +
         (cells.length < header.length ? ' (a truncated line?)' : ' (an unquoted delimiter?)'),
-      raw,
+      raw(),
     );
   const rec: SystemRecord = {};
   for (let i = 0; i < header.length; i++) if (cells[i] !== '') rec[header[i]!] = cells[i];

@@ -93,7 +93,7 @@ export const DmsFilesSettings = z.object({
     .default(24 * 60)
     .describe(
       'Files stamped up to this long before the newest file read are still picked up when they ' +
-        'appear late (clock skew, multipart uploads are stamped at their start); older ones are not',
+        'appear late (slow uploads, clock skew, copies keeping old times); older ones are not',
     ),
   minFileAgeSeconds: z
     .number()

@@ -16,16 +16,23 @@ afterEach(async () => {
   await h.close();
 });
 
+/** Drops a fixture into `folder`, syncs it once through `mapping`; the counts and records. */
+async function ingest(mapping: string, folder: string, fixture: string, pageSize = 4) {
+  drop(h.dir, `${folder}/${fixture}`, `fixture:${fixture}`);
+  const syncId = await h.sync(mapping, localSettings(h.dir, { pageSize }));
+  const { counts } = await h.run(syncId);
+  return { syncId, counts, records: await h.records(syncId) };
+}
+
 describe('dms-files on a local folder', () => {
   it('reads a messy generic export: every row ends created, collapsed or quarantined with its reason', async () => {
-    drop(h.dir, 'sales/sales-messy.csv', 'fixture:sales-messy.csv');
-    const syncId = await h.sync('dms-sales', localSettings(h.dir));
-
-    const report = await h.run(syncId);
+    const {
+      syncId,
+      counts,
+      records: sales,
+    } = await ingest('dms-sales', 'sales', 'sales-messy.csv');
     // 7 rows: 4 deals, deal 1002 twice, a date no format reads, a truncated last line.
-    expect(report.counts).toMatchObject({ read: 7, created: 4, quarantined: 2 });
-
-    const sales = await h.records(syncId);
+    expect(counts).toMatchObject({ read: 7, created: 4, quarantined: 2 });
     expect([...sales.keys()].sort()).toEqual([
       'ACME01:1001',
       'ACME01:1002',
@@ -81,11 +88,12 @@ describe('dms-files on a local folder', () => {
   });
 
   it('maps CDK FI deal exports and quarantines a row cut inside a quoted field', async () => {
-    drop(h.dir, 'cdk/fi-deals.csv', 'fixture:cdk-fi-deals.csv');
-    const syncId = await h.sync('dms-cdk-sales', localSettings(h.dir));
-
-    expect((await h.run(syncId)).counts).toMatchObject({ read: 3, created: 2, quarantined: 1 });
-    const sales = await h.records(syncId);
+    const {
+      syncId,
+      counts,
+      records: sales,
+    } = await ingest('dms-cdk-sales', 'cdk', 'cdk-fi-deals.csv');
+    expect(counts).toMatchObject({ read: 3, created: 2, quarantined: 1 });
     // The deal of the public CDK fixture (D6): SalesDate empty, so the contract date counts.
     expect(sales.get('314403')).toMatchObject({
       dealNumber: '314403',
@@ -125,11 +133,12 @@ describe('dms-files on a local folder', () => {
   });
 
   it('reads customers: a repeated customer collapses to its last row, a shifted row is quarantined', async () => {
-    drop(h.dir, 'customers/all.csv', 'fixture:customers.csv');
-    const syncId = await h.sync('dms-customers', localSettings(h.dir, { pageSize: 1000 }));
-
-    expect((await h.run(syncId)).counts).toMatchObject({ read: 5, created: 3, quarantined: 1 });
-    const customers = await h.records(syncId);
+    const {
+      syncId,
+      counts,
+      records: customers,
+    } = await ingest('dms-customers', 'customers', 'customers.csv', 1000);
+    expect(counts).toMatchObject({ read: 5, created: 3, quarantined: 1 });
     expect(customers.get('ACME01:C50021')).toMatchObject({
       email: 'omar@haddad.example',
       mobilePhone: '+15125550151',
