@@ -56,8 +56,13 @@ async function floor(source: FakeSystem, sink: FakeSystem, prefix: string): Prom
   const worker = new Worker(
     name,
     async (job) => {
-      const items = (job.data.records as Record<string, unknown>[]).map((r) => ({ idempotencyKey: String(r.id), id: null, record: r }));
-      for (let i = 0; i < items.length; i += BATCH) await http.post('/floor/batch', { items: items.slice(i, i + BATCH) });
+      const items = (job.data.records as Record<string, unknown>[]).map((r) => ({
+        idempotencyKey: String(r.id),
+        id: null,
+        record: r,
+      }));
+      for (let i = 0; i < items.length; i += BATCH)
+        await http.post('/floor/batch', { items: items.slice(i, i + BATCH) });
     },
     { connection: connection.duplicate(), prefix, concurrency: 2 },
   );
@@ -65,7 +70,10 @@ async function floor(source: FakeSystem, sink: FakeSystem, prefix: string): Prom
   let cursor: string | null = null;
   const jobs = [];
   for (;;) {
-    const { data }: { data: { records: unknown[]; nextCursor: string | null; hasMore: boolean } } = await axios.get(`${source.url}/contacts`, { params: { limit: PAGE, ...(cursor ? { cursor } : {}) } });
+    const { data }: { data: { records: unknown[]; nextCursor: string | null; hasMore: boolean } } =
+      await axios.get(`${source.url}/contacts`, {
+        params: { limit: PAGE, ...(cursor ? { cursor } : {}) },
+      });
     jobs.push((await queue.add('page', { records: data.records })).waitUntilFinished(events));
     cursor = data.nextCursor;
     if (!data.hasMore) break;
@@ -80,18 +88,49 @@ async function floor(source: FakeSystem, sink: FakeSystem, prefix: string): Prom
   return ms;
 }
 
-async function engineRun(source: FakeSystem, sink: FakeSystem): Promise<{ ms: number; inMs: number; prefix: string }> {
+async function engineRun(
+  source: FakeSystem,
+  sink: FakeSystem,
+): Promise<{ ms: number; inMs: number; prefix: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'dl-bench-'));
-  const config = loadConfig({ REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`, ARCHIVE_URL: join(dir, 'archive'), DATA_DIR: dir, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2' });
-  const hub = await openHub(config, createLogger('warn'), { masterKey: randomBytes(32), archive: createArchive({ url: config.ARCHIVE_URL }) });
+  const config = loadConfig({
+    REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`,
+    ARCHIVE_URL: join(dir, 'archive'),
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    WORKER_CONCURRENCY: '2',
+  });
+  const hub = await openHub(config, createLogger('warn'), {
+    masterKey: randomBytes(32),
+    archive: createArchive({ url: config.ARCHIVE_URL }),
+  });
   const engine = createEngine(hub, { mappings: new DirectoryMappingSource(MAPPINGS) });
   const pool = await startWorkers(hub, [engine.queue.processor()]);
-  const events = new QueueEvents(engine.queue.queue.name, { connection: new Redis({ maxRetriesPerRequest: null }), prefix: hub.keys.queuePrefix() });
+  const events = new QueueEvents(engine.queue.queue.name, {
+    connection: new Redis({ maxRetriesPerRequest: null }),
+    prefix: hub.keys.queuePrefix(),
+  });
   await hub.tenants.create({ id: 'bench', name: 'Bench Motors' });
   const conn = async (url: string) =>
-    (await hub.connections.create('bench', { connectorId: 'http-json', name: url, settings: { baseUrl: url, pageSize: PAGE, batchSize: BATCH, requestsPerSecond: 10_000 } })).id;
-  const inbound = await engine.service.create('bench', { name: 'in', connectionId: await conn(source.url), mapping: 'crm-a-contacts', mode: 'inbound' });
-  const outbound = await engine.service.create('bench', { name: 'out', connectionId: await conn(sink.url), mapping: 'crm-a-contacts', mode: 'outbound' });
+    (
+      await hub.connections.create('bench', {
+        connectorId: 'http-json',
+        name: url,
+        settings: { baseUrl: url, pageSize: PAGE, batchSize: BATCH, requestsPerSecond: 10_000 },
+      })
+    ).id;
+  const inbound = await engine.service.create('bench', {
+    name: 'in',
+    connectionId: await conn(source.url),
+    mapping: 'crm-a-contacts',
+    mode: 'inbound',
+  });
+  const outbound = await engine.service.create('bench', {
+    name: 'out',
+    connectionId: await conn(sink.url),
+    mapping: 'crm-a-contacts',
+    mode: 'outbound',
+  });
   const runJob = async (id: string) => {
     const job = await engine.queue.queue.getJob(await engine.service.runNow('bench', id));
     const result = (await job!.waitUntilFinished(events)) as { counts?: Record<string, number> };
@@ -103,7 +142,9 @@ async function engineRun(source: FakeSystem, sink: FakeSystem): Promise<{ ms: nu
   const outCounts = await runJob(outbound.id);
   const ms = performance.now() - started;
   if (inCounts.created !== RECORDS || outCounts.written !== RECORDS) {
-    throw new Error(`engine moved the wrong counts: in ${JSON.stringify(inCounts)} out ${JSON.stringify(outCounts)}`);
+    throw new Error(
+      `engine moved the wrong counts: in ${JSON.stringify(inCounts)} out ${JSON.stringify(outCounts)}`,
+    );
   }
   await pool.close();
   await events.close();
@@ -111,7 +152,13 @@ async function engineRun(source: FakeSystem, sink: FakeSystem): Promise<{ ms: nu
   await engine.close();
   let c = '0';
   do {
-    const [next, batch] = await hub.redis.scan(c, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 1000);
+    const [next, batch] = await hub.redis.scan(
+      c,
+      'MATCH',
+      `${config.REDIS_PREFIX}:*`,
+      'COUNT',
+      1000,
+    );
     if (batch.length) await hub.redis.del(...batch);
     c = next;
   } while (c !== '0');
@@ -126,7 +173,8 @@ seed(source);
 const rate = (ms: number) => Math.round(RECORDS / (ms / 1000));
 const floorMs = await floor(source, sink, `benchfloor${randomUUID().slice(0, 6)}`);
 const engineResult = await engineRun(source, sink);
-if (sink.list('contacts').length !== RECORDS || sink.list('floor').length !== RECORDS) throw new Error('the sink did not receive every record');
+if (sink.list('contacts').length !== RECORDS || sink.list('floor').length !== RECORDS)
+  throw new Error('the sink did not receive every record');
 clearInterval(sampler);
 await source.stop();
 await sink.stop();

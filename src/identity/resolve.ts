@@ -96,7 +96,9 @@ export async function resolveCustomers(
   // Keys this batch did claim for a person that turned out to exist: point them at that customer.
   const repoint = entries.filter(([, id], i) => claimed[i] === id && redirect.has(id));
   if (repoint.length) {
-    await redis.mset(...repoint.flatMap(([key, id]) => [k.identity(tenantId, key), redirect.get(id)!]));
+    await redis.mset(
+      ...repoint.flatMap(([key, id]) => [k.identity(tenantId, key), redirect.get(id)!]),
+    );
   }
   return results.map((r) => {
     const to = r && redirect.get(r.customerId);

@@ -42,7 +42,7 @@ export async function ingestPage(
   records: SystemRecord[],
   opts: { onProblems?: (problems: FieldProblem[]) => void; archived?: boolean } = {},
 ): Promise<RunCounts> {
-  const { sync, mapping } = scope;
+  const { sync } = scope;
   const tenantId = sync.tenantId;
   const counts = {
     read: records.length,
