@@ -32,12 +32,21 @@ export interface WindowRead {
   row: number;
   /** Nothing is left to read in the file. */
   eof: boolean;
+  /** The encoding read: a byte order mark at byte 0 wins over the setting. Resume with it. */
+  encoding: CsvFormat['encoding'];
 }
 
 /** How the files of a connection are written. */
 export interface CsvFormat {
   delimiter: string;
-  encoding: 'utf8' | 'latin1';
+  encoding: 'utf8' | 'latin1' | 'utf16le';
+}
+
+/** The encoding a byte order mark says, as csv-parse detects it (its `boms` table). */
+function bomEncoding(head: Buffer): CsvFormat['encoding'] | null {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
+  return null;
 }
 
 /** Reasons for the parser's own codes, worded for the person reading the quarantine. */
@@ -57,7 +66,12 @@ const SLICE = 16 * 1024;
  * record flagged with the problem and its text instead of failing the file. Byte offsets are
  * exact, so the next page resumes at `end` with nothing lost or read twice.
  */
-export async function readWindow(body: Readable, w: Window, fmt: CsvFormat): Promise<WindowRead> {
+export async function readWindow(
+  body: Readable,
+  w: Window,
+  format: CsvFormat,
+): Promise<WindowRead> {
+  let fmt = format;
   const parsed: Parsed[] = [];
   const options: Options = {
     bom: w.start === 0,
@@ -113,8 +127,11 @@ export async function readWindow(body: Readable, w: Window, fmt: CsvFormat): Pro
   };
 
   let eof = false;
+  let first = true;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (first && w.start === 0) fmt = { ...fmt, encoding: bomEncoding(chunk) ?? fmt.encoding };
+      first = false;
       tail = tail.length ? Buffer.concat([tail, chunk]) : chunk;
       for (let i = 0; i < chunk.length && !full(); i += SLICE) {
         parser.write(chunk.subarray(i, i + SLICE));
@@ -125,7 +142,14 @@ export async function readWindow(body: Readable, w: Window, fmt: CsvFormat): Pro
       if (tail.length > MAX_ROW_BYTES) {
         const why = `no row end within ${MAX_ROW_BYTES} bytes (an unclosed quote?); the rest of the file is not read`;
         records.push(badRow(w.file, ++row, why, textOf(end, w.size)));
-        return { header: header ?? [], records, end: w.size, row, eof: true };
+        return {
+          header: header ?? [],
+          records,
+          end: w.size,
+          row,
+          eof: true,
+          encoding: fmt.encoding,
+        };
       }
     }
     if (!full()) {
@@ -140,5 +164,12 @@ export async function readWindow(body: Readable, w: Window, fmt: CsvFormat): Pro
     body.destroy();
     parser.destroy();
   }
-  return { header: header ?? [], records, end, row, eof: eof || end >= w.size };
+  return {
+    header: header ?? [],
+    records,
+    end,
+    row,
+    eof: eof || end >= w.size,
+    encoding: fmt.encoding,
+  };
 }

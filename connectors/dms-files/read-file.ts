@@ -42,7 +42,7 @@ export async function readFile(
   const read = await readWindow(
     rest.body,
     { file: at.key, header: first.header, start: at.offset, row: at.row, limit, size: rest.size },
-    fmt,
+    { ...fmt, encoding: first.encoding },
   );
   return step(read, { ...same, offset: read.end, row: read.row });
 }

@@ -83,6 +83,15 @@ describe('readPage', () => {
     expect(readFileSync(path).includes(0xf1)).toBe(true);
   });
 
+  it('lets a byte order mark decide the encoding, on every page', async () => {
+    const text = '\ufeffdealer_id,deal_number,last_name\r\nACME01,1,Núñez\r\nACME01,2,Þór\r\n';
+    drop(dir, 'utf16.csv', Buffer.from(text, 'utf16le'), 0);
+    drop(dir, 'utf8.csv', Buffer.from(text, 'utf8'), 1);
+    const latin1 = { format: { delimiter: ',', encoding: 'latin1' as const } };
+    const names = (await all(pagePlan(1, latin1))).records.map((r) => r.last_name);
+    expect(names).toEqual(['Núñez', 'Þór', 'Núñez', 'Þór']);
+  });
+
   it('reads an empty file and a header-only file as done, with no rows', async () => {
     drop(dir, 'empty.csv', '', 0);
     drop(dir, 'header.csv', 'dealer_id,deal_number\r\n', 1);
