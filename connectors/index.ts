@@ -1,11 +1,17 @@
 import type { ConnectorDef } from '../src/sdk/connector.ts';
 import adfCrm from './adf-crm/index.ts';
+import dmsFiles from './dms-files/index.ts';
 import hubspot from './hubspot/index.ts';
 import httpJson from './http-json/index.ts';
 import mailchimp from './mailchimp/index.ts';
 import meta from './meta/index.ts';
 
 /** Every connector DealerLoop ships, registered at start. */
-export const connectors: ConnectorDef[] = [adfCrm, hubspot, httpJson, mailchimp, meta].map(
-  (c) => c as unknown as ConnectorDef,
-);
+export const connectors: ConnectorDef[] = [
+  adfCrm,
+  dmsFiles,
+  hubspot,
+  httpJson,
+  mailchimp,
+  meta,
+].map((c) => c as unknown as ConnectorDef);

@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
-
 import type { WebhookDef, WebhookRequest } from '../../src/sdk/connector.ts';
 import { AuthError } from '../../src/sdk/errors.ts';
+import { secretsEqual } from '../../src/sdk/vendor-body.ts';
 import { decodeAdf, parseAdf } from './parse.ts';
 import type { AdfCredentials, AdfSettings } from './settings.ts';
 
@@ -27,9 +26,7 @@ export const adfWebhook: WebhookDef<AdfSettings, AdfCredentials> = {
     const expected = ctx.credentials.webhookToken;
     if (!expected)
       throw new AuthError('this connection has no webhookToken; ADF posts are refused');
-    const given = Buffer.from(tokenOf(req));
-    const want = Buffer.from(expected);
-    if (given.length !== want.length || !timingSafeEqual(given, want))
+    if (!secretsEqual(tokenOf(req), expected))
       throw new AuthError('ADF webhook: missing or wrong token');
     const records = parseAdf(decodeAdf(req.rawBody, req.headers['content-type']));
     ctx.log.info({ prospects: records.length }, 'ADF webhook: leads received');

@@ -1,8 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
+import { parseVendorBody, secretsEqual } from '../../src/sdk/vendor-body.ts';
 import {
   BatchBody,
   HttpJsonCredentials,
@@ -13,24 +14,6 @@ import {
 
 /** Header carrying `sha256=<hex HMAC of the raw body>`. */
 export const SIGNATURE_HEADER = 'x-dealerloop-signature';
-
-/** Parses a vendor answer with a schema, or fails the call as permanent, naming the field. */
-function parse<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  body: unknown,
-  what: string,
-): T {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  throw new PermanentError(`${what}: ${i.path.map(String).join('.') || '(body)'} ${i.message}`);
-}
 
 /**
  * A generic JSON-over-HTTP system: any stream is `GET <baseUrl>/<stream>?cursor=&limit=`, any sink
@@ -74,7 +57,7 @@ export default defineConnector({
             params: { limit: ctx.settings.pageSize, ...(cursor ? { cursor } : {}) },
             signal: ctx.signal,
           });
-          return parse(PageBody, res.data, `GET /${stream}`);
+          return parseVendorBody(PageBody, res.data, `GET /${stream}`);
         },
       }),
     },
@@ -99,7 +82,7 @@ export default defineConnector({
             },
             { signal: ctx.signal },
           );
-          const body = parse(BatchBody, res.data, `POST /${sink}/batch`);
+          const body = parseVendorBody(BatchBody, res.data, `POST /${sink}/batch`);
           return body.results.map((r) =>
             r.ok
               ? { ok: true as const, destinationId: r.id ?? null }
@@ -116,17 +99,14 @@ export default defineConnector({
         throw new AuthError('this connection has no webhookSecret; webhooks are refused');
       const given = req.headers[SIGNATURE_HEADER] ?? '';
       const expected = `sha256=${createHmac('sha256', secret).update(req.rawBody).digest('hex')}`;
-      const a = Buffer.from(given);
-      const b = Buffer.from(expected);
-      if (a.length !== b.length || !timingSafeEqual(a, b))
-        throw new AuthError('bad webhook signature');
+      if (!secretsEqual(given, expected)) throw new AuthError('bad webhook signature');
       let json: unknown;
       try {
         json = JSON.parse(req.rawBody.toString('utf8'));
       } catch {
         throw new PermanentError('webhook body is not JSON');
       }
-      const body = parse(WebhookBody, json, 'webhook');
+      const body = parseVendorBody(WebhookBody, json, 'webhook');
       return [
         body.records
           ? { kind: 'records', stream: body.stream, records: body.records }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { PermanentError } from '../../src/sdk/errors.ts';
+import { parseVendorBody } from '../../src/sdk/vendor-body.ts';
 
 /*
  * The HubSpot response bodies the connector reads, as zod schemas: envelopes are strict (a body
@@ -81,15 +81,5 @@ export const ErrorBody = z.looseObject({
   correlationId: z.string().optional(),
 });
 
-/** Parses a vendor body with a schema, or fails the call as permanent, naming the field. */
-export function parseBody<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-  what: string,
-): z.output<S> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const at = issue.path.map(String).join('.') || '(body)';
-  throw new PermanentError(`${what}: HubSpot answered a malformed body: ${at} ${issue.message}`);
-}
+/** Parses a HubSpot body with a schema, or fails the call as permanent, naming the field. */
+export const parseBody = parseVendorBody;

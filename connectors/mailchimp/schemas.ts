@@ -1,19 +1,9 @@
 import { z } from 'zod';
 
-import { PermanentError } from '../../src/sdk/errors.ts';
+import { parseVendorBody } from '../../src/sdk/vendor-body.ts';
 
 /** Parses a Mailchimp answer with `schema`, or fails it as permanent, naming the first bad field. */
-export function parseBody<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-  what: string,
-): z.output<S> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  const field = i.path.map(String).join('.') || '(body)';
-  throw new PermanentError(`${what}: ${field} ${i.message}`, null, field);
-}
+export const parseBody = parseVendorBody;
 
 /** A list member as `GET /lists/{id}/members` gives it (fields the connector reads). */
 export const Member = z.object({

@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 import qs from 'qs';
 
 import type { WebhookOutcome, WebhookRequest } from '../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
+import { secretsEqual } from '../../src/sdk/vendor-body.ts';
 import { WEBHOOK_SECRET_PARAM } from './limits.ts';
 import type { MailchimpSettings } from './settings.ts';
 import { MEMBER_EVENTS, memberOfEvent, parseEvent } from './webhook-events.ts';
@@ -15,8 +14,7 @@ import { MEMBER_EVENTS, memberOfEvent, parseEvent } from './webhook-events.ts';
  */
 export function checkSecret(expected: string | undefined, given: string | undefined): void {
   if (!expected) throw new AuthError('this connection has no webhookSecret; webhooks are refused');
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  if (!given || !timingSafeEqual(digest(given), digest(expected)))
+  if (!given || !secretsEqual(given, expected))
     throw new AuthError('wrong or missing webhook secret');
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { PermanentError } from '../../src/sdk/errors.ts';
+import { parseVendorBody } from '../../src/sdk/vendor-body.ts';
 
 /** Graph API paging block: `cursors.after` and, when there is a next page, `next` (apis.md §2.5). */
 export const Paging = z
@@ -69,15 +69,4 @@ export const InsightsRow = z
   .loose();
 
 /** Parses a Graph answer with a schema, or fails the call as permanent, naming the field. */
-export function parseGraph<T extends z.ZodType>(
-  schema: T,
-  body: unknown,
-  what: string,
-): z.output<T> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  throw new PermanentError(
-    `${what}: unexpected answer, ${i.path.map(String).join('.') || '(body)'} ${i.message}`,
-  );
-}
+export const parseGraph = parseVendorBody;

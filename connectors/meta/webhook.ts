@@ -1,19 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 import { z } from 'zod';
 
 import type { WebhookDef, WebhookOutcome, WebhookRequest } from '../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
+import { secretsEqual } from '../../src/sdk/vendor-body.ts';
 import { SIGNATURE_HEADER } from './constants.ts';
 import { parseGraph } from './schemas.ts';
 import type { MetaCredentials, MetaSettings } from './settings.ts';
 
-/** Equal strings, compared in constant time (length differences return early: lengths are public). */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+/** Equal strings, compared in constant time. */
+export const safeEqual = secretsEqual;
 
 /** A leadgen change as Meta posts it (apis.md §2.4, M12/M13); ids may come as strings or numbers. */
 const id = z.union([z.string(), z.number()]).transform(String);

@@ -99,9 +99,9 @@ describe('HubSpot errors, classified at the edge', () => {
     hubspot().post(SEARCH).reply(200, fixture('search-malformed'));
     await expect(contacts.read(context(), null)).rejects.toThrow(PermanentError);
     hubspot().post(SEARCH).reply(200, fixture('search-malformed'));
-    await expect(contacts.read(context(), null)).rejects.toThrow(/malformed body: results/);
+    await expect(contacts.read(context(), null)).rejects.toThrow(/contacts\/search: results /);
     hubspot().post(SEARCH).reply(200, '<html>maintenance</html>', { 'content-type': 'text/html' });
-    await expect(contacts.read(context(), null)).rejects.toThrow(/malformed body/);
+    await expect(contacts.read(context(), null)).rejects.toThrow(/contacts\/search: \(body\) /);
   });
 
   it('a malformed batch answer fails the write as permanent', async () => {

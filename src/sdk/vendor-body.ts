@@ -1,0 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { z } from 'zod';
+
+import { PermanentError } from './errors.ts';
+
+/**
+ * Parses a vendor's answer with a schema, or fails the call as permanent, naming the first bad
+ * field (`GET /contacts: results.0.id Required`). Vendors that change a payload
+ * shape fail loudly here instead of feeding bad data into a sync.
+ */
+export function parseVendorBody<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  what: string,
+): z.output<S> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.map(String).join('.') || '(body)';
+  throw new PermanentError(`${what}: ${field} ${issue.message}`, null, field);
+}
+
+/**
+ * Compares a secret a caller sent with the expected one in constant time, whatever their lengths
+ * (both are hashed first, so the comparison time says nothing about the expected value).
+ */
+export function secretsEqual(given: string | Buffer, expected: string | Buffer): boolean {
+  const digest = (v: string | Buffer) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected)) && given.length === expected.length;
+}
