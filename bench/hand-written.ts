@@ -55,7 +55,6 @@ export function handWritten(rec: Rec): Rec {
   const customer: Rec = {};
   const address: Rec = {};
   const vehicle: Rec = {};
-  put(out, 'id', str(rec.id));
   put(out, 'createdAt', dt(p.createdate));
   put(out, 'updatedAt', dt(p.lastmodifieddate));
   const email = str(p.email);

@@ -17,7 +17,6 @@ import { dt, STAGES } from './hand-written.ts';
 const EXPRESSION = `(
   $p := properties;
   {
-    "id": $string(id),
     "createdAt": $dt($p.createdate),
     "updatedAt": $dt($p.lastmodifieddate),
     "customer": {
