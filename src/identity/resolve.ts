@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-
 import type { Redis } from 'ioredis';
 
 import { identityKeys, type Contact } from '../canonical/index.ts';
+import { newRecordId } from '../records/ids.ts';
 import type { Keys } from '../store/keys.ts';
 
 /** A resolved person: the customer id and whether this batch created it. */
@@ -44,7 +43,7 @@ async function claimAll(redis: Redis, keys: string[], ids: string[]): Promise<st
 }
 
 /** A new customer id. */
-export const newCustomerId = () => `cus_${randomBytes(9).toString('base64url')}`;
+export const newCustomerId = () => newRecordId('customer');
 
 /**
  * Resolves contacts to customers by their identity keys, creating customers for people not seen

@@ -49,7 +49,10 @@ export class FakeSystem {
   put(stream: string, record: Record<string, unknown> & { id: string }): void {
     const s = this.records.get(stream) ?? new Map();
     this.records.set(stream, s);
-    s.set(record.id, { ...(s.get(record.id) ?? {}), ...record, seq: ++this.seq });
+    const prev = s.get(record.id);
+    // Delete first so the map's order stays change order (pages are read in that order).
+    s.delete(record.id);
+    s.set(record.id, { ...(prev ?? {}), ...record, seq: ++this.seq });
   }
 
   /** The records of a stream, without the change sequence. */
@@ -85,15 +88,21 @@ export class FakeSystem {
     if (req.method === 'GET' && parts.length === 1) {
       const after = Number(url.searchParams.get('cursor') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 100);
-      const all = [...(this.records.get(parts[0]!)?.values() ?? [])]
-        .filter((r) => r.seq > after)
-        .sort((a, b) => a.seq - b.seq);
-      const page = all.slice(0, limit);
+      const page: (Record<string, unknown> & { seq: number })[] = [];
+      let more = false;
+      for (const r of this.records.get(parts[0]!)?.values() ?? []) {
+        if (r.seq <= after) continue;
+        if (page.length === limit) {
+          more = true;
+          break;
+        }
+        page.push(r);
+      }
       const last = page[page.length - 1];
       return send(200, {
         records: page.map(({ seq: _s, ...r }) => r),
         nextCursor: last ? String(last.seq) : url.searchParams.get('cursor'),
-        hasMore: all.length > limit,
+        hasMore: more,
       });
     }
     if (req.method === 'POST' && parts.length === 2 && parts[1] === 'batch') {
