@@ -1,12 +1,12 @@
-import type { SystemRecord } from '../../src/sdk/connector.ts';
+import { UNREADABLE, type SystemRecord } from '../../src/sdk/connector.ts';
 import { MAX_RAW_CHARS } from './settings.ts';
 
 /** Provenance keys every record carries; they map to nothing and help find a row in its file. */
 export const FILE_KEY = '_file';
 /** Data row number in the file (1 = the first row after the header). */
 export const ROW_KEY = '_row';
-/** Why the row could not be read; only rows the parser refused carry it. */
-export const ERROR_KEY = '_error';
+/** Why the row could not be read; only rows the parser refused carry it (the engine quarantines them with it). */
+export const ERROR_KEY = UNREADABLE;
 /** The row's text as in the file (cut to `MAX_RAW_CHARS`); only on refused rows. */
 export const RAW_KEY = '_raw';
 

@@ -6,6 +6,12 @@ import type { Logger } from '../log/logger.ts';
 /** A record as a connector presents it: a plain object, API quirks removed. */
 export type SystemRecord = Record<string, unknown>;
 
+/**
+ * Field a stream sets (with the reason) on a record it could not read, such as a CSV row with the
+ * wrong number of fields: the engine quarantines that record with this reason instead of mapping it.
+ */
+export const UNREADABLE = '_error';
+
 /** What every connector call receives. */
 export interface ConnectorContext<S = Record<string, unknown>, C = Record<string, string>> {
   tenantId: string;

@@ -1,4 +1,4 @@
-import type { ConnectorDef, SystemRecord } from '../sdk/connector.ts';
+import { UNREADABLE, type ConnectorDef, type SystemRecord } from '../sdk/connector.ts';
 import { flatten, unflatten, type FlatFields } from '../records/flat.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import { mergeFields, type StoredRecord } from '../records/merge.ts';
@@ -86,6 +86,15 @@ async function mergePage(
   const now = Date.now();
   for (const record of records) {
     const key = mapping.recordKey(record);
+    const unreadable = record[UNREADABLE];
+    if (typeof unreadable === 'string') {
+      rejected.push({
+        record,
+        key: key ?? null,
+        problems: [{ field: '(record)', reason: unreadable }],
+      });
+      continue;
+    }
     const mapped = mapping.in(record);
     if (!key || mapped.fatal.length) {
       const problems = key
