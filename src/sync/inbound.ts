@@ -10,7 +10,7 @@ import { outHash } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
-import type { RunCounts, Sync } from './types.ts';
+import { zeroCounts, type RunCounts, type Sync } from './types.ts';
 
 /** Everything one inbound page needs to know about where it runs. */
 export interface InboundScope {
@@ -44,16 +44,7 @@ export async function ingestPage(
 ): Promise<RunCounts> {
   const { sync } = scope;
   const tenantId = sync.tenantId;
-  const counts = {
-    read: records.length,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    quarantined: 0,
-    written: 0,
-    skipped: 0,
-    failed: 0,
-  };
+  const counts = { ...zeroCounts(), read: records.length };
   if (records.length === 0) return counts;
   // The raw page is archived while it is mapped and merged; the page (and so its cursor) only
   // counts as done once the archive has it too.

@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
+import type { MappingSource } from '../../src/sync/services.ts';
 import type { Sync, SyncInput } from '../../src/sync/types.ts';
 import { FakeSystem } from './fake-system.ts';
 import { openTestHub, type TestHub } from './hub.ts';
@@ -39,12 +40,12 @@ export interface EngineHarness extends TestHub {
 /** Opens an isolated hub with the engine on the test mappings and a fresh tenant. */
 export async function openEngineHarness(
   env: Record<string, string> = {},
-  opts: { queueName?: string } = {},
+  opts: { queueName?: string; registry?: ConnectorRegistry; mappings?: MappingSource } = {},
 ): Promise<EngineHarness> {
   const t = await openTestHub({ MAPPINGS_DIR: TEST_MAPPINGS, ...env });
   const engine = createEngine(t.hub, {
-    registry: new ConnectorRegistry([httpJson as unknown as ConnectorDef, crmB]),
-    mappings: new DirectoryMappingSource(TEST_MAPPINGS),
+    registry: opts.registry ?? new ConnectorRegistry([httpJson as unknown as ConnectorDef, crmB]),
+    mappings: opts.mappings ?? new DirectoryMappingSource(TEST_MAPPINGS),
     queueName: opts.queueName ?? `sync-${randomUUID()}`,
     retry: FAST_RETRY,
   });

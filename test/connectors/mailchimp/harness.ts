@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import httpJson from '../../../connectors/http-json/index.ts';
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
-import { createEngine, type Engine } from '../../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import type { MappingSource } from '../../../src/sync/services.ts';
 import type { SyncMapping } from '../../../src/sync/sync-mapping.ts';
-import { FAST_RETRY } from '../../support/engine.ts';
-import { openTestHub, type TestHub } from '../../support/hub.ts';
+import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
 
 /** The mappings of these tests: a CRM mapping of their own, then the shipped ones. */
 const TEST_MAPPINGS = join(import.meta.dirname, 'fixtures/mappings');
@@ -34,36 +31,21 @@ class FirstOf implements MappingSource {
 }
 
 /** A hub with the engine on the http-json and Mailchimp connectors, and a fresh tenant. */
-export interface MailchimpHarness extends TestHub {
-  engine: Engine;
-  tenantId: string;
-  close(): Promise<void>;
-}
+export type MailchimpHarness = EngineHarness;
 
 /** Opens an isolated hub (own Redis prefix and queue) for the Mailchimp engine tests. */
-export async function openMailchimpHarness(): Promise<MailchimpHarness> {
-  const t = await openTestHub();
-  const engine = createEngine(t.hub, {
-    registry: new ConnectorRegistry([
-      httpJson as unknown as ConnectorDef,
-      mailchimpConnector as unknown as ConnectorDef,
-    ]),
-    mappings: new FirstOf([
-      new DirectoryMappingSource(TEST_MAPPINGS),
-      new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
-    ]),
-    queueName: `sync-${randomUUID()}`,
-    retry: FAST_RETRY,
-  });
-  const tenantId = 'store-a';
-  await t.hub.tenants.create({ id: tenantId, name: 'Acme Ford' });
-  return Object.assign(t, {
-    engine,
-    tenantId,
-    async close() {
-      await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
-      await engine.close();
-      await t.cleanup();
+export function openMailchimpHarness(): Promise<MailchimpHarness> {
+  return openEngineHarness(
+    {},
+    {
+      registry: new ConnectorRegistry([
+        httpJson as unknown as ConnectorDef,
+        mailchimpConnector as unknown as ConnectorDef,
+      ]),
+      mappings: new FirstOf([
+        new DirectoryMappingSource(TEST_MAPPINGS),
+        new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
+      ]),
     },
-  });
+  );
 }
