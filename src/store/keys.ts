@@ -55,6 +55,8 @@ export function keys(prefix: string) {
     deadLetters: (tenantId: string) => t(tenantId, 'dead'),
     /** Hash: a connection's shared token bucket. */
     rateBucket: (tenantId: string, connectionId: string) => t(tenantId, `rl:${connectionId}`),
+    /** Sorted set: leases of requests in flight to a connection (shared concurrency limit). */
+    inFlight: (tenantId: string, connectionId: string) => t(tenantId, `cc:${connectionId}`),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

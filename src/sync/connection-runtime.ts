@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 
 import { AppError } from '../errors/app-error.ts';
 import type { Hub } from '../hub.ts';
@@ -8,6 +8,7 @@ import { classifyHttpError } from '../sdk/http.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../sdk/retry.ts';
 import type { Connection } from '../store/connections.ts';
+import { SharedSemaphore, type Lease } from './concurrency.ts';
 import { SharedRateLimiter } from './rate-limiter.ts';
 
 /** A connection ready to talk to its system: parsed settings and credentials, client, limits. */
@@ -67,6 +68,34 @@ export function validateConnectionInput(
   parseConnection(connector, settings, credentials);
 }
 
+const LEASE = Symbol('lease');
+
+/**
+ * Every HTTP request of the connection takes a slot of its shared semaphore first and frees it
+ * when answered, so `limits.concurrency` holds across all worker processes, even when one call
+ * of a connector sends several requests at once.
+ */
+function boundInFlight(http: AxiosInstance, sem: SharedSemaphore, signal: AbortSignal): void {
+  type Leased = InternalAxiosRequestConfig & { [LEASE]?: Lease };
+  const free = (config: Leased | undefined) => {
+    void config?.[LEASE]?.release().catch(() => undefined);
+  };
+  http.interceptors.request.use(async (config: Leased) => {
+    config[LEASE] = await sem.acquire(signal);
+    return config;
+  });
+  http.interceptors.response.use(
+    (res) => {
+      free(res.config as Leased);
+      return res;
+    },
+    (err: { config?: Leased }) => {
+      free(err.config);
+      return Promise.reject(err);
+    },
+  );
+}
+
 /** Opens the runtime of a stored connection. */
 export async function openConnection(
   hub: Hub,
@@ -84,6 +113,16 @@ export async function openConnection(
   );
   const http = connector.client ? connector.client(settings, credentials) : axios.create();
   const signal = opts.signal ?? new AbortController().signal;
+  const limits =
+    typeof connector.limits === 'function' ? connector.limits(settings) : connector.limits;
+  if (limits.concurrency) {
+    const sem = new SharedSemaphore(
+      hub.redis,
+      hub.keys.inFlight(tenantId, connectionId),
+      limits.concurrency,
+    );
+    boundInFlight(http, sem, signal);
+  }
   const ctx: ConnectorContext = {
     tenantId,
     connectionId,
@@ -93,8 +132,6 @@ export async function openConnection(
     log: hub.log.child({ tenantId, connectionId, connector: connector.id }),
     signal,
   };
-  const limits =
-    typeof connector.limits === 'function' ? connector.limits(settings) : connector.limits;
   const limiter = new SharedRateLimiter(
     hub.redis,
     hub.keys.rateBucket(tenantId, connectionId),

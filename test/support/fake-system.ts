@@ -28,6 +28,9 @@ export class FakeSystem {
   afterApply: ((sink: string, count: number) => Promise<void> | void) | null = null;
   /** Items delivered in all, duplicates included. */
   delivered = 0;
+  /** Requests being handled now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private seq = 0;
   private server!: Server;
   url = '';
@@ -67,7 +70,9 @@ export class FakeSystem {
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      this.inFlight--;
       this.requests.push({ method: req.method ?? '', path: url.pathname, status });
       res
         .writeHead(status, { 'content-type': 'application/json', ...headers })
