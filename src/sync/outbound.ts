@@ -71,12 +71,16 @@ export async function pushStep(
     const out = mapping.out(canonical);
     if (out.fatal.length) {
       problems.push({ id: rec.id, record: canonical, problems: out.fatal });
+      counts.quarantined++;
       return;
     }
     if (!out.value) {
       counts.skipped++; // excluded by the mapping's `when`
       return;
     }
+    // Optional fields that could not be mapped: the record goes without them, the problem is kept.
+    if (out.warnings.length)
+      problems.push({ id: rec.id, record: canonical, problems: out.warnings });
     const hash = outHash(mapping, out.value);
     if (hashes[i] === hash) {
       counts.skipped++; // the destination already has exactly this
@@ -97,7 +101,6 @@ export async function pushStep(
     });
   });
   await quarantineOut(svc, scope, problems);
-  counts.quarantined += problems.length;
 
   // Batches go out up to the connector's concurrency at once; the cursor moves only after all.
   const size = scope.sink.batchSize ?? scope.rt.limits.batchSize;
