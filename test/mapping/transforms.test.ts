@@ -143,6 +143,13 @@ describe('transforms', () => {
 });
 
 describe('phone fast path', () => {
+  it('leaves numbers that start with a national prefix or carrier code to the library', () => {
+    // Found by the property below: Brazil strips carrier selection codes such as 90 before parsing.
+    const lib = parsePhoneNumberFromString('9030000000', 'BR');
+    expect(toE164('9030000000', 'BR')).toBe(lib?.isValid() ? lib.number : undefined);
+    expect(toE164('(512) 555-0142', 'US')).toBe('+15125550142');
+  });
+
   it('gives what libphonenumber-js gives, for national and E.164 inputs in many countries', () => {
     const country = fc.constantFrom('US', 'CA', 'GB', 'DE', 'FR', 'MX', 'IT', 'AU', 'IN', 'BR');
     const digits = fc.stringMatching(/^\+?[0-9]{6,13}$/);

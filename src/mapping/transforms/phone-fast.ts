@@ -8,6 +8,7 @@ interface Plan {
   callingCode(): string;
   nationalNumberPattern(): string;
   hasTypes(): boolean;
+  nationalPrefixForParsing(): string | undefined;
   type(t: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
 }
 
@@ -15,6 +16,11 @@ interface Plan {
 export interface NationalValidator {
   callingCode: string;
   isValid(nationalNumber: string): boolean;
+  /**
+   * True when the digits begin with what the country's rules strip before parsing (a national
+   * prefix or carrier code, e.g. Brazil's `0xx`/`90`): such numbers take the library's full path.
+   */
+  mayCarryPrefix(digits: string): boolean;
 }
 
 const anchored = (p: string) => new RegExp(`^(?:${p})$`);
@@ -38,8 +44,11 @@ export function nationalValidator(country: CountryCode, json: MetadataJson): Nat
         return [{ re: anchored(def.pattern()), lengths: def.possibleLengths() }];
       })
     : undefined;
+  const prefix = plan.nationalPrefixForParsing();
+  const prefixRe = prefix ? new RegExp(`^(?:${prefix})`) : null;
   return {
     callingCode: plan.callingCode(),
+    mayCarryPrefix: (digits) => prefixRe !== null && prefixRe.test(digits),
     isValid(n) {
       if (!general.test(n)) return false;
       if (!types) return true;

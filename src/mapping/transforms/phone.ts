@@ -33,9 +33,11 @@ export function toE164(text: string, country: CountryCode): string | undefined {
   const plus = compact.startsWith('+');
   const digits = plus ? compact.slice(1) : compact;
   if (/^\d+$/.test(digits)) {
-    if (!plus && fast.isValid(digits)) return `+${fast.callingCode}${digits}`;
     const cc = fast.callingCode;
-    if (plus && digits.startsWith(cc) && fast.isValid(digits.slice(cc.length))) return `+${digits}`;
+    const national = plus ? (digits.startsWith(cc) ? digits.slice(cc.length) : null) : digits;
+    if (national !== null && !fast.mayCarryPrefix(national) && fast.isValid(national)) {
+      return `+${cc}${national}`;
+    }
   }
   const parsed = parsePhoneNumberFromString(text, { defaultCountry: country }, metadata);
   return parsed?.isValid() ? parsed.number : undefined;
