@@ -127,10 +127,14 @@ async function mergePage(
 
   // 2. Known records (link table), then people (identity keys).
   const linkKey = svc.hub.keys.links(tenantId, sync.connectionId, scope.stream);
-  const linked = await svc.hub.redis.hmget(linkKey, ...accepted.map((a) => a.key));
+  const linking = svc.hub.redis.hmget(linkKey, ...accepted.map((a) => a.key));
   const isCustomer = mapping.entity === 'customer';
   const contacts = accepted.map((a) => contactOf(a.flat, isCustomer));
-  const people = await resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts);
+  // The link lookup and identity resolution go to Redis together.
+  const [linked, people] = await Promise.all([
+    linking,
+    resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts),
+  ]);
   const ids = accepted.map(
     (_, i) =>
       linked[i] ??

@@ -103,9 +103,12 @@ async function pullAll(
     if (page.hasMore) next = read(page.nextCursor);
     addCounts(run.counts, await ingestPage(svc, scope, page.records));
     cursor = page.nextCursor ?? cursor;
-    await svc.syncs.saveInboundCursor(sync.tenantId, sync.id, cursor);
     run.batches++;
-    await svc.runs.save(run);
+    // Sent together (one round trip); the report is progress only, the cursor is what counts.
+    await Promise.all([
+      svc.syncs.saveInboundCursor(sync.tenantId, sync.id, cursor),
+      svc.runs.save(run),
+    ]);
     if (!page.hasMore) return;
   }
 }
@@ -127,9 +130,11 @@ async function pushAll(
     if (step.cursor === null) return;
     addCounts(run.counts, step.counts);
     cursor = step.cursor;
-    await svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, cursor);
     run.batches++;
-    await svc.runs.save(run);
+    await Promise.all([
+      svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, cursor),
+      svc.runs.save(run),
+    ]);
   }
 }
 
