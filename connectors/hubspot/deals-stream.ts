@@ -25,7 +25,12 @@ export const DEAL_CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'phone
  * canonical lifecycle, per this connection's pipelines), `contactIds` and `contact` (the first
  * associated contact's properties, so the deal's lead resolves to the same customer).
  */
-async function presentDeals(ctx: HubSpotContext, deals: CrmObject[]): Promise<SystemRecord[]> {
+async function presentDeals(ctx: HubSpotContext, page: CrmObject[]): Promise<SystemRecord[]> {
+  // Deals the hub wrote from DMS sales carry the DMS deal number: they are sales the hub already
+  // has, not leads, so reading them back would only add empty "sold" leads. (The cursor still
+  // moves past them: it comes from the raw page.)
+  const own = ctx.settings.dealIdProperty;
+  const deals = page.filter((d) => !d.properties[own]);
   if (deals.length === 0) return [];
   const links = await associatedIds(
     ctx,
@@ -53,7 +58,8 @@ async function presentDeals(ctx: HubSpotContext, deals: CrmObject[]): Promise<Sy
 
 /**
  * HubSpot deals changed since the cursor. Deals carry `hs_lastmodifieddate` (reference §6.1).
- * The unique deal property the sink upserts by is read too, so the hub sees its own deals.
+ * The unique deal property the sink upserts by is read too, so the hub recognizes (and skips)
+ * the deals it wrote itself.
  */
 export const dealsStream = searchStream(
   'HubSpot deals with their lifecycle stage and first contact, incrementally (CRM search API)',

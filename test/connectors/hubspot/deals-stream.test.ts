@@ -57,6 +57,27 @@ describe('deals stream', () => {
     ]);
   });
 
+  it('skips the deals the hub wrote from DMS sales (they carry the DMS deal number)', async () => {
+    const page = fixture('deals-search') as { results: { properties: Record<string, string> }[] };
+    page.results[1]!.properties.dms_deal_no = 'D-1001';
+    let assoc: Record<string, unknown> = {};
+    const api = hubspot()
+      .post('/crm/v3/objects/deals/search')
+      .reply(200, page)
+      .post(
+        '/crm/v4/associations/deals/contacts/batch/read',
+        (b: Record<string, unknown>) => ((assoc = b), true),
+      )
+      .reply(200, fixture('deals-contacts-associations'))
+      .post('/crm/v3/objects/contacts/batch/read')
+      .reply(200, fixture('contacts-batch-read'));
+    const result = await deals.read(context({ dealIdProperty: 'dms_deal_no' }), null);
+    expect(api.isDone()).toBe(true);
+    expect(assoc).toEqual({ inputs: [{ id: '9001' }] });
+    expect(result.records.map((r) => r.id)).toEqual(['9001']);
+    expect(result.nextCursor).not.toBeNull();
+  });
+
   it('reads no associations for an empty page', async () => {
     const api = hubspot()
       .post('/crm/v3/objects/deals/search')
