@@ -39,6 +39,8 @@ function worker(): { child: ChildProcess; exited: Promise<number | null> } {
       ARCHIVE_URL: h.config.ARCHIVE_URL,
       DATA_DIR: h.config.DATA_DIR,
       JOB_LOCK_MS: '2000',
+      // Stopping a worker at the end of a failed test must not leave a run writing after cleanup.
+      SHUTDOWN_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
     },
     stdio: 'ignore',
