@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 
 import { FakeSystem } from '../../test/support/fake-system.ts';
+import { listenLoopback } from '../../test/support/loopback.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
 const source = await new FakeSystem().start();
@@ -24,9 +25,8 @@ const control = createServer((_req, res) => {
   const counts = Object.fromEntries([...sink.records].map(([stream, m]) => [stream, m.size]));
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(counts));
 });
-await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
-const port = (control.address() as { port: number }).port;
+const controlUrl = await listenLoopback(control);
 process.stdout.write(
-  JSON.stringify({ source: source.url, sink: sink.url, control: `http://127.0.0.1:${port}` }) +
+  JSON.stringify({ source: source.url, sink: sink.url, control: controlUrl }) +
     '\n',
 );

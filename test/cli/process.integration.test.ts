@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { listenLoopback } from '../support/loopback.ts';
+
 const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
 const dir = mkdtempSync(join(tmpdir(), 'dl-proc-'));
 const prefix = `t${randomUUID().slice(0, 8)}`;
@@ -42,8 +44,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 
 async function freePort(): Promise<number> {
   const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
+  const port = Number(new URL(await listenLoopback(srv)).port);
   await new Promise((r) => srv.close(r));
   return port;
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -10,13 +10,12 @@ import adfCrm from '../../connectors/adf-crm/index.ts';
 import { validateAdf } from '../../connectors/adf-crm/validate.ts';
 import metaLeadAds from '../../connectors/meta/index.ts';
 import { createApp } from '../../src/api/app.ts';
-import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
-import { FAST_RETRY } from '../support/engine.ts';
-import { openTestHub, type TestHub } from '../support/hub.ts';
+import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
+import { closeServer, listenLoopback } from '../support/loopback.ts';
 
 // Acceptance of issue 5: a Meta Lead Ads lead reaches a dealer CRM as valid ADF with its campaign
 // context. Meta's Graph API is mocked with nock; the CRM is a real HTTP server on 127.0.0.1; the
@@ -47,41 +46,37 @@ class AdfIntake {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
       });
     });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((r) => this.server.close(r));
+    await closeServer(this.server);
   }
 }
 
-let t: TestHub;
-let engine: Engine;
+let h: EngineHarness;
 let crm: AdfIntake;
 const tenantId = 'acme-honda';
 
 beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  t = await openTestHub({ MAPPINGS_DIR: MAPPINGS });
-  engine = createEngine(t.hub, {
-    registry: new ConnectorRegistry([metaLeadAds, adfCrm] as unknown as ConnectorDef[]),
-    mappings: new DirectoryMappingSource(MAPPINGS),
-    queueName: `e2e-${randomUUID()}`,
-    retry: FAST_RETRY,
-  });
-  await t.hub.tenants.create({ id: tenantId, name: 'Acme Honda of Austin' });
+  h = await openEngineHarness(
+    { MAPPINGS_DIR: MAPPINGS },
+    {
+      registry: new ConnectorRegistry([metaLeadAds, adfCrm] as unknown as ConnectorDef[]),
+      mappings: new DirectoryMappingSource(MAPPINGS),
+      tenantId,
+      tenantName: 'Acme Honda of Austin',
+    },
+  );
   crm = await new AdfIntake().start();
 });
 afterEach(async () => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
-  await engine.close();
-  await t.cleanup();
+  await h.close();
   await crm.stop();
 });
 
@@ -103,7 +98,7 @@ function mockGraph(createdTime: string) {
 
 /** The two connections and syncs of a store: Meta leads in, ADF leads out to the CRM. */
 async function setUp(debounceMs: number) {
-  const metaConn = await t.hub.connections.create(tenantId, {
+  const metaConn = await h.hub.connections.create(tenantId, {
     connectorId: 'meta',
     name: 'Meta - Acme Honda Page',
     settings: { pageId: PAGE, requestsPerSecond: 50 },
@@ -113,7 +108,7 @@ async function setUp(debounceMs: number) {
       verifyToken: VERIFY,
     },
   });
-  const adfConn = await t.hub.connections.create(tenantId, {
+  const adfConn = await h.hub.connections.create(tenantId, {
     connectorId: 'adf-crm',
     name: 'CRM lead intake',
     settings: {
@@ -124,7 +119,7 @@ async function setUp(debounceMs: number) {
     },
     credentials: { username: 'dealerloop', password: 'intake-pass-1' },
   });
-  const svc = engine.service;
+  const svc = h.engine.service;
   const metaSync = await svc.create(tenantId, {
     name: 'Meta leads in',
     connectionId: metaConn.id,
@@ -142,7 +137,7 @@ async function setUp(debounceMs: number) {
   return { metaConn, metaSync, adfSync };
 }
 
-const app = () => createApp(t.hub, engine.service);
+const app = () => createApp(h.hub, h.engine.service);
 const sign = (body: string) =>
   `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
 const postWebhook = (connectionId: string, body: string, signature = sign(body)) =>
@@ -187,11 +182,11 @@ describe('Meta lead → hub → ADF at the CRM', () => {
     expect(res.status).toBe(200);
 
     // The webhook queued a run of the Meta sync; the run pulls the lead and wakes the ADF sync.
-    const processor = engine.queue.processor();
-    const [pull] = await engine.queue.queue.getJobs(['waiting']);
+    const processor = h.engine.queue.processor();
+    const [pull] = await h.engine.queue.queue.getJobs(['waiting']);
     expect(pull!.data).toMatchObject({ syncId: metaSync.id, trigger: 'webhook' });
     expect(await processor.process(pull!)).toMatchObject({ counts: { read: 1, created: 1 } });
-    const [push] = await engine.queue.queue.getJobs(['waiting']);
+    const [push] = await h.engine.queue.queue.getJobs(['waiting']);
     expect(push!.data).toMatchObject({ syncId: adfSync.id, trigger: 'webhook' });
     expect(await processor.process(push!)).toMatchObject({ counts: { written: 1, failed: 0 } });
 
@@ -208,7 +203,7 @@ describe('Meta lead → hub → ADF at the CRM', () => {
   it('has the lead at the CRM within the minute with running workers, and a redelivered webhook sends nothing twice', async () => {
     const { metaConn } = await setUp(500);
     mockGraph(minuteAgo());
-    const pool = await startWorkers(t.hub, [engine.queue.processor(2)]);
+    const pool = await startWorkers(h.hub, [h.engine.queue.processor(2)]);
     try {
       const started = Date.now();
       expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
@@ -236,7 +231,7 @@ describe('Meta lead → hub → ADF at the CRM', () => {
     );
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: 'bad_signature' } });
-    expect(await engine.queue.queue.count()).toBe(0);
+    expect(await h.engine.queue.queue.count()).toBe(0);
     const wrongToken = await app().request(
       `/hooks/${tenantId}/${metaConn.id}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess`,
     );

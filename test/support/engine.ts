@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import { afterEach, beforeEach } from 'vitest';
+
 import httpJson from '../../connectors/http-json/index.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../src/sdk/connector.ts';
@@ -40,7 +42,13 @@ export interface EngineHarness extends TestHub {
 /** Opens an isolated hub with the engine on the test mappings and a fresh tenant. */
 export async function openEngineHarness(
   env: Record<string, string> = {},
-  opts: { queueName?: string; registry?: ConnectorRegistry; mappings?: MappingSource } = {},
+  opts: {
+    queueName?: string;
+    registry?: ConnectorRegistry;
+    mappings?: MappingSource;
+    tenantId?: string;
+    tenantName?: string;
+  } = {},
 ): Promise<EngineHarness> {
   const t = await openTestHub({ MAPPINGS_DIR: TEST_MAPPINGS, ...env });
   const engine = createEngine(t.hub, {
@@ -49,8 +57,8 @@ export async function openEngineHarness(
     queueName: opts.queueName ?? `sync-${randomUUID()}`,
     retry: FAST_RETRY,
   });
-  const tenantId = 'store-a';
-  await t.hub.tenants.create({ id: tenantId, name: 'Acme Ford' });
+  const tenantId = opts.tenantId ?? 'store-a';
+  await t.hub.tenants.create({ id: tenantId, name: opts.tenantName ?? 'Acme Ford' });
   return Object.assign(t, {
     engine,
     tenantId,
@@ -72,4 +80,25 @@ export async function openEngineHarness(
       await t.cleanup();
     },
   });
+}
+
+/** A harness and named fake systems for each test of a file, opened and closed around it. */
+export type EngineWithSystems<N extends string> = { h: EngineHarness } & Record<N, FakeSystem>;
+
+/**
+ * Registers `beforeEach`/`afterEach` that open a fresh harness and one fake system per name, and
+ * close them all after the test. Read them through the returned object (`t.h`, `t.source`, ...).
+ */
+export function useEngineWithSystems<N extends string>(...names: N[]): EngineWithSystems<N> {
+  const ctx = {} as EngineWithSystems<N>;
+  beforeEach(async () => {
+    ctx.h = await openEngineHarness();
+    for (const name of names)
+      (ctx as Record<string, unknown>)[name] = await new FakeSystem().start();
+  });
+  afterEach(async () => {
+    await ctx.h.close();
+    for (const name of names) await ctx[name].stop();
+  });
+  return ctx;
 }

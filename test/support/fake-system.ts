@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
+import { closeServer, listenLoopback } from './loopback.ts';
+
 /** One scripted failure: answer `status` (with optional Retry-After seconds) to the next `times` calls. */
 export interface Fault {
   status: number;
@@ -38,14 +40,12 @@ export class FakeSystem {
   /** Starts on a free loopback port. */
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((r) => this.server.close(r));
+    await closeServer(this.server);
   }
 
   /** Creates or changes a record in a stream (as a user of that system would). */

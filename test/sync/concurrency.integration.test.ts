@@ -1,28 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { openConnection } from '../../src/sync/connection-runtime.ts';
-import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
-import { FakeSystem } from '../support/fake-system.ts';
+import { useEngineWithSystems } from '../support/engine.ts';
 
-let h: EngineHarness;
-let system: FakeSystem;
-
-beforeEach(async () => {
-  h = await openEngineHarness();
-  system = await new FakeSystem().start();
-});
-afterEach(async () => {
-  await h.close();
-  await system.stop();
-});
+const t = useEngineWithSystems('system');
 
 describe("a connection's concurrency limit", () => {
   it('holds across runtimes that share nothing but Redis (as worker processes do)', async () => {
-    const connectionId = await h.connect('http-json', system, { concurrency: 2 });
-    system.onWrite = () => new Promise((r) => setTimeout(r, 40));
-    const svc = h.engine.service.svc;
+    const connectionId = await t.h.connect('http-json', t.system, { concurrency: 2 });
+    t.system.onWrite = () => new Promise((r) => setTimeout(r, 40));
+    const svc = t.h.engine.service.svc;
     const workers = await Promise.all(
-      [1, 2, 3].map(() => openConnection(svc.hub, svc.registry, h.tenantId, connectionId)),
+      [1, 2, 3].map(() => openConnection(svc.hub, svc.registry, t.h.tenantId, connectionId)),
     );
     const sink = workers[0]!.connector.sinks!.contacts!;
     const item = (n: number) => ({
@@ -38,9 +27,9 @@ describe("a connection's concurrency limit", () => {
       }),
     );
     expect(results.flat().every((r) => r.ok)).toBe(true);
-    expect(system.list('contacts')).toHaveLength(12);
-    expect(system.maxInFlight).toBe(2);
+    expect(t.system.list('contacts')).toHaveLength(12);
+    expect(t.system.maxInFlight).toBe(2);
     // Every lease was given back.
-    expect(await h.hub.redis.zcard(h.hub.keys.inFlight(h.tenantId, connectionId))).toBe(0);
+    expect(await t.h.hub.redis.zcard(t.h.hub.keys.inFlight(t.h.tenantId, connectionId))).toBe(0);
   });
 });

@@ -1,123 +1,112 @@
 import { UnrecoverableError } from 'bullmq';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { runSync } from '../../src/sync/run-sync.ts';
-import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
-import { FakeSystem } from '../support/fake-system.ts';
+import { useEngineWithSystems } from '../support/engine.ts';
 
-let h: EngineHarness;
-let source: FakeSystem;
-let dest: FakeSystem;
+const t = useEngineWithSystems('source', 'dest');
 
-beforeEach(async () => {
-  h = await openEngineHarness();
-  source = await new FakeSystem().start();
-  dest = await new FakeSystem().start();
-});
-afterEach(async () => {
-  await h.close();
-  await source.stop();
-  await dest.stop();
-});
-
-const svc = () => h.engine.service.svc;
+const svc = () => t.h.engine.service.svc;
 
 /** 300 contacts in A, an inbound sync from A and an outbound sync to B in batches of 50. */
 async function setup() {
   for (let i = 0; i < 300; i++) {
-    source.put('contacts', {
+    t.source.put('contacts', {
       id: `a-${i}`,
       email: `person${i}@example.com`,
       first_name: `p${i}`,
       updated_at: '2026-11-20T10:00:00Z',
     });
   }
-  const inbound = await h.addSync({
-    connectionId: await h.connect('http-json', source, { pageSize: 100 }),
+  const inbound = await t.h.addSync({
+    connectionId: await t.h.connect('http-json', t.source, { pageSize: 100 }),
     mapping: 'crm-a-contacts',
     mode: 'inbound',
   });
-  const outbound = await h.addSync({
-    connectionId: await h.connect('crm-b', dest, { batchSize: 50 }),
+  const outbound = await t.h.addSync({
+    connectionId: await t.h.connect('crm-b', t.dest, { batchSize: 50 }),
     mapping: 'crm-b-people',
     mode: 'outbound',
   });
-  await runSync(svc(), h.tenantId, inbound.id, 'manual');
+  await runSync(svc(), t.h.tenantId, inbound.id, 'manual');
   return { inbound, outbound };
 }
 
 describe('failing vendor APIs', () => {
   it('429 with Retry-After and bursts of 503: the run waits, retries and loses nothing', async () => {
     const { outbound } = await setup();
-    dest.faults = [
+    t.dest.faults = [
       { status: 429, times: 2, retryAfter: 1, match: /batch$/ },
       { status: 503, times: 3, match: /batch$/ },
     ];
-    const report = await runSync(svc(), h.tenantId, outbound.id, 'manual');
+    const report = await runSync(svc(), t.h.tenantId, outbound.id, 'manual');
     expect(report?.status).toBe('succeeded');
     expect(report?.counts).toMatchObject({ written: 300, failed: 0, quarantined: 0 });
-    expect(dest.requests.filter((r) => r.status === 429)).toHaveLength(2);
-    expect(dest.requests.filter((r) => r.status === 503)).toHaveLength(3);
-    expect(dest.list('people')).toHaveLength(300);
+    expect(t.dest.requests.filter((r) => r.status === 429)).toHaveLength(2);
+    expect(t.dest.requests.filter((r) => r.status === 503)).toHaveLength(3);
+    expect(t.dest.list('people')).toHaveLength(300);
     expect(
-      new Set(dest.list('people').map((r) => (r.contact as { email: string }).email)).size,
+      new Set(t.dest.list('people').map((r) => (r.contact as { email: string }).email)).size,
     ).toBe(300);
     // The 429's Retry-After paused the connection's shared budget for every worker.
     expect(
       Number(
-        await h.hub.redis.hget(h.hub.keys.rateBucket(h.tenantId, outbound.connectionId), 'until'),
+        await t.h.hub.redis.hget(
+          t.h.hub.keys.rateBucket(t.h.tenantId, outbound.connectionId),
+          'until',
+        ),
       ),
     ).toBeGreaterThan(0);
   });
 
   it('auth failure: the connection is marked broken with a clear status, one request, no retry', async () => {
     const { outbound } = await setup();
-    dest.faults = [{ status: 401, times: 1000 }];
-    const err = await runSync(svc(), h.tenantId, outbound.id, 'manual').catch((e: unknown) => e);
+    t.dest.faults = [{ status: 401, times: 1000 }];
+    const err = await runSync(svc(), t.h.tenantId, outbound.id, 'manual').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnrecoverableError);
     // At most the batches already in flight (the connection's concurrency, 2): no retry storm.
-    expect(dest.requests.length).toBeLessThanOrEqual(2);
-    expect(dest.requests.every((r) => r.status === 401)).toBe(true);
-    const conn = await h.hub.connections.get(h.tenantId, outbound.connectionId);
+    expect(t.dest.requests.length).toBeLessThanOrEqual(2);
+    expect(t.dest.requests.every((r) => r.status === 401)).toBe(true);
+    const conn = await t.h.hub.connections.get(t.h.tenantId, outbound.connectionId);
     expect(conn.status).toBe('broken');
     expect(conn.statusReason).toMatch(/CRM B refused the credentials: POST .*answered 401/);
-    const [run] = await svc().runs.list(h.tenantId, outbound.id);
+    const [run] = await svc().runs.list(t.h.tenantId, outbound.id);
     expect(run).toMatchObject({ status: 'failed', errors: [expect.stringMatching(/401/)] });
     // Nothing was acknowledged, so nothing is lost: with new credentials the next run sends all.
-    dest.faults = [];
-    await h.hub.connections.update(h.tenantId, outbound.connectionId, {
+    t.dest.faults = [];
+    await t.h.hub.connections.update(t.h.tenantId, outbound.connectionId, {
       credentials: { token: 'new-token' },
     });
-    const again = await runSync(svc(), h.tenantId, outbound.id, 'manual');
+    const again = await runSync(svc(), t.h.tenantId, outbound.id, 'manual');
     expect(again?.counts.written).toBe(300);
   });
 
   it('retryable failures that outlast the retries fail the run for BullMQ to retry later, keeping the cursor', async () => {
     const { outbound } = await setup();
     let batches = 0;
-    dest.onWrite = () => {
+    t.dest.onWrite = () => {
       batches++;
-      if (batches === 3) dest.faults = [{ status: 503, times: 1000 }];
+      if (batches === 3) t.dest.faults = [{ status: 503, times: 1000 }];
     };
-    const err = await runSync(svc(), h.tenantId, outbound.id, 'manual').catch((e: unknown) => e);
+    const err = await runSync(svc(), t.h.tenantId, outbound.id, 'manual').catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(UnrecoverableError);
     expect((err as Error).message).toMatch(/503/);
-    dest.faults = [];
-    dest.onWrite = null;
-    const again = await runSync(svc(), h.tenantId, outbound.id, 'manual');
+    t.dest.faults = [];
+    t.dest.onWrite = null;
+    const again = await runSync(svc(), t.h.tenantId, outbound.id, 'manual');
     expect(again?.status).toBe('succeeded');
-    expect(dest.list('people')).toHaveLength(300);
+    expect(t.dest.list('people')).toHaveLength(300);
   });
 
   it('records a destination refuses are quarantined with its reason; the rest arrive', async () => {
     const { outbound } = await setup();
-    dest.rejectItem = (r) =>
+    t.dest.rejectItem = (r) =>
       (r.contact as { email: string }).email === 'person7@example.com'
         ? 'email is on the do-not-contact list'
         : null;
-    const report = await runSync(svc(), h.tenantId, outbound.id, 'manual');
+    const report = await runSync(svc(), t.h.tenantId, outbound.id, 'manual');
     expect(report?.counts).toMatchObject({ written: 299, quarantined: 1 });
-    const [entry] = await svc().quarantine.list(h.tenantId, outbound.id);
+    const [entry] = await svc().quarantine.list(t.h.tenantId, outbound.id);
     expect(entry).toMatchObject({
       direction: 'out',
       problems: [{ field: 'email', reason: 'email is on the do-not-contact list' }],

@@ -1,36 +1,30 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
-import { createEngine, type Engine } from '../../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
-import { DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
+import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
-import { FAST_RETRY } from '../../support/engine.ts';
-import { openTestHub, type TestHub } from '../../support/hub.ts';
+import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
 import { fixture, hubspot, HOST, TOKEN, windowFilter } from './support.ts';
 
 const TENANT = 'store-a';
-let t: TestHub;
-let engine: Engine;
+let h: EngineHarness;
 let connectionId: string;
 
 beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1'); // Redis
-  t = await openTestHub();
-  engine = createEngine(t.hub, {
-    registry: new ConnectorRegistry([hubspotConnector as unknown as ConnectorDef]),
-    mappings: new DirectoryMappingSource(join(import.meta.dirname, '../../../mappings')),
-    queueName: `sync-${randomUUID()}`,
-    retry: FAST_RETRY,
-  });
-  await t.hub.tenants.create({ id: TENANT, name: 'Acme Ford' });
-  const c = await t.hub.connections.create(TENANT, {
+  h = await openEngineHarness(
+    {},
+    {
+      registry: new ConnectorRegistry([hubspotConnector as unknown as ConnectorDef]),
+      mappings: new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
+      tenantId: TENANT,
+    },
+  );
+  const c = await h.hub.connections.create(TENANT, {
     connectorId: 'hubspot',
     name: 'HubSpot',
     settings: { apiHost: HOST, indexLagMs: 0, requestsPerSecond: 4 },
@@ -41,14 +35,12 @@ beforeEach(async () => {
 afterEach(async () => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
-  await engine.close();
-  await t.cleanup();
+  await h.close();
 });
 
-const svc = () => engine.service.svc;
+const svc = () => h.engine.service.svc;
 const addSync = (mapping: string, mode: 'inbound' | 'outbound' | 'two-way') =>
-  engine.service.create(TENANT, { name: mapping, connectionId, mapping, mode });
+  h.engine.service.create(TENANT, { name: mapping, connectionId, mapping, mode });
 
 /** The deal fixture 9001 at a stage, modified at `at`. */
 function deal(stage: string, at: string, won = false) {
@@ -90,8 +82,8 @@ describe('HubSpot through the sync engine', () => {
     const first = await runSync(svc(), TENANT, sync.id, 'manual');
     expect(first).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });
 
-    const leadId = await t.hub.redis.hget(
-      t.hub.keys.links(TENANT, connectionId, 'deals'),
+    const leadId = await h.hub.redis.hget(
+      h.hub.keys.links(TENANT, connectionId, 'deals'),
       'deals:9001',
     );
     expect(leadId).toBeTruthy();
@@ -137,8 +129,8 @@ describe('HubSpot through the sync engine', () => {
     expect(first).toMatchObject({ status: 'succeeded', counts: { created: 1, skipped: 1 } });
 
     // The hub learns the lead bought (say from a DMS sale): the stage changes in the hub.
-    const leadId = (await t.hub.redis.hget(
-      t.hub.keys.links(TENANT, connectionId, 'contacts'),
+    const leadId = (await h.hub.redis.hget(
+      h.hub.keys.links(TENANT, connectionId, 'contacts'),
       '51',
     ))!;
     const lead = (await svc().records.get(TENANT, 'lead', leadId))!;
@@ -172,7 +164,7 @@ describe('HubSpot through the sync engine', () => {
     await expect(runSync(svc(), TENANT, sync.id, 'manual')).rejects.toThrow(
       /EXPIRED_AUTHENTICATION/,
     );
-    const connection = await t.hub.connections.get(TENANT, connectionId);
+    const connection = await h.hub.connections.get(TENANT, connectionId);
     expect(connection.status).toBe('broken');
     expect(nock.pendingMocks()).toEqual([]);
   });
@@ -221,7 +213,7 @@ describe('HubSpot through the sync engine', () => {
     expect(run).toMatchObject({ status: 'succeeded', counts: { written: 1, quarantined: 1 } });
     expect(body.inputs.map((i) => i.id)).toEqual(['D-1001', 'D-1002']);
     expect(
-      await t.hub.redis.hget(t.hub.keys.reverseLinks(TENANT, connectionId, 'deals'), 'sal_a'),
+      await h.hub.redis.hget(h.hub.keys.reverseLinks(TENANT, connectionId, 'deals'), 'sal_a'),
     ).toBe('9100');
     const [entry] = await svc().quarantine.list(TENANT);
     expect(entry).toMatchObject({
