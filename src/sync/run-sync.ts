@@ -53,11 +53,11 @@ export async function runSync(
     });
     const mapping = await svc.mappings.get(sync.mapping);
     if (sync.mode !== 'outbound') {
-      await pullAll(svc, sync, rt, mapping, run);
+      await pullAll({ svc, sync, rt, mapping, run });
       if (run.counts.created + run.counts.updated > 0)
         await opts.onChanges?.(new Set([mapping.entity]));
     }
-    if (sync.mode !== 'inbound') await pushAll(svc, sync, rt, mapping, run);
+    if (sync.mode !== 'inbound') await pushAll({ svc, sync, rt, mapping, run });
     await svc.runs.finish(run, 'succeeded');
     log.info({ counts: run.counts, ms: run.durationMs }, 'sync run succeeded');
     return run;
@@ -76,13 +76,17 @@ export async function runSync(
   }
 }
 
-async function pullAll(
-  svc: SyncServices,
-  sync: Sync,
-  rt: ConnectionRuntime,
-  mapping: SyncMapping,
-  run: RunReport,
-) {
+/** What the two halves of a run work with. */
+interface RunParts {
+  svc: SyncServices;
+  sync: Sync;
+  rt: ConnectionRuntime;
+  mapping: SyncMapping;
+  run: RunReport;
+}
+
+/** Inbound half: reads the stream page by page since the cursor and ingests each page. */
+async function pullAll({ svc, sync, rt, mapping, run }: RunParts) {
   const stream = sync.stream ?? mapping.stream;
   const def = rt.connector.streams?.[stream];
   if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
@@ -113,13 +117,8 @@ async function pullAll(
   }
 }
 
-async function pushAll(
-  svc: SyncServices,
-  sync: Sync,
-  rt: ConnectionRuntime,
-  mapping: SyncMapping,
-  run: RunReport,
-) {
+/** Outbound half: pushes the change log since the sync's cursor, step by step. */
+async function pushAll({ svc, sync, rt, mapping, run }: RunParts) {
   const sinkName = sync.sink ?? mapping.stream;
   const sink = rt.connector.sinks?.[sinkName];
   if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);

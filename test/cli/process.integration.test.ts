@@ -64,39 +64,19 @@ describe('connections and syncs from the command line', () => {
       system.put('contacts', { id: 'bad', email: 'nope', updated_at: '2026-11-20T10:00:00Z' });
       const env = { MAPPINGS_DIR: TEST_MAPPINGS };
       expect(await run(['tenant', 'create', 'bayside', '--name', 'Bayside'], env).exited).toBe(0);
-      const conn = run(
-        [
-          'connection',
-          'create',
-          '--tenant',
-          'bayside',
-          '--connector',
-          'http-json',
-          '--name',
-          'CRM',
-          '--settings',
-          JSON.stringify({ baseUrl: system.url }),
-          '--json',
-        ],
-        env,
-      );
+      /** `connection create` of an http-json connection with these settings. */
+      const createConnection = (name: string, settings: string, ...more: string[]) =>
+        run(
+          ['connection', 'create', '--tenant', 'bayside', '--connector', 'http-json'].concat(
+            ['--name', name, '--settings', settings],
+            more,
+          ),
+          env,
+        );
+      const conn = createConnection('CRM', JSON.stringify({ baseUrl: system.url }), '--json');
       expect(await conn.exited).toBe(0);
       const connectionId = (JSON.parse(conn.out()) as { id: string }).id;
-      const typo = run(
-        [
-          'connection',
-          'create',
-          '--tenant',
-          'bayside',
-          '--connector',
-          'http-json',
-          '--name',
-          'x',
-          '--settings',
-          '{"baseUrl":"crm"}',
-        ],
-        env,
-      );
+      const typo = createConnection('x', '{"baseUrl":"crm"}');
       expect(await typo.exited).toBe(1);
       expect(typo.err()).toContain('settings.baseUrl');
       const sync = run(
