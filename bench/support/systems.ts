@@ -27,6 +27,5 @@ const control = createServer((_req, res) => {
 });
 const controlUrl = await listenLoopback(control);
 process.stdout.write(
-  JSON.stringify({ source: source.url, sink: sink.url, control: controlUrl }) +
-    '\n',
+  JSON.stringify({ source: source.url, sink: sink.url, control: controlUrl }) + '\n',
 );
