@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,22 @@ const BATCH = 500;
 const MAPPINGS = join(import.meta.dirname, '../test/sync/fixtures/mappings');
 
 let peakRss = 0;
+
+/** CPU seconds used so far by this process, the systems process and Redis (shared, so approximate). */
+async function cpuNow(
+  redis: Redis,
+  childPid: number,
+): Promise<{ self: number; systems: number; redis: number }> {
+  const u = process.cpuUsage();
+  const stat = readFileSync(`/proc/${childPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const info = await redis.info('cpu');
+  const num = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return {
+    self: (u.user + u.system) / 1e6,
+    systems: (Number(stat[11]) + Number(stat[12])) / 100,
+    redis: num('used_cpu_user') + num('used_cpu_sys'),
+  };
+}
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
 /** The floor: pages read from the source become jobs; a worker posts each batch to the sink. */
@@ -182,11 +198,21 @@ async function startSystems(): Promise<{ systems: Systems; child: ChildProcess }
 const { systems, child } = await startSystems();
 const rate = (ms: number) => Math.round(RECORDS / (ms / 1000));
 // The engine runs first, so its peak memory is its own (the floor's job payloads would inflate it).
+const probe = new Redis({ maxRetriesPerRequest: null });
+const cpuDelta = async (before: Awaited<ReturnType<typeof cpuNow>>) => {
+  const after = await cpuNow(probe, child.pid!);
+  return `CPU s: this process ${(after.self - before.self).toFixed(1)}, source+sink ${(after.systems - before.systems).toFixed(1)}, redis ${(after.redis - before.redis).toFixed(1)}`;
+};
+let cpuBefore = await cpuNow(probe, child.pid!);
 const engineResult = await engineRun(systems);
+const engineCpu = await cpuDelta(cpuBefore);
+cpuBefore = await cpuNow(probe, child.pid!);
 const enginePeak = peakRss;
 peakRss = 0;
 const floorMs = await floor(systems, `benchfloor${randomUUID().slice(0, 6)}`);
 const floorPeak = peakRss;
+const floorCpu = await cpuDelta(cpuBefore);
+await probe.quit();
 const held = (await axios.get(`${systems.control}/counts`)).data as Record<string, number>;
 if (held.contacts !== RECORDS || held.floor !== RECORDS) {
   throw new Error(`the sink did not receive every record: ${JSON.stringify(held)}`);
@@ -201,6 +227,8 @@ process.stdout.write(
     `floor (bare BullMQ, same source/sink/batches): ${rate(floorMs).toLocaleString('en-US')} records/s`,
     `engine (inbound + outbound):                   ${rate(engineResult.ms).toLocaleString('en-US')} records/s` +
       `  [inbound ${rate(engineResult.inMs).toLocaleString('en-US')}/s, outbound ${rate(engineResult.ms - engineResult.inMs).toLocaleString('en-US')}/s]`,
+    `floor  ${floorCpu}`,
+    `engine ${engineCpu}`,
     `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
     `peak RSS of this process during the engine run (hub + workers; source and sink run in another process): ${Math.round(enginePeak / 1_048_576)} MB (goal < 200 MB); during the floor run: ${Math.round(floorPeak / 1_048_576)} MB`,
   ].join('\n') + '\n',
