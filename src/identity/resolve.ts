@@ -12,43 +12,75 @@ export interface ResolvedCustomer {
   matchedBy: string | null;
 }
 
-/** Identity keys in the order they are trusted: email, then phone, then last name + postal code. */
-function indexKeys(contact: Contact): { kind: string; key: string }[] {
-  const ids = identityKeys(contact);
-  const out: { kind: string; key: string }[] = [];
-  if (ids.email) out.push({ kind: 'email', key: `email:${ids.email}` });
-  if (ids.phone) out.push({ kind: 'phone', key: `phone:${ids.phone}` });
-  if (ids.namePostal) out.push({ kind: 'namePostal', key: `np:${ids.namePostal}` });
-  return out;
-}
+/** Kinds of identity key in the order they are trusted: email, then phone, then last name + postal code. */
+const KINDS = ['email', 'phone', 'namePostal'] as const;
+/** Index (hash) name of each kind. */
+const INDEX = { email: 'email', phone: 'phone', namePostal: 'np' } as const;
 
 /*
- * Claims identity keys: KEYS[i] is set to ARGV[i] unless it is already set.
- * Returns, per key, the id it holds afterwards (ARGV[i] when claimed, the earlier owner otherwise).
+ * Resolves a batch of contacts atomically.
+ * KEYS[1..3]  identity index hashes (normalized key → customer id): email, phone, name + postal
+ * ARGV        per contact 4 values: proposed customer id, email key, phone key, name+postal key
+ *             ('' = the contact has no such key)
+ * Per contact, the first key (in trust order) the index or an earlier contact of the batch holds
+ * gives the customer; otherwise the proposed id is used. Keys the index lacks are then set to the
+ * contact's customer. Returns per contact: customer id, and the index (1..3) that matched or 0.
  */
-const CLAIM_SCRIPT = `
-local out = {}
-for i = 1, #KEYS do
-  if redis.call('SET', KEYS[i], ARGV[i], 'NX') then out[i] = ARGV[i] else out[i] = redis.call('GET', KEYS[i]) end
+const RESOLVE_SCRIPT = `
+local n = #ARGV / 4
+local found = {}
+for k = 1, 3 do
+  local map, list = {}, {}
+  for i = 1, n do
+    local v = ARGV[(i - 1) * 4 + 1 + k]
+    if v ~= '' and map[v] == nil then map[v] = false; list[#list + 1] = v end
+  end
+  for s = 1, #list, 500 do
+    local e = math.min(#list, s + 499)
+    local vals = redis.call('HMGET', KEYS[k], unpack(list, s, e))
+    for j = s, e do if vals[j - s + 1] then map[list[j]] = vals[j - s + 1] end end
+  end
+  found[k] = map
+end
+local out, new = {}, {{}, {}, {}}
+for i = 1, n do
+  local base = (i - 1) * 4
+  local id, how = nil, 0
+  for k = 1, 3 do
+    local v = ARGV[base + 1 + k]
+    if v ~= '' and found[k][v] then id = found[k][v]; how = k; break end
+  end
+  if not id then id = ARGV[base + 1] end
+  for k = 1, 3 do
+    local v = ARGV[base + 1 + k]
+    if v ~= '' and not found[k][v] then
+      found[k][v] = id
+      new[k][#new[k] + 1] = v
+      new[k][#new[k] + 1] = id
+    end
+  end
+  out[#out + 1] = id
+  out[#out + 1] = how
+end
+for k = 1, 3 do
+  for s = 1, #new[k], 1000 do
+    redis.call('HSET', KEYS[k], unpack(new[k], s, math.min(#new[k], s + 999)))
+  end
 end
 return out
 `;
 
-type ClaimRedis = Redis & { claimIdentity(n: number, ...args: string[]): Promise<string[]> };
-
-/** Claims many identity keys in one command. */
-async function claimAll(redis: Redis, keys: string[], ids: string[]): Promise<string[]> {
-  if (!('claimIdentity' in redis)) redis.defineCommand('claimIdentity', { lua: CLAIM_SCRIPT });
-  return (redis as ClaimRedis).claimIdentity(keys.length, ...keys, ...ids);
-}
+type ResolveRedis = Redis & {
+  resolveIdentity(n: number, ...args: string[]): Promise<(string | number)[]>;
+};
 
 /** A new customer id. */
 export const newCustomerId = () => newRecordId('customer');
 
 /**
  * Resolves contacts to customers by their identity keys, creating customers for people not seen
- * before, in a few round trips per batch. Two contacts of the same batch with a shared key get one
- * customer; concurrent batches agree through SET NX on the index (the first claim wins).
+ * before, in one atomic command per batch: two contacts of the batch with a shared key get one
+ * customer, and concurrent batches cannot split a person (the script runs alone).
  * Contacts without any identity key resolve to null (nothing to match on).
  */
 export async function resolveCustomers(
@@ -57,50 +89,31 @@ export async function resolveCustomers(
   tenantId: string,
   contacts: readonly (Contact | undefined)[],
 ): Promise<(ResolvedCustomer | null)[]> {
-  const perContact = contacts.map((c) => (c ? indexKeys(c) : []));
-  const unique = [...new Set(perContact.flat().map((x) => x.key))];
-  const found = new Map<string, string>();
-  if (unique.length) {
-    const vals = await redis.mget(unique.map((u) => k.identity(tenantId, u)));
-    unique.forEach((u, i) => vals[i] && found.set(u, vals[i]!));
-  }
-
-  const results: (ResolvedCustomer | null)[] = [];
-  const claims = new Map<string, string>(); // index key → customer id this batch wants to claim
-  for (const keysOf of perContact) {
-    if (keysOf.length === 0) {
-      results.push(null);
-      continue;
-    }
-    const hit = keysOf.find((x) => found.has(x.key) || claims.has(x.key));
-    const customerId = hit ? (found.get(hit.key) ?? claims.get(hit.key)!) : newCustomerId();
-    for (const x of keysOf)
-      if (!found.has(x.key) && !claims.has(x.key)) claims.set(x.key, customerId);
-    results.push({ customerId, created: !hit, matchedBy: hit ? hit.kind : null });
-  }
-  if (claims.size === 0) return results;
-
-  // Claim the new keys; a key another writer claimed meanwhile redirects the customer to theirs.
-  const entries = [...claims];
-  const claimed = await claimAll(
-    redis,
-    entries.map(([key]) => k.identity(tenantId, key)),
-    entries.map(([, id]) => id),
+  const args: string[] = [];
+  const sent: number[] = []; // index of each contact sent, in order
+  contacts.forEach((c, i) => {
+    if (!c) return;
+    const ids = identityKeys(c);
+    if (!ids.email && !ids.phone && !ids.namePostal) return;
+    args.push(newCustomerId(), ids.email ?? '', ids.phone ?? '', ids.namePostal ?? '');
+    sent.push(i);
+  });
+  const results: (ResolvedCustomer | null)[] = contacts.map(() => null);
+  if (sent.length === 0) return results;
+  if (!('resolveIdentity' in redis))
+    redis.defineCommand('resolveIdentity', { lua: RESOLVE_SCRIPT });
+  const out = await (redis as ResolveRedis).resolveIdentity(
+    3,
+    ...KINDS.map((kind) => k.identity(tenantId, INDEX[kind])),
+    ...args,
   );
-  const redirect = new Map<string, string>();
-  entries.forEach(([, id], i) => {
-    if (claimed[i] !== id) redirect.set(id, claimed[i]!);
+  sent.forEach((ci, j) => {
+    const how = Number(out[j * 2 + 1]);
+    results[ci] = {
+      customerId: String(out[j * 2]),
+      created: how === 0,
+      matchedBy: how === 0 ? null : KINDS[how - 1]!,
+    };
   });
-  if (redirect.size === 0) return results;
-  // Keys this batch did claim for a person that turned out to exist: point them at that customer.
-  const repoint = entries.filter(([, id], i) => claimed[i] === id && redirect.has(id));
-  if (repoint.length) {
-    await redis.mset(
-      ...repoint.flatMap(([key, id]) => [k.identity(tenantId, key), redirect.get(id)!]),
-    );
-  }
-  return results.map((r) => {
-    const to = r && redirect.get(r.customerId);
-    return r && to ? { customerId: to, created: false, matchedBy: 'race' } : r;
-  });
+  return results;
 }

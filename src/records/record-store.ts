@@ -12,9 +12,9 @@ export interface RecordWrite {
   changed: string[];
 }
 
-/** One entry of a tenant's change log. */
+/** One change of the tenant's change log (a log entry holds the changes of one committed batch). */
 export interface ChangeEntry {
-  /** Stream id; the cursor of outbound syncs. */
+  /** Id of the log entry holding the change; the cursor of outbound syncs. */
   streamId: string;
   entity: string;
   id: string;
@@ -23,39 +23,74 @@ export interface ChangeEntry {
   fields: string[];
 }
 
-/** Longest change log kept per tenant (approximate trim); outbound syncs read far behind this. */
-export const CHANGE_LOG_MAX = 1_000_000;
+/**
+ * Longest change log kept per tenant, in entries (approximate trim). An entry is one committed
+ * batch (up to a page of records, or a single webhook or replayed record), so this keeps at least
+ * this many changes and usually far more; outbound syncs read far behind it.
+ */
+export const CHANGE_LOG_MAX = 100_000;
+
+/** Entries read per XRANGE while collecting changes. */
+const ENTRIES_PER_READ = 16;
 
 /*
- * Compare-and-set of a batch of records, plus their change log entries, atomically.
- * A record is stored as one string `<version>\x1f<JSON body>`, so a page of records is one MGET.
- * KEYS[1]   the tenant's change stream; KEYS[2..] record keys (all in the tenant's slot)
- * ARGV[1]   change log max length
- * ARGV[2+3i..4+3i]  per record: expected version, record JSON, change fields
- *            (entity, id, source connection id and changed paths joined by \x1f)
- * Returns   a list of 1-based indexes whose version did not match (those were not written).
+ * Compare-and-set of a batch of records of one entity, plus one change log entry for the batch,
+ * atomically. Records live in one hash per entity (id → JSON body) and their versions in another
+ * (id → version), so the whole batch is a few bulk commands instead of three per record.
+ * KEYS[1] the tenant's change stream, KEYS[2] the records hash, KEYS[3] the versions hash
+ * ARGV[1] change log max length, ARGV[2] entity, ARGV[3] source connection id
+ * ARGV[4+4i .. 7+4i] per record: id, expected version, JSON body, changed paths (comma-joined)
+ * Returns the 1-based indexes of records whose version did not match (those were not written);
+ * a record named twice in one batch conflicts the second time.
  */
 const CAS_SCRIPT = `
-local conflicts = {}
-for i = 2, #KEYS do
-  local a = 2 + (i - 2) * 3
-  local expected = tonumber(ARGV[a])
-  local cur = redis.call('GET', KEYS[i])
-  local current = 0
-  if cur then current = tonumber(string.match(cur, '^(%d+)\\31')) end
-  if current ~= expected then
-    conflicts[#conflicts + 1] = i - 1
-  else
-    local v = expected + 1
-    redis.call('SET', KEYS[i], v .. '\\31' .. ARGV[a + 1])
-    local e, id, src, fields = string.match(ARGV[a + 2], '^([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31(.*)$')
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', e, 'id', id, 'v', v, 's', src, 'f', fields)
+local CHUNK = 500
+local n = (#ARGV - 3) / 4
+local conflicts, seen = {}, {}
+local recs, vers, rows = {}, {}, {}
+for s = 1, n, CHUNK do
+  local e = math.min(n, s + CHUNK - 1)
+  local ids = {}
+  for i = s, e do ids[#ids + 1] = ARGV[4 + (i - 1) * 4] end
+  local cur = redis.call('HMGET', KEYS[3], unpack(ids))
+  for i = s, e do
+    local a = 4 + (i - 1) * 4
+    local id = ARGV[a]
+    local current = tonumber(cur[i - s + 1]) or 0
+    if seen[id] or current ~= tonumber(ARGV[a + 1]) then
+      conflicts[#conflicts + 1] = i
+    else
+      seen[id] = true
+      local v = current + 1
+      recs[#recs + 1] = id
+      recs[#recs + 1] = ARGV[a + 2]
+      vers[#vers + 1] = id
+      vers[#vers + 1] = v
+      rows[#rows + 1] = id .. '\\t' .. v .. '\\t' .. ARGV[a + 3]
+    end
   end
+end
+for s = 1, #recs, 2 * CHUNK do
+  local e = math.min(#recs, s + 2 * CHUNK - 1)
+  redis.call('HSET', KEYS[2], unpack(recs, s, e))
+  redis.call('HSET', KEYS[3], unpack(vers, s, e))
+end
+if #rows > 0 then
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
 end
 return conflicts
 `;
 
-const SEP = '\x1f';
+type CasRedis = {
+  casRecords: (numKeys: number, ...args: (string | number)[]) => Promise<number[]>;
+};
+
+/** The stored JSON body of a record: id, entity and version live in the keys around it. */
+interface Body {
+  c?: string;
+  f: StoredRecord['f'];
+  m: StoredRecord['m'];
+}
 
 /** Canonical records of tenants, versioned, with the change log beside them. */
 export class RecordStore {
@@ -68,21 +103,29 @@ export class RecordStore {
     }
   }
 
-  /** Reads records by id; missing ones are null. One command. */
+  /** Reads records by id; missing ones are null. One round trip. */
   async getMany(
     tenantId: string,
     entity: string,
     ids: readonly string[],
   ): Promise<(StoredRecord | null)[]> {
     if (ids.length === 0) return [];
-    const vals = await this.redis.mget(ids.map((id) => this.k.record(tenantId, entity, id)));
-    return vals.map((text) => {
+    const [bodies, versions] = await Promise.all([
+      this.redis.hmget(this.k.records(tenantId, entity), ...ids),
+      this.redis.hmget(this.k.versions(tenantId, entity), ...ids),
+    ]);
+    return bodies.map((text, i) => {
       if (!text) return null;
-      const cut = text.indexOf(SEP);
-      return {
-        ...(JSON.parse(text.slice(cut + 1)) as Omit<StoredRecord, 'v'>),
-        v: Number(text.slice(0, cut)),
+      const body = JSON.parse(text) as Body;
+      const rec: StoredRecord = {
+        id: ids[i]!,
+        entity,
+        v: Number(versions[i] ?? 0),
+        f: body.f,
+        m: body.m,
       };
+      if (body.c) rec.customerId = body.c;
+      return rec;
     });
   }
 
@@ -92,32 +135,47 @@ export class RecordStore {
   }
 
   /**
-   * Writes records whose version still equals `expected`, appending a change entry for each.
-   * Returns the writes that lost a race (re-read, re-merge and retry those).
+   * Writes records whose version still equals `expected`, appending one change entry per entity
+   * and source connection of the batch. Returns the writes that lost a race (re-read, re-merge and
+   * retry those).
    */
   async writeMany(tenantId: string, writes: readonly RecordWrite[]): Promise<RecordWrite[]> {
     if (writes.length === 0) return [];
-    const keys = [this.k.changes(tenantId)];
-    const args: (string | number)[] = [CHANGE_LOG_MAX];
+    const groups = new Map<string, RecordWrite[]>();
     for (const w of writes) {
-      keys.push(this.k.record(tenantId, w.record.entity, w.record.id));
-      const { v: _v, ...body } = w.record;
-      args.push(
-        w.expected,
-        JSON.stringify(body),
-        [w.record.entity, w.record.id, w.sourceConnectionId, w.changed.join(',')].join(SEP),
-      );
+      const g = `${w.record.entity}\n${w.sourceConnectionId}`;
+      const list = groups.get(g);
+      if (list) list.push(w);
+      else groups.set(g, [w]);
     }
-    const conflicts = (await (this.redis as unknown as CasRedis).casRecords(
-      keys.length,
-      ...keys,
-      ...args,
-    )) as number[];
-    const lost = new Set(conflicts.map((i) => i - 1));
-    writes.forEach((w, i) => {
-      if (!lost.has(i)) w.record.v = w.expected + 1;
-    });
-    return writes.filter((_, i) => lost.has(i));
+    const cas = this.redis as unknown as CasRedis;
+    const lost = new Set<RecordWrite>();
+    // One script per group, sent together: each group is atomic on its own, which is all the
+    // callers need (every record is compared and set on its own version).
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const { entity } = group[0]!.record;
+        const args: (string | number)[] = [
+          this.k.changes(tenantId),
+          this.k.records(tenantId, entity),
+          this.k.versions(tenantId, entity),
+          CHANGE_LOG_MAX,
+          entity,
+          group[0]!.sourceConnectionId,
+        ];
+        for (const w of group) {
+          const { record: r } = w;
+          const body: Body = r.customerId
+            ? { c: r.customerId, f: r.f, m: r.m }
+            : { f: r.f, m: r.m };
+          args.push(r.id, w.expected, JSON.stringify(body), w.changed.join(','));
+        }
+        const conflicts = await cas.casRecords(3, ...args);
+        for (const i of conflicts) lost.add(group[i - 1]!);
+      }),
+    );
+    for (const w of writes) if (!lost.has(w)) w.record.v = w.expected + 1;
+    return writes.filter((w) => lost.has(w));
   }
 
   /** Appends a change entry without changing the record, so outbound syncs send it again (replay). */
@@ -130,34 +188,49 @@ export class RecordStore {
       '*',
       'e',
       entity,
-      'id',
-      id,
-      'v',
-      0,
       's',
       reason,
-      'f',
-      '',
+      'r',
+      `${id}\t0\t`,
     );
   }
 
-  /** Reads up to `count` change entries after `afterId` ('0' = from the start). */
+  /**
+   * Reads the changes logged after entry `afterId` ('0' = from the start): whole entries, until at
+   * least `count` changes are collected (the last entry may take it past `count`) or the log ends.
+   */
   async readChanges(tenantId: string, afterId: string, count: number): Promise<ChangeEntry[]> {
-    const start = afterId === '0' ? '-' : `(${afterId}`;
-    const rows = await this.redis.xrange(this.k.changes(tenantId), start, '+', 'COUNT', count);
-    return rows.map(([streamId, kv]) => {
-      const f: Record<string, string> = {};
-      for (let i = 0; i < kv.length; i += 2) f[kv[i]!] = kv[i + 1]!;
-      return {
-        streamId,
-        entity: f.e ?? '',
-        id: f.id ?? '',
-        v: Number(f.v),
-        sourceConnectionId: f.s ?? '',
-        fields: f.f ? f.f.split(',') : [],
-      };
-    });
+    const out: ChangeEntry[] = [];
+    let start = afterId === '0' ? '-' : `(${afterId}`;
+    for (;;) {
+      const rows = await this.redis.xrange(
+        this.k.changes(tenantId),
+        start,
+        '+',
+        'COUNT',
+        ENTRIES_PER_READ,
+      );
+      for (const [streamId, kv] of rows) {
+        const f: Record<string, string> = {};
+        for (let i = 0; i < kv.length; i += 2) f[kv[i]!] = kv[i + 1]!;
+        const entity = f.e ?? '';
+        const sourceConnectionId = f.s ?? '';
+        for (const line of (f.r ?? '').split('\n')) {
+          if (!line) continue;
+          const [id, v, fields] = line.split('\t');
+          out.push({
+            streamId,
+            entity,
+            id: id!,
+            v: Number(v),
+            sourceConnectionId,
+            fields: fields ? fields.split(',') : [],
+          });
+        }
+        if (out.length >= count) return out;
+      }
+      if (rows.length < ENTRIES_PER_READ) return out;
+      start = `(${rows[rows.length - 1]![0]}`;
+    }
   }
 }
-
-type CasRedis = { casRecords: (numKeys: number, ...args: (string | number)[]) => Promise<unknown> };

@@ -22,12 +22,14 @@ export function keys(prefix: string) {
     connection: (tenantId: string, connectionId: string) => t(tenantId, `conn:${connectionId}`),
     /** Set: ids of the tenant's connections. */
     connections: (tenantId: string) => t(tenantId, 'conns'),
-    /** Hash {v, d}: one canonical record (version and JSON body). */
-    record: (tenantId: string, entity: string, id: string) => t(tenantId, `rec:${entity}:${id}`),
-    /** Stream: the tenant's change log, one entry per canonical change. */
+    /** Hash: canonical records of one entity, id → JSON body (a page is one HMGET / HSET). */
+    records: (tenantId: string, entity: string) => t(tenantId, `rec:${entity}`),
+    /** Hash: versions of one entity's records, id → version (the compare-and-set check). */
+    versions: (tenantId: string, entity: string) => t(tenantId, `ver:${entity}`),
+    /** Stream: the tenant's change log, one entry per committed batch of changes of one entity. */
     changes: (tenantId: string) => t(tenantId, 'changes'),
-    /** String: the customer id an identity key (`email:..`, `phone:..`, `np:..`) belongs to. */
-    identity: (tenantId: string, identityKey: string) => t(tenantId, `idx:${identityKey}`),
+    /** Hash: identity index of one kind (`email`, `phone`, `np`): normalized key → customer id. */
+    identity: (tenantId: string, kind: string) => t(tenantId, `idx:${kind}`),
     /** Hash: external record key → canonical id, for one connection and stream or sink. */
     links: (tenantId: string, connectionId: string, stream: string) =>
       t(tenantId, `link:${connectionId}:${stream}`),

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { StoredRecord } from '../../src/records/merge.ts';
+import { RecordStore, type RecordWrite } from '../../src/records/record-store.ts';
+import { openTestHub, type TestHub } from '../support/hub.ts';
+
+let t: TestHub;
+let store: RecordStore;
+beforeAll(async () => {
+  t = await openTestHub();
+  store = new RecordStore(t.hub.redis, t.hub.keys);
+});
+afterAll(() => t.cleanup());
+
+const rec = (id: string, f: Record<string, unknown>, entity = 'customer'): StoredRecord => ({
+  id,
+  entity,
+  v: 0,
+  f,
+  m: Object.fromEntries(Object.keys(f).map((k) => [k, { src: 'crm', at: 1 }])),
+});
+const write = (record: StoredRecord, expected: number, src = 'conn-a'): RecordWrite => ({
+  record,
+  expected,
+  sourceConnectionId: src,
+  changed: Object.keys(record.f),
+});
+
+describe('RecordStore', () => {
+  it('creates, reads back and versions records; missing ids read as null', async () => {
+    const a = rec('cus_a', { email: 'a@x.com' });
+    const lead = { ...rec('led_1', { stage: 'new' }, 'lead'), customerId: 'cus_a' };
+    expect(await store.writeMany('t1', [write(a, 0), write(lead, 0)])).toEqual([]);
+    expect(a.v).toBe(1);
+    const [gotA, missing] = await store.getMany('t1', 'customer', ['cus_a', 'cus_none']);
+    expect(gotA).toEqual({ ...a, v: 1 });
+    expect(missing).toBeNull();
+    expect(await store.get('t1', 'lead', 'led_1')).toEqual({ ...lead, v: 1 });
+  });
+
+  it('compare-and-set: a write with a stale version loses and changes nothing', async () => {
+    const b = rec('cus_b', { email: 'b@x.com' });
+    await store.writeMany('t2', [write(b, 0)]);
+    const stale = rec('cus_b', { email: 'stale@x.com' });
+    const fresh = rec('cus_c', { email: 'c@x.com' });
+    const lost = await store.writeMany('t2', [write(stale, 0), write(fresh, 0)]);
+    expect(lost.map((w) => w.record.id)).toEqual(['cus_b']);
+    expect((await store.get('t2', 'customer', 'cus_b'))?.f.email).toBe('b@x.com');
+    expect((await store.get('t2', 'customer', 'cus_c'))?.v).toBe(1);
+    // A record named twice in one batch: the second write conflicts (it was read before the first).
+    const twice = await store.writeMany('t2', [
+      write(rec('cus_d', { email: 'd1@x.com' }), 0),
+      write(rec('cus_d', { email: 'd2@x.com' }), 0),
+    ]);
+    expect(twice.map((w) => w.record.f.email)).toEqual(['d2@x.com']);
+    expect((await store.get('t2', 'customer', 'cus_d'))?.f.email).toBe('d1@x.com');
+  });
+
+  it('logs one change per written record, in order, and pages by whole entries', async () => {
+    const page = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => write(rec(`cus_${from + i}`, { n: from + i }), 0));
+    await store.writeMany('t3', page(0, 5));
+    await store.writeMany('t3', page(5, 5));
+    await store.touch('t3', 'customer', 'cus_0', 'replay');
+    const all = await store.readChanges('t3', '0', 1_000);
+    expect(all.map((c) => c.id)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `cus_${i}`),
+      'cus_0',
+    ]);
+    expect(all[0]).toMatchObject({ entity: 'customer', v: 1, sourceConnectionId: 'conn-a' });
+    expect(all[0]!.fields).toEqual(['n']);
+    expect(all[10]).toMatchObject({ id: 'cus_0', v: 0, sourceConnectionId: 'replay', fields: [] });
+    // Asking for 3 changes returns the whole first entry (5), and the cursor resumes after it.
+    const first = await store.readChanges('t3', '0', 3);
+    expect(first).toHaveLength(5);
+    const rest = await store.readChanges('t3', first[4]!.streamId, 1_000);
+    expect(rest.map((c) => c.id)).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `cus_${5 + i}`),
+      'cus_0',
+    ]);
+    expect(await store.readChanges('t3', rest[rest.length - 1]!.streamId, 10)).toEqual([]);
+  });
+
+  it('reads past the first XRANGE when entries hold few changes', async () => {
+    for (let i = 0; i < 40; i++) await store.touch('t4', 'customer', `cus_${i}`, 'replay');
+    const got = await store.readChanges('t4', '0', 35);
+    expect(got.map((c) => c.id)).toEqual(Array.from({ length: 35 }, (_, i) => `cus_${i}`));
+  });
+
+  it('writes a page of 1,200 records in one call (chunked inside the script)', async () => {
+    const writes = Array.from({ length: 1_200 }, (_, i) => write(rec(`cus_${i}`, { n: i }), 0));
+    expect(await store.writeMany('t5', writes)).toEqual([]);
+    const got = await store.getMany(
+      't5',
+      'customer',
+      writes.map((w) => w.record.id),
+    );
+    expect(got.map((r) => r?.f.n)).toEqual(writes.map((_, i) => i));
+    expect(got.every((r) => r?.v === 1)).toBe(true);
+    expect(await store.readChanges('t5', '0', 5_000)).toHaveLength(1_200);
+  });
+});
