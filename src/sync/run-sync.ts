@@ -53,9 +53,18 @@ export async function runSync(
     });
     const mapping = await svc.mappings.get(sync.mapping);
     if (sync.mode !== 'outbound') {
-      await pullAll({ svc, sync, rt, mapping, run });
-      if (run.counts.created + run.counts.updated > 0)
-        await opts.onChanges?.(new Set([mapping.entity]));
+      // Outbound syncs hear of changes while a long inbound run is still reading (at most once
+      // per WAKE_EVERY_MS), so they stream the changes out behind it; and once more at the end.
+      const entities = new Set([mapping.entity]);
+      let lastWake = -Infinity;
+      const wake = async (final: boolean) => {
+        if (!opts.onChanges || run.counts.created + run.counts.updated === 0) return;
+        if (!final && performance.now() - lastWake < WAKE_EVERY_MS) return;
+        lastWake = performance.now();
+        await opts.onChanges(entities);
+      };
+      await pullAll({ svc, sync, rt, mapping, run }, () => wake(false));
+      await wake(true);
     }
     if (sync.mode !== 'inbound') await pushAll({ svc, sync, rt, mapping, run });
     await svc.runs.finish(run, 'succeeded');
@@ -85,8 +94,11 @@ interface RunParts {
   run: RunReport;
 }
 
+/** How often a running inbound run wakes the outbound syncs of what it changes. */
+const WAKE_EVERY_MS = 1_000;
+
 /** Inbound half: reads the stream page by page since the cursor and ingests each page. */
-async function pullAll({ svc, sync, rt, mapping, run }: RunParts) {
+async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => Promise<void>) {
   const stream = sync.stream ?? mapping.stream;
   const def = rt.connector.streams?.[stream];
   if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
@@ -114,6 +126,7 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts) {
       svc.runs.save(run),
     ]);
     if (!page.hasMore) return;
+    await onPage();
   }
 }
 

@@ -129,4 +129,30 @@ describe('sync scheduling', () => {
       (await runSync(t.h.engine.service.svc, t.h.tenantId, sync.id, 'backfill'))?.counts,
     ).toMatchObject({ read: 1, unchanged: 1 });
   });
+
+  it('a long inbound run wakes outbound syncs while it reads, and once more at the end', async () => {
+    for (let i = 0; i < 6; i++)
+      t.system.put('contacts', {
+        id: `a-${i}`,
+        email: `p${i}@example.com`,
+        updated_at: '2026-11-20T10:00:00Z',
+      });
+    const sync = await t.h.addSync({
+      connectionId: await t.h.connect('http-json', t.system, { pageSize: 2 }),
+      mapping: 'crm-a-contacts',
+      mode: 'inbound',
+    });
+    const pagesReadAtWake: number[] = [];
+    const report = await runSync(t.h.engine.service.svc, t.h.tenantId, sync.id, 'manual', {
+      onChanges: async (entities) => {
+        expect([...entities]).toEqual(['customer']);
+        pagesReadAtWake.push(t.system.count('GET', '/contacts'));
+      },
+    });
+    expect(report?.counts.created).toBe(6);
+    // Woken after the first page (the second and third were still to be read), then at the end.
+    expect(pagesReadAtWake[0]).toBeLessThan(3);
+    expect(pagesReadAtWake[pagesReadAtWake.length - 1]).toBe(3);
+    expect(pagesReadAtWake.length).toBeGreaterThanOrEqual(2);
+  });
 });
