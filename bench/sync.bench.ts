@@ -1,20 +1,25 @@
 /**
  * Sync benchmark: N records inbound (HTTP source → mapping → identity → canonical store → change
- * log) then outbound (change log → mapping → hash check → HTTP sink), through real Redis and BullMQ
- * workers in this process, against the floor: a bare BullMQ pipeline moving the same records in the
- * same batch sizes from the same source to the same sink, with no mapping, archive or state.
+ * log) and outbound (change log → mapping → hash check → HTTP sink), through real Redis and BullMQ,
+ * against the floor: a bare BullMQ pipeline moving the same records in the same batch sizes from
+ * the same source to the same sink, with no mapping, archive or state.
+ *
+ * Both run as deployed: WORKERS worker processes (default 2, one job at a time each) take the jobs;
+ * the engine's are `dealerloop worker` built to JavaScript (`npm run compile`, which bench:sync
+ * runs first), the floor's a bare BullMQ worker. Source and sink run in a process of their own;
+ * this process only sets up, starts the run and watches. Memory is each worker's peak RSS (VmHWM).
  *
  *   npm run bench:sync              (100,000 records)
  *   RECORDS=20000 npm run bench:sync
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import axios from 'axios';
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 
 import { createArchive } from '../src/archive/index.ts';
@@ -23,165 +28,16 @@ import { openHub } from '../src/hub.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { createEngine } from '../src/runtime/engine.ts';
 import { DirectoryMappingSource } from '../src/sync/mapping-source.ts';
-import { startWorkers } from '../src/worker/pool.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
+const WORKERS = Number(process.env.WORKERS ?? 2);
 const PAGE = 1_000;
 const BATCH = 500;
-const MAPPINGS = join(import.meta.dirname, '../test/sync/fixtures/mappings');
-
-let peakRss = 0;
-
-/** CPU seconds used so far by this process, the systems process and Redis (shared, so approximate). */
-async function cpuNow(
-  redis: Redis,
-  childPid: number,
-): Promise<{ self: number; systems: number; redis: number }> {
-  const u = process.cpuUsage();
-  const stat = readFileSync(`/proc/${childPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const info = await redis.info('cpu');
-  const num = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return {
-    self: (u.user + u.system) / 1e6,
-    systems: (Number(stat[11]) + Number(stat[12])) / 100,
-    redis: num('used_cpu_user') + num('used_cpu_sys'),
-  };
-}
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-
-/** The floor: pages read from the source become jobs; a worker posts each batch to the sink. */
-async function floor(systems: Systems, prefix: string): Promise<number> {
-  const connection = new Redis({ maxRetriesPerRequest: null });
-  const name = `floor-${randomUUID()}`;
-  const queue = new Queue(name, { connection, prefix });
-  const events = new QueueEvents(name, { connection: connection.duplicate(), prefix });
-  const http = axios.create({ baseURL: systems.sink });
-  const worker = new Worker(
-    name,
-    async (job) => {
-      const items = (job.data.records as Record<string, unknown>[]).map((r) => ({
-        idempotencyKey: String(r.id),
-        id: null,
-        record: r,
-      }));
-      for (let i = 0; i < items.length; i += BATCH)
-        await http.post('/floor/batch', { items: items.slice(i, i + BATCH) });
-    },
-    { connection: connection.duplicate(), prefix, concurrency: 2 },
-  );
-  const started = performance.now();
-  let cursor: string | null = null;
-  const jobs = [];
-  for (;;) {
-    const { data }: { data: { records: unknown[]; nextCursor: string | null; hasMore: boolean } } =
-      await axios.get(`${systems.source}/contacts`, {
-        params: { limit: PAGE, ...(cursor ? { cursor } : {}) },
-      });
-    jobs.push((await queue.add('page', { records: data.records })).waitUntilFinished(events));
-    cursor = data.nextCursor;
-    if (!data.hasMore) break;
-  }
-  await Promise.all(jobs);
-  const ms = performance.now() - started;
-  await worker.close();
-  await events.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await connection.quit();
-  return ms;
-}
-
-async function engineRun(systems: Systems): Promise<{ ms: number; inMs: number; prefix: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'dl-bench-'));
-  const config = loadConfig({
-    REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`,
-    ARCHIVE_URL: join(dir, 'archive'),
-    DATA_DIR: dir,
-    LOG_LEVEL: 'warn',
-    WORKER_CONCURRENCY: '2',
-  });
-  const hub = await openHub(config, createLogger('warn'), {
-    masterKey: randomBytes(32),
-    archive: createArchive({ url: config.ARCHIVE_URL }),
-  });
-  const engine = createEngine(hub, { mappings: new DirectoryMappingSource(MAPPINGS) });
-  const pool = await startWorkers(hub, [engine.queue.processor()]);
-  const events = new QueueEvents(engine.queue.queue.name, {
-    connection: new Redis({ maxRetriesPerRequest: null }),
-    prefix: hub.keys.queuePrefix(),
-  });
-  await hub.tenants.create({ id: 'bench', name: 'Bench Motors' });
-  const conn = async (url: string) =>
-    (
-      await hub.connections.create('bench', {
-        connectorId: 'http-json',
-        name: url,
-        settings: { baseUrl: url, pageSize: PAGE, batchSize: BATCH, requestsPerSecond: 10_000 },
-      })
-    ).id;
-  const inbound = await engine.service.create('bench', {
-    name: 'in',
-    connectionId: await conn(systems.source),
-    mapping: 'crm-a-contacts',
-    mode: 'inbound',
-  });
-  const outbound = await engine.service.create('bench', {
-    name: 'out',
-    connectionId: await conn(systems.sink),
-    mapping: 'crm-a-contacts',
-    mode: 'outbound',
-    debounceMs: 100,
-  });
-  // The engine runs as deployed: the inbound run wakes the outbound sync while it reads (debounced
-  // by the sync's debounceMs), so records stream out behind it. Timed from the inbound run's
-  // start until the sink holds every record and the outbound sync has no run left to do.
-  const started = performance.now();
-  const job = await engine.queue.queue.getJob(await engine.service.runNow('bench', inbound.id));
-  const inCounts = ((await job!.waitUntilFinished(events)) as { counts: Record<string, number> })
-    .counts;
-  const inMs = performance.now() - started;
-  while ((await sinkCount(systems)) < RECORDS) await sleep(10);
-  for (;;) {
-    const running = await engine.queue.queue.getJobCounts('active', 'waiting', 'delayed');
-    if (Object.values(running).every((n) => n === 0)) break;
-    await sleep(10);
-  }
-  const ms = performance.now() - started;
-  const runs = await engine.service.runs('bench', outbound.id, 200);
-  const written = runs.reduce((n, r) => n + r.counts.written, 0);
-  if (inCounts.created !== RECORDS || written !== RECORDS) {
-    throw new Error(
-      `engine moved the wrong counts: in ${JSON.stringify(inCounts)}, written ${written} in ${runs.length} outbound runs`,
-    );
-  }
-  await pool.close();
-  await events.close();
-  await engine.queue.queue.obliterate({ force: true });
-  await engine.close();
-  let c = '0';
-  do {
-    const [next, batch] = await hub.redis.scan(
-      c,
-      'MATCH',
-      `${config.REDIS_PREFIX}:*`,
-      'COUNT',
-      1000,
-    );
-    if (batch.length) await hub.redis.del(...batch);
-    c = next;
-  } while (c !== '0');
-  await hub.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { ms, inMs, prefix: config.REDIS_PREFIX };
-}
+const ROOT = join(import.meta.dirname, '..');
+const MAPPINGS = join(ROOT, 'test/sync/fixtures/mappings');
+const COMPILED_CLI = join(ROOT, 'dist/src/cli/main.js');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Records the sink holds (every stream). */
-async function sinkCount(systems: Systems): Promise<number> {
-  const held = (await axios.get(`${systems.control}/counts`)).data as Record<string, number>;
-  return held.contacts ?? 0;
-}
 
 /** URLs of the systems process. */
 interface Systems {
@@ -190,63 +46,275 @@ interface Systems {
   control: string;
 }
 
-/** Starts the source and sink in their own process and waits for their URLs. */
-async function startSystems(): Promise<{ systems: Systems; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'support/systems.ts')],
-    {
-      env: { ...process.env, RECORDS: String(RECORDS) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`systems process exited with ${code}`)));
-  });
-  return { systems: JSON.parse(line) as Systems, child };
+/** Records the sink holds, per stream. */
+async function sinkCounts(systems: Systems): Promise<Record<string, number>> {
+  return (await axios.get(`${systems.control}/counts`)).data as Record<string, number>;
 }
 
-const { systems, child } = await startSystems();
-const rate = (ms: number) => Math.round(RECORDS / (ms / 1000));
-// The engine runs first, so its peak memory is its own (the floor's job payloads would inflate it).
-const probe = new Redis({ maxRetriesPerRequest: null });
-const cpuDelta = async (before: Awaited<ReturnType<typeof cpuNow>>) => {
-  const after = await cpuNow(probe, child.pid!);
-  return `CPU s: this process ${(after.self - before.self).toFixed(1)}, source+sink ${(after.systems - before.systems).toFixed(1)}, redis ${(after.redis - before.redis).toFixed(1)}`;
-};
-let cpuBefore = await cpuNow(probe, child.pid!);
-const engineResult = await engineRun(systems);
-const engineCpu = await cpuDelta(cpuBefore);
-cpuBefore = await cpuNow(probe, child.pid!);
-const enginePeak = peakRss;
-peakRss = 0;
-const floorMs = await floor(systems, `benchfloor${randomUUID().slice(0, 6)}`);
-const floorPeak = peakRss;
-const floorCpu = await cpuDelta(cpuBefore);
-await probe.quit();
-const held = (await axios.get(`${systems.control}/counts`)).data as Record<string, number>;
+/** Starts a process and resolves once its stdout matches `ready` (with what it printed so far). */
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ChildProcess & { printed: string }> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buf = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      if (ready.test(buf)) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume(); // keep draining whatever it writes later
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  return Object.assign(child, { printed: buf });
+}
+
+/** Stops a process and waits for it to exit. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** CPU seconds a process has used so far. */
+function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(stat[11]) + Number(stat[12])) / 100;
+}
+
+/** Peak resident memory of a process so far, in MB. */
+function peakRssOf(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(m?.[1] ?? 0) / 1024);
+}
+
+/** Redis's own CPU seconds so far (it is shared, so this is approximate). */
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const num = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return num('used_cpu_user') + num('used_cpu_sys');
+}
+
+/** What one side measured. */
+interface Result {
+  ms: number;
+  workerPeakMb: number[];
+  cpu: { workers: number[]; systems: number; redis: number };
+  note?: string;
+}
+
+/** Runs `body` between CPU readings of the workers, the systems process and Redis. */
+async function measured(
+  workers: ChildProcess[],
+  systemsPid: number,
+  body: () => Promise<{ ms: number; note?: string }>,
+): Promise<Result> {
+  const probe = new Redis({ maxRetriesPerRequest: null });
+  const workersCpu = () => workers.map((w) => cpuOf(w.pid!));
+  const before = {
+    workers: workersCpu(),
+    systems: cpuOf(systemsPid),
+    redis: await redisCpu(probe),
+  };
+  const { ms, note } = await body();
+  const cpu = {
+    workers: workersCpu().map((c, i) => c - before.workers[i]!),
+    systems: cpuOf(systemsPid) - before.systems,
+    redis: (await redisCpu(probe)) - before.redis,
+  };
+  const workerPeakMb = workers.map((w) => peakRssOf(w.pid!));
+  await probe.quit();
+  return { ms, workerPeakMb, cpu, note };
+}
+
+/** The floor: pages read from the source become jobs; the floor workers post each batch to the sink. */
+async function floor(systems: Systems, systemsPid: number): Promise<Result> {
+  const prefix = `benchfloor${randomUUID().slice(0, 6)}`;
+  const name = `floor-${randomUUID()}`;
+  const connection = new Redis({ maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection, prefix });
+  const events = new QueueEvents(name, { connection: connection.duplicate(), prefix });
+  const workers = await Promise.all(
+    Array.from({ length: WORKERS }, () =>
+      startProcess(
+        ['--import', 'tsx', join(import.meta.dirname, 'support/floor-worker.ts')],
+        { QUEUE: name, PREFIX: prefix, SINK: systems.sink, BATCH: String(BATCH), CONCURRENCY: '1' },
+        /ready/,
+      ),
+    ),
+  );
+  try {
+    return await measured(workers, systemsPid, async () => {
+      const started = performance.now();
+      let cursor: string | null = null;
+      const jobs = [];
+      for (;;) {
+        const {
+          data,
+        }: { data: { records: unknown[]; nextCursor: string | null; hasMore: boolean } } =
+          await axios.get(`${systems.source}/contacts`, {
+            params: { limit: PAGE, ...(cursor ? { cursor } : {}) },
+          });
+        jobs.push((await queue.add('page', { records: data.records })).waitUntilFinished(events));
+        cursor = data.nextCursor;
+        if (!data.hasMore) break;
+      }
+      await Promise.all(jobs);
+      return { ms: performance.now() - started };
+    });
+  } finally {
+    await Promise.all(workers.map(stopProcess));
+    await events.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await connection.quit();
+  }
+}
+
+/**
+ * The engine as deployed: an inbound sync from the source and an outbound sync to the sink on the
+ * canonical customers; the inbound run wakes the outbound sync while it reads (debounced by the
+ * sync's debounceMs), so records stream out behind it. Timed from the inbound run's start until
+ * the sink holds every record and no outbound run is left to do.
+ */
+async function engineRun(systems: Systems, systemsPid: number): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-bench-'));
+  const env = {
+    REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`,
+    ARCHIVE_URL: join(dir, 'archive'),
+    DATA_DIR: dir,
+    LOG_LEVEL: 'info',
+    WORKER_CONCURRENCY: '1',
+    MAPPINGS_DIR: MAPPINGS,
+    HUB_MASTER_KEY: randomBytes(32).toString('hex'),
+  };
+  const config = loadConfig({ ...env, LOG_LEVEL: 'warn' });
+  const hub = await openHub(config, createLogger('warn'), {
+    archive: createArchive({ url: config.ARCHIVE_URL }),
+  });
+  const engine = createEngine(hub, { mappings: new DirectoryMappingSource(MAPPINGS) });
+  const events = new QueueEvents(engine.queue.queue.name, {
+    connection: new Redis({ maxRetriesPerRequest: null }),
+    prefix: hub.keys.queuePrefix(),
+  });
+  const workers = await Promise.all(
+    Array.from({ length: WORKERS }, () =>
+      startProcess(
+        [COMPILED_CLI, 'worker'],
+        { ...env, NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS ?? '' },
+        /workers started/,
+      ),
+    ),
+  );
+  try {
+    await hub.tenants.create({ id: 'bench', name: 'Bench Motors' });
+    const conn = async (url: string) =>
+      (
+        await hub.connections.create('bench', {
+          connectorId: 'http-json',
+          name: url,
+          settings: { baseUrl: url, pageSize: PAGE, batchSize: BATCH, requestsPerSecond: 10_000 },
+        })
+      ).id;
+    const inbound = await engine.service.create('bench', {
+      name: 'in',
+      connectionId: await conn(systems.source),
+      mapping: 'crm-a-contacts',
+      mode: 'inbound',
+    });
+    const outbound = await engine.service.create('bench', {
+      name: 'out',
+      connectionId: await conn(systems.sink),
+      mapping: 'crm-a-contacts',
+      mode: 'outbound',
+      debounceMs: 100,
+    });
+    return await measured(workers, systemsPid, async () => {
+      const started = performance.now();
+      const job = await engine.queue.queue.getJob(await engine.service.runNow('bench', inbound.id));
+      const { counts: inCounts } = (await job!.waitUntilFinished(events)) as {
+        counts: Record<string, number>;
+      };
+      const inMs = performance.now() - started;
+      while (((await sinkCounts(systems)).contacts ?? 0) < RECORDS) await sleep(10);
+      for (;;) {
+        const left = await engine.queue.queue.getJobCounts('active', 'waiting', 'delayed');
+        if (Object.values(left).every((n) => n === 0)) break;
+        await sleep(10);
+      }
+      const ms = performance.now() - started;
+      const runs = await engine.service.runs('bench', outbound.id, 200);
+      const written = runs.reduce((n, r) => n + r.counts.written, 0);
+      if (inCounts.created !== RECORDS || written !== RECORDS) {
+        throw new Error(
+          `engine moved the wrong counts: in ${JSON.stringify(inCounts)}, written ${written} in ${runs.length} outbound runs`,
+        );
+      }
+      return {
+        ms,
+        note: `inbound run done after ${(inMs / 1000).toFixed(1)} s, all at the sink after ${(ms / 1000).toFixed(1)} s, ${runs.length} outbound runs`,
+      };
+    });
+  } finally {
+    await Promise.all(workers.map(stopProcess));
+    await events.close();
+    await engine.queue.queue.obliterate({ force: true });
+    await engine.close();
+    let c = '0';
+    do {
+      const [next, batch] = await hub.redis.scan(
+        c,
+        'MATCH',
+        `${env.REDIS_PREFIX}:*`,
+        'COUNT',
+        1000,
+      );
+      if (batch.length) await hub.redis.del(...batch);
+      c = next;
+    } while (c !== '0');
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!existsSync(COMPILED_CLI)) {
+  throw new Error(`${COMPILED_CLI} is missing: run "npm run compile" (npm run bench:sync does)`);
+}
+const systemsProcess = await startProcess(
+  ['--import', 'tsx', join(import.meta.dirname, 'support/systems.ts')],
+  { RECORDS: String(RECORDS) },
+  /\n/,
+);
+const systems = JSON.parse(systemsProcess.printed.split('\n')[0]!) as Systems;
+const rate = (ms: number) => Math.round(RECORDS / (ms / 1000)).toLocaleString('en-US');
+const cpu = (r: Result) =>
+  `CPU s: workers ${r.cpu.workers.map((c) => c.toFixed(1)).join(' + ')}, source+sink ${r.cpu.systems.toFixed(1)}, redis ${r.cpu.redis.toFixed(1)}`;
+const engine = await engineRun(systems, systemsProcess.pid!);
+const bare = await floor(systems, systemsProcess.pid!);
+const held = await sinkCounts(systems);
+await stopProcess(systemsProcess);
 if (held.contacts !== RECORDS || held.floor !== RECORDS) {
   throw new Error(`the sink did not receive every record: ${JSON.stringify(held)}`);
 }
-clearInterval(sampler);
-child.kill();
-
-const ratio = engineResult.ms > 0 ? floorMs / engineResult.ms : 0;
+const ratio = bare.ms / engine.ms;
+const peak = Math.max(...engine.workerPeakMb);
 process.stdout.write(
   [
-    `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH})`,
-    `floor (bare BullMQ, same source/sink/batches): ${rate(floorMs).toLocaleString('en-US')} records/s`,
-    `engine (inbound + outbound):                   ${rate(engineResult.ms).toLocaleString('en-US')} records/s` +
-      `  [inbound run done after ${(engineResult.inMs / 1000).toFixed(1)} s, all at the sink after ${(engineResult.ms / 1000).toFixed(1)} s]`,
-    `floor  ${floorCpu}`,
-    `engine ${engineCpu}`,
+    `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH}), ${WORKERS} worker processes`,
+    `floor (bare BullMQ, same source/sink/batches): ${rate(bare.ms)} records/s  [${cpu(bare)}]`,
+    `engine (inbound + outbound):                   ${rate(engine.ms)} records/s  [${cpu(engine)}]`,
+    `  ${engine.note}`,
     `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
-    `peak RSS of this process during the engine run (hub + workers; source and sink run in another process): ${Math.round(enginePeak / 1_048_576)} MB (goal < 200 MB); during the floor run: ${Math.round(floorPeak / 1_048_576)} MB`,
+    `peak RSS per engine worker process: ${engine.workerPeakMb.join(', ')} MB (goal < 200 MB: ${peak < 200 ? 'met' : 'NOT met'}); floor workers: ${bare.workerPeakMb.join(', ')} MB`,
   ].join('\n') + '\n',
 );
 process.exit(0);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { AppError } from '../errors/app-error.ts';
@@ -8,8 +8,19 @@ import { toSyncMapping } from './mapping-adapter.ts';
 import type { MappingSource } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 
+/** The package's root folder: the nearest one above this module (in src/ or dist/src/) with package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above the DealerLoop modules');
+    dir = up;
+  }
+  return dir;
+}
+
 /** The mapping files shipped with DealerLoop. */
-export const DEFAULT_MAPPINGS_DIR = fileURLToPath(new URL('../../mappings', import.meta.url));
+export const DEFAULT_MAPPINGS_DIR = join(packageRoot(), 'mappings');
 
 /**
  * Mappings read from a folder of YAML files, by name (file name without .yaml). A file is loaded

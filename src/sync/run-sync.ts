@@ -97,36 +97,79 @@ interface RunParts {
 /** How often a running inbound run wakes the outbound syncs of what it changes. */
 const WAKE_EVERY_MS = 1_000;
 
-/** Inbound half: reads the stream page by page since the cursor and ingests each page. */
+/** Pages of one inbound run being ingested at once (their Redis round trips overlap). */
+const PAGES_IN_FLIGHT = 2;
+
+/** A page being ingested. */
+interface InFlightPage {
+  done: Promise<RunCounts>;
+  /** The cursor after this page: saved once it and every page before it are committed. */
+  cursor: string | null;
+  keys: Set<string>;
+}
+
+/**
+ * Inbound half: reads the stream page by page since the cursor and ingests each page. The next
+ * page is fetched while one is ingested, and up to PAGES_IN_FLIGHT pages are ingested at once,
+ * except that a page sharing a record key with one in flight waits for it (so one record's changes
+ * are merged in stream order). Cursors are saved strictly in page order.
+ */
 async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => Promise<void>) {
   const stream = sync.stream ?? mapping.stream;
   const def = rt.connector.streams?.[stream];
   if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
   const scope = { sync, connector: rt.connector, mapping, stream, twoWay: sync.mode === 'two-way' };
   let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).inbound;
-  const read = (from: string | null) => {
-    const p = rt.call(() => def.read(rt.ctx, from));
-    p.catch(() => undefined); // awaited in the loop; this only keeps it from being "unhandled"
+  const quiet = <T>(p: Promise<T>) => {
+    p.catch(() => undefined); // awaited in order below; this only keeps it from being "unhandled"
     return p;
   };
-  let next = read(cursor);
-  for (;;) {
-    const page = await next;
-    if (page.hasMore && page.nextCursor === cursor) {
-      throw new PermanentError(`stream "${stream}" returned more pages without moving its cursor`);
-    }
-    // The next page is fetched while this one is ingested; cursors are still saved in order.
-    if (page.hasMore) next = read(page.nextCursor);
-    addCounts(run.counts, await ingestPage(svc, scope, page.records));
-    cursor = page.nextCursor ?? cursor;
+  const read = (from: string | null) => quiet(rt.call(() => def.read(rt.ctx, from)));
+  const inFlight: InFlightPage[] = [];
+  const finishOldest = async () => {
+    const page = inFlight[0]!;
+    addCounts(run.counts, await page.done);
+    inFlight.shift();
     run.batches++;
     // Sent together (one round trip); the report is progress only, the cursor is what counts.
     await Promise.all([
-      svc.syncs.saveInboundCursor(sync.tenantId, sync.id, cursor),
+      svc.syncs.saveInboundCursor(sync.tenantId, sync.id, page.cursor),
       svc.runs.save(run),
     ]);
-    if (!page.hasMore) return;
     await onPage();
+  };
+  try {
+    let next = read(cursor);
+    for (;;) {
+      const page = await next;
+      if (page.hasMore && page.nextCursor === cursor) {
+        throw new PermanentError(
+          `stream "${stream}" returned more pages without moving its cursor`,
+        );
+      }
+      if (page.hasMore) next = read(page.nextCursor);
+      const keys = new Set<string>();
+      for (const r of page.records) {
+        const key = mapping.recordKey(r);
+        if (key) keys.add(key);
+      }
+      while (
+        inFlight.length >= PAGES_IN_FLIGHT ||
+        inFlight.some((p) => [...keys].some((k) => p.keys.has(k)))
+      ) {
+        await finishOldest();
+      }
+      cursor = page.nextCursor ?? cursor;
+      inFlight.push({ done: quiet(ingestPage(svc, scope, page.records)), cursor, keys });
+      if (!page.hasMore) break;
+    }
+    while (inFlight.length) await finishOldest();
+  } finally {
+    // A failure fails the run; the pages still in flight settle before it ends. What they
+    // committed is counted, but their cursors are not saved: the next run reads them again and
+    // they merge as no-ops.
+    for (const settled of await Promise.allSettled(inFlight.map((p) => p.done)))
+      if (settled.status === 'fulfilled') addCounts(run.counts, settled.value);
   }
 }
 

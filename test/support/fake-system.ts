@@ -24,6 +24,9 @@ export class FakeSystem {
   faults: Fault[] = [];
   /** Items whose record matches this predicate are refused as invalid (per-record failure). */
   rejectItem: ((record: Record<string, unknown>) => string | null) | null = null;
+  /** Answers `status` to the stream read (page GET) with this 1-based number, once. */
+  failRead: { n: number; status: number } | null = null;
+  private reads = 0;
   /** Called on every write before it is applied. */
   onWrite: ((sink: string, count: number) => Promise<void> | void) | null = null;
   /** Called after a write is applied, before it is answered (used to crash a worker mid-batch). */
@@ -91,6 +94,9 @@ export class FakeSystem {
     }
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && parts.length === 1) {
+      if (++this.reads === this.failRead?.n) {
+        return send(this.failRead.status, { error: `scripted ${this.failRead.status}` });
+      }
       const after = Number(url.searchParams.get('cursor') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 100);
       const page: (Record<string, unknown> & { seq: number })[] = [];

@@ -15,6 +15,19 @@ const inboundSync = async (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+/** `n` contacts in the system and an inbound sync reading them one per page. */
+async function onePerPage(n: number) {
+  for (let i = 0; i < n; i++)
+    t.system.put('contacts', {
+      id: `a-${i}`,
+      email: `p${i}@example.com`,
+      updated_at: '2026-11-20T10:00:00Z',
+    });
+  return inboundSync({
+    connectionId: await t.h.connect('http-json', t.system, { pageSize: 1 }),
+  });
+}
+
 describe('sync scheduling', () => {
   it('a cron schedule becomes a BullMQ job scheduler; pause removes it and resume restores it', async () => {
     const sync = await inboundSync({ schedule: '*/15 * * * *', timezone: 'America/Chicago' });
@@ -131,17 +144,7 @@ describe('sync scheduling', () => {
   });
 
   it('a long inbound run wakes outbound syncs while it reads, and once more at the end', async () => {
-    for (let i = 0; i < 6; i++)
-      t.system.put('contacts', {
-        id: `a-${i}`,
-        email: `p${i}@example.com`,
-        updated_at: '2026-11-20T10:00:00Z',
-      });
-    const sync = await t.h.addSync({
-      connectionId: await t.h.connect('http-json', t.system, { pageSize: 2 }),
-      mapping: 'crm-a-contacts',
-      mode: 'inbound',
-    });
+    const sync = await onePerPage(6);
     const pagesReadAtWake: number[] = [];
     const report = await runSync(t.h.engine.service.svc, t.h.tenantId, sync.id, 'manual', {
       onChanges: async (entities) => {
@@ -150,9 +153,28 @@ describe('sync scheduling', () => {
       },
     });
     expect(report?.counts.created).toBe(6);
-    // Woken after the first page (the second and third were still to be read), then at the end.
-    expect(pagesReadAtWake[0]).toBeLessThan(3);
-    expect(pagesReadAtWake[pagesReadAtWake.length - 1]).toBe(3);
+    // Woken once the first page was committed (later pages were still to be read), then at the end.
+    const pages = t.system.count('GET', '/contacts');
+    expect(pages).toBeGreaterThanOrEqual(6);
+    expect(pagesReadAtWake[0]).toBeLessThan(pages);
+    expect(pagesReadAtWake[pagesReadAtWake.length - 1]).toBe(pages);
     expect(pagesReadAtWake.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('pages ingested side by side save their cursors in order; a failed read keeps the rest for the next run', async () => {
+    const sync = await onePerPage(8);
+    t.system.failRead = { n: 5, status: 400 };
+    const svc = t.h.engine.service.svc;
+    await expect(runSync(svc, t.h.tenantId, sync.id, 'manual')).rejects.toThrow();
+    const [first] = await t.h.engine.service.runs(t.h.tenantId, sync.id);
+    expect(first?.status).toBe('failed');
+    // Only pages before the failed read can be committed; the saved cursor is never past them.
+    const saved = Number((await svc.syncs.cursors(t.h.tenantId, sync.id)).inbound);
+    expect(saved).toBeGreaterThanOrEqual(1);
+    expect(saved).toBeLessThanOrEqual(4);
+    const again = await runSync(svc, t.h.tenantId, sync.id, 'manual');
+    expect(again?.status).toBe('succeeded');
+    expect(first!.counts.created + again!.counts.created).toBe(8);
+    expect(again!.counts.created + again!.counts.unchanged).toBe(8 - saved);
   });
 });
