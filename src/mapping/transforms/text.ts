@@ -1,15 +1,8 @@
 import { z } from 'zod';
 
-import { asString, defineTransform, identity, Invalid, type Step } from './types.ts';
+import { asString, defineTransform, identity, textTransform } from './types.ts';
 
 const none = z.strictObject({});
-
-const textStep =
-  (f: (s: string) => string): Step =>
-  (v) => {
-    const s = asString(v);
-    return s instanceof Invalid ? s : f(s);
-  };
 
 const WORD_START = new Set([' ', '\t', '\n', '-', "'", '’', '(', '/']);
 const MC = /\bMc(\p{Ll})/gu;
@@ -46,7 +39,7 @@ export const trim = defineTransform({
   summary: 'Remove surrounding white space and collapse inner runs to one space.',
   options: none,
   idempotent: true,
-  create: () => ({ forward: textStep(tidy), inverse: identity }),
+  create: () => textTransform(tidy, identity),
 });
 
 const caseTransform = (name: string, summary: string, f: (s: string) => string) =>
@@ -55,7 +48,7 @@ const caseTransform = (name: string, summary: string, f: (s: string) => string) 
     summary,
     options: none,
     idempotent: true,
-    create: () => ({ forward: textStep(f), inverse: identity }),
+    create: () => textTransform(f, identity),
   });
 
 /** Lower-cases text. */
@@ -94,6 +87,6 @@ export const replace = defineTransform({
   idempotent: false,
   create: (o) => {
     const re = new RegExp(o.pattern, `g${o.flags}`);
-    return { forward: textStep((s) => s.replace(re, o.with)) };
+    return textTransform((s) => s.replace(re, o.with));
   },
 });
