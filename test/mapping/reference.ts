@@ -1,5 +1,4 @@
 import type { PathSegment } from '../../src/mapping/path.ts';
-import * as hub from '../../src/mapping/transforms/index.ts';
 import { Invalid, type Step } from '../../src/mapping/transforms/index.ts';
 
 // The straightforward implementations the per-record fast paths replaced, kept as the reference
@@ -75,20 +74,19 @@ const ISO_OFFSET =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:(Z)|([+-]\d{2}):?(\d{2})?)$/i;
 const toSeconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
-/** Date-time parsing: ISO by a regular expression and Date.parse; the rest as the hub parses it. */
-export function parseDateTime(
-  v: unknown,
-  zone: string,
-  formats: readonly string[],
-): number | undefined {
-  const m = typeof v === 'string' ? ISO_OFFSET.exec(v.trim()) : null;
-  if (!m) return hub.parseDateTime(v, zone, formats);
-  const s = (v as string).trim();
+/**
+ * ISO 8601 with an offset by a regular expression and Date.parse: epoch ms, NaN when the pattern
+ * matches but Date.parse refuses it, undefined when it does not match (other parsers then try).
+ */
+export function isoDateTime(text: string): number | undefined {
+  const s = text.trim();
+  const m = ISO_OFFSET.exec(s);
+  if (!m) return undefined;
   const ms =
     m[3] && s[10] === 'T' && m[2]!.length >= 8
       ? Date.parse(s)
       : Date.parse(`${m[1]}T${m[2]}${m[3] ? 'Z' : `${m[4]}:${m[5] ?? '00'}`}`);
-  return Number.isNaN(ms) ? undefined : toSeconds(ms);
+  return Number.isNaN(ms) ? NaN : toSeconds(ms);
 }
 
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));

@@ -72,20 +72,21 @@ function offsetAt(s: string, i: number): number {
  * The most common input, `YYYY-MM-DDTHH:MM:SS` with an optional fraction (dropped: the result is
  * in whole seconds) and `Z`, `±HH:MM` or `±HHMM`, every field in range and the year from 100,
  * read without a regular expression or Date.parse (which give the same result). Epoch ms, or
- * undefined for anything else.
+ * undefined for anything else (parseDateTime then takes its general path).
  */
-function isoFast(s: string): number | undefined {
+export function parseIsoFast(s: string): number | undefined {
   if (s.length < 20 || s.charCodeAt(10) !== 84) return undefined;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
   if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const century = twoDigits(s, 0);
-  const y = century * 100 + twoDigits(s, 2);
+  const yy = twoDigits(s, 2);
+  const y = century * 100 + yy;
   const mo = twoDigits(s, 5);
   const d = twoDigits(s, 8);
   const h = twoDigits(s, 11);
   const mi = twoDigits(s, 14);
   const sec = twoDigits(s, 17);
-  if (century < 1 || y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return undefined;
+  if (century < 1 || yy < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return undefined;
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
   let i = 19;
   if (s.charCodeAt(i) === 46) {
@@ -112,7 +113,7 @@ export function parseDateTime(
     return Number.isFinite(v) ? toSeconds(v < 1e11 ? v * 1000 : v) : undefined;
   if (typeof v !== 'string') return v instanceof Date ? toSeconds(v.getTime()) : undefined;
   const s = v.trim();
-  const fast = isoFast(s);
+  const fast = parseIsoFast(s);
   if (fast !== undefined) return fast;
   const m = ISO_OFFSET.exec(s);
   if (m) {
@@ -173,6 +174,7 @@ function formatUtc(ms: number): string {
 export function formatDateTime(ms: number, zone: string): string {
   if (zone === 'UTC') {
     if (Number.isInteger(ms) && ms >= YEAR_1000 && ms < YEAR_10000) return formatUtc(ms);
+    // Other years (toISOString writes them ±YYYYYY) and fractions of a ms: through a Date.
     const d = new Date(ms);
     const y = d.getUTCFullYear();
     if (y < 1000 || y > 9999) return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
