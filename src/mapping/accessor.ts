@@ -30,12 +30,34 @@ function step(seg: PathSegment): Getter {
   }
 }
 
+// Dotted key paths (most of them) read without a closure per step.
+function keyGetter(keys: string[]): Getter {
+  const [a, b] = keys as [string, string];
+  if (keys.length === 1) return (r) => (isObj(r) ? r[a] : undefined);
+  if (keys.length === 2)
+    return (r) => {
+      if (!isObj(r)) return undefined;
+      const v = r[a];
+      return isObj(v) ? v[b] : undefined;
+    };
+  return (r) => {
+    let v = r;
+    for (let i = 0; i < keys.length; i++) {
+      if (!isObj(v)) return undefined;
+      v = v[keys[i]!];
+    }
+    return v;
+  };
+}
+
 /**
  * Compiles a path once into a reading closure.
  * @example compileGetter('field_data[name=email].values[0]')(lead) // 'a@b.com'
  */
 export function compileGetter(path: string): Getter {
-  const steps = parsePath(path).map(step);
+  const segs = parsePath(path);
+  if (segs.every((s) => s.kind === 'key')) return keyGetter(segs.map((s) => s.key));
+  const steps = segs.map(step);
   if (steps.length === 1) return steps[0]!;
   if (steps.length === 2) {
     const [a, b] = steps as [Getter, Getter];
@@ -80,6 +102,18 @@ export function compileSetter(path: string): Setter {
   if (last.kind === 'filter') throw new Error(`cannot write to a filter: ${path}`);
   const leaf = last.kind === 'key' ? last.key : last.index;
   if (parents.length === 0) return (r, v) => void (r[leaf] = v);
+  if (segs.every((s) => s.kind === 'key')) {
+    // Dotted keys (most paths): find or create each parent object, no per-step dispatch.
+    const keys = parents.map((s) => (s as { key: string }).key);
+    return (r, v) => {
+      let cur = r;
+      for (let i = 0; i < keys.length; i++) {
+        const next = cur[keys[i]!];
+        cur = isObj(next) ? next : (cur[keys[i]!] = {});
+      }
+      cur[leaf] = v;
+    };
+  }
   return (r, v) => {
     let cur: unknown = r;
     for (let i = 0; i < parents.length; i++) cur = child(cur, parents[i]!, segs[i + 1]);

@@ -35,7 +35,10 @@ export function compileCheck(field: CanonicalField): Check {
       const what = field.description ?? field.format;
       const patterns = patternsOf(field.schema);
       const ok = patterns
-        ? (v: string) => patterns.every((p) => p.test(v))
+        ? (v: string) => {
+            for (let i = 0; i < patterns.length; i++) if (!patterns[i]!.test(v)) return false;
+            return true;
+          }
         : (v: string) => field.schema.safeParse(v).success;
       return (v) => {
         if (typeof v !== 'string') return `expected text, got ${show(v)}`;

@@ -75,6 +75,7 @@ export function planSteps(
         fn: made.forward,
         inverse: made.inverse,
         acceptsMissing: def.acceptsMissing === true,
+        ...(made.text ? { text: made.text } : {}),
       },
     ];
   });

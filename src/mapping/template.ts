@@ -1,5 +1,6 @@
 import { compileGetter, type Getter } from './accessor.ts';
 import { parsePath } from './path.ts';
+import { tidy } from './transforms/text.ts';
 
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
 
@@ -40,6 +41,6 @@ export function compileTemplate(template: string): (record: unknown) => string |
         found = true;
       }
     }
-    return found ? (out + tail).trim().replace(/\s{2,}/g, ' ') : undefined;
+    return found ? tidy(out + tail) : undefined;
   };
 }

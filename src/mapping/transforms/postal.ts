@@ -2,10 +2,23 @@ import { z } from 'zod';
 
 import { defineTransform, identity, Invalid } from './types.ts';
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
 const US = /^(\d{5})(?:-?\d{4})?$/;
 // Canadian postal codes: letter-digit-letter digit-letter-digit; D F I O Q U never appear and
 // W Z never lead (Canada Post addressing guidelines).
 const CA = /^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPR-TV-Z]) ?(\d[ABCEGHJ-NPR-TV-Z]\d)$/;
+
+/** True when `s` is a ZIP or ZIP+4 as most systems hold it: `12345`, `12345-6789` or `123456789`. */
+function isPlainZip(s: string): boolean {
+  const n = s.length;
+  if (n !== 5 && n !== 9 && n !== 10) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 5 && n === 10 ? c !== 45 : !isDigit(c)) return false;
+  }
+  return true;
+}
 
 /**
  * Normalizes a postal code: US ZIP or ZIP+4 to 5 digits (restoring leading zeros a spreadsheet
@@ -16,7 +29,10 @@ export function normalizePostal(
   v: unknown,
   country: 'auto' | 'US' | 'CA' = 'auto',
 ): string | undefined {
-  const s = String(v).trim().toUpperCase().replace(/\s+/g, ' ');
+  const text = String(v).trim();
+  // The common case, read without regular expressions; what it accepts the US pattern accepts.
+  if (country !== 'CA' && isPlainZip(text)) return text.slice(0, 5);
+  const s = text.toUpperCase().replace(/\s+/g, ' ');
   if (country !== 'CA') {
     if (typeof v === 'number' && /^\d{3,4}$/.test(s)) return s.padStart(5, '0');
     const us = US.exec(s.replace(/\s/g, ''));

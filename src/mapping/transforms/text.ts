@@ -1,33 +1,36 @@
 import { z } from 'zod';
 
-import { asString, defineTransform, identity, Invalid, type Step } from './types.ts';
+import { asString, defineTransform, identity, textTransform } from './types.ts';
 
 const none = z.strictObject({});
 
-const textStep =
-  (f: (s: string) => string): Step =>
-  (v) => {
-    const s = asString(v);
-    return s instanceof Invalid ? s : f(s);
-  };
-
-const WORD_START = new Set([' ', '\t', '\n', '-', "'", '’', '(', '/']);
 const MC = /\bMc(\p{Ll})/gu;
 const upperMc = (_: string, ch: string) => `Mc${ch.toUpperCase()}`;
 
+/** After these a word starts: space, tab, newline, `-`, `'`, `’`, `(` and `/`. */
+const startsWord = (c: number) =>
+  c === 32 || c === 9 || c === 10 || c === 45 || c === 39 || c === 0x2019 || c === 40 || c === 47;
+
 /**
- * Capitalizes each word, keeping `O'Brien`, `Smith-Jones` and `McDonald` readable. A plain loop:
- * this runs on every name of every record.
+ * Capitalizes each word, keeping `O'Brien`, `Smith-Jones` and `McDonald` readable. A plain loop
+ * that copies the text between word starts in slices: this runs on every name of every record.
  */
 export function titleCase(s: string): string {
   const lower = s.toLowerCase();
   let out = '';
+  let copied = 0;
   let start = true;
   for (let i = 0; i < lower.length; i++) {
-    const ch = lower[i]!;
-    out += start ? ch.toUpperCase() : ch;
-    start = WORD_START.has(ch);
+    const c = lower.charCodeAt(i);
+    // Only letters change case: ASCII a-z by arithmetic, the rest of Unicode by toUpperCase.
+    if (start && c >= 97 && (c <= 122 || c > 127)) {
+      const upper = c <= 122 ? String.fromCharCode(c - 32) : lower[i]!.toUpperCase();
+      out += lower.slice(copied, i) + upper;
+      copied = i + 1;
+    }
+    start = startsWord(c);
   }
+  out += lower.slice(copied);
   return out.includes('Mc') ? out.replace(MC, upperMc) : out;
 }
 
@@ -46,7 +49,7 @@ export const trim = defineTransform({
   summary: 'Remove surrounding white space and collapse inner runs to one space.',
   options: none,
   idempotent: true,
-  create: () => ({ forward: textStep(tidy), inverse: identity }),
+  create: () => textTransform(tidy, identity),
 });
 
 const caseTransform = (name: string, summary: string, f: (s: string) => string) =>
@@ -55,7 +58,7 @@ const caseTransform = (name: string, summary: string, f: (s: string) => string) 
     summary,
     options: none,
     idempotent: true,
-    create: () => ({ forward: textStep(f), inverse: identity }),
+    create: () => textTransform(f, identity),
   });
 
 /** Lower-cases text. */
@@ -94,6 +97,6 @@ export const replace = defineTransform({
   idempotent: false,
   create: (o) => {
     const re = new RegExp(o.pattern, `g${o.flags}`);
-    return { forward: textStep((s) => s.replace(re, o.with)) };
+    return textTransform((s) => s.replace(re, o.with));
   },
 });

@@ -23,6 +23,11 @@ export interface CompiledTransform {
   forward: Step;
   /** Canonical → system. Absent when the transform cannot be inverted. */
   inverse?: Step;
+  /**
+   * The forward step on text alone, when forward is `asString` then this: the pipeline runs
+   * consecutive text steps on one string, converting and checking it once.
+   */
+  text?: (s: string) => string;
 }
 
 /**
@@ -48,6 +53,15 @@ export function defineTransform<O extends z.ZodObject>(def: TransformDef<O>): Tr
 
 /** Shared: the identity step, the inverse of every normalizing transform. */
 export const identity: Step = (v) => v;
+
+/** Shared: a transform of text (numbers and booleans are turned into text first). */
+export function textTransform(f: (s: string) => string, inverse?: Step): CompiledTransform {
+  const forward: Step = (v) => {
+    const s = asString(v);
+    return s instanceof Invalid ? s : f(s);
+  };
+  return inverse ? { forward, inverse, text: f } : { forward, text: f };
+}
 
 /** Shared: a step that needs a string gets one from a number, or an Invalid otherwise. */
 export function asString(v: unknown): string | Invalid {
