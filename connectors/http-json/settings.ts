@@ -39,9 +39,18 @@ export const HttpJsonCredentials = z.object({
 export type HttpJsonSettings = z.output<typeof HttpJsonSettings>;
 export type HttpJsonCredentials = z.output<typeof HttpJsonCredentials>;
 
+/**
+ * A JSON object, checked without copying it (a page holds thousands; the mapping validates their
+ * fields).
+ */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'expected an object',
+);
+
 /** A page as the system answers `GET /<stream>?cursor=&limit=`. */
 export const PageBody = z.object({
-  records: z.array(z.record(z.string(), z.unknown())),
+  records: z.array(jsonObject),
   nextCursor: z.string().nullable(),
   hasMore: z.boolean(),
 });

@@ -164,12 +164,24 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => 
       if (!page.hasMore) break;
     }
     while (inFlight.length) await finishOldest();
-  } finally {
-    // A failure fails the run; the pages still in flight settle before it ends. What they
-    // committed is counted, but their cursors are not saved: the next run reads them again and
-    // they merge as no-ops.
-    for (const settled of await Promise.allSettled(inFlight.map((p) => p.done)))
-      if (settled.status === 'fulfilled') addCounts(run.counts, settled.value);
+  } catch (err) {
+    // The run fails, but the pages already in flight still commit: their cursors are saved in
+    // order up to the first that failed; what later ones committed is counted, their cursors not
+    // saved (the next run reads them again and they merge as no-ops).
+    let saving = true;
+    while (inFlight.length) {
+      if (saving) {
+        try {
+          await finishOldest();
+          continue;
+        } catch {
+          saving = false;
+        }
+      }
+      const [settled] = await Promise.allSettled([inFlight.shift()!.done]);
+      if (settled!.status === 'fulfilled') addCounts(run.counts, settled!.value);
+    }
+    throw err;
   }
 }
 
