@@ -36,6 +36,13 @@ const BATCH = 500;
 const ROOT = join(import.meta.dirname, '..');
 const MAPPINGS = join(ROOT, 'test/sync/fixtures/mappings');
 const COMPILED_CLI = join(ROOT, 'dist/src/cli/main.js');
+/** Extra node flags for the engine's workers (e.g. `--cpu-prof`), space-separated. */
+const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Every process started, stopped when this one exits however it exits. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,6 +68,8 @@ async function startProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let buf = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -208,11 +217,7 @@ async function engineRun(systems: Systems, systemsPid: number): Promise<Result> 
   });
   const workers = await Promise.all(
     Array.from({ length: WORKERS }, () =>
-      startProcess(
-        [COMPILED_CLI, 'worker'],
-        { ...env, NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS ?? '' },
-        /workers started/,
-      ),
+      startProcess([...WORKER_NODE_ARGS, COMPILED_CLI, 'worker'], env, /workers started/),
     ),
   );
   try {
