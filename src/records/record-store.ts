@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import type { Keys } from '../store/keys.ts';
-import type { StoredRecord } from './merge.ts';
+import type { FieldMeta, StoredRecord } from './merge.ts';
 
 /** One record write of a batch: `expected` is the version read before merging (0 = new). */
 export interface RecordWrite {
@@ -85,11 +85,63 @@ type CasRedis = {
   casRecords: (numKeys: number, ...args: (string | number)[]) => Promise<number[]>;
 };
 
-/** The stored JSON body of a record: id, entity and version live in the keys around it. */
+/** A field's metadata as stored: [connector id, time] or [connector id, time, owner rule]. */
+type MetaTuple = [string, number] | [string, number, string];
+
+/**
+ * The stored JSON body of a record (id, entity and version live in the keys around it). Field
+ * metadata is stored once for the record (`d`, the first field's) plus the fields whose metadata
+ * differs (`x`) and the fields that have none (`n`): a record's fields usually come from one
+ * source at one time, so this halves the body against a metadata object per field.
+ */
 interface Body {
   c?: string;
   f: StoredRecord['f'];
-  m: StoredRecord['m'];
+  d?: MetaTuple;
+  x?: Record<string, MetaTuple>;
+  n?: string[];
+}
+
+const tuple = (m: FieldMeta): MetaTuple => (m.o ? [m.src, m.at, m.o] : [m.src, m.at]);
+const meta = (t: MetaTuple): FieldMeta =>
+  t.length === 3 ? { src: t[0], at: t[1], o: t[2] } : { src: t[0], at: t[1] };
+const sameMeta = (a: FieldMeta, b: FieldMeta) => a.src === b.src && a.at === b.at && a.o === b.o;
+
+/** A record's body as stored. */
+export function encodeBody(r: StoredRecord): string {
+  const body: Body = { f: r.f };
+  if (r.customerId) body.c = r.customerId;
+  let first: FieldMeta | undefined;
+  for (const path in r.m) {
+    const m = r.m[path]!;
+    if (!first) {
+      first = m;
+      body.d = tuple(m);
+      if (!(path in r.f)) (body.x ??= {})[path] = body.d;
+    } else if (!sameMeta(m, first) || !(path in r.f)) (body.x ??= {})[path] = tuple(m);
+  }
+  for (const path in r.f) if (!r.m[path]) (body.n ??= []).push(path);
+  return JSON.stringify(body);
+}
+
+/** A record from its stored body; `withMeta: false` skips rebuilding field metadata (m = {}). */
+export function decodeBody(
+  id: string,
+  entity: string,
+  v: number,
+  text: string,
+  withMeta = true,
+): StoredRecord {
+  const body = JSON.parse(text) as Body;
+  const rec: StoredRecord = { id, entity, v, f: body.f, m: {} };
+  if (body.c) rec.customerId = body.c;
+  if (withMeta) {
+    const d = body.d && meta(body.d);
+    const none = new Set(body.n);
+    for (const path in body.f) if (d && !none.has(path)) rec.m[path] = { ...d };
+    for (const path in body.x) rec.m[path] = meta(body.x[path]!);
+  }
+  return rec;
 }
 
 /** Canonical records of tenants, versioned, with the change log beside them. */
@@ -103,30 +155,26 @@ export class RecordStore {
     }
   }
 
-  /** Reads records by id; missing ones are null. One round trip. */
+  /**
+   * Reads records by id; missing ones are null. One round trip. `withMeta: false` leaves out the
+   * field metadata (for readers that only map fields out).
+   */
   async getMany(
     tenantId: string,
     entity: string,
     ids: readonly string[],
+    opts: { withMeta?: boolean } = {},
   ): Promise<(StoredRecord | null)[]> {
     if (ids.length === 0) return [];
     const [bodies, versions] = await Promise.all([
       this.redis.hmget(this.k.records(tenantId, entity), ...ids),
       this.redis.hmget(this.k.versions(tenantId, entity), ...ids),
     ]);
-    return bodies.map((text, i) => {
-      if (!text) return null;
-      const body = JSON.parse(text) as Body;
-      const rec: StoredRecord = {
-        id: ids[i]!,
-        entity,
-        v: Number(versions[i] ?? 0),
-        f: body.f,
-        m: body.m,
-      };
-      if (body.c) rec.customerId = body.c;
-      return rec;
-    });
+    return bodies.map((text, i) =>
+      text
+        ? decodeBody(ids[i]!, entity, Number(versions[i] ?? 0), text, opts.withMeta ?? true)
+        : null,
+    );
   }
 
   /** Reads one record. */
@@ -164,11 +212,7 @@ export class RecordStore {
           group[0]!.sourceConnectionId,
         ];
         for (const w of group) {
-          const { record: r } = w;
-          const body: Body = r.customerId
-            ? { c: r.customerId, f: r.f, m: r.m }
-            : { f: r.f, m: r.m };
-          args.push(r.id, w.expected, JSON.stringify(body), w.changed.join(','));
+          args.push(w.record.id, w.expected, encodeBody(w.record), w.changed.join(','));
         }
         const conflicts = await cas.casRecords(3, ...args);
         for (const i of conflicts) lost.add(group[i - 1]!);
