@@ -1,14 +1,6 @@
 import { Readable } from 'node:stream';
 
-import {
-  GetObjectCommand,
-  HeadBucketCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import { lazyS3Client, s3ClientConfig, s3Sdk as sdk } from '../sdk/s3-client.ts';
 
 import { notFound } from '../errors/app-error.ts';
 import { ObjectArchive } from './base.ts';
@@ -56,7 +48,7 @@ export interface S3ArchiveOptions extends S3Settings {
 export class S3Archive extends ObjectArchive {
   /** `s3://bucket/prefix`. */
   readonly location: string;
-  private readonly client: S3Client;
+  private readonly s3: ReturnType<typeof lazyS3Client>;
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly pageSize: number | undefined;
@@ -79,23 +71,24 @@ export class S3Archive extends ObjectArchive {
     this.pageSize = opts.pageSize;
     this.endpoint = opts.endpoint ?? `AWS S3 (${opts.region})`;
     this.location = `s3://${opts.bucket}${trimmed ? `/${trimmed}` : ''}`;
-    const config: S3ClientConfig = {
-      region: opts.region,
-      endpoint: opts.endpoint,
-      forcePathStyle: opts.forcePathStyle,
-      // client-s3 >= 3.729 adds CRC checksums by default, which MinIO, R2 and other
-      // S3-compatible servers reject or mishandle; only send them where the API requires them.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    };
-    if (opts.accessKeyId !== undefined && opts.secretAccessKey !== undefined) {
-      config.credentials = { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey };
-    }
-    this.client = new S3Client(config);
+    this.s3 = lazyS3Client(
+      s3ClientConfig(
+        { region: opts.region, endpoint: opts.endpoint, forcePathStyle: opts.forcePathStyle },
+        opts,
+      ),
+    );
+  }
+
+  /** The client, made on first use. */
+  private client() {
+    return this.s3.get();
   }
 
   protected async put(key: string, body: Buffer): Promise<void> {
-    await this.client.send(
+    const { PutObjectCommand } = await sdk();
+    await (
+      await this.client()
+    ).send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.prefix + key,
@@ -110,9 +103,11 @@ export class S3Archive extends ObjectArchive {
    * it for nested keys), starting after `startAfter`.
    */
   protected async *listKeys(prefix: string, startAfter?: string): AsyncGenerator<string> {
+    const { ListObjectsV2Command } = await sdk();
+    const client = await this.client();
     let token: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: this.prefix + prefix,
@@ -128,10 +123,11 @@ export class S3Archive extends ObjectArchive {
   }
 
   protected async open(key: string): Promise<Readable> {
+    const { GetObjectCommand, NoSuchKey } = await sdk();
     try {
-      const res = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
-      );
+      const res = await (
+        await this.client()
+      ).send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       // In Node the SDK's body is the HTTP response itself: an IncomingMessage, a Readable.
       if (!(res.Body instanceof Readable)) throw new Error('GetObject returned no stream');
       return res.Body;
@@ -143,8 +139,9 @@ export class S3Archive extends ObjectArchive {
 
   /** Checks with HeadBucket that the bucket exists and the credentials may use it. */
   async ping(): Promise<void> {
+    const { HeadBucketCommand } = await sdk();
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      await (await this.client()).send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       // A HEAD response has no body, so the SDK can only say "UnknownError": explain the status.
@@ -158,8 +155,8 @@ export class S3Archive extends ObjectArchive {
     }
   }
 
-  /** Closes the client's sockets. */
+  /** Closes the client's sockets (if it was ever made). */
   close(): void {
-    this.client.destroy();
+    this.s3.close();
   }
 }

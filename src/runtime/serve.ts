@@ -1,4 +1,4 @@
-import { startApi, type ApiServer } from '../api/server.ts';
+import type { ApiServer } from '../api/server.ts';
 import type { Hub } from '../hub.ts';
 import { startWorkers, type WorkerPool } from '../worker/pool.ts';
 import { createEngine, type Engine } from './engine.ts';
@@ -25,7 +25,10 @@ export async function serveHub(
   port?: number,
   engine = createEngine(hub),
 ): Promise<RunningHub> {
-  const api = roles.api ? await startApi(hub, engine.service, port) : null;
+  // Loaded only where it runs: a worker process does without the HTTP stack.
+  const api = roles.api
+    ? await (await import('../api/server.ts')).startApi(hub, engine.service, port)
+    : null;
   const workers = roles.worker ? await startWorkers(hub, [engine.queue.processor()]) : null;
   let stopping: Promise<void> | null = null;
   return {

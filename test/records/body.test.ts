@@ -25,7 +25,8 @@ const recordArb: fc.Arbitrary<StoredRecord> = fc
   })
   .map(({ shared, fields, own, bare, customerId }) => {
     const m: Record<string, FieldMeta> = {};
-    for (const p of Object.keys(fields)) if (!bare.includes(p)) m[p] = { ...shared };
+    const none = new Set<string>(bare);
+    for (const p of Object.keys(fields)) if (!none.has(p)) m[p] = { ...shared };
     Object.assign(m, own);
     const r: StoredRecord = { id: 'cus_1', entity: 'customer', v: 3, f: fields, m };
     if (customerId) r.customerId = customerId;

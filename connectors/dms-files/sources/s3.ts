@@ -1,12 +1,6 @@
 import { Readable } from 'node:stream';
 
-import {
-  GetObjectCommand,
-  HeadBucketCommand,
-  ListObjectsV2Command,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import { lazyS3Client, s3ClientConfig, s3Sdk } from '../../../src/sdk/s3-client.ts';
 
 import type { DmsFilesCredentials, Location } from '../settings.ts';
 import { S3_MAX_KEYS_PER_LIST } from '../settings.ts';
@@ -31,7 +25,7 @@ const totalOf = (range: string | undefined, length: number | undefined, start: n
  * @example new S3PrefixSource({ type: 's3', bucket: 'acme-dms', prefix: 'exports', region: 'us-east-1', forcePathStyle: false }, {})
  */
 export class S3PrefixSource implements FileSource {
-  private readonly client: S3Client;
+  private readonly s3: ReturnType<typeof lazyS3Client>;
   private readonly bucket: string;
   private readonly prefix: string;
 
@@ -39,28 +33,21 @@ export class S3PrefixSource implements FileSource {
     const trimmed = loc.prefix.replace(/^\/+|\/+$/g, '');
     this.bucket = loc.bucket;
     this.prefix = trimmed ? `${trimmed}/` : '';
-    const config: S3ClientConfig = {
-      region: loc.region,
-      endpoint: loc.endpoint,
-      forcePathStyle: loc.forcePathStyle,
-      // As src/archive/s3.ts: client-s3 >= 3.729 sends CRC checksums by default, which MinIO, R2
-      // and other S3-compatible servers reject; only send them where the API requires them.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    };
-    if (creds.accessKeyId && creds.secretAccessKey)
-      config.credentials = {
-        accessKeyId: creds.accessKeyId,
-        secretAccessKey: creds.secretAccessKey,
-      };
-    this.client = new S3Client(config);
+    this.s3 = lazyS3Client(
+      s3ClientConfig(
+        { region: loc.region, endpoint: loc.endpoint, forcePathStyle: loc.forcePathStyle },
+        creds,
+      ),
+    );
   }
 
   async list(accept: (key: string) => boolean, signal: AbortSignal): Promise<FileInfo[]> {
+    const { ListObjectsV2Command } = await s3Sdk();
+    const client = await this.s3.get();
     const out: FileInfo[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: this.prefix,
@@ -90,9 +77,11 @@ export class S3PrefixSource implements FileSource {
     version: string | null,
     signal: AbortSignal,
   ): Promise<OpenedFile | null> {
+    const { GetObjectCommand } = await s3Sdk();
+    const client = await this.s3.get();
     let res;
     try {
-      res = await this.client.send(
+      res = await client.send(
         new GetObjectCommand({
           Bucket: this.bucket,
           Key: this.prefix + key,
@@ -124,13 +113,16 @@ export class S3PrefixSource implements FileSource {
   }
 
   async probe(signal: AbortSignal): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {
+    const { HeadBucketCommand } = await s3Sdk();
+    await (
+      await this.s3.get()
+    ).send(new HeadBucketCommand({ Bucket: this.bucket }), {
       abortSignal: signal,
     });
   }
 
   /** Closes the client's sockets. */
   close(): void {
-    this.client.destroy();
+    this.s3.close();
   }
 }
