@@ -150,18 +150,25 @@ async function mergePage(
   let pending = accepted.map((_, i) => i);
   const final = new Set<number>();
   const resultOf = new Map<number, { created: boolean; changed: boolean; record: StoredRecord }>();
+  // Ids this page just made (not linked, and for customers not matched to a known person) name
+  // records that cannot exist yet: the first round does not read them.
+  const isNew = (i: number) => !linked[i] && (!isCustomer || !people[i] || people[i]!.created);
   for (let round = 0; pending.length && round < MAX_CAS_ROUNDS; round++) {
-    const current = await svc.records.getMany(
-      tenantId,
-      mapping.entity,
-      pending.map((i) => ids[i]!),
-    );
+    const toRead = round === 0 ? pending.filter((i) => !isNew(i)) : pending;
     const custIds = isCustomer
       ? []
       : pending.map((i) => people[i]?.customerId).filter((x): x is string => !!x);
-    const custs = new Map(
-      (await svc.records.getMany(tenantId, 'customer', custIds)).map((c, j) => [custIds[j]!, c]),
-    );
+    const [read, custRecords] = await Promise.all([
+      svc.records.getMany(
+        tenantId,
+        mapping.entity,
+        toRead.map((i) => ids[i]!),
+      ),
+      svc.records.getMany(tenantId, 'customer', custIds),
+    ]);
+    const readByIdx = new Map(toRead.map((i, j) => [i, read[j]]));
+    const current = pending.map((i) => readByIdx.get(i) ?? null);
+    const custs = new Map(custRecords.map((c, j) => [custIds[j]!, c]));
     const writes: (RecordWrite & { idx: number })[] = [];
     const customerWrites = new Map<string, RecordWrite & { idx: number }>();
     pending.forEach((i, j) => {
@@ -235,7 +242,7 @@ async function mergePage(
     accepted.forEach((a, i) => {
       const out = mapping.out(unflatten(a.flat));
       if (out.value && !out.fatal.length)
-        writes.set(writtenKey, ids[i]!, outHash(mapping, out.value));
+        writes.set(writtenKey, ids[i]!, outHash(mapping, out.value, sync.connectionId, ids[i]!));
     });
   }
   await writes.flush(svc.hub.redis);

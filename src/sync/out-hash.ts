@@ -23,15 +23,20 @@ export function stableStringify(value: unknown): string {
 }
 
 /**
- * Hash of a mapped outbound record (and the mapping version). Equal to the last hash written to a
- * destination means the destination already has it: the write is skipped. This is also what
- * stops two-way echo loops.
+ * Hash of a mapped outbound record for one destination record: the connection, the canonical id,
+ * the mapping version and the record's fields. Equal to the last hash written to a destination
+ * means the destination already has it: the write is skipped (this is also what stops two-way
+ * echo loops). Being unique per destination, record and content, it is also the write's
+ * idempotency key (40 hex characters).
  */
-export function outHash(mapping: SyncMapping, record: SystemRecord): string {
+export function outHash(
+  mapping: SyncMapping,
+  record: SystemRecord,
+  connectionId: string,
+  canonicalId: string,
+): string {
   return createHash('sha256')
-    .update(mapping.hash)
-    .update('\n')
-    .update(stableStringify(record))
-    .digest('base64url')
-    .slice(0, 32);
+    .update(`${connectionId}\n${canonicalId}\n${mapping.hash}\n${stableStringify(record)}`)
+    .digest('hex')
+    .slice(0, 40);
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import type { SinkDef, SinkItem, SinkResult, SystemRecord } from '../sdk/connector.ts';
 import { PermanentError } from '../sdk/errors.ts';
 import { unflatten } from '../records/flat.ts';
@@ -63,11 +61,9 @@ export async function pushStep(
   const problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[] = [];
   records.forEach((rec, i) => {
     if (!rec) return;
-    const canonical = {
-      ...unflatten(rec.f),
-      id: rec.id,
-      ...(rec.customerId ? { customerId: rec.customerId } : {}),
-    };
+    const canonical: SystemRecord = unflatten(rec.f);
+    canonical.id = rec.id;
+    if (rec.customerId) canonical.customerId = rec.customerId;
     const out = mapping.out(canonical);
     if (out.fatal.length) {
       problems.push({ id: rec.id, record: canonical, problems: out.fatal });
@@ -81,21 +77,17 @@ export async function pushStep(
     // Optional fields that could not be mapped: the record goes without them, the problem is kept.
     if (out.warnings.length)
       problems.push({ id: rec.id, record: canonical, problems: out.warnings });
-    const hash = outHash(mapping, out.value);
+    const hash = outHash(mapping, out.value, sync.connectionId, rec.id);
     if (hashes[i] === hash) {
       counts.skipped++; // the destination already has exactly this
       return;
     }
-    const idempotencyKey = createHash('sha256')
-      .update(`${sync.connectionId}\n${rec.id}\n${hash}`)
-      .digest('hex')
-      .slice(0, 40);
     prepared.push({
       hash,
       item: {
         canonicalId: rec.id,
         destinationId: destIds[i] ?? null,
-        idempotencyKey,
+        idempotencyKey: hash,
         record: out.value,
       },
     });
