@@ -6,7 +6,8 @@
  *
  * Both run as deployed: WORKERS worker processes (default 2, one job at a time each) take the jobs;
  * the engine's are `dealerloop worker` built to JavaScript (`npm run compile`, which bench:sync
- * runs first), the floor's a bare BullMQ worker. Source and sink run in a process of their own;
+ * runs first) with the NODE_OPTIONS of docker-compose.yml's worker service, the floor's a bare
+ * BullMQ worker. Source and sink run in a process of their own;
  * this process only sets up, starts the run and watches. Memory is each worker's peak RSS (VmHWM).
  *
  *   npm run bench:sync              (100,000 records)
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import axios from 'axios';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import { parse } from 'yaml';
 
 import { createArchive } from '../src/archive/index.ts';
 import { loadConfig } from '../src/config/env.ts';
@@ -36,6 +38,14 @@ const BATCH = 500;
 const ROOT = join(import.meta.dirname, '..');
 const MAPPINGS = join(ROOT, 'test/sync/fixtures/mappings');
 const COMPILED_CLI = join(ROOT, 'dist/src/cli/main.js');
+/** The worker service's NODE_OPTIONS in docker-compose.yml: the workers run as deployed. */
+const DEPLOYED_NODE_OPTIONS = String(
+  (
+    parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: { worker: { environment: Record<string, unknown> } };
+    }
+  ).services.worker.environment.NODE_OPTIONS ?? '',
+);
 /** Extra node flags for the engine's workers (e.g. `--cpu-prof`), space-separated. */
 const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** Every process started, stopped when this one exits however it exits. */
@@ -205,6 +215,7 @@ async function engineRun(systems: Systems, systemsPid: number): Promise<Result> 
     WORKER_CONCURRENCY: '1',
     MAPPINGS_DIR: MAPPINGS,
     HUB_MASTER_KEY: randomBytes(32).toString('hex'),
+    NODE_OPTIONS: DEPLOYED_NODE_OPTIONS,
   };
   const config = loadConfig({ ...env, LOG_LEVEL: 'warn' });
   const hub = await openHub(config, createLogger('warn'), {
@@ -314,9 +325,11 @@ const ratio = bare.ms / engine.ms;
 const peak = Math.max(...engine.workerPeakMb);
 process.stdout.write(
   [
-    `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH}), ${WORKERS} worker processes`,
+    `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH}), ${WORKERS} worker processes` +
+      ` (engine workers with NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", as docker-compose.yml deploys them)`,
     `floor (bare BullMQ, same source/sink/batches): ${rate(bare.ms)} records/s  [${cpu(bare)}]`,
-    `engine (inbound + outbound):                   ${rate(engine.ms)} records/s  [${cpu(engine)}]`,
+    `engine (inbound + outbound):                   ${rate(engine.ms)} records/s  [${cpu(engine)}]` +
+      `  (goal ≥ 20,000: ${RECORDS / (engine.ms / 1000) >= 20_000 ? 'met' : 'NOT met'})`,
     `  ${engine.note}`,
     `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
     `peak RSS per engine worker process: ${engine.workerPeakMb.join(', ')} MB (goal < 200 MB: ${peak < 200 ? 'met' : 'NOT met'}); floor workers: ${bare.workerPeakMb.join(', ')} MB`,
