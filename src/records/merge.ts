@@ -1,12 +1,15 @@
 import { sameValue, type FlatFields } from './flat.ts';
 
-/** Who last set a field and when (ms since epoch, from the source's own change time). */
+/**
+ * Who last set a field and when (ms since epoch, from the source's own change time). Never
+ * changed in place (a field gets a new one), so fields set together share one object.
+ */
 export interface FieldMeta {
   /** Connector id that set it (`hub` for edits made in the hub). */
-  src: string;
-  at: number;
+  readonly src: string;
+  readonly at: number;
   /** The owner rule the writer's mapping declared for the field, when not `latest`. */
-  o?: string;
+  readonly o?: string;
 }
 
 /** A field's conflict rule: a connector id whose value wins, `hub`, or `latest`. */
@@ -69,6 +72,7 @@ export function mergeFields(
   source: MergeSource,
 ): string[] {
   const changed: string[] = [];
+  let latest: FieldMeta | undefined; // shared by the fields this merge sets under `latest`
   for (const path in incoming) {
     const value = incoming[path];
     if (value === undefined || value === null || value === '') continue;
@@ -78,7 +82,7 @@ export function mergeFields(
     record.f[path] = value;
     record.m[path] =
       owner === 'latest'
-        ? { src: source.connectorId, at: source.at }
+        ? (latest ??= { src: source.connectorId, at: source.at })
         : { src: source.connectorId, at: source.at, o: owner };
     changed.push(path);
   }

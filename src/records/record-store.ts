@@ -138,7 +138,7 @@ export function decodeBody(
   if (withMeta) {
     const d = body.d && meta(body.d);
     const none = new Set(body.n);
-    for (const path in body.f) if (d && !none.has(path)) rec.m[path] = { ...d };
+    for (const path in body.f) if (d && !none.has(path)) rec.m[path] = d; // never changed in place
     for (const path in body.x) rec.m[path] = meta(body.x[path]!);
   }
   return rec;
@@ -156,24 +156,22 @@ export class RecordStore {
   }
 
   /**
-   * Reads records by id; missing ones are null. One round trip. `withMeta: false` leaves out the
-   * field metadata (for readers that only map fields out).
+   * Reads records by id; missing ones are null. One round trip. `lean` reads fields only, for
+   * readers that map them out: no field metadata (m = {}) and no version (v = 0).
    */
   async getMany(
     tenantId: string,
     entity: string,
     ids: readonly string[],
-    opts: { withMeta?: boolean } = {},
+    opts: { lean?: boolean } = {},
   ): Promise<(StoredRecord | null)[]> {
     if (ids.length === 0) return [];
     const [bodies, versions] = await Promise.all([
       this.redis.hmget(this.k.records(tenantId, entity), ...ids),
-      this.redis.hmget(this.k.versions(tenantId, entity), ...ids),
+      opts.lean ? null : this.redis.hmget(this.k.versions(tenantId, entity), ...ids),
     ]);
     return bodies.map((text, i) =>
-      text
-        ? decodeBody(ids[i]!, entity, Number(versions[i] ?? 0), text, opts.withMeta ?? true)
-        : null,
+      text ? decodeBody(ids[i]!, entity, Number(versions?.[i] ?? 0), text, !opts.lean) : null,
     );
   }
 

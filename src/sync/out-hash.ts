@@ -3,6 +3,22 @@ import { createHash } from 'node:crypto';
 import type { SystemRecord } from '../sdk/connector.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 
+/**
+ * An object's keys in code-unit order. Records have few keys, usually already in order: insertion
+ * sort in place does that without the allocations of Array#sort (which dominated hashing).
+ */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 /** JSON with object keys sorted, so equal records hash equal whatever their key order. */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -12,7 +28,7 @@ export function stableStringify(value: unknown): string {
     return out + ']';
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = sortedKeys(obj);
   let out = '{';
   for (const k of keys) {
     const v = obj[k];

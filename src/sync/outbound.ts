@@ -48,7 +48,7 @@ export async function pushStep(
   const ids = [...new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id))];
   if (ids.length === 0) return { cursor: next, counts };
 
-  const records = await svc.records.getMany(tenantId, mapping.entity, ids, { withMeta: false });
+  const records = await svc.records.getMany(tenantId, mapping.entity, ids, { lean: true });
   const k = svc.hub.keys;
   const writtenKey = k.written(tenantId, sync.connectionId, scope.sinkName);
   const rlinkKey = k.reverseLinks(tenantId, sync.connectionId, scope.sinkName);
