@@ -28,25 +28,38 @@ interface Prepared {
   hash: string;
 }
 
+/** One step of an outbound run, read and mapped but not yet written. */
+export interface PreparedStep {
+  /** The cursor after this step; null when there was nothing to read. */
+  cursor: string | null;
+  /** Canonical ids the step covers. */
+  ids: ReadonlySet<string>;
+  /** Records skipped and problems found while mapping. */
+  counts: RunCounts;
+  prepared: Prepared[];
+  problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[];
+}
+
 /**
- * Reads the change log after `cursor`, maps the changed records out, skips what the destination
- * already has (same hash), writes the rest in batches, records links and hashes, and returns the
- * new cursor: advanced only past what the destination acknowledged (or what was quarantined).
- * Returns null as cursor when there was nothing to read.
+ * Reads the change log after `cursor` and maps the changed records out, leaving out what the
+ * destination already has (same hash). Only reads: nothing is written until `writeStep`, so a
+ * step can be prepared while the one before it is written.
  */
-export async function pushStep(
+export async function prepareStep(
   svc: SyncServices,
   scope: OutboundScope,
   cursor: string,
-): Promise<{ cursor: string | null; counts: RunCounts }> {
+): Promise<PreparedStep> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
   const counts = zeroCounts();
+  const step = { cursor: null, ids: new Set<string>(), counts, prepared: [], problems: [] };
   const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
-  if (changes.length === 0) return { cursor: null, counts };
+  if (changes.length === 0) return step;
   const next = changes[changes.length - 1]!.streamId;
-  const ids = [...new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id))];
-  if (ids.length === 0) return { cursor: next, counts };
+  const idSet = new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id));
+  const ids = [...idSet];
+  if (ids.length === 0) return { ...step, cursor: next };
 
   const records = await svc.records.getMany(tenantId, mapping.entity, ids, { lean: true });
   const k = svc.hub.keys;
@@ -58,7 +71,7 @@ export async function pushStep(
   ]);
 
   const prepared: Prepared[] = [];
-  const problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[] = [];
+  const problems: PreparedStep['problems'] = [];
   records.forEach((rec, i) => {
     if (!rec) return;
     const canonical: SystemRecord = unflatten(rec.f);
@@ -92,12 +105,25 @@ export async function pushStep(
       },
     });
   });
-  await quarantineOut(svc, scope, problems);
+  return { cursor: next, ids: idSet, counts, prepared, problems };
+}
 
-  // Batches go out up to the connector's concurrency at once; the cursor moves only after all.
+/**
+ * Writes a prepared step: quarantines what could not be mapped, then writes the records in
+ * batches, up to the connector's concurrency at once, recording links and hashes. Returns the
+ * step's counts; the caller moves the cursor only after this returns.
+ */
+export async function writeStep(
+  svc: SyncServices,
+  scope: OutboundScope,
+  step: PreparedStep,
+): Promise<RunCounts> {
+  const counts = { ...step.counts };
+  await quarantineOut(svc, scope, step.problems);
   const size = scope.sink.batchSize ?? scope.rt.limits.batchSize;
   const batches: Prepared[][] = [];
-  for (let i = 0; i < prepared.length; i += size) batches.push(prepared.slice(i, i + size));
+  for (let i = 0; i < step.prepared.length; i += size)
+    batches.push(step.prepared.slice(i, i + size));
   const lanes = Math.max(1, Math.min(scope.rt.limits.concurrency ?? 1, batches.length));
   let failed = false; // after one lane fails, the others take no new batch
   await Promise.all(
@@ -113,7 +139,7 @@ export async function pushStep(
       }
     }),
   );
-  return { cursor: next, counts };
+  return counts;
 }
 
 /** Writes one batch, retrying items the sink says are retryable; records links and hashes of successes. */

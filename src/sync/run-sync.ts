@@ -5,10 +5,19 @@ import { AuthError, PermanentError } from '../sdk/errors.ts';
 import { openConnection, type ConnectionRuntime } from './connection-runtime.ts';
 import { ingestPage } from './inbound.ts';
 import { tryLock } from './lock.ts';
-import { pushStep } from './outbound.ts';
+import { prepareStep, writeStep } from './outbound.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import type { RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
+
+/**
+ * Marks a promise that is awaited later (in order, or not at all once the run has failed) as
+ * handled, so that its rejection meanwhile is not an "unhandled" one.
+ */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 /** Adds `b` into `a`. */
 function addCounts(a: RunCounts, b: RunCounts): void {
@@ -120,10 +129,6 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => 
   if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
   const scope = { sync, connector: rt.connector, mapping, stream, twoWay: sync.mode === 'two-way' };
   let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).inbound;
-  const quiet = <T>(p: Promise<T>) => {
-    p.catch(() => undefined); // awaited in order below; this only keeps it from being "unhandled"
-    return p;
-  };
   const read = (from: string | null) => quiet(rt.call(() => def.read(rt.ctx, from)));
   const inFlight: InFlightPage[] = [];
   const finishOldest = async () => {
@@ -185,21 +190,32 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => 
   }
 }
 
-/** Outbound half: pushes the change log since the sync's cursor, step by step. */
+/**
+ * Outbound half: pushes the change log since the sync's cursor, step by step. The next step is
+ * read and mapped while one is written; if it covers a record this one wrote, it is read again
+ * after the write (that record's hash and destination id may have just changed).
+ */
 async function pushAll({ svc, sync, rt, mapping, run }: RunParts) {
   const sinkName = sync.sink ?? mapping.stream;
   const sink = rt.connector.sinks?.[sinkName];
   if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);
   const scope = { sync, mapping, sinkName, sink: sink as never, rt };
-  let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).outbound;
+  const prepare = (from: string) => quiet(prepareStep(svc, scope, from));
+  let next = prepare((await svc.syncs.cursors(sync.tenantId, sync.id)).outbound);
   for (;;) {
-    const step = await pushStep(svc, scope, cursor);
+    const step = await next;
     if (step.cursor === null) return;
-    addCounts(run.counts, step.counts);
-    cursor = step.cursor;
+    const after = step.cursor;
+    const following = prepare(after);
+    addCounts(run.counts, await writeStep(svc, scope, step));
+    next = quiet(
+      following.then((n) =>
+        [...n.ids].some((id) => step.ids.has(id)) ? prepareStep(svc, scope, after) : n,
+      ),
+    );
     run.batches++;
     await Promise.all([
-      svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, cursor),
+      svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, after),
       svc.runs.save(run),
     ]);
   }
