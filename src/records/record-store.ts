@@ -144,6 +144,13 @@ export function decodeBody(
   return rec;
 }
 
+/** Orders two stream entry ids (`<ms>-<seq>`). */
+function compareStreamIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
 /** Canonical records of tenants, versioned, with the change log beside them. */
 export class RecordStore {
   constructor(
@@ -235,6 +242,22 @@ export class RecordStore {
       'r',
       `${id}\t0\t`,
     );
+  }
+
+  /**
+   * Whether changes logged after entry `afterId` may have been trimmed from the log before a
+   * reader got to them: the entry itself is gone and the log now starts after it. (The log is
+   * trimmed from its head, so while the entry is there nothing after it was trimmed.)
+   */
+  async trimmedAfter(tenantId: string, afterId: string): Promise<boolean> {
+    if (afterId === '0') return false;
+    const key = this.k.changes(tenantId);
+    const [at, first] = await Promise.all([
+      this.redis.xrange(key, afterId, afterId),
+      this.redis.xrange(key, '-', '+', 'COUNT', 1),
+    ]);
+    const firstId = first[0]?.[0];
+    return at.length === 0 && firstId !== undefined && compareStreamIds(afterId, firstId) < 0;
   }
 
   /**

@@ -201,7 +201,14 @@ async function pushAll({ svc, sync, rt, mapping, run }: RunParts) {
   if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);
   const scope = { sync, mapping, sinkName, sink: sink as never, rt };
   const prepare = (from: string) => quiet(prepareStep(svc, scope, from));
-  let next = prepare((await svc.syncs.cursors(sync.tenantId, sync.id)).outbound);
+  const start = (await svc.syncs.cursors(sync.tenantId, sync.id)).outbound;
+  if (await svc.records.trimmedAfter(sync.tenantId, start)) {
+    const message =
+      "the change log was trimmed past this sync's cursor: changes logged while it was behind were dropped before it sent them (records changed since then are sent as usual)";
+    run.errors.push(message);
+    svc.hub.log.warn({ tenantId: sync.tenantId, syncId: sync.id }, message);
+  }
+  let next = prepare(start);
   for (;;) {
     const step = await next;
     if (step.cursor === null) return;

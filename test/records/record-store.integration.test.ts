@@ -99,4 +99,15 @@ describe('RecordStore', () => {
     expect(got.every((r) => r?.v === 1)).toBe(true);
     expect(await store.readChanges('t5', '0', 5_000)).toHaveLength(1_200);
   });
+
+  it('tells whether changes after a cursor were trimmed from the log unread', async () => {
+    for (let i = 0; i < 3; i++) await store.writeMany('t6', [write(rec(`cus_${i}`, { n: i }), 0)]);
+    const [a, b, c] = await store.readChanges('t6', '0', 10);
+    expect(await store.trimmedAfter('t6', a!.streamId)).toBe(false);
+    expect(await store.trimmedAfter('t6', '0')).toBe(false);
+    await t.hub.redis.xtrim(t.hub.keys.changes('t6'), 'MAXLEN', 1); // only c is left
+    expect(await store.trimmedAfter('t6', a!.streamId)).toBe(true); // b was never read
+    expect(await store.trimmedAfter('t6', c!.streamId)).toBe(false);
+    expect(b!.id).toBe('cus_1');
+  });
 });

@@ -14,21 +14,27 @@ const contact = (i: number, first = `person${i}`) => ({
   updated_at: '2026-11-20T10:00:00Z',
 });
 
+/** `n` contacts in the source, an inbound sync reading them `pageSize` at a time, an outbound sync to the sink. */
+async function sourceToSink(n: number, pageSize: number) {
+  for (let i = 0; i < n; i++) t.source.put('contacts', contact(i));
+  const inbound = await t.h.addSync({
+    connectionId: await t.h.connect('http-json', t.source, { pageSize }),
+    mapping: 'crm-a-contacts',
+    mode: 'inbound',
+  });
+  const outbound = await t.h.addSync({
+    connectionId: await t.h.connect('http-json', t.sink),
+    mapping: 'crm-a-contacts',
+    mode: 'outbound',
+  });
+  return { inbound, outbound };
+}
+
 describe('outbound steps', () => {
   it('a record in two consecutive steps is created once and arrives with its latest fields', async () => {
     // Step 1 is one change-log entry of CHANGES_PER_STEP records; step 2 changes one of them
     // again. Step 2 is prepared while step 1 is written, so it must be read again afterwards.
-    for (let i = 0; i < CHANGES_PER_STEP; i++) t.source.put('contacts', contact(i));
-    const inbound = await t.h.addSync({
-      connectionId: await t.h.connect('http-json', t.source, { pageSize: CHANGES_PER_STEP }),
-      mapping: 'crm-a-contacts',
-      mode: 'inbound',
-    });
-    const outbound = await t.h.addSync({
-      connectionId: await t.h.connect('http-json', t.sink),
-      mapping: 'crm-a-contacts',
-      mode: 'outbound',
-    });
+    const { inbound, outbound } = await sourceToSink(CHANGES_PER_STEP, CHANGES_PER_STEP);
     expect((await run(inbound.id))?.counts.created).toBe(CHANGES_PER_STEP);
     t.source.put('contacts', { ...contact(7, 'renamed'), updated_at: '2026-11-21T10:00:00Z' });
     expect((await run(inbound.id))?.counts.updated).toBe(1);
@@ -41,5 +47,17 @@ describe('outbound steps', () => {
       expect.objectContaining({ first_name: 'Renamed' }),
     ]);
     expect(t.sink.delivered).toBe(CHANGES_PER_STEP);
+  });
+
+  it('a run whose cursor the change log was trimmed past says so in its report', async () => {
+    const { inbound, outbound } = await sourceToSink(3, 1);
+    await run(inbound.id);
+    const svc = t.h.engine.service.svc;
+    const [first] = await svc.records.readChanges(t.h.tenantId, '0', 1);
+    await svc.syncs.saveOutboundCursor(t.h.tenantId, outbound.id, first!.streamId);
+    await t.h.hub.redis.xtrim(t.h.hub.keys.changes(t.h.tenantId), 'MAXLEN', 1);
+    const report = await run(outbound.id);
+    expect(report?.errors).toEqual([expect.stringContaining('change log was trimmed')]);
+    expect(report?.counts.written).toBe(1); // what is still in the log is sent
   });
 });
