@@ -30,6 +30,7 @@ import { openHub } from '../src/hub.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { createEngine } from '../src/runtime/engine.ts';
 import { DirectoryMappingSource } from '../src/sync/mapping-source.ts';
+import { deleteByPrefix } from '../test/support/hub.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
 const WORKERS = Number(process.env.WORKERS ?? 2);
@@ -285,18 +286,7 @@ async function engineRun(systems: Systems, systemsPid: number): Promise<Result> 
     await events.close();
     await engine.queue.queue.obliterate({ force: true });
     await engine.close();
-    let c = '0';
-    do {
-      const [next, batch] = await hub.redis.scan(
-        c,
-        'MATCH',
-        `${env.REDIS_PREFIX}:*`,
-        'COUNT',
-        1000,
-      );
-      if (batch.length) await hub.redis.del(...batch);
-      c = next;
-    } while (c !== '0');
+    await deleteByPrefix(hub, `${env.REDIS_PREFIX}:*`);
     await hub.close();
     rmSync(dir, { recursive: true, force: true });
   }
