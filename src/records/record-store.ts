@@ -244,20 +244,30 @@ export class RecordStore {
     );
   }
 
+  /** Id of the newest change log entry, or null when the log is empty. */
+  async lastChangeId(tenantId: string): Promise<string | null> {
+    const [last] = await this.redis.xrevrange(this.k.changes(tenantId), '+', '-', 'COUNT', 1);
+    return last?.[0] ?? null;
+  }
+
   /**
    * Whether changes logged after entry `afterId` may have been trimmed from the log before a
-   * reader got to them: the entry itself is gone and the log now starts after it. (The log is
-   * trimmed from its head, so while the entry is there nothing after it was trimmed.)
+   * reader got to them: entries were trimmed, the entry itself is gone and the log now starts
+   * after it. (The log is trimmed from its head, so while the entry is there nothing after it
+   * was trimmed.) Positions that are not log entries (`0`, `scan:...`) are never behind.
    */
   async trimmedAfter(tenantId: string, afterId: string): Promise<boolean> {
-    if (afterId === '0') return false;
+    if (!/^\d+-\d+$/.test(afterId)) return false;
     const key = this.k.changes(tenantId);
-    const [at, first] = await Promise.all([
+    const [at, info] = await Promise.all([
       this.redis.xrange(key, afterId, afterId),
-      this.redis.xrange(key, '-', '+', 'COUNT', 1),
+      this.redis.call('XINFO', 'STREAM', key).catch(() => null) as Promise<unknown[] | null>,
     ]);
-    const firstId = first[0]?.[0];
-    return at.length === 0 && firstId !== undefined && compareStreamIds(afterId, firstId) < 0;
+    if (at.length || !info) return false;
+    const field = (name: string) => info[info.indexOf(name) + 1];
+    const trimmed = Number(field('entries-added')) > Number(field('length'));
+    const first = field('first-entry') as [string, string[]] | null;
+    return trimmed && !!first && compareStreamIds(afterId, first[0]) < 0;
   }
 
   /**

@@ -7,6 +7,7 @@ import { outHash } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
+import { FROM_SCRATCH } from './sync-store.ts';
 import { zeroCounts, type RunCounts, type Sync } from './types.ts';
 
 /** Change log entries read per step. */
@@ -40,10 +41,18 @@ export interface PreparedStep {
   problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[];
 }
 
+const SCAN_PREFIX = 'scan:';
+/** The change-log position meaning "before every entry". */
+const LOG_START = '0-0';
+
 /**
- * Reads the change log after `cursor` and maps the changed records out, leaving out what the
- * destination already has (same hash). Only reads: nothing is written until `writeStep`, so a
- * step can be prepared while the one before it is written.
+ * Prepares the next step after `cursor` (reads and maps only; nothing is written until
+ * `writeStep`, so a step can be prepared while the one before it is written).
+ * - From scratch (`0`, a new or backfilled sync), the step walks the entity's records
+ *   themselves, a page at a time (HSCAN), and only then follows the change log from where it
+ *   stood when the walk began: a new destination gets every record, including those whose
+ *   changes the log no longer holds. The cursor meanwhile is `scan:<hscan cursor>:<log id>`.
+ * - Otherwise the step reads the change log after `cursor`.
  */
 export async function prepareStep(
   svc: SyncServices,
@@ -52,15 +61,43 @@ export async function prepareStep(
 ): Promise<PreparedStep> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
-  const counts = zeroCounts();
-  const step = { cursor: null, ids: new Set<string>(), counts, prepared: [], problems: [] };
+  if (cursor === FROM_SCRATCH || cursor.startsWith(SCAN_PREFIX)) {
+    const [scanAt, logAt] =
+      cursor === FROM_SCRATCH
+        ? ['0', (await svc.records.lastChangeId(tenantId)) ?? LOG_START]
+        : cursor.slice(SCAN_PREFIX.length).split(':');
+    const [nextScan, pairs] = await svc.hub.redis.hscan(
+      svc.hub.keys.versions(tenantId, mapping.entity),
+      scanAt!,
+      'COUNT',
+      CHANGES_PER_STEP,
+    );
+    const ids = pairs.filter((_, i) => i % 2 === 0);
+    const next = nextScan === '0' ? logAt! : `${SCAN_PREFIX}${nextScan}:${logAt}`;
+    return prepareRecords(svc, scope, next, ids);
+  }
   const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
-  if (changes.length === 0) return step;
-  const next = changes[changes.length - 1]!.streamId;
-  const idSet = new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id));
-  const ids = [...idSet];
-  if (ids.length === 0) return { ...step, cursor: next };
+  if (changes.length === 0) {
+    return { cursor: null, ids: new Set(), counts: zeroCounts(), prepared: [], problems: [] };
+  }
+  const ids = new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id));
+  return prepareRecords(svc, scope, changes[changes.length - 1]!.streamId, [...ids]);
+}
 
+/**
+ * Maps the records with these ids out, leaving out what the destination already has (same
+ * hash); `cursor` is where the step leaves the sync.
+ */
+async function prepareRecords(
+  svc: SyncServices,
+  scope: OutboundScope,
+  cursor: string,
+  ids: string[],
+): Promise<PreparedStep> {
+  const { sync, mapping } = scope;
+  const tenantId = sync.tenantId;
+  const counts = zeroCounts();
+  if (ids.length === 0) return { cursor, ids: new Set(), counts, prepared: [], problems: [] };
   const records = await svc.records.getMany(tenantId, mapping.entity, ids, { lean: true });
   const k = svc.hub.keys;
   const writtenKey = k.written(tenantId, sync.connectionId, scope.sinkName);
@@ -105,7 +142,7 @@ export async function prepareStep(
       },
     });
   });
-  return { cursor: next, ids: idSet, counts, prepared, problems };
+  return { cursor, ids: new Set(ids), counts, prepared, problems };
 }
 
 /**

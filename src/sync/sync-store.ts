@@ -6,7 +6,16 @@ import { notFound } from '../errors/app-error.ts';
 import type { Keys } from '../store/keys.ts';
 import { SyncInputSchema, type Sync, type SyncInput } from './types.ts';
 
-/** Cursors of a sync: the inbound stream's own cursor, and the change log position for outbound. */
+/**
+ * Outbound cursor of a sync that has sent nothing yet, or was backfilled: its next run first walks
+ * every record of the entity, then follows the change log (see `prepareStep`).
+ */
+export const FROM_SCRATCH = '0';
+
+/**
+ * Cursors of a sync: the inbound stream's own cursor, and for outbound FROM_SCRATCH, a record walk
+ * in progress (`scan:...`) or a change log position.
+ */
 export interface SyncCursors {
   inbound: string | null;
   outbound: string;
@@ -36,7 +45,7 @@ export class SyncStore {
       .hset(this.k.sync(tenantId, sync.id), {
         def: JSON.stringify(sync),
         inCursor: '',
-        outCursor: '0',
+        outCursor: FROM_SCRATCH,
       })
       .sadd(this.k.syncs(tenantId), sync.id)
       .exec();
@@ -86,7 +95,7 @@ export class SyncStore {
       'inCursor',
       'outCursor',
     );
-    return { inbound: inbound ? inbound : null, outbound: outbound || '0' };
+    return { inbound: inbound ? inbound : null, outbound: outbound || FROM_SCRATCH };
   }
 
   /** Saves the inbound cursor (after the page it follows is committed). */
@@ -102,6 +111,6 @@ export class SyncStore {
   /** Backfill: forget the cursors so the next run starts from the beginning. */
   async resetCursors(tenantId: string, id: string): Promise<void> {
     await this.get(tenantId, id);
-    await this.redis.hset(this.k.sync(tenantId, id), { inCursor: '', outCursor: '0' });
+    await this.redis.hset(this.k.sync(tenantId, id), { inCursor: '', outCursor: FROM_SCRATCH });
   }
 }

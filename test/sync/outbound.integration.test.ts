@@ -39,6 +39,8 @@ describe('outbound steps', () => {
     t.source.put('contacts', { ...contact(7, 'renamed'), updated_at: '2026-11-21T10:00:00Z' });
     expect((await run(inbound.id))?.counts.updated).toBe(1);
 
+    // Follow the change log from its start (a new sync would walk the records instead).
+    await t.h.engine.service.svc.syncs.saveOutboundCursor(t.h.tenantId, outbound.id, '0-0');
     const report = await run(outbound.id);
     expect(report?.counts).toMatchObject({ written: CHANGES_PER_STEP, skipped: 1 });
     const held = t.sink.list('contacts');
@@ -59,5 +61,26 @@ describe('outbound steps', () => {
     const report = await run(outbound.id);
     expect(report?.errors).toEqual([expect.stringContaining('change log was trimmed')]);
     expect(report?.counts.written).toBe(1); // what is still in the log is sent
+  });
+
+  it('a new outbound sync gets every record, also those whose changes the log no longer holds', async () => {
+    const { inbound, outbound } = await sourceToSink(5, 2);
+    await run(inbound.id);
+    const svc = t.h.engine.service.svc;
+    await t.h.hub.redis.xtrim(t.h.hub.keys.changes(t.h.tenantId), 'MAXLEN', 1);
+    expect((await svc.records.readChanges(t.h.tenantId, '0', 100)).length).toBeLessThan(5);
+
+    const first = await run(outbound.id);
+    expect(first?.counts).toMatchObject({ written: 5, skipped: 0 });
+    expect(first?.errors).toEqual([]);
+    expect(t.sink.list('contacts')).toHaveLength(5);
+    // Then it follows the log: a change made now is sent, nothing else is sent again.
+    t.source.put('contacts', { ...contact(1, 'changed'), updated_at: '2026-11-22T10:00:00Z' });
+    await run(inbound.id);
+    expect((await run(outbound.id))?.counts).toMatchObject({ written: 1, skipped: 0 });
+    // A backfill walks the records again; the destination already has them all.
+    await t.h.engine.service.backfill(t.h.tenantId, outbound.id);
+    expect((await run(outbound.id))?.counts).toMatchObject({ written: 0, skipped: 5 });
+    expect(t.sink.delivered).toBe(6);
   });
 });
