@@ -15,18 +15,21 @@ const inboundSync = async (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-/** `n` contacts in the system and an inbound sync reading them one per page. */
-async function onePerPage(n: number) {
+/** `n` contacts in the system and an inbound sync reading them (connection settings optional). */
+async function withContacts(n: number, settings?: Record<string, unknown>) {
   for (let i = 0; i < n; i++)
     t.system.put('contacts', {
       id: `a-${i}`,
       email: `p${i}@example.com`,
       updated_at: '2026-11-20T10:00:00Z',
     });
-  return inboundSync({
-    connectionId: await t.h.connect('http-json', t.system, { pageSize: 1 }),
-  });
+  return settings
+    ? inboundSync({ connectionId: await t.h.connect('http-json', t.system, settings) })
+    : inboundSync();
 }
+
+/** `n` contacts in the system and an inbound sync reading them one per page. */
+const onePerPage = (n: number) => withContacts(n, { pageSize: 1 });
 
 describe('sync scheduling', () => {
   it('a cron schedule becomes a BullMQ job scheduler; pause removes it and resume restores it', async () => {
@@ -92,12 +95,7 @@ describe('sync scheduling', () => {
   });
 
   it('a queued run is processed by a worker and leaves a run report with counts and timing', async () => {
-    t.system.put('contacts', {
-      id: 'a-1',
-      email: 'x@example.com',
-      updated_at: '2026-11-20T10:00:00Z',
-    });
-    const sync = await inboundSync();
+    const sync = await withContacts(1);
     const pool = await startWorkers(t.h.hub, [t.h.engine.queue.processor(1)]);
     try {
       await t.h.engine.service.runNow(t.h.tenantId, sync.id);
@@ -126,12 +124,7 @@ describe('sync scheduling', () => {
   });
 
   it('backfill resets the cursors and reads everything again', async () => {
-    t.system.put('contacts', {
-      id: 'a-1',
-      email: 'x@example.com',
-      updated_at: '2026-11-20T10:00:00Z',
-    });
-    const sync = await inboundSync();
+    const sync = await withContacts(1);
     await runSync(t.h.engine.service.svc, t.h.tenantId, sync.id, 'manual');
     expect(
       (await runSync(t.h.engine.service.svc, t.h.tenantId, sync.id, 'manual'))?.counts.read,
