@@ -124,11 +124,20 @@ async function redisCpu(redis: Redis): Promise<number> {
   return num('used_cpu_user') + num('used_cpu_sys');
 }
 
+/** Bytes Redis has received and sent so far (all clients; approximate, as for its CPU). */
+async function redisBytes(redis: Redis): Promise<{ in: number; out: number }> {
+  const info = await redis.info('stats');
+  const num = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? 0);
+  return { in: num('total_net_input_bytes'), out: num('total_net_output_bytes') };
+}
+
 /** What one side measured. */
 interface Result {
   ms: number;
   workerPeakMb: number[];
   cpu: { workers: number[]; systems: number; redis: number };
+  /** MB sent to and read from Redis. */
+  redisMb: { in: number; out: number };
   note?: string;
 }
 
@@ -144,8 +153,14 @@ async function measured(
     workers: workersCpu(),
     systems: cpuOf(systemsPid),
     redis: await redisCpu(probe),
+    bytes: await redisBytes(probe),
   };
   const { ms, note } = await body();
+  const bytes = await redisBytes(probe);
+  const redisMb = {
+    in: (bytes.in - before.bytes.in) / 1e6,
+    out: (bytes.out - before.bytes.out) / 1e6,
+  };
   const cpu = {
     workers: workersCpu().map((c, i) => c - before.workers[i]!),
     systems: cpuOf(systemsPid) - before.systems,
@@ -153,7 +168,7 @@ async function measured(
   };
   const workerPeakMb = workers.map((w) => peakRssOf(w.pid!));
   await probe.quit();
-  return { ms, workerPeakMb, cpu, note };
+  return { ms, workerPeakMb, cpu, redisMb, note };
 }
 
 /** The floor: pages read from the source become jobs; the floor workers post each batch to the sink. */
@@ -303,7 +318,7 @@ const systemsProcess = await startProcess(
 const systems = JSON.parse(systemsProcess.printed.split('\n')[0]!) as Systems;
 const rate = (ms: number) => Math.round(RECORDS / (ms / 1000)).toLocaleString('en-US');
 const cpu = (r: Result) =>
-  `CPU s: workers ${r.cpu.workers.map((c) => c.toFixed(1)).join(' + ')}, source+sink ${r.cpu.systems.toFixed(1)}, redis ${r.cpu.redis.toFixed(1)}`;
+  `CPU s: workers ${r.cpu.workers.map((c) => c.toFixed(1)).join(' + ')}, source+sink ${r.cpu.systems.toFixed(1)}, redis ${r.cpu.redis.toFixed(1)}; redis MB in ${r.redisMb.in.toFixed(0)}, out ${r.redisMb.out.toFixed(0)}`;
 const engine = await engineRun(systems, systemsProcess.pid!);
 const bare = await floor(systems, systemsProcess.pid!);
 const held = await sinkCounts(systems);

@@ -9,6 +9,7 @@ export interface RecordWrite {
   expected: number;
   /** Connection whose run caused the change (for the change log). */
   sourceConnectionId: string;
+  /** Paths the merge changed (callers decide by it whether to write; not logged). */
   changed: string[];
 }
 
@@ -18,9 +19,9 @@ export interface ChangeEntry {
   streamId: string;
   entity: string;
   id: string;
+  /** The record's version after the change (0 for a replay, which changes nothing). */
   v: number;
   sourceConnectionId: string;
-  fields: string[];
 }
 
 /**
@@ -35,45 +36,45 @@ const ENTRIES_PER_READ = 16;
 
 /*
  * Compare-and-set of a batch of records of one entity, plus one change log entry for the batch,
- * atomically. Records live in one hash per entity (id → JSON body) and their versions in another
- * (id → version), so the whole batch is a few bulk commands instead of three per record.
- * KEYS[1] the tenant's change stream, KEYS[2] the records hash, KEYS[3] the versions hash
+ * atomically. Records live in one hash per entity (id → stored body, `<version>|<JSON>`), so the
+ * whole batch is one HMGET and one HSET instead of three commands per record, and the version
+ * check reads the same field it writes.
+ * KEYS[1] the tenant's change stream, KEYS[2] the records hash
  * ARGV[1] change log max length, ARGV[2] entity, ARGV[3] source connection id
- * ARGV[4+4i .. 7+4i] per record: id, expected version, JSON body, changed paths (comma-joined)
+ * ARGV[4+3i .. 6+3i] per record: id, expected version, stored body (already carrying version
+ * expected + 1)
  * Returns the 1-based indexes of records whose version did not match (those were not written);
  * a record named twice in one batch conflicts the second time.
  */
 const CAS_SCRIPT = `
 local CHUNK = 500
-local n = (#ARGV - 3) / 4
+local n = (#ARGV - 3) / 3
 local conflicts, seen = {}, {}
-local recs, vers, rows = {}, {}, {}
+local recs, rows = {}, {}
+local match = string.match
 for s = 1, n, CHUNK do
   local e = math.min(n, s + CHUNK - 1)
   local ids = {}
-  for i = s, e do ids[#ids + 1] = ARGV[4 + (i - 1) * 4] end
-  local cur = redis.call('HMGET', KEYS[3], unpack(ids))
+  for i = s, e do ids[#ids + 1] = ARGV[4 + (i - 1) * 3] end
+  local cur = redis.call('HMGET', KEYS[2], unpack(ids))
   for i = s, e do
-    local a = 4 + (i - 1) * 4
+    local a = 4 + (i - 1) * 3
     local id = ARGV[a]
-    local current = tonumber(cur[i - s + 1]) or 0
-    if seen[id] or current ~= tonumber(ARGV[a + 1]) then
+    local body = cur[i - s + 1]
+    local current = body and tonumber(match(body, '^(%d+)|')) or 0
+    local expected = tonumber(ARGV[a + 1])
+    if seen[id] or current ~= expected then
       conflicts[#conflicts + 1] = i
     else
       seen[id] = true
-      local v = current + 1
       recs[#recs + 1] = id
       recs[#recs + 1] = ARGV[a + 2]
-      vers[#vers + 1] = id
-      vers[#vers + 1] = v
-      rows[#rows + 1] = id .. '\\t' .. v .. '\\t' .. ARGV[a + 3]
+      rows[#rows + 1] = id .. '\\t' .. (expected + 1)
     end
   end
 end
 for s = 1, #recs, 2 * CHUNK do
-  local e = math.min(#recs, s + 2 * CHUNK - 1)
-  redis.call('HSET', KEYS[2], unpack(recs, s, e))
-  redis.call('HSET', KEYS[3], unpack(vers, s, e))
+  redis.call('HSET', KEYS[2], unpack(recs, s, math.min(#recs, s + 2 * CHUNK - 1)))
 end
 if #rows > 0 then
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
@@ -107,8 +108,8 @@ const meta = (t: MetaTuple): FieldMeta =>
   t.length === 3 ? { src: t[0], at: t[1], o: t[2] } : { src: t[0], at: t[1] };
 const sameMeta = (a: FieldMeta, b: FieldMeta) => a.src === b.src && a.at === b.at && a.o === b.o;
 
-/** A record's body as stored. */
-export function encodeBody(r: StoredRecord): string {
+/** A record's body as stored: `<version>|<JSON>`, the version being `v` (the record's own by default). */
+export function encodeBody(r: StoredRecord, v = r.v): string {
   const body: Body = { f: r.f };
   if (r.customerId) body.c = r.customerId;
   let first: FieldMeta | undefined;
@@ -121,19 +122,19 @@ export function encodeBody(r: StoredRecord): string {
     } else if (!sameMeta(m, first) || !(path in r.f)) (body.x ??= {})[path] = tuple(m);
   }
   for (const path in r.f) if (!r.m[path]) (body.n ??= []).push(path);
-  return JSON.stringify(body);
+  return `${v}|${JSON.stringify(body)}`;
 }
 
 /** A record from its stored body; `withMeta: false` skips rebuilding field metadata (m = {}). */
 export function decodeBody(
   id: string,
   entity: string,
-  v: number,
-  text: string,
+  stored: string,
   withMeta = true,
 ): StoredRecord {
-  const body = JSON.parse(text) as Body;
-  const rec: StoredRecord = { id, entity, v, f: body.f, m: {} };
+  const bar = stored.indexOf('|');
+  const body = JSON.parse(stored.slice(bar + 1)) as Body;
+  const rec: StoredRecord = { id, entity, v: Number(stored.slice(0, bar)), f: body.f, m: {} };
   if (body.c) rec.customerId = body.c;
   if (withMeta) {
     const d = body.d && meta(body.d);
@@ -163,8 +164,8 @@ export class RecordStore {
   }
 
   /**
-   * Reads records by id; missing ones are null. One round trip. `lean` reads fields only, for
-   * readers that map them out: no field metadata (m = {}) and no version (v = 0).
+   * Reads records by id; missing ones are null. One round trip. `lean` skips rebuilding field
+   * metadata (m = {}), for readers that only map the fields out.
    */
   async getMany(
     tenantId: string,
@@ -173,13 +174,32 @@ export class RecordStore {
     opts: { lean?: boolean } = {},
   ): Promise<(StoredRecord | null)[]> {
     if (ids.length === 0) return [];
-    const [bodies, versions] = await Promise.all([
-      this.redis.hmget(this.k.records(tenantId, entity), ...ids),
-      opts.lean ? null : this.redis.hmget(this.k.versions(tenantId, entity), ...ids),
-    ]);
-    return bodies.map((text, i) =>
-      text ? decodeBody(ids[i]!, entity, Number(versions?.[i] ?? 0), text, !opts.lean) : null,
+    const bodies = await this.redis.hmget(this.k.records(tenantId, entity), ...ids);
+    return bodies.map((text, i) => (text ? decodeBody(ids[i]!, entity, text, !opts.lean) : null));
+  }
+
+  /**
+   * One page of a walk over every record of an entity (HSCAN; `cursor` '0' starts, and the walk
+   * is over when the returned cursor is '0' again). Records changed during the walk may be
+   * missed or seen twice, as HSCAN allows; callers follow the change log afterwards.
+   */
+  async scan(
+    tenantId: string,
+    entity: string,
+    cursor: string,
+    count: number,
+    opts: { lean?: boolean } = {},
+  ): Promise<{ cursor: string; records: StoredRecord[] }> {
+    const [next, pairs] = await this.redis.hscan(
+      this.k.records(tenantId, entity),
+      cursor,
+      'COUNT',
+      count,
     );
+    const records: StoredRecord[] = [];
+    for (let i = 0; i < pairs.length; i += 2)
+      records.push(decodeBody(pairs[i]!, entity, pairs[i + 1]!, !opts.lean));
+    return { cursor: next, records };
   }
 
   /** Reads one record. */
@@ -211,15 +231,14 @@ export class RecordStore {
         const args: (string | number)[] = [
           this.k.changes(tenantId),
           this.k.records(tenantId, entity),
-          this.k.versions(tenantId, entity),
           CHANGE_LOG_MAX,
           entity,
           group[0]!.sourceConnectionId,
         ];
         for (const w of group) {
-          args.push(w.record.id, w.expected, encodeBody(w.record), w.changed.join(','));
+          args.push(w.record.id, w.expected, encodeBody(w.record, w.expected + 1));
         }
-        const conflicts = await cas.casRecords(3, ...args);
+        const conflicts = await cas.casRecords(2, ...args);
         for (const i of conflicts) lost.add(group[i - 1]!);
       }),
     );
@@ -240,7 +259,7 @@ export class RecordStore {
       's',
       reason,
       'r',
-      `${id}\t0\t`,
+      `${id}\t0`,
     );
   }
 
@@ -292,14 +311,13 @@ export class RecordStore {
         const sourceConnectionId = f.s ?? '';
         for (const line of (f.r ?? '').split('\n')) {
           if (!line) continue;
-          const [id, v, fields] = line.split('\t');
+          const tab = line.indexOf('\t');
           out.push({
             streamId,
             entity,
-            id: id!,
-            v: Number(v),
+            id: line.slice(0, tab),
+            v: Number(line.slice(tab + 1)),
             sourceConnectionId,
-            fields: fields ? fields.split(',') : [],
           });
         }
         if (out.length >= count) return out;

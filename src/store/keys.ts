@@ -22,10 +22,8 @@ export function keys(prefix: string) {
     connection: (tenantId: string, connectionId: string) => t(tenantId, `conn:${connectionId}`),
     /** Set: ids of the tenant's connections. */
     connections: (tenantId: string) => t(tenantId, 'conns'),
-    /** Hash: canonical records of one entity, id → JSON body (a page is one HMGET / HSET). */
+    /** Hash: canonical records of one entity, id → `<version>|<JSON body>` (a page is one HMGET / HSET). */
     records: (tenantId: string, entity: string) => t(tenantId, `rec:${entity}`),
-    /** Hash: versions of one entity's records, id → version (the compare-and-set check). */
-    versions: (tenantId: string, entity: string) => t(tenantId, `ver:${entity}`),
     /** Stream: the tenant's change log, one entry per committed batch of changes of one entity. */
     changes: (tenantId: string) => t(tenantId, 'changes'),
     /** Hash: identity index of one kind (`email`, `phone`, `np`): normalized key → customer id. */
@@ -33,12 +31,13 @@ export function keys(prefix: string) {
     /** Hash: external record key → canonical id, for one connection and stream or sink. */
     links: (tenantId: string, connectionId: string, stream: string) =>
       t(tenantId, `link:${connectionId}:${stream}`),
-    /** Hash: canonical id → destination id, for one connection and stream or sink. */
-    reverseLinks: (tenantId: string, connectionId: string, stream: string) =>
-      t(tenantId, `rlink:${connectionId}:${stream}`),
-    /** Hash: canonical id → hash of the fields last written to (or read from) that destination. */
-    written: (tenantId: string, connectionId: string, stream: string) =>
-      t(tenantId, `hash:${connectionId}:${stream}`),
+    /**
+     * Hash: canonical id → what that system has of the record, for one connection and stream or
+     * sink: the hash of the fields last written to (or read from) it, and its id there
+     * (`src/sync/destinations.ts`).
+     */
+    destinations: (tenantId: string, connectionId: string, stream: string) =>
+      t(tenantId, `dest:${connectionId}:${stream}`),
     /** Hash: one sync's definition and state. */
     sync: (tenantId: string, syncId: string) => t(tenantId, `sync:${syncId}`),
     /** Set: the tenant's sync ids. */

@@ -6,6 +6,7 @@ import type { RecordWrite } from '../records/record-store.ts';
 import { newCustomerId, resolveCustomers } from '../identity/resolve.ts';
 import { newRecordId } from '../records/ids.ts';
 import type { Contact } from '../canonical/index.ts';
+import { encodeDestination } from './destinations.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
@@ -233,18 +234,18 @@ async function mergePage(
   // back out. Outbound then writes only where the canonical record differs from it, so an
   // incoming change is not echoed back, and a value that lost a conflict is corrected.
   const writes = new HashBatch();
-  const rlinkKey = svc.hub.keys.reverseLinks(tenantId, sync.connectionId, scope.stream);
+  const destKey = svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream);
+  const twoWay = scope.twoWay && mapping.writesOut;
   accepted.forEach((a, i) => {
-    if (!linked[i]) writes.set(linkKey, a.key, ids[i]!).set(rlinkKey, ids[i]!, a.key);
-  });
-  if (scope.twoWay && mapping.writesOut) {
-    const writtenKey = svc.hub.keys.written(tenantId, sync.connectionId, scope.stream);
-    accepted.forEach((a, i) => {
+    const id = ids[i]!;
+    if (!linked[i]) writes.set(linkKey, a.key, id);
+    if (twoWay) {
       const out = mapping.out(unflatten(a.flat));
-      if (out.value && !out.fatal.length)
-        writes.set(writtenKey, ids[i]!, outHash(mapping, out.value, sync.connectionId, ids[i]!));
-    });
-  }
+      const hash =
+        out.value && !out.fatal.length ? outHash(mapping, out.value, sync.connectionId, id) : null;
+      writes.set(destKey, id, encodeDestination(hash, a.key));
+    } else if (!linked[i]) writes.set(destKey, id, encodeDestination(null, a.key));
+  });
   await writes.flush(svc.hub.redis);
 
   for (const r of resultOf.values()) {

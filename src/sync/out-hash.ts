@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { SystemRecord } from '../sdk/connector.ts';
 import type { SyncMapping } from './sync-mapping.ts';
@@ -51,8 +51,10 @@ export function outHash(
   connectionId: string,
   canonicalId: string,
 ): string {
-  return createHash('sha256')
-    .update(`${connectionId}\n${canonicalId}\n${mapping.hash}\n${stableStringify(record)}`)
-    .digest('hex')
-    .slice(0, 40);
+  // One-shot `hash` (Node ≥ 20.12): a third of the cost of createHash().update().digest().
+  return hash(
+    'sha256',
+    `${connectionId}\n${canonicalId}\n${mapping.hash}\n${stableStringify(record)}`,
+    'hex',
+  ).slice(0, 40);
 }

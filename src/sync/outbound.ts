@@ -1,8 +1,10 @@
 import type { SinkDef, SinkItem, SinkResult, SystemRecord } from '../sdk/connector.ts';
 import { PermanentError } from '../sdk/errors.ts';
 import { unflatten } from '../records/flat.ts';
+import type { StoredRecord } from '../records/merge.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
+import { decodeDestination, encodeDestination } from './destinations.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
@@ -66,51 +68,47 @@ export async function prepareStep(
       cursor === FROM_SCRATCH
         ? ['0', (await svc.records.lastChangeId(tenantId)) ?? LOG_START]
         : cursor.slice(SCAN_PREFIX.length).split(':');
-    const [nextScan, pairs] = await svc.hub.redis.hscan(
-      svc.hub.keys.versions(tenantId, mapping.entity),
-      scanAt!,
-      'COUNT',
-      CHANGES_PER_STEP,
-    );
-    const ids = pairs.filter((_, i) => i % 2 === 0);
-    const next = nextScan === '0' ? logAt! : `${SCAN_PREFIX}${nextScan}:${logAt}`;
-    return prepareRecords(svc, scope, next, ids);
+    const walk = await svc.records.scan(tenantId, mapping.entity, scanAt!, CHANGES_PER_STEP, {
+      lean: true,
+    });
+    const next = walk.cursor === '0' ? logAt! : `${SCAN_PREFIX}${walk.cursor}:${logAt}`;
+    return prepareRecords(svc, scope, next, walk.records);
   }
   const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
   if (changes.length === 0) {
     return { cursor: null, ids: new Set(), counts: zeroCounts(), prepared: [], problems: [] };
   }
-  const ids = new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id));
-  return prepareRecords(svc, scope, changes[changes.length - 1]!.streamId, [...ids]);
+  const ids = [...new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id))];
+  const records = await svc.records.getMany(tenantId, mapping.entity, ids, { lean: true });
+  return prepareRecords(svc, scope, changes[changes.length - 1]!.streamId, records);
 }
 
 /**
- * Maps the records with these ids out, leaving out what the destination already has (same
- * hash); `cursor` is where the step leaves the sync.
+ * Maps these records out (null: deleted since logged), leaving out what the destination already
+ * has (same hash); `cursor` is where the step leaves the sync.
  */
 async function prepareRecords(
   svc: SyncServices,
   scope: OutboundScope,
   cursor: string,
-  ids: string[],
+  records: (StoredRecord | null)[],
 ): Promise<PreparedStep> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
   const counts = zeroCounts();
+  const ids: string[] = [];
+  for (const r of records) if (r) ids.push(r.id);
   if (ids.length === 0) return { cursor, ids: new Set(), counts, prepared: [], problems: [] };
-  const records = await svc.records.getMany(tenantId, mapping.entity, ids, { lean: true });
-  const k = svc.hub.keys;
-  const writtenKey = k.written(tenantId, sync.connectionId, scope.sinkName);
-  const rlinkKey = k.reverseLinks(tenantId, sync.connectionId, scope.sinkName);
-  const [hashes, destIds] = await Promise.all([
-    svc.hub.redis.hmget(writtenKey, ...ids),
-    svc.hub.redis.hmget(rlinkKey, ...ids),
-  ]);
+  const present = records.filter((r): r is StoredRecord => r !== null);
+  const known = await svc.hub.redis.hmget(
+    svc.hub.keys.destinations(tenantId, sync.connectionId, scope.sinkName),
+    ...ids,
+  );
 
   const prepared: Prepared[] = [];
   const problems: PreparedStep['problems'] = [];
-  records.forEach((rec, i) => {
-    if (!rec) return;
+  present.forEach((rec, i) => {
+    const dest = decodeDestination(known[i] ?? null);
     const canonical: SystemRecord = unflatten(rec.f);
     canonical.id = rec.id;
     if (rec.customerId) canonical.customerId = rec.customerId;
@@ -128,7 +126,7 @@ async function prepareRecords(
     if (out.warnings.length)
       problems.push({ id: rec.id, record: canonical, problems: out.warnings });
     const hash = outHash(mapping, out.value, sync.connectionId, rec.id);
-    if (hashes[i] === hash) {
+    if (dest.hash === hash) {
       counts.skipped++; // the destination already has exactly this
       return;
     }
@@ -136,7 +134,7 @@ async function prepareRecords(
       hash,
       item: {
         canonicalId: rec.id,
-        destinationId: destIds[i] ?? null,
+        destinationId: dest.id,
         idempotencyKey: hash,
         record: out.value,
       },
@@ -201,18 +199,19 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
     }
     const writes = new HashBatch();
     const again: Prepared[] = [];
-    const writtenKey = k.written(tenantId, sync.connectionId, scope.sinkName);
-    const rlinkKey = k.reverseLinks(tenantId, sync.connectionId, scope.sinkName);
+    const destKey = k.destinations(tenantId, sync.connectionId, scope.sinkName);
     const linkKey = k.links(tenantId, sync.connectionId, scope.sinkName);
     results.forEach((r, j) => {
       const item = todo[j]!;
       if (r.ok) {
         written++;
-        writes.set(writtenKey, item.item.canonicalId, item.hash);
-        if (r.destinationId) {
-          writes.set(rlinkKey, item.item.canonicalId, r.destinationId);
-          writes.set(linkKey, r.destinationId, item.item.canonicalId);
-        }
+        const { canonicalId, destinationId } = item.item;
+        writes.set(
+          destKey,
+          canonicalId,
+          encodeDestination(item.hash, r.destinationId ?? destinationId),
+        );
+        if (r.destinationId) writes.set(linkKey, r.destinationId, canonicalId);
       } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS) again.push(item);
       else rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
     });

@@ -68,8 +68,7 @@ describe('RecordStore', () => {
       'cus_0',
     ]);
     expect(all[0]).toMatchObject({ entity: 'customer', v: 1, sourceConnectionId: 'conn-a' });
-    expect(all[0]!.fields).toEqual(['n']);
-    expect(all[10]).toMatchObject({ id: 'cus_0', v: 0, sourceConnectionId: 'replay', fields: [] });
+    expect(all[10]).toMatchObject({ id: 'cus_0', v: 0, sourceConnectionId: 'replay' });
     // Asking for 3 changes returns the whole first entry (5), and the cursor resumes after it.
     const first = await store.readChanges('t3', '0', 3);
     expect(first).toHaveLength(5);
