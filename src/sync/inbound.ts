@@ -243,8 +243,11 @@ async function mergePage(
       const out = mapping.out(unflatten(a.flat));
       const hash =
         out.value && !out.fatal.length ? outHash(mapping, out.value, sync.connectionId, id) : null;
-      writes.set(destKey, id, encodeDestination(hash, a.key));
-    } else if (!linked[i]) writes.set(destKey, id, encodeDestination(null, a.key));
+      // No version: what this system has may differ from the canonical record (a value of its
+      // that lost a conflict), and only the hash tells whether it must be corrected.
+      writes.set(destKey, id, encodeDestination({ hash, v: null, id: a.key }));
+    } else if (!linked[i])
+      writes.set(destKey, id, encodeDestination({ hash: null, v: null, id: a.key }));
   });
   await writes.flush(svc.hub.redis);
 

@@ -4,7 +4,7 @@ import { unflatten } from '../records/flat.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
-import { decodeDestination, encodeDestination } from './destinations.ts';
+import { decodeDestination, encodeDestination, type Destination } from './destinations.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
@@ -29,6 +29,8 @@ export interface OutboundScope {
 interface Prepared {
   item: SinkItem;
   hash: string;
+  /** Canonical version mapped. */
+  v: number;
 }
 
 /** One step of an outbound run, read and mapped but not yet written. */
@@ -72,43 +74,74 @@ export async function prepareStep(
       lean: true,
     });
     const next = walk.cursor === '0' ? logAt! : `${SCAN_PREFIX}${walk.cursor}:${logAt}`;
-    return prepareRecords(svc, scope, next, walk.records);
+    const known = await readDestinations(
+      svc,
+      scope,
+      walk.records.map((r) => r.id),
+    );
+    return prepareRecords(scope, next, walk.records, known);
   }
   const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
   if (changes.length === 0) {
     return { cursor: null, ids: new Set(), counts: zeroCounts(), prepared: [], problems: [] };
   }
-  const ids = [...new Set(changes.filter((c) => c.entity === mapping.entity).map((c) => c.id))];
-  const records = await svc.records.getMany(tenantId, mapping.entity, ids, { lean: true });
-  return prepareRecords(svc, scope, changes[changes.length - 1]!.streamId, records);
+  const after = changes[changes.length - 1]!.streamId;
+  // Newest logged version per record; 0 (a replay) asks for the record to be looked at again.
+  const newest = new Map<string, number>();
+  for (const c of changes) {
+    if (c.entity !== mapping.entity) continue;
+    const seen = newest.get(c.id);
+    newest.set(c.id, seen === undefined ? c.v : seen === 0 || c.v === 0 ? 0 : Math.max(seen, c.v));
+  }
+  const ids = [...newest.keys()];
+  const known = await readDestinations(svc, scope, ids);
+  // Records the destination already got at the logged version or later (a change seen twice, as
+  // after a walk or a crash) are not read again.
+  const toRead: string[] = [];
+  for (const [id, v] of newest) {
+    const sent = known.get(id)?.v;
+    if (v === 0 || sent == null || sent < v) toRead.push(id);
+  }
+  const records = await svc.records.getMany(tenantId, mapping.entity, toRead, { lean: true });
+  const step = prepareRecords(scope, after, records, known);
+  step.counts.skipped += ids.length - toRead.length;
+  return step;
+}
+
+/** What the destination has of these records. */
+async function readDestinations(
+  svc: SyncServices,
+  scope: OutboundScope,
+  ids: string[],
+): Promise<Map<string, Destination>> {
+  const { sync } = scope;
+  if (ids.length === 0) return new Map();
+  const stored = await svc.hub.redis.hmget(
+    svc.hub.keys.destinations(sync.tenantId, sync.connectionId, scope.sinkName),
+    ...ids,
+  );
+  return new Map(ids.map((id, i) => [id, decodeDestination(stored[i])]));
 }
 
 /**
  * Maps these records out (null: deleted since logged), leaving out what the destination already
  * has (same hash); `cursor` is where the step leaves the sync.
  */
-async function prepareRecords(
-  svc: SyncServices,
+function prepareRecords(
   scope: OutboundScope,
   cursor: string,
   records: (StoredRecord | null)[],
-): Promise<PreparedStep> {
+  known: ReadonlyMap<string, Destination>,
+): PreparedStep {
   const { sync, mapping } = scope;
-  const tenantId = sync.tenantId;
   const counts = zeroCounts();
-  const ids: string[] = [];
-  for (const r of records) if (r) ids.push(r.id);
-  if (ids.length === 0) return { cursor, ids: new Set(), counts, prepared: [], problems: [] };
-  const present = records.filter((r): r is StoredRecord => r !== null);
-  const known = await svc.hub.redis.hmget(
-    svc.hub.keys.destinations(tenantId, sync.connectionId, scope.sinkName),
-    ...ids,
-  );
-
+  const ids = new Set<string>();
   const prepared: Prepared[] = [];
   const problems: PreparedStep['problems'] = [];
-  present.forEach((rec, i) => {
-    const dest = decodeDestination(known[i] ?? null);
+  for (const rec of records) {
+    if (!rec) continue;
+    ids.add(rec.id);
+    const dest = known.get(rec.id);
     const canonical: SystemRecord = unflatten(rec.f);
     canonical.id = rec.id;
     if (rec.customerId) canonical.customerId = rec.customerId;
@@ -116,31 +149,32 @@ async function prepareRecords(
     if (out.fatal.length) {
       problems.push({ id: rec.id, record: canonical, problems: out.fatal });
       counts.quarantined++;
-      return;
+      continue;
     }
     if (!out.value) {
       counts.skipped++; // excluded by the mapping's `when`
-      return;
+      continue;
     }
     // Optional fields that could not be mapped: the record goes without them, the problem is kept.
     if (out.warnings.length)
       problems.push({ id: rec.id, record: canonical, problems: out.warnings });
     const hash = outHash(mapping, out.value, sync.connectionId, rec.id);
-    if (dest.hash === hash) {
+    if (dest?.hash === hash) {
       counts.skipped++; // the destination already has exactly this
-      return;
+      continue;
     }
     prepared.push({
       hash,
+      v: rec.v,
       item: {
         canonicalId: rec.id,
-        destinationId: dest.id,
+        destinationId: dest?.id ?? null,
         idempotencyKey: hash,
         record: out.value,
       },
     });
-  });
-  return { cursor, ids: new Set(ids), counts, prepared, problems };
+  }
+  return { cursor, ids, counts, prepared, problems };
 }
 
 /**
@@ -209,7 +243,11 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
         writes.set(
           destKey,
           canonicalId,
-          encodeDestination(item.hash, r.destinationId ?? destinationId),
+          encodeDestination({
+            hash: item.hash,
+            v: item.v,
+            id: r.destinationId ?? destinationId,
+          }),
         );
         if (r.destinationId) writes.set(linkKey, r.destinationId, canonicalId);
       } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS) again.push(item);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { runSync } from '../../src/sync/run-sync.ts';
 import { CHANGES_PER_STEP } from '../../src/sync/outbound.ts';
@@ -81,6 +81,29 @@ describe('outbound steps', () => {
     // A backfill walks the records again; the destination already has them all.
     await t.h.engine.service.backfill(t.h.tenantId, outbound.id);
     expect((await run(outbound.id))?.counts).toMatchObject({ written: 0, skipped: 5 });
+    expect(t.sink.delivered).toBe(6);
+  });
+
+  it('changes the destination already got at that version are skipped without reading the records', async () => {
+    const { inbound, outbound } = await sourceToSink(5, 5);
+    await run(inbound.id);
+    expect((await run(outbound.id))?.counts).toMatchObject({ written: 5 });
+    const svc = t.h.engine.service.svc;
+    const reads = vi.spyOn(svc.records, 'getMany');
+    try {
+      // The same changes seen again (as after a crash before the cursor was saved).
+      await svc.syncs.saveOutboundCursor(t.h.tenantId, outbound.id, '0-0');
+      expect((await run(outbound.id))?.counts).toMatchObject({ written: 0, skipped: 5 });
+      expect(reads.mock.calls.flatMap(([, , ids]) => ids)).toEqual([]);
+      // A newer version is read and sent.
+      t.source.put('contacts', { ...contact(2, 'changed'), updated_at: '2026-11-22T10:00:00Z' });
+      await run(inbound.id);
+      reads.mockClear();
+      expect((await run(outbound.id))?.counts).toMatchObject({ written: 1, skipped: 0 });
+      expect(reads.mock.calls.flatMap(([, , ids]) => ids)).toHaveLength(1);
+    } finally {
+      reads.mockRestore();
+    }
     expect(t.sink.delivered).toBe(6);
   });
 });
