@@ -26,6 +26,8 @@ export interface InboundScope {
 interface Accepted {
   key: string;
   flat: FlatFields;
+  /** The mapped record itself, while `flat` is just its flattening (not merged from duplicates). */
+  nested?: Record<string, unknown>;
   at: number;
 }
 
@@ -103,6 +105,7 @@ async function mergePage(
     byKey.set(key, {
       key,
       flat: prev ? { ...prev.flat, ...flat } : flat,
+      nested: prev ? undefined : value,
       at: mapping.changedAt(mapped.value) ?? now,
     });
   }
@@ -130,7 +133,7 @@ async function mergePage(
   const linkKey = svc.hub.keys.links(tenantId, sync.connectionId, scope.stream);
   const linking = svc.hub.redis.hmget(linkKey, ...accepted.map((a) => a.key));
   const isCustomer = mapping.entity === 'customer';
-  const contacts = accepted.map((a) => contactOf(a.flat, isCustomer));
+  const contacts = accepted.map((a) => contactOf(a, isCustomer));
   // The link lookup and identity resolution go to Redis together.
   const [linked, people] = await Promise.all([
     linking,
@@ -260,9 +263,11 @@ async function mergePage(
 }
 
 /** The contact part of a mapped record: the record itself for customers, `customer.*` otherwise. */
-function contactOf(flat: FlatFields, isCustomer: boolean): Contact | undefined {
-  const c = unflatten(isCustomer ? flat : contactFlat(flat)) as Contact;
-  return Object.keys(c).length ? c : undefined;
+function contactOf(a: Accepted, isCustomer: boolean): Contact | undefined {
+  if (isCustomer && a.nested) return a.nested as Contact;
+  const c = unflatten(isCustomer ? a.flat : contactFlat(a.flat)) as Contact;
+  for (const _ in c) return c;
+  return undefined;
 }
 
 const ownersCache = new WeakMap<SyncMapping, ReadonlyMap<string, string>>();
