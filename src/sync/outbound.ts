@@ -195,7 +195,9 @@ export async function writeStep(
     batches.push(step.prepared.slice(i, i + size));
   const lanes = Math.max(1, Math.min(scope.rt.limits.concurrency ?? 1, batches.length));
   let failed = false; // after one lane fails, the others take no new batch
-  await Promise.all(
+  // Every lane is waited for, also after one failed: a batch still being written must not record
+  // its links and hashes after the run ended (and its lock was released to the next run).
+  const settled = await Promise.allSettled(
     Array.from({ length: lanes }, async () => {
       for (let b = batches.shift(); b && !failed; b = batches.shift()) {
         const outcome = await writeBatch(svc, scope, b).catch((err: unknown) => {
@@ -208,6 +210,7 @@ export async function writeStep(
       }
     }),
   );
+  for (const lane of settled) if (lane.status === 'rejected') throw lane.reason;
   return counts;
 }
 

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 
 import { runSync } from '../../src/sync/run-sync.ts';
-import { useEngineWithSystems } from '../support/engine.ts';
+import { FAST_RETRY, useEngineWithSystems } from '../support/engine.ts';
 
 const t = useEngineWithSystems('source', 'dest');
 
@@ -91,6 +91,13 @@ describe('failing vendor APIs', () => {
     const err = await runSync(svc(), t.h.tenantId, outbound.id, 'manual').catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(UnrecoverableError);
     expect((err as Error).message).toMatch(/503/);
+    // The failed run waited for its other lane: nothing of it is still retrying (the retry
+    // policy gives up within 6 × 50 ms), so no batch lands after the run ended.
+    const requestsAtEnd = t.dest.requests.length;
+    await new Promise((resolve) =>
+      setTimeout(resolve, 2 * FAST_RETRY.attempts * FAST_RETRY.maxDelayMs),
+    );
+    expect(t.dest.requests.length).toBe(requestsAtEnd);
     t.dest.faults = [];
     t.dest.onWrite = null;
     const again = await runSync(svc(), t.h.tenantId, outbound.id, 'manual');
