@@ -18,8 +18,8 @@ export interface Fault {
 export class FakeSystem {
   /** Records by stream, each with `id`; `seq` orders changes for the cursor. */
   readonly records = new Map<string, Map<string, Record<string, unknown> & { seq: number }>>();
-  /** Idempotency keys applied per sink, and how many writes arrived in all (duplicates included). */
-  readonly applied = new Map<string, Set<string>>();
+  /** Idempotency keys applied per sink, with the id each write got. */
+  readonly applied = new Map<string, Map<string, string>>();
   readonly requests: { method: string; path: string; status: number }[] = [];
   faults: Fault[] = [];
   /** Items whose record matches this predicate are refused as invalid (per-record failure). */
@@ -122,16 +122,17 @@ export class FakeSystem {
         items: { idempotencyKey: string; id: string | null; record: Record<string, unknown> }[];
       };
       await this.onWrite?.(sink, body.items.length);
-      const applied = this.applied.get(sink) ?? new Set<string>();
+      const applied = this.applied.get(sink) ?? new Map<string, string>();
       this.applied.set(sink, applied);
       const results = body.items.map((item) => {
         const problem = this.rejectItem?.(item.record);
         if (problem) return { ok: false, retryable: false, error: problem, field: 'email' };
+        // A key seen before is answered as the first time, with the id that write got.
+        const seen = applied.get(item.idempotencyKey);
+        if (seen !== undefined) return { ok: true, id: seen };
         const id = item.id ?? `ext-${this.seq + 1}`;
-        if (!applied.has(item.idempotencyKey)) {
-          applied.add(item.idempotencyKey);
-          this.put(sink, { ...item.record, id });
-        }
+        applied.set(item.idempotencyKey, id);
+        this.put(sink, { ...item.record, id });
         return { ok: true, id };
       });
       this.delivered += body.items.length;

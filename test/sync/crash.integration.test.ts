@@ -111,5 +111,16 @@ describe('a worker killed in the middle of an outbound batch', () => {
     expect(dest.applied.get('contacts')?.size).toBe(RECORDS);
     // The batch in flight at the crash was delivered again and absorbed by its idempotency keys.
     expect(dest.delivered).toBeGreaterThan(RECORDS);
+    // And every canonical record is linked to the destination record it really became.
+    const links = await h.hub.redis.hgetall(
+      h.hub.keys.links(h.tenantId, outbound.connectionId, 'contacts'),
+    );
+    expect(Object.keys(links).sort()).toEqual(
+      dest
+        .list('contacts')
+        .map((r) => String(r.id))
+        .sort(),
+    );
+    expect(new Set(Object.values(links)).size).toBe(RECORDS);
   }, 90_000);
 });
