@@ -12,6 +12,8 @@
  *
  *   npm run bench:sync              (100,000 records)
  *   RECORDS=20000 npm run bench:sync
+ *   ROUNDS=5 npm run bench:sync     (engine and floor in turn 5 times, then the medians: this
+ *                                    machine's speed drifts, and only runs side by side compare)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -34,6 +36,7 @@ import { deleteByPrefix } from '../test/support/hub.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
 const WORKERS = Number(process.env.WORKERS ?? 2);
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const PAGE = 1_000;
 const BATCH = 500;
 const ROOT = join(import.meta.dirname, '..');
@@ -172,7 +175,7 @@ async function measured(
 }
 
 /** The floor: pages read from the source become jobs; the floor workers post each batch to the sink. */
-async function floor(systems: Systems, systemsPid: number): Promise<Result> {
+async function floor(systems: Systems, systemsPid: number, sinkName: string): Promise<Result> {
   const prefix = `benchfloor${randomUUID().slice(0, 6)}`;
   const name = `floor-${randomUUID()}`;
   const connection = new Redis({ maxRetriesPerRequest: null });
@@ -182,7 +185,14 @@ async function floor(systems: Systems, systemsPid: number): Promise<Result> {
     Array.from({ length: WORKERS }, () =>
       startProcess(
         ['--import', 'tsx', join(import.meta.dirname, 'support/floor-worker.ts')],
-        { QUEUE: name, PREFIX: prefix, SINK: systems.sink, BATCH: String(BATCH), CONCURRENCY: '1' },
+        {
+          QUEUE: name,
+          PREFIX: prefix,
+          SINK: systems.sink,
+          SINK_NAME: sinkName,
+          BATCH: String(BATCH),
+          CONCURRENCY: '1',
+        },
         /ready/,
       ),
     ),
@@ -221,7 +231,7 @@ async function floor(systems: Systems, systemsPid: number): Promise<Result> {
  * sync's debounceMs), so records stream out behind it. Timed from the inbound run's start until
  * the sink holds every record and no outbound run is left to do.
  */
-async function engineRun(systems: Systems, systemsPid: number): Promise<Result> {
+async function engineRun(systems: Systems, systemsPid: number, sinkName: string): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'dl-bench-'));
   const env = {
     REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`,
@@ -268,6 +278,7 @@ async function engineRun(systems: Systems, systemsPid: number): Promise<Result> 
       connectionId: await conn(systems.sink),
       mapping: 'crm-a-contacts',
       mode: 'outbound',
+      sink: sinkName,
       debounceMs: 100,
     });
     return await measured(workers, systemsPid, async () => {
@@ -277,7 +288,7 @@ async function engineRun(systems: Systems, systemsPid: number): Promise<Result> 
         counts: Record<string, number>;
       };
       const inMs = performance.now() - started;
-      while (((await sinkCounts(systems)).contacts ?? 0) < RECORDS) await sleep(10);
+      while (((await sinkCounts(systems))[sinkName] ?? 0) < RECORDS) await sleep(10);
       for (;;) {
         const left = await engine.queue.queue.getJobCounts('active', 'waiting', 'delayed');
         if (Object.values(left).every((n) => n === 0)) break;
@@ -319,25 +330,51 @@ const systems = JSON.parse(systemsProcess.printed.split('\n')[0]!) as Systems;
 const rate = (ms: number) => Math.round(RECORDS / (ms / 1000)).toLocaleString('en-US');
 const cpu = (r: Result) =>
   `CPU s: workers ${r.cpu.workers.map((c) => c.toFixed(1)).join(' + ')}, source+sink ${r.cpu.systems.toFixed(1)}, redis ${r.cpu.redis.toFixed(1)}; redis MB in ${r.redisMb.in.toFixed(0)}, out ${r.redisMb.out.toFixed(0)}`;
-const engine = await engineRun(systems, systemsProcess.pid!);
-const bare = await floor(systems, systemsProcess.pid!);
-const held = await sinkCounts(systems);
-await stopProcess(systemsProcess);
-if (held.contacts !== RECORDS || held.floor !== RECORDS) {
-  throw new Error(`the sink did not receive every record: ${JSON.stringify(held)}`);
+/** One round: the engine, then the floor, each into a sink stream of its own. */
+async function round(n: number) {
+  const engine = await engineRun(systems, systemsProcess.pid!, `contacts-${n}`);
+  const bare = await floor(systems, systemsProcess.pid!, `floor-${n}`);
+  const held = await sinkCounts(systems);
+  if (held[`contacts-${n}`] !== RECORDS || held[`floor-${n}`] !== RECORDS) {
+    throw new Error(`the sink did not receive every record: ${JSON.stringify(held)}`);
+  }
+  const ratio = bare.ms / engine.ms;
+  const peak = Math.max(...engine.workerPeakMb);
+  process.stdout.write(
+    [
+      ...(ROUNDS > 1 ? [`round ${n} of ${ROUNDS}`] : []),
+      `floor (bare BullMQ, same source/sink/batches): ${rate(bare.ms)} records/s  [${cpu(bare)}]`,
+      `engine (inbound + outbound):                   ${rate(engine.ms)} records/s  [${cpu(engine)}]` +
+        `  (goal ≥ 20,000: ${RECORDS / (engine.ms / 1000) >= 20_000 ? 'met' : 'NOT met'})`,
+      `  ${engine.note}`,
+      `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
+      `peak RSS per engine worker process: ${engine.workerPeakMb.join(', ')} MB (goal < 200 MB: ${peak < 200 ? 'met' : 'NOT met'}); floor workers: ${bare.workerPeakMb.join(', ')} MB`,
+    ].join('\n') + '\n',
+  );
+  return { engineRate: RECORDS / (engine.ms / 1000), ratio, peak };
 }
-const ratio = bare.ms / engine.ms;
-const peak = Math.max(...engine.workerPeakMb);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 process.stdout.write(
-  [
-    `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH}), ${WORKERS} worker processes` +
-      ` (engine workers with NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", as docker-compose.yml deploys them)`,
-    `floor (bare BullMQ, same source/sink/batches): ${rate(bare.ms)} records/s  [${cpu(bare)}]`,
-    `engine (inbound + outbound):                   ${rate(engine.ms)} records/s  [${cpu(engine)}]` +
-      `  (goal ≥ 20,000: ${RECORDS / (engine.ms / 1000) >= 20_000 ? 'met' : 'NOT met'})`,
-    `  ${engine.note}`,
-    `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
-    `peak RSS per engine worker process: ${engine.workerPeakMb.join(', ')} MB (goal < 200 MB: ${peak < 200 ? 'met' : 'NOT met'}); floor workers: ${bare.workerPeakMb.join(', ')} MB`,
-  ].join('\n') + '\n',
+  `records: ${RECORDS.toLocaleString('en-US')} (pages of ${PAGE}, write batches of ${BATCH}), ${WORKERS} worker processes` +
+    ` (engine workers with NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", as docker-compose.yml deploys them)\n`,
 );
+const rounds = [];
+for (let n = 1; n <= ROUNDS; n++) rounds.push(await round(n));
+await stopProcess(systemsProcess);
+if (ROUNDS > 1) {
+  const engineRate = median(rounds.map((r) => r.engineRate));
+  const ratio = median(rounds.map((r) => r.ratio));
+  const peak = Math.max(...rounds.map((r) => r.peak));
+  process.stdout.write(
+    `median of ${ROUNDS} rounds: engine ${Math.round(engineRate).toLocaleString('en-US')} records/s` +
+      ` (goal ≥ 20,000: ${engineRate >= 20_000 ? 'met' : 'NOT met'}), engine / floor ${ratio.toFixed(2)}` +
+      ` (goal ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'}); highest engine worker peak RSS ${peak} MB` +
+      ` (goal < 200 MB: ${peak < 200 ? 'met' : 'NOT met'})\n`,
+  );
+}
 process.exit(0);

@@ -1,7 +1,7 @@
 /**
  * The floor's worker process: takes pages of records from a BullMQ queue and posts them to the
  * sink in batches, with nothing else (no mapping, archive or state). Started by sync.bench.ts with
- * QUEUE, PREFIX, SINK, BATCH and CONCURRENCY in its environment; prints "ready" once listening.
+ * QUEUE, PREFIX, SINK (URL), SINK_NAME, BATCH and CONCURRENCY in its environment; prints "ready" once listening.
  */
 import axios from 'axios';
 import { Worker } from 'bullmq';
@@ -14,6 +14,7 @@ const env = (name: string) => {
 };
 const BATCH = Number(env('BATCH'));
 const http = axios.create({ baseURL: env('SINK') });
+const path = `/${encodeURIComponent(env('SINK_NAME'))}/batch`;
 const worker = new Worker(
   env('QUEUE'),
   async (job) => {
@@ -23,7 +24,7 @@ const worker = new Worker(
       record: r,
     }));
     for (let i = 0; i < items.length; i += BATCH)
-      await http.post('/floor/batch', { items: items.slice(i, i + BATCH) });
+      await http.post(path, { items: items.slice(i, i + BATCH) });
   },
   {
     connection: new Redis({ maxRetriesPerRequest: null }),
