@@ -252,7 +252,9 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
             id: r.destinationId ?? destinationId,
           }),
         );
-        if (r.destinationId) writes.set(linkKey, r.destinationId, canonicalId);
+        // The link back is written once, when the destination names a record it did not before.
+        if (r.destinationId && r.destinationId !== destinationId)
+          writes.set(linkKey, r.destinationId, canonicalId);
       } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS) again.push(item);
       else rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
     });
