@@ -288,7 +288,10 @@ async function engineRun(systems: Systems, systemsPid: number, sinkName: string)
         counts: Record<string, number>;
       };
       const inMs = performance.now() - started;
-      while (((await sinkCounts(systems))[sinkName] ?? 0) < RECORDS) await sleep(10);
+      await axios.get(`${systems.control}/wait`, {
+        params: { stream: sinkName, count: RECORDS },
+        timeout: 0,
+      });
       for (;;) {
         const left = await engine.queue.queue.getJobCounts('active', 'waiting', 'delayed');
         if (Object.values(left).every((n) => n === 0)) break;
