@@ -15,6 +15,14 @@ export const contactSchema = z.object({
   firstName: z.string().optional().describe('Given name.'),
   middleName: z.string().optional().describe('Middle name or initial.'),
   lastName: z.string().optional().describe('Family name.'),
+  companyName: z
+    .string()
+    .optional()
+    .describe('Company name when the person is a business buyer, e.g. GREENBELT LAWN CARE.'),
+  isBusiness: z
+    .boolean()
+    .optional()
+    .describe('A business, not a person: identity matches it by email and phone only.'),
   email: email.optional(),
   phone: e164.optional(),
   mobilePhone: e164.optional().describe('Mobile phone in E.164.'),

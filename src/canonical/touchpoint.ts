@@ -4,11 +4,14 @@ import { channel, id, isoDateTime } from './common.ts';
 import { contactSchema } from './customer.ts';
 import { clickIds } from './lead.ts';
 
-/** One marketing interaction with a person: an ad click, a form fill, an email open or click. */
+/**
+ * One marketing interaction with a person: an ad click, a form fill, an email open, click or bounce.
+ * Only `ad_click`, `form_fill` and `email_click` are ever credited (shared rules, "Touch").
+ */
 export const touchpointSchema = z.object({
   id: id.optional().describe('Hub touchpoint id.'),
   type: z
-    .enum(['ad_click', 'form_fill', 'email_open', 'email_click'])
+    .enum(['ad_click', 'form_fill', 'email_open', 'email_click', 'email_bounce'])
     .describe('Kind of interaction.'),
   occurredAt: isoDateTime.describe('When it happened.'),
   channel: channel.optional(),
