@@ -4,6 +4,7 @@ import type { Archive } from './archive/archive.ts';
 import { archiveOptionsFromConfig, createArchive } from './archive/index.ts';
 import type { Config } from './config/env.ts';
 import type { Logger } from './log/logger.ts';
+import { MIGRATION_IDS } from './migrations/index.ts';
 import { ApiKeyStore } from './store/api-keys.ts';
 import { ConnectionStore } from './store/connections.ts';
 import { resolveMasterKey, Vault } from './store/crypto.ts';
@@ -45,7 +46,7 @@ export async function openHub(
     log,
     redis,
     keys: k,
-    tenants: new TenantStore(redis, k),
+    tenants: new TenantStore(redis, k, MIGRATION_IDS),
     apiKeys: new ApiKeyStore(redis, k),
     connections: new ConnectionStore(redis, k, vault),
     archive,

@@ -4,6 +4,7 @@ import { registerAdminCommands } from './admin-commands.ts';
 import { registerConnectionCommands } from './connection-commands.ts';
 import { registerEntryCommands } from './entry-commands.ts';
 import { registerMappingCommands } from './mapping.ts';
+import { registerMigrateCommands } from './migrate-commands.ts';
 import { registerSyncCommands } from './sync-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerSyncCommands(program);
   registerEntryCommands(program);
   registerMappingCommands(program);
+  registerMigrateCommands(program);
   return program;
 }

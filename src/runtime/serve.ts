@@ -1,5 +1,6 @@
 import type { ApiServer } from '../api/server.ts';
 import type { Hub } from '../hub.ts';
+import { migrateHub } from '../migrations/index.ts';
 import { startWorkers, type WorkerPool } from '../worker/pool.ts';
 import { createEngine, type Engine } from './engine.ts';
 
@@ -18,13 +19,19 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-/** Starts the API and/or the workers of an opened hub. */
+/**
+ * Starts the API and/or the workers of an opened hub, after applying pending migrations of stored
+ * data (every process does: one runs each tenant's under its lock, the others wait for it), so
+ * no code of this version reads or writes a record in an older shape.
+ */
 export async function serveHub(
   hub: Hub,
   roles: Roles,
   port?: number,
   engine = createEngine(hub),
 ): Promise<RunningHub> {
+  const migrated = await migrateHub(hub);
+  if (migrated.length) hub.log.info({ tenants: migrated.length }, 'migrations applied');
   // Loaded only where it runs: a worker process does without the HTTP stack.
   const api = roles.api
     ? await (await import('../api/server.ts')).startApi(hub, engine.service, port)

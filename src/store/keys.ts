@@ -58,6 +58,16 @@ export function keys(prefix: string) {
     rateBucket: (tenantId: string, connectionId: string) => t(tenantId, `rl:${connectionId}`),
     /** Sorted set: leases of requests in flight to a connection (shared concurrency limit). */
     inFlight: (tenantId: string, connectionId: string) => t(tenantId, `cc:${connectionId}`),
+    /** Hash: migration id → JSON `{ doneAt, changed }` of every migration applied to the tenant. */
+    migrations: (tenantId: string) => t(tenantId, 'migrations'),
+    /** String: token of the one process running the tenant's migrations (expires unless renewed). */
+    migrationLock: (tenantId: string) => t(tenantId, 'migrations:lock'),
+    /**
+     * A migration's own resumable state (a hash by default, or another `part` of it such as the set
+     * of records already converted), kept until the migration is marked done.
+     */
+    migrationState: (tenantId: string, migrationId: string, part = 'state') =>
+      t(tenantId, `migration:${migrationId}:${part}`),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

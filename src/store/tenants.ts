@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { conflict, notFound } from '../errors/app-error.ts';
+import { bornMigratedFields } from '../migrations/runner.ts';
 import type { Keys } from './keys.ts';
 
 /** A dealership store; `group` names the dealer group it belongs to, if any. */
@@ -17,6 +18,8 @@ export class TenantStore {
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
+    /** Migrations a new tenant starts with marked done: its data is born in the current shape. */
+    private readonly bornMigrated: readonly string[] = [],
   ) {}
 
   /** Creates a tenant; fails with `conflict` if the id is taken. */
@@ -35,8 +38,10 @@ export class TenantStore {
     };
     const created = await this.redis.hsetnx(this.k.tenant(tenant.id), 'id', tenant.id);
     if (!created) throw conflict(`tenant "${tenant.id}" already exists`);
-    await this.redis
-      .multi()
+    const tx = this.redis.multi();
+    if (this.bornMigrated.length)
+      tx.hset(this.k.migrations(tenant.id), bornMigratedFields(this.bornMigrated));
+    await tx
       .hset(this.k.tenant(tenant.id), {
         name: tenant.name,
         group: tenant.group ?? '',
