@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 
 import { AppError } from '../errors/app-error.ts';
 import type { Hub } from '../hub.ts';
 import type { SyncService } from '../sync/sync-service.ts';
+import { serveAsset, SWAGGER_HTML, SWAGGER_INIT } from './assets.ts';
 import './context.ts';
 import { errorResponse, validationHook } from './errors.ts';
 import { bearerAuth, tenantScope } from './middleware/auth.ts';
@@ -14,6 +14,8 @@ import { connectionRoutes } from './routes/connections.ts';
 import { entriesRoutes } from './routes/entries.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { queueBoardRoutes } from './routes/queue-board.ts';
 import { syncRoutes } from './routes/syncs.ts';
 import { tenantRoutes } from './routes/tenant.ts';
 
@@ -60,6 +62,12 @@ export function createApp(hub: Hub, sync: SyncService) {
 
   app.route('/', healthRoutes());
   app.route('/', hookRoutes());
+  app.route('/', metricsRoutes());
+  app.route('/', queueBoardRoutes(sync));
+  app.get('/assets/swagger-init.js', (c) =>
+    c.body(SWAGGER_INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
+  app.get('/assets/:name', (c) => serveAsset(c, c.req.param('name')));
 
   app.use('/v1/*', bearerAuth());
   app.use('/v1/tenants/:tenantId', tenantScope());
@@ -76,6 +84,6 @@ export function createApp(hub: Hub, sync: SyncService) {
     description: 'An API key made with `dealerloop apikey create`',
   });
   app.doc31('/openapi.json', INFO);
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.get('/docs', (c) => c.html(SWAGGER_HTML));
   return app;
 }

@@ -6,27 +6,8 @@ import { jsonOption, withEngine } from './with-hub.ts';
 
 const rows = (x: unknown) => x as Record<string, unknown>[];
 
-/** `connection create|list|update|test|delete`, and `connector list`. */
+/** `connection create|list|update|test|delete`. */
 export function registerConnectionCommands(program: Command): void {
-  program
-    .command('connectors')
-    .description('List the connectors this hub ships')
-    .option('--json', 'output JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const list = await withEngine(async (e) =>
-        e.service.svc.registry.list().map((c) => ({
-          id: c.id,
-          name: c.name,
-          streams: Object.keys(c.streams ?? {}).join(' '),
-          sinks: Object.keys(c.sinks ?? {}).join(' '),
-          webhook: !!c.webhook,
-        })),
-      );
-      emit(!!opts.json, list, () =>
-        table(rows(list), ['id', 'name', 'streams', 'sinks', 'webhook']),
-      );
-    });
-
   const conn = program.command('connection').description('Manage connections to external systems');
   conn
     .command('create')

@@ -1,5 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import type { Command } from 'commander';
 
@@ -110,22 +110,33 @@ function renderResult(io: CliIO, key: string | undefined, r: MappingResult): voi
 }
 
 /**
- * `dealerloop mapping preview <file> --input record.json [--direction in|out]`: maps a record (or
+ * The sample record shipped for a mapping: `samples/<name>.json` beside it (a system record, for
+ * `in`) or `samples/<name>.out.json` (a canonical record, for `out`).
+ */
+export function sampleFor(file: string, direction: 'in' | 'out'): string {
+  const name = basename(file).replace(/\.ya?ml$/, '');
+  return join(dirname(file), 'samples', `${name}${direction === 'out' ? '.out' : ''}.json`);
+}
+
+/**
+ * `dealerloop mapping preview <file> [--input record.json] [--direction in|out]`: maps a record (or
  * a JSON array of records) and prints the result with every field error.
  * @returns 0 when every record maps, 1 when the mapping is invalid or a record is quarantined.
  */
 export async function previewMapping(
   file: string,
-  opts: { input: string; direction?: 'in' | 'out'; json?: boolean },
+  opts: { input?: string; direction?: 'in' | 'out'; json?: boolean },
   io: CliIO = stdio,
 ): Promise<number> {
+  const input = opts.input ?? sampleFor(file, opts.direction ?? 'in');
+  if (!opts.input && !opts.json) line(io, `input: ${input} (the mapping's sample record)`);
   const loaded = await loadMappingFile(file);
   if (!loaded.ok) {
     for (const e of loaded.errors) line(io, e.format());
     return 1;
   }
   const mapping = compileMapping(loaded.doc);
-  const parsed: unknown = JSON.parse(await readFile(opts.input, 'utf8'));
+  const parsed: unknown = JSON.parse(await readFile(input, 'utf8'));
   const records = Array.isArray(parsed) ? parsed : [parsed];
   const direction = opts.direction ?? 'in';
   const results = records.map((rec) => {
@@ -173,14 +184,19 @@ export function registerMappingCommands(program: Command): void {
     .command('preview')
     .description('Map a record through a mapping and show the result and every field error')
     .argument('<file>', 'mapping file')
-    .requiredOption('--input <record.json>', 'JSON file with one record or an array of records')
+    .option(
+      '--input <record.json>',
+      'JSON file with one record or an array of records (default: the sample in mappings/samples/)',
+    )
     .option('--direction <direction>', 'in (system → hub) or out (hub → system)', 'in')
     .option('--json', 'machine-readable output')
-    .action(async (file: string, o: { input: string; direction: 'in' | 'out'; json?: boolean }) => {
-      if (o.direction !== 'in' && o.direction !== 'out')
-        throw new Error('--direction must be in or out');
-      setExit(await previewMapping(file, o));
-    });
+    .action(
+      async (file: string, o: { input?: string; direction: 'in' | 'out'; json?: boolean }) => {
+        if (o.direction !== 'in' && o.direction !== 'out')
+          throw new Error('--direction must be in or out');
+        setExit(await previewMapping(file, o));
+      },
+    );
   mapping
     .command('schema')
     .description(`Write the mapping JSON Schema (default ${SCHEMA_FILE}; "-" for stdout)`)

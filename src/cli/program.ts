@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerConnectionCommands } from './connection-commands.ts';
+import { registerConnectorCommands } from './connector-commands.ts';
 import { registerEntryCommands } from './entry-commands.ts';
 import { registerMappingCommands } from './mapping.ts';
 import { registerMigrateCommands } from './migrate-commands.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommands(program);
   registerAdminCommands(program);
+  registerConnectorCommands(program);
   registerConnectionCommands(program);
   registerSyncCommands(program);
   registerEntryCommands(program);

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axio
 
 import { AppError } from '../errors/app-error.ts';
 import type { Hub } from '../hub.ts';
+import { countVendorError } from '../metrics/metrics.ts';
 import type { ConnectorContext, ConnectorDef, ConnectorLimits } from '../sdk/connector.ts';
 import { AuthError } from '../sdk/errors.ts';
 import { classifyHttpError } from '../sdk/http.ts';
@@ -157,6 +158,7 @@ export async function openConnection(
             policy: opts.retry ?? DEFAULT_RETRY,
             signal,
             onRetry: async ({ waitMs, error }) => {
+              countVendorError(connector.id, error);
               ctx.log.warn(
                 { waitMs, status: error.status, reason: error.message },
                 'vendor call failed; retrying',
@@ -166,6 +168,7 @@ export async function openConnection(
           },
         );
       } catch (err) {
+        countVendorError(connector.id, err);
         if (err instanceof AuthError) {
           await hub.connections.setStatus(
             tenantId,

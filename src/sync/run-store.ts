@@ -15,6 +15,9 @@ const ERRORS_KEPT = 50;
 
 /** Run history of syncs: bounded in count and age. */
 export class RunStore {
+  /** Heard once per finished run, after it is saved (metrics); a failing listener is ignored. */
+  readonly onFinish: ((run: RunReport) => Promise<void>)[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
@@ -65,6 +68,7 @@ export class RunStore {
     run.durationMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
     if (error) run.errors.push(error);
     await this.save(run);
+    for (const listen of this.onFinish) await listen(run).catch(() => undefined);
     return run;
   }
 

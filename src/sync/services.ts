@@ -1,4 +1,5 @@
 import type { Hub } from '../hub.ts';
+import { observeRun } from '../metrics/runs.ts';
 import { RecordStore } from '../records/record-store.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
 import type { RetryPolicy } from '../sdk/retry.ts';
@@ -33,7 +34,7 @@ export function createSyncServices(
   mappings: MappingSource,
   opts: { retry?: RetryPolicy } = {},
 ): SyncServices {
-  return {
+  const svc: SyncServices = {
     hub,
     registry,
     mappings,
@@ -44,4 +45,6 @@ export function createSyncServices(
     deadLetters: new EntryStore(hub.redis, hub.keys, 'deadLetters'),
     retry: opts.retry,
   };
+  svc.runs.onFinish.push((run) => observeRun(svc, run));
+  return svc;
 }
