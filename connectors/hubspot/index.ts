@@ -5,6 +5,9 @@ import { contactsStream } from './contacts-stream.ts';
 import { dealsStream } from './deals-stream.ts';
 import { engagementsStream } from './engagements-stream.ts';
 import { HubSpotCredentials, HubSpotSettings } from './settings.ts';
+
+/** The CRM search endpoints, whose own rate limit is separate from the rest of the API. */
+const SEARCH_PATH = /^\/crm\/.+\/search$/;
 import { contactsSink, dealsSink } from './sinks.ts';
 
 /**
@@ -23,6 +26,16 @@ export default defineConnector({
     requestsPerSecond: s.requestsPerSecond,
     burst: Math.max(1, Math.floor(s.requestsPerSecond)),
     batchSize: s.batchSize,
+    // Every search request (not every stream read) takes a token of its own bucket, evenly
+    // spaced (burst 1), so no rolling second ever holds more than HubSpot's search limit.
+    endpoints: [
+      {
+        name: 'search',
+        matches: (method, path) => method === 'POST' && SEARCH_PATH.test(path),
+        requestsPerSecond: s.searchRequestsPerSecond,
+        burst: 1,
+      },
+    ],
   }),
   client: createHubSpotClient,
   classify: classifyHubSpotError,

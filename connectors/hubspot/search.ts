@@ -36,9 +36,42 @@ export function modifiedAt(o: CrmObject, property: string): number {
   return 0;
 }
 
+/** HubSpot's id property, the tie-breaker: every CRM object has it (Search the CRM, default properties). */
+export const OBJECT_ID_PROPERTY = 'hs_object_id';
+
+/**
+ * The search body of the cursor's next query (see `SearchCursor`): the time-sorted window, or the
+ * query of the records at one instant sorted by id. HubSpot applies one sort rule only ("Only one
+ * sorting rule can be applied to any search", Search the CRM), so ties are split by a filter.
+ */
+export function searchBody(spec: SearchSpec, c: SearchCursor, pageSize: number) {
+  const m = spec.modifiedProperty;
+  const f = (propertyName: string, operator: string, value: number | string) => ({
+    propertyName,
+    operator,
+    value: String(value),
+  });
+  const filters = c.tie
+    ? [
+        f(m, 'GTE', c.tie.at),
+        f(m, 'LTE', c.tie.at),
+        ...(c.tie.afterId ? [f(OBJECT_ID_PROPERTY, 'GT', c.tie.afterId)] : []),
+      ]
+    : c.since === null
+      ? []
+      : [f(m, c.strict ? 'GT' : 'GTE', c.since)];
+  return {
+    filterGroups: filters.length ? [{ filters }] : [],
+    sorts: [{ propertyName: c.tie ? OBJECT_ID_PROPERTY : m, direction: 'ASCENDING' }],
+    properties: [...new Set([...spec.properties, OBJECT_ID_PROPERTY])],
+    limit: pageSize,
+    ...(c.after ? { after: c.after } : {}),
+  };
+}
+
 /**
  * Reads one page of objects changed since the cursor with the CRM search API, moving the window
- * before HubSpot's 10,000-result cap (see `SearchCursor`).
+ * at HubSpot's 10,000-result cap (see `SearchCursor`).
  */
 export async function searchPage(
   ctx: HubSpotContext,
@@ -47,45 +80,26 @@ export async function searchPage(
 ): Promise<SearchResult> {
   const s = ctx.settings;
   const c = windowOf(cursor, s.indexLagMs);
-  const filters =
-    c.since === null
-      ? []
-      : [
-          {
-            filters: [
-              {
-                propertyName: spec.modifiedProperty,
-                operator: c.strict ? 'GT' : 'GTE',
-                value: String(c.since),
-              },
-            ],
-          },
-        ];
-  const what = `POST /crm/v3/objects/${spec.objectType}/search`;
-  const res = await ctx.http.post(
-    `/crm/v3/objects/${spec.objectType}/search`,
-    {
-      filterGroups: filters,
-      sorts: [{ propertyName: spec.modifiedProperty, direction: 'ASCENDING' }],
-      properties: spec.properties,
-      limit: s.pageSize,
-      ...(c.after ? { after: c.after } : {}),
-    },
-    { signal: ctx.signal },
-  );
-  const page = parseBody(SearchBody, res.data, what);
+  const path = `/crm/v3/objects/${spec.objectType}/search`;
+  const res = await ctx.http.post(path, searchBody(spec, c, s.pageSize), { signal: ctx.signal });
+  const page = parseBody(SearchBody, res.data, `POST ${path}`);
   const timed = page.results.map((o) => ({
     o,
     id: o.id,
     at: modifiedAt(o, spec.modifiedProperty),
   }));
   const seen = dedupe(c, timed);
-  const next = advance(c, seen, page.paging?.next?.after, s.pageSize, SEARCH_RESULT_CAP);
-  if (next.stuck) {
-    ctx.log.warn(
-      { objectType: spec.objectType, at: seen.lastAt },
-      'over 10,000 HubSpot records share one modification time; moving past it',
-    );
-  }
+  const next = advance(
+    c,
+    seen,
+    {
+      next: page.paging?.next?.after,
+      count: page.results.length,
+      total: page.total,
+      lastId: page.results.at(-1)?.id,
+    },
+    s.pageSize,
+    SEARCH_RESULT_CAP,
+  );
   return { objects: seen.fresh.map((t) => t.o), cursor: next.cursor, hasMore: next.hasMore };
 }

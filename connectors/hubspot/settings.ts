@@ -43,7 +43,15 @@ export const HubSpotSettings = z.object({
     .positive()
     .max(SEARCH_REQUESTS_PER_SECOND)
     .default(SEARCH_REQUESTS_PER_SECOND)
-    .describe('Shared request budget of the connection (search is limited to 4-5 per second)'),
+    .describe('Shared request budget of the connection, every call'),
+  searchRequestsPerSecond: z
+    .number()
+    .positive()
+    .max(SEARCH_REQUESTS_PER_SECOND)
+    .default(SEARCH_REQUESTS_PER_SECOND)
+    .describe(
+      'Search requests per second, evenly spaced, across every worker (HubSpot allows 4-5)',
+    ),
   indexLagMs: z
     .number()
     .int()

@@ -99,6 +99,20 @@ export interface WebhookDef<S, C> {
   ): Promise<WebhookOutcome[]>;
 }
 
+/**
+ * A tighter budget for some endpoints of a system (e.g. a search API with its own per-second
+ * limit), held in its own shared bucket per connection, on top of the connection's budget.
+ */
+export interface EndpointLimit {
+  /** Names the bucket, e.g. "search". */
+  name: string;
+  /** The requests it covers, by method and URL path (relative to the base URL). */
+  matches(method: string, path: string): boolean;
+  requestsPerSecond: number;
+  /** Requests allowed at once above the steady rate; 1 spaces every request evenly. */
+  burst?: number;
+}
+
 /** Vendor limits, as data. */
 export interface ConnectorLimits {
   /** Requests per second per connection, shared by every worker process. */
@@ -109,6 +123,8 @@ export interface ConnectorLimits {
   batchSize: number;
   /** Requests in flight at once per connection. */
   concurrency?: number;
+  /** Per-request budgets of some endpoints, shared by every worker process. */
+  endpoints?: EndpointLimit[];
 }
 
 /** The declaration of one external system. */

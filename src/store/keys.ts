@@ -54,8 +54,9 @@ export function keys(prefix: string) {
     quarantine: (tenantId: string) => t(tenantId, 'quarantine'),
     /** Hash: dead letters (outbound items that kept failing) by entry id (JSON). */
     deadLetters: (tenantId: string) => t(tenantId, 'dead'),
-    /** Hash: a connection's shared token bucket. */
-    rateBucket: (tenantId: string, connectionId: string) => t(tenantId, `rl:${connectionId}`),
+    /** Hash: a connection's shared token bucket (or that of one of its endpoint limits). */
+    rateBucket: (tenantId: string, connectionId: string, endpoint?: string) =>
+      t(tenantId, endpoint ? `rl:${connectionId}:${endpoint}` : `rl:${connectionId}`),
     /** Sorted set: leases of requests in flight to a connection (shared concurrency limit). */
     inFlight: (tenantId: string, connectionId: string) => t(tenantId, `cc:${connectionId}`),
     /** Hash: migration id → JSON `{ doneAt, changed }` of every migration applied to the tenant. */

@@ -3,7 +3,12 @@ import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axio
 import { AppError } from '../errors/app-error.ts';
 import type { Hub } from '../hub.ts';
 import { countVendorError } from '../metrics/metrics.ts';
-import type { ConnectorContext, ConnectorDef, ConnectorLimits } from '../sdk/connector.ts';
+import type {
+  ConnectorContext,
+  ConnectorDef,
+  ConnectorLimits,
+  EndpointLimit,
+} from '../sdk/connector.ts';
 import { AuthError } from '../sdk/errors.ts';
 import { classifyHttpError } from '../sdk/http.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
@@ -97,6 +102,35 @@ function boundInFlight(http: AxiosInstance, sem: SharedSemaphore, signal: AbortS
   );
 }
 
+/**
+ * Every HTTP request that an endpoint limit covers waits for a token of that limit's shared
+ * bucket first, so a vendor's per-endpoint rate (e.g. a search limit) holds across all workers
+ * however many requests one connector call makes.
+ */
+function limitEndpoints(
+  hub: Hub,
+  http: AxiosInstance,
+  at: { tenantId: string; connectionId: string },
+  endpoints: readonly EndpointLimit[],
+  signal: AbortSignal,
+): void {
+  const buckets = endpoints.map((e) => ({
+    e,
+    limiter: new SharedRateLimiter(
+      hub.redis,
+      hub.keys.rateBucket(at.tenantId, at.connectionId, e.name),
+      e.requestsPerSecond,
+      e.burst ?? 1,
+    ),
+  }));
+  http.interceptors.request.use(async (config) => {
+    const method = (config.method ?? 'get').toUpperCase();
+    const path = config.url ?? '';
+    for (const b of buckets) if (b.e.matches(method, path)) await b.limiter.acquire(1, signal);
+    return config;
+  });
+}
+
 /** Opens the runtime of a stored connection. */
 export async function openConnection(
   hub: Hub,
@@ -124,6 +158,8 @@ export async function openConnection(
     );
     boundInFlight(http, sem, signal);
   }
+  if (limits.endpoints?.length)
+    limitEndpoints(hub, http, { tenantId, connectionId }, limits.endpoints, signal);
   const ctx: ConnectorContext = {
     tenantId,
     connectionId,

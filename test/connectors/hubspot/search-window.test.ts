@@ -53,11 +53,10 @@ describe('search window and the 10,000-result cap', () => {
       .post(SEARCH, capture)
       .reply(200, { total: 12000, results: lastPage, paging: { next: { after: '10000' } } })
       .post(SEARCH, capture)
-      .reply(200, {
-        total: 2003,
-        // HubSpot answers the new window from its lower bound: the three tied deals come again.
-        results: [...lastPage.slice(-3), ...dealsPage(10000, 2, tieAt + 1000)],
-      });
+      // The records at the cap's last instant, by id: HubSpot's order among them is its own.
+      .reply(200, { total: 3, results: [...lastPage.slice(-3)].reverse() })
+      .post(SEARCH, capture)
+      .reply(200, { total: 2, results: dealsPage(10000, 2, tieAt + 1000) });
     noAssociations(5);
 
     const mid = JSON.stringify({
@@ -77,32 +76,60 @@ describe('search window and the 10,000-result cap', () => {
     expect(bodies[1]).toMatchObject({ after: '9800' });
     expect(p2.records).toHaveLength(200);
     expect(p2.hasMore).toBe(true);
-    // The next page would pass the cap: the window's lower bound moves to the last change seen,
+    // The next page would pass the cap: the records at the last change seen are read next,
     // remembering the three deals that share it.
     expect(decode(p2.nextCursor)).toMatchObject({
-      since: tieAt,
       after: null,
+      tie: { at: tieAt, afterId: null },
       lastAt: tieAt,
       lastIds: ['9997', '9998', '9999'],
       done: false,
     });
 
+    // The records at that instant get a query of their own, sorted by id (one sort rule only).
     const p3 = await deals.read(ctx, p2.nextCursor);
-    expect(bodies[2]).toMatchObject(windowFilter('hs_lastmodifieddate', 'GTE', tieAt));
+    expect(bodies[2]).toMatchObject({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(tieAt) },
+            { propertyName: 'hs_lastmodifieddate', operator: 'LTE', value: String(tieAt) },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+    });
     expect(bodies[2]!.after).toBeUndefined();
     // Ties are not emitted twice.
-    expect(p3.records.map((r) => r.id)).toEqual(['10000', '10001']);
-    expect(p3.hasMore).toBe(false);
+    expect(p3.records).toEqual([]);
+    expect(p3.hasMore).toBe(true);
+    expect(decode(p3.nextCursor)).toMatchObject({ since: tieAt, strict: true, tie: null });
+
+    const p4 = await deals.read(ctx, p3.nextCursor);
+    expect(bodies[3]).toMatchObject(windowFilter('hs_lastmodifieddate', 'GT', tieAt));
+    expect(p4.records.map((r) => r.id)).toEqual(['10000', '10001']);
+    expect(p4.hasMore).toBe(false);
   });
 
-  it('steps past one instant when 10,000 records share it (the window cannot move)', () => {
+  it('moves on by id when 10,000 records share one instant', () => {
     const at = T0 + 5000;
-    const tied = Array.from({ length: 200 }, (_, i) => ({ id: String(i), at }));
-    const c = { ...START, since: at, after: '9800', lastAt: at, lastIds: [] };
+    const tied = Array.from({ length: 200 }, (_, i) => ({ id: String(5000 + i), at }));
+    const c = { ...START, since: at, after: '9800', lastAt: at, tie: { at, afterId: null } };
     const seen = dedupe(c, tied);
-    const next = advance(c, seen, '10000', 200, 10_000);
-    expect(next.stuck).toBe(true);
-    expect(next.cursor).toMatchObject({ since: at, after: null, strict: true });
+    const end = { next: '10000', count: 200, total: 12000, lastId: '5199' };
+    const next = advance(c, seen, end, 200, 10_000);
+    expect(next).toMatchObject({
+      hasMore: true,
+      cursor: { after: null, tie: { at, afterId: '5199' } },
+    });
+  });
+
+  it('moves the window at the cap even when HubSpot offers no next page there', () => {
+    const c = { ...START, since: T0, after: '9900', lastAt: T0 + 9, lastIds: ['a'] };
+    const seen = { lastAt: T0 + 10, lastIds: ['b'] };
+    const end = { next: undefined, count: 100, total: 12000, lastId: 'b' };
+    const next = advance(c, seen, end, 100, 10_000);
+    expect(next).toMatchObject({ hasMore: true, cursor: { tie: { at: T0 + 10, afterId: null } } });
   });
 
   it('dedupes by id only at the last change time', () => {
