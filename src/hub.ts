@@ -10,6 +10,7 @@ import { ConnectionStore } from './store/connections.ts';
 import { resolveMasterKey, Vault } from './store/crypto.ts';
 import { keys, type Keys } from './store/keys.ts';
 import { connectRedis } from './store/redis.ts';
+import { Sentinels } from './store/sentinel.ts';
 import { TenantStore } from './store/tenants.ts';
 
 /** Everything a process of the hub works with, opened once at start. */
@@ -22,6 +23,8 @@ export interface Hub {
   apiKeys: ApiKeyStore;
   connections: ConnectionStore;
   archive: Archive;
+  /** Data sentinels: whether Redis lost data since this process started, or during a run. */
+  sentinels: Sentinels;
   /** Closes the Redis connection. */
   close(): Promise<void>;
 }
@@ -41,6 +44,8 @@ export async function openHub(
     overrides.masterKey ?? resolveMasterKey(config.HUB_MASTER_KEY, config.DATA_DIR, log),
   );
   const archive = overrides.archive ?? createArchive(archiveOptionsFromConfig(config));
+  const sentinels = new Sentinels(redis, k);
+  await sentinels.openHub();
   return {
     config,
     log,
@@ -50,6 +55,7 @@ export async function openHub(
     apiKeys: new ApiKeyStore(redis, k),
     connections: new ConnectionStore(redis, k, vault),
     archive,
+    sentinels,
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -40,7 +40,10 @@ const ENTRIES_PER_READ = 16;
  * atomically. Records live in one hash per entity (id → stored body, `<version>|<JSON>`), so the
  * whole batch is one HMGET and one HSET instead of three commands per record, and the version
  * check reads the same field it writes.
- * KEYS[1] the tenant's change stream, KEYS[2] the records hash
+ * New records (version 0 before) also join the entity's id index (a sorted set at score 0, walked
+ * by ZRANGEBYLEX), in the same step, so a walk position is a record id that means the same after
+ * a restart or failover (unlike an HSCAN cursor).
+ * KEYS[1] the tenant's change stream, KEYS[2] the records hash, KEYS[3] the id index
  * ARGV[1] change log max length, ARGV[2] entity, ARGV[3] source connection id, ARGV[4] the
  * records as one MessagePack array, 3 items per record: id, expected version, stored body (already
  * carrying version expected + 1). One packed argument instead of three per record: building and
@@ -53,7 +56,7 @@ local CHUNK = 500
 local A = cmsgpack.unpack(ARGV[4])
 local n = #A / 3
 local conflicts, seen = {}, {}
-local recs, rows = {}, {}
+local recs, rows, fresh = {}, {}, {}
 local match = string.match
 for s = 1, n, CHUNK do
   local e = math.min(n, s + CHUNK - 1)
@@ -73,11 +76,18 @@ for s = 1, n, CHUNK do
       recs[#recs + 1] = id
       recs[#recs + 1] = A[a + 2]
       rows[#rows + 1] = id .. '\\t' .. (expected + 1)
+      if current == 0 then
+        fresh[#fresh + 1] = 0
+        fresh[#fresh + 1] = id
+      end
     end
   end
 end
 for s = 1, #recs, 2 * CHUNK do
   redis.call('HSET', KEYS[2], unpack(recs, s, math.min(#recs, s + 2 * CHUNK - 1)))
+end
+for s = 1, #fresh, 2 * CHUNK do
+  redis.call('ZADD', KEYS[3], unpack(fresh, s, math.min(#fresh, s + 2 * CHUNK - 1)))
 end
 if #rows > 0 then
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
@@ -182,27 +192,30 @@ export class RecordStore {
   }
 
   /**
-   * One page of a walk over every record of an entity (HSCAN; `cursor` '0' starts, and the walk
-   * is over when the returned cursor is '0' again). Records changed during the walk may be
-   * missed or seen twice, as HSCAN allows; callers follow the change log afterwards.
+   * One page of a walk over every record of an entity in id order, after record id `afterId`
+   * (null starts). The position is a record id, so it means the same after a Redis restart or
+   * failover. Records created during the walk with a smaller id are not seen: callers follow the
+   * change log from where it stood when the walk began. `last` is the position to go on from
+   * (null when the walk is over).
    */
-  async scan(
+  async walk(
     tenantId: string,
     entity: string,
-    cursor: string,
+    afterId: string | null,
     count: number,
     opts: { lean?: boolean } = {},
-  ): Promise<{ cursor: string; records: StoredRecord[] }> {
-    const [next, pairs] = await this.redis.hscan(
-      this.k.records(tenantId, entity),
-      cursor,
-      'COUNT',
+  ): Promise<{ last: string | null; records: StoredRecord[] }> {
+    const ids = await this.redis.zrangebylex(
+      this.k.recordIds(tenantId, entity),
+      afterId === null ? '-' : `(${afterId}`,
+      '+',
+      'LIMIT',
+      0,
       count,
     );
-    const records: StoredRecord[] = [];
-    for (let i = 0; i < pairs.length; i += 2)
-      records.push(decodeBody(pairs[i]!, entity, pairs[i + 1]!, !opts.lean));
-    return { cursor: next, records };
+    const found = await this.getMany(tenantId, entity, ids, opts);
+    const records = found.filter((r): r is StoredRecord => r !== null);
+    return { last: ids.length < count ? null : ids[ids.length - 1]!, records };
   }
 
   /** Reads one record. */
@@ -236,9 +249,10 @@ export class RecordStore {
           items.push(w.record.id, w.expected, encodeBody(w.record, w.expected + 1));
         }
         const conflicts = await cas.casRecords(
-          2,
+          3,
           this.k.changes(tenantId),
           this.k.records(tenantId, entity),
+          this.k.recordIds(tenantId, entity),
           CHANGE_LOG_MAX,
           entity,
           group[0]!.sourceConnectionId,
@@ -278,7 +292,7 @@ export class RecordStore {
    * Whether changes logged after entry `afterId` may have been trimmed from the log before a
    * reader got to them: entries were trimmed, the entry itself is gone and the log now starts
    * after it. (The log is trimmed from its head, so while the entry is there nothing after it
-   * was trimmed.) Positions that are not log entries (`0`, `scan:...`) are never behind.
+   * was trimmed.) Positions that are not log entries (`0`, `walk:...`) are never behind.
    */
   async trimmedAfter(tenantId: string, afterId: string): Promise<boolean> {
     if (!/^\d+-\d+$/.test(afterId)) return false;

@@ -24,6 +24,18 @@ export function keys(prefix: string) {
     connections: (tenantId: string) => t(tenantId, 'conns'),
     /** Hash: canonical records of one entity, id → `<version>|<JSON body>` (a page is one HMGET / HSET). */
     records: (tenantId: string, entity: string) => t(tenantId, `rec:${entity}`),
+    /**
+     * Sorted set: every record id of one entity, all at score 0, so ZRANGEBYLEX walks them in id
+     * order from a position that is a record id (it means the same after a restart or failover).
+     */
+    recordIds: (tenantId: string, entity: string) => t(tenantId, `ids:${entity}`),
+    /**
+     * String: the tenant's data sentinel, a generation id written with the tenant's first run and
+     * kept in the tenant's slot; gone means Redis lost the tenant's data (`src/store/sentinel.ts`).
+     */
+    tenantSentinel: (tenantId: string) => t(tenantId, 'sentinel'),
+    /** String: the hub's data sentinel (global), checked by `/readyz`. */
+    sentinel: () => `${prefix}:sentinel`,
     /** Stream: the tenant's change log, one entry per committed batch of changes of one entity. */
     changes: (tenantId: string) => t(tenantId, 'changes'),
     /** Hash: identity index of one kind (`email`, `phone`, `np`): normalized key → customer id. */

@@ -45,18 +45,34 @@ export interface PreparedStep {
   problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[];
 }
 
-const SCAN_PREFIX = 'scan:';
+const WALK_PREFIX = 'walk:';
+/** Cursor prefix of the HSCAN walks of earlier versions: such a walk starts again. */
+const OLD_SCAN_PREFIX = 'scan:';
 /** The change-log position meaning "before every entry". */
 const LOG_START = '0-0';
+
+/**
+ * Raised when the change log was trimmed past a sync's position before the sync read it: the
+ * changes in between are gone, so the run cannot prove it sent everything. The caller resets the
+ * sync to walk its records again.
+ */
+export class PositionLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PositionLostError';
+  }
+}
 
 /**
  * Prepares the next step after `cursor` (reads and maps only; nothing is written until
  * `writeStep`, so a step can be prepared while the one before it is written).
  * - From scratch (`0`, a new or backfilled sync), the step walks the entity's records
- *   themselves, a page at a time (HSCAN), and only then follows the change log from where it
+ *   themselves in id order, a page at a time, and only then follows the change log from where it
  *   stood when the walk began: a new destination gets every record, including those whose
- *   changes the log no longer holds. The cursor meanwhile is `scan:<hscan cursor>:<log id>`.
- * - Otherwise the step reads the change log after `cursor`.
+ *   changes the log no longer holds. The cursor meanwhile is `walk:<log id>:<last record id>`,
+ *   a position in the data that survives a Redis restart or failover.
+ * - Otherwise the step reads the change log after `cursor`; if the log was trimmed past it, the
+ *   step throws PositionLostError.
  */
 export async function prepareStep(
   svc: SyncServices,
@@ -65,15 +81,18 @@ export async function prepareStep(
 ): Promise<PreparedStep> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
-  if (cursor === FROM_SCRATCH || cursor.startsWith(SCAN_PREFIX)) {
-    const [scanAt, logAt] =
-      cursor === FROM_SCRATCH
-        ? ['0', (await svc.records.lastChangeId(tenantId)) ?? LOG_START]
-        : cursor.slice(SCAN_PREFIX.length).split(':');
-    const walk = await svc.records.scan(tenantId, mapping.entity, scanAt!, CHANGES_PER_STEP, {
+  if (cursor === FROM_SCRATCH || cursor.startsWith(OLD_SCAN_PREFIX)) {
+    const logAt = (await svc.records.lastChangeId(tenantId)) ?? LOG_START;
+    return prepareStep(svc, scope, `${WALK_PREFIX}${logAt}:`);
+  }
+  if (cursor.startsWith(WALK_PREFIX)) {
+    const colon = cursor.indexOf(':', WALK_PREFIX.length);
+    const logAt = cursor.slice(WALK_PREFIX.length, colon);
+    const after = cursor.slice(colon + 1) || null;
+    const walk = await svc.records.walk(tenantId, mapping.entity, after, CHANGES_PER_STEP, {
       lean: true,
     });
-    const next = walk.cursor === '0' ? logAt! : `${SCAN_PREFIX}${walk.cursor}:${logAt}`;
+    const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
     const known = await readDestinations(
       svc,
       scope,
@@ -82,6 +101,14 @@ export async function prepareStep(
     return prepareRecords(scope, next, walk.records, known);
   }
   const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
+  // Checked after the read: the log is trimmed from its head, so if the entry at the cursor was
+  // still there once the read was done, nothing the read needed had been trimmed.
+  if (await svc.records.trimmedAfter(tenantId, cursor)) {
+    throw new PositionLostError(
+      `the change log was trimmed past this sync's position (${cursor}) before it read the changes there: ` +
+        'it cannot prove it sent every change, so its next run walks every record again',
+    );
+  }
   if (changes.length === 0) {
     return { cursor: null, ids: new Set(), counts: zeroCounts(), prepared: [], problems: [] };
   }

@@ -5,9 +5,10 @@ import { AuthError, PermanentError } from '../sdk/errors.ts';
 import { openConnection, type ConnectionRuntime } from './connection-runtime.ts';
 import { ingestPage } from './inbound.ts';
 import { tryLock } from './lock.ts';
-import { prepareStep, writeStep } from './outbound.ts';
+import { PositionLostError, prepareStep, writeStep } from './outbound.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
+import { FROM_SCRATCH } from './sync-store.ts';
 import type { RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
 
 /**
@@ -61,6 +62,8 @@ export async function runSync(
       retry: svc.retry,
     });
     const mapping = await svc.mappings.get(sync.mapping);
+    const generation = await openGeneration(svc, sync, run);
+    const parts = { svc, sync, rt, mapping, run, generation };
     if (sync.mode !== 'outbound') {
       // Outbound syncs hear of changes while a long inbound run is still reading (at most once
       // per WAKE_EVERY_MS), so they stream the changes out behind it; and once more at the end.
@@ -72,10 +75,12 @@ export async function runSync(
         lastWake = performance.now();
         await opts.onChanges(entities);
       };
-      await pullAll({ svc, sync, rt, mapping, run }, () => wake(false));
+      await pullAll(parts, () => wake(false));
       await wake(true);
     }
-    if (sync.mode !== 'inbound') await pushAll({ svc, sync, rt, mapping, run });
+    if (sync.mode !== 'inbound') await pushAll(parts);
+    // Nothing more to read can also mean Redis came back empty: the run proves it did not.
+    await svc.hub.sentinels.checkTenant(tenantId, generation);
     await svc.runs.finish(run, 'succeeded');
     log.info({ counts: run.counts, ms: run.durationMs }, 'sync run succeeded');
     return run;
@@ -101,6 +106,28 @@ interface RunParts {
   rt: ConnectionRuntime;
   mapping: SyncMapping;
   run: RunReport;
+  /** The tenant sentinel's generation: cursors are saved only while it holds. */
+  generation: string;
+}
+
+/**
+ * The tenant's data generation for a run. Cursors saved under another generation (or any, when
+ * the sentinel had to be written anew) were saved before Redis lost the tenant's data: they are
+ * reset so this run reads the stream and walks the records again, and the run says so.
+ */
+async function openGeneration(svc: SyncServices, sync: Sync, run: RunReport): Promise<string> {
+  const { generation, created } = await svc.hub.sentinels.tenant(sync.tenantId);
+  const cursors = await svc.syncs.cursors(sync.tenantId, sync.id);
+  const fresh = cursors.inbound === null && cursors.outbound === FROM_SCRATCH;
+  const stale = cursors.generation ? cursors.generation !== generation : created;
+  if (stale && !fresh) {
+    await svc.syncs.resetCursors(sync.tenantId, sync.id);
+    const message =
+      "Redis lost this tenant's data since this sync last saved its cursors (the tenant's sentinel was gone or changed): the cursors were reset, so this run reads and walks everything again";
+    run.errors.push(message);
+    svc.hub.log.warn({ tenantId: sync.tenantId, syncId: sync.id }, message);
+  }
+  return generation;
 }
 
 /** How often a running inbound run wakes the outbound syncs of what it changes. */
@@ -123,7 +150,10 @@ interface InFlightPage {
  * except that a page sharing a record key with one in flight waits for it (so one record's changes
  * are merged in stream order). Cursors are saved strictly in page order.
  */
-async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => Promise<void>) {
+async function pullAll(
+  { svc, sync, rt, mapping, run, generation }: RunParts,
+  onPage: () => Promise<void>,
+) {
   const stream = sync.stream ?? mapping.stream;
   const def = rt.connector.streams?.[stream];
   if (!def) throw new PermanentError(`connector ${rt.connector.id} has no stream "${stream}"`);
@@ -138,7 +168,7 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => 
     run.batches++;
     // Sent together (one round trip); the report is progress only, the cursor is what counts.
     await Promise.all([
-      svc.syncs.saveInboundCursor(sync.tenantId, sync.id, page.cursor),
+      svc.syncs.saveInboundCursor(sync.tenantId, sync.id, page.cursor, generation),
       svc.runs.save(run),
     ]);
     await onPage();
@@ -180,7 +210,8 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => 
           await finishOldest();
           continue;
         } catch {
-          saving = false;
+          saving = false; // that page may have left the queue already: look again
+          continue;
         }
       }
       const [settled] = await Promise.allSettled([inFlight.shift()!.done]);
@@ -195,19 +226,29 @@ async function pullAll({ svc, sync, rt, mapping, run }: RunParts, onPage: () => 
  * read and mapped while one is written; if it covers a record this one wrote, it is read again
  * after the write (that record's hash and destination id may have just changed).
  */
-async function pushAll({ svc, sync, rt, mapping, run }: RunParts) {
+async function pushAll(parts: RunParts) {
+  const { svc, sync, generation } = parts;
+  try {
+    await pushSteps(parts);
+  } catch (err) {
+    // The changes after the position are gone: the next run walks every record again (the
+    // destination's hashes skip what it already has).
+    if (err instanceof PositionLostError) {
+      await svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, FROM_SCRATCH, generation);
+      svc.hub.log.warn({ tenantId: sync.tenantId, syncId: sync.id }, err.message);
+    }
+    throw err;
+  }
+}
+
+/** The steps of the outbound half, from the sync's cursor to the end of the change log. */
+async function pushSteps({ svc, sync, rt, mapping, run, generation }: RunParts) {
   const sinkName = sync.sink ?? mapping.stream;
   const sink = rt.connector.sinks?.[sinkName];
   if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);
   const scope = { sync, mapping, sinkName, sink: sink as never, rt };
   const prepare = (from: string) => quiet(prepareStep(svc, scope, from));
   const start = (await svc.syncs.cursors(sync.tenantId, sync.id)).outbound;
-  if (await svc.records.trimmedAfter(sync.tenantId, start)) {
-    const message =
-      "the change log was trimmed past this sync's cursor: changes logged while it was behind were dropped before it sent them (records changed since then are sent as usual)";
-    run.errors.push(message);
-    svc.hub.log.warn({ tenantId: sync.tenantId, syncId: sync.id }, message);
-  }
   let next = prepare(start);
   for (;;) {
     const step = await next;
@@ -222,7 +263,7 @@ async function pushAll({ svc, sync, rt, mapping, run }: RunParts) {
     );
     run.batches++;
     await Promise.all([
-      svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, after),
+      svc.syncs.saveOutboundCursor(sync.tenantId, sync.id, after, generation),
       svc.runs.save(run),
     ]);
   }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 
 import { notFound } from '../errors/app-error.ts';
 import type { Keys } from '../store/keys.ts';
+import { Sentinels } from '../store/sentinel.ts';
 import { SyncInputSchema, type Sync, type SyncInput } from './types.ts';
 
 /**
@@ -14,19 +15,25 @@ export const FROM_SCRATCH = '0';
 
 /**
  * Cursors of a sync: the inbound stream's own cursor, and for outbound FROM_SCRATCH, a record walk
- * in progress (`scan:...`) or a change log position.
+ * in progress (`walk:...`) or a change log position; `generation` is the tenant sentinel's
+ * generation they were last saved under (null before the first save).
  */
 export interface SyncCursors {
   inbound: string | null;
   outbound: string;
+  generation: string | null;
 }
 
 /** Sync definitions, their state (paused) and their cursors. */
 export class SyncStore {
+  private readonly sentinels: Sentinels;
+
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
-  ) {}
+  ) {
+    this.sentinels = new Sentinels(redis, k);
+  }
 
   /** Creates a sync (the connection is checked by the caller). */
   async create(tenantId: string, input: SyncInput): Promise<Sync> {
@@ -90,22 +97,55 @@ export class SyncStore {
 
   /** Both cursors. */
   async cursors(tenantId: string, id: string): Promise<SyncCursors> {
-    const [inbound, outbound] = await this.redis.hmget(
+    const [inbound, outbound, generation] = await this.redis.hmget(
       this.k.sync(tenantId, id),
       'inCursor',
       'outCursor',
+      'gen',
     );
-    return { inbound: inbound ? inbound : null, outbound: outbound || FROM_SCRATCH };
+    return {
+      inbound: inbound ? inbound : null,
+      outbound: outbound || FROM_SCRATCH,
+      generation: generation || null,
+    };
   }
 
-  /** Saves the inbound cursor (after the page it follows is committed). */
-  async saveInboundCursor(tenantId: string, id: string, cursor: string | null): Promise<void> {
-    await this.redis.hset(this.k.sync(tenantId, id), 'inCursor', cursor ?? '');
+  /**
+   * Saves the inbound cursor (after the page it follows is committed). With `generation`, only
+   * while the tenant's sentinel still holds it (else DataLostError).
+   */
+  async saveInboundCursor(
+    tenantId: string,
+    id: string,
+    cursor: string | null,
+    generation?: string,
+  ): Promise<void> {
+    await this.save(tenantId, id, 'inCursor', cursor ?? '', generation);
   }
 
-  /** Saves the outbound cursor (after the destination acknowledged everything before it). */
-  async saveOutboundCursor(tenantId: string, id: string, streamId: string): Promise<void> {
-    await this.redis.hset(this.k.sync(tenantId, id), 'outCursor', streamId);
+  /**
+   * Saves the outbound cursor (after the destination acknowledged everything before it). With
+   * `generation`, only while the tenant's sentinel still holds it (else DataLostError).
+   */
+  async saveOutboundCursor(
+    tenantId: string,
+    id: string,
+    position: string,
+    generation?: string,
+  ): Promise<void> {
+    await this.save(tenantId, id, 'outCursor', position, generation);
+  }
+
+  private async save(
+    tenantId: string,
+    id: string,
+    field: string,
+    value: string,
+    generation: string | undefined,
+  ): Promise<void> {
+    const key = this.k.sync(tenantId, id);
+    if (generation === undefined) await this.redis.hset(key, field, value);
+    else await this.sentinels.saveCursor(tenantId, key, generation, field, value);
   }
 
   /** Backfill: forget the cursors so the next run starts from the beginning. */

@@ -27,6 +27,8 @@ export class FakeSystem {
   /** Answers `status` to the stream read (page GET) with this 1-based number, once. */
   failRead: { n: number; status: number } | null = null;
   private reads = 0;
+  /** Called on every page read (with its 1-based number) before it is answered. */
+  onRead: ((n: number) => Promise<void> | void) | null = null;
   /** Called on every write before it is applied. */
   onWrite: ((sink: string, count: number) => Promise<void> | void) | null = null;
   /** Called after a write is applied, before it is answered (used to crash a worker mid-batch). */
@@ -94,6 +96,7 @@ export class FakeSystem {
     }
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && parts.length === 1) {
+      await this.onRead?.(this.reads + 1);
       if (++this.reads === this.failRead?.n) {
         return send(this.failRead.status, { error: `scripted ${this.failRead.status}` });
       }

@@ -51,16 +51,23 @@ describe('outbound steps', () => {
     expect(t.sink.delivered).toBe(CHANGES_PER_STEP);
   });
 
-  it('a run whose cursor the change log was trimmed past says so in its report', async () => {
+  it('a run whose position the change log was trimmed past fails saying why, and the next walks again', async () => {
     const { inbound, outbound } = await sourceToSink(3, 1);
     await run(inbound.id);
     const svc = t.h.engine.service.svc;
     const [first] = await svc.records.readChanges(t.h.tenantId, '0', 1);
     await svc.syncs.saveOutboundCursor(t.h.tenantId, outbound.id, first!.streamId);
     await t.h.hub.redis.xtrim(t.h.hub.keys.changes(t.h.tenantId), 'MAXLEN', 1);
-    const report = await run(outbound.id);
-    expect(report?.errors).toEqual([expect.stringContaining('change log was trimmed')]);
-    expect(report?.counts.written).toBe(1); // what is still in the log is sent
+    await expect(run(outbound.id)).rejects.toThrow(/change log was trimmed past/);
+    const [failed] = await svc.runs.list(t.h.tenantId, outbound.id, 1);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errors: [expect.stringContaining('cannot prove')],
+    });
+    expect(t.sink.delivered).toBe(0); // never a "succeeded" that skipped the trimmed changes
+    expect((await svc.syncs.cursors(t.h.tenantId, outbound.id)).outbound).toBe('0');
+    expect((await run(outbound.id))?.counts).toMatchObject({ written: 3 });
+    expect(t.sink.list('contacts')).toHaveLength(3);
   });
 
   it('a new outbound sync gets every record, also those whose changes the log no longer holds', async () => {

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 
-/** /healthz: the process answers. /readyz: Redis and the archive are reachable. */
+/**
+ * /healthz: the process answers. /readyz: Redis and the archive are reachable, and Redis still
+ * holds the data it held when this process started (its sentinel key is there).
+ */
 export function healthRoutes(): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -15,7 +18,11 @@ export function healthRoutes(): Hono {
       }
     };
     const [redis, archive] = await Promise.all([
-      check(() => hub.redis.ping()),
+      check(async () => {
+        await hub.redis.ping();
+        const data = await hub.sentinels.checkHub();
+        if (!data.ok) throw new Error(data.reason);
+      }),
       check(() => hub.archive.ping()),
     ]);
     const ready = redis.ok && archive.ok;
