@@ -12,6 +12,7 @@ import { keys, type Keys } from './store/keys.ts';
 import { connectRedis } from './store/redis.ts';
 import { Sentinels } from './store/sentinel.ts';
 import { TenantStore } from './store/tenants.ts';
+import { SettingsStore } from './tenants/settings-store.ts';
 
 /** Everything a process of the hub works with, opened once at start. */
 export interface Hub {
@@ -20,6 +21,8 @@ export interface Hub {
   redis: Redis;
   keys: Keys;
   tenants: TenantStore;
+  /** Per-tenant closed-loop settings (time zone, lookback, half-life, ...). */
+  settings: SettingsStore;
   apiKeys: ApiKeyStore;
   connections: ConnectionStore;
   archive: Archive;
@@ -52,6 +55,7 @@ export async function openHub(
     redis,
     keys: k,
     tenants: new TenantStore(redis, k, MIGRATION_IDS),
+    settings: new SettingsStore(redis, k),
     apiKeys: new ApiKeyStore(redis, k),
     connections: new ConnectionStore(redis, k, vault),
     archive,

@@ -5,6 +5,7 @@ export type Role = (typeof ROLES)[number];
 /** What a request may do. Routes name one permission each. */
 export type Permission =
   | 'tenant:read'
+  | 'tenant:write'
   | 'apikeys:manage'
   | 'connections:read'
   | 'connections:write'
@@ -13,12 +14,14 @@ export type Permission =
   | 'reports:read';
 
 /**
- * The permission matrix. IT runs connections and syncs; marketing reads reports and sync health;
+ * The permission matrix. IT runs connections and syncs; marketing reads reports and sync health
+ * and sets the tenant's attribution settings;
  * viewers read; only admins manage API keys.
  */
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
     'tenant:read',
+    'tenant:write',
     'apikeys:manage',
     'connections:read',
     'connections:write',
@@ -28,13 +31,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   ],
   it: [
     'tenant:read',
+    'tenant:write',
     'connections:read',
     'connections:write',
     'syncs:read',
     'syncs:write',
     'reports:read',
   ],
-  marketing: ['tenant:read', 'connections:read', 'syncs:read', 'reports:read'],
+  marketing: ['tenant:read', 'tenant:write', 'connections:read', 'syncs:read', 'reports:read'],
   viewer: ['tenant:read', 'connections:read', 'syncs:read'],
 };
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 import { ROLES, type Role } from '../auth/roles.ts';
 import { ID_PATTERN } from '../store/keys.ts';
+import { TenantSettingsSchema } from '../tenants/settings.ts';
 import { emit, table } from './output.ts';
+import { registerSettingsCommands } from './settings-commands.ts';
 import { withHub } from './with-hub.ts';
 
 const TenantInput = z.object({
@@ -15,7 +17,7 @@ const TenantInput = z.object({
     ),
   name: z.string().min(1, 'name is required'),
   group: z.string().min(1).optional(),
-  timezone: z.string().min(1),
+  timezone: TenantSettingsSchema.shape.timeZone.removeDefault(),
 });
 
 /** `tenant create|list` and `apikey create|list|revoke`. */
@@ -26,7 +28,7 @@ export function registerAdminCommands(program: Command): void {
     .description('Create a tenant')
     .requiredOption('--name <name>', 'display name, e.g. "Acme Ford"')
     .option('--group <group>', 'dealer group the store belongs to')
-    .option('--timezone <tz>', 'IANA time zone of the store', 'America/New_York')
+    .option('--timezone <tz>', 'IANA time zone of the store', 'America/Chicago')
     .option('--json', 'output JSON')
     .action(
       async (
@@ -53,6 +55,8 @@ export function registerAdminCommands(program: Command): void {
         table(all as unknown as Record<string, unknown>[], ['id', 'name', 'group', 'timezone']),
       );
     });
+
+  registerSettingsCommands(tenant);
 
   const apikey = program.command('apikey').description('Manage API keys');
   apikey

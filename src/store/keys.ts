@@ -14,6 +14,8 @@ export function keys(prefix: string) {
     tenants: () => `${prefix}:tenants`,
     /** Hash: the tenant's profile. */
     tenant: (tenantId: string) => t(tenantId, 'tenant'),
+    /** Hash: the tenant's closed-loop settings, setting name → JSON value (src/tenants/settings.ts). */
+    settings: (tenantId: string) => t(tenantId, 'settings'),
     /** Hash: one API key's record, found by its public id (global, since auth starts from the key). */
     apiKey: (keyId: string) => `${prefix}:apikey:${keyId}`,
     /** Set: ids of the tenant's API keys. */

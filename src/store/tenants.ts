@@ -33,7 +33,7 @@ export class TenantStore {
       id: input.id,
       name: input.name,
       group: input.group ?? null,
-      timezone: input.timezone ?? 'America/New_York',
+      timezone: input.timezone ?? 'America/Chicago',
       createdAt: new Date().toISOString(),
     };
     const created = await this.redis.hsetnx(this.k.tenant(tenant.id), 'id', tenant.id);
@@ -48,6 +48,7 @@ export class TenantStore {
         timezone: tenant.timezone,
         createdAt: tenant.createdAt,
       })
+      .hset(this.k.settings(tenant.id), 'timeZone', JSON.stringify(tenant.timezone))
       .sadd(this.k.tenants(), tenant.id)
       .exec();
     return tenant;
@@ -61,7 +62,7 @@ export class TenantStore {
       id: h.id,
       name: h.name ?? '',
       group: h.group ? h.group : null,
-      timezone: h.timezone ?? 'America/New_York',
+      timezone: h.timezone ?? 'America/Chicago',
       createdAt: h.createdAt ?? '',
     };
   }
