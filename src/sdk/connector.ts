@@ -43,7 +43,10 @@ export interface StreamDef<S, C> {
   read(ctx: ConnectorContext<S, C>, cursor: string | null): Promise<StreamPage>;
 }
 
-/** One record to write. `idempotencyKey` is stable for the same content, so a retry is harmless. */
+/**
+ * One record to write. `idempotencyKey` names the write (destination, record, version), so a retry
+ * is harmless and a later version, even with content seen before, is a new write.
+ */
 export interface SinkItem {
   /** The canonical record's id. */
   canonicalId: string;

@@ -50,8 +50,8 @@ export function stableStringify(value: unknown): string {
  * Hash of a mapped outbound record for one destination record: the connection, the canonical id,
  * the mapping version and the record's fields. Equal to the last hash written to a destination
  * means the destination already has it: the write is skipped (this is also what stops two-way
- * echo loops). Being unique per destination, record and content, it is also the write's
- * idempotency key (40 hex characters).
+ * echo loops). It is not the write's idempotency key (see `writeKey`): content comes back (A, B,
+ * then A again), and a key reused for it would be answered with the first write's result.
  */
 export function outHash(
   mapping: SyncMapping,
@@ -63,6 +63,25 @@ export function outHash(
   return hash(
     'sha256',
     `${connectionId}\n${canonicalId}\n${mapping.hash}\n${stableStringify(record)}`,
+    'hex',
+  ).slice(0, 40);
+}
+
+/**
+ * Idempotency key of one write: the destination (connection and sink), the canonical record, its
+ * version and the mapping version, never the content, so A → B → A is three writes with three
+ * keys, while a retry of the same write (same version) is the same key (40 hex characters).
+ */
+export function writeKey(
+  mapping: SyncMapping,
+  connectionId: string,
+  sinkName: string,
+  canonicalId: string,
+  version: number,
+): string {
+  return hash(
+    'sha256',
+    `write\n${connectionId}\n${sinkName}\n${canonicalId}\n${version}\n${mapping.hash}`,
     'hex',
   ).slice(0, 40);
 }

@@ -5,7 +5,7 @@ import type { StoredRecord } from '../records/merge.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 import { decodeDestination, encodeDestination, type Destination } from './destinations.ts';
-import { outHash } from './out-hash.ts';
+import { outHash, writeKey } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
@@ -196,7 +196,7 @@ function prepareRecords(
       item: {
         canonicalId: rec.id,
         destinationId: dest?.id ?? null,
-        idempotencyKey: hash,
+        idempotencyKey: writeKey(mapping, sync.connectionId, scope.sinkName, rec.id, rec.v),
         record: out.value,
       },
     });
