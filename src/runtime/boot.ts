@@ -3,8 +3,9 @@ import { openHub, type Hub } from '../hub.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { RedisUnavailableError } from '../store/redis.ts';
 
-/** Printed to stderr when start-up fails for a reason the operator must fix. */
-export class StartupError extends Error {}
+import { StartupError } from './startup-error.ts';
+
+export { StartupError };
 
 /**
  * Loads the configuration and opens the hub, turning the two common start-up failures (bad

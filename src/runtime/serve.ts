@@ -3,6 +3,7 @@ import type { Hub } from '../hub.ts';
 import { migrateHub } from '../migrations/index.ts';
 import { startWorkers, type WorkerPool } from '../worker/pool.ts';
 import { createEngine, type Engine } from './engine.ts';
+import { StartupError } from './startup-error.ts';
 
 /** Which parts a process runs: `start` runs both, `api` and `worker` one each. */
 export interface Roles {
@@ -33,9 +34,7 @@ export async function serveHub(
   const migrated = await migrateHub(hub);
   if (migrated.length) hub.log.info({ tenants: migrated.length }, 'migrations applied');
   // Loaded only where it runs: a worker process does without the HTTP stack.
-  const api = roles.api
-    ? await (await import('../api/server.ts')).startApi(hub, engine.service, port)
-    : null;
+  const api = roles.api ? await listenOrExplain(hub, engine, port) : null;
   const workers = roles.worker ? await startWorkers(hub, [engine.queue.processor()]) : null;
   let stopping: Promise<void> | null = null;
   return {
@@ -69,4 +68,26 @@ export function stopOnSignals(running: RunningHub): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/**
+ * Starts the API; when the port cannot be taken the engine and hub are closed (so nothing keeps
+ * the process alive) and a `StartupError` says in one line which port and what to do.
+ */
+async function listenOrExplain(hub: Hub, engine: Engine, port?: number): Promise<ApiServer> {
+  try {
+    return await (await import('../api/server.ts')).startApi(hub, engine.service, port);
+  } catch (err) {
+    await engine.close();
+    await hub.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${hub.config.HOST}:${port ?? hub.config.PORT}`;
+    if (code === 'EADDRINUSE')
+      throw new StartupError(
+        `Port ${where} is already in use: stop the process using it, or pick another with --port or PORT`,
+      );
+    if (code === 'EACCES')
+      throw new StartupError(`Not allowed to listen on ${where}: pick a port above 1023`);
+    throw err;
+  }
 }

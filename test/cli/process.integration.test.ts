@@ -125,6 +125,43 @@ describe('dealerloop process', () => {
     expect(p.out()).toContain('"msg":"stopped"');
   });
 
+  it('start: a taken port exits non-zero with one clear line', async () => {
+    const taken = createServer();
+    const port = Number(new URL(await listenLoopback(taken)).port);
+    try {
+      const p = run(['start', '--port', String(port)]);
+      expect(await p.exited).toBe(1);
+      const lines = p.err().trim().split('\n');
+      expect(lines).toEqual([
+        expect.stringMatching(new RegExp(`^error: Port .*:${port} is already in use`)),
+      ]);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+
+  it('npm start: SIGTERM to the npm process stops the server', async () => {
+    const port = await freePort();
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, REDIS_PREFIX: prefix, DATA_DIR: dir, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    let ready: Response | undefined;
+    for (let i = 0; i < 150 && !ready; i++) {
+      ready = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready?.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 60_000);
+
   it('refuses an invalid environment, naming every bad variable', async () => {
     const p = run(['start'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
     expect(await p.exited).toBe(1);
