@@ -45,6 +45,13 @@ const SYNONYMS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 };
 
 /**
+ * Ad click ids a website's lead form passes along as `<id source="gclid">` (Google's click id
+ * and its iOS forms gbraid/wbraid, Meta's fbclid): the source is free text in the DTD, so vendors
+ * write `GCLID` or ` gclid `; it is lower-cased for these so mappings find them.
+ */
+const CLICK_ID_SOURCES: ReadonlySet<string> = new Set(['gclid', 'gbraid', 'wbraid', 'fbclid']);
+
+/**
  * Repairs the offsets real feeds send (`-0800`, `-08:0`, `-8:00`) into `±hh:mm`; other text
  * is left as it is.
  */
@@ -73,6 +80,10 @@ function normalize(tag: string, value: unknown): unknown {
   const el: unknown = WITH_ATTRIBUTES.has(tag) && !isObj(value) ? { '#text': value ?? '' } : value;
   if (!isObj(el)) return tag === 'requestdate' && typeof el === 'string' ? repairOffset(el) : el;
   normalizeAttributes(tag, el);
+  if (tag === 'id' && typeof el['@source'] === 'string') {
+    const source = el['@source'].trim().toLowerCase();
+    if (CLICK_ID_SOURCES.has(source)) el['@source'] = source;
+  }
   for (const k of Object.keys(el))
     if (!k.startsWith('@') && k !== '#text') el[k] = normalize(k, el[k]);
   if (tag === 'contact') addNameParts(el);

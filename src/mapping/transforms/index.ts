@@ -1,13 +1,14 @@
 import { date, datetime } from './datetime.ts';
 import { email } from './email.ts';
 import { sha256 } from './hash.ts';
-import { defaultValue, join, split } from './list.ts';
-import { nameJoin, nameSplit } from './name.ts';
+import { defaultValue, first, join, split } from './list.ts';
+import { nameJoin, namePart, nameSplit } from './name.ts';
 import { boolean, currency, number } from './number.ts';
 import { phone } from './phone.ts';
 import { postal } from './postal.ts';
 import { lower, replace, string, title, trim, upper } from './text.ts';
 import type { TransformDef } from './types.ts';
+import { state } from './us-state.ts';
 import { vin } from './vin.ts';
 
 /** Every transform a mapping file can name, by name. */
@@ -24,7 +25,9 @@ export const transforms: ReadonlyMap<string, TransformDef> = new Map(
       phone,
       nameSplit,
       nameJoin,
+      namePart,
       postal,
+      state,
       vin,
       date,
       datetime,
@@ -34,6 +37,7 @@ export const transforms: ReadonlyMap<string, TransformDef> = new Map(
       split,
       join,
       defaultValue,
+      first,
       sha256,
     ] as unknown as TransformDef[]
   ).map((t) => [t.name, t]),
@@ -48,6 +52,7 @@ export { joinName, splitName, type NameParts } from './name.ts';
 export { parseNumber } from './number.ts';
 export { formatPhone, toE164 } from './phone.ts';
 export { normalizePostal } from './postal.ts';
+export { stateCode } from './us-state.ts';
 export { tidy, titleCase } from './text.ts';
 export { Invalid, type Step, type TransformContext, type TransformDef } from './types.ts';
 export { normalizeVin, vinCheckDigit } from './vin.ts';

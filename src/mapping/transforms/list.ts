@@ -59,3 +59,18 @@ export const defaultValue = defineTransform({
   acceptsMissing: true,
   create: (o) => ({ forward: (v) => (v === undefined ? o.value : v), inverse: identity }),
 });
+
+/**
+ * first: the first item that is not empty, for several `from` paths that are alternatives (lead
+ * forms name the same question `zip_code`, `post_code` or `postal_code`). Not invertible: which
+ * path the value came from is lost.
+ */
+export const first = defineTransform({
+  name: 'first',
+  summary: 'The first non-empty value of several from paths (alternative names of one field).',
+  options: z.strictObject({}),
+  idempotent: true,
+  create: () => ({
+    forward: (v) => (Array.isArray(v) ? v.find((x) => toText(x) !== '') : v),
+  }),
+});

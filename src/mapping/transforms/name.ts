@@ -10,6 +10,13 @@ export interface NameParts {
 }
 
 const SUFFIX = /^(jr|sr|ii|iii|iv|v)\.?$/i;
+/**
+ * Words that start a family name when they come before it: `van der Berg`, `De La Cruz`,
+ * `von Trapp`, `da Silva`, `St. John`, `bin Salman`. A particle is only taken as the start of the
+ * last name when a first name stays in front of it.
+ */
+const PARTICLE =
+  /^(van|von|der|den|de|del|della|dela|la|le|da|das|dos|du|di|ter|ten|st\.?|saint|bin|ibn|al|el|mac)$/i;
 
 /**
  * Splits a full name. `LAST,FIRST MIDDLE` (DMS style, CDK `Name1`) is recognised by its comma;
@@ -38,6 +45,7 @@ export function splitName(
   if (words.length <= 1) return { first: words[0] ?? '', middle: '', last: '' };
   let lastStart = words.length - 1;
   if (SUFFIX.test(words[lastStart]!) && lastStart > 1) lastStart--;
+  while (lastStart > 1 && PARTICLE.test(words[lastStart - 1]!)) lastStart--;
   return {
     first: words[0]!,
     middle: words.slice(1, lastStart).join(' '),
@@ -103,4 +111,30 @@ export const nameJoin = defineTransform({
     };
     return { forward, inverse };
   },
+});
+
+/**
+ * namePart: one part of a person's name from `from: [first, last, full]` (lead forms ask either
+ * a full name or first and last apart): the given part when the form has it, else that part of
+ * the full name. With one path it reads a full name, as nameSplit does.
+ */
+export const namePart = defineTransform({
+  name: 'namePart',
+  summary: 'First or last name from [first, last, full] paths: the part itself, else split full.',
+  options: z.strictObject({
+    part: z.enum(['first', 'last']).describe('Which part to keep.'),
+  }),
+  idempotent: false,
+  create: (o) => ({
+    forward: (v) => {
+      const [first, last, full] = (Array.isArray(v) ? v : [undefined, undefined, v]).map((x) =>
+        x == null ? '' : String(x).trim(),
+      );
+      const given = o.part === 'first' ? first : last;
+      if (given) return given;
+      // A form with only one of first/last: the other is not split out of it.
+      if (first || last || !full) return undefined;
+      return splitName(full, 'natural')[o.part] || undefined;
+    },
+  }),
 });

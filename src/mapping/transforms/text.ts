@@ -31,7 +31,23 @@ export function titleCase(s: string): string {
     start = startsWord(c);
   }
   out += lower.slice(copied);
-  return out.includes('Mc') ? out.replace(MC, upperMc) : out;
+  if (out.includes('Mc')) out = out.replace(MC, upperMc);
+  return s.length === out.length && PARTICLE.test(s) ? keepParticles(s, out) : out;
+}
+
+/**
+ * Family-name particles written in lower case inside a name (`Pieter van der Berg`,
+ * `de la Cruz` as a last name alone) are kept as written; `DE LA CRUZ` still becomes `De La Cruz`.
+ */
+const PARTICLE =
+  /(?<=^| )(?:van|von|der|den|de|del|della|la|le|da|das|dos|du|di|ter|ten|bin|ibn)(?= )/;
+const PARTICLES = new RegExp(PARTICLE.source, 'g');
+
+function keepParticles(original: string, titled: string): string {
+  let out = titled;
+  for (const m of original.matchAll(PARTICLES))
+    out = out.slice(0, m.index) + m[0] + out.slice(m.index + m[0].length);
+  return out;
 }
 
 const RUNS = /\s{2,}/g;
