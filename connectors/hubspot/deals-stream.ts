@@ -26,11 +26,15 @@ export const DEAL_CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'phone
  * associated contact's properties, so the deal's lead resolves to the same customer).
  */
 async function presentDeals(ctx: HubSpotContext, page: CrmObject[]): Promise<SystemRecord[]> {
-  // Deals the hub wrote from DMS sales carry the DMS deal number: they are sales the hub already
-  // has, not leads, so reading them back would only add empty "sold" leads. (The cursor still
-  // moves past them: it comes from the raw page.)
-  const own = ctx.settings.dealIdProperty;
-  const deals = page.filter((d) => !d.properties[own]);
+  // Deals the hub wrote from DMS sales (its `deals` sink's own write record, not a property a CRM
+  // user may also fill in) are sales the hub already has, not leads: reading them back would only
+  // add empty "sold" leads. (The cursor still moves past them: it comes from the raw page.)
+  const own =
+    (await ctx.writtenByHub?.(
+      'deals',
+      page.map((d) => d.id),
+    )) ?? new Set<string>();
+  const deals = page.filter((d) => !own.has(d.id));
   if (deals.length === 0) return [];
   const links = await associatedIds(
     ctx,
@@ -58,8 +62,8 @@ async function presentDeals(ctx: HubSpotContext, page: CrmObject[]): Promise<Sys
 
 /**
  * HubSpot deals changed since the cursor. Deals carry `hs_lastmodifieddate` (reference §6.1).
- * The unique deal property the sink upserts by is read too, so the hub recognizes (and skips)
- * the deals it wrote itself.
+ * The unique deal property the sink upserts by is read too (a deal number a CRM user entered is
+ * the deal's, and the deal is read like any other).
  */
 export const dealsStream = searchStream(
   'HubSpot deals with their lifecycle stage and first contact, incrementally (CRM search API)',

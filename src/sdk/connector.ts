@@ -25,6 +25,11 @@ export interface ConnectorContext<S = Record<string, unknown>, C = Record<string
   log: Logger;
   /** Aborted when the run is cancelled or the worker shuts down. */
   signal: AbortSignal;
+  /**
+   * The ids among `ids` (the system's record ids) of records the hub itself wrote through `sink`
+   * (its link table and write record). Absent outside the sync engine.
+   */
+  writtenByHub?(sink: string, ids: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /** One page read from a stream. */

@@ -15,6 +15,7 @@ import type { ConnectorRegistry } from '../sdk/registry.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../sdk/retry.ts';
 import type { Connection } from '../store/connections.ts';
 import { SharedSemaphore, type Lease } from './concurrency.ts';
+import { writtenByHub } from './own-writes.ts';
 import { SharedRateLimiter } from './rate-limiter.ts';
 
 /** A connection ready to talk to its system: parsed settings and credentials, client, limits. */
@@ -168,6 +169,7 @@ export async function openConnection(
     http,
     log: hub.log.child({ tenantId, connectionId, connector: connector.id }),
     signal,
+    writtenByHub: (sink, ids) => writtenByHub(hub, { tenantId, connectionId }, sink, ids),
   };
   const limiter = new SharedRateLimiter(
     hub.redis,

@@ -19,7 +19,7 @@ export interface InboundScope {
   connector: ConnectorDef;
   mapping: SyncMapping;
   stream: string;
-  /** Whether the same connection is also written to (two-way): then what it has is remembered. */
+  /** Whether the sync is two-way (what the system has is remembered for any mapping that writes out). */
   twoWay: boolean;
 }
 
@@ -233,12 +233,13 @@ async function mergePage(
   if (pending.length)
     throw new Error(`${pending.length} records kept losing write races; the page will be retried`);
 
-  // 4. Links, and (two-way) the hash of what this system has now: its own record mapped in and
-  // back out. Outbound then writes only where the canonical record differs from it, so an
-  // incoming change is not echoed back, and a value that lost a conflict is corrected.
+  // 4. Links, and (whenever the mapping also writes out) the hash of what this system has now:
+  // its own record mapped in and back out. Any outbound sync of this connection and stream (this
+  // two-way sync, or a separate outbound one) then writes only where the canonical record differs
+  // from it, so an incoming change is not echoed back, and a value that lost a conflict is corrected.
   const writes = new HashBatch();
   const destKey = svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream);
-  const twoWay = scope.twoWay && mapping.writesOut;
+  const twoWay = mapping.writesOut;
   accepted.forEach((a, i) => {
     const id = ids[i]!;
     if (!linked[i]) writes.set(linkKey, a.key, id);

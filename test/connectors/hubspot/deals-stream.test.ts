@@ -57,8 +57,10 @@ describe('deals stream', () => {
     ]);
   });
 
-  it('skips the deals the hub wrote from DMS sales (they carry the DMS deal number)', async () => {
+  it("skips the deals the hub wrote (its own write record), not those with a user's deal number", async () => {
     const page = fixture('deals-search') as { results: { properties: Record<string, string> }[] };
+    // A salesperson typed the DMS deal number into a deal of their own: it is still their deal.
+    page.results[0]!.properties.dms_deal_no = 'D-7777';
     page.results[1]!.properties.dms_deal_no = 'D-1001';
     let assoc: Record<string, unknown> = {};
     const api = hubspot()
@@ -71,8 +73,16 @@ describe('deals stream', () => {
       .reply(200, fixture('deals-contacts-associations'))
       .post('/crm/v3/objects/contacts/batch/read')
       .reply(200, fixture('contacts-batch-read'));
-    const result = await deals.read(context({ dealIdProperty: 'dms_deal_no' }), null);
+    const ctx = context({ dealIdProperty: 'dms_deal_no' });
+    const asked: string[][] = [];
+    // The engine answers from the deals sink's link table and write record: the hub wrote 9002.
+    ctx.writtenByHub = async (sink, ids) => {
+      asked.push([sink, ...ids]);
+      return new Set(ids.filter((id) => id === '9002'));
+    };
+    const result = await deals.read(ctx, null);
     expect(api.isDone()).toBe(true);
+    expect(asked).toEqual([['deals', '9001', '9002']]);
     expect(assoc).toEqual({ inputs: [{ id: '9001' }] });
     expect(result.records.map((r) => r.id)).toEqual(['9001']);
     expect(result.nextCursor).not.toBeNull();

@@ -231,3 +231,82 @@ describe('HubSpot through the sync engine', () => {
     });
   });
 });
+
+describe('deals the hub wrote, by its own write record', () => {
+  it('reads closed-won deals whose DMS deal number a CRM user set; skips the one the hub wrote', async () => {
+    const out = await addSync('hubspot-sales', 'outbound');
+    await svc().records.writeMany(TENANT, [
+      {
+        record: {
+          id: 'sal_a',
+          entity: 'sale',
+          v: 0,
+          f: { dealNumber: 'D-1001', saleDate: '2026-11-21', price: 32450 },
+          m: {},
+        },
+        expected: 0,
+        changed: ['dealNumber'],
+        sourceConnectionId: 'dms-conn',
+      },
+    ]);
+    hubspot()
+      .post('/crm/v3/objects/deals/batch/upsert')
+      .reply(200, {
+        status: 'COMPLETE',
+        results: [{ id: '9100', properties: { dms_deal_number: 'D-1001' } }],
+      });
+    expect(await runSync(svc(), TENANT, out.id, 'manual')).toMatchObject({
+      counts: { written: 1 },
+    });
+
+    // HubSpot answers both deals: the hub's own (9100) and a salesperson's deal 9001 on which the
+    // salesperson typed a DMS deal number too.
+    const base = deal('closedwon', '2026-11-21T18:00:05.220Z', true);
+    const userDeal = { ...base, properties: { ...base.properties, dms_deal_number: 'D-7777' } };
+    const later = deal('closedwon', '2026-11-21T18:00:06.000Z', true);
+    const hubDeal = {
+      ...later,
+      id: '9100',
+      properties: { ...later.properties, dms_deal_number: 'D-1001', hs_object_id: '9100' },
+    };
+    let assoc: unknown = null;
+    hubspot()
+      .post('/crm/v3/objects/deals/search')
+      .reply(200, { total: 2, results: [userDeal, hubDeal] })
+      .post('/crm/v4/associations/deals/contacts/batch/read', (b: unknown) => ((assoc = b), true))
+      .reply(200, { results: [{ from: { id: '9001' }, to: [{ toObjectId: 51 }] }] })
+      .post('/crm/v3/objects/contacts/batch/read')
+      .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] });
+    const inbound = await addSync('hubspot-deals', 'inbound');
+    const run = await runSync(svc(), TENANT, inbound.id, 'manual');
+    expect(run).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });
+    expect(assoc).toEqual({ inputs: [{ id: '9001' }] });
+    const leadId = await h.hub.redis.hget(
+      h.hub.keys.links(TENANT, connectionId, 'deals'),
+      'deals:9001',
+    );
+    const lead = await svc().records.get(TENANT, 'lead', leadId!);
+    expect(lead?.f.stage).toBe('sold');
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe('echo suppression across syncs of one connection', () => {
+  it('an outbound sync does not write back the contacts an inbound sync just read', async () => {
+    const inbound = await addSync('hubspot-contacts', 'inbound');
+    const outbound = await addSync('hubspot-contacts', 'outbound');
+    const page = fixture<{ results: unknown[] }>('contacts-search-page-1');
+    hubspot()
+      .post('/crm/v3/objects/contacts/search')
+      .reply(200, { total: 2, results: page.results });
+    expect(await runSync(svc(), TENANT, inbound.id, 'manual')).toMatchObject({
+      status: 'succeeded',
+      counts: { read: 2 },
+    });
+    // No upsert is mocked: a write would fail the run's items.
+    const out = await runSync(svc(), TENANT, outbound.id, 'manual');
+    expect(out).toMatchObject({ status: 'succeeded', counts: { written: 0, failed: 0 } });
+    expect(out!.counts.skipped).toBeGreaterThanOrEqual(2);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
