@@ -23,8 +23,13 @@ export class RunStore {
     private readonly k: Keys,
   ) {}
 
-  /** Starts a run report in state `running`. */
-  async start(tenantId: string, syncId: string, trigger: RunTrigger): Promise<RunReport> {
+  /** Starts a run report in state `running`; `holder` is the sync lock's token, if it took one. */
+  async start(
+    tenantId: string,
+    syncId: string,
+    trigger: RunTrigger,
+    holder?: string,
+  ): Promise<RunReport> {
     const run: RunReport = {
       id: `r_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
       syncId,
@@ -37,6 +42,7 @@ export class RunStore {
       counts: zeroCounts(),
       batches: 0,
       errors: [],
+      ...(holder ? { holder } : {}),
     };
     const runsKey = this.k.runs(tenantId, syncId);
     const dropped = await this.redis.lrange(runsKey, RUNS_KEPT - 1, -1);

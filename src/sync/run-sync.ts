@@ -7,6 +7,7 @@ import { ingestPage } from './inbound.ts';
 import { tryLock } from './lock.ts';
 import { PositionLostError, prepareStep, writeStep } from './outbound.ts';
 import type { SyncServices } from './services.ts';
+import { closeStaleRuns } from './stale-runs.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { FROM_SCRATCH } from './sync-store.ts';
 import type { RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
@@ -54,7 +55,9 @@ export async function runSync(
     await svc.hub.redis.set(k.syncPending(tenantId, syncId), trigger, 'EX', 3600);
     return null;
   }
-  const run = await svc.runs.start(tenantId, syncId, trigger);
+  // Holding the lock, no other run of this sync is live: one still `running` was interrupted.
+  await closeStaleRuns(svc, tenantId, syncId);
+  const run = await svc.runs.start(tenantId, syncId, trigger, token);
   const log = svc.hub.log.child({ tenantId, syncId, runId: run.id });
   try {
     const rt = await openConnection(svc.hub, svc.registry, tenantId, sync.connectionId, {

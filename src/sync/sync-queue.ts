@@ -3,6 +3,7 @@ import type { Job, Queue } from 'bullmq';
 import { openQueue } from '../queue/queues.ts';
 import type { QueueProcessor } from '../worker/pool.ts';
 import { ingestArchived, runSync } from './run-sync.ts';
+import { sweepStaleRuns } from './stale-runs.ts';
 import type { SyncServices } from './services.ts';
 import type { RunTrigger, Sync } from './types.ts';
 
@@ -94,6 +95,11 @@ export class SyncQueue {
     return {
       queue: this.queue.name,
       concurrency,
+      beforeStart: async () => {
+        const closed = await sweepStaleRuns(this.svc);
+        if (closed)
+          this.svc.hub.log.info({ closed }, 'runs left running by a stopped worker closed');
+      },
       process: async (job: Job<SyncJobData>, _token?: string, signal?: AbortSignal) => {
         const { tenantId, syncId, trigger, archiveKey } = job.data;
         if (job.name === 'webhook' && archiveKey) {

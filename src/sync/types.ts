@@ -83,7 +83,8 @@ export interface RunReport {
   syncId: string;
   tenantId: string;
   trigger: RunTrigger;
-  status: 'running' | 'succeeded' | 'failed' | 'coalesced';
+  /** `interrupted`: its worker stopped (killed, Redis outage) or lost its lock before the end. */
+  status: 'running' | 'succeeded' | 'failed' | 'coalesced' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
@@ -91,6 +92,8 @@ export interface RunReport {
   /** Pages/batches done so far, for progress displays. */
   batches: number;
   errors: string[];
+  /** Token of the sync lock the run was started under (webhook ingests take no lock). */
+  holder?: string;
 }
 
 /** A fresh set of zero counts. */

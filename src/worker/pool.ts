@@ -9,6 +9,8 @@ export interface QueueProcessor {
   process: Processor;
   /** Jobs this process runs at once on this queue; WORKER_CONCURRENCY by default. */
   concurrency?: number;
+  /** Runs once before the worker starts taking jobs (e.g. closing runs a killed worker left). */
+  beforeStart?: () => Promise<void>;
 }
 
 /** Running workers of one process. */
@@ -29,6 +31,7 @@ export interface WorkerPool {
 export async function startWorkers(hub: Hub, processors: QueueProcessor[]): Promise<WorkerPool> {
   const workers: Worker[] = [];
   for (const p of processors) {
+    await p.beforeStart?.();
     const connection = await connectRedis(hub.config.REDIS_URL, { forQueue: true });
     const worker = new Worker(p.queue, p.process, {
       connection,

@@ -105,6 +105,12 @@ describe('a worker killed in the middle of an outbound batch', () => {
       second.child.kill('SIGTERM');
       await second.exited;
     }
+    // The killed worker's run is closed as interrupted, not left `running` forever.
+    const statuses = (await h.engine.service.svc.runs.list(h.tenantId, outbound.id)).map(
+      (r) => r.status,
+    );
+    expect(statuses).toContain('interrupted');
+    expect(statuses).not.toContain('running');
     const emails = dest.list('contacts').map((r) => r.email);
     expect(emails).toHaveLength(RECORDS);
     expect(new Set(emails).size).toBe(RECORDS);

@@ -64,7 +64,7 @@ export const RunSchema = z
     syncId: z.string(),
     tenantId: z.string(),
     trigger: z.string(),
-    status: z.enum(['running', 'succeeded', 'failed', 'coalesced']),
+    status: z.enum(['running', 'succeeded', 'failed', 'coalesced', 'interrupted']),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
