@@ -36,6 +36,9 @@ export const customerSchema = contactSchema.extend({
   type: z.enum(['prospect', 'owner']).optional().describe('Prospect, or owner (has bought).'),
   emailStatus: emailStatus.optional(),
   tags: z.array(z.string()).optional().describe('Free tags, e.g. from the email tool.'),
+  mergedInto: id
+    .optional()
+    .describe('Set when identity merged this customer into another: the surviving customer id.'),
   createdAt: isoDateTime.optional(),
   updatedAt: isoDateTime.optional(),
 });

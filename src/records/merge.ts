@@ -23,6 +23,10 @@ export interface StoredRecord {
   v: number;
   /** Customer this record belongs to, for leads, sales, touchpoints and activities. */
   customerId?: string;
+  /** Identity key that matched the record to its customer (absent: it made the customer). */
+  matchKey?: 'email' | 'phone' | 'namePostal';
+  /** Confidence of that match: `high` for email or phone, `medium` for the weak key. */
+  matchConfidence?: 'high' | 'medium';
   f: FlatFields;
   m: Record<string, FieldMeta>;
 }

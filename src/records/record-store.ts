@@ -110,6 +110,8 @@ type MetaTuple = [string, number] | [string, number, string];
  */
 interface Body {
   c?: string;
+  /** Match key (confidence follows from it: README "Identity rules"). */
+  k?: StoredRecord['matchKey'];
   f: StoredRecord['f'];
   d?: MetaTuple;
   x?: Record<string, MetaTuple>;
@@ -125,6 +127,7 @@ const sameMeta = (a: FieldMeta, b: FieldMeta) => a.src === b.src && a.at === b.a
 export function encodeBody(r: StoredRecord, v = r.v): string {
   const body: Body = { f: r.f };
   if (r.customerId) body.c = r.customerId;
+  if (r.matchKey) body.k = r.matchKey;
   let first: FieldMeta | undefined;
   for (const path in r.m) {
     const m = r.m[path]!;
@@ -149,6 +152,10 @@ export function decodeBody(
   const body = JSON.parse(stored.slice(bar + 1)) as Body;
   const rec: StoredRecord = { id, entity, v: Number(stored.slice(0, bar)), f: body.f, m: {} };
   if (body.c) rec.customerId = body.c;
+  if (body.k) {
+    rec.matchKey = body.k;
+    rec.matchConfidence = body.k === 'namePostal' ? 'medium' : 'high';
+  }
   if (withMeta) {
     const d = body.d && meta(body.d);
     const none = new Set(body.n);

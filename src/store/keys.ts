@@ -40,8 +40,18 @@ export function keys(prefix: string) {
     sentinel: () => `${prefix}:sentinel`,
     /** Stream: the tenant's change log, one entry per committed batch of changes of one entity. */
     changes: (tenantId: string) => t(tenantId, 'changes'),
-    /** Hash: identity index of one kind (`email`, `phone`, `np`): normalized key → customer id. */
+    /**
+     * Hash: identity index of one kind: `email`, `phone` (normalized key → customer id), `np` (weak
+     * key → comma-joined customer ids), `prof` (customer id → identity profile), `merged` (merged
+     * customer id → the customer it went into). See src/identity/resolve-script.ts.
+     */
     identity: (tenantId: string, kind: string) => t(tenantId, `idx:${kind}`),
+    /**
+     * Set: a customer's records (`<entity>:<id>`), which a merge re-points. The identity script
+     * builds these keys from `customerRecords(tenantId, '')` as a prefix (same hash tag).
+     */
+    customerRecords: (tenantId: string, customerId: string) =>
+      t(tenantId, `idx:recs:${customerId}`),
     /** Hash: external record key → canonical id, for one connection and stream or sink. */
     links: (tenantId: string, connectionId: string, stream: string) =>
       t(tenantId, `link:${connectionId}:${stream}`),

@@ -3,7 +3,9 @@ import { flatten, unflatten, type FlatFields } from '../records/flat.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import { mergeFields, type StoredRecord } from '../records/merge.ts';
 import type { RecordWrite } from '../records/record-store.ts';
-import { newCustomerId, resolveCustomers } from '../identity/resolve.ts';
+import { newCustomerId, resolveCustomers, type ResolvedCustomer } from '../identity/resolve.ts';
+import { applyMerges, repointRecords } from '../identity/merge.ts';
+import { addMembers } from '../identity/members.ts';
 import { newRecordId } from '../records/ids.ts';
 import type { Contact } from '../canonical/index.ts';
 import { encodeDestination } from './destinations.ts';
@@ -135,10 +137,11 @@ async function mergePage(
   const isCustomer = mapping.entity === 'customer';
   const contacts = accepted.map((a) => contactOf(a, isCustomer));
   // The link lookup and identity resolution go to Redis together.
-  const [linked, people] = await Promise.all([
+  const [linked, { people, merges }] = await Promise.all([
     linking,
     resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts),
   ]);
+  await applyMerges(svc.records, tenantId, merges, sync.connectionId);
   const ids = accepted.map(
     (_, i) =>
       linked[i] ??
@@ -181,10 +184,8 @@ async function mergePage(
       const expected = rec.v;
       const changed = mergeFields(rec, a.flat, source(a));
       const person = people[i];
-      if (!isCustomer && person && rec.customerId !== person.customerId) {
-        rec.customerId = person.customerId;
-        if (!changed.length) changed.push('customerId');
-      }
+      if (person && setMatch(rec, person, !isCustomer) && !changed.length)
+        changed.push('customerId');
       if (!final.has(i))
         resultOf.set(i, { created: expected === 0, changed: changed.length > 0, record: rec });
       if (changed.length)
@@ -205,7 +206,7 @@ async function mergePage(
             f: {},
             m: {},
           };
-        const cChanged = mergeFields(cust, contactFlat(a.flat), {
+        const cChanged = mergeFields(cust, guardContact(cust, contactFlat(a.flat)), {
           ...source(a),
           owners: customerOwners(mapping),
         });
@@ -253,7 +254,13 @@ async function mergePage(
     } else if (!linked[i])
       writes.set(destKey, id, encodeDestination({ hash: null, v: null, id: a.key }));
   });
-  await writes.flush(svc.hub.redis);
+  const members = isCustomer ? [] : memberships(mapping.entity, accepted, ids, people);
+  const [, stale] = await Promise.all([
+    writes.flush(svc.hub.redis),
+    addMembers(svc.hub.redis, svc.hub.keys, tenantId, members),
+  ]);
+  // A merge by a concurrent page after this page resolved: its records follow the survivor.
+  await repointRecords(svc.records, tenantId, stale, sync.connectionId);
 
   for (const r of resultOf.values()) {
     if (r.created) counts.created++;
@@ -261,6 +268,59 @@ async function mergePage(
     else counts.unchanged++;
   }
   return counts;
+}
+
+/**
+ * Sets a record's customer (unless it is the customer) and match key from identity, when the
+ * record is new or moves to another customer: a re-read of the same record keeps what it had.
+ * Returns whether anything changed.
+ */
+function setMatch(rec: StoredRecord, person: ResolvedCustomer, link: boolean): boolean {
+  if (link ? rec.customerId === person.customerId : rec.v !== 0) return false;
+  if (link) rec.customerId = person.customerId;
+  if (person.matchKey) {
+    rec.matchKey = person.matchKey;
+    rec.matchConfidence = person.matchConfidence ?? undefined;
+  } else {
+    delete rec.matchKey;
+    delete rec.matchConfidence;
+  }
+  return link || !!person.matchKey;
+}
+
+/** Who a person is: fields a record's contact details may fill on its customer, never replace. */
+const PERSONAL = ['email', 'firstName', 'lastName'] as const;
+
+/**
+ * A record's contact fields as its customer may take them: an email or name the customer already
+ * has with another value is left out (identity only joins records that agree on them, so a
+ * difference is another person's detail or a typo: never one person's details over another's).
+ */
+function guardContact(cust: StoredRecord, flat: FlatFields): FlatFields {
+  let out: FlatFields | undefined;
+  for (const f of PERSONAL) {
+    const have = cust.f[f];
+    if (have !== undefined && flat[f] !== undefined && flat[f] !== have) {
+      out ??= { ...flat };
+      delete out[f];
+    }
+  }
+  return out ?? flat;
+}
+
+/** The page's records with a customer, as members of their customer's record set. */
+function memberships(
+  entity: string,
+  accepted: readonly Accepted[],
+  ids: readonly string[],
+  people: readonly (ResolvedCustomer | null)[],
+) {
+  const out: { member: string; customerId: string }[] = [];
+  accepted.forEach((_, i) => {
+    const p = people[i];
+    if (p) out.push({ member: `${entity}:${ids[i]!}`, customerId: p.customerId });
+  });
+  return out;
 }
 
 /** The contact part of a mapped record: the record itself for customers, `customer.*` otherwise. */

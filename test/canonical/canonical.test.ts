@@ -58,21 +58,36 @@ describe('canonical entities', () => {
     expect(saleSchema.safeParse({ ...deal, vin: 'IOQ' }).success).toBe(false);
   });
 
-  it('derives identity keys: email, E.164 phone, last name + postal code', () => {
+  it('derives identity keys: email, every E.164 phone, first + last name + postal code', () => {
     expect(
       identityKeys({
         email: ' A@B.com',
         phone: '+16505551212',
+        mobilePhone: '+16505551213',
+        firstName: 'Zoë',
         lastName: "O'Néil",
         address: { postalCode: '48127-1398' },
       }),
     ).toEqual({
       email: 'a@b.com',
-      phone: '+16505551212',
-      namePostal: 'oneil|48127',
+      phones: ['+16505551212', '+16505551213'],
+      firstName: 'zoe',
+      namePostal: 'zoe|oneil|48127',
     });
-    expect(identityKeys({ lastName: 'Roy', address: { postalCode: 'K1A 0B1' } })).toEqual({
-      namePostal: 'roy|k1a0b1',
-    });
+    expect(
+      identityKeys({
+        firstName: 'Jan',
+        lastName: 'van der  Berg',
+        address: { postalCode: 'K1A 0B1' },
+      }),
+    ).toEqual({ phones: [], firstName: 'jan', namePostal: 'jan|van der berg|k1a0b1' });
+    // A business buyer has strong keys only.
+    expect(
+      identityKeys({
+        companyName: 'GREENBELT LAWN CARE',
+        phone: '+16505551212',
+        address: { postalCode: '78708' },
+      }),
+    ).toEqual({ phones: ['+16505551212'] });
   });
 });

@@ -1,0 +1,142 @@
+/*
+ * Identity resolution of a batch of contacts, with the merges it implies, atomically (one script:
+ * concurrent pages never split a person, nor see half a merge).
+ * KEYS[1] email index, KEYS[2] phone index (hashes: key → customer id; one key names one customer)
+ * KEYS[3] weak index (hash: first|last|postal → comma-joined ids of every customer with that key)
+ * KEYS[4] profiles (hash: customer id → MessagePack {t = created ms, e, p, f, w} = its emails,
+ *         phones, first names and weak keys, as every record resolved to it carried them)
+ * KEYS[5] merged (hash: merged customer id → the customer it was merged into)
+ * ARGV[1] the contacts, MessagePack array of {proposed id, email, {phones}, weak key, first name}
+ *         ('' = none); ARGV[2] now (ms); ARGV[3] key prefix of the per-customer record sets
+ *         (`<prefix><customer id>`, built by keys.ts; same hash tag as KEYS)
+ * Rules (README "Identity rules"): candidates are the customers of the contact's email, then of
+ * each phone; a candidate conflicting with the contact (or with candidates taken before it) on
+ * first names or emails (both known, none shared) is not taken. Taken candidates merge into the
+ * oldest. Without any strong key known, the weak key decides when exactly one customer has it and
+ * emails and phones do not conflict. Otherwise the proposed id is a new customer.
+ * Returns { flat list of customer id, how (0 new, 1 email, 2 phone, 3 weak) per contact,
+ *           list of merges {loser, survivor, loser's record members...} }.
+ */
+export const RESOLVE_SCRIPT = `
+local C = cmsgpack.unpack(ARGV[1])
+local now, setPrefix = tonumber(ARGV[2]), ARGV[3]
+local idx, idxDirty = {{}, {}, {}}, {{}, {}, {}}
+local prof, profDirty, gone, fwd = {}, {}, {}, {}
+local function has(l, v) for i = 1, #l do if l[i] == v then return true end end return false end
+local function add(l, v) if v ~= '' and not has(l, v) then l[#l + 1] = v end end
+local function disjoint(a, b)
+  if #a == 0 or #b == 0 then return false end
+  for i = 1, #a do if has(b, a[i]) then return false end end
+  return true
+end
+local function compat(a, b, weak)
+  if disjoint(a.f, b.f) or disjoint(a.e, b.e) then return false end
+  return not weak or not disjoint(a.p, b.p)
+end
+local function look(k, v)
+  local x = idx[k][v]
+  if x == nil then x = redis.call('HGET', KEYS[k], v) or false; idx[k][v] = x end
+  return x
+end
+local function put(k, v, id) idx[k][v] = id; idxDirty[k][v] = true end
+local function getProf(id)
+  local p = prof[id]
+  if p == nil then
+    local raw = redis.call('HGET', KEYS[4], id)
+    p = raw and cmsgpack.unpack(raw) or false
+    prof[id] = p
+  end
+  return p or nil
+end
+local function split(s) local l = {} for x in string.gmatch(s or '', '[^,]+') do l[#l + 1] = x end return l end
+local function union(into, from)
+  for _, f in ipairs({'e', 'p', 'f', 'w'}) do for i = 1, #from[f] do add(into[f], from[f][i]) end end
+end
+local function older(a, b)
+  local pa, pb = getProf(a), getProf(b)
+  if pa.t ~= pb.t then return pa.t < pb.t end
+  return a < b
+end
+local merges = {}
+local function merge(loser, win)
+  local pl, pw = getProf(loser), getProf(win)
+  union(pw, pl); profDirty[win] = true
+  for i = 1, #pl.e do if look(1, pl.e[i]) == loser then put(1, pl.e[i], win) end end
+  for i = 1, #pl.p do if look(2, pl.p[i]) == loser then put(2, pl.p[i], win) end end
+  for i = 1, #pl.w do
+    local ids, out = split(look(3, pl.w[i]) or ''), {}
+    for j = 1, #ids do add(out, ids[j] == loser and win or ids[j]) end
+    put(3, pl.w[i], table.concat(out, ','))
+  end
+  prof[loser] = false; gone[loser] = true; fwd[loser] = win
+  redis.call('HSET', KEYS[5], loser, win)
+  local members = redis.call('SMEMBERS', setPrefix .. loser)
+  if #members > 0 then
+    redis.call('SADD', setPrefix .. win, unpack(members))
+    redis.call('DEL', setPrefix .. loser)
+  end
+  local m = {loser, win}
+  for i = 1, #members do m[#m + 1] = members[i] end
+  merges[#merges + 1] = m
+end
+local function resolve(c)
+  local r = {e = {}, p = c[3], f = {}, w = {}}
+  add(r.e, c[2]); add(r.f, c[5]); add(r.w, c[4])
+  local cands, how, seen = {}, {}, {}
+  local function cand(k, v) local id = look(k, v) if id and not seen[id] then seen[id] = true; cands[#cands + 1] = id; how[id] = k end end
+  if c[2] ~= '' then cand(1, c[2]) end
+  for i = 1, #r.p do cand(2, r.p[i]) end
+  local u = {e = {}, p = {}, f = {}, w = {}}
+  union(u, r)
+  local taken = {}
+  for i = 1, #cands do
+    local p = getProf(cands[i])
+    if p and compat(u, p, false) then union(u, p); taken[#taken + 1] = cands[i] end
+  end
+  local id, k = nil, 0
+  if #taken > 0 then
+    k = how[taken[1]]
+    id = taken[1]
+    for i = 2, #taken do if older(taken[i], id) then id = taken[i] end end
+    for i = 1, #taken do if taken[i] ~= id then merge(taken[i], id) end end
+  elseif #cands == 0 and c[4] ~= '' then
+    local ids = split(look(3, c[4]) or '')
+    if #ids == 1 and compat(r, getProf(ids[1]), true) then id = ids[1]; k = 3 end
+  end
+  if not id then
+    id = c[1]
+    prof[id] = {t = now, e = {}, p = {}, f = {}, w = {}}
+  end
+  union(getProf(id), r); profDirty[id] = true
+  if c[2] ~= '' and not look(1, c[2]) then put(1, c[2], id) end
+  for i = 1, #r.p do if not look(2, r.p[i]) then put(2, r.p[i], id) end end
+  if c[4] ~= '' then
+    local ids = split(look(3, c[4]) or '')
+    if not has(ids, id) then ids[#ids + 1] = id; put(3, c[4], table.concat(ids, ',')) end
+  end
+  return id, k
+end
+local ids, hows = {}, {}
+for i = 1, #C do ids[i], hows[i] = resolve(C[i]) end
+local out = {}
+for i = 1, #C do
+  local id = ids[i]
+  while fwd[id] do id = fwd[id] end
+  out[#out + 1] = id
+  out[#out + 1] = hows[i]
+end
+for k = 1, 3 do
+  local args = {}
+  for v in pairs(idxDirty[k]) do args[#args + 1] = v; args[#args + 1] = idx[k][v] end
+  for s = 1, #args, 1000 do redis.call('HSET', KEYS[k], unpack(args, s, math.min(#args, s + 999))) end
+end
+local pargs = {}
+for id in pairs(profDirty) do
+  if not gone[id] then pargs[#pargs + 1] = id; pargs[#pargs + 1] = cmsgpack.pack(prof[id]) end
+end
+for s = 1, #pargs, 1000 do redis.call('HSET', KEYS[4], unpack(pargs, s, math.min(#pargs, s + 999))) end
+local dels = {}
+for id in pairs(gone) do dels[#dels + 1] = id end
+if #dels > 0 then redis.call('HDEL', KEYS[4], unpack(dels)) end
+return {out, merges}
+`;
