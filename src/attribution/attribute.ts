@@ -1,0 +1,97 @@
+import type { TenantSettings } from '../tenants/settings.ts';
+import { dayNumber, tenantDate } from './dates.ts';
+import { credits } from './models.ts';
+import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
+
+/** Why a touch of the customer was not credited for a sale. */
+export type LeftOutReason = 'after_sale' | 'before_lookback' | 'match_below_minimum';
+
+/** A touch as a sale sees it: its tenant date and age in days. */
+export interface DatedTouch extends Touch {
+  date: string;
+  /** `D − d(t)` in whole days. */
+  delta: number;
+}
+
+/** A touch in the window with its exact credit (`n/d`) under every model. */
+export interface CreditedTouch extends DatedTouch {
+  credits: Record<Model, string>;
+}
+
+/** One sale's attribution: what the report, the rollups and "explain" read. */
+export interface SaleAttribution {
+  saleId: string;
+  dealNumber: string;
+  saleDate: string;
+  customerId: string | null;
+  matchKey: SaleInput['matchKey'];
+  matchConfidence: SaleInput['matchConfidence'];
+  /** False for no customer or a match weaker than `minMatchConfidence`. */
+  matched: boolean;
+  priceCents: number;
+  grossCents: number;
+  /** Ordered by time, then touch id; empty means unattributed. */
+  touches: CreditedTouch[];
+  leftOut: (DatedTouch & { reason: LeftOutReason })[];
+}
+
+/**
+ * Attributes one sale to the touches of its customer (CLOSED-LOOP.md, "Which touches a sale
+ * credits"): a touch is in the window when `D − lookbackDays ≤ d(t) ≤ D` in the tenant zone.
+ * `touches` are the customer's touches (any order); each sale stands alone.
+ */
+export function attributeSale(
+  sale: SaleInput,
+  touches: readonly Touch[],
+  settings: Pick<
+    TenantSettings,
+    'timeZone' | 'lookbackDays' | 'halfLifeDays' | 'minMatchConfidence'
+  >,
+): SaleAttribution {
+  const day = dayNumber(sale.saleDate);
+  const matched =
+    sale.customerId !== null &&
+    (settings.minMatchConfidence === 'medium' || sale.matchConfidence === 'high');
+  const dated = touches
+    .map((t): DatedTouch => {
+      const date = tenantDate(t.t, settings.timeZone);
+      return { ...t, date, delta: day - dayNumber(date) };
+    })
+    .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const inWindow: DatedTouch[] = [];
+  const leftOut: SaleAttribution['leftOut'] = [];
+  for (const t of dated) {
+    const reason: LeftOutReason | null = !matched
+      ? 'match_below_minimum'
+      : t.delta < 0
+        ? 'after_sale'
+        : t.delta > settings.lookbackDays
+          ? 'before_lookback'
+          : null;
+    if (reason) leftOut.push({ ...t, reason });
+    else inWindow.push(t);
+  }
+  const deltas = inWindow.map((t) => t.delta);
+  const perModel = Object.fromEntries(
+    MODELS.map((m) => [m, credits(m, deltas, settings.halfLifeDays)]),
+  ) as Record<Model, ReturnType<typeof credits>>;
+  return {
+    saleId: sale.id,
+    dealNumber: sale.dealNumber,
+    saleDate: sale.saleDate,
+    customerId: sale.customerId,
+    matchKey: sale.matchKey,
+    matchConfidence: sale.matchConfidence,
+    matched,
+    priceCents: sale.priceCents,
+    grossCents: sale.grossCents,
+    touches: inWindow.map((t, i) => ({
+      ...t,
+      credits: Object.fromEntries(MODELS.map((m) => [m, perModel[m][i]!.toString()])) as Record<
+        Model,
+        string
+      >,
+    })),
+    leftOut,
+  };
+}
