@@ -11,7 +11,7 @@ export const campaignSchema = z.object({
   objective: z.string().optional().describe('Objective as the platform names it.'),
   startDate: isoDate.optional(),
   endDate: isoDate.optional(),
-  budget: money.optional().describe('Budget in major units.'),
+  budget: money.optional().describe('Budget in minor units (cents).'),
   currency: currency.optional(),
 });
 

@@ -17,8 +17,15 @@ export const e164 = z
   .regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +16505551212')
   .describe('Phone number in E.164, e.g. +16505551212.');
 
-/** An amount of money in major units (dollars), as a number. */
-export const money = z.number().describe('Amount in major currency units, e.g. 2072.5.');
+/**
+ * An amount of money in integer minor units (cents for USD), so sums are exact. Mappings read
+ * vendor amounts with the `currency` transform and write them back in major units with its
+ * inverse (or `majorUnits` on an out-only field).
+ */
+export const money = z
+  .number()
+  .int('must be an integer number of cents (minor units), e.g. 207250 for $2,072.50')
+  .describe('Amount in integer minor units (cents), e.g. 207250 for $2,072.50.');
 
 /** An ISO 4217 currency code. */
 export const currency = z

@@ -7,7 +7,7 @@ export const spendSchema = z.object({
   campaignId: z.string().min(1).describe('Campaign id at the platform.'),
   channel: channel,
   date: isoDate.describe('Day of the spend, in the account time zone.'),
-  amount: money.describe('Spend in major units of the account currency.'),
+  amount: money.describe('Spend in minor units (cents) of the account currency.'),
   currency: currency.optional(),
   impressions: z.number().int().nonnegative().optional().describe('Impressions.'),
   clicks: z.number().int().nonnegative().optional().describe('Clicks.'),

@@ -51,10 +51,15 @@ describe('canonical entities', () => {
       saleDate: '2023-01-04',
       newUsed: 'used',
       vin: '1HGCM82633A004352',
-      frontGross: 2072.5,
-      backGross: 713,
+      frontGross: 207250,
+      backGross: 71300,
     };
     expect(saleSchema.safeParse(deal).success).toBe(true);
+    // money is integer cents: a float amount is refused, naming the unit
+    const float = saleSchema.safeParse({ ...deal, frontGross: 2072.5 });
+    expect(float.success).toBe(false);
+    expect(float.error!.issues[0]).toMatchObject({ path: ['frontGross'] });
+    expect(float.error!.issues[0]!.message).toMatch(/integer number of cents/);
     expect(saleSchema.safeParse({ ...deal, vin: 'IOQ' }).success).toBe(false);
   });
 

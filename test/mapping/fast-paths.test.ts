@@ -117,8 +117,8 @@ describe('VIN and postal fast paths', () => {
     );
     const country = fc.constantFrom('auto' as const, 'US' as const, 'CA' as const);
     fc.assert(
-      fc.property(postal, country, (v, c) => {
-        expect(normalizePostal(v, c)).toBe(ref.normalizePostal(v, c));
+      fc.property(postal, country, fc.boolean(), (v, c, zip5) => {
+        expect(normalizePostal(v, c, zip5)).toBe(ref.normalizePostal(v, c, zip5));
       }),
       runs,
     );

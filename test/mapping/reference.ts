@@ -54,12 +54,13 @@ export function normalizeVin(text: string, checkDigit = true): string | Invalid 
 export function normalizePostal(
   v: unknown,
   country: 'auto' | 'US' | 'CA' = 'auto',
+  zip5 = false,
 ): string | undefined {
   const s = String(v).trim().toUpperCase().replace(/\s+/g, ' ');
   if (country !== 'CA') {
     if (typeof v === 'number' && /^\d{3,4}$/.test(s)) return s.padStart(5, '0');
-    const us = /^(\d{5})(?:-?\d{4})?$/.exec(s.replace(/\s/g, ''));
-    if (us) return us[1];
+    const us = /^(\d{5})(?:-?(\d{4}))?$/.exec(s.replace(/\s/g, ''));
+    if (us) return us[2] && !zip5 ? `${us[1]}-${us[2]}` : us[1];
   }
   if (country !== 'US') {
     const ca = /^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPR-TV-Z]) ?(\d[ABCEGHJ-NPR-TV-Z]\d)$/.exec(

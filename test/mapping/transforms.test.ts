@@ -32,8 +32,10 @@ describe('transforms', () => {
     ['phone', '(650) 555-1212', '+16505551212'],
     ['phone', '+44 20 7946 0018', '+442079460018'],
     ['phone', '1-650-555-1212', '+16505551212'],
-    ['postal', '48127-1398', '48127'],
+    ['postal', '48127-1398', '48127-1398'],
+    ['postal', '481271398', '48127-1398'],
     ['postal', 2134, '02134'],
+    ['postal', ' 48127 1398 ', '48127-1398'],
     ['postal', 'k1a0b1', 'K1A 0B1'],
     ['vin', '1hgcm82633a004352', '1HGCM82633A004352'],
     ['datetime', '2025-10-08T09:09:27+0000', '2025-10-08T09:09:27Z'],
@@ -44,7 +46,7 @@ describe('transforms', () => {
     ['date', '2025-10-08T03:00:00Z', '2025-10-07'],
     ['number', '1,234.50', 1234.5],
     ['number', '(12)', -12],
-    ['currency', '$2,072.505', 2072.51],
+    ['currency', '$2,072.505', 207251],
     ['boolean', 'Yes', true],
     ['split', 'a, b,,c', ['a', 'b', 'c']],
     ['join', ['Jane', '', 'Doe'], 'Jane Doe'],
@@ -99,7 +101,9 @@ describe('transforms', () => {
     expect(make('datetime', { outFormat: 'google' }).inverse!('2019-01-01T20:32:45Z')).toBe(
       '2019-01-01 14:32:45-06:00',
     );
-    expect(make('currency', { outAs: 'string' }).inverse!(713)).toBe('713.00');
+    expect(make('currency', { outAs: 'string' }).inverse!(71300)).toBe('713.00');
+    expect(make('currency').inverse!(207250)).toBe(2072.5);
+    expect(make('majorUnits', { outAs: 'string' }).forward(-5)).toBe('-0.05');
   });
 
   // [input, options, the normalized text that is hashed]

@@ -2,8 +2,9 @@ import { date, datetime } from './datetime.ts';
 import { email } from './email.ts';
 import { sha256 } from './hash.ts';
 import { defaultValue, first, join, split } from './list.ts';
+import { currency, majorUnits } from './money.ts';
 import { nameJoin, namePart, nameSplit } from './name.ts';
-import { boolean, currency, number } from './number.ts';
+import { boolean, number } from './number.ts';
 import { phone } from './phone.ts';
 import { postal } from './postal.ts';
 import { lower, replace, string, title, trim, upper } from './text.ts';
@@ -33,6 +34,7 @@ export const transforms: ReadonlyMap<string, TransformDef> = new Map(
       datetime,
       number,
       currency,
+      majorUnits,
       boolean,
       split,
       join,
@@ -49,6 +51,7 @@ export const transformNames: readonly string[] = [...transforms.keys()];
 export { normalizeEmail } from './email.ts';
 export { sha256Hex } from './hash.ts';
 export { joinName, splitName, type NameParts } from './name.ts';
+export { formatMajorUnits, parseMinorUnits } from './money.ts';
 export { parseNumber } from './number.ts';
 export { formatPhone, toE164 } from './phone.ts';
 export { normalizePostal } from './postal.ts';

@@ -66,24 +66,6 @@ export const number = defineTransform({
   create: numberTransform(false),
 });
 
-/** currency: parse a money amount, rounded to minor units. */
-export const currency = defineTransform({
-  name: 'currency',
-  summary: 'Parse a money amount ("$2,072.50") into a number rounded to cents.',
-  options: z.strictObject({
-    decimals: z
-      .number()
-      .int()
-      .min(0)
-      .max(4)
-      .default(2)
-      .describe('Minor unit decimals (2 for USD).'),
-    outAs: outAs.default('number'),
-  }),
-  idempotent: true,
-  create: numberTransform(true),
-});
-
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 't', 'x', 'checked', 'opt-in', 'opted in']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'f', 'unchecked', 'opt-out', 'opted out']);
 

@@ -63,7 +63,7 @@ describe('buildAdf on a Meta lead mapped by mappings/adf-lead.yaml', () => {
     expect(customer.contact).toMatchObject({
       email: 'jane.doe@example.com',
       phone: { '@type': 'voice', '#text': '+1 512 555 0142' },
-      address: { street: { '@line': '1' }, postalcode: '78701' },
+      address: { street: { '@line': '1' }, postalcode: '78701-1234' },
     });
     expect(p.vendor).toEqual({
       vendorname: 'Acme Honda of Austin',

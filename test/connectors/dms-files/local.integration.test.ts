@@ -42,7 +42,7 @@ describe('dms-files on a local folder', () => {
     expect(sales.get('ACME01:1001')).toMatchObject({
       saleDate: '2026-11-18',
       newUsed: 'new',
-      price: 52450,
+      price: 5245000,
       'customer.address.line1': '8643 Winston Ln, Apt 2',
       'customer.email': 'jane.doe@example.com',
       'customer.phone': '+15125550142',
@@ -50,7 +50,7 @@ describe('dms-files on a local folder', () => {
     // US date, accounting negative, a quoted co-buyer name.
     expect(sales.get('ACME01:1002')).toMatchObject({
       saleDate: '2026-11-19',
-      backGross: -150,
+      backGross: -15000,
       coBuyerName: 'Mary Bernat',
     });
     // Compact date, a line break kept inside its quoted field.
@@ -105,15 +105,15 @@ describe('dms-files on a local folder', () => {
       'vehicle.make': 'Chevrolet',
       'vehicle.model': 'EQUINOX',
       'vehicle.odometer': 10003,
-      price: 23900,
-      frontGross: 2072.5,
-      backGross: 713,
-      totalGross: 2785.5,
+      price: 2390000,
+      frontGross: 207250,
+      backGross: 71300,
+      totalGross: 278550,
       tradeVin: '3GNAL3EK6DS623104',
       'customer.firstName': 'Robert',
       'customer.middleName': 'John',
       'customer.lastName': 'Bernat',
-      'customer.address.postalCode': '48127',
+      'customer.address.postalCode': '48127-1398',
       salesperson: 'Viollca Xhaja',
       fiManager: 'Donald Carns',
       leadSource: '3PAELEAD / ADPDATA',
@@ -178,7 +178,7 @@ describe('dms-files on a local folder', () => {
       updated: 1,
       unchanged: 9,
     });
-    expect((await h.records(syncId)).get('ACME01:3')).toMatchObject({ price: 20300 });
+    expect((await h.records(syncId)).get('ACME01:3')).toMatchObject({ price: 2030000 });
     expect((await h.run(syncId)).counts).toMatchObject({ read: 0 });
   });
 

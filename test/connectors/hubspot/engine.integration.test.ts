@@ -181,7 +181,7 @@ describe('HubSpot through the sync engine', () => {
           dealNumber,
           saleDate: '2026-11-21',
           newUsed: 'new',
-          price: 32450,
+          price: 3245000,
           'vehicle.year': 2025,
           'vehicle.make': 'Ford',
           'vehicle.model': 'Escape',

@@ -54,7 +54,7 @@ describe('shipped HubSpot mappings', () => {
         source: 'hubspot',
         sourceDetail: 'HubSpot deal 2025 Ford Escape - Jane Doe',
         assignedTo: '7731',
-        vehicle: { price: 32450, currency: 'USD' },
+        vehicle: { price: 3245000, currency: 'USD' },
         customer: { email: 'jane.doe@example.com', firstName: 'Jane', lastName: 'Doe' },
         updatedAt: '2026-11-21T18:00:05Z',
       },
@@ -93,7 +93,7 @@ describe('shipped HubSpot mappings', () => {
       dealNumber: 'D-1001',
       saleDate: '2026-11-21',
       newUsed: 'new',
-      price: 32450,
+      price: 3245000,
       vehicle: { year: 2025, make: 'Ford', model: 'Escape' },
     });
     expect(out.errors).toEqual([]);

@@ -22,7 +22,7 @@ export const metaLead: Lead & { id: string } = {
     lastName: 'Doe',
     email: 'jane.doe@example.com',
     phone: '+15125550142',
-    address: { postalCode: '78701' },
+    address: { postalCode: '78701-1234' },
   },
   comments: '2026 Civic EX',
 };

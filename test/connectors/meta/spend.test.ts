@@ -91,7 +91,7 @@ describe('mappings/meta-spend.yaml', () => {
         campaignId: '120215834455660471',
         channel: 'meta',
         date: '2025-11-19',
-        amount: 204.1,
+        amount: 20410,
         currency: 'USD',
         impressions: 27009,
         clicks: 355,
