@@ -83,9 +83,7 @@ describe('migration 001-money-cents', () => {
   it('converts every money field to exact cents once, keeping versions and metadata', async () => {
     const expected = await seedOld('old-a', 1200);
     const done = await migrateHub(t.hub, { tenantId: 'old-a' });
-    expect(done).toEqual([
-      { tenantId: 'old-a', applied: [{ id: '001-money-cents', changed: 1202 }] },
-    ]);
+    expect(done[0]!.applied).toContainEqual({ id: '001-money-cents', changed: 1202 });
     const sales = await stored('old-a', 'sale');
     for (const [id, want] of expected) {
       expect(sales.get(id)!.f).toEqual(want);
