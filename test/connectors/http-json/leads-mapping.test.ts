@@ -24,7 +24,7 @@ describe('mappings/http-json-leads.yaml on website leads posted as JSON', () => 
         lastName: "O'Brien",
         email: 'kobrien77@gmail.com',
         phone: '+15125550148',
-        address: { postalCode: '78758', state: 'TX' },
+        address: { postalCode: '78758-4401', state: 'TX' },
       },
       vehicle: { year: 2026, make: 'Honda', model: 'Accord' },
     });

@@ -41,7 +41,7 @@ describe('mappings/meta-leads.yaml across lead form variants', () => {
     expect(maria!.value.customer).toMatchObject({
       firstName: 'Maria',
       lastName: 'De La Cruz',
-      address: { postalCode: '78745', state: 'NM' },
+      address: { postalCode: '78745-2210', state: 'NM' },
     });
     expect(jose!.value.customer).toMatchObject({
       firstName: 'Jose',
