@@ -2,6 +2,7 @@ import axios from 'axios';
 
 import { DEFAULT_TIMEOUT_MS } from '../../src/sdk/http.ts';
 import { AuthError, PermanentError, RetryableError } from '../../src/sdk/errors.ts';
+import { redactAxiosError } from '../../src/sdk/redact.ts';
 import { abortableSleep } from '../../src/sdk/retry.ts';
 import { retrying, type MailchimpContext } from './call.ts';
 import { classifyStatus, problemOf } from './errors.ts';
@@ -48,12 +49,14 @@ async function submitAndWait(ctx: MailchimpContext, ops: Operation[]): Promise<B
  */
 async function downloadResults(ctx: MailchimpContext, url: string): Promise<Outcomes> {
   const res = await retrying(ctx, () =>
-    axios.get<ArrayBuffer>(url, {
-      responseType: 'arraybuffer',
-      timeout: DEFAULT_TIMEOUT_MS,
-      maxContentLength: MAX_RESULTS_BYTES,
-      signal: ctx.signal,
-    }),
+    axios
+      .get<ArrayBuffer>(url, {
+        responseType: 'arraybuffer',
+        timeout: DEFAULT_TIMEOUT_MS,
+        maxContentLength: MAX_RESULTS_BYTES,
+        signal: ctx.signal,
+      })
+      .catch((err: unknown) => Promise.reject(redactAxiosError(err))),
   );
   const outcomes: Outcomes = new Map();
   try {

@@ -1,22 +1,25 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 
 import { AuthError, isClassified, PermanentError, RetryableError } from './errors.ts';
+import { installRedaction, redactText } from './redact.ts';
 
 /** Default timeout of a vendor call; long enough for batch endpoints, short enough to notice a hang. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * Makes the axios instance of a connection. Retries are not done here: the sync engine retries
+ * Makes the axios instance of a connection, with the redaction interceptor (src/sdk/redact.ts) on
+ * every failed call. Retries are not done here: the sync engine retries
  * classified errors with backoff and the shared rate limiter, so all workers slow down together.
  */
 export function createHttpClient(config: AxiosRequestConfig & { baseURL: string }): AxiosInstance {
-  return axios.create({
+  const http = axios.create({
     timeout: DEFAULT_TIMEOUT_MS,
     ...config,
     headers: { 'user-agent': 'DealerLoop/0.1 (+integration hub)', ...config.headers },
     // Keep the bodies of error responses; vendors put throttle codes there.
     validateStatus: (s) => s >= 200 && s < 300,
   });
+  return installRedaction(http);
 }
 
 /**
@@ -44,7 +47,7 @@ const RETRYABLE_CODES = new Set([
 /** A short, secret-free description of a vendor's error body for messages. */
 export function describeBody(data: unknown): string {
   if (data === undefined || data === null || data === '') return '';
-  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  const text = redactText(typeof data === 'string' ? data : JSON.stringify(data));
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

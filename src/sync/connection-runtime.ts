@@ -11,6 +11,7 @@ import type {
 } from '../sdk/connector.ts';
 import { AuthError } from '../sdk/errors.ts';
 import { classifyHttpError } from '../sdk/http.ts';
+import { installRedaction } from '../sdk/redact.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../sdk/retry.ts';
 import type { Connection } from '../store/connections.ts';
@@ -147,7 +148,9 @@ export async function openConnection(
     connection.settings,
     await hub.connections.credentials(tenantId, connectionId),
   );
-  const http = connector.client ? connector.client(settings, credentials) : axios.create();
+  const http = installRedaction(
+    connector.client ? connector.client(settings, credentials) : axios.create(),
+  );
   const signal = opts.signal ?? new AbortController().signal;
   const limits =
     typeof connector.limits === 'function' ? connector.limits(settings) : connector.limits;
