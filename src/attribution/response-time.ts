@@ -1,0 +1,129 @@
+import { tenantDate } from './dates.ts';
+
+/** Activity types that answer a lead (outbound only). */
+export const RESPONSE_TYPES = ['call', 'email', 'text'] as const;
+
+/** A lead answered later than this (or never, once this old) is unanswered; exactly 24 h is answered. */
+export const UNANSWERED_AFTER_MS = 24 * 3_600_000;
+
+/** The lead fields response time reads. */
+export interface RtLead {
+  id: string;
+  customerId: string | null;
+  /** Epoch ms. */
+  createdAt: number;
+  assignedTo?: string;
+}
+
+/** The activity fields response time reads. */
+export interface RtActivity {
+  customerId: string | null;
+  type: string;
+  direction?: string;
+  /** Epoch ms. */
+  occurredAt: number;
+  user?: string;
+}
+
+/** Response-time figures of one group of leads (the store, or one salesperson). */
+export interface ResponseStats {
+  leads: number;
+  answered: number;
+  /** Over the answered leads; null when none. Milliseconds. */
+  medianMs: number | null;
+  p90Ms: number | null;
+  /** Leads answered within the SLA (inclusive) over all leads, as `n/d`, and to 4 decimals. */
+  withinSla: string;
+  withinSlaShare: string | null;
+  unanswered: number;
+  pending: number;
+}
+
+/** The response-time report: the store and each salesperson. */
+export interface ResponseReport {
+  from: string;
+  to: string;
+  slaMinutes: number;
+  store: ResponseStats;
+  salespeople: ({ salesperson: string } & ResponseStats)[];
+}
+
+interface Answer {
+  person: string;
+  ms: number | null;
+  pending: boolean;
+}
+
+/**
+ * Response time per CLOSED-LOOP.md: from a lead's createdAt to the first outbound call, email or
+ * text on the same customer at or after it, for leads created in `[from, to]` (tenant dates).
+ * The salesperson is the answering activity's user, else the lead's assignedTo, else `(unassigned)`.
+ */
+export function responseTimeReport(
+  leads: readonly RtLead[],
+  activities: readonly RtActivity[],
+  o: { from: string; to: string; timeZone: string; slaMinutes: number; now: number },
+): ResponseReport {
+  const byCustomer = new Map<string, RtActivity[]>();
+  for (const a of activities)
+    if (
+      a.customerId &&
+      a.direction === 'outbound' &&
+      (RESPONSE_TYPES as readonly string[]).includes(a.type)
+    )
+      (byCustomer.get(a.customerId) ?? byCustomer.set(a.customerId, []).get(a.customerId)!).push(a);
+  for (const list of byCustomer.values()) list.sort((a, b) => a.occurredAt - b.occurredAt);
+  const answers: Answer[] = [];
+  for (const lead of leads) {
+    const d = tenantDate(lead.createdAt, o.timeZone);
+    if (d < o.from || d > o.to) continue;
+    const first = lead.customerId
+      ? byCustomer.get(lead.customerId)?.find((a) => a.occurredAt >= lead.createdAt)
+      : undefined;
+    answers.push({
+      person: first?.user ?? lead.assignedTo ?? '(unassigned)',
+      ms: first ? first.occurredAt - lead.createdAt : null,
+      pending: !first && o.now - lead.createdAt < UNANSWERED_AFTER_MS,
+    });
+  }
+  const people = [...new Set(answers.map((a) => a.person))].sort();
+  return {
+    from: o.from,
+    to: o.to,
+    slaMinutes: o.slaMinutes,
+    store: stats(answers, o.slaMinutes),
+    salespeople: people.map((p) => ({
+      salesperson: p,
+      ...stats(
+        answers.filter((a) => a.person === p),
+        o.slaMinutes,
+      ),
+    })),
+  };
+}
+
+function stats(answers: readonly Answer[], slaMinutes: number): ResponseStats {
+  const times = answers.flatMap((a) => (a.ms === null ? [] : [a.ms])).sort((a, b) => a - b);
+  const within = times.filter((ms) => ms <= slaMinutes * 60_000).length;
+  return {
+    leads: answers.length,
+    answered: times.length,
+    medianMs: percentile(times, 0.5),
+    p90Ms: percentile(times, 0.9),
+    withinSla: `${within}/${answers.length}`,
+    withinSlaShare: answers.length ? (within / answers.length).toFixed(4) : null,
+    unanswered: answers.filter(
+      (a) => (a.ms === null && !a.pending) || (a.ms !== null && a.ms > UNANSWERED_AFTER_MS),
+    ).length,
+    pending: answers.filter((a) => a.pending).length,
+  };
+}
+
+/** Percentile of sorted values, linear interpolation between ranks (rank p·(n−1)), to the ms. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const rank = p * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return Math.round(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo));
+}
