@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { connectors } from '../../connectors/index.ts';
+import { ConnectorRegistry } from '../../src/sdk/registry.ts';
+import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
+import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
+import { createSyncServices, type SyncServices } from '../../src/sync/services.ts';
+import { openTestHub, type TestHub } from '../support/hub.ts';
+
+let t: TestHub;
+let svc: SyncServices;
+let scope: InboundScope;
+const tenantId = 'identity-store';
+
+beforeAll(async () => {
+  t = await openTestHub({ LOG_LEVEL: 'warn' });
+  const registry = new ConnectorRegistry(connectors);
+  const mappings = new DirectoryMappingSource(join(import.meta.dirname, '../../mappings'));
+  svc = createSyncServices(t.hub, registry, mappings);
+  await t.hub.tenants.create({ id: tenantId, name: 'Identity Motors' });
+  const conn = await t.hub.connections.create(tenantId, {
+    connectorId: 'meta',
+    name: 'meta',
+    settings: { pageId: '123456789' },
+    credentials: { accessToken: 'test-token' },
+  });
+  const mapping = await mappings.get('meta-leads');
+  const sync = await svc.syncs.create(tenantId, {
+    name: 'meta in',
+    connectionId: conn.id,
+    mapping: mapping.name,
+    mode: 'inbound',
+  });
+  scope = { sync, connector: registry.get('meta'), mapping, stream: 'leads', twoWay: false };
+});
+afterAll(() => t.cleanup());
+
+let leadNo = 1_000_000;
+/** A Meta Lead Ads lead as the Graph API gives it (mappings/samples/meta-leads.json). */
+function metaLead(p: { name: string; email?: string; phone?: string; zip?: string }) {
+  const answers: [string, string | undefined][] = [
+    ['full_name', p.name],
+    ['email', p.email],
+    ['phone_number', p.phone],
+    ['zip_code', p.zip],
+  ];
+  return {
+    id: String(++leadNo),
+    created_time: '2026-11-18T15:42:07+0000',
+    form_id: '901234567890123',
+    campaign_id: '120210000000000001',
+    field_data: answers.filter(([, v]) => v).map(([name, v]) => ({ name, values: [v] })),
+  };
+}
+
+const leadsOf = async () => {
+  const { records } = await svc.records.walk(tenantId, 'lead', '', 100_000);
+  return records;
+};
+
+describe('identity through inbound pages', () => {
+  it('250 Meta leads from 245 people are 245 customers; the Garcias of 78708 stay apart', async () => {
+    const FIRSTS = ['Michael', 'Andres', 'Maria', 'Jose', 'Ana', 'Luis', 'Rosa'];
+    const people = Array.from({ length: 245 }, (_, i) => ({
+      name: `${FIRSTS[i % FIRSTS.length]} ${i % 3 === 0 ? 'Garcia' : `Family${i % 40}`}`,
+      email: `person${i}@example.com`,
+      // Households: every 5th person shares the phone of the one before.
+      phone: `+1512556${String(1000 + (i % 5 === 4 ? i - 1 : i)).padStart(4, '0')}`,
+      zip: i % 2 ? '78708' : '78708-1234',
+    }));
+    // Five people came back through another form: their email in capitals, phone formatted.
+    const again = [3, 50, 99, 180, 244].map((i) => ({
+      ...people[i]!,
+      name: people[i]!.name.toUpperCase(),
+      email: people[i]!.email.toUpperCase(),
+      phone: `(${people[i]!.phone.slice(2, 5)}) ${people[i]!.phone.slice(5, 8)}-${people[i]!.phone.slice(8)}`,
+    }));
+    const all = [...people, ...again].map(metaLead);
+    const pages = [all.slice(0, 100), all.slice(100, 200), all.slice(200)];
+    await Promise.all(pages.map((page) => ingestPage(svc, scope, page)));
+
+    const leads = (await leadsOf()).filter((l) => Number(l.f['clickIds.metaLeadId']) > 0);
+    expect(leads).toHaveLength(250);
+    expect(new Set(leads.map((l) => l.customerId)).size).toBe(245);
+    const returning = leads.filter((l) => l.matchKey);
+    expect(returning).toHaveLength(5);
+    expect(returning.every((l) => l.matchConfidence === 'high')).toBe(true);
+    // One person's details never overwrote another's: every customer keeps its own email.
+    const customers = await svc.records.getMany(tenantId, 'customer', [
+      ...new Set(leads.map((l) => l.customerId!)),
+    ]);
+    const emails = customers.map((c) => String(c!.f.email));
+    expect(new Set(emails).size).toBe(245);
+    for (const l of leads) {
+      const c = customers.find((x) => x!.id === l.customerId)!;
+      expect(c.f.email).toBe(String(l.f['customer.email']).toLowerCase());
+    }
+  });
+
+  it('a merge under concurrent pages leaves one customer with every record and index entry', async () => {
+    const email = 'merge.me@example.com';
+    const phones = ['+15125557001', '+15125557002'];
+    const name = 'Pat Merger';
+    // Three customers for one person: by email, by one phone, by the other.
+    await ingestPage(svc, scope, [metaLead({ name, email })]);
+    await ingestPage(svc, scope, [metaLead({ name, phone: phones[0] })]);
+    await ingestPage(svc, scope, [metaLead({ name, phone: phones[1] })]);
+    const seeded = (await leadsOf()).filter((l) => l.f['customer.lastName'] === 'Merger');
+    expect(new Set(seeded.map((l) => l.customerId)).size).toBe(3);
+    const before = await svc.records.lastChangeId(tenantId);
+
+    // Eight pages at once, mixing the keys; some records carry two customers' keys.
+    const shapes = [
+      { email },
+      { phone: phones[0] },
+      { phone: phones[1] },
+      { email, phone: phones[0] },
+    ];
+    const pages = Array.from({ length: 8 }, (_, p) =>
+      Array.from({ length: 20 }, (_, j) => {
+        const shape = shapes[(p + j) % shapes.length]!;
+        return metaLead({ name, ...(p === 7 && j === 19 ? { phone: phones[1], email } : shape) });
+      }),
+    );
+    await Promise.all(pages.map((page) => ingestPage(svc, scope, page)));
+
+    const leads = (await leadsOf()).filter((l) => l.f['customer.lastName'] === 'Merger');
+    expect(leads).toHaveLength(3 + 160);
+    const customerIds = new Set(leads.map((l) => l.customerId));
+    expect(customerIds.size).toBe(1);
+    const [survivor] = [...customerIds] as string[];
+    const idx = (kind: string, key: string) =>
+      t.hub.redis.hget(t.hub.keys.identity(tenantId, kind), key);
+    expect(await idx('email', email)).toBe(survivor);
+    for (const p of phones) expect(await idx('phone', p)).toBe(survivor);
+    const members = await t.hub.redis.smembers(t.hub.keys.customerRecords(tenantId, survivor!));
+    expect(members.sort()).toEqual(leads.map((l) => `lead:${l.id}`).sort());
+    // The two losers are marked merged into the survivor, and those are changes on the feed.
+    const losers = [...new Set(seeded.map((l) => l.customerId!))].filter((id) => id !== survivor);
+    expect(losers).toHaveLength(2);
+    for (const id of losers) expect(await idx('prof', id)).toBeNull(); // profile folded in
+    const loserRecs = await svc.records.getMany(tenantId, 'customer', losers);
+    expect(loserRecs.map((c) => c!.f.mergedInto)).toEqual([survivor, survivor]);
+    const changes = await svc.records.readChanges(tenantId, before ?? '0', 100_000);
+    const changed = new Set(changes.filter((c) => c.entity === 'customer').map((c) => c.id));
+    for (const id of losers) expect(changed.has(id)).toBe(true);
+  });
+});
