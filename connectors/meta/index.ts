@@ -19,7 +19,8 @@ const BURST = 10;
  * - `leads`: leads of the Page's forms since a created_time cursor, with form, ad, ad set and
  *   campaign context (mapping: mappings/meta-leads.yaml).
  * - `spend`: spend per campaign per day (mapping: mappings/meta-spend.yaml).
- * - webhook: the hub.challenge handshake and signed leadgen notifications, which trigger a pull.
+ * - webhook: the hub.challenge handshake and signed leadgen notifications, whose leads are
+ *   fetched by their leadgen ids at once.
  */
 export default defineConnector({
   id: 'meta',

@@ -95,12 +95,10 @@ export async function readLeadsByIds(ctx: MetaContext, ids: string[]): Promise<S
 }
 
 /**
- * The `leads` stream. `readByIds` is not part of the SDK's StreamDef yet: it is the by-id read a
- * webhook "fetch these ids" outcome would call (see the connector's README note in index.ts).
+ * The `leads` stream: pages of leads since the cursor, and leads by id for the webhook's `fetch`
+ * outcome (a lead Meta announces is read at once, also when it was created before the cursor).
  */
-export const leadsStream: StreamDef<MetaSettings, MetaCredentials> & {
-  readByIds(ctx: MetaContext, ids: string[]): Promise<SystemRecord[]>;
-} = {
+export const leadsStream: StreamDef<MetaSettings, MetaCredentials> = {
   description: 'Lead Ads leads (answers in field_data, with form and campaign context)',
   read: readLeads,
   readByIds: readLeadsByIds,

@@ -60,10 +60,10 @@ function verifySignature(c: MetaCredentials, req: WebhookRequest): void {
 
 /**
  * Lead Ads webhooks. A leadgen notification carries ids only, never the answers (apis.md §2.4),
- * so it becomes a `hint` on the `leads` stream: the engine queues one debounced run of the
- * syncs reading it, and that run pulls the new leads since the cursor through the shared rate
- * limiter and retry policy. Changes of other fields, and of Pages other than `pageId`, are
- * ignored.
+ * so it becomes a `fetch` of those leadgen ids on the `leads` stream: a worker reads each lead
+ * with `GET /{leadgen_id}` (§2.5) through the shared rate limiter and retry policy and hands it
+ * to the syncs reading the stream at once, however old the lead or far the stream's cursor.
+ * Changes of other fields, and of Pages other than `pageId`, are ignored.
  */
 export const metaWebhook: WebhookDef<MetaSettings, MetaCredentials> = {
   handle: async (ctx, req) => {
@@ -88,6 +88,7 @@ export const metaWebhook: WebhookDef<MetaSettings, MetaCredentials> = {
       { leadgenIds: leads.map((l) => l.value.leadgen_id) },
       'meta webhook: new leads announced',
     );
-    return [{ kind: 'hint', stream: 'leads' }];
+    const ids = [...new Set(leads.map((l) => l.value.leadgen_id))];
+    return [{ kind: 'fetch', stream: 'leads', ids }];
   },
 };

@@ -46,6 +46,11 @@ export interface StreamDef<S, C> {
   description: string;
   /** Reads one page of records changed since `cursor` (null: from the start, a backfill). */
   read(ctx: ConnectorContext<S, C>, cursor: string | null): Promise<StreamPage>;
+  /**
+   * Reads the records with these ids, as `read` presents them: what a webhook that announces ids
+   * (`{ kind: 'fetch' }`) is answered with, whatever the records' times and the stream's cursor.
+   */
+  readByIds?(ctx: ConnectorContext<S, C>, ids: string[]): Promise<SystemRecord[]>;
 }
 
 /**
@@ -92,6 +97,8 @@ export type WebhookOutcome =
   | { kind: 'records'; stream: string; records: SystemRecord[] }
   /** Something changed; run the stream's sync (debounced) to fetch it. */
   | { kind: 'hint'; stream: string }
+  /** These records were announced by id: read them at once with the stream's `readByIds`. */
+  | { kind: 'fetch'; stream: string; ids: string[] }
   /** Nothing to do (an event type the hub ignores). */
   | { kind: 'ignore' };
 

@@ -1,7 +1,10 @@
 import type { Job, Queue } from 'bullmq';
 
+import { createHash } from 'node:crypto';
+
 import { openQueue } from '../queue/queues.ts';
 import type { QueueProcessor } from '../worker/pool.ts';
+import { fetchByIds } from './fetch-by-id.ts';
 import { ingestArchived, runSync } from './run-sync.ts';
 import { sweepStaleRuns } from './stale-runs.ts';
 import type { SyncServices } from './services.ts';
@@ -16,6 +19,8 @@ export interface SyncJobData {
   syncId: string;
   trigger: RunTrigger;
   archiveKey?: string;
+  /** Ids a webhook announced, read with the stream's `readByIds` (job `fetch`). */
+  ids?: string[];
 }
 
 /** Enqueues, schedules and processes sync runs. */
@@ -61,6 +66,20 @@ export class SyncQueue {
     });
   }
 
+  /**
+   * A webhook announced these records by id: one job reads and ingests them at once. The job id
+   * is the ids' hash, so a redelivered notification adds no second job while the first waits.
+   */
+  async fetchByIds(sync: Pick<Sync, 'tenantId' | 'id'>, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const digest = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32);
+    await this.queue.add(
+      'fetch',
+      { tenantId: sync.tenantId, syncId: sync.id, trigger: 'webhook', ids },
+      { jobId: `fetch-${sync.tenantId}-${sync.id}-${digest}` },
+    );
+  }
+
   /** After inbound changes to `entities`: a debounced run of every active sync that writes them out. */
   async notifyOutbound(tenantId: string, entities: ReadonlySet<string>): Promise<void> {
     if (entities.size === 0) return;
@@ -101,9 +120,15 @@ export class SyncQueue {
           this.svc.hub.log.info({ closed }, 'runs left running by a stopped worker closed');
       },
       process: async (job: Job<SyncJobData>, _token?: string, signal?: AbortSignal) => {
-        const { tenantId, syncId, trigger, archiveKey } = job.data;
-        if (job.name === 'webhook' && archiveKey) {
-          const { counts, entity } = await ingestArchived(this.svc, tenantId, syncId, archiveKey);
+        const { tenantId, syncId, trigger, archiveKey, ids } = job.data;
+        const pushed =
+          job.name === 'webhook' && archiveKey
+            ? () => ingestArchived(this.svc, tenantId, syncId, archiveKey)
+            : job.name === 'fetch' && ids
+              ? () => fetchByIds(this.svc, tenantId, syncId, ids, signal)
+              : null;
+        if (pushed) {
+          const { counts, entity } = await pushed();
           if (counts.created + counts.updated > 0)
             await this.notifyOutbound(tenantId, new Set([entity]));
           return { counts };

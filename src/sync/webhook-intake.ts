@@ -20,7 +20,8 @@ const ok = (body: unknown): WebhookReply => ({
 /**
  * Receives a webhook for one connection: the connector verifies and parses it (a bad signature is
  * refused and nothing is stored); records are archived raw at once and ingested by a worker job;
- * change hints queue a debounced run of the syncs that read that stream.
+ * announced ids are read by a worker job at once; change hints queue a debounced run of the
+ * syncs that read that stream.
  */
 export async function receiveWebhook(
   sync: SyncService,
@@ -60,6 +61,10 @@ export async function receiveWebhook(
     }
     if (outcome.kind === 'hint') {
       await Promise.all(targets.map((s) => sync.queue.hint(s)));
+      continue;
+    }
+    if (outcome.kind === 'fetch') {
+      await Promise.all(targets.map((s) => sync.queue.fetchByIds(s, outcome.ids)));
       continue;
     }
     if (outcome.records.length === 0) continue;

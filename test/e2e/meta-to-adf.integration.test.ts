@@ -80,11 +80,23 @@ afterEach(async () => {
   await crm.stop();
 });
 
-/** Graph API answers for a Page with one fresh lead on its test-drive form. */
+/**
+ * Graph API answers for a Page with one lead on its test-drive form: the lead by its leadgen id
+ * (what the webhook fetches; the reads are counted) and the form's pages (what a pull reads).
+ */
 function mockGraph(createdTime: string) {
   const page = JSON.parse(fixture('form-leads-page1.json')) as { data: Record<string, unknown>[] };
   const lead = { ...page.data[0]!, created_time: createdTime };
   const graph = nock('https://graph.facebook.com').persist();
+  const byId = { reads: 0 };
+  graph
+    .get(`/v25.0/${String(page.data[0]!.id)}`)
+    .query(true)
+    .reply(() => {
+      byId.reads++;
+      return [200, lead];
+    });
+  graph.get(`/v25.0/${FORM}`).query(true).reply(200, fixture('form.json'));
   graph.get(`/v25.0/${PAGE}/leadgen_forms`).query(true).reply(200, fixture('leadgen-forms.json'));
   graph
     .get(`/v25.0/${FORM}/leads`)
@@ -94,6 +106,7 @@ function mockGraph(createdTime: string) {
     .get(/\/v25\.0\/(993271845512077|781105238840321)\/leads/)
     .query(true)
     .reply(200, { data: [] });
+  return byId;
 }
 
 /** The two connections and syncs of a store: Meta leads in, ADF leads out to the CRM. */
@@ -181,10 +194,16 @@ describe('Meta lead → hub → ADF at the CRM', () => {
     const res = await postWebhook(metaConn.id, notification);
     expect(res.status).toBe(200);
 
-    // The webhook queued a run of the Meta sync; the run pulls the lead and wakes the ADF sync.
+    // The webhook queued a fetch of the announced lead by its leadgen id; reading it wakes the
+    // ADF sync at once.
     const processor = h.engine.queue.processor();
     const [pull] = await h.engine.queue.queue.getJobs(['waiting']);
-    expect(pull!.data).toMatchObject({ syncId: metaSync.id, trigger: 'webhook' });
+    expect(pull!.name).toBe('fetch');
+    expect(pull!.data).toMatchObject({
+      syncId: metaSync.id,
+      trigger: 'webhook',
+      ids: ['1327461758824197'],
+    });
     expect(await processor.process(pull!)).toMatchObject({ counts: { read: 1, created: 1 } });
     const [push] = await h.engine.queue.queue.getJobs(['waiting']);
     expect(push!.data).toMatchObject({ syncId: adfSync.id, trigger: 'webhook' });
@@ -220,6 +239,26 @@ describe('Meta lead → hub → ADF at the CRM', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('reads a lead Meta announces late, created before the stream has read past it', async () => {
+    const { metaConn, metaSync } = await setUp(0);
+    // The scheduled pull has already read up to now: its cursor is past the lead's time.
+    await h.engine.service.svc.syncs.saveInboundCursor(
+      tenantId,
+      metaSync.id,
+      JSON.stringify({ since: new Date().toISOString() }),
+    );
+    const byId = mockGraph('2025-11-20T10:05:04+0000');
+    expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+    const processor = h.engine.queue.processor();
+    const [fetch] = await h.engine.queue.queue.getJobs(['waiting']);
+    expect(await processor.process(fetch!)).toMatchObject({ counts: { read: 1, created: 1 } });
+    expect(byId.reads).toBe(1);
+    const [push] = await h.engine.queue.queue.getJobs(['waiting']);
+    expect(await processor.process(push!)).toMatchObject({ counts: { written: 1, failed: 0 } });
+    expect(crm.received).toHaveLength(1);
+    expect(crm.received[0]!.body).toContain('<requestdate>2025-11-20T04:05:04-06:00</requestdate>');
   });
 
   it('refuses a badly signed webhook with 401 and queues nothing', async () => {

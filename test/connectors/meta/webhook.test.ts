@@ -69,9 +69,19 @@ describe('meta webhook: verification handshake', () => {
   });
 });
 
+/** What the fixture's notification asks for: its one lead, read by leadgen id. */
+const ANNOUNCED = { kind: 'fetch', stream: 'leads', ids: ['1327461758824197'] };
+
 describe('meta webhook: leadgen notifications', () => {
-  it('turns a signed leadgen notification into a hint to pull the leads stream', async () => {
-    expect(await handle(post(fixture, sign(fixture)))).toEqual([{ kind: 'hint', stream: 'leads' }]);
+  it('turns a signed leadgen notification into a fetch of the announced lead by its id', async () => {
+    expect(await handle(post(fixture, sign(fixture)))).toEqual([ANNOUNCED]);
+  });
+
+  it('fetches every lead of a batched delivery once, ids given as numbers or strings', async () => {
+    const batched = readFileSync('test/fixtures/meta/leadgen-webhook-batched.json', 'utf8');
+    expect(await handle(post(batched, sign(batched)))).toEqual([
+      { kind: 'fetch', stream: 'leads', ids: ['2049913377561208', '1958470021734552'] },
+    ]);
   });
 
   it('checks the signature over the raw bytes, not re-serialized JSON', async () => {
@@ -79,7 +89,7 @@ describe('meta webhook: leadgen notifications', () => {
     const raw = fixture.replace('"leadgen"', '"leadgen","note":"Jos\\u00e9"');
     const reserialized = JSON.stringify(JSON.parse(raw));
     expect(reserialized).not.toBe(raw);
-    expect(await handle(post(raw, sign(raw)))).toEqual([{ kind: 'hint', stream: 'leads' }]);
+    expect(await handle(post(raw, sign(raw)))).toEqual([ANNOUNCED]);
     await expect(handle(post(raw, sign(reserialized)))).rejects.toBeInstanceOf(AuthError);
   });
 
@@ -102,9 +112,7 @@ describe('meta webhook: leadgen notifications', () => {
     expect(await handle(post(feed, sign(feed)))).toEqual([{ kind: 'ignore' }]);
     // Without a pageId setting every Page's leads count.
     const anyPage = ctx({ pageId: undefined });
-    expect(await handle(post(otherPage, sign(otherPage)), anyPage)).toEqual([
-      { kind: 'hint', stream: 'leads' },
-    ]);
+    expect(await handle(post(otherPage, sign(otherPage)), anyPage)).toEqual([ANNOUNCED]);
   });
 
   it('refuses a signed body that is not JSON, or a leadgen change without a leadgen_id', async () => {
