@@ -1,6 +1,7 @@
 import type { Hub } from '../hub.ts';
 import { moneyCents } from './001-money-cents.ts';
 import { recordIdsMigration } from './003-record-ids.ts';
+import { accessPathsMigration } from './004-access-paths.ts';
 import { migrateTenant, type MigrateOptions } from './runner.ts';
 import type { Migration } from './types.ts';
 
@@ -12,7 +13,11 @@ export type { Migration, MigrationContext } from './types.ts';
  * `dealerloop migrate` and at start-up (before the API and workers start). Add an entry here
  * (and never change or remove one that has shipped): `001-money-cents`, `002-...`.
  */
-export const MIGRATIONS: readonly Migration[] = [moneyCents, recordIdsMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  moneyCents,
+  recordIdsMigration,
+  accessPathsMigration,
+];
 
 /** Ids of every registered migration (a new tenant is created with all of them marked done). */
 export const MIGRATION_IDS: readonly string[] = MIGRATIONS.map((m) => m.id);

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { pack } from 'msgpackr';
 
 import type { Keys } from '../store/keys.ts';
+import { indexScores, TIME_FIELDS, TOUCH_ENTITIES } from './access-paths.ts';
+import { CAS_SCRIPT } from './cas-script.ts';
 import type { FieldMeta, StoredRecord } from './merge.ts';
 
 /** One record write of a batch: `expected` is the version read before merging (0 = new). */
@@ -35,65 +37,7 @@ export const CHANGE_LOG_MAX = 100_000;
 /** Entries read per XRANGE while collecting changes. */
 const ENTRIES_PER_READ = 16;
 
-/*
- * Compare-and-set of a batch of records of one entity, plus one change log entry for the batch,
- * atomically. Records live in one hash per entity (id → stored body, `<version>|<JSON>`), so the
- * whole batch is one HMGET and one HSET instead of three commands per record, and the version
- * check reads the same field it writes.
- * New records (version 0 before) also join the entity's id index (a sorted set at score 0, walked
- * by ZRANGEBYLEX), in the same step, so a walk position is a record id that means the same after
- * a restart or failover (unlike an HSCAN cursor).
- * KEYS[1] the tenant's change stream, KEYS[2] the records hash, KEYS[3] the id index
- * ARGV[1] change log max length, ARGV[2] entity, ARGV[3] source connection id, ARGV[4] the
- * records as one MessagePack array, 3 items per record: id, expected version, stored body (already
- * carrying version expected + 1). One packed argument instead of three per record: building and
- * parsing thousands of protocol arguments cost the client and Redis more than the data itself.
- * Returns the 1-based indexes of records whose version did not match (those were not written);
- * a record named twice in one batch conflicts the second time.
- */
-const CAS_SCRIPT = `
-local CHUNK = 500
-local A = cmsgpack.unpack(ARGV[4])
-local n = #A / 3
-local conflicts, seen = {}, {}
-local recs, rows, fresh = {}, {}, {}
-local match = string.match
-for s = 1, n, CHUNK do
-  local e = math.min(n, s + CHUNK - 1)
-  local ids = {}
-  for i = s, e do ids[#ids + 1] = A[1 + (i - 1) * 3] end
-  local cur = redis.call('HMGET', KEYS[2], unpack(ids))
-  for i = s, e do
-    local a = 1 + (i - 1) * 3
-    local id = A[a]
-    local body = cur[i - s + 1]
-    local current = body and tonumber(match(body, '^(%d+)|')) or 0
-    local expected = A[a + 1]
-    if seen[id] or current ~= expected then
-      conflicts[#conflicts + 1] = i
-    else
-      seen[id] = true
-      recs[#recs + 1] = id
-      recs[#recs + 1] = A[a + 2]
-      rows[#rows + 1] = id .. '\\t' .. (expected + 1)
-      if current == 0 then
-        fresh[#fresh + 1] = 0
-        fresh[#fresh + 1] = id
-      end
-    end
-  end
-end
-for s = 1, #recs, 2 * CHUNK do
-  redis.call('HSET', KEYS[2], unpack(recs, s, math.min(#recs, s + 2 * CHUNK - 1)))
-end
-for s = 1, #fresh, 2 * CHUNK do
-  redis.call('ZADD', KEYS[3], unpack(fresh, s, math.min(#fresh, s + 2 * CHUNK - 1)))
-end
-if #rows > 0 then
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
-end
-return conflicts
-`;
+const NO_SCORES = { touchMs: -1, dateScore: -1 };
 
 type CasRedis = {
   casRecords: (numKeys: number, ...args: (string | number | Buffer)[]) => Promise<number[]>;
@@ -252,18 +196,24 @@ export class RecordStore {
       [...groups.values()].map(async (group) => {
         const { entity } = group[0]!.record;
         const items: (string | number)[] = [];
+        const dated = entity in TIME_FIELDS;
         for (const w of group) {
+          const { touchMs, dateScore } = dated ? indexScores(entity, w.record.f) : NO_SCORES;
           items.push(w.record.id, w.expected, encodeBody(w.record, w.expected + 1));
+          items.push(w.record.customerId ?? '', touchMs, dateScore);
         }
         const conflicts = await cas.casRecords(
-          3,
+          4,
           this.k.changes(tenantId),
           this.k.records(tenantId, entity),
           this.k.recordIds(tenantId, entity),
+          this.k.recordsByDate(tenantId, entity),
           CHANGE_LOG_MAX,
           entity,
           group[0]!.sourceConnectionId,
           pack(items),
+          dated ? '1' : '0',
+          TOUCH_ENTITIES.has(entity) ? this.k.customerTouches(tenantId, '') : '',
         );
         for (const i of conflicts) lost.add(group[i - 1]!);
       }),

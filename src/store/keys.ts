@@ -32,6 +32,17 @@ export function keys(prefix: string) {
      */
     recordIds: (tenantId: string, entity: string) => t(tenantId, `ids:${entity}`),
     /**
+     * Sorted set: one customer's touches (`<entity>:<id>` of leads, touchpoints, activities and
+     * sales), scored by the record's time in epoch ms (a sale's date at 00:00Z). Kept by the CAS
+     * script, which is given `customerTouches(tenantId, '')` as the prefix of these keys.
+     */
+    customerTouches: (tenantId: string, customerId: string) => t(tenantId, `touch:${customerId}`),
+    /**
+     * Sorted set: record ids of one entity by time: epoch ms for instants (lead.createdAt,
+     * touchpoint/activity.occurredAt), days since 1970-01-01 for dates (sale.saleDate, spend.date).
+     */
+    recordsByDate: (tenantId: string, entity: string) => t(tenantId, `bydate:${entity}`),
+    /**
      * String: the tenant's data sentinel, a generation id written with the tenant's first run and
      * kept in the tenant's slot; gone means Redis lost the tenant's data (`src/store/sentinel.ts`).
      */

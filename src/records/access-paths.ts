@@ -1,0 +1,135 @@
+import type { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+
+import type { Keys } from '../store/keys.ts';
+
+/** How an entity's record is placed in time: an instant (epoch ms) or a calendar date (days). */
+type TimeKind = 'instant' | 'date';
+
+/** The field that places each indexed entity's records in time. */
+export const TIME_FIELDS: Readonly<Record<string, { field: string; kind: TimeKind }>> = {
+  lead: { field: 'createdAt', kind: 'instant' },
+  touchpoint: { field: 'occurredAt', kind: 'instant' },
+  activity: { field: 'occurredAt', kind: 'instant' },
+  sale: { field: 'saleDate', kind: 'date' },
+  spend: { field: 'date', kind: 'date' },
+};
+
+/** Entities whose records are a customer's touches (spend belongs to no customer). */
+export const TOUCH_ENTITIES: ReadonlySet<string> = new Set([
+  'lead',
+  'touchpoint',
+  'activity',
+  'sale',
+]);
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date, or -1 when it is not one. */
+export function dayNumber(date: unknown): number {
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return -1;
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(ms) ? -1 : Math.floor(ms / DAY_MS);
+}
+
+/**
+ * Index scores of a record from its flat fields: `touchMs` for the customer's touches (epoch ms;
+ * a date at 00:00Z) and `dateScore` for the entity's by-date index (epoch ms for instants, days
+ * since 1970-01-01 for dates); -1 where the record has no usable time.
+ */
+export function indexScores(
+  entity: string,
+  f: Readonly<Record<string, unknown>>,
+): { touchMs: number; dateScore: number } {
+  const spec = TIME_FIELDS[entity];
+  if (!spec) return { touchMs: -1, dateScore: -1 };
+  const value = f[spec.field];
+  if (spec.kind === 'date') {
+    const day = dayNumber(value);
+    return { touchMs: day < 0 ? -1 : day * DAY_MS, dateScore: day };
+  }
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? { touchMs: -1, dateScore: -1 } : { touchMs: ms, dateScore: ms };
+}
+
+/** One touch of a customer: which record, and when (epoch ms; a sale's date at 00:00Z). */
+export interface Touch {
+  entity: string;
+  id: string;
+  atMs: number;
+}
+
+/**
+ * Reads the access paths the record writes keep (one sorted-set range each, never a scan of an
+ * entity): a customer's touches by time, and an entity's record ids by time or date.
+ */
+export class AccessPaths {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+  ) {}
+
+  /** Every touch of a customer with `fromMs <= time <= toMs`, oldest first. One ZRANGEBYSCORE. */
+  async touchesOfCustomer(
+    tenantId: string,
+    customerId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Touch[]> {
+    const flat = await this.redis.zrangebyscore(
+      this.k.customerTouches(tenantId, customerId),
+      fromMs,
+      toMs,
+      'WITHSCORES',
+    );
+    const out: Touch[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const member = flat[i]!;
+      const colon = member.indexOf(':');
+      out.push({
+        entity: member.slice(0, colon),
+        id: member.slice(colon + 1),
+        atMs: Number(flat[i + 1]),
+      });
+    }
+    return out;
+  }
+
+  /** Ids of an instant entity (lead, touchpoint, activity) with `fromMs <= time <= toMs`. */
+  async idsByTime(
+    tenantId: string,
+    entity: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<string[]> {
+    if (TIME_FIELDS[entity]?.kind !== 'instant')
+      throw new Error(`${entity} is not placed by an instant`);
+    return this.redis.zrangebyscore(this.k.recordsByDate(tenantId, entity), fromMs, toMs);
+  }
+
+  /**
+   * Ids of any indexed entity on the tenant's days `fromDay` to `toDay` (inclusive, YYYY-MM-DD):
+   * dates compare as dates; instants from the start of `fromDay` to the end of `toDay` in the
+   * tenant's time zone (so a time-zone change needs no reindex).
+   */
+  async idsOnDays(
+    tenantId: string,
+    entity: string,
+    fromDay: string,
+    toDay: string,
+    timeZone: string,
+  ): Promise<string[]> {
+    const spec = TIME_FIELDS[entity];
+    if (!spec) throw new Error(`${entity} has no by-date index`);
+    const key = this.k.recordsByDate(tenantId, entity);
+    if (spec.kind === 'date') {
+      const [from, to] = [dayNumber(fromDay), dayNumber(toDay)];
+      if (from < 0 || to < 0) throw new Error('fromDay and toDay must be YYYY-MM-DD dates');
+      return this.redis.zrangebyscore(key, from, to);
+    }
+    const start = DateTime.fromISO(fromDay, { zone: timeZone }).startOf('day');
+    const end = DateTime.fromISO(toDay, { zone: timeZone }).plus({ days: 1 }).startOf('day');
+    if (!start.isValid || !end.isValid) throw new Error('fromDay, toDay or timeZone is not valid');
+    return this.redis.zrangebyscore(key, start.toMillis(), `(${end.toMillis()}`);
+  }
+}

@@ -1,0 +1,84 @@
+/** The compare-and-set script of `RecordStore.writeMany` (records, change log, indexes). */
+/*
+ * Compare-and-set of a batch of records of one entity, plus one change log entry for the batch,
+ * atomically. Records live in one hash per entity (id → stored body, `<version>|<JSON>`), so the
+ * whole batch is one HMGET and one HSET instead of three commands per record, and the version
+ * check reads the same field it writes.
+ * New records (version 0 before) also join the entity's id index (a sorted set at score 0, walked
+ * by ZRANGEBYLEX), in the same step, so a walk position is a record id that means the same after
+ * a restart or failover (unlike an HSCAN cursor).
+ * Access paths are kept in the same step: the by-date index (ZADD id at its date score, ZREM when
+ * it has none) and, for touch entities, the customer's touches (member `<entity>:<id>` at its time;
+ * moved when the record's customer changed, the old customer read from the old body).
+ * KEYS[1] the tenant's change stream, KEYS[2] the records hash, KEYS[3] the id index, KEYS[4] the
+ * entity's by-date index; touch keys are ARGV[6] .. customer id, in the tenant's slot.
+ * ARGV[1] change log max length, ARGV[2] entity, ARGV[3] source connection id, ARGV[4] the
+ * records as one MessagePack array, 6 items per record: id, expected version, stored body (already
+ * carrying version expected + 1), customer id ('' none), touch time ms and date score (-1 none);
+ * ARGV[5] '1' when the entity has a by-date index, ARGV[6] the touch key prefix ('' when the
+ * entity is not a touch entity). One packed argument instead of three per record: building and
+ * parsing thousands of protocol arguments cost the client and Redis more than the data itself.
+ * Returns the 1-based indexes of records whose version did not match (those were not written);
+ * a record named twice in one batch conflicts the second time.
+ */
+export const CAS_SCRIPT = `
+local CHUNK = 500
+local A = cmsgpack.unpack(ARGV[4])
+local W = 6
+local n = #A / W
+local dated, touchPrefix = ARGV[5] == '1', ARGV[6]
+local conflicts, seen = {}, {}
+local recs, rows, fresh = {}, {}, {}
+local match = string.match
+for s = 1, n, CHUNK do
+  local e = math.min(n, s + CHUNK - 1)
+  local ids = {}
+  for i = s, e do ids[#ids + 1] = A[1 + (i - 1) * W] end
+  local cur = redis.call('HMGET', KEYS[2], unpack(ids))
+  for i = s, e do
+    local a = 1 + (i - 1) * W
+    local id = A[a]
+    local body = cur[i - s + 1]
+    local current = body and tonumber(match(body, '^(%d+)|')) or 0
+    local expected = A[a + 1]
+    if seen[id] or current ~= expected then
+      conflicts[#conflicts + 1] = i
+    else
+      seen[id] = true
+      recs[#recs + 1] = id
+      recs[#recs + 1] = A[a + 2]
+      rows[#rows + 1] = id .. '\\t' .. (expected + 1)
+      if current == 0 then
+        fresh[#fresh + 1] = 0
+        fresh[#fresh + 1] = id
+      end
+      if dated then
+        if A[a + 5] >= 0 then redis.call('ZADD', KEYS[4], A[a + 5], id)
+        elseif body then redis.call('ZREM', KEYS[4], id) end
+      end
+      if touchPrefix ~= '' then
+        local c, member, old = A[a + 3], ARGV[2] .. ':' .. id, nil
+        if body then
+          local ok, decoded = pcall(cjson.decode, string.sub(body, #match(body, '^%d+|') + 1))
+          if ok and type(decoded.c) == 'string' then old = decoded.c end
+        end
+        if old and old ~= c then redis.call('ZREM', touchPrefix .. old, member) end
+        if c ~= '' then
+          if A[a + 4] >= 0 then redis.call('ZADD', touchPrefix .. c, A[a + 4], member)
+          else redis.call('ZREM', touchPrefix .. c, member) end
+        end
+      end
+    end
+  end
+end
+for s = 1, #recs, 2 * CHUNK do
+  redis.call('HSET', KEYS[2], unpack(recs, s, math.min(#recs, s + 2 * CHUNK - 1)))
+end
+for s = 1, #fresh, 2 * CHUNK do
+  redis.call('ZADD', KEYS[3], unpack(fresh, s, math.min(#fresh, s + 2 * CHUNK - 1)))
+end
+if #rows > 0 then
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
+end
+return conflicts
+`;
