@@ -19,6 +19,7 @@ import { queueBoardRoutes } from './routes/queue-board.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { syncRoutes } from './routes/syncs.ts';
 import { tenantRoutes } from './routes/tenant.ts';
+import { uiRoutes } from '../ui/app.tsx';
 
 /** The OpenAPI document's metadata. */
 const INFO = {
@@ -65,6 +66,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/', hookRoutes());
   app.route('/', metricsRoutes());
   app.route('/', queueBoardRoutes(sync));
+  app.route('/', uiRoutes());
   app.get('/assets/swagger-init.js', (c) =>
     c.body(SWAGGER_INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   );

@@ -1,11 +1,8 @@
 import { Gauge, Registry } from 'prom-client';
 
+import { outboundLagSeconds } from '../sync/lag.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { registry } from './metrics.ts';
-
-/** Milliseconds of a change log entry id (`<ms>-<seq>`), or null for other cursors. */
-const entryMs = (id: string | null) =>
-  id && /^\d+-\d+$/.test(id) ? Number(id.split('-')[0]) : null;
 
 /**
  * Gauges read from Redis at scrape time: jobs per queue state, and for every outbound or two-way
@@ -31,13 +28,9 @@ async function scrapeGauges(sync: SyncService): Promise<Registry> {
   const { hub, syncs } = sync.svc;
   for (const tenant of await hub.tenants.list()) {
     for (const s of (await syncs.list(tenant.id)).filter((x) => x.mode !== 'inbound')) {
-      const cursor = (await syncs.cursors(tenant.id, s.id)).outbound;
-      const from = entryMs(cursor) === null ? '-' : `(${cursor}`;
-      const [next] = await hub.redis.xrange(hub.keys.changes(tenant.id), from, '+', 'COUNT', 1);
-      const oldest = entryMs(next?.[0] ?? null);
       lag.set(
         { tenant: tenant.id, sync: s.id },
-        oldest === null ? 0 : (Date.now() - oldest) / 1000,
+        await outboundLagSeconds(sync.svc, tenant.id, s.id),
       );
     }
   }

@@ -72,6 +72,12 @@ export class ApiKeyStore {
     return toRecord(id, h);
   }
 
+  /** The key with this id while it is live (not revoked), or null: sessions re-check it. */
+  async live(id: string): Promise<ApiKeyRecord | null> {
+    const h = await this.redis.hgetall(this.k.apiKey(id));
+    return h.hash && !h.revokedAt ? toRecord(id, h) : null;
+  }
+
   /** Revokes a key of the tenant; unknown or foreign ids are `not_found`. */
   async revoke(tenantId: string, id: string): Promise<ApiKeyRecord> {
     const h = await this.redis.hgetall(this.k.apiKey(id));

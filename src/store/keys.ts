@@ -18,6 +18,8 @@ export function keys(prefix: string) {
     settings: (tenantId: string) => t(tenantId, 'settings'),
     /** Hash: one API key's record, found by its public id (global, since auth starts from the key). */
     apiKey: (keyId: string) => `${prefix}:apikey:${keyId}`,
+    /** String: one dashboard session (JSON: key id, tenant, role, CSRF token), with a TTL. */
+    uiSession: (sessionId: string) => `${prefix}:uisession:${sessionId}`,
     /** Set: ids of the tenant's API keys. */
     tenantApiKeys: (tenantId: string) => t(tenantId, 'apikeys'),
     /** Hash: one connection. */

@@ -1,0 +1,145 @@
+import type { Child } from 'hono/jsx';
+
+import { maySee } from './access.ts';
+import type { UiSession } from './session.ts';
+
+/** The `<head>` and body frame shared by every page. */
+export function Document(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · DealerLoop`}</title>
+        <link rel="stylesheet" href="/ui/assets/app.css" />
+        <script src="/assets/htmx.min.js" defer></script>
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}
+
+/** One navigation entry; `aria-current` marks the page shown. */
+function NavLink(props: { href: string; current: string; children: Child }) {
+  const here = props.current === props.href;
+  return (
+    <a href={props.href} aria-current={here ? 'page' : undefined}>
+      {props.children}
+    </a>
+  );
+}
+
+/** A signed-in page: navigation by what the role may see, the tenant and a sign-out button. */
+export function Page(props: {
+  title: string;
+  session: UiSession;
+  tenantName: string;
+  path: string;
+  lede?: string;
+  flash?: { ok: boolean; text: string } | null;
+  children: Child;
+}) {
+  const { session: s, path } = props;
+  return (
+    <Document title={props.title}>
+      <a class="skip" href="#content">
+        Skip to content
+      </a>
+      <div class="shell">
+        <aside class="side">
+          <div class="brand">
+            <span class="mark" aria-hidden="true">
+              DL
+            </span>
+            DealerLoop
+          </div>
+          <nav aria-label="Main">
+            <NavLink href="/ui" current={path}>
+              Overview
+            </NavLink>
+            {maySee(s.role, 'health') && (
+              <>
+                <h2>Sync health</h2>
+                <NavLink href="/ui/health" current={path}>
+                  Connections &amp; syncs
+                </NavLink>
+                <NavLink href="/ui/quarantine" current={path}>
+                  Quarantine
+                </NavLink>
+                <NavLink href="/ui/dead-letters" current={path}>
+                  Dead letters
+                </NavLink>
+              </>
+            )}
+            {maySee(s.role, 'setup') && (
+              <>
+                <h2>Set-up</h2>
+                <NavLink href="/ui/setup" current={path}>
+                  Add a connection
+                </NavLink>
+                <NavLink href="/ui/setup/preview" current={path}>
+                  Preview a mapping
+                </NavLink>
+              </>
+            )}
+            {s.role === 'admin' && (
+              <>
+                <h2>Admin</h2>
+                <a href="/admin/queues">Queue board</a>
+                <a href="/docs">API reference</a>
+              </>
+            )}
+          </nav>
+        </aside>
+        <div class="main">
+          <header class="top">
+            <div>
+              <strong>{props.tenantName}</strong> <span class="muted">({s.tenantId})</span>
+            </div>
+            <div class="who">
+              <span>
+                Signed in with key “{s.keyName}” · role <strong>{s.role}</strong>
+              </span>
+              <form method="post" action="/ui/signout" class="inline">
+                <input type="hidden" name="_csrf" value={s.csrf} />
+                <button class="btn secondary small" type="submit">
+                  Sign out
+                </button>
+              </form>
+            </div>
+          </header>
+          <main id="content">
+            <h1>{props.title}</h1>
+            {props.lede && <p class="lede">{props.lede}</p>}
+            {props.flash && (
+              <div class={`flash ${props.flash.ok ? 'ok' : 'bad'}`} role="status">
+                {props.flash.text}
+              </div>
+            )}
+            {props.children}
+          </main>
+        </div>
+      </div>
+    </Document>
+  );
+}
+
+/** A status as a coloured badge with its word (never colour alone). */
+export function Badge(props: { status: string }) {
+  const tone: Record<string, string> = {
+    active: 'b-ok',
+    succeeded: 'b-ok',
+    ok: 'b-ok',
+    broken: 'b-bad',
+    failed: 'b-bad',
+    paused: 'b-warn',
+    running: 'b-warn',
+    interrupted: 'b-warn',
+  };
+  return <span class={`badge ${tone[props.status] ?? 'b-muted'}`}>{props.status}</span>;
+}
+
+/** A hidden CSRF field for a form of this session. */
+export function Csrf(props: { session: UiSession }) {
+  return <input type="hidden" name="_csrf" value={props.session.csrf} />;
+}

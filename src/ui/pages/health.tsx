@@ -1,0 +1,199 @@
+import type { Connection } from '../../store/connections.ts';
+import type { RunReport, Sync } from '../../sync/types.ts';
+import { Badge } from '../layout.tsx';
+
+/** One sync row: the definition, its newest run and how far behind it is. */
+export interface SyncRow {
+  sync: Sync;
+  connectionName: string;
+  last: RunReport | null;
+  lagSeconds: number | null;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+/** A duration for people: 850 ms, 12.4 s, 3 min, 2.1 h. */
+export const duration = (ms: number | null) =>
+  ms === null
+    ? '—'
+    : ms < 1000
+      ? `${ms} ms`
+      : ms < 60_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : ms < 3_600_000
+          ? `${Math.round(ms / 60_000)} min`
+          : `${(ms / 3_600_000).toFixed(1)} h`;
+/** A time for people, in UTC (the run history is in UTC). */
+export const when = (iso: string | null) =>
+  iso
+    ? iso
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+        .replace(/Z$/, ' UTC')
+    : '—';
+
+/** The connections table: status and, for broken ones, why. */
+export function ConnectionsTable(props: { connections: Connection[] }) {
+  return (
+    <table>
+      <caption>Connections</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Connector</th>
+          <th scope="col">Status</th>
+          <th scope="col">Id</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.connections.length === 0 && (
+          <tr>
+            <td colspan={4} class="muted">
+              No connections yet. <a href="/ui/setup">Add one</a>.
+            </td>
+          </tr>
+        )}
+        {props.connections.map((c) => (
+          <tr>
+            <th scope="row">
+              <a href={`/ui/setup/connections/${c.id}`}>{c.name}</a>
+            </th>
+            <td>{c.connectorId}</td>
+            <td>
+              <Badge status={c.status} />
+              {c.statusReason && <div class="reason">{c.statusReason}</div>}
+            </td>
+            <td>
+              <code>{c.id}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The syncs table: schedule, last run with its counts, and change-log lag. */
+export function SyncsTable(props: { rows: SyncRow[] }) {
+  return (
+    <table>
+      <caption>Syncs</caption>
+      <thead>
+        <tr>
+          <th scope="col">Sync</th>
+          <th scope="col">Mode</th>
+          <th scope="col">Schedule</th>
+          <th scope="col">Last run</th>
+          <th scope="col" class="num">
+            Read
+          </th>
+          <th scope="col" class="num">
+            Written
+          </th>
+          <th scope="col" class="num">
+            Quarantined
+          </th>
+          <th scope="col" class="num">
+            Lag
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.length === 0 && (
+          <tr>
+            <td colspan={8} class="muted">
+              No syncs yet.
+            </td>
+          </tr>
+        )}
+        {props.rows.map(({ sync: s, connectionName, last, lagSeconds }) => (
+          <tr>
+            <th scope="row">
+              <a href={`/ui/syncs/${s.id}`}>{s.name}</a>
+              <div class="muted">
+                {connectionName} · {s.mapping}
+              </div>
+            </th>
+            <td>
+              {s.mode} {s.status === 'paused' && <Badge status="paused" />}
+            </td>
+            <td>{s.schedule ? <code>{s.schedule}</code> : <span class="muted">on demand</span>}</td>
+            <td>
+              {last ? (
+                <>
+                  <Badge status={last.status} />{' '}
+                  <a href={`/ui/runs/${last.id}`}>{when(last.startedAt)}</a>
+                </>
+              ) : (
+                <span class="muted">never</span>
+              )}
+            </td>
+            <td class="num">{last ? n(last.counts.read) : '—'}</td>
+            <td class="num">{last ? n(last.counts.written) : '—'}</td>
+            <td class="num">{last ? n(last.counts.quarantined) : '—'}</td>
+            <td class="num">{lagSeconds === null ? '—' : duration(lagSeconds * 1000)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One run in detail. */
+export function RunDetail(props: { run: RunReport; sync: Sync }) {
+  const r = props.run;
+  return (
+    <>
+      <div class="panel">
+        <dl class="kv">
+          <dt>Sync</dt>
+          <dd>
+            <a href={`/ui/syncs/${props.sync.id}`}>{props.sync.name}</a>
+          </dd>
+          <dt>Status</dt>
+          <dd>
+            <Badge status={r.status} />
+          </dd>
+          <dt>Trigger</dt>
+          <dd>{r.trigger}</dd>
+          <dt>Started</dt>
+          <dd>{when(r.startedAt)}</dd>
+          <dt>Finished</dt>
+          <dd>{when(r.finishedAt)}</dd>
+          <dt>Duration</dt>
+          <dd>{duration(r.durationMs)}</dd>
+          <dt>Pages / batches</dt>
+          <dd>{n(r.batches)}</dd>
+        </dl>
+      </div>
+      <table>
+        <caption>Counts</caption>
+        <thead>
+          <tr>
+            {Object.keys(r.counts).map((k) => (
+              <th scope="col" class="num">
+                {k}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {Object.values(r.counts).map((v) => (
+              <td class="num">{n(v)}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      <h2 class="section">Errors</h2>
+      {r.errors.length ? (
+        <ul>
+          {r.errors.map((e) => (
+            <li class="reason">{e}</li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">None.</p>
+      )}
+    </>
+  );
+}

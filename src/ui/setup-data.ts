@@ -1,0 +1,57 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { sampleFor } from '../cli/mapping.ts';
+import { compileMapping, loadMappingFile, type MappingResult } from '../mapping/index.ts';
+import { DEFAULT_MAPPINGS_DIR } from '../sync/mapping-source.ts';
+
+/** The hub's mapping folder (MAPPINGS_DIR, or the shipped mappings/). */
+export const mappingsDir = (configured: string | undefined) => configured ?? DEFAULT_MAPPINGS_DIR;
+
+/** A mapping file of the hub, by name, with what it connects. */
+export interface MappingInfo {
+  name: string;
+  connector: string;
+  stream: string;
+  entity: string;
+}
+
+/** Every mapping in `dir` (names without .yaml) that loads. */
+export async function listMappings(dir: string): Promise<MappingInfo[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+  const out: MappingInfo[] = [];
+  for (const f of files) {
+    const loaded = await loadMappingFile(join(dir, f));
+    if (!loaded.ok) continue;
+    const { connector, stream, entity } = loaded.doc as unknown as MappingInfo;
+    out.push({ name: f.replace(/\.yaml$/, ''), connector, stream, entity });
+  }
+  return out;
+}
+
+/** The shipped sample record of a mapping, as JSON text ('' when there is none). */
+export async function sampleText(dir: string, name: string, direction: 'in' | 'out') {
+  return readFile(sampleFor(join(dir, `${name}.yaml`), direction), 'utf8').catch(() => '');
+}
+
+/** Maps `text` (a JSON record) through mapping `name`; a JSON or mapping problem is returned as text. */
+export async function previewRecord(
+  dir: string,
+  name: string,
+  direction: 'in' | 'out',
+  text: string,
+): Promise<{ result: MappingResult | null; problem: string | null }> {
+  if (!/^[a-z0-9][a-z0-9-]{0,80}$/.test(name)) return { result: null, problem: 'unknown mapping' };
+  const loaded = await loadMappingFile(join(dir, `${name}.yaml`));
+  if (!loaded.ok) return { result: null, problem: loaded.errors.map((e) => e.format()).join('\n') };
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (err) {
+    return { result: null, problem: `The record is not valid JSON: ${(err as Error).message}` };
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record))
+    return { result: null, problem: 'The record must be one JSON object' };
+  const mapping = compileMapping(loaded.doc);
+  return { result: direction === 'in' ? mapping.in(record) : mapping.out(record), problem: null };
+}
