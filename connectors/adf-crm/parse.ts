@@ -4,6 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import type { SystemRecord } from '../../src/sdk/connector.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
+import { assertSafeXml } from '../../src/sdk/xml-guard.ts';
 import { splitName } from '../../src/mapping/transforms/index.ts';
 import { REPEATABLE } from './content-model.ts';
 import { ATTRIBUTES, TEXT_ELEMENTS } from './dtd.ts';
@@ -124,13 +125,15 @@ export function decodeAdf(body: Buffer, contentType = ''): string {
  * mixed-case names and values, `phone type="home|work|mobile"`, `name` with only a full name,
  * offsets without a colon or cut short, a bare `<prospect>` root. A prospect without an `<id>`
  * gets one from a hash of its content, so a redelivery is the same record.
- * @throws PermanentError when the body is not XML or holds no prospect.
+ * @throws PermanentError when the body is not XML, declares a DOCTYPE, nests deeper than
+ * `MAX_XML_DEPTH` or holds no prospect.
  */
 export function parseAdf(text: string): SystemRecord[] {
   const body = text
     .replace(/^\uFEFF/, '')
     .replace(/<\?[\s\S]*?\?>/g, '')
     .trim();
+  assertSafeXml(body, 'ADF');
   const wellFormed = XMLValidator.validate(body);
   if (wellFormed !== true)
     throw new PermanentError(

@@ -8,6 +8,7 @@ import { serveAsset, SWAGGER_HTML, SWAGGER_INIT } from './assets.ts';
 import './context.ts';
 import { errorResponse, validationHook } from './errors.ts';
 import { bearerAuth, tenantScope } from './middleware/auth.ts';
+import { idGuard } from './middleware/id-guard.ts';
 import { requestContext } from './middleware/request-id.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { connectionRoutes } from './routes/connections.ts';
@@ -57,6 +58,8 @@ export function createApp(hub: Hub, sync: SyncService) {
       },
     }),
   );
+  app.use('/v1/tenants/*', idGuard());
+  app.use('/hooks/*', idGuard());
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) =>
     errorResponse(new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),

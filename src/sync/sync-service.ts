@@ -58,7 +58,15 @@ export class SyncService {
     if (problems.length)
       throw new AppError(422, 'validation_failed', 'The sync is invalid', problems);
     const sync = await this.svc.syncs.create(tenantId, parsed);
-    await this.queue.schedule(sync);
+    try {
+      await this.queue.schedule(sync);
+    } catch (err) {
+      // Nothing stored on failure: a sync whose schedule the queue refuses is taken back.
+      await this.svc.syncs.remove(tenantId, sync.id);
+      throw new AppError(422, 'validation_failed', 'The sync is invalid', [
+        { path: 'schedule', message: `the queue refused the schedule: ${(err as Error).message}` },
+      ]);
+    }
     return sync;
   }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { cronProblem, isTimeZone } from './schedule.ts';
+
 /** Which way a sync moves records. */
 export const SYNC_MODES = ['inbound', 'outbound', 'two-way'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
@@ -34,10 +36,19 @@ export const SyncInputSchema = z
     schedule: z
       .string()
       .regex(/^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields, e.g. "*/15 * * * *"')
+      .superRefine((v, ctx) => {
+        const problem = cronProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .nullable()
       .default(null)
       .describe('Cron schedule; null runs only on demand and on webhooks'),
-    timezone: z.string().min(1).default('UTC').describe('Time zone of the cron schedule'),
+    timezone: z
+      .string()
+      .min(1)
+      .refine(isTimeZone, 'not an IANA time zone, e.g. "America/Chicago" or "UTC"')
+      .default('UTC')
+      .describe('Time zone of the cron schedule'),
     debounceMs: z
       .number()
       .int()
