@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
 
 import type { Archive } from './archive/archive.ts';
+import { AttributionStore } from './attribution/store.ts';
 import { archiveOptionsFromConfig, createArchive } from './archive/index.ts';
 import type { Config } from './config/env.ts';
 import type { Logger } from './log/logger.ts';
 import { MIGRATION_IDS } from './migrations/index.ts';
+import { RecordStore } from './records/record-store.ts';
 import { ApiKeyStore } from './store/api-keys.ts';
 import { ConnectionStore } from './store/connections.ts';
 import { resolveMasterKey, Vault } from './store/crypto.ts';
@@ -23,6 +25,8 @@ export interface Hub {
   tenants: TenantStore;
   /** Per-tenant closed-loop settings (time zone, lookback, half-life, ...). */
   settings: SettingsStore;
+  /** Stored attribution: per-sale results, rollups, reports. */
+  attribution: AttributionStore;
   apiKeys: ApiKeyStore;
   connections: ConnectionStore;
   archive: Archive;
@@ -47,6 +51,12 @@ export async function openHub(
     overrides.masterKey ?? resolveMasterKey(config.HUB_MASTER_KEY, config.DATA_DIR, log),
   );
   const archive = overrides.archive ?? createArchive(archiveOptionsFromConfig(config));
+  const settings = new SettingsStore(redis, k);
+  const attribution = new AttributionStore(redis, k, new RecordStore(redis, k), settings);
+  // A change of zone, lookback, half-life or minimum confidence recomputes attribution in full.
+  settings.onChange(async (tenantId, change) => {
+    if (change.recompute) await attribution.recompute(tenantId);
+  });
   const sentinels = new Sentinels(redis, k);
   await sentinels.openHub();
   return {
@@ -55,7 +65,8 @@ export async function openHub(
     redis,
     keys: k,
     tenants: new TenantStore(redis, k, MIGRATION_IDS),
-    settings: new SettingsStore(redis, k),
+    settings,
+    attribution,
     apiKeys: new ApiKeyStore(redis, k),
     connections: new ConnectionStore(redis, k, vault),
     archive,

@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { queueBoardRoutes } from './routes/queue-board.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { syncRoutes } from './routes/syncs.ts';
 import { tenantRoutes } from './routes/tenant.ts';
@@ -80,6 +81,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.use('/v1/tenants/:tenantId/*', tenantScope());
   app.route('/v1', tenantRoutes());
   app.route('/v1', settingsRoutes());
+  app.route('/v1', reportRoutes());
   app.route('/v1', apiKeyRoutes());
   app.route('/v1', connectionRoutes());
   app.route('/v1', syncRoutes());

@@ -6,6 +6,7 @@ import { registerConnectorCommands } from './connector-commands.ts';
 import { registerEntryCommands } from './entry-commands.ts';
 import { registerMappingCommands } from './mapping.ts';
 import { registerMigrateCommands } from './migrate-commands.ts';
+import { registerReportCommands } from './report-commands.ts';
 import { registerSyncCommands } from './sync-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerEntryCommands(program);
   registerMappingCommands(program);
   registerMigrateCommands(program);
+  registerReportCommands(program);
   return program;
 }

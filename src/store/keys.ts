@@ -106,6 +106,14 @@ export function keys(prefix: string) {
      */
     migrationState: (tenantId: string, migrationId: string, part = 'state') =>
       t(tenantId, `migration:${migrationId}:${part}`),
+    /** Hash: sale id → its attribution (JSON `SaleAttribution`, src/attribution/attribute.ts). */
+    attrSales: (tenantId: string) => t(tenantId, 'attr:sales'),
+    /** Hash: DMS deal number → sale id, for `sale explain <dealNumber>`. */
+    attrDeals: (tenantId: string) => t(tenantId, 'attr:deals'),
+    /** Hash: `<date>␟<channel>␟<campaign>` → `<sold>;<gross>;<revenue>` exact fractions, per model. */
+    attrRollup: (tenantId: string, model: string) => t(tenantId, `attr:roll:${model}`),
+    /** Hash: `<date>␟<channel>␟<campaign>` → `<spend cents>;<leads>` (model-independent). */
+    attrBase: (tenantId: string) => t(tenantId, 'attr:base'),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

@@ -1,0 +1,165 @@
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+
+import type { Report, ReportRow } from '../attribution/report.ts';
+import { AttributionQuery } from '../api/routes/reports.ts';
+import { emit } from './output.ts';
+import { withHub } from './with-hub.ts';
+
+const COLUMNS = [
+  'channel',
+  'campaignId',
+  'spend',
+  'leads',
+  'sold',
+  'gross',
+  'revenue',
+  'costPerLead',
+  'costPerSale',
+  'roas',
+] as const;
+
+/** The report's rows, unattributed and totals last, as CSV (exact values). */
+export function reportCsv(r: Report): string {
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = [...r.rows, r.unattributed, r.totals];
+  return [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => esc(row[c])).join(','))].join(
+    '\n',
+  );
+}
+
+/** The report as an aligned table for people: money and sold with two decimals. */
+export function reportTable(r: Report): string {
+  const t = new Table({
+    head: [...COLUMNS],
+    colAligns: ['left', 'left', ...COLUMNS.slice(2).map(() => 'right' as const)],
+  });
+  const two = (v: string | null) => (v === null ? '-' : Number(v).toFixed(2));
+  const line = (row: ReportRow) => [
+    row.channel,
+    row.campaignId ?? '',
+    row.spend,
+    String(row.leads),
+    two(row.sold),
+    row.gross,
+    row.revenue,
+    row.costPerLead ?? '-',
+    row.costPerSale ?? '-',
+    two(row.roas),
+  ];
+  for (const row of [...r.rows, r.unattributed, r.totals]) t.push(line(row));
+  return `${r.model}, ${r.from} to ${r.to}\n${t.toString()}`;
+}
+
+/** `report attribution`, `sale explain <dealNumber>`, `attribution recompute`. */
+export function registerReportCommands(program: Command): void {
+  const report = program.command('report').description('Closed-loop reports');
+  report
+    .command('attribution')
+    .description('Spend, leads, sales, gross and ratios per campaign (from stored rollups)')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--from <date>', 'first tenant date, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last tenant date, YYYY-MM-DD')
+    .option(
+      '--model <model>',
+      'last_touch, first_touch, linear, time_decay, position_based',
+      'last_touch',
+    )
+    .option('--group-by <g>', 'campaign or channel', 'campaign')
+    .option('--json', 'output JSON')
+    .option('--csv', 'output CSV')
+    .action(
+      async (o: {
+        tenant: string;
+        from: string;
+        to: string;
+        model: string;
+        groupBy: string;
+        json?: boolean;
+        csv?: boolean;
+      }) => {
+        const q = AttributionQuery.parse({
+          from: o.from,
+          to: o.to,
+          model: o.model,
+          groupBy: o.groupBy,
+        });
+        const r = await withHub(async (hub) => {
+          await hub.tenants.get(o.tenant);
+          return hub.attribution.report(o.tenant, q);
+        });
+        if (o.csv) process.stdout.write(reportCsv(r) + '\n');
+        else emit(!!o.json, r, () => reportTable(r));
+      },
+    );
+  program
+    .command('sale')
+    .description('Sales')
+    .command('explain <dealNumber>')
+    .description(
+      'The match, the touches in window with credits per model, and what was left out and why',
+    )
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'output JSON')
+    .action(async (dealNumber: string, o: { tenant: string; json?: boolean }) => {
+      const a = await withHub((hub) => hub.attribution.explain(o.tenant, { dealNumber }));
+      emit(!!o.json, a, () => {
+        const t = new Table({
+          head: [
+            'time',
+            'date',
+            'channel',
+            'campaign',
+            'type',
+            'sources',
+            'last',
+            'first',
+            'linear',
+            'decay',
+            'position',
+          ],
+        });
+        for (const x of a.touches)
+          t.push([
+            new Date(x.t).toISOString(),
+            x.date,
+            x.channel,
+            x.campaignId || '(none)',
+            x.type,
+            x.sources.join(' '),
+            x.credits.last_touch,
+            x.credits.first_touch,
+            x.credits.linear,
+            Number(approx(x.credits.time_decay)).toFixed(4),
+            x.credits.position_based,
+          ]);
+        const left = a.leftOut.map(
+          (x) => `  ${x.date} ${x.channel} ${x.campaignId || '(none)'} ${x.type}: ${x.reason}`,
+        );
+        return [
+          `deal ${a.dealNumber} on ${a.saleDate}: customer ${a.customerId ?? '(none)'}, key ${a.matchKey ?? '-'}, confidence ${a.matchConfidence ?? '-'}${a.matched ? '' : ' (not matched)'}`,
+          a.touches.length ? t.toString() : '(unattributed: no touch in window)',
+          ...(left.length ? ['left out:', ...left] : []),
+        ].join('\n');
+      });
+    });
+  program
+    .command('attribution')
+    .description('Attribution maintenance')
+    .command('recompute')
+    .description('Re-attribute every sale of a tenant from the stored records')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .action(async (o: { tenant: string }) => {
+      const n = await withHub((hub) => hub.attribution.recompute(o.tenant));
+      process.stdout.write(`attributed ${n} sales\n`);
+    });
+}
+
+/** `n/d` → its value as a float, for display only. */
+function approx(frac: string): number {
+  const [n, d = '1'] = frac.split('/');
+  return Number(n) / Number(d);
+}
