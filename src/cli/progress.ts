@@ -29,11 +29,12 @@ export async function followRun(
   tenantId: string,
   syncId: string,
   since: number,
-  opts: { timeoutMs?: number; quiet?: boolean } = {},
+  opts: { timeoutMs?: number; quiet?: boolean; signal?: AbortSignal } = {},
 ): Promise<RunReport> {
   const end = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
   let last = '';
   for (;;) {
+    opts.signal?.throwIfAborted();
     const run = (await sync.runs(tenantId, syncId, 5)).find(
       (r) => Date.parse(r.startedAt) >= since - 1000,
     );
@@ -49,6 +50,19 @@ export async function followRun(
     }
     if (Date.now() > end)
       throw new Error('gave up waiting for the run; is a worker running? (`dealerloop worker`)');
-    await new Promise((r) => setTimeout(r, 500));
+    await pause(500, opts.signal);
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

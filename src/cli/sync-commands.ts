@@ -4,6 +4,7 @@ import { runSync } from '../sync/run-sync.ts';
 import { SYNC_MODES, type SyncMode } from '../sync/types.ts';
 import { emit, table } from './output.ts';
 import { describeRun, followRun } from './progress.ts';
+import type { Engine } from '../runtime/engine.ts';
 import { withEngine } from './with-hub.ts';
 
 const rows = (x: unknown) => x as Record<string, unknown>[];
@@ -15,15 +16,43 @@ interface RunOpts {
   json?: boolean;
 }
 
+/**
+ * Runs a sync in this process while a follower prints its progress. The follower polls Redis, so
+ * it is stopped and awaited before the engine closes (else its next poll meets a closed
+ * connection and the process dies on "Connection is closed"). A failed run answers with its own
+ * report (recorded by the run); an error before any run started is thrown as it is.
+ */
+async function runInline(e: Engine, o: RunOpts, id: string, since: number, backfill: boolean) {
+  const stop = new AbortController();
+  const follow = followRun(e.service, o.tenant, id, since, {
+    quiet: !!o.json,
+    signal: stop.signal,
+  });
+  const settled = async () => {
+    stop.abort();
+    return follow.catch(() => null);
+  };
+  try {
+    const run = await runSync(e.service.svc, o.tenant, id, backfill ? 'backfill' : 'manual');
+    await settled();
+    return run;
+  } catch (err) {
+    await settled();
+    const failed = (await e.service.runs(o.tenant, id, 5)).find(
+      (r) => Date.parse(r.startedAt) >= since - 1000 && r.status === 'failed',
+    );
+    if (failed) return failed;
+    throw err;
+  }
+}
+
 /** Runs a sync now: queued for a worker (optionally waiting with progress), or in this process. */
 async function runCommand(id: string, o: RunOpts, backfill: boolean): Promise<void> {
   const report = await withEngine(async (e) => {
     const since = Date.now();
     if (o.inline) {
       if (backfill) await e.service.svc.syncs.resetCursors(o.tenant, id);
-      const follow = followRun(e.service, o.tenant, id, since, { quiet: !!o.json });
-      const run = await runSync(e.service.svc, o.tenant, id, backfill ? 'backfill' : 'manual');
-      return run ? follow : null;
+      return runInline(e, o, id, since, backfill);
     }
     const jobId = backfill
       ? await e.service.backfill(o.tenant, id)

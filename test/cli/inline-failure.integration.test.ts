@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { TEST_MAPPINGS } from '../support/engine.ts';
+import { FakeSystem } from '../support/fake-system.ts';
+
+// `sync run --inline` once crashed with "Connection is closed" after a failed run: the progress
+// follower kept polling Redis after the command had closed the hub. Run as a child process against
+// a system that refuses the read, so the crash (an unhandled rejection) would show as it did.
+
+const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
+const dir = mkdtempSync(join(tmpdir(), 'dl-inline-'));
+const prefix = `t${randomUUID().slice(0, 8)}`;
+const env = { REDIS_PREFIX: prefix, DATA_DIR: dir, ARCHIVE_URL: join(dir, 'archive') };
+
+afterAll(async () => {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const found = await redis.keys(`${prefix}:*`);
+  if (found.length) await redis.del(...found);
+  await redis.quit();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI to its end; its exit code and output. */
+function cli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env, MAPPINGS_DIR: TEST_MAPPINGS },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, out, err })),
+  );
+}
+
+describe('dealerloop sync run --inline on a failing system', () => {
+  it('reports the failed run and exits 1, without "Connection is closed"', async () => {
+    const system = await new FakeSystem().start();
+    try {
+      system.put('contacts', {
+        id: 'c1',
+        email: 'a@example.com',
+        updated_at: '2026-11-20T10:00:00Z',
+      });
+      system.failRead = { n: 1, status: 400 };
+      expect((await cli(['tenant', 'create', 'bayside', '--name', 'Bayside'])).code).toBe(0);
+      const conn = await cli(
+        ['connection', 'create', '--tenant', 'bayside', '--connector', 'http-json'].concat([
+          '--name',
+          'CRM',
+          '--settings',
+          JSON.stringify({ baseUrl: system.url }),
+          '--json',
+        ]),
+      );
+      const connectionId = (JSON.parse(conn.out) as { id: string }).id;
+      const sync = await cli(
+        ['sync', 'create', '--tenant', 'bayside', '--connection', connectionId].concat([
+          '--mapping',
+          'crm-a-contacts',
+          '--mode',
+          'inbound',
+          '--json',
+        ]),
+      );
+      const syncId = (JSON.parse(sync.out) as { id: string }).id;
+
+      const failed = await cli(['sync', 'run', syncId, '--tenant', 'bayside', '--inline']);
+      expect(failed.err).not.toContain('Connection is closed');
+      expect(failed.code).toBe(1);
+      expect(failed.out).toMatch(/^failed · read 0 · /m);
+
+      // The system answers again: the next inline run reads what the failed one could not.
+      const again = await cli(['sync', 'run', syncId, '--tenant', 'bayside', '--inline']);
+      expect(again.err).not.toContain('Connection is closed');
+      expect(again.code).toBe(0);
+      expect(again.out).toMatch(/^succeeded · read 1 · created 1 · /m);
+    } finally {
+      await system.stop();
+    }
+  }, 120_000);
+});
