@@ -28,10 +28,17 @@ export const saleSchema = z.object({
   customer: contactSchema.optional().describe('The buyer.'),
   customerNumber: z.string().optional().describe('DMS customer number.'),
   coBuyerName: z.string().optional().describe('Co-buyer full name.'),
+  coBuyer: contactSchema.optional().describe('The co-buyer, as the DMS has them.'),
   price: money.optional().describe('Sale price.'),
   frontGross: money.optional().describe('Front-end gross profit (vehicle).'),
   backGross: money.optional().describe('Back-end gross profit (F&I).'),
   totalGross: money.optional().describe('Total gross profit.'),
+  grossDerived: z
+    .enum(['frontGross', 'backGross', 'totalGross'])
+    .optional()
+    .describe(
+      'The gross part the export left out, derived from the other two (total = front + back).',
+    ),
   currency: currency.optional(),
   tradeVin: vin.optional().describe('VIN of the trade-in.'),
   tradeAcv: money.optional().describe('Actual cash value of the trade-in.'),

@@ -13,7 +13,8 @@ import { outHash } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
-import { zeroCounts, type RunCounts, type Sync } from './types.ts';
+import { unmatchableNotes } from './run-notes.ts';
+import { zeroCounts, type PageCounts, type Sync } from './types.ts';
 
 /** Everything one inbound page needs to know about where it runs. */
 export interface InboundScope {
@@ -46,10 +47,10 @@ export async function ingestPage(
   scope: InboundScope,
   records: SystemRecord[],
   opts: { onProblems?: (problems: FieldProblem[]) => void; archived?: boolean } = {},
-): Promise<RunCounts> {
+): Promise<PageCounts> {
   const { sync } = scope;
   const tenantId = sync.tenantId;
-  const counts = { ...zeroCounts(), read: records.length };
+  const counts: PageCounts = { ...zeroCounts(), read: records.length };
   if (records.length === 0) return counts;
   // The raw page is archived while it is mapped and merged; the page (and so its cursor) only
   // counts as done once the archive has it too.
@@ -69,9 +70,9 @@ async function mergePage(
   svc: SyncServices,
   scope: InboundScope,
   records: SystemRecord[],
-  counts: RunCounts,
+  counts: PageCounts,
   opts: { onProblems?: (problems: FieldProblem[]) => void },
-): Promise<RunCounts> {
+): Promise<PageCounts> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
 
@@ -142,6 +143,8 @@ async function mergePage(
     resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts),
   ]);
   await applyMerges(svc.records, tenantId, merges, sync.connectionId);
+  const unmatched = unmatchableNotes(contacts, people);
+  if (unmatched) counts.notes = unmatched;
   const ids = accepted.map(
     (_, i) =>
       linked[i] ??

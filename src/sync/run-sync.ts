@@ -10,7 +10,8 @@ import type { SyncServices } from './services.ts';
 import { closeStaleRuns } from './stale-runs.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { FROM_SCRATCH } from './sync-store.ts';
-import type { RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
+import { addNotes, countDuplicates, DUPLICATE_ROWS } from './run-notes.ts';
+import type { PageCounts, RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
 
 /**
  * Marks a promise that is awaited later (in order, or not at all once the run has failed) as
@@ -21,9 +22,10 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** Adds `b` into `a`. */
-function addCounts(a: RunCounts, b: RunCounts): void {
+/** Adds `b` into `a`, and a page's notes into the run's. */
+function addCounts(a: RunCounts, b: PageCounts, run?: RunReport): void {
   for (const k of Object.keys(a) as (keyof RunCounts)[]) a[k] += b[k];
+  if (run && b.notes) addNotes((run.notes ??= {}), b.notes);
 }
 
 /**
@@ -141,7 +143,7 @@ const PAGES_IN_FLIGHT = 2;
 
 /** A page being ingested. */
 interface InFlightPage {
-  done: Promise<RunCounts>;
+  done: Promise<PageCounts>;
   /** The cursor after this page: saved once it and every page before it are committed. */
   cursor: string | null;
   keys: Set<string>;
@@ -164,9 +166,11 @@ async function pullAll(
   let cursor = (await svc.syncs.cursors(sync.tenantId, sync.id)).inbound;
   const read = (from: string | null) => quiet(rt.call(() => def.read(rt.ctx, from)));
   const inFlight: InFlightPage[] = [];
+  // Record keys read so far in this run, to count rows read twice (`duplicateRows`).
+  const seen = new Set<string>();
   const finishOldest = async () => {
     const page = inFlight[0]!;
-    addCounts(run.counts, await page.done);
+    addCounts(run.counts, await page.done, run);
     inFlight.shift();
     run.batches++;
     // Sent together (one round trip); the report is progress only, the cursor is what counts.
@@ -186,11 +190,11 @@ async function pullAll(
         );
       }
       if (page.hasMore) next = read(page.nextCursor);
+      const pageKeys = page.records.map((r) => mapping.recordKey(r) ?? null);
       const keys = new Set<string>();
-      for (const r of page.records) {
-        const key = mapping.recordKey(r);
-        if (key) keys.add(key);
-      }
+      for (const key of pageKeys) if (key) keys.add(key);
+      const dup = countDuplicates(pageKeys, seen);
+      if (dup) addNotes((run.notes ??= {}), { [DUPLICATE_ROWS]: dup });
       while (
         inFlight.length >= PAGES_IN_FLIGHT ||
         inFlight.some((p) => [...keys].some((k) => p.keys.has(k)))
@@ -218,7 +222,7 @@ async function pullAll(
         }
       }
       const [settled] = await Promise.allSettled([inFlight.shift()!.done]);
-      if (settled!.status === 'fulfilled') addCounts(run.counts, settled!.value);
+      if (settled!.status === 'fulfilled') addCounts(run.counts, settled!.value, run);
     }
     throw err;
   }
@@ -295,7 +299,7 @@ export async function ingestArchived(
   const run = await svc.runs.start(tenantId, syncId, 'webhook');
   try {
     const counts = await ingestPage(svc, scope, records, { archived: true });
-    addCounts(run.counts, counts);
+    addCounts(run.counts, counts, run);
     run.batches = 1;
     await svc.runs.finish(run, 'succeeded');
     return { counts, entity: mapping.entity };

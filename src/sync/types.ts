@@ -85,6 +85,18 @@ export interface RunCounts {
   failed: number;
 }
 
+/**
+ * Named counters of a run worth a person's attention beyond the counts: `duplicateRows` (rows
+ * whose record key was read earlier in the run), `unmatchable.<reason>` (records identity could
+ * match to nobody: `noContactDetails`, `nameWithoutPostal`, `businessWithoutEmailOrPhone`...).
+ */
+export type RunNotes = Record<string, number>;
+
+/** The counts of one ingested page, with its notes. */
+export interface PageCounts extends RunCounts {
+  notes?: RunNotes;
+}
+
 /** How a run was started. */
 export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'backfill' | 'replay';
 
@@ -100,6 +112,8 @@ export interface RunReport {
   finishedAt: string | null;
   durationMs: number | null;
   counts: RunCounts;
+  /** Named counters (see `RunNotes`); absent on runs that noted nothing. */
+  notes?: RunNotes;
   /** Pages/batches done so far, for progress displays. */
   batches: number;
   errors: string[];

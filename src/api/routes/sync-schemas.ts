@@ -69,6 +69,10 @@ export const RunSchema = z
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
     counts,
+    notes: z
+      .record(z.string(), z.number())
+      .optional()
+      .describe('Named counters: duplicateRows, unmatchable.<reason> (records matched to nobody)'),
     batches: z.number(),
     errors: z.array(z.string()),
   })

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 import { COMMON_FORMATS, formatDateTime, isZone, parseDate, parseDateTime } from './date-parse.ts';
+import { readDateShape, shapeOf } from './date-shapes.ts';
 import { defineTransform, identity, Invalid, type Step } from './types.ts';
 
 const zone = z.string().refine(isZone, 'not an IANA time zone such as America/Chicago');
@@ -60,9 +61,14 @@ export const datetime = defineTransform({
 /** date: a calendar date `YYYY-MM-DD`. */
 export const date = defineTransform({
   name: 'date',
-  summary: 'Parse a date from many formats into YYYY-MM-DD (a date-time counts in `zone`).',
+  summary:
+    'Parse a date (ISO, US M/D/YYYY, DD-MON-YYYY, Mon D, YYYY, YYYYMMDD, date-times) into YYYY-MM-DD.',
   options: z.strictObject({
     zone: zone.optional().describe('Zone a date-time is read in; default: the mapping defaults.'),
+    dayFirst: z
+      .boolean()
+      .default(false)
+      .describe('Numeric dates are day first (21/06/2025); default month first (US).'),
     formats,
     outFormat: z
       .string()
@@ -73,8 +79,23 @@ export const date = defineTransform({
   create: (o, ctx) => {
     const inZone = o.zone ?? ctx.timeZone;
     const fmts = [...o.formats, ...(o.outFormat === 'iso' ? [] : [o.outFormat]), ...COMMON_FORMATS];
-    const forward: Step = (v) =>
-      parseDate(v, inZone, fmts) ?? new Invalid(`unrecognised date ${JSON.stringify(v)}`);
+    const forward: Step = (v) => {
+      const custom = o.formats.length ? parseDate(v, inZone, o.formats) : undefined;
+      if (custom) return custom;
+      const shaped = typeof v === 'string' ? readDateShape(v, o.dayFirst) : null;
+      if (shaped)
+        return 'date' in shaped
+          ? shaped.date
+          : new Invalid(
+              `unreadable date ${JSON.stringify(v)} (format seen: ${shapeOf(String(v))}; ${shaped.error})`,
+            );
+      return (
+        parseDate(v, inZone, fmts) ??
+        new Invalid(
+          `unrecognised date ${JSON.stringify(v)} (format seen: ${shapeOf(String(v))}; not a date format the hub reads)`,
+        )
+      );
+    };
     const inverse: Step =
       o.outFormat === 'iso' ? identity : (v) => DateTime.fromISO(String(v)).toFormat(o.outFormat);
     return { forward, inverse };

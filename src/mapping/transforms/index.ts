@@ -2,6 +2,7 @@ import { date, datetime } from './datetime.ts';
 import { email } from './email.ts';
 import { sha256 } from './hash.ts';
 import { defaultValue, first, join, split } from './list.ts';
+import { gross } from './gross.ts';
 import { currency, majorUnits } from './money.ts';
 import { nameJoin, namePart, nameSplit } from './name.ts';
 import { boolean, number } from './number.ts';
@@ -35,6 +36,7 @@ export const transforms: ReadonlyMap<string, TransformDef> = new Map(
       number,
       currency,
       majorUnits,
+      gross,
       boolean,
       split,
       join,

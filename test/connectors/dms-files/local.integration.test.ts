@@ -70,7 +70,11 @@ describe('dms-files on a local folder', () => {
     expect(q).toHaveLength(2);
     const badDate = q.find((e) => e.externalKey === 'ACME01:1005')!;
     expect(badDate.problems).toEqual([
-      { field: 'saleDate', reason: 'unrecognised date "13/45/2026"' },
+      {
+        field: 'saleDate',
+        reason:
+          'unreadable date "13/45/2026" (format seen: 99/99/9999; read month first (US): month 13 is not 1-12)',
+      },
     ]);
     const truncated = q.find((e) => e.externalKey === null)!;
     expect(truncated.record).toEqual({

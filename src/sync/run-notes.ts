@@ -1,0 +1,60 @@
+import type { Contact } from '../canonical/index.ts';
+import type { RunNotes } from './types.ts';
+
+/** Note counting rows whose record key was already read earlier in the same run. */
+export const DUPLICATE_ROWS = 'duplicateRows';
+/** Prefix of the notes counting records identity could not match to anyone, by reason. */
+export const UNMATCHABLE = 'unmatchable';
+/** Record keys a run remembers to count duplicates (beyond it, duplicates go uncounted). */
+export const MAX_KEYS_REMEMBERED = 1_000_000;
+
+/**
+ * Why a record's contact details cannot be matched to any person (no email, no phone, and no
+ * name with a postal code), or null when they can.
+ */
+export function unmatchableReason(c: Contact | undefined): string | null {
+  if (!c) return 'noContactDetails';
+  if (c.email || c.phone || c.mobilePhone || c.workPhone) return null;
+  const name = !!(c.lastName || c.firstName);
+  const postal = !!c.address?.postalCode;
+  if (c.isBusiness || (c.companyName && !name)) return 'businessWithoutEmailOrPhone';
+  if (name && postal) return 'nameAndPostalNotEnough';
+  if (name) return 'nameWithoutPostal';
+  if (postal) return 'postalWithoutName';
+  return 'noContactDetails';
+}
+
+/**
+ * Counts the records identity matched to nobody, by reason (`unmatchable.nameWithoutPostal`...),
+ * from their contact details and the resolution (null = no customer).
+ */
+export function unmatchableNotes(
+  contacts: readonly (Contact | undefined)[],
+  people: readonly unknown[],
+): RunNotes | undefined {
+  let notes: RunNotes | undefined;
+  contacts.forEach((c, i) => {
+    if (people[i]) return;
+    const reason = unmatchableReason(c) ?? 'noUsableKey';
+    notes ??= {};
+    const k = `${UNMATCHABLE}.${reason}`;
+    notes[k] = (notes[k] ?? 0) + 1;
+  });
+  return notes;
+}
+
+/** Adds `b` into `a`. */
+export function addNotes(a: RunNotes, b: RunNotes | undefined): void {
+  if (b) for (const k in b) a[k] = (a[k] ?? 0) + b[k]!;
+}
+
+/** Counts rows of a page whose key the run has seen before, remembering the new ones. */
+export function countDuplicates(keys: readonly (string | null)[], seen: Set<string>): number {
+  let dup = 0;
+  for (const k of keys) {
+    if (k === null) continue;
+    if (seen.has(k)) dup++;
+    else if (seen.size < MAX_KEYS_REMEMBERED) seen.add(k);
+  }
+  return dup;
+}
