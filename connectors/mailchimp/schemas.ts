@@ -37,6 +37,8 @@ export const CampaignsPage = z.object({
 /** One activity event of a recipient (MC12). */
 export const Activity = z.object({
   action: z.string(),
+  /** `hard` or `soft` on a `bounce` (Mailchimp's email-activity reference). */
+  type: z.string().optional(),
   timestamp: z.string().min(1),
   url: z.string().optional(),
   ip: z.string().optional(),

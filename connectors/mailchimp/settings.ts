@@ -111,10 +111,10 @@ export const MailchimpSettings = z.object({
     .default(500)
     .describe('First backoff of a per-member call refused with 429/5xx (doubles per retry)'),
   activityActions: z
-    .array(z.enum(['open', 'click']))
+    .array(z.enum(['open', 'click', 'bounce']))
     .min(1)
-    .default(['open', 'click'])
-    .describe('Email activity read as touchpoints'),
+    .default(['open', 'click', 'bounce'])
+    .describe('Email activity read as touchpoints (bounce: hard bounces only)'),
   activityLookbackDays: z
     .number()
     .int()

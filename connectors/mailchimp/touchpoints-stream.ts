@@ -59,7 +59,7 @@ function activityId(parts: (string | undefined)[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
 
-/** One page of a campaign's email activity as touchpoint records (opens and clicks). */
+/** One page of a campaign's email activity as touchpoint records (opens, clicks, hard bounces). */
 async function readActivity(ctx: MailchimpContext, cur: Cursor, campaignId: string) {
   const since = cur.since ? isoSeconds(Date.parse(cur.since) - ACTIVITY_OVERLAP_MS) : null;
   const res = await ctx.http.get(`/reports/${encodeURIComponent(campaignId)}/email-activity`, {
@@ -77,6 +77,8 @@ async function readActivity(ctx: MailchimpContext, cur: Cursor, campaignId: stri
   const records: SystemRecord[] = page.emails.flatMap((e) =>
     e.activity
       .filter((a) => actions.has(a.action) && Date.parse(a.timestamp) >= after)
+      // A soft bounce is a passing delivery failure; only a hard bounce says the address is dead.
+      .filter((a) => a.action !== 'bounce' || a.type === 'hard')
       .map((a) => ({
         id: activityId([e.campaign_id, e.email_id, a.action, a.timestamp, a.url]),
         campaign_id: e.campaign_id,

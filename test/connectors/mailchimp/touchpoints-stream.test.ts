@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { readTouchpoints } from '../../../connectors/mailchimp/touchpoints-stream.ts';
 import { PermanentError } from '../../../src/sdk/errors.ts';
+import { shippedMapping } from '../meta/support.ts';
 import { context, decode, fixture, LIST, mailchimp, useNock } from './support.ts';
 
 useNock();
@@ -32,7 +33,7 @@ describe('touchpoints stream', () => {
       .query({ count: '2', offset: '0', exclude_fields: 'emails._links,_links' })
       .reply(200, fixture('email-activity-42694e9e57-page-1'));
     const first = await readTouchpoints(ctx, null);
-    // The bounce is not a touchpoint; the open and the click are.
+    // The open, the click and the hard bounce are touchpoints, each of its own type.
     expect(first.records).toEqual([
       {
         id: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -47,6 +48,13 @@ describe('touchpoints stream', () => {
         action: 'click',
         url: 'https://www.acmeford.example/inventory/f150?utm_source=mailchimp',
       }),
+      expect.objectContaining({ action: 'bounce', email_address: 'sam.lee@example.com' }),
+    ]);
+    const m = await shippedMapping('mailchimp-touchpoints');
+    expect(first.records.map((r) => m.in(r).value)).toEqual([
+      expect.objectContaining({ type: 'email_open', channel: 'email', campaignId: '42694e9e57' }),
+      expect.objectContaining({ type: 'email_click', channel: 'email', campaignId: '42694e9e57' }),
+      expect.objectContaining({ type: 'email_bounce', customer: { email: 'sam.lee@example.com' } }),
     ]);
     expect(first.hasMore).toBe(true);
     expect(decode(first.nextCursor)).toEqual({
