@@ -15,6 +15,24 @@ export class RetryableError extends Error {
   }
 }
 
+/**
+ * The vendor asked to wait longer than a run may sleep (`RetryPolicy.maxRetryAfterMs`): the run is
+ * parked and its job rescheduled for `untilMs` (epoch ms) instead of hammering the vendor.
+ */
+export class ParkedError extends RetryableError {
+  constructor(
+    cause: RetryableError,
+    readonly untilMs: number,
+  ) {
+    super(
+      `${cause.message} (the vendor asked to wait ${Math.round((cause.retryAfterMs ?? 0) / 1000)} s: parked until ${new Date(untilMs).toISOString()})`,
+      cause.retryAfterMs,
+      cause.status,
+    );
+    this.name = 'ParkedError';
+  }
+}
+
 /** Credentials are missing, expired or refused: mark the connection broken and stop the run. */
 export class AuthError extends Error {
   constructor(

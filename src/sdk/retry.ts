@@ -1,4 +1,4 @@
-import { AuthError, PermanentError, RetryableError } from './errors.ts';
+import { AuthError, ParkedError, PermanentError, RetryableError } from './errors.ts';
 
 /** How a call is retried. */
 export interface RetryPolicy {
@@ -12,7 +12,10 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-/** Default: 8 tries, 250 ms doubling to 30 s, Retry-After honoured up to 5 minutes. */
+/**
+ * Default: 8 tries, 250 ms doubling to 30 s, Retry-After (and vendor delay fields) honoured up to
+ * 5 minutes in the run; a longer wait parks the run (`ParkedError`) and reschedules its job.
+ */
 export const DEFAULT_RETRY: RetryPolicy = {
   attempts: 8,
   baseDelayMs: 250,
@@ -57,7 +60,7 @@ export async function withRetry<T>(
       const retryable = err instanceof RetryableError ? err : new RetryableError(err.message);
       if (attempt + 1 >= policy.attempts) throw retryable;
       if (retryable.retryAfterMs !== null && retryable.retryAfterMs > policy.maxRetryAfterMs)
-        throw retryable;
+        throw new ParkedError(retryable, Date.now() + retryable.retryAfterMs);
       const waitMs = Math.max(retryable.retryAfterMs ?? 0, backoffMs(attempt, policy));
       await opts.onRetry?.({ attempt, waitMs, error: retryable });
       await sleep(waitMs, opts.signal);

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 
 import { AppError } from '../errors/app-error.ts';
-import { AuthError, PermanentError } from '../sdk/errors.ts';
+import { AuthError, ParkedError, PermanentError } from '../sdk/errors.ts';
 import { openConnection, type ConnectionRuntime } from './connection-runtime.ts';
 import { ingestPage } from './inbound.ts';
 import { tryLock } from './lock.ts';
@@ -91,6 +91,12 @@ export async function runSync(
     return run;
   } catch (err) {
     const message = (err as Error).message;
+    if (err instanceof ParkedError) {
+      run.parkedUntil = new Date(err.untilMs).toISOString();
+      await svc.runs.finish(run, 'parked', message);
+      log.warn({ until: run.parkedUntil, counts: run.counts }, 'sync run parked');
+      throw err;
+    }
     await svc.runs.finish(run, 'failed', message);
     log.warn({ err: message, counts: run.counts }, 'sync run failed');
     if (err instanceof AuthError || err instanceof PermanentError || err instanceof AppError) {

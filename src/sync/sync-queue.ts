@@ -1,8 +1,9 @@
-import type { Job, Queue } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
 
 import { createHash } from 'node:crypto';
 
 import { openQueue } from '../queue/queues.ts';
+import { ParkedError } from '../sdk/errors.ts';
 import type { QueueProcessor } from '../worker/pool.ts';
 import { fetchByIds } from './fetch-by-id.ts';
 import { ingestArchived, runSync } from './run-sync.ts';
@@ -119,7 +120,7 @@ export class SyncQueue {
         if (closed)
           this.svc.hub.log.info({ closed }, 'runs left running by a stopped worker closed');
       },
-      process: async (job: Job<SyncJobData>, _token?: string, signal?: AbortSignal) => {
+      process: async (job: Job<SyncJobData>, token?: string, signal?: AbortSignal) => {
         const { tenantId, syncId, trigger, archiveKey, ids } = job.data;
         const pushed =
           job.name === 'webhook' && archiveKey
@@ -138,6 +139,12 @@ export class SyncQueue {
           signal,
           requeue: async () => void (await this.runNow({ tenantId, id: syncId }, trigger)),
           onChanges: (entities) => this.notifyOutbound(tenantId, entities),
+        }).catch(async (err: unknown) => {
+          // A vendor wait past the in-run cap: the job sleeps in the delayed set until then
+          // (BullMQ's documented pattern), no attempt is spent and the vendor is not asked again.
+          if (!(err instanceof ParkedError) || !token) throw err;
+          await job.moveToDelayed(err.untilMs, token);
+          throw new DelayedError();
         });
         return report ? { runId: report.id, counts: report.counts } : { coalesced: true };
       },

@@ -107,7 +107,7 @@ export interface RunReport {
   tenantId: string;
   trigger: RunTrigger;
   /** `interrupted`: its worker stopped (killed, Redis outage) or lost its lock before the end. */
-  status: 'running' | 'succeeded' | 'failed' | 'coalesced' | 'interrupted';
+  status: 'running' | 'succeeded' | 'failed' | 'coalesced' | 'interrupted' | 'parked';
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
@@ -117,6 +117,8 @@ export interface RunReport {
   /** Pages/batches done so far, for progress displays. */
   batches: number;
   errors: string[];
+  /** `parked`: when its job runs again (the vendor's Retry-After was past the in-run cap). */
+  parkedUntil?: string;
   /** Token of the sync lock the run was started under (webhook ingests take no lock). */
   holder?: string;
 }

@@ -64,7 +64,11 @@ export const RunSchema = z
     syncId: z.string(),
     tenantId: z.string(),
     trigger: z.string(),
-    status: z.enum(['running', 'succeeded', 'failed', 'coalesced', 'interrupted']),
+    status: z.enum(['running', 'succeeded', 'failed', 'coalesced', 'interrupted', 'parked']),
+    parkedUntil: z
+      .string()
+      .optional()
+      .describe('parked: when the run goes on (the vendor asked to wait past the in-run cap)'),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
