@@ -1,26 +1,18 @@
-import { AxiosError } from 'axios';
-
 import type { SinkResult } from '../../src/sdk/connector.ts';
 import { matchResults, type BatchInput } from './batch-results.ts';
 import type { HubSpotContext } from './search.ts';
-import { BatchBody, ErrorBody, parseBody } from './wire.ts';
-
-/** A 400 answer: HubSpot refused the request body (one bad input fails a whole v3 batch). */
-function refusal(err: unknown): string | null {
-  if (!(err instanceof AxiosError) || err.response?.status !== 400) return null;
-  const body = ErrorBody.safeParse(err.response.data);
-  const info = body.success ? body.data : {};
-  return `HubSpot ${info.category ?? 'refused the input'}: ${info.message ?? 'bad request'}`;
-}
+import { readRefusal } from './batch-refusal.ts';
+import { BatchBody, parseBody } from './wire.ts';
 
 /**
  * Sends one batch (`POST {path}` with `{inputs}`) and returns a result per input. HubSpot's v3
  * batch endpoints answer 200, or 207 Multi-Status with an `errors` array when some inputs failed
  * (reference §6.1, UNCONFIRMED there; HubSpot's Error handling page documents 207 for batch
  * create with `objectWriteTraceId`, so both are read the same way). A 400 refuses the whole batch
- * for one bad input, so the batch is halved until the refused inputs stand alone and fail by
- * themselves: one bad record never blocks the others (at most 2n-1 requests for n inputs).
- * Any other failure is thrown for the engine to classify and retry.
+ * for its bad inputs: the inputs it names (see `readRefusal`) fail with its reason and the rest is
+ * sent again at once; only when it names none is the batch halved, until the refused inputs stand
+ * alone. One bad record never blocks the others, and a batch costs one more request per distinct
+ * bad value HubSpot names. Any other failure is thrown for the engine to classify and retry.
  */
 export async function sendBatch(
   ctx: HubSpotContext,
@@ -37,10 +29,22 @@ export async function sendBatch(
     );
     return matchResults(inputs, parseBody(BatchBody, res.data, `POST ${path}`), idProperty);
   } catch (err) {
-    const reason = refusal(err);
-    if (reason === null) throw err;
-    if (inputs.length === 1) {
-      return new Map([[inputs[0]!.index, { ok: false, retryable: false, reason }]]);
+    const refused = readRefusal(err, inputs, idProperty);
+    if (refused === null) throw err;
+    const fail = (field: string | undefined): SinkResult => ({
+      ok: false,
+      retryable: false,
+      reason: refused.reason,
+      ...(field ? { field: `properties.${field}` } : {}),
+    });
+    if (inputs.length === 1)
+      return new Map([[inputs[0]!.index, fail(refused.named.get(inputs[0]!))]]);
+    if (refused.named.size > 0) {
+      const out = new Map<number, SinkResult>();
+      for (const [i, field] of refused.named) out.set(i.index, fail(field));
+      const rest = inputs.filter((i) => !refused.named.has(i));
+      for (const [k, r] of await sendBatch(ctx, path, rest, idProperty)) out.set(k, r);
+      return out;
     }
     const half = Math.ceil(inputs.length / 2);
     const first = await sendBatch(ctx, path, inputs.slice(0, half), idProperty);

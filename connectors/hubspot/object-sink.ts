@@ -1,6 +1,7 @@
 import type { SinkDef, SinkItem, SinkResult } from '../../src/sdk/connector.ts';
 import type { BatchInput } from './batch-results.ts';
 import { sendBatch, uniqueRounds } from './batch-write.ts';
+import { undefinedValue } from './property-options.ts';
 import type { HubSpotCredentials, HubSpotSettings } from './settings.ts';
 
 /** What a sink writes: an object type, the unique property it upserts by, create-time defaults. */
@@ -23,11 +24,16 @@ function plan(
   index: number,
   idProperty: string,
   defaults: Record<string, string>,
+  options: Readonly<Record<string, readonly string[]>> | undefined,
 ): { upsert: BatchInput } | { update: BatchInput } | { fail: SinkResult } {
   const props = item.record.properties;
   if (!isObject(props)) {
     return { fail: { ok: false, retryable: false, reason: 'the record has no properties object' } };
   }
+  // A value the portal does not define would make HubSpot refuse the whole batch: it is this
+  // record's problem alone, so it is quarantined here and the rest goes out.
+  const undefinedOption = undefinedValue(options, props);
+  if (undefinedOption) return { fail: undefinedOption };
   const key = keyOf(props[idProperty]);
   if (key !== null) {
     // As in HubSpot's upsert example, the unique value travels as `id`, not among the properties.
@@ -71,11 +77,12 @@ export function objectSink(
     async write(ctx, items) {
       const idProperty = spec.idProperty(ctx.settings);
       const defaults = spec.createDefaults?.(ctx.settings) ?? {};
+      const options = ctx.settings.propertyOptions[spec.objectType];
       const results: SinkResult[] = [];
       const upserts: BatchInput[] = [];
       const updates: BatchInput[] = [];
       items.forEach((item, i) => {
-        const p = plan(item, i, idProperty, defaults);
+        const p = plan(item, i, idProperty, defaults, options);
         if ('fail' in p) results[i] = p.fail;
         else if ('upsert' in p) upserts.push(p.upsert);
         else updates.push(p.update);

@@ -90,6 +90,12 @@ export const HubSpotSettings = z.object({
     .record(z.string().min(1), z.array(propertyName))
     .default({})
     .describe('More properties to read per object type, e.g. {"contacts": ["trade_in_vin"]}'),
+  propertyOptions: z
+    .record(z.string().min(1), z.record(propertyName, z.array(z.string())))
+    .default({})
+    .describe(
+      'Values this portal defines per enumeration property, read at `connection test`, e.g. {"contacts": {"hs_lead_status": ["NEW", "OPEN"]}}; a record with another value is quarantined',
+    ),
   callOutcomes: z
     .record(z.string().min(1), z.string().min(1))
     .default({})

@@ -1,11 +1,21 @@
 import { objectSink } from './object-sink.ts';
 
 /**
- * Contacts from canonical leads (mappings/hubspot-contacts.yaml), upserted by a unique contact
- * property: `email` by default (reference §6.1, H3).
+ * Contacts from canonical customers (mappings/hubspot-contacts.yaml), upserted by a unique
+ * contact property: `email` by default (reference §6.1, H3).
  */
 export const contactsSink = objectSink(
   'Upserts HubSpot contacts in batches by email (or the configured unique property)',
+  { objectType: 'contacts', idProperty: (s) => s.contactIdProperty },
+);
+
+/**
+ * Contacts from canonical leads (mappings/hubspot-leads.yaml): the same HubSpot contacts, under a
+ * sink name of their own so the hub's links of leads to contacts never mix with those of
+ * customers (a contact id links to one hub record per sink).
+ */
+export const leadsSink = objectSink(
+  'Upserts canonical leads as HubSpot contacts in batches by email, with their lead status',
   { objectType: 'contacts', idProperty: (s) => s.contactIdProperty },
 );
 

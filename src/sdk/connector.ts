@@ -161,8 +161,14 @@ export interface ConnectorDef<SS extends z.ZodType = z.ZodType, CS extends z.Zod
   streams?: Record<string, StreamDef<z.output<SS>, z.output<CS>>>;
   sinks?: Record<string, SinkDef<z.output<SS>, z.output<CS>>>;
   webhook?: WebhookDef<z.output<SS>, z.output<CS>>;
-  /** A cheap authenticated call that proves the credentials work ("test connection"). */
-  check?: (ctx: ConnectorContext<z.output<SS>, z.output<CS>>) => Promise<void>;
+  /**
+   * A cheap authenticated call that proves the credentials work ("test connection"). It may return
+   * settings it learned from the system (e.g. a portal's property options): they are merged into
+   * the connection's settings.
+   */
+  check?: (
+    ctx: ConnectorContext<z.output<SS>, z.output<CS>>,
+  ) => Promise<void | { settings?: Record<string, unknown> }>;
 }
 
 /**

@@ -244,7 +244,12 @@ export async function testConnection(
       status: rt.connection.status,
     };
   try {
-    await rt.call(() => check(rt.ctx));
+    const learned = await rt.call(() => check(rt.ctx));
+    if (learned?.settings) {
+      await svc.hub.connections.update(tenantId, connectionId, {
+        settings: { ...rt.connection.settings, ...learned.settings },
+      });
+    }
     if (rt.connection.status === 'broken')
       await svc.hub.connections.setStatus(tenantId, connectionId, 'active', null);
     return { ok: true, message: `${rt.connector.name} accepted the credentials`, status: 'active' };

@@ -67,7 +67,7 @@ describe('dealerloop mapping', () => {
     expect(c.text()).toContain('"email": "jane.doe@example.com"');
     expect(c.text()).toContain('"lastName": "O\'Neil"');
     expect(c.text()).toContain(
-      'warn  customer.mobilePhone: invalid phone number "not a phone" (value "not a phone")',
+      'warn  mobilePhone: invalid phone number "not a phone" (value "not a phone")',
     );
   });
 
@@ -76,15 +76,15 @@ describe('dealerloop mapping', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dl-map-'));
     const input = join(dir, 'lead.json');
     await import('node:fs/promises').then((fs) =>
-      fs.writeFile(input, JSON.stringify({ stage: 'sold', customer: { email: 'a@b.co' } })),
+      fs.writeFile(input, JSON.stringify({ stage: 'shown', customer: { email: 'a@b.co' } })),
     );
     await previewMapping(
-      'mappings/hubspot-contacts.yaml',
+      'mappings/hubspot-leads.yaml',
       { input, direction: 'out', json: true },
       c.io,
     );
     expect(JSON.parse(c.text()).results[0].value).toEqual({
-      properties: { email: 'a@b.co', hs_lead_status: 'SOLD' },
+      properties: { email: 'a@b.co', hs_lead_status: 'OPEN_DEAL' },
     });
   });
 

@@ -129,16 +129,16 @@ describe('HubSpot through the sync engine', () => {
     // Nothing goes back to HubSpot: it already has exactly this (no upsert was mocked).
     expect(first).toMatchObject({ status: 'succeeded', counts: { created: 1, skipped: 1 } });
 
-    // The hub learns the lead bought (say from a DMS sale): the stage changes in the hub.
-    const leadId = (await h.hub.redis.hget(
+    // The hub learns a better phone for the customer (say from a DMS sale).
+    const customerId = (await h.hub.redis.hget(
       h.hub.keys.links(TENANT, connectionId, 'contacts'),
       '51',
     ))!;
-    const lead = (await svc().records.get(TENANT, 'lead', leadId))!;
-    const expected = lead.v;
-    lead.f.stage = 'sold';
+    const customer = (await svc().records.get(TENANT, 'customer', customerId))!;
+    const expected = customer.v;
+    customer.f.mobilePhone = '+15125550199';
     await svc().records.writeMany(TENANT, [
-      { record: lead, expected, changed: ['stage'], sourceConnectionId: 'dms-conn' },
+      { record: customer, expected, changed: ['mobilePhone'], sourceConnectionId: 'dms-conn' },
     ]);
 
     let body: { inputs: Record<string, unknown>[] } = { inputs: [] };
@@ -153,7 +153,7 @@ describe('HubSpot through the sync engine', () => {
       expect.objectContaining({
         idProperty: 'email',
         id: 'jane.doe@example.com',
-        properties: expect.objectContaining({ hs_lead_status: 'SOLD', firstname: 'Jane' }),
+        properties: expect.objectContaining({ mobilephone: '+15125550199', firstname: 'Jane' }),
       }),
     ]);
     expect(nock.pendingMocks()).toEqual([]);

@@ -14,27 +14,53 @@ type Obj = { id: string; properties: Record<string, unknown> };
 const results = (name: string) => fixture<{ results: Obj[] }>(name).results;
 
 describe('shipped HubSpot mappings', () => {
-  it('contacts: lead status to lifecycle; the canonical id is never mapped', async () => {
+  it('contacts are customers, never leads; the canonical id is never mapped', async () => {
     const m = await mapping('hubspot-contacts');
+    expect(m.entity).toBe('customer');
     const [jane] = results('contacts-search-page-1');
-    const lead = m.in(jane).value;
-    expect(lead).toMatchObject({
-      stage: 'contacted',
-      customer: { email: 'jane.doe@example.com', firstName: 'Jane', phone: '+15125550142' },
-      consentEmail: true,
+    const customer = m.in(jane).value;
+    expect(customer).toMatchObject({
+      email: 'jane.doe@example.com',
+      firstName: 'Jane',
+      phone: '+15125550142',
       updatedAt: '2026-11-20T10:00:00Z',
     });
-    expect(lead).not.toHaveProperty('id');
+    expect(customer).not.toHaveProperty('id');
+    expect(customer).not.toHaveProperty('stage');
     expect(m.recordKey(jane)).toBe('51');
-    const out = m.out({ ...lead, id: 'lead_1', assignedTo: 'Pat', stage: 'sold' }).value;
-    expect(out).toMatchObject({
-      properties: { email: 'jane.doe@example.com', hs_lead_status: 'SOLD', firstname: 'Jane' },
-    });
+    const withStage = (lifecyclestage: string) =>
+      m.in({ ...jane, properties: { ...jane!.properties, lifecyclestage } }).value.type;
+    expect(withStage('customer')).toBe('owner');
+    expect(withStage('lead')).toBe('prospect');
+    const out = m.out({ ...customer, id: 'cus_1', type: 'owner' }).value;
+    expect(out).toMatchObject({ properties: { email: 'jane.doe@example.com', firstname: 'Jane' } });
     // Read-only or account-specific properties never go out.
     const props = (out as { properties: Record<string, unknown> }).properties;
-    for (const p of ['hs_email_optout', 'hubspot_owner_id', 'hs_analytics_source', 'utm_campaign'])
+    for (const p of ['hs_email_optout', 'hubspot_owner_id', 'hs_lead_status', 'lifecyclestage'])
       expect(props).not.toHaveProperty(p);
-    expect(out).not.toHaveProperty('id');
+  });
+
+  it('leads go out as contacts with lead statuses HubSpot defines (no SHOWED)', async () => {
+    const m = await mapping('hubspot-leads');
+    const defined = [
+      'NEW',
+      'OPEN',
+      'IN_PROGRESS',
+      'OPEN_DEAL',
+      'UNQUALIFIED',
+      'ATTEMPTED_TO_CONTACT',
+      'CONNECTED',
+      'BAD_TIMING',
+    ];
+    const lead = { id: 'lead_1', customer: { email: 'jane.doe@example.com', firstName: 'Jane' } };
+    const status = (stage: string) =>
+      (m.out({ ...lead, stage }).value as { properties: Record<string, unknown> }).properties
+        .hs_lead_status;
+    for (const stage of ['new', 'contacted', 'appointment', 'shown', 'lost'])
+      expect(defined).toContain(status(stage));
+    expect(status('shown')).toBe('OPEN_DEAL');
+    // A sold lead keeps its last status: HubSpot marks buyers by lifecycle stage.
+    expect(status('sold')).toBeUndefined();
   });
 
   it('deals: the deal stage is the lead stage, the contact is the customer', async () => {

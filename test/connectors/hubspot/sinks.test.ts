@@ -87,11 +87,11 @@ describe('contacts sink', () => {
     });
   });
 
-  it('isolates the record a 400 refuses the whole batch for, by halving the batch', async () => {
+  it('drops the record a 400 names and sends the rest again at once (two requests, not five)', async () => {
     const sent: string[][] = [];
     hubspot()
       .post(UPSERT, (b: { inputs: Input[] }) => (sent.push(b.inputs.map((i) => i.id)), true))
-      .times(5)
+      .times(2)
       .reply((_uri, b) => {
         const inputs = (b as { inputs: Input[] }).inputs;
         return inputs.some((i) => i.id === 'bad@@example')
@@ -109,16 +109,63 @@ describe('contacts sink', () => {
         ok: false,
         retryable: false,
         reason: expect.stringMatching(/VALIDATION_ERROR: .*bad@@example is invalid/),
+        field: 'properties.email',
       },
       { ok: true, destinationId: '73' },
     ]);
     expect(sent).toEqual([
       ['a@example.com', 'bad@@example', 'c@example.com'],
-      ['a@example.com', 'bad@@example'],
-      ['a@example.com'],
-      ['bad@@example'],
-      ['c@example.com'],
+      ['a@example.com', 'c@example.com'],
     ]);
+  });
+
+  it('halves a refused batch only when HubSpot names no input', async () => {
+    const sent: string[][] = [];
+    hubspot()
+      .post(UPSERT, (b: { inputs: Input[] }) => (sent.push(b.inputs.map((i) => i.id)), true))
+      .times(5)
+      .reply((_uri, b) => {
+        const inputs = (b as { inputs: Input[] }).inputs;
+        return inputs.some((i) => i.id === 'b@example.com')
+          ? [400, { status: 'error', message: 'Invalid input JSON', category: 'VALIDATION_ERROR' }]
+          : [200, okFor(inputs, { 'a@example.com': '71', 'c@example.com': '73' })];
+      });
+    const results = await contacts.write(context(), [
+      item('a', { email: 'a@example.com' }),
+      item('b', { email: 'b@example.com' }),
+      item('c', { email: 'c@example.com' }),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(sent).toHaveLength(5);
+  });
+
+  it('quarantines a value the portal does not define without sending it', async () => {
+    const sent: string[][] = [];
+    hubspot()
+      .post(UPSERT, (b: { inputs: Input[] }) => (sent.push(b.inputs.map((i) => i.id)), true))
+      .reply((_uri, b) => [
+        200,
+        okFor((b as { inputs: Input[] }).inputs, { 'a@example.com': '71' }),
+      ]);
+    const ctx = context({
+      propertyOptions: { contacts: { hs_lead_status: ['NEW', 'CONNECTED', 'OPEN_DEAL'] } },
+    });
+    const results = await contacts.write(ctx, [
+      item('a', { email: 'a@example.com', hs_lead_status: 'OPEN_DEAL' }),
+      item('b', { email: 'b@example.com', hs_lead_status: 'SHOWED' }),
+    ]);
+    expect(results).toEqual([
+      { ok: true, destinationId: '71' },
+      {
+        ok: false,
+        retryable: false,
+        reason: expect.stringMatching(
+          /hs_lead_status "SHOWED" is not a value this HubSpot portal defines/,
+        ),
+        field: 'properties.hs_lead_status',
+      },
+    ]);
+    expect(sent).toEqual([['a@example.com']]);
   });
 
   it('updates a linked contact without email by its HubSpot id; refuses one with neither', async () => {
