@@ -29,6 +29,7 @@ table { width:100%; border-collapse:collapse; background:var(--card); border:1px
 caption { text-align:left; font-weight:600; padding:0 0 8px; }
 th, td { text-align:left; padding:9px 12px; border-bottom:1px solid var(--line); vertical-align:top; font-size:14px; }
 th { background:#f0f3f8; font-weight:600; color:#334155; font-size:13px; }
+tbody th { background:transparent; font-weight:600; color:var(--ink); font-size:14px; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 tr:last-child td { border-bottom:none; }
 .badge { display:inline-block; padding:2px 8px; border-radius:999px; font-size:12px; font-weight:600; }

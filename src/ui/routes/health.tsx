@@ -75,7 +75,7 @@ export function healthRoutes(): Hono {
       'Connections & syncs',
       <>
         <ConnectionsTable connections={connections} />
-        <h2 class="section">Syncs</h2>
+        <div style="height:24px" />
         <SyncsTable rows={rows} />
       </>,
       { lede: 'What is connected, how each sync last ran, and how far outbound syncs are behind.' },
