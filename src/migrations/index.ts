@@ -1,5 +1,6 @@
 import type { Hub } from '../hub.ts';
 import { moneyCents } from './001-money-cents.ts';
+import { identityRekey } from './002-identity-rekey.ts';
 import { recordIdsMigration } from './003-record-ids.ts';
 import { accessPathsMigration } from './004-access-paths.ts';
 import { migrateTenant, type MigrateOptions } from './runner.ts';
@@ -15,6 +16,7 @@ export type { Migration, MigrationContext } from './types.ts';
  */
 export const MIGRATIONS: readonly Migration[] = [
   moneyCents,
+  identityRekey,
   recordIdsMigration,
   accessPathsMigration,
 ];

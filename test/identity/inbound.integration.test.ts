@@ -56,7 +56,7 @@ function metaLead(p: { name: string; email?: string; phone?: string; zip?: strin
 }
 
 const leadsOf = async () => {
-  const { records } = await svc.records.walk(tenantId, 'lead', '', 100_000);
+  const { records } = await svc.records.walk(tenantId, 'lead', null, 100_000);
   return records;
 };
 
