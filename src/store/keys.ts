@@ -44,6 +44,12 @@ export function keys(prefix: string) {
      * touchpoint/activity.occurredAt), days since 1970-01-01 for dates (sale.saleDate, spend.date).
      */
     recordsByDate: (tenantId: string, entity: string) => t(tenantId, `bydate:${entity}`),
+    /** Set: the change-feed readers of one entity, `<kind>:<id>` (`src/feed/registry.ts`). */
+    feedReaders: (tenantId: string, entity: string) => t(tenantId, `feed:readers:${entity}`),
+    /** String: set once the tenant's outbound syncs were all registered as feed readers. */
+    feedRegistered: (tenantId: string) => t(tenantId, 'feed:registered'),
+    /** Hash: positions of the tenant's change-feed readers other than syncs, reader → position. */
+    feedPositions: (tenantId: string) => t(tenantId, 'feed:positions'),
     /**
      * String: the tenant's data sentinel, a generation id written with the tenant's first run and
      * kept in the tenant's slot; gone means Redis lost the tenant's data (`src/store/sentinel.ts`).

@@ -9,7 +9,7 @@ import { outHash, writeKey } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
-import { FROM_SCRATCH } from './sync-store.ts';
+import { readAfter } from '../feed/positions.ts';
 import { zeroCounts, type RunCounts, type Sync } from './types.ts';
 
 /** Change log entries read per step. */
@@ -45,34 +45,11 @@ export interface PreparedStep {
   problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[];
 }
 
-const WALK_PREFIX = 'walk:';
-/** Cursor prefix of the HSCAN walks of earlier versions: such a walk starts again. */
-const OLD_SCAN_PREFIX = 'scan:';
-/** The change-log position meaning "before every entry". */
-const LOG_START = '0-0';
-
-/**
- * Raised when the change log was trimmed past a sync's position before the sync read it: the
- * changes in between are gone, so the run cannot prove it sent everything. The caller resets the
- * sync to walk its records again.
- */
-export class PositionLostError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PositionLostError';
-  }
-}
-
 /**
  * Prepares the next step after `cursor` (reads and maps only; nothing is written until
- * `writeStep`, so a step can be prepared while the one before it is written).
- * - From scratch (`0`, a new or backfilled sync), the step walks the entity's records
- *   themselves in id order, a page at a time, and only then follows the change log from where it
- *   stood when the walk began: a new destination gets every record, including those whose
- *   changes the log no longer holds. The cursor meanwhile is `walk:<log id>:<last record id>`,
- *   a position in the data that survives a Redis restart or failover.
- * - Otherwise the step reads the change log after `cursor`; if the log was trimmed past it, the
- *   step throws PositionLostError.
+ * `writeStep`, so a step can be prepared while the one before it is written). The sync is one
+ * reader of the change feed (`readAfter`): a new or backfilled sync walks every record of its
+ * entity, then follows the log; a log trimmed past its position throws PositionLostError.
  */
 export async function prepareStep(
   svc: SyncServices,
@@ -81,45 +58,19 @@ export async function prepareStep(
 ): Promise<PreparedStep> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
-  if (cursor === FROM_SCRATCH || cursor.startsWith(OLD_SCAN_PREFIX)) {
-    const logAt = (await svc.records.lastChangeId(tenantId)) ?? LOG_START;
-    return prepareStep(svc, scope, `${WALK_PREFIX}${logAt}:`);
+  const batch = await readAfter(svc.records, tenantId, mapping.entity, cursor, CHANGES_PER_STEP);
+  if (batch === null) {
+    return { cursor: null, ids: new Set(), counts: zeroCounts(), prepared: [], problems: [] };
   }
-  if (cursor.startsWith(WALK_PREFIX)) {
-    const colon = cursor.indexOf(':', WALK_PREFIX.length);
-    const logAt = cursor.slice(WALK_PREFIX.length, colon);
-    const after = cursor.slice(colon + 1) || null;
-    const walk = await svc.records.walk(tenantId, mapping.entity, after, CHANGES_PER_STEP, {
-      lean: true,
-    });
-    const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
+  if (batch.kind === 'walk') {
     const known = await readDestinations(
       svc,
       scope,
-      walk.records.map((r) => r.id),
+      batch.records.map((r) => r.id),
     );
-    return prepareRecords(scope, next, walk.records, known);
+    return prepareRecords(scope, batch.next, batch.records, known);
   }
-  const changes = await svc.records.readChanges(tenantId, cursor, CHANGES_PER_STEP);
-  // Checked after the read: the log is trimmed from its head, so if the entry at the cursor was
-  // still there once the read was done, nothing the read needed had been trimmed.
-  if (await svc.records.trimmedAfter(tenantId, cursor)) {
-    throw new PositionLostError(
-      `the change log was trimmed past this sync's position (${cursor}) before it read the changes there: ` +
-        'it cannot prove it sent every change, so its next run walks every record again',
-    );
-  }
-  if (changes.length === 0) {
-    return { cursor: null, ids: new Set(), counts: zeroCounts(), prepared: [], problems: [] };
-  }
-  const after = changes[changes.length - 1]!.streamId;
-  // Newest logged version per record; 0 (a replay) asks for the record to be looked at again.
-  const newest = new Map<string, number>();
-  for (const c of changes) {
-    if (c.entity !== mapping.entity) continue;
-    const seen = newest.get(c.id);
-    newest.set(c.id, seen === undefined ? c.v : seen === 0 || c.v === 0 ? 0 : Math.max(seen, c.v));
-  }
+  const { newest, next: after } = batch;
   const ids = [...newest.keys()];
   const known = await readDestinations(svc, scope, ids);
   // Records the destination already got at the logged version or later (a change seen twice, as
@@ -327,3 +278,4 @@ async function quarantineOut(
 }
 
 export type { SyncMapping };
+export { PositionLostError } from '../feed/positions.ts';

@@ -2,6 +2,8 @@ import { DelayedError, type Job, type Queue } from 'bullmq';
 
 import { createHash } from 'node:crypto';
 
+import { entityNames } from '../canonical/index.ts';
+import { FeedRegistry } from '../feed/registry.ts';
 import { openQueue } from '../queue/queues.ts';
 import { ParkedError } from '../sdk/errors.ts';
 import type { QueueProcessor } from '../worker/pool.ts';
@@ -27,12 +29,14 @@ export interface SyncJobData {
 /** Enqueues, schedules and processes sync runs. */
 export class SyncQueue {
   readonly queue: Queue<SyncJobData>;
+  private readonly readers: FeedRegistry;
 
   constructor(
     private readonly svc: SyncServices,
     name = SYNC_QUEUE,
   ) {
     this.queue = openQueue(name, svc.hub.redis, svc.hub.keys) as Queue<SyncJobData>;
+    this.readers = new FeedRegistry(svc.hub.redis, svc.hub.keys);
   }
 
   /** Asks for a run now. */
@@ -81,14 +85,41 @@ export class SyncQueue {
     );
   }
 
-  /** After inbound changes to `entities`: a debounced run of every active sync that writes them out. */
+  /**
+   * After inbound changes to `entities`: a debounced run of every active sync that writes them
+   * out, found in the feed's registry of readers by entity (only readers of those entities).
+   */
   async notifyOutbound(tenantId: string, entities: ReadonlySet<string>): Promise<void> {
     if (entities.size === 0) return;
-    for (const s of await this.svc.syncs.list(tenantId)) {
-      if (s.mode === 'inbound' || s.status !== 'active') continue;
-      const mapping = await this.svc.mappings.get(s.mapping).catch(() => null);
-      if (mapping && entities.has(mapping.entity)) await this.hint(s);
+    await this.registerEarlierSyncs(tenantId);
+    for (const entity of entities) {
+      for (const ref of await this.readers.readersOf(tenantId, entity, 'outbound')) {
+        const s = await this.svc.syncs.get(tenantId, ref.id).catch(() => null);
+        if (s && s.mode !== 'inbound' && s.status === 'active') await this.hint(s);
+      }
     }
+  }
+
+  /** Registers an outbound or two-way sync as a feed reader of its mapping's entity. */
+  async registerReader(sync: Sync, entity: string): Promise<void> {
+    await this.readers.add(sync.tenantId, entity, { kind: 'outbound', id: sync.id });
+  }
+
+  /** Unregisters a deleted sync from the feed's readers. */
+  async unregisterReader(sync: Pick<Sync, 'tenantId' | 'id'>): Promise<void> {
+    await this.readers.remove(sync.tenantId, entityNames, { kind: 'outbound', id: sync.id });
+  }
+
+  /** Once per tenant: registers the syncs created before the registry existed. */
+  private async registerEarlierSyncs(tenantId: string): Promise<void> {
+    const { redis, keys } = this.svc.hub;
+    if (await redis.exists(keys.feedRegistered(tenantId))) return;
+    for (const s of await this.svc.syncs.list(tenantId)) {
+      if (s.mode === 'inbound') continue;
+      const mapping = await this.svc.mappings.get(s.mapping).catch(() => null);
+      if (mapping) await this.registerReader(s, mapping.entity);
+    }
+    await redis.set(keys.feedRegistered(tenantId), '1');
   }
 
   /** Creates or replaces the sync's cron schedule (or removes it when the sync has none or is paused). */

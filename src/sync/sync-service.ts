@@ -67,6 +67,7 @@ export class SyncService {
         { path: 'schedule', message: `the queue refused the schedule: ${(err as Error).message}` },
       ]);
     }
+    if (sync.mode !== 'inbound') await this.queue.registerReader(sync, mapping.entity);
     return sync;
   }
 
@@ -102,6 +103,7 @@ export class SyncService {
   /** Deletes a sync and its schedule. */
   async remove(tenantId: string, syncId: string): Promise<void> {
     await this.svc.syncs.remove(tenantId, syncId);
+    await this.queue.unregisterReader({ tenantId, id: syncId });
     await this.queue.unschedule({ tenantId, id: syncId });
   }
 

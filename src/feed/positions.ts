@@ -1,0 +1,77 @@
+import type { StoredRecord } from '../records/merge.ts';
+import type { RecordStore } from '../records/record-store.ts';
+
+/** The position of a reader that has read nothing yet (or was reset): it walks first. */
+export const FROM_START = '0';
+const WALK_PREFIX = 'walk:';
+/** Positions of the HSCAN walks of earlier versions: such a walk starts again. */
+const OLD_SCAN_PREFIX = 'scan:';
+/** The change-log position meaning "before every entry". */
+const LOG_START = '0-0';
+
+/**
+ * Raised when the change log was trimmed past a reader's position before the reader read it: the
+ * changes in between are gone, so the reader cannot prove it saw everything. Its owner resets it
+ * to FROM_START (walk every record again).
+ */
+export class PositionLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PositionLostError';
+  }
+}
+
+/** What a reader gets after its position: records walked, or changes coalesced per record. */
+export type FeedBatch =
+  | { kind: 'walk'; next: string; records: StoredRecord[] }
+  | {
+      kind: 'changes';
+      next: string;
+      /** Newest logged version per record id of the entity (0: a replay, look again). */
+      newest: Map<string, number>;
+    };
+
+/**
+ * The batch after `position` for a reader of `entity` (null: nothing new). Walk-then-follow:
+ * from FROM_START a reader first walks the entity's records in id order (position
+ * `walk:<log id>:<last id>`, a place in the data that survives a Redis restart), then follows the
+ * change log from where it stood when the walk began; changes of one batch are coalesced to the
+ * newest version per record. A log trimmed past the position throws PositionLostError.
+ */
+export async function readAfter(
+  records: RecordStore,
+  tenantId: string,
+  entity: string,
+  position: string,
+  count: number,
+): Promise<FeedBatch | null> {
+  if (position === FROM_START || position.startsWith(OLD_SCAN_PREFIX)) {
+    const logAt = (await records.lastChangeId(tenantId)) ?? LOG_START;
+    return readAfter(records, tenantId, entity, `${WALK_PREFIX}${logAt}:`, count);
+  }
+  if (position.startsWith(WALK_PREFIX)) {
+    const colon = position.indexOf(':', WALK_PREFIX.length);
+    const logAt = position.slice(WALK_PREFIX.length, colon);
+    const after = position.slice(colon + 1) || null;
+    const walk = await records.walk(tenantId, entity, after, count, { lean: true });
+    const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
+    return { kind: 'walk', next, records: walk.records };
+  }
+  const changes = await records.readChanges(tenantId, position, count);
+  // Checked after the read: the log is trimmed from its head, so if the entry at the position was
+  // still there once the read was done, nothing the read needed had been trimmed.
+  if (await records.trimmedAfter(tenantId, position)) {
+    throw new PositionLostError(
+      `the change log was trimmed past this reader's position (${position}) before it read the changes there: ` +
+        'it cannot prove it saw every change, so it walks every record again',
+    );
+  }
+  if (changes.length === 0) return null;
+  const newest = new Map<string, number>();
+  for (const c of changes) {
+    if (c.entity !== entity) continue;
+    const seen = newest.get(c.id);
+    newest.set(c.id, seen === undefined ? c.v : seen === 0 || c.v === 0 ? 0 : Math.max(seen, c.v));
+  }
+  return { kind: 'changes', next: changes[changes.length - 1]!.streamId, newest };
+}
