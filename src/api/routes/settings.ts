@@ -6,7 +6,8 @@ import { TenantSettingsSchema } from '../../tenants/settings.ts';
 import { bearer, json } from './openapi-helpers.ts';
 import { TenantParam } from './schemas.ts';
 
-const Settings = TenantSettingsSchema.openapi('TenantSettings');
+// Built with plain zod (src/tenants), so it carries no `.openapi()`; the route documents it as is.
+const Settings = TenantSettingsSchema;
 
 const getSettings = createRoute({
   method: 'get',
