@@ -2,7 +2,7 @@ import type { SaleAttribution } from './attribute.ts';
 import { contributions } from './contributions.ts';
 import { tenantDate } from './dates.ts';
 import { Frac } from './fraction.ts';
-import { CellSet, type Cell, type GroupBy } from './report.ts';
+import { CellSet, emptyCell, type Cell, type GroupBy } from './report.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
 const SEP = '\u001f';
@@ -70,15 +70,7 @@ export function cellsFromRollups(
     for (const [field, value] of Object.entries(h)) {
       const [date, channel, campaignId] = field.split(SEP) as [string, string, string];
       if (date < from || date > to) continue;
-      const cell: Cell = {
-        channel,
-        campaignId,
-        spendCents: 0n,
-        leads: 0,
-        sold: Frac.ZERO,
-        gross: Frac.ZERO,
-        revenue: Frac.ZERO,
-      };
+      const cell = emptyCell(channel, campaignId);
       fn(cell, value.split(';'));
       set.addCell(cell);
     }

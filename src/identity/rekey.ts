@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 
 import type { Contact } from '../canonical/index.ts';
 import { unflatten, type FlatFields } from '../records/flat.ts';
+import { scanHash } from '../records/scan-hash.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import type { Keys } from '../store/keys.ts';
 
@@ -30,17 +31,8 @@ export async function allRecords(
   decode: (id: string, body: string) => StoredRecord,
 ): Promise<StoredRecord[]> {
   const out: StoredRecord[] = [];
-  let cursor = '0';
-  do {
-    const [next, pairs] = await redis.hscan(
-      k.records(tenantId, entity),
-      cursor,
-      'COUNT',
-      SCAN_COUNT,
-    );
-    for (let i = 0; i < pairs.length; i += 2) out.push(decode(pairs[i]!, pairs[i + 1]!));
-    cursor = next;
-  } while (cursor !== '0');
+  for await (const pairs of scanHash(redis, k.records(tenantId, entity), SCAN_COUNT))
+    for (const [id, body] of pairs) out.push(decode(id, body));
   return out;
 }
 

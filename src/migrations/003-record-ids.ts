@@ -1,4 +1,5 @@
 import { entityNames } from '../canonical/index.ts';
+import { scanHash } from '../records/scan-hash.ts';
 import type { Migration, MigrationContext } from './types.ts';
 
 /** Record ids read per HSCAN while building an index. */
@@ -22,20 +23,12 @@ export const recordIdsMigration: Migration = {
     ).reduce((a, b) => a + b, 0);
     for (const entity of entityNames) {
       const ids = keys.recordIds(tenantId, entity);
-      let cursor = '0';
-      do {
-        const [next, pairs] = await redis.hscan(
-          keys.records(tenantId, entity),
-          cursor,
-          'COUNT',
-          IDS_PER_SCAN,
-        );
+      for await (const pairs of scanHash(redis, keys.records(tenantId, entity), IDS_PER_SCAN)) {
         const members: (string | number)[] = [];
-        for (let i = 0; i < pairs.length; i += 2) members.push(0, pairs[i]!);
+        for (const [id] of pairs) members.push(0, id);
         if (members.length) changed += await redis.zadd(ids, ...members);
         ctx.progress?.(changed, total);
-        cursor = next;
-      } while (cursor !== '0');
+      }
     }
     await redis.set(keys.tenantSentinel(tenantId), `${Date.now().toString(36)}-migrated`, 'NX');
     return { changed };

@@ -1,5 +1,6 @@
 import { indexScores, TIME_FIELDS, TOUCH_ENTITIES } from '../records/access-paths.ts';
 import { decodeBody } from '../records/record-store.ts';
+import { scanHash } from '../records/scan-hash.ts';
 import type { Migration, MigrationContext } from './types.ts';
 
 /** Records read per HSCAN while building the indexes. */
@@ -19,17 +20,11 @@ export const accessPathsMigration: Migration = {
     const { redis, keys, tenantId } = ctx;
     let changed = 0;
     for (const entity of Object.keys(TIME_FIELDS)) {
-      let cursor = '0';
-      do {
-        const [next, pairs] = await redis.hscan(
-          keys.records(tenantId, entity),
-          cursor,
-          'COUNT',
-          RECORDS_PER_SCAN,
-        );
+      const key = keys.records(tenantId, entity);
+      for await (const pairs of scanHash(redis, key, RECORDS_PER_SCAN)) {
         const m = redis.multi();
-        for (let i = 0; i < pairs.length; i += 2) {
-          const rec = decodeBody(pairs[i]!, entity, pairs[i + 1]!, false);
+        for (const [id, body] of pairs) {
+          const rec = decodeBody(id, entity, body, false);
           const { touchMs, dateScore } = indexScores(entity, rec.f);
           if (dateScore >= 0) m.zadd(keys.recordsByDate(tenantId, entity), dateScore, rec.id);
           if (TOUCH_ENTITIES.has(entity) && rec.customerId && touchMs >= 0)
@@ -37,8 +32,7 @@ export const accessPathsMigration: Migration = {
           changed++;
         }
         await m.exec();
-        cursor = next;
-      } while (cursor !== '0');
+      }
     }
     return { changed };
   },

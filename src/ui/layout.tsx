@@ -143,3 +143,24 @@ export function Badge(props: { status: string }) {
 export function Csrf(props: { session: UiSession }) {
   return <input type="hidden" name="_csrf" value={props.session.csrf} />;
 }
+
+/**
+ * A table's header row: text columns, then right-aligned numeric ones.
+ * @example <TableHead cols={['Sync', 'Mode']} nums={['Read', 'Written']} />
+ */
+export function TableHead(props: { cols: readonly string[]; nums?: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.cols.map((c) => (
+          <th scope="col">{c}</th>
+        ))}
+        {(props.nums ?? []).map((c) => (
+          <th scope="col" class="num">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

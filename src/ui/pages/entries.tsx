@@ -1,5 +1,5 @@
 import type { QuarantineEntry } from '../../sync/quarantine.ts';
-import { Csrf } from '../layout.tsx';
+import { Csrf, TableHead } from '../layout.tsx';
 import { flatten, TYPE, VALUE } from '../record-form.ts';
 import type { UiSession } from '../session.ts';
 import { when } from './health.tsx';
@@ -18,15 +18,7 @@ export function EntriesTable(props: {
   return (
     <table>
       <caption>{props.kind === 'quarantine' ? 'Quarantined records' : 'Dead letters'}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Record</th>
-          <th scope="col">Sync</th>
-          <th scope="col">Direction</th>
-          <th scope="col">Reasons</th>
-          <th scope="col">Since</th>
-        </tr>
-      </thead>
+      <TableHead cols={['Record', 'Sync', 'Direction', 'Reasons', 'Since']} />
       <tbody>
         {props.entries.length === 0 && (
           <tr>

@@ -1,6 +1,6 @@
 import type { Connection } from '../../store/connections.ts';
 import type { RunReport, Sync } from '../../sync/types.ts';
-import { Badge } from '../layout.tsx';
+import { Badge, TableHead } from '../layout.tsx';
 
 /** One sync row: the definition, its newest run and how far behind it is. */
 export interface SyncRow {
@@ -36,14 +36,7 @@ export function ConnectionsTable(props: { connections: Connection[] }) {
   return (
     <table>
       <caption>Connections</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Connector</th>
-          <th scope="col">Status</th>
-          <th scope="col">Id</th>
-        </tr>
-      </thead>
+      <TableHead cols={['Name', 'Connector', 'Status', 'Id']} />
       <tbody>
         {props.connections.length === 0 && (
           <tr>
@@ -77,26 +70,10 @@ export function SyncsTable(props: { rows: SyncRow[] }) {
   return (
     <table>
       <caption>Syncs</caption>
-      <thead>
-        <tr>
-          <th scope="col">Sync</th>
-          <th scope="col">Mode</th>
-          <th scope="col">Schedule</th>
-          <th scope="col">Last run</th>
-          <th scope="col" class="num">
-            Read
-          </th>
-          <th scope="col" class="num">
-            Written
-          </th>
-          <th scope="col" class="num">
-            Quarantined
-          </th>
-          <th scope="col" class="num">
-            Lag
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        cols={['Sync', 'Mode', 'Schedule', 'Last run']}
+        nums={['Read', 'Written', 'Quarantined', 'Lag']}
+      />
       <tbody>
         {props.rows.length === 0 && (
           <tr>

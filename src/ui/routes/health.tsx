@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 
 import { outboundLagSeconds } from '../../sync/lag.ts';
 import { requireArea } from '../middleware.tsx';
-import { Badge, Csrf, Page } from '../layout.tsx';
+import { Badge, Csrf, Page, TableHead } from '../layout.tsx';
 import { EntriesTable, EntryDetail, type EntryKind } from '../pages/entries.tsx';
 import { ConnectionsTable, RunDetail, SyncsTable, when, type SyncRow } from '../pages/health.tsx';
 import { unflatten } from '../record-form.ts';
@@ -103,28 +103,10 @@ export function healthRoutes(): Hono {
         </form>
         <table>
           <caption>Runs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Read
-              </th>
-              <th scope="col" class="num">
-                Created
-              </th>
-              <th scope="col" class="num">
-                Updated
-              </th>
-              <th scope="col" class="num">
-                Written
-              </th>
-              <th scope="col" class="num">
-                Quarantined
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={['Started', 'Trigger', 'Status']}
+            nums={['Read', 'Created', 'Updated', 'Written', 'Quarantined']}
+          />
           <tbody>
             {runs.map((r) => (
               <tr>
