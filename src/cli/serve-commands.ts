@@ -31,8 +31,7 @@ export function registerServeCommands(program: Command): void {
       );
     cmd.action(async (opts: { port?: number }) => {
       const { hub } = await boot();
-      const running = await serveHub(hub, mode.roles, opts.port);
-      stopOnSignals(running);
+      await stopOnSignals(serveHub(hub, mode.roles, opts.port));
     });
   }
 }

@@ -54,20 +54,26 @@ export async function serveHub(
   };
 }
 
-/** Stops the process gracefully on SIGINT/SIGTERM; a second signal exits at once. */
-export function stopOnSignals(running: RunningHub): void {
+/**
+ * Stops the process gracefully on SIGINT/SIGTERM; a second signal exits at once. Takes the hub
+ * while it is still starting, so a signal that lands between the API answering and the workers
+ * being up (a supervisor's stop right after its health check) still stops it cleanly.
+ */
+export function stopOnSignals(starting: Promise<RunningHub>): Promise<RunningHub> {
   let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = () => {
     if (signalled) process.exit(130);
     signalled = true;
-    void running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-    void signal;
+    void starting
+      .then((running) => running.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return starting;
 }
 
 /**

@@ -173,7 +173,7 @@ async function pullAll(
   const read = (from: string | null) => quiet(rt.call(() => def.read(rt.ctx, from)));
   const inFlight: InFlightPage[] = [];
   // Record keys read so far in this run, to count rows read twice (`duplicateRows`).
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const finishOldest = async () => {
     const page = inFlight[0]!;
     addCounts(run.counts, await page.done, run);
