@@ -1,5 +1,6 @@
 import { activitySchema } from './activity.ts';
 import { campaignSchema } from './campaign.ts';
+import { conversionSchema } from './conversion.ts';
 import { customerSchema } from './customer.ts';
 import { leadSchema } from './lead.ts';
 import { saleSchema } from './sale.ts';
@@ -15,6 +16,7 @@ export const canonicalEntities = {
   activity: activitySchema,
   campaign: campaignSchema,
   spend: spendSchema,
+  conversion: conversionSchema,
 } as const;
 
 /** Name of a canonical entity. */
@@ -26,6 +28,7 @@ export const entityNames = Object.keys(canonicalEntities) as EntityName[];
 export * from './activity.ts';
 export * from './campaign.ts';
 export * from './common.ts';
+export * from './conversion.ts';
 export * from './customer.ts';
 export * from './fields.ts';
 export * from './identity.ts';

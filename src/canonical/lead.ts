@@ -27,6 +27,17 @@ export const vehicleInterest = z
   })
   .describe('Vehicle of interest.');
 
+/**
+ * One stage change of a lead as the CRM reported it. The record merge keeps these ordered by `at`
+ * and collapses a stage reported again into its first report (src/records/stage-history.ts).
+ */
+export const stageChange = z
+  .object({
+    stage: lifecycleStage,
+    at: isoDateTime.describe('When the lead entered the stage (as the CRM reports it).'),
+  })
+  .describe('A stage change: the stage and when the lead entered it.');
+
 /** Ad click identifiers that let a sale be reported back to the ad platform. */
 export const clickIds = z
   .object({
@@ -46,6 +57,12 @@ export const leadSchema = z.object({
   updatedAt: isoDateTime.optional().describe('When the lead last changed.'),
   stage: lifecycleStage.optional(),
   stageChangedAt: isoDateTime.optional().describe('When the stage last changed.'),
+  stageHistory: z
+    .array(stageChange)
+    .optional()
+    .describe(
+      'Every stage the lead entered, ordered by time; kept by the hub from the stages CRMs report.',
+    ),
   source: channel.optional(),
   sourceDetail: z.string().optional().describe('Source detail: provider, form or referrer.'),
   campaignId: z.string().optional().describe('Campaign id at the source platform.'),
@@ -64,5 +81,7 @@ export const leadSchema = z.object({
 
 /** Lifecycle stage of a lead. */
 export type LifecycleStage = z.infer<typeof lifecycleStage>;
+/** One entry of a lead's stage history. */
+export type StageChange = z.infer<typeof stageChange>;
 /** A canonical lead. */
 export type Lead = z.infer<typeof leadSchema>;

@@ -13,6 +13,9 @@ export const TIME_FIELDS: Readonly<Record<string, { field: string; kind: TimeKin
   activity: { field: 'occurredAt', kind: 'instant' },
   sale: { field: 'saleDate', kind: 'date' },
   spend: { field: 'date', kind: 'date' },
+  // Conversions are placed by when they happened (for listing them by day); they are never a
+  // customer's touch (not in TOUCH_ENTITIES), so attribution does not see them.
+  conversion: { field: 'eventTime', kind: 'instant' },
 };
 
 /** Entities whose records are a customer's touches (spend belongs to no customer). */

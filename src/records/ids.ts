@@ -8,6 +8,7 @@ const PREFIX: Record<string, string> = {
   activity: 'act',
   campaign: 'cmp',
   spend: 'spd',
+  conversion: 'cnv',
 };
 
 const ID_BYTES = 10; // 80 random bits, written as 20 hex characters

@@ -1,4 +1,5 @@
 import { sameValue, type FlatFields } from './flat.ts';
+import { mergeStageHistory, STAGE_HISTORY } from './stage-history.ts';
 
 /**
  * Who last set a field and when (ms since epoch, from the source's own change time). Never
@@ -68,7 +69,8 @@ export function mayOverwrite(
 /**
  * Merges incoming flat fields into a record under the owner rules. Returns the changed field paths
  * (empty when nothing changed: that is what keeps an echo from becoming a change).
- * Missing incoming values (`undefined`/`null`) never erase a stored value.
+ * Missing incoming values (`undefined`/`null`) never erase a stored value. A lead's
+ * `stageHistory` is not replaced but accumulated from the stages reported (src/records/stage-history.ts).
  */
 export function mergeFields(
   record: StoredRecord,
@@ -77,7 +79,9 @@ export function mergeFields(
 ): string[] {
   const changed: string[] = [];
   let latest: FieldMeta | undefined; // shared by the fields this merge sets under `latest`
+  const lead = record.entity === 'lead';
   for (const path in incoming) {
+    if (lead && path === STAGE_HISTORY) continue;
     const value = incoming[path];
     if (value === undefined || value === null || value === '') continue;
     if (sameValue(record.f[path], value)) continue;
@@ -90,5 +94,6 @@ export function mergeFields(
         : { src: source.connectorId, at: source.at, o: owner };
     changed.push(path);
   }
+  if (lead && mergeStageHistory(record, incoming, source)) changed.push(STAGE_HISTORY);
   return changed;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   canonicalEntities,
+  conversionSchema,
   canonicalFields,
   identityKeys,
   leadSchema,
@@ -10,7 +11,7 @@ import {
 } from '../../src/canonical/index.ts';
 
 describe('canonical entities', () => {
-  it('has the seven entities and one lifecycle scale', () => {
+  it('has the eight entities and one lifecycle scale', () => {
     expect(Object.keys(canonicalEntities)).toEqual([
       'customer',
       'lead',
@@ -19,6 +20,7 @@ describe('canonical entities', () => {
       'activity',
       'campaign',
       'spend',
+      'conversion',
     ]);
     expect(lifecycleStage.options).toEqual([
       'new',
@@ -94,5 +96,28 @@ describe('canonical entities', () => {
         address: { postalCode: '78708' },
       }),
     ).toEqual({ phones: ['+16505551212'] });
+  });
+
+  it('validates a conversion: stable id, offset time, integer cents, unhashed user', () => {
+    const purchase = {
+      id: 'meta:1234567890123456:Purchase:314403',
+      destination: 'meta',
+      kind: 'purchase',
+      eventName: 'Purchase',
+      eventId: '1234567890123456:Purchase:314403',
+      eventTime: '2025-06-21T12:00:00-05:00',
+      valueCents: 278550,
+      currency: 'USD',
+      metaLeadId: '1234567890123456',
+      user: { email: 'ann@example.com', phone: '+15125550142', state: 'TX', country: 'US' },
+    };
+    expect(conversionSchema.safeParse(purchase).success).toBe(true);
+    const noOffset = conversionSchema.safeParse({ ...purchase, eventTime: '2025-06-21 12:00:00' });
+    expect(noOffset.error?.issues[0]?.path).toEqual(['eventTime']);
+    const float = conversionSchema.safeParse({ ...purchase, valueCents: 2785.5 });
+    expect(float.error?.issues[0]?.path).toEqual(['valueCents']);
+    const dest = conversionSchema.safeParse({ ...purchase, destination: 'tiktok' });
+    expect(dest.error?.issues[0]?.path).toEqual(['destination']);
+    expect(canonicalFields(conversionSchema).get('user.email')).toMatchObject({ format: 'email' });
   });
 });

@@ -68,7 +68,7 @@ describe('errors', () => {
       errs('connector: meta\nstream: leads\nentity: leads\nrecrdKey: id\nfields: {}\n'),
     ).toEqual([
       'm.yaml:1:1 recordKey: missing required key "recordKey"',
-      'm.yaml:3:9 entity: "leads" is not one of customer, lead, touchpoint, sale, activity, campaign, spend — did you mean "lead"?',
+      'm.yaml:3:9 entity: "leads" is not one of customer, lead, touchpoint, sale, activity, campaign, spend, conversion — did you mean "lead"?',
       'm.yaml:4:1 recrdKey: unknown key "recrdKey" — did you mean "recordKey"?',
     ]);
   });
