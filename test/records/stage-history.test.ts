@@ -41,7 +41,12 @@ describe('lead stage history in the record merge', () => {
       ['sold', '2026-11-05T17:45:00Z'],
     ];
     const expected = changes.map(([stage, at]) => ({ stage, at: new Date(at).toISOString() }));
-    for (const order of [[4, 0, 2, 1, 3], [3, 4, 1, 0, 2], [4, 3, 2, 1, 0], [1, 1, 4, 0, 4, 2, 3]]) {
+    for (const order of [
+      [4, 0, 2, 1, 3],
+      [3, 4, 1, 0, 2],
+      [4, 3, 2, 1, 0],
+      [1, 1, 4, 0, 4, 2, 3],
+    ]) {
       const r = lead();
       for (const i of order) report(r, changes[i]![0], changes[i]![1]);
       expect(r.f.stageHistory).toEqual(expected);
