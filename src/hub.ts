@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import type { Archive } from './archive/archive.ts';
+import { AttributionJobs } from './attribution/jobs.ts';
 import { AttributionStore } from './attribution/store.ts';
 import { archiveOptionsFromConfig, createArchive } from './archive/index.ts';
 import type { Config } from './config/env.ts';
@@ -27,6 +28,8 @@ export interface Hub {
   settings: SettingsStore;
   /** Stored attribution: per-sale results, rollups, reports. */
   attribution: AttributionStore;
+  /** Attribution jobs: catch-ups of the change feed, full recomputes, the sweep (worker side too). */
+  attributionJobs: AttributionJobs;
   apiKeys: ApiKeyStore;
   connections: ConnectionStore;
   archive: Archive;
@@ -53,9 +56,18 @@ export async function openHub(
   const archive = overrides.archive ?? createArchive(archiveOptionsFromConfig(config));
   const settings = new SettingsStore(redis, k);
   const attribution = new AttributionStore(redis, k, new RecordStore(redis, k), settings);
-  // A change of zone, lookback, half-life or minimum confidence recomputes attribution in full.
+  const tenants = new TenantStore(redis, k, MIGRATION_IDS);
+  const attributionJobs = new AttributionJobs({
+    redis,
+    keys: k,
+    log,
+    follower: attribution.follower,
+    tenantIds: async () => (await tenants.list()).map((t) => t.id),
+  });
+  // A change of zone, lookback, half-life or minimum confidence no longer matches the stored
+  // state: the woken catch-up (or the sweep) recomputes attribution in full, in a worker.
   settings.onChange(async (tenantId, change) => {
-    if (change.recompute) await attribution.recompute(tenantId);
+    if (change.recompute) await attributionJobs.wake(tenantId);
   });
   const sentinels = new Sentinels(redis, k);
   await sentinels.openHub();
@@ -64,14 +76,16 @@ export async function openHub(
     log,
     redis,
     keys: k,
-    tenants: new TenantStore(redis, k, MIGRATION_IDS),
+    tenants,
     settings,
     attribution,
+    attributionJobs,
     apiKeys: new ApiKeyStore(redis, k),
     connections: new ConnectionStore(redis, k, vault),
     archive,
     sentinels,
     async close() {
+      await attributionJobs.close().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
     },
   };

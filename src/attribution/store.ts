@@ -1,79 +1,52 @@
 import type { Redis } from 'ioredis';
 
 import { notFound } from '../errors/app-error.ts';
-import type { StoredRecord } from '../records/merge.ts';
+import { AccessPaths } from '../records/access-paths.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
 import { attributeSale, type SaleAttribution } from './attribute.ts';
-import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
+import { AttributionFollower, type CatchUp } from './follow.ts';
+import { saleInput } from './inputs.ts';
+import type { RecomputeProgress } from './recompute.ts';
 import { renderReport, type GroupBy, type Report } from './report.ts';
-import { buildRollups, cellsFromRollups, encodeSums } from './rollups.ts';
-import { buildTouches } from './touches.ts';
-import { MODELS, type Model, type Touch } from './types.ts';
-
-const PAGE = 1000;
+import { cellsFromRollups } from './rollups.ts';
+import { loadTimeline } from './timeline.ts';
+import type { Model } from './types.ts';
 
 /**
  * Stored attribution of a tenant: per-sale attributions and rollups per day × channel × campaign
- * × model; reports and explanations read only these.
+ * × model, kept up to date by the change-feed reader (`catchUp`, run by the attribution jobs);
+ * reports and explanations read only these and one customer's timeline.
  */
 export class AttributionStore {
+  /** The change-feed reader that keeps the stored attribution up to date. */
+  readonly follower: AttributionFollower;
+
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
     private readonly records: RecordStore,
     private readonly settings: SettingsStore,
-  ) {}
+  ) {
+    this.follower = new AttributionFollower(redis, k, records, settings);
+  }
 
   /**
-   * Full recompute from the stored records (after a settings change, or to rebuild): every sale
-   * re-attributed, every rollup rewritten in one MULTI so a report never sees half of it.
-   * Returns the number of sales attributed.
+   * Full recompute from the stored records, now, in this process (the jobs do it on their own
+   * after a settings change): every sale re-attributed, every rollup rewritten in one MULTI so a
+   * report never sees half of it. Returns the number of sales attributed.
    */
-  async recompute(tenantId: string): Promise<number> {
-    const settings = await this.settings.get(tenantId);
-    const all = async <T>(entity: string, f: (r: StoredRecord) => T | null) => {
-      const out: T[] = [];
-      let after: string | null = null;
-      do {
-        const page = await this.records.walk(tenantId, entity, after, PAGE, { lean: true });
-        for (const r of page.records) {
-          const v = f(r);
-          if (v) out.push(v);
-        }
-        after = page.last;
-      } while (after);
-      return out;
-    };
-    const leads = await all('lead', leadInput);
-    const touches = buildTouches(leads, await all('touchpoint', touchpointInput));
-    const byCustomer = new Map<string, Touch[]>();
-    for (const t of touches)
-      (byCustomer.get(t.customerId) ?? byCustomer.set(t.customerId, []).get(t.customerId)!).push(t);
-    const sales = (await all('sale', saleInput)).map((s) =>
-      attributeSale(s, s.customerId ? (byCustomer.get(s.customerId) ?? []) : [], settings),
-    );
-    const rollups = buildRollups(sales, leads, await all('spend', spendInput), settings.timeZone);
-    const tx = this.redis.multi();
-    const keysToReset = [
-      this.k.attrSales(tenantId),
-      this.k.attrDeals(tenantId),
-      this.k.attrBase(tenantId),
-      ...MODELS.map((m) => this.k.attrRollup(tenantId, m)),
-    ];
-    tx.del(...keysToReset);
-    for (const s of sales) {
-      tx.hset(this.k.attrSales(tenantId), s.saleId, JSON.stringify(s));
-      if (s.dealNumber) tx.hset(this.k.attrDeals(tenantId), s.dealNumber, s.saleId);
-    }
-    for (const [f, v] of rollups.base)
-      tx.hset(this.k.attrBase(tenantId), f, `${v.spendCents};${v.leads}`);
-    for (const m of MODELS)
-      for (const [f, v] of rollups.byModel[m])
-        tx.hset(this.k.attrRollup(tenantId, m), f, encodeSums(v));
-    await tx.exec();
-    return sales.length;
+  async recompute(
+    tenantId: string,
+    onProgress?: (p: RecomputeProgress) => Promise<void>,
+  ): Promise<number> {
+    return this.follower.recompute(tenantId, onProgress);
+  }
+
+  /** Reads the change feed to its end, re-attributing the sales the changes concern. */
+  async catchUp(tenantId: string): Promise<CatchUp> {
+    return this.follower.catchUp(tenantId);
   }
 
   /** The attribution report over `[from, to]` (tenant dates), read from the rollups. */
@@ -88,7 +61,11 @@ export class AttributionStore {
     return renderReport(cellsFromRollups(base, model, q.from, q.to, q.groupBy), q);
   }
 
-  /** One sale's stored attribution, by sale id or DMS deal number; not_found otherwise. */
+  /**
+   * One sale's stored attribution, by sale id or DMS deal number (not_found otherwise), with the
+   * customer's touches left out of its window and why, worked out from the customer's timeline
+   * now (they do not change what the sale credits, so they are not stored).
+   */
   async explain(
     tenantId: string,
     ref: { saleId?: string; dealNumber?: string },
@@ -98,6 +75,14 @@ export class AttributionStore {
       (ref.dealNumber ? await this.redis.hget(this.k.attrDeals(tenantId), ref.dealNumber) : null);
     const text = id ? await this.redis.hget(this.k.attrSales(tenantId), id) : null;
     if (!text) throw notFound('sale attribution');
-    return JSON.parse(text) as SaleAttribution;
+    const stored = JSON.parse(text) as SaleAttribution;
+    const sale = await this.records.get(tenantId, 'sale', stored.saleId);
+    const input = sale && saleInput(sale);
+    if (!input?.customerId) return stored;
+    const [tl, settings] = await Promise.all([
+      loadTimeline(new AccessPaths(this.redis, this.k), this.records, tenantId, input.customerId),
+      this.settings.get(tenantId),
+    ]);
+    return { ...stored, leftOut: attributeSale(input, tl.touches, settings).leftOut };
   }
 }

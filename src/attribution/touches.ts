@@ -6,13 +6,19 @@ const CREDITED = new Set<string>(CREDITED_TYPES);
  * The touches of a set of leads and touchpoints (CLOSED-LOOP.md, "Touch"): every lead at its
  * createdAt; every credited touchpoint, except that one naming a lead (`leadId`), or an ad click
  * sharing a click id with a lead, is that lead's touch (counted once, at the lead's time).
+ * "Same touch" is decided within one customer (README "Attribution"): a customer's touches
+ * depend only on the customer's own records, so re-attributing one customer's sales reads only
+ * that customer's timeline and gives what a full recompute gives.
  * Records without a customer make no touch. Sorted by time, then touch id.
  */
 export function buildTouches(leads: LeadInput[], touchpoints: TouchpointInput[]): Touch[] {
   const byLead = new Map<string, Touch>();
   const byClick = new Map<string, Touch>();
   const touches: Touch[] = [];
-  for (const lead of leads) {
+  // Earliest lead first (ties by id), so the lead a shared click id names never depends on the
+  // order records were read in.
+  const ordered = [...leads].sort((a, b) => a.createdAt - b.createdAt || cmpId(a.id, b.id));
+  for (const lead of ordered) {
     if (!lead.customerId) continue;
     const touch: Touch = {
       id: `lead:${lead.id}`,
@@ -23,15 +29,21 @@ export function buildTouches(leads: LeadInput[], touchpoints: TouchpointInput[])
       type: 'lead',
       sources: [`lead:${lead.id}`],
     };
-    byLead.set(lead.id, touch);
-    for (const c of lead.clickIds) if (!byClick.has(c)) byClick.set(c, touch);
+    byLead.set(`${lead.customerId}\u0000${lead.id}`, touch);
+    for (const c of lead.clickIds) {
+      const key = `${lead.customerId}\u0000${c}`;
+      if (!byClick.has(key)) byClick.set(key, touch);
+    }
     touches.push(touch);
   }
   for (const tp of touchpoints) {
     if (!tp.customerId || !CREDITED.has(tp.type)) continue;
+    const own = (id: string) => `${tp.customerId}\u0000${id}`;
     const same =
-      (tp.leadId ? byLead.get(tp.leadId) : undefined) ??
-      (tp.type === 'ad_click' ? tp.clickIds.map((c) => byClick.get(c)).find(Boolean) : undefined);
+      (tp.leadId ? byLead.get(own(tp.leadId)) : undefined) ??
+      (tp.type === 'ad_click'
+        ? tp.clickIds.map((c) => byClick.get(own(c))).find(Boolean)
+        : undefined);
     if (same) {
       same.sources.push(`touchpoint:${tp.id}`);
       continue;
@@ -52,5 +64,7 @@ export function buildTouches(leads: LeadInput[], touchpoints: TouchpointInput[])
 
 /** Order of touches: by time, ties by touch id. */
 export function compareTouches(a: Touch, b: Touch): number {
-  return a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return a.t - b.t || cmpId(a.id, b.id);
 }
+
+const cmpId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

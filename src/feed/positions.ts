@@ -1,5 +1,5 @@
 import type { StoredRecord } from '../records/merge.ts';
-import type { RecordStore } from '../records/record-store.ts';
+import type { ChangeEntry, RecordStore } from '../records/record-store.ts';
 
 /** The position of a reader that has read nothing yet (or was reset): it walks first. */
 export const FROM_START = '0';
@@ -57,6 +57,28 @@ export async function readAfter(
     const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
     return { kind: 'walk', next, records: walk.records };
   }
+  const batch = await followLog(records, tenantId, position, count);
+  if (batch === null) return null;
+  const newest = new Map<string, number>();
+  for (const c of batch.changes) {
+    if (c.entity !== entity) continue;
+    const seen = newest.get(c.id);
+    newest.set(c.id, seen === undefined ? c.v : seen === 0 || c.v === 0 ? 0 : Math.max(seen, c.v));
+  }
+  return { kind: 'changes', next: batch.next, newest };
+}
+
+/**
+ * The changes logged after entry `position` (of every entity), about `count` of them, and the
+ * position after them; null when there are none. A log trimmed past the position throws
+ * PositionLostError.
+ */
+export async function followLog(
+  records: RecordStore,
+  tenantId: string,
+  position: string,
+  count: number,
+): Promise<{ next: string; changes: ChangeEntry[] } | null> {
   const changes = await records.readChanges(tenantId, position, count);
   // Checked after the read: the log is trimmed from its head, so if the entry at the position was
   // still there once the read was done, nothing the read needed had been trimmed.
@@ -67,11 +89,5 @@ export async function readAfter(
     );
   }
   if (changes.length === 0) return null;
-  const newest = new Map<string, number>();
-  for (const c of changes) {
-    if (c.entity !== entity) continue;
-    const seen = newest.get(c.id);
-    newest.set(c.id, seen === undefined ? c.v : seen === 0 || c.v === 0 ? 0 : Math.max(seen, c.v));
-  }
-  return { kind: 'changes', next: changes[changes.length - 1]!.streamId, newest };
+  return { next: changes[changes.length - 1]!.streamId, changes };
 }

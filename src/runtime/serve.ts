@@ -35,7 +35,9 @@ export async function serveHub(
   if (migrated.length) hub.log.info({ tenants: migrated.length }, 'migrations applied');
   // Loaded only where it runs: a worker process does without the HTTP stack.
   const api = roles.api ? await listenOrExplain(hub, engine, port) : null;
-  const workers = roles.worker ? await startWorkers(hub, [engine.queue.processor()]) : null;
+  const workers = roles.worker
+    ? await startWorkers(hub, [engine.queue.processor(), hub.attributionJobs.processor()])
+    : null;
   let stopping: Promise<void> | null = null;
   return {
     engine,

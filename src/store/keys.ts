@@ -120,6 +120,15 @@ export function keys(prefix: string) {
     attrRollup: (tenantId: string, model: string) => t(tenantId, `attr:roll:${model}`),
     /** Hash: `<date>␟<channel>␟<campaign>` → `<spend cents>;<leads>` (model-independent). */
     attrBase: (tenantId: string) => t(tenantId, 'attr:base'),
+    /**
+     * Hash: what attribution last accounted for each lead, touchpoint and spend row
+     * (`<entity>:<id>` → src/attribution/seen.ts), so a change can undo the old contribution.
+     */
+    attrSeen: (tenantId: string) => t(tenantId, 'attr:seen'),
+    /** Hash: attribution state: `settings` it was computed with, `recompute` progress JSON. */
+    attrMeta: (tenantId: string) => t(tenantId, 'attr:meta'),
+    /** String: token of the one job updating the tenant's attribution (expires unless renewed). */
+    attrLock: (tenantId: string) => t(tenantId, 'attr:lock'),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

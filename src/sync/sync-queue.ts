@@ -91,6 +91,8 @@ export class SyncQueue {
    */
   async notifyOutbound(tenantId: string, entities: ReadonlySet<string>): Promise<void> {
     if (entities.size === 0) return;
+    // Attribution reads the same feed: its catch-up is woken by any inbound change.
+    await this.svc.hub.attributionJobs.wake(tenantId);
     await this.registerEarlierSyncs(tenantId);
     for (const entity of entities) {
       for (const ref of await this.readers.readersOf(tenantId, entity, 'outbound')) {

@@ -193,6 +193,10 @@ describe('stored attribution', () => {
 
   it('a settings change recomputes: requiring high confidence leaves D-3 unattributed', async () => {
     await t.hub.settings.update(T, { minMatchConfidence: 'high' });
+    // The change no longer matches the stored state: the next catch-up recomputes in full.
+    expect(await t.hub.attribution.follower.behind(T)).toBe(true);
+    expect((await t.hub.attribution.catchUp(T)).recomputed).toBe(1);
+    expect((await t.hub.attribution.follower.progress(T))?.state).toBe('done');
     const r = await t.hub.attribution.report(T, {
       from: '2026-03-18',
       to: '2026-03-18',

@@ -1,0 +1,249 @@
+import type { Redis } from 'ioredis';
+
+import type { AccessPaths } from '../records/access-paths.ts';
+import type { StoredRecord } from '../records/merge.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import type { Keys } from '../store/keys.ts';
+import type { TenantSettings } from '../tenants/settings.ts';
+import { attributeSale, type SaleAttribution } from './attribute.ts';
+import { applyBase, applySums, modelDeltas } from './deltas.ts';
+import { casHashes, expectRead, type CasItem } from './hash-cas.ts';
+import { saleInput } from './inputs.ts';
+import { decodeSeen, encodeSeen, SEEN_ENTITIES, seenOf } from './seen.ts';
+import { encodeAttribution, KEY, POSITION_FIELD, stateKeys, STATE_FIELD } from './state.ts';
+import { loadTimeline } from './timeline.ts';
+import { MODELS } from './types.ts';
+
+/** Attempts at a compare-and-set before a batch is given up (it is then handed over again). */
+const CAS_ATTEMPTS = 8;
+
+/** The state a batch was read against: the generation check and, for the feed, its position. */
+export interface BatchContext {
+  tenantId: string;
+  settings: TenantSettings;
+  /** `attrMeta.state` when the batch started: every write checks it is unchanged. */
+  state: string;
+  /** The reader's position before and after the batch; committed with the batch's last write. */
+  commit?: { from: string; to: string };
+}
+
+/** What a batch did. */
+export interface BatchOutcome {
+  /** False when the state moved under the batch (a recompute): nothing committed, read again. */
+  committed: boolean;
+  /** Customers whose sales were re-attributed. */
+  customers: number;
+  /** Sales whose stored attribution changed (each written with its rollup change). */
+  salesChanged: number;
+}
+
+/** Entities a customer's attribution reads (activities are not touches). */
+const TIMELINE_ENTITIES: ReadonlySet<string> = new Set(['lead', 'touchpoint', 'sale']);
+
+const member = (r: StoredRecord) => `${r.entity}:${r.id}`;
+
+/**
+ * Incremental attribution of changed records (the feed reader's handler). A change concerns the
+ * customers it names: a lead's or touchpoint's customer now and the one attribution last saw it
+ * with, a sale's customer, both sides of a merge. Their sales are attributed again from the
+ * customers' timelines; each customer's changed results are written together with their rollup
+ * change (old contributions out, new in) in one compare-and-set, so a crash or a replay never
+ * counts a sale twice. Last, lead counts, spend and the "seen" entries change in one more
+ * compare-and-set, with the reader's position.
+ */
+export class IncrementalAttribution {
+  constructor(
+    private readonly redis: Redis,
+    private readonly k: Keys,
+    private readonly records: RecordStore,
+    private readonly access: AccessPaths,
+  ) {}
+
+  /** Handles one batch of changed records (their newest versions). */
+  async apply(ctx: BatchContext, changed: readonly StoredRecord[]): Promise<BatchOutcome> {
+    const seenRecs = changed.filter((r) => SEEN_ENTITIES.has(r.entity));
+    const oldSeen = seenRecs.length
+      ? await this.redis.hmget(this.k.attrSeen(ctx.tenantId), ...seenRecs.map(member))
+      : [];
+    const customers = new Set<string>();
+    oldSeen.forEach((text) => {
+      const c = decodeSeen(text)?.customerId;
+      if (c) customers.add(c);
+    });
+    const unmatched: StoredRecord[] = [];
+    for (const r of changed) {
+      if (r.entity === 'customer') {
+        const into = r.f.mergedInto;
+        if (typeof into === 'string' && into) customers.add(r.id).add(into);
+      } else if (!TIMELINE_ENTITIES.has(r.entity)) continue;
+      else if (r.customerId) customers.add(r.customerId);
+      else if (r.entity === 'sale') unmatched.push(r);
+    }
+    const touched = new Map<string, StoredRecord>();
+    const keep = (r: StoredRecord) => {
+      const prev = touched.get(member(r));
+      if (!prev || prev.v < r.v) touched.set(member(r), r);
+    };
+    seenRecs.forEach(keep);
+    let salesChanged = await this.writeSales(
+      ctx,
+      unmatched.map((r) => this.attribute(ctx, r, [])),
+    );
+    for (const c of customers) {
+      const tl = await loadTimeline(this.access, this.records, ctx.tenantId, c);
+      tl.records.forEach(keep);
+      salesChanged += await this.writeSales(
+        ctx,
+        tl.sales.map((r) => this.attribute(ctx, r, tl.touches)),
+      );
+    }
+    const committed = await this.finish(ctx, [...touched.values()]);
+    return { committed, customers: customers.size, salesChanged };
+  }
+
+  private attribute(
+    ctx: BatchContext,
+    r: StoredRecord,
+    touches: Parameters<typeof attributeSale>[1],
+  ): { saleId: string; after: SaleAttribution | null } {
+    const s = saleInput(r);
+    return { saleId: r.id, after: s ? attributeSale(s, touches, ctx.settings) : null };
+  }
+
+  /**
+   * Writes the sales whose attribution changed, with their rollup change, in one compare-and-set
+   * (re-read and retried when a concurrent writer got there first). Returns how many changed.
+   */
+  private async writeSales(
+    ctx: BatchContext,
+    results: readonly { saleId: string; after: SaleAttribution | null }[],
+  ): Promise<number> {
+    if (results.length === 0) return 0;
+    const keys = stateKeys(this.k, ctx.tenantId);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const stored = await this.redis.hmget(keys[KEY.sales]!, ...results.map((r) => r.saleId));
+      const items: CasItem[] = [
+        { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
+      ];
+      const changes: { before: SaleAttribution | null; after: SaleAttribution | null }[] = [];
+      results.forEach(({ saleId, after }, i) => {
+        const text = after ? encodeAttribution(after) : null;
+        const old = stored[i] ?? null;
+        if (text === old) return;
+        const before = old ? (JSON.parse(old) as SaleAttribution) : null;
+        changes.push({ before, after });
+        items.push({ key: KEY.sales, field: saleId, expect: expectRead(old), write: text });
+        if (before?.dealNumber && before.dealNumber !== after?.dealNumber)
+          items.push({
+            key: KEY.deals,
+            field: before.dealNumber,
+            expect: expectRead(saleId),
+            write: null,
+          });
+        if (after?.dealNumber)
+          items.push({
+            key: KEY.deals,
+            field: after.dealNumber,
+            expect: { kind: 'any' },
+            write: saleId,
+          });
+      });
+      if (changes.length === 0) return 0;
+      items.push(...(await this.rollupItems(keys, modelDeltas(changes))));
+      if (await casHashes(this.redis, keys, items)) return changes.length;
+    }
+    throw new Error(
+      `attribution of ${results.length} sales kept losing write races; retried later`,
+    );
+  }
+
+  private async rollupItems(
+    keys: readonly string[],
+    deltas: ReturnType<typeof modelDeltas>,
+  ): Promise<CasItem[]> {
+    const p = this.redis.pipeline();
+    const fields = MODELS.map((m) => [...deltas[m].keys()]);
+    MODELS.forEach((m, i) => {
+      if (fields[i]!.length) p.hmget(keys[KEY.rollup(m)]!, ...fields[i]!);
+    });
+    const replies = (await p.exec()) ?? [];
+    const items: CasItem[] = [];
+    let reply = 0;
+    MODELS.forEach((m, i) => {
+      if (!fields[i]!.length) return;
+      const [err, values] = replies[reply++]!;
+      if (err) throw err;
+      fields[i]!.forEach((f, j) => {
+        const cur = (values as (string | null)[])[j] ?? null;
+        const next = applySums(cur, deltas[m].get(f)!);
+        if (cur !== next)
+          items.push({ key: KEY.rollup(m), field: f, expect: expectRead(cur), write: next });
+      });
+    });
+    return items;
+  }
+
+  /**
+   * Lead counts, spend and "seen" entries of the records the batch read, and the reader's
+   * position, in one compare-and-set. False when the state or position moved (read again).
+   */
+  private async finish(ctx: BatchContext, recs: readonly StoredRecord[]): Promise<boolean> {
+    const keys = stateKeys(this.k, ctx.tenantId);
+    const tz = ctx.settings.timeZone;
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const old = recs.length ? await this.redis.hmget(keys[KEY.seen]!, ...recs.map(member)) : [];
+      const items: CasItem[] = [
+        { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
+      ];
+      const base = new Map<string, { spend: bigint; leads: number }>();
+      const bump = (field: string, entity: string, amount: number) => {
+        if (!field) return;
+        const b = base.get(field) ?? base.set(field, { spend: 0n, leads: 0 }).get(field)!;
+        if (entity === 'spend') b.spend += BigInt(amount);
+        else if (entity === 'lead') b.leads += amount;
+      };
+      recs.forEach((r, i) => {
+        const now = seenOf(r, tz);
+        const text = now ? encodeSeen(now) : null;
+        const prev = old[i] ?? null;
+        if (text === prev) return;
+        items.push({ key: KEY.seen, field: member(r), expect: expectRead(prev), write: text });
+        const o = decodeSeen(prev);
+        if (o) bump(o.field, r.entity, -o.amount);
+        if (now) bump(now.field, r.entity, now.amount);
+      });
+      items.push(...(await this.baseItems(keys, base)));
+      if (ctx.commit)
+        items.push({
+          key: KEY.positions,
+          field: POSITION_FIELD,
+          expect: expectRead(ctx.commit.from),
+          write: ctx.commit.to,
+        });
+      if (await casHashes(this.redis, keys, items)) return true;
+      const [state, pos] = await Promise.all([
+        this.redis.hget(keys[KEY.meta]!, STATE_FIELD),
+        this.redis.hget(keys[KEY.positions]!, POSITION_FIELD),
+      ]);
+      if (state !== ctx.state || (ctx.commit && pos !== ctx.commit.from)) return false;
+    }
+    return false;
+  }
+
+  private async baseItems(
+    keys: readonly string[],
+    base: Map<string, { spend: bigint; leads: number }>,
+  ): Promise<CasItem[]> {
+    const fields = [...base.keys()];
+    if (!fields.length) return [];
+    const cur = await this.redis.hmget(keys[KEY.base]!, ...fields);
+    const items: CasItem[] = [];
+    fields.forEach((f, i) => {
+      const d = base.get(f)!;
+      const next = applyBase(cur[i] ?? null, d.spend, d.leads);
+      if ((cur[i] ?? null) !== next)
+        items.push({ key: KEY.base, field: f, expect: expectRead(cur[i]), write: next });
+    });
+    return items;
+  }
+}

@@ -1,0 +1,166 @@
+import { DelayedError, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+import { randomUUID } from 'node:crypto';
+
+import type { Logger } from '../log/logger.ts';
+import { openQueue } from '../queue/queues.ts';
+import type { Keys } from '../store/keys.ts';
+import { tryLock } from '../sync/lock.ts';
+import type { QueueProcessor } from '../worker/pool.ts';
+import type { AttributionFollower, CatchUp } from './follow.ts';
+
+/** The queue of attribution jobs. */
+export const ATTRIBUTION_QUEUE = 'attribution';
+
+/**
+ * Changes of one window wake one catch-up job, which starts once the window is over (so every
+ * change of the window is in the log before it reads).
+ */
+export const WAKE_WINDOW_MS = 1_000;
+
+/** How often the sweep looks for tenants whose reader is behind (a wake lost to a crash). */
+export const SWEEP_EVERY_MS = 60_000;
+
+/** Wait before a recompute request tries again while another job holds the tenant. */
+const BUSY_RETRY_MS = 2_000;
+
+/** Job data: the tenant (none for the sweep). */
+export interface AttributionJobData {
+  tenantId?: string;
+}
+
+/** What the attribution jobs need. */
+export interface AttributionJobDeps {
+  redis: Redis;
+  keys: Keys;
+  log: Logger;
+  follower: AttributionFollower;
+  /** Every tenant id (for the sweep). */
+  tenantIds: () => Promise<string[]>;
+}
+
+/**
+ * Runs attribution in the workers: `follow` catches a tenant's reader up with the change feed
+ * (woken after inbound changes, and by a sweep every minute), `recompute` runs a full recompute
+ * on request with progress. One job at a time works on a tenant (a lock); a catch-up that finds
+ * the tenant busy leaves it to the holder, which looks again after it lets go.
+ */
+export class AttributionJobs {
+  private q: Queue<AttributionJobData> | null = null;
+
+  constructor(
+    private readonly d: AttributionJobDeps,
+    readonly name = ATTRIBUTION_QUEUE,
+  ) {}
+
+  private get queue(): Queue<AttributionJobData> {
+    return (this.q ??= openQueue(
+      this.name,
+      this.d.redis,
+      this.d.keys,
+    ) as Queue<AttributionJobData>);
+  }
+
+  /** Asks for a catch-up of the tenant's attribution after changes (one job per window). */
+  async wake(tenantId: string): Promise<void> {
+    const now = Date.now();
+    const window = Math.floor(now / WAKE_WINDOW_MS);
+    await this.queue.add(
+      'follow',
+      { tenantId },
+      {
+        jobId: `follow-${tenantId}-${window}`,
+        delay: (window + 1) * WAKE_WINDOW_MS - now,
+        removeOnComplete: true,
+        removeOnFail: { count: 100 },
+      },
+    );
+  }
+
+  /** Asks for a full recompute; returns the job id (its progress is the tenant's recompute status). */
+  async recompute(tenantId: string): Promise<string> {
+    const job = await this.queue.add(
+      'recompute',
+      { tenantId },
+      { jobId: `recompute-${tenantId}-${randomUUID()}` },
+    );
+    return job.id!;
+  }
+
+  /** The worker side. The sweep is scheduled when the worker starts. */
+  processor(concurrency?: number): QueueProcessor {
+    return {
+      queue: this.name,
+      concurrency,
+      beforeStart: async () => {
+        await this.queue.upsertJobScheduler(
+          'attribution-sweep',
+          { every: SWEEP_EVERY_MS },
+          { name: 'sweep', data: {} },
+        );
+      },
+      process: (job: Job<AttributionJobData>, token?: string) => this.process(job, token),
+    };
+  }
+
+  private async process(job: Job<AttributionJobData>, token?: string): Promise<unknown> {
+    const { tenantId } = job.data;
+    if (job.name === 'sweep') {
+      let woken = 0;
+      for (const id of await this.d.tenantIds())
+        if (await this.d.follower.behind(id)) {
+          await this.wake(id);
+          woken++;
+        }
+      return { woken };
+    }
+    if (!tenantId) return { skipped: 'no tenant' };
+    const force = job.name === 'recompute';
+    const done = await this.whileHolding(tenantId, job, force);
+    if (done === null && force && token) {
+      // Another job holds the tenant: this request waits its turn (no attempt spent).
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    return done ?? { skipped: 'busy' };
+  }
+
+  /**
+   * Holds the tenant's lock while catching up (after a full recompute when `force`), then looks
+   * again once it let go: a change whose job found the lock taken is read here. Null when
+   * another job holds the tenant.
+   */
+  private async whileHolding(tenantId: string, job: Job, force: boolean): Promise<CatchUp | null> {
+    const total: CatchUp = { recomputed: 0, batches: 0, salesChanged: 0 };
+    let first = true;
+    do {
+      const lock = await tryLock(this.d.redis, this.d.keys.attrLock(tenantId), `job:${job.id}`);
+      if (!lock) return first ? null : total;
+      try {
+        if (first && force) {
+          await this.d.follower.recompute(tenantId, (p) => job.updateProgress({ ...p }), job.id);
+          total.recomputed++;
+        }
+        const r = await this.d.follower.catchUp(tenantId, {
+          onProgress: (p) => job.updateProgress({ ...p }),
+          jobId: job.id,
+        });
+        total.recomputed += r.recomputed;
+        total.batches += r.batches;
+        total.salesChanged += r.salesChanged;
+      } finally {
+        await lock.release();
+      }
+      first = false;
+    } while (await this.d.follower.behind(tenantId));
+    if (total.recomputed || total.salesChanged)
+      this.d.log.info({ tenantId, ...total }, 'attribution caught up');
+    return total;
+  }
+
+  /** Closes the producer side. */
+  async close(): Promise<void> {
+    await this.q?.close();
+  }
+}
