@@ -16,6 +16,7 @@ import { entriesRoutes } from './routes/entries.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { qualityReportRoutes } from './routes/quality-reports.ts';
 import { queueBoardRoutes } from './routes/queue-board.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -82,6 +83,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/v1', tenantRoutes());
   app.route('/v1', settingsRoutes());
   app.route('/v1', reportRoutes());
+  app.route('/v1', qualityReportRoutes());
   app.route('/v1', apiKeyRoutes());
   app.route('/v1', connectionRoutes());
   app.route('/v1', syncRoutes());

@@ -39,20 +39,38 @@ export interface ResponseStats {
   pending: number;
 }
 
-/** The response-time report: the store and each salesperson. */
+/** A lead with no response within 24 hours: never answered, or answered later. */
+export interface UnansweredLead {
+  leadId: string;
+  customerId: string | null;
+  /** ISO instant of the lead. */
+  createdAt: string;
+  salesperson: string;
+  /** Milliseconds to the late answer; null when never answered. */
+  answeredAfterMs: number | null;
+}
+
+/** The response-time report: the store and each salesperson, and the unanswered leads. */
 export interface ResponseReport {
   from: string;
   to: string;
   slaMinutes: number;
   store: ResponseStats;
   salespeople: ({ salesperson: string } & ResponseStats)[];
+  /** Oldest first. */
+  unansweredLeads: UnansweredLead[];
 }
 
 interface Answer {
+  lead: RtLead;
   person: string;
   ms: number | null;
   pending: boolean;
 }
+
+/** Whether an answer counts as unanswered: none within 24 h (exactly 24 h is answered). */
+const isUnanswered = (a: Answer) =>
+  (a.ms === null && !a.pending) || (a.ms !== null && a.ms > UNANSWERED_AFTER_MS);
 
 /**
  * Response time per CLOSED-LOOP.md: from a lead's createdAt to the first outbound call, email or
@@ -81,6 +99,7 @@ export function responseTimeReport(
       ? byCustomer.get(lead.customerId)?.find((a) => a.occurredAt >= lead.createdAt)
       : undefined;
     answers.push({
+      lead,
       person: first?.user ?? lead.assignedTo ?? '(unassigned)',
       ms: first ? first.occurredAt - lead.createdAt : null,
       pending: !first && o.now - lead.createdAt < UNANSWERED_AFTER_MS,
@@ -99,8 +118,20 @@ export function responseTimeReport(
         o.slaMinutes,
       ),
     })),
+    unansweredLeads: answers
+      .filter(isUnanswered)
+      .sort((a, b) => a.lead.createdAt - b.lead.createdAt || cmp(a.lead.id, b.lead.id))
+      .map((a) => ({
+        leadId: a.lead.id,
+        customerId: a.lead.customerId,
+        createdAt: new Date(a.lead.createdAt).toISOString(),
+        salesperson: a.person,
+        answeredAfterMs: a.ms,
+      })),
   };
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function stats(answers: readonly Answer[], slaMinutes: number): ResponseStats {
   const times = answers.flatMap((a) => (a.ms === null ? [] : [a.ms])).sort((a, b) => a - b);
@@ -112,9 +143,7 @@ function stats(answers: readonly Answer[], slaMinutes: number): ResponseStats {
     p90Ms: percentile(times, 0.9),
     withinSla: `${within}/${answers.length}`,
     withinSlaShare: answers.length ? (within / answers.length).toFixed(4) : null,
-    unanswered: answers.filter(
-      (a) => (a.ms === null && !a.pending) || (a.ms !== null && a.ms > UNANSWERED_AFTER_MS),
-    ).length,
+    unanswered: answers.filter(isUnanswered).length,
     pending: answers.filter((a) => a.pending).length,
   };
 }
@@ -126,4 +155,15 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return Math.round(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo));
+}
+
+/** A duration for people: `45s`, `12m 05s`, `3h 20m`, `2d 4h`; `-` for null. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '-';
+  const s = Math.round(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }

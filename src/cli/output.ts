@@ -23,3 +23,12 @@ export function fail(message: string): void {
   process.stderr.write(`error: ${message}\n`);
   process.exitCode = 1;
 }
+
+/** Rows as CSV (RFC 4180 quoting), a header line first; null and undefined are empty cells. */
+export function toCsv(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [head, ...rows].map((r) => r.map(esc).join(',')).join('\n');
+}

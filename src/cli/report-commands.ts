@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { AttributionQuery } from '../api/routes/reports.ts';
-import { emit } from './output.ts';
+import { emit, toCsv } from './output.ts';
+import { registerQualityReports } from './quality-commands.ts';
 import { withHub } from './with-hub.ts';
 
 const COLUMNS = [
@@ -21,13 +22,10 @@ const COLUMNS = [
 
 /** The report's rows, unattributed and totals last, as CSV (exact values). */
 export function reportCsv(r: Report): string {
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const rows = [...r.rows, r.unattributed, r.totals];
-  return [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => esc(row[c])).join(','))].join(
-    '\n',
+  return toCsv(
+    COLUMNS,
+    rows.map((row) => COLUMNS.map((c) => row[c])),
   );
 }
 
@@ -95,6 +93,7 @@ export function registerReportCommands(program: Command): void {
         else emit(!!o.json, r, () => reportTable(r));
       },
     );
+  registerQualityReports(report);
   program
     .command('sale')
     .description('Sales')

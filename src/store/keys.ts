@@ -129,6 +129,11 @@ export function keys(prefix: string) {
     attrMeta: (tenantId: string) => t(tenantId, 'attr:meta'),
     /** String: token of the one job updating the tenant's attribution (expires unless renewed). */
     attrLock: (tenantId: string) => t(tenantId, 'attr:lock'),
+    /**
+     * Hash: data quality of one tenant import day (`YYYY-MM-DD`, tenant zone):
+     * `<connectionId>␟<counter>` → count (src/quality/counters.ts).
+     */
+    quality: (tenantId: string, day: string) => t(tenantId, `dq:${day}`),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

@@ -8,6 +8,15 @@ import { applyMerges, repointRecords } from '../identity/merge.ts';
 import { addMembers } from '../identity/members.ts';
 import { newRecordId } from '../records/ids.ts';
 import type { Contact } from '../canonical/index.ts';
+import { tenantDate } from '../attribution/dates.ts';
+import {
+  countMissing,
+  countRejected,
+  recordQuality,
+  zeroQuality,
+  type QualityCounts,
+} from '../quality/counters.ts';
+import { sameSourceDuplicates } from '../quality/duplicates.ts';
 import { encodeDestination } from './destinations.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
@@ -52,6 +61,10 @@ export async function ingestPage(
   const tenantId = sync.tenantId;
   const counts: PageCounts = { ...zeroCounts(), read: records.length };
   if (records.length === 0) return counts;
+  // A replay (onProblems) was counted when it was first read; everything else feeds data quality.
+  const quality = opts.onProblems ? null : { ...zeroQuality(), read: records.length };
+  const settings = quality ? svc.hub.settings.get(tenantId) : null;
+  settings?.catch(() => undefined); // awaited once the page merged
   // The raw page is archived while it is mapped and merged; the page (and so its cursor) only
   // counts as done once the archive has it too.
   const archiving = opts.archived
@@ -59,7 +72,12 @@ export async function ingestPage(
     : svc.hub.archive.append({ tenantId, connectorId: scope.connector.id, kind: 'raw' }, records);
   archiving?.catch(() => undefined); // awaited below; this only keeps it from being "unhandled"
   try {
-    return await mergePage(svc, scope, records, counts, opts);
+    const done = await mergePage(svc, scope, records, counts, opts, quality);
+    if (quality && settings) {
+      const day = tenantDate(Date.now(), (await settings).timeZone);
+      await recordQuality(svc.hub.redis, svc.hub.keys, tenantId, sync.connectionId, day, quality);
+    }
+    return done;
   } finally {
     if (archiving) await archiving;
   }
@@ -72,6 +90,7 @@ async function mergePage(
   records: SystemRecord[],
   counts: PageCounts,
   opts: { onProblems?: (problems: FieldProblem[]) => void },
+  quality: QualityCounts | null,
 ): Promise<PageCounts> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
@@ -113,6 +132,13 @@ async function mergePage(
     });
   }
   counts.quarantined = rejected.length;
+  if (quality) {
+    countRejected(
+      quality,
+      rejected.map((r) => r.problems),
+    );
+    for (const p of partial) quality.invalidNormalized += p.problems.length;
+  }
   if (opts.onProblems) {
     opts.onProblems([...rejected, ...partial].flatMap((r) => r.problems));
   } else {
@@ -143,6 +169,7 @@ async function mergePage(
     resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts),
   ]);
   await applyMerges(svc.records, tenantId, merges, sync.connectionId);
+  if (quality) countMissing(quality, mapping.entity, contacts);
   const unmatched = unmatchableNotes(contacts, people);
   if (unmatched) counts.notes = unmatched;
   const ids = accepted.map(
@@ -163,6 +190,16 @@ async function mergePage(
   // Ids this page just made (not linked, and for customers not matched to a known person) name
   // records that cannot exist yet: the first round does not read them.
   const isNew = (i: number) => !linked[i] && (!isCustomer || !people[i] || people[i]!.created);
+  // Data quality's duplicates are judged on what the source had before this page (its links and
+  // record sets are written in step 4), while the page merges.
+  const duplicates = quality
+    ? sameSourceDuplicates(svc.hub.redis, svc.hub.keys, tenantId, {
+        entity: mapping.entity,
+        destinations: svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream),
+        news: people.map((p, i) => (linked[i] ? null : p)),
+      })
+    : null;
+  duplicates?.catch(() => undefined); // awaited after the merge
   for (let round = 0; pending.length && round < MAX_CAS_ROUNDS; round++) {
     const toRead = round === 0 ? pending.filter((i) => !isNew(i)) : pending;
     const custIds = isCustomer
@@ -236,6 +273,7 @@ async function mergePage(
   }
   if (pending.length)
     throw new Error(`${pending.length} records kept losing write races; the page will be retried`);
+  if (quality && duplicates) quality.duplicatesMerged += await duplicates;
 
   // 4. Links, and (whenever the mapping also writes out) the hash of what this system has now:
   // its own record mapped in and back out. Any outbound sync of this connection and stream (this

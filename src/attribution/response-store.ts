@@ -1,0 +1,105 @@
+import type { Redis } from 'ioredis';
+
+import { AccessPaths } from '../records/access-paths.ts';
+import type { StoredRecord } from '../records/merge.ts';
+import { RecordStore } from '../records/record-store.ts';
+import type { Keys } from '../store/keys.ts';
+import type { SettingsStore } from '../tenants/settings-store.ts';
+import {
+  responseTimeReport,
+  type ResponseReport,
+  type RtActivity,
+  type RtLead,
+} from './response-time.ts';
+
+/** Ids read per HMGET (a range of a busy store can hold many thousands of leads). */
+const READ_CHUNK = 1000;
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+/** A stored lead as response time reads it (null without a valid createdAt). */
+export function rtLead(r: StoredRecord): RtLead | null {
+  const createdAt = Date.parse(String(r.f.createdAt));
+  if (Number.isNaN(createdAt)) return null;
+  return {
+    id: r.id,
+    customerId: r.customerId ?? null,
+    createdAt,
+    assignedTo: str(r.f.assignedTo),
+  };
+}
+
+/** A stored activity as response time reads it (null without a valid occurredAt). */
+export function rtActivity(r: StoredRecord): RtActivity | null {
+  const occurredAt = Date.parse(String(r.f.occurredAt));
+  if (Number.isNaN(occurredAt)) return null;
+  return {
+    customerId: r.customerId ?? str(r.f.customerId) ?? null,
+    type: String(r.f.type ?? ''),
+    direction: str(r.f.direction),
+    occurredAt,
+    user: str(r.f.user),
+  };
+}
+
+/**
+ * Response time of a tenant's leads created in `[from, to]` (tenant dates), read through the
+ * access paths: the leads of the range (one ZRANGEBYSCORE), then each of their customers' touches
+ * from its first lead of the range on (one ZRANGEBYSCORE per customer, sent together), then the
+ * activities among them. Nothing scans all records.
+ */
+export class ResponseTimeReader {
+  private readonly records: RecordStore;
+  private readonly paths: AccessPaths;
+
+  constructor(
+    redis: Redis,
+    k: Keys,
+    private readonly settings: SettingsStore,
+  ) {
+    this.records = new RecordStore(redis, k);
+    this.paths = new AccessPaths(redis, k);
+  }
+
+  /** The report of CLOSED-LOOP.md "Response time"; `now` decides which leads are still pending. */
+  async report(
+    tenantId: string,
+    q: { from: string; to: string },
+    now = Date.now(),
+  ): Promise<ResponseReport> {
+    const s = await this.settings.get(tenantId);
+    const leadIds = await this.paths.idsOnDays(tenantId, 'lead', q.from, q.to, s.timeZone);
+    const leads = (await this.read(tenantId, 'lead', leadIds)).flatMap((r) => rtLead(r) ?? []);
+    const firstLead = new Map<string, number>();
+    for (const l of leads)
+      if (l.customerId)
+        firstLead.set(l.customerId, Math.min(firstLead.get(l.customerId) ?? Infinity, l.createdAt));
+    const touches = await Promise.all(
+      [...firstLead].map(([customerId, fromMs]) =>
+        this.paths.touchesOfCustomer(tenantId, customerId, fromMs, Number.MAX_SAFE_INTEGER),
+      ),
+    );
+    const activityIds = [
+      ...new Set(touches.flat().flatMap((t) => (t.entity === 'activity' ? [t.id] : []))),
+    ];
+    const activities = (await this.read(tenantId, 'activity', activityIds)).flatMap(
+      (r) => rtActivity(r) ?? [],
+    );
+    return responseTimeReport(leads, activities, {
+      from: q.from,
+      to: q.to,
+      timeZone: s.timeZone,
+      slaMinutes: s.responseSlaMinutes,
+      now,
+    });
+  }
+
+  private async read(tenantId: string, entity: string, ids: string[]): Promise<StoredRecord[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += READ_CHUNK) chunks.push(ids.slice(i, i + READ_CHUNK));
+    const pages = await Promise.all(
+      chunks.map((c) => this.records.getMany(tenantId, entity, c, { lean: true })),
+    );
+    return pages.flat().filter((r): r is StoredRecord => r !== null);
+  }
+}
