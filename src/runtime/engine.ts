@@ -1,4 +1,5 @@
 import { connectors } from '../../connectors/index.ts';
+import { conversionsReader } from '../conversions/job.ts';
 import type { Hub } from '../hub.ts';
 import { ConnectorRegistry } from '../sdk/registry.ts';
 import type { RetryPolicy } from '../sdk/retry.ts';
@@ -33,5 +34,7 @@ export function createEngine(
     },
   );
   const queue = new SyncQueue(svc, opts.queueName);
+  // The closed loop's conversions: derived from sales, leads, touchpoints and customers as they change.
+  queue.addDerived(conversionsReader(hub, svc.records));
   return { service: new SyncService(svc, queue), queue, close: () => queue.close() };
 }

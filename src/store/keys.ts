@@ -134,6 +134,10 @@ export function keys(prefix: string) {
      * `<connectionId>␟<counter>` → count (src/quality/counters.ts).
      */
     quality: (tenantId: string, day: string) => t(tenantId, `dq:${day}`),
+    /** String: lock held by the one pass of the tenant's conversion deriver (src/conversions). */
+    conversionsLock: (tenantId: string) => t(tenantId, 'conv:lock'),
+    /** String: set when a conversion pass was asked for while another ran. */
+    conversionsPending: (tenantId: string) => t(tenantId, 'conv:pending'),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

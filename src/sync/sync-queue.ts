@@ -16,9 +16,32 @@ import type { RunTrigger, Sync } from './types.ts';
 /** The queue every sync run goes through. */
 export const SYNC_QUEUE = 'sync-runs';
 
+/** Debounce of a derived reader's pass after the changes that woke it. */
+export const DERIVE_DEBOUNCE_MS = 1_000;
+
+/**
+ * A change-feed reader other than a sync that the queue runs as jobs of its own name (the closed
+ * loop's derivations): woken by changes of its entities, debounced like a webhook hint.
+ */
+export interface DerivedReader {
+  /** Job name on the sync queue. */
+  name: string;
+  /** Entities whose changes wake it. */
+  entities: ReadonlySet<string>;
+  /**
+   * One pass for a tenant. Returns the entities it changed (their readers are woken in turn),
+   * whether it must go again, and a report kept as the job's result.
+   */
+  run(
+    tenantId: string,
+    signal?: AbortSignal,
+  ): Promise<{ changed: ReadonlySet<string>; again: boolean; report?: unknown }>;
+}
+
 /** Job data: ids only (webhook records are read from the archive object named here). */
 export interface SyncJobData {
   tenantId: string;
+  /** The sync of the run ('' for a derived reader's pass, which is per tenant). */
   syncId: string;
   trigger: RunTrigger;
   archiveKey?: string;
@@ -30,6 +53,7 @@ export interface SyncJobData {
 export class SyncQueue {
   readonly queue: Queue<SyncJobData>;
   private readonly readers: FeedRegistry;
+  private readonly derived = new Map<string, DerivedReader>();
 
   constructor(
     private readonly svc: SyncServices,
@@ -37,6 +61,21 @@ export class SyncQueue {
   ) {
     this.queue = openQueue(name, svc.hub.redis, svc.hub.keys) as Queue<SyncJobData>;
     this.readers = new FeedRegistry(svc.hub.redis, svc.hub.keys);
+  }
+
+  /** Adds a derived reader: changes of its entities queue a pass of it (see `notifyOutbound`). */
+  addDerived(reader: DerivedReader): void {
+    this.derived.set(reader.name, reader);
+  }
+
+  /** Queues a debounced pass of a derived reader for a tenant (one per debounce window). */
+  async wakeDerived(name: string, tenantId: string): Promise<void> {
+    const window = Math.floor(Date.now() / DERIVE_DEBOUNCE_MS);
+    await this.queue.add(
+      name,
+      { tenantId, syncId: '', trigger: 'webhook' },
+      { jobId: `${name}-${tenantId}-${window}`, delay: DERIVE_DEBOUNCE_MS },
+    );
   }
 
   /** Asks for a run now. */
@@ -86,13 +125,16 @@ export class SyncQueue {
   }
 
   /**
-   * After inbound changes to `entities`: a debounced run of every active sync that writes them
-   * out, found in the feed's registry of readers by entity (only readers of those entities).
+   * After changes to `entities`: a debounced run of every active sync that writes them out, found
+   * in the feed's registry of readers by entity (only readers of those entities), and a debounced
+   * pass of every derived reader of them.
    */
   async notifyOutbound(tenantId: string, entities: ReadonlySet<string>): Promise<void> {
     if (entities.size === 0) return;
     // Attribution reads the same feed: its catch-up is woken by any inbound change.
     await this.svc.hub.attributionJobs.wake(tenantId);
+    for (const d of this.derived.values())
+      if ([...entities].some((e) => d.entities.has(e))) await this.wakeDerived(d.name, tenantId);
     await this.registerEarlierSyncs(tenantId);
     for (const entity of entities) {
       for (const ref of await this.readers.readersOf(tenantId, entity, 'outbound')) {
@@ -155,6 +197,8 @@ export class SyncQueue {
       },
       process: async (job: Job<SyncJobData>, token?: string, signal?: AbortSignal) => {
         const { tenantId, syncId, trigger, archiveKey, ids } = job.data;
+        const derived = this.derived.get(job.name);
+        if (derived) return this.runDerived(derived, tenantId, signal);
         const pushed =
           job.name === 'webhook' && archiveKey
             ? () => ingestArchived(this.svc, tenantId, syncId, archiveKey)
@@ -182,6 +226,14 @@ export class SyncQueue {
         return report ? { runId: report.id, counts: report.counts } : { coalesced: true };
       },
     };
+  }
+
+  /** One pass of a derived reader; wakes the readers of what it changed, and itself if asked. */
+  private async runDerived(d: DerivedReader, tenantId: string, signal?: AbortSignal) {
+    const { changed, again, report } = await d.run(tenantId, signal);
+    await this.notifyOutbound(tenantId, changed);
+    if (again) await this.wakeDerived(d.name, tenantId);
+    return report ?? null;
   }
 
   /** Closes the queue's producer side. */

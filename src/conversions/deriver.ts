@@ -1,0 +1,151 @@
+import type { Conversion } from '../canonical/index.ts';
+import { FeedReader } from '../feed/reader.ts';
+import type { Hub } from '../hub.ts';
+import { AccessPaths } from '../records/access-paths.ts';
+import type { StoredRecord } from '../records/merge.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import { tryLock } from '../sync/lock.ts';
+import type { TenantSettings } from '../tenants/settings.ts';
+import { FactsReader } from './facts.ts';
+import { GOOGLE_CLICK_ID_TYPES, metaStageEvents, saleConversions } from './rules.ts';
+import { markOwners, writeConversions } from './write.ts';
+
+/** Entities whose changes can change conversions, in the order the deriver reads them. */
+export const DERIVE_ENTITIES = ['sale', 'lead', 'touchpoint', 'customer'] as const;
+/** Feed reader kind of the conversion deriver (one position per entity: `conversions:derive:<entity>`). */
+export const CONVERSIONS_READER = 'conversions';
+/** Changes read per feed batch. */
+const BATCH = 500;
+/** Sales derived per round of reads. */
+const SALES_PER_ROUND = 200;
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** What one derivation pass did. */
+export interface DeriveReport {
+  /** Conversion records created or changed. */
+  conversions: number;
+  /** Customers newly marked `type: owner`. */
+  owners: number;
+  /** False when another process held the tenant's derivation (it was asked to go again). */
+  ran: boolean;
+}
+
+/** What one feed batch asks to re-derive. */
+interface Work {
+  sales: Map<string, StoredRecord | null>;
+  customers: Set<string>;
+  leads: StoredRecord[];
+}
+
+/**
+ * The closed loop's conversion deriver: a change-feed reader of sales, leads, touchpoints and
+ * customers (its own positions, walk-then-follow like an outbound sync) that derives the
+ * conversion records of CLOSED-LOOP.md "Outcomes sent back" for every sale and Meta lead a change
+ * touches, and marks buyers as owners. At least once (a batch's position is committed after its
+ * writes), idempotent (stable ids, written only when different), resumable (positions in Redis).
+ */
+export class ConversionDeriver {
+  private readonly facts: FactsReader;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly records: RecordStore,
+  ) {
+    this.facts = new FactsReader(records, new AccessPaths(hub.redis, hub.keys));
+  }
+
+  /** Reads every entity's feed to its end, deriving as it goes. One pass per tenant at a time. */
+  async run(tenantId: string, signal?: AbortSignal): Promise<DeriveReport> {
+    const { redis, keys } = this.hub;
+    const token = `${process.pid}:${Date.now()}:${Math.random()}`;
+    const lock = await tryLock(redis, keys.conversionsLock(tenantId), token);
+    const report: DeriveReport = { conversions: 0, owners: 0, ran: !!lock };
+    if (!lock) {
+      await redis.set(keys.conversionsPending(tenantId), '1', 'EX', 3600);
+      return report;
+    }
+    try {
+      const settings = await this.hub.settings.get(tenantId);
+      for (const entity of DERIVE_ENTITIES) {
+        const reader = new FeedReader(
+          redis,
+          keys,
+          this.records,
+          tenantId,
+          CONVERSIONS_READER,
+          `derive:${entity}`,
+          entity,
+        );
+        for (let batch = await reader.next(BATCH); batch; batch = await reader.next(BATCH)) {
+          signal?.throwIfAborted();
+          const done = await this.derive(tenantId, workOf(entity, batch.records), settings);
+          report.conversions += done.conversions;
+          report.owners += done.owners;
+          await reader.commit(batch.next);
+        }
+      }
+      return report;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Whether a pass was asked for while one ran (cleared by asking). */
+  async takePending(tenantId: string): Promise<boolean> {
+    return !!(await this.hub.redis.getdel(this.hub.keys.conversionsPending(tenantId)));
+  }
+
+  /** Derives and stores the conversions of the sales and leads of one batch. */
+  private async derive(tenantId: string, work: Work, settings: TenantSettings) {
+    for (const id of await this.facts.salesOf(tenantId, work.customers))
+      if (!work.sales.has(id)) work.sales.set(id, null);
+    const out: Conversion[] = [];
+    const buyers = new Set<string>();
+    const ids = [...work.sales.keys()];
+    for (let i = 0; i < ids.length; i += SALES_PER_ROUND) {
+      const chunk = ids.slice(i, i + SALES_PER_ROUND);
+      const unread = chunk.filter((id) => !work.sales.get(id));
+      const read = await this.records.getMany(tenantId, 'sale', unread, { lean: true });
+      unread.forEach((id, j) => work.sales.set(id, read[j] ?? null));
+      const sales = chunk.map((id) => work.sales.get(id)).filter((s): s is StoredRecord => !!s);
+      for (const f of await this.facts.saleFacts(tenantId, sales, settings)) {
+        out.push(...saleConversions(f));
+        if (f.customer) buyers.add(f.customer.id);
+      }
+    }
+    const leadCustomers = await this.facts.survivors(
+      tenantId,
+      work.leads.flatMap((l) => (l.customerId ? [l.customerId] : [])),
+    );
+    for (const lead of work.leads)
+      out.push(
+        ...metaStageEvents(
+          lead,
+          leadCustomers.get(lead.customerId ?? '') ?? null,
+          settings.timeZone,
+        ),
+      );
+    return {
+      conversions: await writeConversions(this.records, tenantId, out),
+      owners: await markOwners(this.records, tenantId, [...buyers]),
+    };
+  }
+}
+
+/** What a batch of changed records of `entity` asks to re-derive. */
+function workOf(entity: string, records: readonly StoredRecord[]): Work {
+  const work: Work = { sales: new Map(), customers: new Set(), leads: [] };
+  for (const r of records) {
+    if (entity === 'sale') work.sales.set(r.id, r);
+    else if (entity === 'customer') {
+      work.customers.add(r.id);
+      if (str(r.f.mergedInto)) work.customers.add(str(r.f.mergedInto));
+    } else if (entity === 'lead') {
+      if (str(r.f['clickIds.metaLeadId'])) work.leads.push(r);
+      if (r.customerId) work.customers.add(r.customerId);
+    } else if (r.customerId && GOOGLE_CLICK_ID_TYPES.some((k) => str(r.f[`clickIds.${k}`])))
+      work.customers.add(r.customerId); // a touchpoint matters only with a Google click id
+  }
+  return work;
+}
