@@ -12,7 +12,7 @@ import { readTarGz, TarError } from './tar.ts';
 
 /** One operation of `POST /batches` (MC8): `body` is the JSON text of the request body. */
 export interface Operation {
-  method: 'PUT' | 'POST';
+  method: 'PATCH' | 'POST';
   path: string;
   params?: Record<string, string | number | boolean>;
   body: string;

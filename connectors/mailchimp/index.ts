@@ -10,7 +10,7 @@ import { handleWebhook } from './webhook.ts';
 
 /**
  * Mailchimp Marketing API 3.0, both ways, for one audience: members read incrementally and
- * upserted by subscriber hash with lifecycle tags (per member or, for large writes, as batch
+ * updated by subscriber hash with lifecycle tags (only members already on it: never added) (per member or, for large writes, as batch
  * operations), campaign email activity read as touchpoints, and audience webhooks (form-encoded,
  * authenticated by a secret in the URL) turned into member records, unsubscribes included.
  * Never more than 10 calls in flight per account (Mailchimp's simultaneous-connection cap).
@@ -46,7 +46,8 @@ export default defineConnector({
   },
   sinks: {
     members: {
-      description: 'Upserts members by subscriber hash and sets their lifecycle tags',
+      description:
+        'Updates members already on the audience and sets their lifecycle tags (never adds anyone)',
       write: writeMembers,
       batchSize: MEMBERS_PER_WRITE,
     },

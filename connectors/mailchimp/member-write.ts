@@ -27,10 +27,13 @@ const SinkMember = z.looseObject({
  */
 const ADDRESS_REQUIRED = ['addr1', 'city', 'state', 'zip'] as const;
 
-/** One member upsert: where, the PUT body, and the tag changes that follow it. */
+/**
+ * One member update: where, the PATCH body (null when there is nothing but tags to change), and
+ * the tag changes that follow it.
+ */
 export interface MemberWrite {
   hash: string;
-  body: Record<string, unknown>;
+  body: Record<string, unknown> | null;
   tags: TagUpdate[];
 }
 
@@ -42,12 +45,16 @@ function mergeFieldsOf(fields: Record<string, unknown> | undefined): Record<stri
 }
 
 /**
- * Turns a mapped record into `PUT /lists/{id}/members/{md5(lower(email))}` (MC4): `status_if_new`
- * is the record's status (else the `statusIfNew` setting); `status`, which also changes an
- * existing member, is sent only for statuses in `enforceStatuses` (by default an unsubscribe
- * propagates, while a subscribe from another system never re-subscribes someone in Mailchimp).
- * Tags are not sent on the PUT (whether Mailchimp applies them to existing members is
- * UNCONFIRMED): they go through the tags endpoint after it. An invalid record is a failure result.
+ * Turns a mapped record into an update of an existing member,
+ * `PATCH /lists/{id}/members/{md5(lower(email))}`, then its tag changes. Never an upsert: the hub
+ * never adds anyone to a marketing list (shared/CLOSED-LOOP.md, "Email tools"), so no PUT and no
+ * `status_if_new`; PATCH only alters a member that exists (Mailchimp answers 404 "Resource Not
+ * Found" otherwise; Jhut89/Mailchimp-API-3.0-PHP wiki "Patch & Put Requests"). `status` is sent
+ * only to propagate an unsubscribe (`enforceStatuses`): a subscribe, pending or any other status
+ * from another system never re-subscribes or overwrites an unsubscribed or cleaned member.
+ * `email_address` is not sent (the hash names the member; sending it would rename it). Tags go
+ * through the tags endpoint (whether PUT/PATCH `tags` apply to existing members is UNCONFIRMED,
+ * apis.md §3). An invalid record is a failure result.
  */
 export function memberWrite(record: SystemRecord, s: MailchimpSettings): MemberWrite | SinkResult {
   const r = SinkMember.safeParse(record);
@@ -59,17 +66,13 @@ export function memberWrite(record: SystemRecord, s: MailchimpSettings): MemberW
   const { email_address, status, merge_fields, lifecycle, tags, ...rest } = r.data;
   // `archived` is a read-only state: written back, it means "no longer receives marketing".
   const wanted = status === 'archived' ? 'unsubscribed' : status;
-  const body: Record<string, unknown> = {
-    ...rest,
-    email_address,
-    status_if_new: wanted ?? s.statusIfNew,
-    ...(wanted && s.enforceStatuses.includes(wanted) ? { status: wanted } : {}),
-  };
+  const body: Record<string, unknown> = { ...rest };
+  if (wanted === 'unsubscribed' && s.enforceStatuses.includes(wanted)) body.status = wanted;
   const fields = mergeFieldsOf(merge_fields);
   if (Object.keys(fields).length) body.merge_fields = fields;
   return {
     hash: subscriberHash(email_address),
-    body,
+    body: Object.keys(body).length ? body : null,
     tags: tagUpdates(lifecycle, tags ?? [], s.lifecycleTags),
   };
 }

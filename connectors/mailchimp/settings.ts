@@ -55,17 +55,13 @@ export const MailchimpSettings = z.object({
     .max(MAX_PAGE_SIZE)
     .default(500)
     .describe('Records asked for per page (count)'),
-  statusIfNew: z
-    .enum(MEMBER_STATUSES)
-    .default('transactional')
-    .describe(
-      'Status of members created without a canonical email status; transactional sends no marketing',
-    ),
+  // No status for new members: the hub never creates members (it only updates people already on
+  // the list), and the only status it ever writes is an unsubscribe (never a re-subscribe).
   enforceStatuses: z
-    .array(z.enum(MEMBER_STATUSES))
+    .array(z.enum(['unsubscribed']))
     .default(['unsubscribed'])
     .describe(
-      'Canonical statuses also forced onto existing members (others only apply to new ones)',
+      'Canonical statuses written to members: ["unsubscribed"] propagates opt-outs, [] none',
     ),
   skipMergeValidation: z
     .boolean()

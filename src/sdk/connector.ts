@@ -66,9 +66,15 @@ export interface SinkItem {
   record: SystemRecord;
 }
 
-/** Per-record outcome of a batch write. */
+/**
+ * Per-record outcome of a batch write. `skipped` (with `ok: true`: not an error, never retried or
+ * quarantined) says the sink left the record out by design, naming why in camelCase (e.g.
+ * `notOnList`: the email tool has no such member and the hub never creates one); the run counts
+ * it as skipped under the note `skipped.<reason>` and records no delivery, so a later change of
+ * the record is tried again.
+ */
 export type SinkResult =
-  | { ok: true; destinationId: string | null }
+  | { ok: true; destinationId: string | null; skipped?: string }
   | { ok: false; retryable: boolean; reason: string; field?: string };
 
 /** A writable collection of a system. */

@@ -10,7 +10,8 @@ import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { readAfter } from '../feed/positions.ts';
-import { zeroCounts, type RunCounts, type Sync } from './types.ts';
+import { addNotes, SKIPPED } from './run-notes.ts';
+import { zeroCounts, type PageCounts, type RunCounts, type Sync } from './types.ts';
 
 /** Change log entries read per step. */
 export const CHANGES_PER_STEP = 2_000;
@@ -158,14 +159,15 @@ function prepareRecords(
 /**
  * Writes a prepared step: quarantines what could not be mapped, then writes the records in
  * batches, up to the connector's concurrency at once, recording links and hashes. Returns the
- * step's counts; the caller moves the cursor only after this returns.
+ * step's counts, with `skipped.<reason>` notes for records the sink left out by design; the
+ * caller moves the cursor only after this returns.
  */
 export async function writeStep(
   svc: SyncServices,
   scope: OutboundScope,
   step: PreparedStep,
-): Promise<RunCounts> {
-  const counts = { ...step.counts };
+): Promise<PageCounts> {
+  const counts: PageCounts = { ...step.counts };
   await quarantineOut(svc, scope, step.problems);
   const size = scope.sink.batchSize ?? scope.rt.limits.batchSize;
   const batches: Prepared[][] = [];
@@ -185,6 +187,8 @@ export async function writeStep(
         counts.written += outcome.written;
         counts.failed += outcome.failed;
         counts.quarantined += outcome.quarantined;
+        counts.skipped += outcome.skipped;
+        if (outcome.notes) addNotes((counts.notes ??= {}), outcome.notes);
       }
     }),
   );
@@ -199,6 +203,8 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
   const k = svc.hub.keys;
   let todo = batch;
   let written = 0;
+  let skipped = 0;
+  let notes: Record<string, number> | undefined;
   const rejected: { p: Prepared; reason: string; field?: string; retryable: boolean }[] = [];
   for (let attempt = 0; todo.length && attempt < ITEM_ATTEMPTS; attempt++) {
     const results: SinkResult[] = await scope.rt.call(() =>
@@ -218,7 +224,11 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
     const linkKey = k.links(tenantId, sync.connectionId, scope.sinkName);
     results.forEach((r, j) => {
       const item = todo[j]!;
-      if (r.ok) {
+      if (r.ok && r.skipped) {
+        // Left out by design (no delivery recorded: a later change of the record tries again).
+        skipped++;
+        addNotes((notes ??= {}), { [`${SKIPPED}.${r.skipped}`]: 1 });
+      } else if (r.ok) {
         written++;
         const { canonicalId, destinationId } = item.item;
         writes.set(
@@ -254,7 +264,7 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
       }));
   const quarantined = (await svc.quarantine.add(entries(false))).length;
   const failed = (await svc.deadLetters.add(entries(true))).length;
-  return { written, failed, quarantined };
+  return { written, failed, quarantined, skipped, notes };
 }
 
 /** Quarantines records that could not be mapped out. */

@@ -5,6 +5,8 @@ import type { RunNotes } from './types.ts';
 export const DUPLICATE_ROWS = 'duplicateRows';
 /** Prefix of the notes counting records identity could not match to anyone, by reason. */
 export const UNMATCHABLE = 'unmatchable';
+/** Prefix of the notes counting records a sink left out by design, by reason (`skipped.notOnList`). */
+export const SKIPPED = 'skipped';
 /** Record keys a run remembers to count duplicates (beyond it, duplicates go uncounted). */
 export const MAX_KEYS_REMEMBERED = 1_000_000;
 

@@ -268,7 +268,7 @@ async function pushSteps({ svc, sync, rt, mapping, run, generation }: RunParts) 
     if (step.cursor === null) return;
     const after = step.cursor;
     const following = prepare(after);
-    addCounts(run.counts, await writeStep(svc, scope, step));
+    addCounts(run.counts, await writeStep(svc, scope, step), run);
     next = quiet(
       following.then((n) =>
         [...n.ids].some((id) => step.ids.has(id)) ? prepareStep(svc, scope, after) : n,

@@ -26,7 +26,7 @@ describe('dealerloop connector show', () => {
       default: 500,
       maximum: 1000,
     });
-    expect(mc.settings.find((f) => f.name === 'statusIfNew')?.choices).toContain('transactional');
+    expect(mc.settings.find((f) => f.name === 'activityActions')?.choices).toContain('bounce');
     expect(mc.credentials.map((f) => f.name)).toEqual(['apiKey', 'accessToken', 'webhookSecret']);
     expect(mc.streams.map((s) => s.name)).toEqual(['members', 'touchpoints']);
   });

@@ -32,12 +32,39 @@ describe('shipped HubSpot mappings', () => {
       m.in({ ...jane, properties: { ...jane!.properties, lifecyclestage } }).value.type;
     expect(withStage('customer')).toBe('owner');
     expect(withStage('lead')).toBe('prospect');
-    const out = m.out({ ...customer, id: 'cus_1', type: 'owner' }).value;
-    expect(out).toMatchObject({ properties: { email: 'jane.doe@example.com', firstname: 'Jane' } });
-    // Read-only or account-specific properties never go out.
-    const props = (out as { properties: Record<string, unknown> }).properties;
+    const out = m.out({ ...customer, id: 'cus_1', type: 'prospect' });
+    expect(out.errors).toEqual([]);
+    expect(out.value).toMatchObject({
+      properties: { email: 'jane.doe@example.com', firstname: 'Jane' },
+    });
+    // Read-only or account-specific properties never go out, nor a prospect's lifecycle stage.
+    const props = (out.value as { properties: Record<string, unknown> }).properties;
     for (const p of ['hs_email_optout', 'hubspot_owner_id', 'hs_lead_status', 'lifecyclestage'])
       expect(props).not.toHaveProperty(p);
+  });
+
+  it('an owner goes out with the lifecycle stage HubSpot defines as customer', async () => {
+    const m = await mapping('hubspot-contacts');
+    const stageOf = (c: Record<string, unknown>) => {
+      const out = m.out({ id: 'cus_1', email: 'jane.doe@example.com', ...c });
+      expect(out.errors).toEqual([]);
+      return (out.value as { properties: Record<string, unknown> }).properties.lifecyclestage;
+    };
+    expect(stageOf({ type: 'owner' })).toBe('customer');
+    expect(stageOf({ type: 'prospect' })).toBeUndefined();
+    expect(stageOf({})).toBeUndefined();
+    // Internal values of HubSpot's default lifecycle stages (contacts property lifecyclestage).
+    const defined = [
+      'subscriber',
+      'lead',
+      'marketingqualifiedlead',
+      'salesqualifiedlead',
+      'opportunity',
+      'customer',
+      'evangelist',
+      'other',
+    ];
+    expect(defined).toContain(stageOf({ type: 'owner' }));
   });
 
   it('leads go out as contacts with lead statuses HubSpot defines (no SHOWED)', async () => {

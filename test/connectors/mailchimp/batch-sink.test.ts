@@ -11,10 +11,15 @@ useNock();
 
 const S3 = 'https://mailchimp-api-batch.s3.amazonaws.com';
 const items: SinkItem[] = [
-  { email_address: 'jane.doe@example.com', status: 'subscribed', lifecycle: 'owner' },
+  {
+    email_address: 'jane.doe@example.com',
+    status: 'subscribed',
+    lifecycle: 'owner',
+    merge_fields: { FNAME: 'Jane' },
+  },
   { email_address: 'bad.phone@example.com', merge_fields: { PHONE: '555' } },
-  { email_address: 'pat.kim@example.com' },
-  { email_address: 'lost@example.com' },
+  { email_address: 'pat.kim@example.com', merge_fields: { FNAME: 'Pat' } },
+  { email_address: 'lost@example.com', merge_fields: { FNAME: 'Lou' } },
 ].map((record, i) => ({
   canonicalId: `cus_${i}`,
   destinationId: null,
@@ -51,15 +56,13 @@ describe('members sink, batch operations', () => {
 
     expect(submitted!.operations).toHaveLength(4);
     expect(submitted!.operations[0]).toEqual({
-      method: 'PUT',
+      // An update of an existing member, never an upsert; no status (never a re-subscribe).
+      method: 'PATCH',
       path: path('jane.doe@example.com'),
-      body: JSON.stringify({
-        email_address: 'jane.doe@example.com',
-        status_if_new: 'subscribed',
-      }),
+      body: JSON.stringify({ merge_fields: { FNAME: 'Jane' } }),
       operation_id: 'member-0',
     });
-    // Tags go in a second batch, only for members whose upsert succeeded.
+    // Tags go in a second batch, only for members whose update succeeded.
     expect(tagged!.operations).toEqual([
       {
         method: 'POST',
@@ -101,9 +104,42 @@ describe('members sink, batch operations', () => {
       context({ batchThreshold: 2, operationsPerBatch: 2 }),
       items,
     );
-    // 4 PUTs in two batches of 2, then one batch with the one tags change.
+    // 4 PATCHes in two batches of 2, then one batch with the one tags change.
     expect(sizes).toEqual([2, 2, 1]);
     expect(results.every((r) => r.ok)).toBe(true);
+  });
+
+  it('skips a member the audience does not have (404 in the results): never created, no tags', async () => {
+    mailchimp()
+      .post('/3.0/batches', (body: Submitted) =>
+        body.operations.every((op) => op.method === 'PATCH'),
+      )
+      .reply(200, {
+        ...fixture('batch-finished-errors'),
+        id: 'c4d2e7a9f1',
+        total_operations: 2,
+        response_body_url: `${S3}/c4d2e7a9f1-response.tar.gz?Signature=x`,
+      });
+    nock(S3)
+      .get('/c4d2e7a9f1-response.tar.gz')
+      .query(true)
+      .reply(200, fixtureBytes('batch-results-not-on-list.tar.gz'));
+    const results = await writeMembers(context({ batchThreshold: 2 }), [
+      { ...items[0]!, record: { email_address: 'jane.doe@example.com', status: 'unsubscribed' } },
+      {
+        ...items[1]!,
+        record: {
+          email_address: 'new.buyer@example.com',
+          lifecycle: 'owner',
+          merge_fields: { FNAME: 'N' },
+        },
+      },
+    ]);
+    // No second batch: the one member with tags is not on the list.
+    expect(results).toEqual([
+      { ok: true, destinationId: subscriberHash('jane.doe@example.com') },
+      { ok: true, destinationId: null, skipped: 'notOnList' },
+    ]);
   });
 
   it('fails the write as retryable when Mailchimp keeps refusing the submission (429)', async () => {

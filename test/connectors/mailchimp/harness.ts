@@ -8,7 +8,9 @@ import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import type { MappingSource } from '../../../src/sync/services.ts';
 import type { SyncMapping } from '../../../src/sync/sync-mapping.ts';
+import type { SyncInput } from '../../../src/sync/types.ts';
 import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
+import { API_KEY, LIST, SECRET } from './support.ts';
 
 /** The mappings of these tests: a CRM mapping of their own, then the shipped ones. */
 const TEST_MAPPINGS = join(import.meta.dirname, 'fixtures/mappings');
@@ -48,4 +50,41 @@ export function openMailchimpHarness(): Promise<MailchimpHarness> {
       ]),
     },
   );
+}
+
+/**
+ * A Mailchimp connection (two-way members sync) and a CRM connection on http-json at `crmUrl`
+ * (a sync through `crm.mapping`, two-way unless `crm.mode` says otherwise).
+ */
+export async function mailchimpAndCrm(
+  h: MailchimpHarness,
+  crmUrl: string,
+  crm: { mapping: string; mode?: SyncInput['mode'] },
+  mailchimpSettings: Record<string, unknown> = {},
+) {
+  const mc = await h.hub.connections.create(h.tenantId, {
+    connectorId: 'mailchimp',
+    name: 'Mailchimp',
+    settings: { listId: LIST, itemRetryBaseMs: 0, ...mailchimpSettings },
+    credentials: { apiKey: API_KEY, webhookSecret: SECRET },
+  });
+  const crmConn = await h.hub.connections.create(h.tenantId, {
+    connectorId: 'http-json',
+    name: 'CRM',
+    settings: { baseUrl: crmUrl, requestsPerSecond: 1000 },
+    credentials: { token: 'crm-token' },
+  });
+  const mcSync = await h.engine.service.create(h.tenantId, {
+    name: 'mailchimp members',
+    connectionId: mc.id,
+    mapping: 'mailchimp-members',
+    mode: 'two-way',
+  });
+  const crmSync = await h.engine.service.create(h.tenantId, {
+    name: 'crm contacts',
+    connectionId: crmConn.id,
+    mapping: crm.mapping,
+    mode: crm.mode ?? 'two-way',
+  });
+  return { mc, crmConn, mcSync, crmSync };
 }

@@ -26,12 +26,11 @@ const sam = { email_address: 'sam.lee@example.com', status: 'unsubscribed' };
 const pat = { email_address: 'pat.kim@example.com', merge_fields: { PHONE: '555' } };
 
 describe('members sink, one call per member', () => {
-  it('upserts by the hash of the lower-cased email, then sets lifecycle tags', async () => {
+  it('updates by the hash of the lower-cased email, then sets lifecycle tags', async () => {
     mailchimp()
-      .put(member('jane.doe@example.com'), {
-        email_address: 'Jane.Doe@Example.com',
-        // A subscribe only applies to a new member: it never re-subscribes an existing one.
-        status_if_new: 'subscribed',
+      .patch(member('jane.doe@example.com'), {
+        // No status: a subscribe from another system never re-subscribes anyone; no email (the
+        // hash names the member).
         merge_fields: { FNAME: 'Jane', LNAME: 'Doe', PHONE: '(512) 555-0142' },
       })
       .reply(200, fixture('member-put-response'));
@@ -44,13 +43,9 @@ describe('members sink, one call per member', () => {
         ],
       })
       .reply(204);
-    // An unsubscribe is forced onto existing members too; no tags, so no tags call.
+    // An unsubscribe propagates; no tags, so no tags call.
     mailchimp()
-      .put(member('sam.lee@example.com'), {
-        email_address: 'sam.lee@example.com',
-        status_if_new: 'unsubscribed',
-        status: 'unsubscribed',
-      })
+      .patch(member('sam.lee@example.com'), { status: 'unsubscribed' })
       .reply(200, { ...fixture('member-put-response'), email_address: 'sam.lee@example.com' });
     const results = await writeMembers(context(), [item(jane, 0), item(sam, 1)]);
     expect(results).toEqual([
@@ -59,33 +54,59 @@ describe('members sink, one call per member', () => {
     ]);
   });
 
-  it('creates members without a status as the statusIfNew setting, and drops a partial address', async () => {
+  it('never creates a member: a 404 is skipped as not on the list, with no tags call', async () => {
     mailchimp()
-      .put(member('pat.kim@example.com'), {
-        email_address: 'pat.kim@example.com',
-        status_if_new: 'transactional',
-        merge_fields: { FNAME: 'Pat' },
-      })
+      .patch(member('new.buyer@example.com'))
+      .reply(404, fixture('problem-resource-not-found'), PROBLEM);
+    // Tags only (nothing else to update): the tags endpoint answers 404 for a non-member too.
+    mailchimp()
+      .post(`${member('tags.only@example.com')}/tags`)
+      .reply(404, fixture('problem-resource-not-found'), PROBLEM);
+    const results = await writeMembers(context(), [
+      item(
+        {
+          email_address: 'new.buyer@example.com',
+          status: 'subscribed',
+          lifecycle: 'owner',
+          merge_fields: { FNAME: 'New' },
+        },
+        0,
+      ),
+      item({ email_address: 'tags.only@example.com', lifecycle: 'owner' }, 1),
+      item({ email_address: 'nothing@example.com', status: 'subscribed' }, 2),
+    ]);
+    expect(results).toEqual([
+      { ok: true, destinationId: null, skipped: 'notOnList' },
+      { ok: true, destinationId: null, skipped: 'notOnList' },
+      { ok: true, destinationId: null, skipped: 'nothingToWrite' },
+    ]);
+  });
+
+  it('never writes a status other than unsubscribed, and drops a partial address', async () => {
+    mailchimp()
+      .patch(member('pat.kim@example.com'), { merge_fields: { FNAME: 'Pat' } })
       .query({ skip_merge_validation: 'true' })
       .reply(200, fixture('member-put-response'));
     const results = await writeMembers(context({ skipMergeValidation: true }), [
       item({
         email_address: 'pat.kim@example.com',
+        status: 'pending',
         merge_fields: { FNAME: 'Pat', ADDRESS: { addr1: '1 Main St', city: 'Austin' } },
       }),
     ]);
     expect(results[0]).toMatchObject({ ok: true });
   });
 
-  it('reports each member on its own: a 400 problem, a tags 404, and an invalid record', async () => {
-    mailchimp().put(member('jane.doe@example.com')).reply(200, fixture('member-put-response'));
+  it('reports each member on its own: a 400 problem, a tags 500, and an invalid record', async () => {
+    mailchimp().patch(member('jane.doe@example.com')).reply(200, fixture('member-put-response'));
     mailchimp()
       .post(`${member('jane.doe@example.com')}/tags`)
-      .reply(404, fixture('problem-resource-not-found'), PROBLEM);
+      .times(4)
+      .reply(500, { title: 'Internal Server Error', detail: 'try again' }, PROBLEM);
     mailchimp()
-      .put(member('pat.kim@example.com'))
+      .patch(member('pat.kim@example.com'))
       .reply(400, fixture('problem-invalid-resource'), PROBLEM);
-    mailchimp().put(member('sam.lee@example.com')).reply(200, fixture('member-put-response'));
+    mailchimp().patch(member('sam.lee@example.com')).reply(200, fixture('member-put-response'));
     const results = await writeMembers(context(), [
       item(jane, 0),
       item(pat, 1),
@@ -93,7 +114,7 @@ describe('members sink, one call per member', () => {
       item(sam, 3),
     ]);
     expect(results).toEqual([
-      { ok: false, retryable: false, reason: expect.stringMatching(/Resource Not Found/) },
+      { ok: false, retryable: true, reason: 'Internal Server Error: try again' },
       {
         ok: false,
         retryable: false,
@@ -113,11 +134,11 @@ describe('members sink, one call per member', () => {
 
   it('retries a 429 with backoff, then reports a member still refused as retryable', async () => {
     mailchimp()
-      .put(member('sam.lee@example.com'))
+      .patch(member('sam.lee@example.com'))
       .reply(429, fixture('problem-too-many-requests'), PROBLEM);
-    mailchimp().put(member('sam.lee@example.com')).reply(200, fixture('member-put-response'));
+    mailchimp().patch(member('sam.lee@example.com')).reply(200, fixture('member-put-response'));
     mailchimp()
-      .put(member('pat.kim@example.com'))
+      .patch(member('pat.kim@example.com'))
       .times(4)
       .reply(429, fixture('problem-too-many-requests'), PROBLEM);
     const results = await writeMembers(context(), [item(sam, 0), item(pat, 1)]);
@@ -131,18 +152,18 @@ describe('members sink, one call per member', () => {
 
   it('stops the whole write on a wrong or expired API key', async () => {
     mailchimp()
-      .put(member('sam.lee@example.com'))
+      .patch(member('sam.lee@example.com'))
       .reply(401, fixture('problem-api-key-invalid'), PROBLEM);
     await expect(writeMembers(context(), [item(sam)])).rejects.toThrow(AuthError);
   });
 });
 
 describe('connection limit', () => {
-  /** Answers member PUTs slowly and records how many were in flight at once. */
+  /** Answers member PATCHes slowly and records how many were in flight at once. */
   function slowServer(count: number) {
     const seen = { inFlight: 0, max: 0 };
     mailchimp()
-      .put(/\/members\/[0-9a-f]{32}$/)
+      .patch(/\/members\/[0-9a-f]{32}$/)
       .times(count)
       .reply((_uri, _body, cb) => {
         seen.max = Math.max(seen.max, ++seen.inFlight);
@@ -154,7 +175,9 @@ describe('connection limit', () => {
     return seen;
   }
   const people = (n: number, tag: string) =>
-    Array.from({ length: n }, (_, i) => item({ email_address: `p${i}-${tag}@example.com` }, i));
+    Array.from({ length: n }, (_, i) =>
+      item({ email_address: `p${i}-${tag}@example.com`, merge_fields: { FNAME: 'P' } }, i),
+    );
 
   it('keeps a connection within maxConnections, even across runs with clients of their own', async () => {
     const seen = slowServer(24);

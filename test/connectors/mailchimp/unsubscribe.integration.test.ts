@@ -5,8 +5,8 @@ import { subscriberHash } from '../../../connectors/mailchimp/hash.ts';
 import { createApp } from '../../../src/api/app.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { FakeSystem } from '../../support/fake-system.ts';
-import { openMailchimpHarness, type MailchimpHarness } from './harness.ts';
-import { API_KEY, fixtureText, HOST, LIST, SECRET, useNock } from './support.ts';
+import { mailchimpAndCrm, openMailchimpHarness, type MailchimpHarness } from './harness.ts';
+import { fixtureText, HOST, LIST, SECRET, useNock } from './support.ts';
 
 let h: MailchimpHarness;
 let crm: FakeSystem;
@@ -25,33 +25,7 @@ afterEach(async () => {
 const svc = () => h.engine.service.svc;
 const run = (syncId: string) => runSync(svc(), h.tenantId, syncId, 'manual');
 
-async function setUp() {
-  const mc = await h.hub.connections.create(h.tenantId, {
-    connectorId: 'mailchimp',
-    name: 'Mailchimp',
-    settings: { listId: LIST, itemRetryBaseMs: 0 },
-    credentials: { apiKey: API_KEY, webhookSecret: SECRET },
-  });
-  const crmConn = await h.hub.connections.create(h.tenantId, {
-    connectorId: 'http-json',
-    name: 'CRM',
-    settings: { baseUrl: crm.url, requestsPerSecond: 1000 },
-    credentials: { token: 'crm-token' },
-  });
-  const mcSync = await h.engine.service.create(h.tenantId, {
-    name: 'mailchimp members',
-    connectionId: mc.id,
-    mapping: 'mailchimp-members',
-    mode: 'two-way',
-  });
-  const crmSync = await h.engine.service.create(h.tenantId, {
-    name: 'crm contacts',
-    connectionId: crmConn.id,
-    mapping: 'crm-contacts',
-    mode: 'two-way',
-  });
-  return { mc, crmConn, mcSync, crmSync };
-}
+const setUp = () => mailchimpAndCrm(h, crm.url, { mapping: 'crm-contacts' });
 
 /** Posts a Mailchimp webhook to the hub as Mailchimp would: form-encoded, secret in the URL. */
 function deliver(connectionId: string, body: string, secret = SECRET) {
@@ -132,27 +106,20 @@ describe('Mailchimp unsubscribe, end to end', () => {
     ]);
 
     // And Mailchimp itself is only ever told "unsubscribed" for her.
-    const puts: Record<string, unknown>[] = [];
+    const patches: Record<string, unknown>[] = [];
     nock(HOST)
       .get(`/3.0/lists/${LIST}/members`)
       .query(true)
       .reply(200, { members: [], total_items: 0 });
     nock(HOST)
-      .put(`/3.0/lists/${LIST}/members/${subscriberHash('jane.doe@example.com')}`, (body) => {
-        puts.push(body as Record<string, unknown>);
+      .patch(`/3.0/lists/${LIST}/members/${subscriberHash('jane.doe@example.com')}`, (body) => {
+        patches.push(body as Record<string, unknown>);
         return true;
       })
       .reply(200, JSON.parse(fixtureText('member-put-response.json')));
     const mcRun = await run(mcSync.id);
     expect(mcRun?.counts).toMatchObject({ written: 1, failed: 0 });
-    expect(puts).toEqual([
-      {
-        email_address: 'jane.doe@example.com',
-        status_if_new: 'unsubscribed',
-        status: 'unsubscribed',
-        merge_fields: { FNAME: 'Jane' },
-      },
-    ]);
+    expect(patches).toEqual([{ status: 'unsubscribed', merge_fields: { FNAME: 'Jane' } }]);
   });
 
   it('refuses a delivery with a wrong secret and stores nothing', async () => {
