@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
-import { parseVendorBody, secretsEqual } from '../../src/sdk/vendor-body.ts';
+import { parseVendorBody, parseWriteAnswer, secretsEqual } from '../../src/sdk/vendor-body.ts';
 import {
   BatchBody,
   HttpJsonCredentials,
@@ -82,7 +82,7 @@ export default defineConnector({
             },
             { signal: ctx.signal },
           );
-          const body = parseVendorBody(BatchBody, res.data, `POST /${sink}/batch`);
+          const body = parseWriteAnswer(BatchBody, res.data, `POST /${sink}/batch`);
           return body.results.map((r) =>
             r.ok
               ? { ok: true as const, destinationId: r.id ?? null }

@@ -33,6 +33,19 @@ export class ParkedError extends RetryableError {
   }
 }
 
+/**
+ * The vendor answered a write with a body that cannot be read (a garbled or truncated 200): it is
+ * up, but what it did with the batch is unknown. Retryable (the same idempotency keys make a
+ * resend harmless); when every retry fails alike, the engine dead-letters the batch's records and
+ * moves on, since an answer that never parses is about this batch, not an outage.
+ */
+export class UnreadableAnswerError extends RetryableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableAnswerError';
+  }
+}
+
 /** Credentials are missing, expired or refused: mark the connection broken and stop the run. */
 export class AuthError extends Error {
   constructor(

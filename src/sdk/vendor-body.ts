@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 import type { z } from 'zod';
 
-import { PermanentError } from './errors.ts';
+import { PermanentError, UnreadableAnswerError } from './errors.ts';
 
 /**
  * Parses a vendor's answer with a schema, or fails the call as permanent, naming the first bad
@@ -19,6 +19,26 @@ export function parseVendorBody<S extends z.ZodType>(
   const issue = r.error.issues[0]!;
   const field = issue.path.map(String).join('.') || '(body)';
   throw new PermanentError(`${what}: ${field} ${issue.message}`, null, field);
+}
+
+/**
+ * Parses a vendor's answer to a write. An answer that does not parse (a garbled or truncated 200)
+ * says nothing about what was written, so it is retryable, not permanent: the write is sent again
+ * with the same idempotency keys (harmless to a vendor that honours them), with backoff, and the
+ * records become dead letters if it never answers sensibly (`UnreadableAnswerError`).
+ */
+export function parseWriteAnswer<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  what: string,
+): z.output<S> {
+  try {
+    return parseVendorBody(schema, body, what);
+  } catch (err) {
+    throw new UnreadableAnswerError(
+      `${(err as Error).message} (the answer to a write cannot be read)`,
+    );
+  }
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { SinkDef, SinkItem, SinkResult, SystemRecord } from '../sdk/connector.ts';
-import { PermanentError } from '../sdk/errors.ts';
 import { unflatten } from '../records/flat.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import { HashBatch } from '../records/hash-batch.ts';
@@ -10,6 +9,7 @@ import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { readAfter } from '../feed/positions.ts';
+import { REFUSED_BATCHES, SPLIT_REQUESTS, writeSplitting } from './sink-write.ts';
 import { addNotes, SKIPPED } from './run-notes.ts';
 import { zeroCounts, type PageCounts, type RunCounts, type Sync } from './types.ts';
 
@@ -206,18 +206,18 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
   let skipped = 0;
   let notes: Record<string, number> | undefined;
   const rejected: { p: Prepared; reason: string; field?: string; retryable: boolean }[] = [];
+  let extraRequests = 0;
+  let refusedBatches = 0;
   for (let attempt = 0; todo.length && attempt < ITEM_ATTEMPTS; attempt++) {
-    const results: SinkResult[] = await scope.rt.call(() =>
-      scope.sink.write(
-        scope.rt.ctx,
-        todo.map((p) => p.item),
-      ),
+    const call = await writeSplitting(
+      scope.rt,
+      scope.sinkName,
+      scope.sink,
+      todo.map((p) => p.item),
     );
-    if (results.length !== todo.length) {
-      throw new PermanentError(
-        `sink ${scope.sinkName} answered ${results.length} results for ${todo.length} items`,
-      );
-    }
+    const results: SinkResult[] = call.results;
+    extraRequests += call.requests - 1;
+    if (call.requests > 1) refusedBatches++;
     const writes = new HashBatch();
     const again: Prepared[] = [];
     const destKey = k.destinations(tenantId, sync.connectionId, scope.sinkName);
@@ -243,7 +243,8 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
         // The link back is written once, when the destination names a record it did not before.
         if (r.destinationId && r.destinationId !== destinationId)
           writes.set(linkKey, r.destinationId, canonicalId);
-      } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS) again.push(item);
+      } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS && !call.exhausted.has(j))
+        again.push(item);
       else rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
     });
     await writes.flush(svc.hub.redis);
@@ -264,6 +265,11 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
       }));
   const quarantined = (await svc.quarantine.add(entries(false))).length;
   const failed = (await svc.deadLetters.add(entries(true))).length;
+  if (refusedBatches)
+    addNotes((notes ??= {}), {
+      [REFUSED_BATCHES]: refusedBatches,
+      [SPLIT_REQUESTS]: extraRequests,
+    });
   return { written, failed, quarantined, skipped, notes };
 }
 

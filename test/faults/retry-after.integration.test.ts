@@ -3,25 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ParkedError } from '../../src/sdk/errors.ts';
 import { DEFAULT_RETRY } from '../../src/sdk/retry.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
-import { useEngineWithSystems } from '../support/engine.ts';
+import { ingestContacts, useEngineWithSystems } from '../support/engine.ts';
 
 const t = useEngineWithSystems('source', 'dest');
 const svc = () => t.h.engine.service.svc;
 
 describe('a vendor wait past the in-run cap parks the run', () => {
   it('Retry-After: 3600 → one request, no retry a second later, the run parked with the time', async () => {
-    for (let i = 0; i < 20; i++)
-      t.source.put('contacts', {
-        id: `a-${i}`,
-        email: `person${i}@example.com`,
-        updated_at: '2026-11-20T10:00:00Z',
-      });
-    const inbound = await t.h.addSync({
-      connectionId: await t.h.connect('http-json', t.source, { pageSize: 100 }),
-      mapping: 'crm-a-contacts',
-      mode: 'inbound',
-    });
-    await runSync(svc(), t.h.tenantId, inbound.id, 'manual');
+    await ingestContacts(t.h, t.source, 20);
     const outbound = await t.h.addSync({
       connectionId: await t.h.connect('crm-b', t.dest, { batchSize: 50 }),
       mapping: 'crm-b-people',

@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
+import { runSync } from '../../src/sync/run-sync.ts';
 import type { MappingSource } from '../../src/sync/services.ts';
 import type { Sync, SyncInput } from '../../src/sync/types.ts';
 import { FakeSystem } from './fake-system.ts';
@@ -101,4 +102,30 @@ export function useEngineWithSystems<N extends string>(...names: N[]): EngineWit
     for (const name of names) await ctx[name].stop();
   });
   return ctx;
+}
+
+/**
+ * Puts `n` contacts in `source` (ids `a-<i>`, emails `person<i>@example.com`, plus `extra(i)`)
+ * and reads them into the hub with an inbound sync of `crm-a-contacts`, in pages of 100.
+ */
+export async function ingestContacts(
+  h: EngineHarness,
+  source: FakeSystem,
+  n: number,
+  extra: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<Sync> {
+  for (let i = 0; i < n; i++)
+    source.put('contacts', {
+      id: `a-${i}`,
+      email: `person${i}@example.com`,
+      ...extra(i),
+      updated_at: '2026-11-20T10:00:00Z',
+    });
+  const inbound = await h.addSync({
+    connectionId: await h.connect('http-json', source, { pageSize: 100 }),
+    mapping: 'crm-a-contacts',
+    mode: 'inbound',
+  });
+  await runSync(h.engine.service.svc, h.tenantId, inbound.id, 'manual');
+  return inbound;
 }

@@ -11,6 +11,17 @@ export interface Fault {
 }
 
 /**
+ * A whole-batch answer a sink gives instead of its results: a status (before applying anything),
+ * a dropped connection (before or after applying), a garbled 200 (after applying: the write
+ * happened, the answer cannot be read), or the results dribbled out slowly.
+ */
+export type BatchFault =
+  | { kind: 'status'; status: number; body?: unknown; retryAfter?: number }
+  | { kind: 'reset'; afterApply?: boolean }
+  | { kind: 'garble' }
+  | { kind: 'slow'; chunkMs: number };
+
+/**
  * A real HTTP server speaking the http-json connector's protocol, for tests and benchmarks:
  * streams (`GET /<stream>?cursor=&limit=`) over records ordered by a change sequence, sinks
  * (`POST /<sink>/batch`) that apply each idempotency key once, and scripted faults.
@@ -29,6 +40,10 @@ export class FakeSystem {
   private reads = 0;
   /** Called on every page read (with its 1-based number) before it is answered. */
   onRead: ((n: number) => Promise<void> | void) | null = null;
+  /** A whole-batch fault for a write (its items, its 1-based number among writes), or null. */
+  batchFault:
+    ((items: { record: Record<string, unknown> }[], n: number) => BatchFault | null) | null = null;
+  private writes = 0;
   /** Called on every write before it is applied. */
   onWrite: ((sink: string, count: number) => Promise<void> | void) | null = null;
   /** Called after a write is applied, before it is answered (used to crash a worker mid-batch). */
@@ -71,6 +86,40 @@ export class FakeSystem {
   /** Calls of a method and path prefix. */
   count(method: string, prefix: string): number {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+  }
+
+  /** Drops the connection without answering (a reset, as the client sees it). */
+  private drop(req: IncomingMessage, url: URL) {
+    this.inFlight--;
+    this.requests.push({ method: req.method ?? '', path: url.pathname, status: 0 });
+    req.socket.destroy();
+  }
+
+  /** Answers 200 with a body as given (not JSON-encoded). */
+  private answerRaw(res: ServerResponse, req: IncomingMessage, url: URL, text: string) {
+    this.inFlight--;
+    this.requests.push({ method: req.method ?? '', path: url.pathname, status: 200 });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(text);
+  }
+
+  /** Answers 200 with `body`, a few bytes every `chunkMs`. */
+  private async dribble(
+    res: ServerResponse,
+    req: IncomingMessage,
+    url: URL,
+    body: unknown,
+    chunkMs: number,
+  ) {
+    const text = JSON.stringify(body);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const step = Math.max(1, Math.ceil(text.length / 8));
+    for (let i = 0; i < text.length; i += step) {
+      res.write(text.slice(i, i + step));
+      await new Promise((r) => setTimeout(r, chunkMs));
+    }
+    this.inFlight--;
+    this.requests.push({ method: req.method ?? '', path: url.pathname, status: 200 });
+    res.end();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -125,6 +174,14 @@ export class FakeSystem {
         items: { idempotencyKey: string; id: string | null; record: Record<string, unknown> }[];
       };
       await this.onWrite?.(sink, body.items.length);
+      const fault = this.batchFault?.(body.items, ++this.writes) ?? null;
+      if (fault?.kind === 'status') {
+        const retryAfter = fault.retryAfter;
+        const headers: Record<string, string> =
+          retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+        return send(fault.status, fault.body ?? { error: `scripted ${fault.status}` }, headers);
+      }
+      if (fault?.kind === 'reset' && !fault.afterApply) return this.drop(req, url);
       const applied = this.applied.get(sink) ?? new Map<string, string>();
       this.applied.set(sink, applied);
       const results = body.items.map((item) => {
@@ -140,6 +197,9 @@ export class FakeSystem {
       });
       this.delivered += body.items.length;
       await this.afterApply?.(sink, body.items.length);
+      if (fault?.kind === 'reset') return this.drop(req, url);
+      if (fault?.kind === 'garble') return this.answerRaw(res, req, url, '{"results": [{"ok": tr');
+      if (fault?.kind === 'slow') return this.dribble(res, req, url, { results }, fault.chunkMs);
       return send(200, { results });
     }
     if (req.method === 'GET' && parts.length === 0) return send(200, { ok: true });

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 
 import { runSync } from '../../src/sync/run-sync.ts';
-import { FAST_RETRY, useEngineWithSystems } from '../support/engine.ts';
+import { FAST_RETRY, ingestContacts, useEngineWithSystems } from '../support/engine.ts';
 
 const t = useEngineWithSystems('source', 'dest');
 
@@ -10,26 +10,13 @@ const svc = () => t.h.engine.service.svc;
 
 /** 300 contacts in A, an inbound sync from A and an outbound sync to B in batches of 50. */
 async function setup() {
-  for (let i = 0; i < 300; i++) {
-    t.source.put('contacts', {
-      id: `a-${i}`,
-      email: `person${i}@example.com`,
-      first_name: `p${i}`,
-      updated_at: '2026-11-20T10:00:00Z',
-    });
-  }
-  const inbound = await t.h.addSync({
-    connectionId: await t.h.connect('http-json', t.source, { pageSize: 100 }),
-    mapping: 'crm-a-contacts',
-    mode: 'inbound',
-  });
+  await ingestContacts(t.h, t.source, 300, (i) => ({ first_name: `p${i}` }));
   const outbound = await t.h.addSync({
     connectionId: await t.h.connect('crm-b', t.dest, { batchSize: 50 }),
     mapping: 'crm-b-people',
     mode: 'outbound',
   });
-  await runSync(svc(), t.h.tenantId, inbound.id, 'manual');
-  return { inbound, outbound };
+  return { outbound };
 }
 
 describe('failing vendor APIs', () => {

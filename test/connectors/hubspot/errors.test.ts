@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { classifyHubSpotError } from '../../../connectors/hubspot/classify.ts';
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import { DAILY_LIMIT_RETRY_MS } from '../../../connectors/hubspot/limits.ts';
-import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
+import {
+  AuthError,
+  PermanentError,
+  RetryableError,
+  UnreadableAnswerError,
+} from '../../../src/sdk/errors.ts';
 import { context, fixture, hubspot, useNock } from './support.ts';
 
 const SEARCH = '/crm/v3/objects/contacts/search';
@@ -104,7 +109,7 @@ describe('HubSpot errors, classified at the edge', () => {
     await expect(contacts.read(context(), null)).rejects.toThrow(/contacts\/search: \(body\) /);
   });
 
-  it('a malformed batch answer fails the write as permanent', async () => {
+  it('a malformed batch answer fails the write as retryable (what was written is unknown)', async () => {
     hubspot().post('/crm/v3/objects/contacts/batch/upsert').reply(200, { results: 'none' });
     const write = hubspotConnector.sinks!.contacts!.write(context(), [
       {
@@ -114,7 +119,7 @@ describe('HubSpot errors, classified at the edge', () => {
         record: { properties: { email: 'a@example.com' } },
       },
     ]);
-    await expect(write).rejects.toThrow(PermanentError);
+    await expect(write).rejects.toThrow(UnreadableAnswerError);
   });
 });
 
