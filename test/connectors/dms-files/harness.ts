@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../../../src/runtime/engine.ts';
 import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
+import type { StoredRecord } from '../../../src/records/merge.ts';
 import type { QuarantineEntry } from '../../../src/sync/quarantine.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import type { RunReport } from '../../../src/sync/types.ts';
@@ -35,6 +36,8 @@ export interface DmsHarness extends TestHub {
   run(syncId: string): Promise<RunReport>;
   /** The canonical records a sync's stream linked, by the system's record key. */
   records(syncId: string): Promise<Map<string, Record<string, unknown>>>;
+  /** The same records as stored (with their customer id and match key). */
+  stored(syncId: string): Promise<Map<string, StoredRecord>>;
   quarantined(syncId: string): Promise<QuarantineEntry[]>;
   close(): Promise<void>;
 }
@@ -77,6 +80,10 @@ export async function openDmsHarness(connector: ConnectorDef = dmsConnector): Pr
       return report;
     },
     async records(syncId: string) {
+      const stored = await this.stored(syncId);
+      return new Map([...stored].map(([k, r]) => [k, r.f as Record<string, unknown>]));
+    },
+    async stored(syncId: string) {
       const sync = await svc.syncs.get(tenantId, syncId);
       const mapping = await svc.mappings.get(sync.mapping);
       const links = await t.hub.redis.hgetall(
@@ -88,7 +95,7 @@ export async function openDmsHarness(connector: ConnectorDef = dmsConnector): Pr
         mapping.entity,
         keys.map((k) => links[k]!),
       );
-      return new Map(keys.map((k, i) => [k, recs[i]!.f as Record<string, unknown>]));
+      return new Map(keys.map((k, i) => [k, recs[i]!]));
     },
     quarantined: (syncId: string) => svc.quarantine.list(tenantId, syncId),
     async close() {
