@@ -6,22 +6,31 @@
  * KEYS[4] profiles (hash: customer id → MessagePack {t = created ms, e, p, f, w} = its emails,
  *         phones, first names and weak keys, as every record resolved to it carried them)
  * KEYS[5] merged (hash: merged customer id → the customer it was merged into)
- * ARGV[1] the contacts, MessagePack array of {proposed id, email, {phones}, weak key, first name}
- *         ('' = none); ARGV[2] now (ms); ARGV[3] key prefix of the per-customer record sets
- *         (`<prefix><customer id>`, built by keys.ts; same hash tag as KEYS)
+ * ARGV[1] the contacts, MessagePack array of {proposed id, email, {phones}, weak key, first name,
+ *         first and last byte of its profile in ARGV[4]} ('' = none); ARGV[2] now (ms); ARGV[3] key
+ *         prefix of the per-customer record sets (`<prefix><customer id>`, built by keys.ts; same
+ *         hash tag as KEYS); ARGV[4] the profiles the contacts give the customers they create
+ *         ({t = ARGV[2], e, p, f, w} of the contact's own keys), MessagePack, end to end: packed by
+ *         the caller, since packing them here cost Redis more than the rest of a new contact's
+ *         resolution (and Redis's cmsgpack reads no binary values, hence one argument beside)
  * Rules (README "Identity rules"): candidates are the customers of the contact's email, then of
  * each phone; a candidate conflicting with the contact (or with candidates taken before it) on
  * first names or emails (both known, none shared) is not taken. Taken candidates merge into the
  * oldest. Without any strong key known, the weak key decides when exactly one customer has it and
  * emails and phones do not conflict. Otherwise the proposed id is a new customer.
+ * Cost (Redis runs one script at a time, for every tenant): the index fields and profiles of the
+ * whole batch are read up front in a few HMGETs; a contact whose keys all name one customer that
+ * already has them all, and a contact none of whose keys anyone has, are decided without building
+ * candidate lists (what the general rules give in those cases, minus rewriting what did not
+ * change); writes go out in the order they were made, a few HSETs per batch.
  * Returns { flat list of customer id, how (0 new, 1 email, 2 phone, 3 weak) per contact,
  *           list of merges {loser, survivor, loser's record members...} }.
  */
 export const RESOLVE_SCRIPT = `
 local C = cmsgpack.unpack(ARGV[1])
 local now, setPrefix = tonumber(ARGV[2]), ARGV[3]
-local idx, idxDirty = {{}, {}, {}}, {{}, {}, {}}
-local prof, profDirty, gone, fwd = {}, {}, {}, {}
+local idx, idxDirty, idxOrder = {{}, {}, {}}, {{}, {}, {}}, {{}, {}, {}}
+local prof, raw, profDirty, profOrder, fresh, gone, fwd = {}, {}, {}, {}, {}, {}, {}
 local function has(l, v) for i = 1, #l do if l[i] == v then return true end end return false end
 local function add(l, v) if v ~= '' and not has(l, v) then l[#l + 1] = v end end
 local function disjoint(a, b)
@@ -38,16 +47,57 @@ local function look(k, v)
   if x == nil then x = redis.call('HGET', KEYS[k], v) or false; idx[k][v] = x end
   return x
 end
-local function put(k, v, id) idx[k][v] = id; idxDirty[k][v] = true end
+local function put(k, v, id)
+  idx[k][v] = id
+  if not idxDirty[k][v] then idxDirty[k][v] = true; local o = idxOrder[k]; o[#o + 1] = v end
+end
+local function dirty(id)
+  if not profDirty[id] then profDirty[id] = true; profOrder[#profOrder + 1] = id end
+end
+-- raw[id]: the profile as stored (false: none), unpacked on first use
 local function getProf(id)
   local p = prof[id]
   if p == nil then
-    local raw = redis.call('HGET', KEYS[4], id)
-    p = raw and cmsgpack.unpack(raw) or false
+    local r = raw[id]
+    if r == nil then r = redis.call('HGET', KEYS[4], id) or false end
+    p = r and cmsgpack.unpack(r) or false
     prof[id] = p
   end
   return p or nil
 end
+local function fetch(key, list, into)
+  for s = 1, #list, 500 do
+    local e = math.min(#list, s + 499)
+    local vals = redis.call('HMGET', key, unpack(list, s, e))
+    for j = s, e do into[list[j]] = vals[j - s + 1] end
+  end
+end
+-- Every index field the batch names, and the profile of every customer they name, in a few HMGETs.
+local function prefetch()
+  local lists = {{}, {}, {}}
+  local function want(k, v)
+    if v ~= '' and idx[k][v] == nil then idx[k][v] = false; local l = lists[k]; l[#l + 1] = v end
+  end
+  for i = 1, #C do
+    local c = C[i]
+    want(1, c[2]); want(3, c[4])
+    for j = 1, #c[3] do want(2, c[3][j]) end
+  end
+  local ids = {}
+  for k = 1, 3 do
+    fetch(KEYS[k], lists[k], idx[k])
+    for _, v in ipairs(lists[k]) do
+      local x = idx[k][v]
+      if x then
+        for id in string.gmatch(x, '[^,]+') do
+          if raw[id] == nil then raw[id] = false; ids[#ids + 1] = id end
+        end
+      end
+    end
+  end
+  fetch(KEYS[4], ids, raw)
+end
+prefetch()
 local function split(s) local l = {} for x in string.gmatch(s or '', '[^,]+') do l[#l + 1] = x end return l end
 local function union(into, from)
   for _, f in ipairs({'e', 'p', 'f', 'w'}) do for i = 1, #from[f] do add(into[f], from[f][i]) end end
@@ -60,7 +110,7 @@ end
 local merges = {}
 local function merge(loser, win)
   local pl, pw = getProf(loser), getProf(win)
-  union(pw, pl); profDirty[win] = true
+  union(pw, pl); dirty(win)
   for i = 1, #pl.e do if look(1, pl.e[i]) == loser then put(1, pl.e[i], win) end end
   for i = 1, #pl.p do if look(2, pl.p[i]) == loser then put(2, pl.p[i], win) end end
   for i = 1, #pl.w do
@@ -79,7 +129,7 @@ local function merge(loser, win)
   for i = 1, #members do m[#m + 1] = members[i] end
   merges[#merges + 1] = m
 end
-local function resolve(c)
+local function resolveFull(c)
   local r = {e = {}, p = c[3], f = {}, w = {}}
   add(r.e, c[2]); add(r.f, c[5]); add(r.w, c[4])
   local cands, how, seen = {}, {}, {}
@@ -107,7 +157,7 @@ local function resolve(c)
     id = c[1]
     prof[id] = {t = now, e = {}, p = {}, f = {}, w = {}}
   end
-  union(getProf(id), r); profDirty[id] = true
+  union(getProf(id), r); dirty(id)
   if c[2] ~= '' and not look(1, c[2]) then put(1, c[2], id) end
   for i = 1, #r.p do if not look(2, r.p[i]) then put(2, r.p[i], id) end end
   if c[4] ~= '' then
@@ -115,6 +165,41 @@ local function resolve(c)
     if not has(ids, id) then ids[#ids + 1] = id; put(3, c[4], table.concat(ids, ',')) end
   end
   return id, k
+end
+-- A contact whose keys all name customer x: decided here when x already has all of them (the
+-- general rules take x by the first key and change nothing).
+local function known(c, x)
+  local p = getProf(x)
+  if not p or (c[2] ~= '' and not has(p.e, c[2])) or (c[5] ~= '' and not has(p.f, c[5])) then return false end
+  for i = 1, #c[3] do if not has(p.p, c[3][i]) then return false end end
+  return c[4] == '' or (has(p.w, c[4]) and has(split(look(3, c[4]) or ''), x))
+end
+-- A contact none of whose keys anyone has: a new customer with the profile packed for it.
+local function create(c)
+  local id = c[1]
+  prof[id] = nil; raw[id] = string.sub(ARGV[4], c[6], c[7])
+  if profDirty[id] then getProf(id) end
+  if not fresh[id] then fresh[id] = true; fresh[#fresh + 1] = id end
+  if c[2] ~= '' then put(1, c[2], id) end
+  for i = 1, #c[3] do if not look(2, c[3][i]) then put(2, c[3][i], id) end end
+  if c[4] ~= '' then put(3, c[4], id) end
+  return id, 0
+end
+local function resolve(c)
+  local x, missed = nil, false
+  if c[2] ~= '' then x = look(1, c[2]); missed = not x end
+  for i = 1, #c[3] do
+    local y = look(2, c[3][i])
+    if not y then missed = true
+    elseif not x then x = y
+    elseif y ~= x then return resolveFull(c) end
+  end
+  if x and not missed then
+    if known(c, x) then return x, c[2] ~= '' and 1 or 2 end
+  elseif not x and (c[4] == '' or not look(3, c[4])) then
+    return create(c)
+  end
+  return resolveFull(c)
 end
 local ids, hows = {}, {}
 for i = 1, #C do ids[i], hows[i] = resolve(C[i]) end
@@ -125,16 +210,24 @@ for i = 1, #C do
   out[#out + 1] = id
   out[#out + 1] = hows[i]
 end
+local function hset(key, args)
+  for s = 1, #args, 1000 do redis.call('HSET', key, unpack(args, s, math.min(#args, s + 999))) end
+end
 for k = 1, 3 do
-  local args = {}
-  for v in pairs(idxDirty[k]) do args[#args + 1] = v; args[#args + 1] = idx[k][v] end
-  for s = 1, #args, 1000 do redis.call('HSET', KEYS[k], unpack(args, s, math.min(#args, s + 999))) end
+  local args, o = {}, idxOrder[k]
+  for i = 1, #o do args[#args + 1] = o[i]; args[#args + 1] = idx[k][o[i]] end
+  hset(KEYS[k], args)
 end
 local pargs = {}
-for id in pairs(profDirty) do
+for i = 1, #profOrder do
+  local id = profOrder[i]
   if not gone[id] then pargs[#pargs + 1] = id; pargs[#pargs + 1] = cmsgpack.pack(prof[id]) end
 end
-for s = 1, #pargs, 1000 do redis.call('HSET', KEYS[4], unpack(pargs, s, math.min(#pargs, s + 999))) end
+for i = 1, #fresh do
+  local id = fresh[i]
+  if not gone[id] and not profDirty[id] then pargs[#pargs + 1] = id; pargs[#pargs + 1] = raw[id] end
+end
+hset(KEYS[4], pargs)
 local dels = {}
 for id in pairs(gone) do dels[#dels + 1] = id end
 if #dels > 0 then redis.call('HDEL', KEYS[4], unpack(dels)) end

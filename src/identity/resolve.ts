@@ -4,7 +4,8 @@ import { pack } from 'msgpackr';
 import type { Contact } from '../canonical/index.ts';
 import { newRecordId } from '../records/ids.ts';
 import type { Keys } from '../store/keys.ts';
-import { identityKeys } from './keys.ts';
+import { identityKeys, type IdentityKeys } from './keys.ts';
+import { ProfileWriter, type IdentityProfile } from './profile-writer.ts';
 import { RESOLVE_SCRIPT } from './resolve-script.ts';
 
 /** Which identity key matched a record to its customer. */
@@ -49,6 +50,21 @@ export const identityIndexKeys = (k: Keys, tenantId: string): string[] =>
   ['email', 'phone', 'np', 'prof', 'merged'].map((kind) => k.identity(tenantId, kind));
 
 /**
+ * The identity profile a contact gives the customer it creates (resolve-script.ts, KEYS[4]):
+ * created at `now`, with the contact's own keys.
+ */
+function newProfile(ids: IdentityKeys, now: number): IdentityProfile {
+  const one = (v: string | undefined) => (v ? [v] : []);
+  return {
+    t: now,
+    e: one(ids.email),
+    p: [...new Set(ids.phones)],
+    f: one(ids.firstName),
+    w: one(ids.namePostal),
+  };
+}
+
+/**
  * Resolves contacts to customers (README "Identity rules"), creating customers for people not
  * seen before and merging customers a contact proves to be one person, in one atomic command per
  * batch. Contacts without any identity key resolve to null (nothing to match on). `proposed`
@@ -63,12 +79,23 @@ export async function resolveCustomers(
 ): Promise<{ people: (ResolvedCustomer | null)[]; merges: CustomerMerge[] }> {
   const args: unknown[] = [];
   const sent: number[] = []; // index of each contact sent, in order
+  const now = Date.now();
+  const profiles = new ProfileWriter();
   contacts.forEach((c, i) => {
     if (!c) return;
     const ids = identityKeys(c);
     if (!ids.email && !ids.phones.length && !ids.namePostal) return;
     const id = proposed?.(i) ?? newCustomerId();
-    args.push([id, ids.email ?? '', ids.phones, ids.namePostal ?? '', ids.firstName ?? '']);
+    const [from, to] = profiles.add(newProfile(ids, now));
+    args.push([
+      id,
+      ids.email ?? '',
+      ids.phones,
+      ids.namePostal ?? '',
+      ids.firstName ?? '',
+      from,
+      to,
+    ]);
     sent.push(i);
   });
   const people: (ResolvedCustomer | null)[] = contacts.map(() => null);
@@ -79,8 +106,9 @@ export async function resolveCustomers(
     5,
     ...identityIndexKeys(k, tenantId),
     pack(args),
-    Date.now(),
+    now,
     k.customerRecords(tenantId, ''),
+    profiles.bytes(),
   );
   sent.forEach((ci, j) => {
     const matchKey = HOW[Number(out[j * 2 + 1])] ?? null;
