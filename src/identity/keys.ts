@@ -19,9 +19,9 @@ export interface IdentityKeys {
  * @example normalizeName("O'Neil-Smith") // 'oneil smith'
  */
 export function normalizeName(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // NFKD changes no ASCII text and leaves it no accents to drop: skipped for it (most names).
+  const plain = /^[\x20-\x7e]*$/.test(s) ? s : s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return plain
     .toLowerCase()
     .replace(/[-\u2010-\u2015_]/g, ' ')
     .replace(/[^a-z0-9 ]/g, '')

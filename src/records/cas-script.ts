@@ -7,9 +7,10 @@
  * New records (version 0 before) also join the entity's id index (a sorted set at score 0, walked
  * by ZRANGEBYLEX), in the same step, so a walk position is a record id that means the same after
  * a restart or failover (unlike an HSCAN cursor).
- * Access paths are kept in the same step: the by-date index (ZADD id at its date score, ZREM when
- * it has none) and, for touch entities, the customer's touches (member `<entity>:<id>` at its time;
- * moved when the record's customer changed, the old customer read from the old body).
+ * Access paths are kept in the same step: the by-date index (ZADD id at its date score, batched
+ * per chunk like the id index; ZREM when it has none) and, for touch entities, the customer's
+ * touches (member `<entity>:<id>` at its time; moved when the record's customer changed, the old
+ * customer read from the old body).
  * KEYS[1] the tenant's change stream, KEYS[2] the records hash, KEYS[3] the id index, KEYS[4] the
  * entity's by-date index; touch keys are ARGV[6] .. customer id, in the tenant's slot.
  * ARGV[1] change log max length, ARGV[2] entity, ARGV[3] source connection id, ARGV[4] the
@@ -28,7 +29,7 @@ local W = 6
 local n = #A / W
 local dated, touchPrefix = ARGV[5] == '1', ARGV[6]
 local conflicts, seen = {}, {}
-local recs, rows, fresh = {}, {}, {}
+local recs, rows, fresh, byDate = {}, {}, {}, {}
 local match = string.match
 for s = 1, n, CHUNK do
   local e = math.min(n, s + CHUNK - 1)
@@ -53,7 +54,7 @@ for s = 1, n, CHUNK do
         fresh[#fresh + 1] = id
       end
       if dated then
-        if A[a + 5] >= 0 then redis.call('ZADD', KEYS[4], A[a + 5], id)
+        if A[a + 5] >= 0 then byDate[#byDate + 1] = A[a + 5]; byDate[#byDate + 1] = id
         elseif body then redis.call('ZREM', KEYS[4], id) end
       end
       if touchPrefix ~= '' then
@@ -74,8 +75,10 @@ end
 for s = 1, #recs, 2 * CHUNK do
   redis.call('HSET', KEYS[2], unpack(recs, s, math.min(#recs, s + 2 * CHUNK - 1)))
 end
-for s = 1, #fresh, 2 * CHUNK do
-  redis.call('ZADD', KEYS[3], unpack(fresh, s, math.min(#fresh, s + 2 * CHUNK - 1)))
+for _, z in ipairs({{KEYS[3], fresh}, {KEYS[4], byDate}}) do
+  for s = 1, #z[2], 2 * CHUNK do
+    redis.call('ZADD', z[1], unpack(z[2], s, math.min(#z[2], s + 2 * CHUNK - 1)))
+  end
 end
 if #rows > 0 then
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
