@@ -5,7 +5,7 @@ import { handWritten } from './hand-written.ts';
 import { jsonataPeer } from './jsonata-peer.ts';
 import { leadRecords } from './lead-records.ts';
 
-// Benchmark: one realistic lead mapping (mappings/hubspot-contacts.yaml, 25 fields in) run by our
+// Benchmark: one realistic lead mapping (bench/fixtures/hubspot-contact-lead.yaml, 25 fields in) run by our
 // engine, by JSONata (compiled once) and by a hand-written function, in one process over the same
 // records. Outputs are asserted equal on a sample before anything is timed.
 const RECORDS = 20_000;
@@ -38,7 +38,7 @@ async function rate(
   return samples.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
 }
 
-const loaded = await loadMappingFile('mappings/hubspot-contacts.yaml');
+const loaded = await loadMappingFile('bench/fixtures/hubspot-contact-lead.yaml');
 if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
 const mapping = compileMapping(loaded.doc);
 const evaluate = jsonataPeer();
