@@ -1,6 +1,7 @@
 import type { ConnectorDef } from '../src/sdk/connector.ts';
 import adfCrm from './adf-crm/index.ts';
 import dmsFiles from './dms-files/index.ts';
+import googleAds from './google-ads/index.ts';
 import hubspot from './hubspot/index.ts';
 import httpJson from './http-json/index.ts';
 import mailchimp from './mailchimp/index.ts';
@@ -10,6 +11,7 @@ import meta from './meta/index.ts';
 export const connectors: ConnectorDef[] = [
   adfCrm,
   dmsFiles,
+  googleAds,
   hubspot,
   httpJson,
   mailchimp,

@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { z } from 'zod';
 
 import type { Logger } from '../log/logger.ts';
+import type { OAuth2RefreshConfig } from './oauth2.ts';
 
 /** A record as a connector presents it: a plain object, API quirks removed. */
 export type SystemRecord = Record<string, unknown>;
@@ -159,6 +160,13 @@ export interface ConnectorDef<SS extends z.ZodType = z.ZodType, CS extends z.Zod
   limits: ConnectorLimits | ((settings: z.output<SS>) => ConnectorLimits);
   /** Builds the HTTP client for a connection (base URL from settings, auth from credentials). */
   client?: (settings: z.output<SS>, credentials: z.output<CS>) => AxiosInstance;
+  /**
+   * The connection signs in with an OAuth 2.0 refresh token (src/sdk/oauth2.ts): the runtime puts
+   * a bearer token on every request of the client, keeps it sealed in Redis per connection until
+   * shortly before it expires, renews it once on a 401, and an `invalid_grant` marks the
+   * connection broken.
+   */
+  oauth2?: (settings: z.output<SS>, credentials: z.output<CS>) => OAuth2RefreshConfig;
   /**
    * Turns a failed call into a classified error. The default (`classifyHttpError`) handles
    * timeouts, 5xx, 429 with Retry-After, 401/403; vendors with throttles in 400 bodies add theirs.

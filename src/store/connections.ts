@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import { notFound } from '../errors/app-error.ts';
+import type { TokenCache } from '../sdk/oauth2.ts';
 import type { Vault } from './crypto.ts';
 import type { Keys } from './keys.ts';
 
@@ -118,7 +119,10 @@ export class ConnectionStore {
       fields.status = 'active';
       fields.statusReason = '';
     }
-    await this.redis.hset(this.k.connection(tenantId, id), fields);
+    const tx = this.redis.multi().hset(this.k.connection(tenantId, id), fields);
+    // An access token got with the old credentials goes with them.
+    if (patch.credentials !== undefined) tx.del(this.k.oauthToken(tenantId, id));
+    await tx.exec();
     return this.get(tenantId, id);
   }
 
@@ -149,8 +153,40 @@ export class ConnectionStore {
     await this.get(tenantId, id);
     await this.redis
       .multi()
-      .del(this.k.connection(tenantId, id))
+      .del(this.k.connection(tenantId, id), this.k.oauthToken(tenantId, id))
       .srem(this.k.connections(tenantId), id)
       .exec();
+  }
+
+  /**
+   * The connection's OAuth access token cache: one Redis string, sealed with the vault (bound to
+   * tenant and connection), expiring with the token. A value that does not open is a miss.
+   */
+  tokenCache(tenantId: string, id: string): TokenCache {
+    const key = this.k.oauthToken(tenantId, id);
+    const aad = `oauth-token:${tenantId}:${id}`;
+    const get = async () => {
+      const sealed = await this.redis.get(key);
+      if (!sealed) return null;
+      try {
+        return this.vault.open(sealed, aad);
+      } catch {
+        return null;
+      }
+    };
+    return {
+      get,
+      set: async (token, ttlMs) => {
+        await this.redis.set(
+          key,
+          this.vault.seal(token, aad),
+          'PX',
+          Math.max(1, Math.floor(ttlMs)),
+        );
+      },
+      drop: async (token) => {
+        if ((await get()) === token) await this.redis.del(key);
+      },
+    };
   }
 }

@@ -24,6 +24,9 @@ export function keys(prefix: string) {
     tenantApiKeys: (tenantId: string) => t(tenantId, 'apikeys'),
     /** Hash: one connection. */
     connection: (tenantId: string, connectionId: string) => t(tenantId, `conn:${connectionId}`),
+    /** String: a connection's current OAuth access token, sealed (`ConnectionStore.tokenCache`), with a TTL. */
+    oauthToken: (tenantId: string, connectionId: string) =>
+      t(tenantId, `conn:${connectionId}:token`),
     /** Set: ids of the tenant's connections. */
     connections: (tenantId: string) => t(tenantId, 'conns'),
     /** Hash: canonical records of one entity, id → `<version>|<JSON body>` (a page is one HMGET / HSET). */

@@ -11,6 +11,7 @@ import type {
 } from '../sdk/connector.ts';
 import { AuthError } from '../sdk/errors.ts';
 import { classifyHttpError } from '../sdk/http.ts';
+import { installOAuth2, OAuth2TokenSource } from '../sdk/oauth2.ts';
 import { installRedaction } from '../sdk/redact.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../sdk/retry.ts';
@@ -164,6 +165,13 @@ export async function openConnection(
   }
   if (limits.endpoints?.length)
     limitEndpoints(hub, http, { tenantId, connectionId }, limits.endpoints, signal);
+  if (connector.oauth2) {
+    const cache = hub.connections.tokenCache(tenantId, connectionId);
+    installOAuth2(
+      http,
+      new OAuth2TokenSource(connector.oauth2(settings, credentials), cache, { signal }),
+    );
+  }
   const ctx: ConnectorContext = {
     tenantId,
     connectionId,
