@@ -18,6 +18,7 @@ import { hookRoutes } from './routes/hooks.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { qualityReportRoutes } from './routes/quality-reports.ts';
 import { queueBoardRoutes } from './routes/queue-board.ts';
+import { attributionStatusRoutes } from './routes/attribution-status.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { syncRoutes } from './routes/syncs.ts';
@@ -84,6 +85,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/v1', settingsRoutes());
   app.route('/v1', reportRoutes());
   app.route('/v1', qualityReportRoutes());
+  app.route('/v1', attributionStatusRoutes());
   app.route('/v1', apiKeyRoutes());
   app.route('/v1', connectionRoutes());
   app.route('/v1', syncRoutes());

@@ -122,7 +122,10 @@ export async function recomputeAll(
   );
   hset(
     keys[KEY.base]!,
-    [...rollups.base].map(([f, v]) => [f, `${v.spendCents};${v.leads}`]),
+    // A field that sums to nothing is not kept (the incremental path removes such fields too).
+    [...rollups.base]
+      .filter(([, v]) => v.spendCents !== 0n || v.leads !== 0)
+      .map(([f, v]) => [f, `${v.spendCents};${v.leads}`]),
   );
   for (const m of MODELS)
     hset(

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { registerAdminCommands } from './admin-commands.ts';
+import { registerAttributionCommands } from './attribution-commands.ts';
 import { registerConnectionCommands } from './connection-commands.ts';
 import { registerConnectorCommands } from './connector-commands.ts';
 import { registerEntryCommands } from './entry-commands.ts';
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerMappingCommands(program);
   registerMigrateCommands(program);
   registerReportCommands(program);
+  registerAttributionCommands(program);
   return program;
 }

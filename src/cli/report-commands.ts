@@ -52,7 +52,7 @@ export function reportTable(r: Report): string {
   return `${r.model}, ${r.from} to ${r.to}\n${t.toString()}`;
 }
 
-/** `report attribution`, `sale explain <dealNumber>`, `attribution recompute`. */
+/** `report attribution`, `sale explain <dealNumber>`. */
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('Closed-loop reports');
   report
@@ -144,16 +144,6 @@ export function registerReportCommands(program: Command): void {
           ...(left.length ? ['left out:', ...left] : []),
         ].join('\n');
       });
-    });
-  program
-    .command('attribution')
-    .description('Attribution maintenance')
-    .command('recompute')
-    .description('Re-attribute every sale of a tenant from the stored records')
-    .requiredOption('--tenant <id>', 'tenant id')
-    .action(async (o: { tenant: string }) => {
-      const n = await withHub((hub) => hub.attribution.recompute(o.tenant));
-      process.stdout.write(`attributed ${n} sales\n`);
     });
 }
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { createApp } from '../../src/api/app.ts';
 import { applyMerges } from '../../src/identity/merge.ts';
+import { createEngine } from '../../src/runtime/engine.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
@@ -113,6 +115,19 @@ describe('incremental attribution from the change feed', () => {
     await expectSameAsRecompute();
   });
 
+  it("a lead moved to another customer (an identity split) leaves the old customer's sale", async () => {
+    await put(records, T, [lead('l9', '2026-03-12T16:00:00Z', 'email', 'e1', 'c5')]);
+    await t.hub.attribution.catchUp(T);
+    const a = await t.hub.attribution.explain(T, { dealNumber: 'D-1' });
+    expect(a.touches.map((x) => x.id)).toEqual(['lead:l1', 'lead:l2']);
+    // And a spend row of zero adds nothing a recompute would not.
+    await put(records, T, [
+      rec('spend', 'sp0', { date: '2026-03-11', channel: 'meta', campaignId: 'm1', amount: 0 }),
+    ]);
+    await t.hub.attribution.catchUp(T);
+    await expectSameAsRecompute();
+  });
+
   it('a crash between writes is replayed without counting anything twice', async () => {
     await put(records, T, [
       lead('l10', '2026-03-15T16:00:00Z', 'meta', 'm2', 'c1'),
@@ -157,5 +172,37 @@ describe('incremental attribution from the change feed', () => {
       await pool.close();
     }
     await expectSameAsRecompute();
+  });
+
+  it('the API asks the workers for a recompute and shows its progress', async () => {
+    const engine = createEngine(t.hub, { queueName: `sync-${T}` });
+    const token = (await t.hub.apiKeys.create(T, 'admin', 'a')).token;
+    const app = createApp(t.hub, engine.service);
+    const call = (path: string, method = 'GET') =>
+      app.request(`/v1/tenants/${T}/attribution/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const pool = await startWorkers(t.hub, [t.hub.attributionJobs.processor(1)]);
+    try {
+      const res = await call('recompute', 'POST');
+      expect(res.status).toBe(202);
+      const { jobId } = (await res.json()) as { jobId: string };
+      await vi.waitFor(
+        async () => {
+          const s = (await (await call('status')).json()) as {
+            behind: boolean;
+            recompute: { jobId: string; state: string; sales: number; done: number; total: number };
+          };
+          expect(s.recompute).toMatchObject({ jobId, state: 'done', sales: 4 });
+          expect(s.recompute.done).toBe(s.recompute.total);
+          expect(s.behind).toBe(false);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+    } finally {
+      await pool.close();
+      await engine.close();
+    }
   });
 });

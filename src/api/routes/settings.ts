@@ -25,7 +25,7 @@ const patchSettings = createRoute({
   path: '/tenants/{tenantId}/settings',
   tags: ['Tenants'],
   summary:
-    'Change some settings; a change of time zone, lookback, half-life or minimum confidence recomputes attribution',
+    'Change some settings; a change of time zone, lookback, half-life or minimum confidence recomputes attribution in the workers (GET attribution/status shows its progress)',
   security: bearer,
   middleware: [requirePermission('tenant:write')],
   request: {

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+
+import type { RecomputeProgress } from '../attribution/recompute.ts';
+import { emit } from './output.ts';
+import { withHub } from './with-hub.ts';
+
+/** One line of a recompute's progress, for people. */
+export function describeRecompute(p: RecomputeProgress): string {
+  const pct = p.total ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
+  const sales = p.sales !== undefined ? `, ${p.sales} sales attributed` : '';
+  const error = p.error ? `: ${p.error}` : '';
+  return `${p.state} · ${p.phase} · ${p.done} of ${p.total} records${pct}${sales}${error}`;
+}
+
+/** `attribution recompute` (inline with progress, or `--queue` for the workers) and `attribution status`. */
+export function registerAttributionCommands(program: Command): void {
+  const attribution = program.command('attribution').description('Attribution maintenance');
+  attribution
+    .command('recompute')
+    .description('Re-attribute every sale of a tenant from the stored records, showing progress')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--queue', 'leave it to the workers (follow it with `attribution status`)')
+    .action(async (o: { tenant: string; queue?: boolean }) => {
+      await withHub(async (hub) => {
+        await hub.tenants.get(o.tenant);
+        if (o.queue) {
+          process.stdout.write(`queued ${await hub.attributionJobs.recompute(o.tenant)}\n`);
+          return;
+        }
+        const n = await hub.attribution.recompute(o.tenant, async (p) => {
+          process.stderr.write(describeRecompute(p) + '\n');
+        });
+        process.stdout.write(`attributed ${n} sales\n`);
+      });
+    });
+  attribution
+    .command('status')
+    .description("Whether a tenant's attribution is up to date, and the last recompute's progress")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'output JSON')
+    .action(async (o: { tenant: string; json?: boolean }) => {
+      const status = await withHub(async (hub) => {
+        await hub.tenants.get(o.tenant);
+        const [behind, recompute] = await Promise.all([
+          hub.attribution.follower.behind(o.tenant),
+          hub.attribution.follower.progress(o.tenant),
+        ]);
+        return { behind, recompute };
+      });
+      emit(!!o.json, status, () =>
+        [
+          status.behind ? 'behind: changes or a recompute are waiting for a worker' : 'up to date',
+          `last recompute: ${status.recompute ? describeRecompute(status.recompute) : '(none)'}`,
+        ].join('\n'),
+      );
+    });
+}
