@@ -7,6 +7,7 @@ import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { createSyncServices, type SyncServices } from '../../src/sync/services.ts';
+import { people245, returning as cameBack } from '../fixtures/meta/leads-245-people.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 
 let t: TestHub;
@@ -62,21 +63,9 @@ const leadsOf = async () => {
 
 describe('identity through inbound pages', () => {
   it('250 Meta leads from 245 people are 245 customers; the Garcias of 78708 stay apart', async () => {
-    const FIRSTS = ['Michael', 'Andres', 'Maria', 'Jose', 'Ana', 'Luis', 'Rosa'];
-    const people = Array.from({ length: 245 }, (_, i) => ({
-      name: `${FIRSTS[i % FIRSTS.length]} ${i % 3 === 0 ? 'Garcia' : `Family${i % 40}`}`,
-      email: `person${i}@example.com`,
-      // Households: every 5th person shares the phone of the one before.
-      phone: `+1512556${String(1000 + (i % 5 === 4 ? i - 1 : i)).padStart(4, '0')}`,
-      zip: i % 2 ? '78708' : '78708-1234',
-    }));
-    // Five people came back through another form: their email in capitals, phone formatted.
-    const again = [3, 50, 99, 180, 244].map((i) => ({
-      ...people[i]!,
-      name: people[i]!.name.toUpperCase(),
-      email: people[i]!.email.toUpperCase(),
-      phone: `(${people[i]!.phone.slice(2, 5)}) ${people[i]!.phone.slice(5, 8)}-${people[i]!.phone.slice(8)}`,
-    }));
+    // Households share a phone; a third are Garcias of 78708; five came back (capitals, formatted).
+    const people = people245();
+    const again = cameBack(people);
     const all = [...people, ...again].map(metaLead);
     const pages = [all.slice(0, 100), all.slice(100, 200), all.slice(200)];
     await Promise.all(pages.map((page) => ingestPage(svc, scope, page)));

@@ -20,7 +20,7 @@ export function generateContacts(n: number, tieFrom: number, tieSize: number): F
         email: `buyer${i}@example.com`,
         firstname: `Pat${i}`,
         lastname: `Buyer${i % 97}`,
-        phone: `+1512555${String(i).padStart(4, '0')}`,
+        phone: `+1512${5_550_000 + i}`,
         zip: '78701',
         hs_lead_status: 'NEW',
         createdate: created,
