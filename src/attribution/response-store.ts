@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 
 import { AccessPaths } from '../records/access-paths.ts';
 import type { StoredRecord } from '../records/merge.ts';
+import { readAll } from '../records/read-all.ts';
 import { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
@@ -11,9 +12,6 @@ import {
   type RtActivity,
   type RtLead,
 } from './response-time.ts';
-
-/** Ids read per HMGET (a range of a busy store can hold many thousands of leads). */
-const READ_CHUNK = 1000;
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -94,12 +92,7 @@ export class ResponseTimeReader {
     });
   }
 
-  private async read(tenantId: string, entity: string, ids: string[]): Promise<StoredRecord[]> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += READ_CHUNK) chunks.push(ids.slice(i, i + READ_CHUNK));
-    const pages = await Promise.all(
-      chunks.map((c) => this.records.getMany(tenantId, entity, c, { lean: true })),
-    );
-    return pages.flat().filter((r): r is StoredRecord => r !== null);
+  private read(tenantId: string, entity: string, ids: string[]): Promise<StoredRecord[]> {
+    return readAll(this.records, tenantId, entity, ids);
   }
 }

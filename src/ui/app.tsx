@@ -4,6 +4,7 @@ import { maySee } from './access.ts';
 import { sessionAuth } from './middleware.tsx';
 import { authRoutes, signOutRoute } from './routes/auth.tsx';
 import { healthRoutes, page } from './routes/health.tsx';
+import { reportRoutes } from './routes/reports.tsx';
 import { setupRoutes } from './routes/setup.tsx';
 
 /**
@@ -45,17 +46,20 @@ export function uiRoutes(): Hono {
           {card(quarantined, 'quarantined records', health ? '/ui/quarantine' : null)}
           {card(dead, 'dead letters', health ? '/ui/dead-letters' : null)}
         </div>
-        {!health && (
-          <p class="muted">
-            Sync health and set-up are for IT keys; reports (attribution, accountability) are for
-            marketing and are not in this dashboard yet.
+        {maySee(s.role, 'reports') && (
+          <p>
+            Reports: <a href="/ui/reports/attribution">attribution</a> (which campaigns sold cars),{' '}
+            <a href="/ui/reports/accountability">accountability</a> (who answered their leads) and{' '}
+            <a href="/ui/reports/data-quality">data quality</a> per source.
           </p>
         )}
+        {!health && <p class="muted">Sync health and set-up are for IT keys.</p>}
       </>,
       { lede: 'Your store at a glance.' },
     );
   });
   app.route('/', healthRoutes());
   app.route('/', setupRoutes());
+  app.route('/', reportRoutes());
   return app;
 }

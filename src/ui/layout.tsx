@@ -4,7 +4,7 @@ import { maySee } from './access.ts';
 import type { UiSession } from './session.ts';
 
 /** The `<head>` and body frame shared by every page. */
-export function Document(props: { title: string; children: Child }) {
+export function Document(props: { title: string; scripts?: readonly string[]; children: Child }) {
   return (
     <html lang="en">
       <head>
@@ -13,6 +13,9 @@ export function Document(props: { title: string; children: Child }) {
         <title>{`${props.title} · DealerLoop`}</title>
         <link rel="stylesheet" href="/ui/assets/app.css" />
         <script src="/assets/htmx.min.js" defer></script>
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer></script>
+        ))}
       </head>
       <body>{props.children}</body>
     </html>
@@ -37,11 +40,13 @@ export function Page(props: {
   path: string;
   lede?: string;
   flash?: { ok: boolean; text: string } | null;
+  /** Extra scripts (chart.js and its starter on report pages). */
+  scripts?: readonly string[];
   children: Child;
 }) {
   const { session: s, path } = props;
   return (
-    <Document title={props.title}>
+    <Document title={props.title} scripts={props.scripts}>
       <a class="skip" href="#content">
         Skip to content
       </a>
@@ -57,6 +62,20 @@ export function Page(props: {
             <NavLink href="/ui" current={path}>
               Overview
             </NavLink>
+            {maySee(s.role, 'reports') && (
+              <>
+                <h2>Reports</h2>
+                <NavLink href="/ui/reports/attribution" current={path}>
+                  Attribution
+                </NavLink>
+                <NavLink href="/ui/reports/accountability" current={path}>
+                  Accountability
+                </NavLink>
+                <NavLink href="/ui/reports/data-quality" current={path}>
+                  Data quality
+                </NavLink>
+              </>
+            )}
             {maySee(s.role, 'health') && (
               <>
                 <h2>Sync health</h2>

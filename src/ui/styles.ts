@@ -31,7 +31,7 @@ th, td { text-align:left; padding:9px 12px; border-bottom:1px solid var(--line);
 th { background:#f0f3f8; font-weight:600; color:#334155; font-size:13px; }
 tbody th { background:transparent; font-weight:600; color:var(--ink); font-size:14px; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
-tr:last-child td { border-bottom:none; }
+tr:last-child td, tr:last-child th { border-bottom:none; }
 .badge { display:inline-block; padding:2px 8px; border-radius:999px; font-size:12px; font-weight:600; }
 .b-ok { background:var(--ok-bg); color:var(--ok); } .b-bad { background:var(--bad-bg); color:var(--bad); }
 .b-warn { background:var(--warn-bg); color:var(--warn); } .b-muted { background:#eef1f5; color:#475569; }
@@ -62,4 +62,19 @@ dl.kv { display:grid; grid-template-columns: 180px 1fr; gap:6px 14px; margin:0; 
 .center { min-height:100vh; display:grid; place-items:center; }
 .signin { width:400px; background:#fff; border:1px solid var(--line); border-radius:12px; padding:28px; box-shadow:0 10px 30px rgba(15,23,42,.08); }
 .muted { color:var(--muted); } code { background:#eef1f5; padding:1px 5px; border-radius:4px; font-size:13px; }
+.range { display:flex; gap:14px; align-items:flex-end; flex-wrap:wrap; margin-bottom:18px; background:var(--card);
+  border:1px solid var(--line); border-radius:10px; padding:12px 16px; }
+.range .field { min-width:160px; } .range input[type=date] { padding:7px 10px; border:1px solid #c6cdd8; border-radius:6px; font:inherit; }
+.range select { min-width:180px; }
+.chart { position:relative; width:100%; }
+tfoot th, tfoot td { background:#f0f3f8; font-weight:700; border-top:2px solid #cbd5e1; border-bottom:none; }
+tr.unattributed th, tr.unattributed td { background:#fbfcfe; }
+td.chosen { background:#eff6ff; font-weight:700; }
+.funnel td.bar-cell { width:45%; } .funnel .bar { display:block; height:14px; border-radius:4px; background:linear-gradient(90deg,#3b82f6,#22c55e); min-width:2px; }
+details summary { cursor:pointer; color:var(--brand); font-weight:600; margin:10px 0; }
+.panel table { border:none; } .panel h2.section { margin-top:0; }
+.panel caption { font-weight:500; color:var(--muted); font-size:14px; }
+.cards.five { grid-template-columns: repeat(5, minmax(0, 1fr)); }
+td.nowrap, td code { white-space:nowrap; }
+table.reasons { margin-top:14px; }
 `;

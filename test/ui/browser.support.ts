@@ -44,3 +44,18 @@ export async function checkAccessible(page: Page): Promise<number> {
   expect(r.h1).toBe(1);
   return r.n;
 }
+
+/** A new page in a fresh context (own cookies) at a laptop's viewport. */
+export async function newPage(browser: Browser): Promise<Page> {
+  return (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+}
+
+/** Signs in through the form with the keyboard only (type the key, press Enter). */
+export async function signIn(page: Page, base: string, token: string, path = '/ui') {
+  await page.goto(`${base}${path}`);
+  expect(new URL(page.url()).pathname).toBe('/ui/signin');
+  await page.getByLabel('API key').focus();
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname !== '/ui/signin');
+}

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import { startApi, type ApiServer } from '../../src/api/server.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
 import { FakeSystem } from '../support/fake-system.ts';
-import { checkAccessible, launchChromium, shot } from './browser.support.ts';
+import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
 
 let h: EngineHarness;
 let system: FakeSystem;
@@ -29,16 +29,6 @@ afterAll(async () => {
   await system?.stop();
   await h?.close();
 });
-
-/** Signs in through the form with the keyboard only (type the key, press Enter). */
-async function signIn(page: Page, token: string, path = '/ui') {
-  await page.goto(`${base}${path}`);
-  expect(new URL(page.url()).pathname).toBe('/ui/signin');
-  await page.getByLabel('API key').focus();
-  await page.keyboard.type(token);
-  await page.keyboard.press('Enter');
-  await page.waitForURL((u) => u.pathname !== '/ui/signin');
-}
 
 describe('dashboard in a real browser', () => {
   it('IT signs in, sees sync health, fixes and replays a quarantined record, and sets up a connection', async () => {
@@ -64,13 +54,11 @@ describe('dashboard in a real browser', () => {
     const run = await runSync(h.engine.service.svc, h.tenantId, sync.id, 'manual');
     expect(run?.counts).toMatchObject({ created: 3, quarantined: 1 });
 
-    const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    ).newPage();
+    const page = await newPage(browser);
     await page.goto(`${base}/ui`);
     await shot(page, '01-signin');
     await checkAccessible(page);
-    await signIn(page, tokens.it!);
+    await signIn(page, base, tokens.it!);
     const cookie = (await page.context().cookies()).find((c) => c.name === 'dl_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     await expect.poll(() => page.locator('h1').textContent()).toBe('Overview');
@@ -161,10 +149,8 @@ describe('dashboard in a real browser', () => {
   }, 180_000);
 
   it('marketing is refused sync health and set-up with a clear 403 page; a forged form is refused', async () => {
-    const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    ).newPage();
-    await signIn(page, tokens.marketing!);
+    const page = await newPage(browser);
+    await signIn(page, base, tokens.marketing!);
     await shot(page, '15-overview-marketing');
     expect(await page.getByRole('link', { name: 'Quarantine' }).count()).toBe(0);
     for (const path of ['/ui/health', '/ui/setup', '/ui/quarantine']) {

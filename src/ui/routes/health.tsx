@@ -12,7 +12,7 @@ export async function page(
   c: Context,
   title: string,
   body: unknown,
-  opts: { lede?: string; status?: number } = {},
+  opts: { lede?: string; status?: number; scripts?: readonly string[] } = {},
 ) {
   const s = c.get('ui');
   const tenant = await c.get('hub').tenants.get(s.tenantId);
@@ -27,6 +27,7 @@ export async function page(
       path={c.req.path}
       lede={opts.lede}
       flash={flash}
+      scripts={opts.scripts}
     >
       {body as never}
     </Page>,

@@ -1,0 +1,97 @@
+import {
+  formatDuration,
+  type ResponseReport,
+  type ResponseStats,
+} from '../../attribution/response-time.ts';
+import { count, percent } from '../format.ts';
+import { TableHead } from '../layout.tsx';
+import { when } from './health.tsx';
+
+const STAT_HEADS = [
+  'Leads',
+  'Answered',
+  'Median',
+  '90th pct',
+  'Within SLA',
+  'Unanswered',
+  'Pending',
+];
+
+function StatCells(props: { s: ResponseStats }) {
+  const s = props.s;
+  return (
+    <>
+      <td class="num">{count(s.leads)}</td>
+      <td class="num">{count(s.answered)}</td>
+      <td class="num">{formatDuration(s.medianMs)}</td>
+      <td class="num">{formatDuration(s.p90Ms)}</td>
+      <td class="num">{percent(s.withinSlaShare)}</td>
+      <td class="num">{count(s.unanswered)}</td>
+      <td class="num">{count(s.pending)}</td>
+    </>
+  );
+}
+
+/** Response time of the store and of each salesperson. */
+export function ResponseTable(props: { report: ResponseReport }) {
+  const r = props.report;
+  return (
+    <table id="response-time">
+      <caption>
+        Leads created {r.from} to {r.to}; SLA {r.slaMinutes} minutes (exactly the SLA is within)
+      </caption>
+      <TableHead cols={['Salesperson']} nums={STAT_HEADS} />
+      <tbody>
+        {r.salespeople.map((p) => (
+          <tr>
+            <th scope="row">{p.salesperson}</th>
+            <StatCells s={p} />
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">Whole store</th>
+          <StatCells s={r.store} />
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+/** The leads nobody answered within 24 hours. */
+export function UnansweredTable(props: { report: ResponseReport }) {
+  const leads = props.report.unansweredLeads;
+  return (
+    <table id="unanswered">
+      <caption>Unanswered within 24 hours ({count(leads.length)})</caption>
+      <TableHead cols={['Lead created', 'Lead', 'Salesperson', 'Customer', 'Answer']} />
+      <tbody>
+        {leads.length === 0 && (
+          <tr>
+            <td colspan={5} class="muted">
+              Every lead of the range was answered within 24 hours (or is still pending).
+            </td>
+          </tr>
+        )}
+        {leads.map((l) => (
+          <tr>
+            <th scope="row">{when(l.createdAt)}</th>
+            <td>
+              <code>{l.leadId}</code>
+            </td>
+            <td>{l.salesperson}</td>
+            <td>{l.customerId ? <code>{l.customerId}</code> : '—'}</td>
+            <td>
+              {l.answeredAfterMs === null ? (
+                <span class="badge b-bad">never</span>
+              ) : (
+                <span class="badge b-warn">after {formatDuration(l.answeredAfterMs)}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

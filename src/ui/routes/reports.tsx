@@ -1,0 +1,215 @@
+import { Hono, type Context } from 'hono';
+
+import { dateOfDay, dayNumber, tenantDate } from '../../attribution/dates.ts';
+import { campaignSales, weeklyTrend } from '../../attribution/drill.ts';
+import { leadFunnel } from '../../attribution/funnel.ts';
+import { ResponseTimeReader } from '../../attribution/response-store.ts';
+import { MODELS, type Model } from '../../attribution/types.ts';
+import { RangeQuery } from '../../api/routes/quality-reports.ts';
+import { DataQualityReader } from '../../quality/report.ts';
+import { CHARTS_JS } from '../charts.ts';
+import { count, money, two } from '../format.ts';
+import { requireArea } from '../middleware.tsx';
+import { ResponseTable, UnansweredTable } from '../pages/accountability.tsx';
+import {
+  AttributionTable,
+  CampaignSalesTable,
+  Explanation,
+  FunnelView,
+  SpendVsSold,
+  TrendView,
+  type ReportView,
+} from '../pages/attribution.tsx';
+import { QualityTables } from '../pages/quality.tsx';
+import { Figure, MODEL_NAMES, Panel, RangeForm } from '../pages/report-parts.tsx';
+import { page } from './health.tsx';
+
+/** Days a report page shows when no range is asked for (ending today, tenant time). */
+export const DEFAULT_DAYS = 90;
+
+const CHART_SCRIPTS = ['/assets/chart.umd.min.js', '/ui/assets/charts.js'];
+
+/**
+ * The range and model a report page was asked for, defaults filled in (the last DEFAULT_DAYS
+ * days, last touch); a bad value falls back to the default and says why.
+ */
+async function viewOf(
+  c: Context,
+): Promise<{ view: ReportView; timeZone: string; problem?: string }> {
+  const s = await c.get('hub').settings.get(c.get('ui').tenantId);
+  const to = tenantDate(Date.now(), s.timeZone);
+  const fallback = { from: dateOfDay(dayNumber(to) - DEFAULT_DAYS + 1), to };
+  const asked = {
+    from: c.req.query('from') ?? fallback.from,
+    to: c.req.query('to') ?? fallback.to,
+  };
+  const range = RangeQuery.safeParse(asked);
+  const m = c.req.query('model') ?? 'last_touch';
+  const model = (MODELS as readonly string[]).includes(m) ? (m as Model) : 'last_touch';
+  const problem = range.success
+    ? undefined
+    : `${range.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}, so the last ${DEFAULT_DAYS} days are shown`;
+  return {
+    view: { ...(range.success ? range.data : fallback), model, currency: s.currency },
+    timeZone: s.timeZone,
+    problem,
+  };
+}
+
+const Problem = (props: { text?: string }) =>
+  props.text ? (
+    <div class="flash bad" role="alert">
+      {props.text}
+    </div>
+  ) : null;
+
+/** Reports for everyone holding `reports:read`: attribution, accountability, data quality. */
+export function reportRoutes(): Hono {
+  const app = new Hono();
+  app.get('/ui/assets/charts.js', (c) =>
+    c.body(CHARTS_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
+  app.use('/ui/reports/*', requireArea('reports'));
+  app.get('/ui/reports/attribution', async (c) => {
+    const { view: v, timeZone, problem } = await viewOf(c);
+    const hub = c.get('hub');
+    const tenantId = c.get('ui').tenantId;
+    const [report, funnel, weeks] = await Promise.all([
+      hub.attribution.report(tenantId, { ...v, groupBy: 'campaign' }),
+      leadFunnel(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
+      weeklyTrend(hub.attribution, tenantId, v),
+    ]);
+    const t = report.totals;
+    return page(
+      c,
+      'Attribution',
+      <>
+        <RangeForm action="/ui/reports/attribution" from={v.from} to={v.to} model={v.model} />
+        <Problem text={problem} />
+        <div class="cards five" id="totals">
+          <Figure value={money(t.spend, v.currency)} label="spend" />
+          <Figure value={count(t.leads)} label="leads" />
+          <Figure value={two(t.sold)} label="cars sold" />
+          <Figure value={money(t.costPerSale, v.currency)} label="cost per sale" />
+          <Figure value={t.roas === null ? '—' : `${two(t.roas)}×`} label="ROAS (gross / spend)" />
+        </div>
+        <Panel title="Campaigns">
+          <AttributionTable report={report} view={v} />
+        </Panel>
+        <div class="grid2">
+          <Panel title="Spend vs sold">
+            <SpendVsSold report={report} />
+          </Panel>
+          <Panel title="Funnel">
+            <FunnelView funnel={funnel} />
+          </Panel>
+        </div>
+        <Panel title="Weekly trend">
+          <TrendView weeks={weeks} currency={v.currency} />
+        </Panel>
+      </>,
+      {
+        lede: `Which campaigns sold cars, and at what cost per sale (${MODEL_NAMES[v.model].toLowerCase()} model).`,
+        scripts: CHART_SCRIPTS,
+      },
+    );
+  });
+  app.get('/ui/reports/attribution/sales', async (c) => {
+    const { view: v, problem } = await viewOf(c);
+    const channel = c.req.query('channel') ?? '';
+    const campaignId = c.req.query('campaignId') ?? '';
+    const hub = c.get('hub');
+    const sales = await campaignSales(hub.redis, hub.keys, hub.attribution, c.get('ui').tenantId, {
+      ...v,
+      channel,
+      campaignId,
+    });
+    const title =
+      channel === 'unattributed' ? 'Unattributed sales' : `Sales of ${campaignId || '(none)'}`;
+    return page(
+      c,
+      title,
+      <>
+        <RangeForm
+          action="/ui/reports/attribution/sales"
+          from={v.from}
+          to={v.to}
+          model={v.model}
+          hidden={{ channel, campaignId }}
+        />
+        <Problem text={problem} />
+        <CampaignSalesTable sales={sales} view={v} />
+        <p>
+          <a
+            href={`/ui/reports/attribution?${new URLSearchParams({ from: v.from, to: v.to, model: v.model })}`}
+          >
+            ← Back to the report
+          </a>
+        </p>
+      </>,
+      {
+        lede: `Channel ${channel}, ${MODEL_NAMES[v.model].toLowerCase()} model, sales dated ${v.from} to ${v.to}.`,
+      },
+    );
+  });
+  app.get('/ui/reports/sales/:saleId', async (c) => {
+    const { view: v } = await viewOf(c);
+    const sale = await c.get('hub').attribution.explain(c.get('ui').tenantId, {
+      saleId: c.req.param('saleId'),
+    });
+    return page(
+      c,
+      `Deal ${sale.dealNumber || sale.saleId}`,
+      <Explanation sale={sale} model={v.model} currency={v.currency} />,
+      {
+        lede: `Why this sale credits what it does: every touch in its window, with its credit under each model (${MODEL_NAMES[v.model]} highlighted).`,
+      },
+    );
+  });
+  app.get('/ui/reports/accountability', async (c) => {
+    const { view: v, problem } = await viewOf(c);
+    const hub = c.get('hub');
+    const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(
+      c.get('ui').tenantId,
+      v,
+    );
+    return page(
+      c,
+      'Accountability',
+      <>
+        <RangeForm action="/ui/reports/accountability" from={v.from} to={v.to} />
+        <Problem text={problem} />
+        <Panel title="Response time">
+          <ResponseTable report={r} />
+        </Panel>
+        <Panel title="Unanswered leads">
+          <UnansweredTable report={r} />
+        </Panel>
+      </>,
+      { lede: 'Who answered their leads, and how fast: the first outbound call, email or text.' },
+    );
+  });
+  app.get('/ui/reports/data-quality', async (c) => {
+    const { view: v, problem } = await viewOf(c);
+    const hub = c.get('hub');
+    const tenantId = c.get('ui').tenantId;
+    const r = await new DataQualityReader(hub.redis, hub.keys).report(
+      tenantId,
+      v,
+      await hub.connections.list(tenantId),
+    );
+    return page(
+      c,
+      'Data quality',
+      <>
+        <RangeForm action="/ui/reports/data-quality" from={v.from} to={v.to} />
+        <Problem text={problem} />
+        <QualityTables report={r} />
+      </>,
+      {
+        lede: 'What each source sent, by the day it was imported: what was refused, missing, fixed or merged.',
+      },
+    );
+  });
+  return app;
+}
