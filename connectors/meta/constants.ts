@@ -88,3 +88,28 @@ export const INSIGHTS_FIELDS = [
 
 /** Webhook signature header: `sha256=<hex HMAC-SHA256 of the raw body, key = App Secret>` (M14). */
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
+
+/**
+ * Most events one Conversions API request may carry in `data` (apis.md §2.1, M1:
+ * developers.facebook.com/docs/marketing-api/conversions-api/using-the-api). One invalid event
+ * rejects the whole request, so a refused batch is split to find it.
+ */
+export const MAX_EVENTS_PER_REQUEST = 1_000;
+
+/**
+ * Oldest `event_time` Meta accepts, in seconds: 7 days (apis.md §2.1 and §2.3, M2 server-event
+ * parameters, M10 Conversion Leads payload specification). Older events make the whole request
+ * fail, so they are never sent; exactly 7 days old still is.
+ */
+export const MAX_EVENT_AGE_S = 7 * 86_400;
+
+/**
+ * Fixed parts of a CRM event (CLOSED-LOOP.md "Outcomes sent back"; apis.md §2.3, M10):
+ * `action_source` system_generated, `custom_data.event_source` crm, and the CRM tool's name as
+ * `custom_data.lead_event_source`.
+ */
+export const CRM_EVENT = {
+  actionSource: 'system_generated',
+  eventSource: 'crm',
+  leadEventSource: 'DealerLoop',
+} as const;

@@ -11,12 +11,14 @@ import {
 } from './constants.ts';
 
 /** The error object of a Graph API error body: `{"error":{message,type,code,error_subcode,...}}`. */
-interface GraphError {
+export interface GraphError {
   message?: string;
   type?: string;
   code?: number;
   error_subcode?: number;
   is_transient?: boolean;
+  error_user_title?: string;
+  error_user_msg?: string;
   fbtrace_id?: string;
 }
 

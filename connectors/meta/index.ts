@@ -1,6 +1,7 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { createMetaClient } from './client.ts';
 import { classifyMetaError } from './errors.ts';
+import { eventsSink } from './events.ts';
 import { leadsStream } from './leads.ts';
 import { MetaCredentials, MetaSettings } from './settings.ts';
 import { spendStream } from './spend.ts';
@@ -19,6 +20,8 @@ const BURST = 10;
  * - `leads`: leads of the Page's forms since a created_time cursor, with form, ad, ad set and
  *   campaign context (mapping: mappings/meta-leads.yaml).
  * - `spend`: spend per campaign per day (mapping: mappings/meta-spend.yaml).
+ * - sink `events`: Conversions API CRM events and purchases of Meta leads, from the closed loop's
+ *   conversions (mapping: mappings/meta-crm-events.yaml; needs the `pixelId` setting).
  * - webhook: the hub.challenge handshake and signed leadgen notifications, whose leads are
  *   fetched by their leadgen ids at once.
  */
@@ -38,5 +41,6 @@ export default defineConnector({
     });
   },
   streams: { leads: leadsStream, spend: spendStream },
+  sinks: { events: eventsSink },
   webhook: metaWebhook,
 });

@@ -86,6 +86,16 @@ export const MetaSettings = z.object({
     .describe(
       'Sign calls with appsecret_proof when an App Secret is set (required by apps with "Require App Secret")',
     ),
+  pixelId: graphId
+    .optional()
+    .describe('Dataset (pixel) that receives Conversions API events (sink events)'),
+  testEventCode: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a test event code as Events Manager shows it, e.g. TEST12345')
+    .optional()
+    .describe(
+      'Send events as test events (Events Manager, Test events tab); leave empty in production',
+    ),
   requestsPerSecond: z
     .number()
     .positive()

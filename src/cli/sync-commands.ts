@@ -14,6 +14,8 @@ interface RunOpts {
   wait?: boolean;
   inline?: boolean;
   json?: boolean;
+  /** Backfill only: send everything again, also what destinations already have. */
+  forceResend?: boolean;
 }
 
 /**
@@ -33,7 +35,9 @@ async function runInline(e: Engine, o: RunOpts, id: string, since: number, backf
     return follow.catch(() => null);
   };
   try {
-    const run = await runSync(e.service.svc, o.tenant, id, backfill ? 'backfill' : 'manual');
+    const run = await runSync(e.service.svc, o.tenant, id, backfill ? 'backfill' : 'manual', {
+      forceResend: backfill && !!o.forceResend,
+    });
     await settled();
     return run;
   } catch (err) {
@@ -55,7 +59,7 @@ async function runCommand(id: string, o: RunOpts, backfill: boolean): Promise<vo
       return runInline(e, o, id, since, backfill);
     }
     const jobId = backfill
-      ? await e.service.backfill(o.tenant, id)
+      ? await e.service.backfill(o.tenant, id, { forceResend: !!o.forceResend })
       : await e.service.runNow(o.tenant, id);
     if (!o.wait) return { jobId };
     return followRun(e.service, o.tenant, id, since, { quiet: !!o.json });
@@ -131,14 +135,19 @@ export function registerSyncCommands(program: Command): void {
     ['run', false, 'Run now'],
     ['backfill', true, 'Reset the cursors and run from the beginning'],
   ] as const) {
-    sync
+    const cmd = sync
       .command(`${name} <syncId>`)
       .description(what)
       .requiredOption('--tenant <id>', 'tenant id')
       .option('--wait', 'wait for the run, showing progress')
       .option('--inline', 'run in this process instead of queueing for a worker (shows progress)')
-      .option('--json', 'output JSON')
-      .action((id: string, o: RunOpts) => runCommand(id, o, backfill));
+      .option('--json', 'output JSON');
+    if (backfill)
+      cmd.option(
+        '--force-resend',
+        'send every record again, also what the destination already has (a delivered conversion included)',
+      );
+    cmd.action((id: string, o: RunOpts) => runCommand(id, o, backfill));
   }
   for (const action of ['pause', 'resume'] as const) {
     sync

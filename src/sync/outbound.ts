@@ -11,12 +11,20 @@ import type { SyncMapping } from './sync-mapping.ts';
 import { readAfter } from '../feed/positions.ts';
 import { REFUSED_BATCHES, SPLIT_REQUESTS, writeSplitting } from './sink-write.ts';
 import { addNotes, SKIPPED } from './run-notes.ts';
-import { zeroCounts, type PageCounts, type RunCounts, type Sync } from './types.ts';
+import { zeroCounts, type PageCounts, type Sync } from './types.ts';
 
 /** Change log entries read per step. */
 export const CHANGES_PER_STEP = 2_000;
 /** Attempts for items a sink reports as retryable before they become dead letters. */
 const ITEM_ATTEMPTS = 4;
+/**
+ * Entities whose records a destination gets once: once delivered, a record is never sent to it
+ * again, also not by a backfill or after the record changed, unless a forced resend is asked for
+ * (CLOSED-LOOP.md "Outcomes sent back": a conversion is reported once).
+ */
+export const DELIVERED_ONCE: ReadonlySet<string> = new Set(['conversion']);
+/** Run note counting records of a delivered-once entity left out because they were delivered. */
+export const DELIVERED_BEFORE = `${SKIPPED}.deliveredBefore`;
 
 /** Where an outbound step writes. */
 export interface OutboundScope {
@@ -25,6 +33,8 @@ export interface OutboundScope {
   sinkName: string;
   sink: SinkDef<unknown, unknown>;
   rt: ConnectionRuntime;
+  /** Send every record read again, whatever the destination already has (`--force-resend`). */
+  forceResend?: boolean;
 }
 
 interface Prepared {
@@ -41,7 +51,7 @@ export interface PreparedStep {
   /** Canonical ids the step covers. */
   ids: ReadonlySet<string>;
   /** Records skipped and problems found while mapping. */
-  counts: RunCounts;
+  counts: PageCounts;
   prepared: Prepared[];
   problems: { id: string; record: SystemRecord; problems: FieldProblem[] }[];
 }
@@ -75,15 +85,20 @@ export async function prepareStep(
   const ids = [...newest.keys()];
   const known = await readDestinations(svc, scope, ids);
   // Records the destination already got at the logged version or later (a change seen twice, as
-  // after a walk or a crash) are not read again.
+  // after a walk or a crash) are not read again; nor, for a delivered-once entity, any it got.
+  const once = DELIVERED_ONCE.has(mapping.entity) && !scope.forceResend;
   const toRead: string[] = [];
+  let deliveredBefore = 0;
   for (const [id, v] of newest) {
     const sent = known.get(id)?.v;
-    if (v === 0 || sent == null || sent < v) toRead.push(id);
+    if (once && sent != null) deliveredBefore++;
+    else if (scope.forceResend || v === 0 || sent == null || sent < v) toRead.push(id);
   }
   const records = await svc.records.getMany(tenantId, mapping.entity, toRead, { lean: true });
   const step = prepareRecords(scope, after, records, known);
   step.counts.skipped += ids.length - toRead.length;
+  if (deliveredBefore)
+    addNotes((step.counts.notes ??= {}), { [DELIVERED_BEFORE]: deliveredBefore });
   return step;
 }
 
@@ -113,7 +128,8 @@ function prepareRecords(
   known: ReadonlyMap<string, Destination>,
 ): PreparedStep {
   const { sync, mapping } = scope;
-  const counts = zeroCounts();
+  const counts: PageCounts = zeroCounts();
+  const once = DELIVERED_ONCE.has(mapping.entity) && !scope.forceResend;
   const ids = new Set<string>();
   const prepared: Prepared[] = [];
   const problems: PreparedStep['problems'] = [];
@@ -121,6 +137,11 @@ function prepareRecords(
     if (!rec) continue;
     ids.add(rec.id);
     const dest = known.get(rec.id);
+    if (once && dest?.v != null) {
+      counts.skipped++; // delivered once already (a backfill walks it again: it is not resent)
+      addNotes((counts.notes ??= {}), { [DELIVERED_BEFORE]: 1 });
+      continue;
+    }
     const canonical: SystemRecord = unflatten(rec.f);
     canonical.id = rec.id;
     if (rec.customerId) canonical.customerId = rec.customerId;
@@ -138,7 +159,7 @@ function prepareRecords(
     if (out.warnings.length)
       problems.push({ id: rec.id, record: canonical, problems: out.warnings });
     const hash = outHash(mapping, out.value, sync.connectionId, rec.id);
-    if (dest?.hash === hash) {
+    if (dest?.hash === hash && !scope.forceResend) {
       counts.skipped++; // the destination already has exactly this
       continue;
     }

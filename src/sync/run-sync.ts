@@ -43,6 +43,8 @@ export async function runSync(
     /** Who runs it (the job id): a restarted job takes its own lock back. */
     runner?: string;
     signal?: AbortSignal;
+    /** Send every record again, whatever destinations already have (a forced backfill). */
+    forceResend?: boolean;
     requeue?: () => Promise<void>;
     /** Hears which entities the run's inbound part changed (to wake outbound syncs). */
     onChanges?: (entities: ReadonlySet<string>) => Promise<void>;
@@ -68,7 +70,7 @@ export async function runSync(
     });
     const mapping = await svc.mappings.get(sync.mapping);
     const generation = await openGeneration(svc, sync, run);
-    const parts = { svc, sync, rt, mapping, run, generation };
+    const parts = { svc, sync, rt, mapping, run, generation, forceResend: !!opts.forceResend };
     if (sync.mode !== 'outbound') {
       // Outbound syncs hear of changes while a long inbound run is still reading (at most once
       // per WAKE_EVERY_MS), so they stream the changes out behind it; and once more at the end.
@@ -119,6 +121,7 @@ interface RunParts {
   run: RunReport;
   /** The tenant sentinel's generation: cursors are saved only while it holds. */
   generation: string;
+  forceResend: boolean;
 }
 
 /**
@@ -255,11 +258,11 @@ async function pushAll(parts: RunParts) {
 }
 
 /** The steps of the outbound half, from the sync's cursor to the end of the change log. */
-async function pushSteps({ svc, sync, rt, mapping, run, generation }: RunParts) {
+async function pushSteps({ svc, sync, rt, mapping, run, generation, forceResend }: RunParts) {
   const sinkName = sync.sink ?? mapping.stream;
   const sink = rt.connector.sinks?.[sinkName];
   if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);
-  const scope = { sync, mapping, sinkName, sink: sink as never, rt };
+  const scope = { sync, mapping, sinkName, sink: sink as never, rt, forceResend };
   const prepare = (from: string) => quiet(prepareStep(svc, scope, from));
   const start = (await svc.syncs.cursors(sync.tenantId, sync.id)).outbound;
   let next = prepare(start);

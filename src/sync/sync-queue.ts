@@ -47,6 +47,8 @@ export interface SyncJobData {
   archiveKey?: string;
   /** Ids a webhook announced, read with the stream's `readByIds` (job `fetch`). */
   ids?: string[];
+  /** A backfill that sends everything again, also what destinations already have. */
+  forceResend?: boolean;
 }
 
 /** Enqueues, schedules and processes sync runs. */
@@ -82,8 +84,14 @@ export class SyncQueue {
   async runNow(
     sync: Pick<Sync, 'tenantId' | 'id'>,
     trigger: RunTrigger = 'manual',
+    opts: { forceResend?: boolean } = {},
   ): Promise<string> {
-    const job = await this.queue.add('run', { tenantId: sync.tenantId, syncId: sync.id, trigger });
+    const job = await this.queue.add('run', {
+      tenantId: sync.tenantId,
+      syncId: sync.id,
+      trigger,
+      ...(opts.forceResend ? { forceResend: true } : {}),
+    });
     return job.id!;
   }
 
@@ -196,7 +204,7 @@ export class SyncQueue {
           this.svc.hub.log.info({ closed }, 'runs left running by a stopped worker closed');
       },
       process: async (job: Job<SyncJobData>, token?: string, signal?: AbortSignal) => {
-        const { tenantId, syncId, trigger, archiveKey, ids } = job.data;
+        const { tenantId, syncId, trigger, archiveKey, ids, forceResend } = job.data;
         const derived = this.derived.get(job.name);
         if (derived) return this.runDerived(derived, tenantId, signal);
         const pushed =
@@ -214,6 +222,7 @@ export class SyncQueue {
         const report = await runSync(this.svc, tenantId, syncId, trigger, {
           runner: `job:${job.id}`,
           signal,
+          forceResend,
           requeue: async () => void (await this.runNow({ tenantId, id: syncId }, trigger)),
           onChanges: (entities) => this.notifyOutbound(tenantId, entities),
         }).catch(async (err: unknown) => {

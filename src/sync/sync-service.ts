@@ -93,11 +93,19 @@ export class SyncService {
     return sync;
   }
 
-  /** Backfill: resets the cursors and runs from the beginning. */
-  async backfill(tenantId: string, syncId: string): Promise<string> {
+  /**
+   * Backfill: resets the cursors and runs from the beginning. What a destination already has is
+   * not sent again (same content, or a delivered-once record such as a conversion) unless
+   * `forceResend` asks to send everything again.
+   */
+  async backfill(
+    tenantId: string,
+    syncId: string,
+    opts: { forceResend?: boolean } = {},
+  ): Promise<string> {
     const sync = await this.svc.syncs.get(tenantId, syncId);
     await this.svc.syncs.resetCursors(tenantId, syncId);
-    return this.queue.runNow(sync, 'backfill');
+    return this.queue.runNow(sync, 'backfill', opts);
   }
 
   /** Deletes a sync and its schedule. */

@@ -105,5 +105,13 @@ export const ReplaySchema = z
   })
   .openapi('Replay');
 
+/** Query of "backfill". */
+export const BackfillQuery = z.object({
+  forceResend: z.enum(['true', 'false']).optional().openapi({
+    description:
+      'true: send every record again, also what the destination already has (a delivered conversion included)',
+  }),
+});
+
 /** Answer of "run now" and "backfill". */
 export const QueuedSchema = z.object({ jobId: z.string() }).openapi('Queued');

@@ -5,6 +5,7 @@ import { requirePermission } from '../middleware/auth.ts';
 import { bearer, body, json, listOf } from './openapi-helpers.ts';
 import { TenantParam } from './schemas.ts';
 import {
+  BackfillQuery,
   QueuedSchema,
   RunParam,
   RunSchema,
@@ -68,11 +69,16 @@ const routes = {
     responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
   }),
   run: action('run', 'Run now', json(QueuedSchema, 'Queued')),
-  backfill: action(
-    'backfill',
-    'Reset the cursors and run from the beginning',
-    json(QueuedSchema, 'Queued'),
-  ),
+  backfill: createRoute({
+    ...base,
+    method: 'post',
+    path: `${one}/backfill`,
+    summary:
+      'Reset the cursors and run from the beginning (forceResend=true also resends what was delivered)',
+    middleware: write(),
+    request: { params: SyncParam, query: BackfillQuery },
+    responses: { 200: json(QueuedSchema, 'Queued'), ...errorResponses(401, 403, 404, 409) },
+  }),
   pause: action('pause', 'Pause (the schedule stops)', json(SyncSchema, 'Paused')),
   resume: action('resume', 'Resume', json(SyncSchema, 'Resumed')),
   runs: createRoute({
@@ -119,7 +125,11 @@ export function syncRoutes() {
     })
     .openapi(routes.backfill, async (c) => {
       const { tenantId, syncId } = c.req.valid('param');
-      return c.json({ jobId: await c.get('sync').backfill(tenantId, syncId) }, 200);
+      const forceResend = c.req.valid('query').forceResend === 'true';
+      return c.json(
+        { jobId: await c.get('sync').backfill(tenantId, syncId, { forceResend }) },
+        200,
+      );
     })
     .openapi(routes.pause, async (c) => {
       const { tenantId, syncId } = c.req.valid('param');

@@ -103,23 +103,42 @@ export const sha256 = defineTransform({
   // twice cannot happen.
   idempotent: true,
   create: (o) => {
-    const normalize =
-      o.platform === 'meta'
-        ? META[o.field]
-        : o.field === 'email'
-          ? googleEmail(o.emailRule)
-          : GOOGLE[o.field];
-    if (!normalize) throw new Error(`google does not take ${o.field} hashed; send it in clear`);
+    const hashOf = identifierHasher(o.platform, o.field, o.emailRule);
     return {
       forward: (v) => {
         const s = asString(v);
         if (s instanceof Invalid) return s;
-        if (HEX64.test(s)) return s;
-        const n = normalize(s);
-        return n
-          ? sha256Hex(n)
-          : new Invalid(`cannot normalize ${o.field} ${JSON.stringify(s)} for ${o.platform}`);
+        return (
+          hashOf(s) ??
+          new Invalid(`cannot normalize ${o.field} ${JSON.stringify(s)} for ${o.platform}`)
+        );
       },
     };
   },
 });
+
+/** What an identifier is, for `identifierHasher`: email, phone, firstName, zip... */
+export type IdentifierKind = Kind;
+
+/**
+ * Normalizes an identifier by an ad platform's rules and SHA-256 hashes it (lower-case hex); a
+ * value that already is a SHA-256 hex digest passes through; undefined when the value cannot be
+ * normalized (e.g. a phone of 5 digits). Shared by the `sha256` transform and the connector sinks
+ * that hash at their edge (Meta CAPI `user_data`, Google enhanced conversions).
+ * @throws Error when the platform does not take that identifier hashed (Google: city, state, zip).
+ * @example identifierHasher('meta', 'email')(' John_Smith@gmail.com') // '62a14e44…0f62f'
+ */
+export function identifierHasher(
+  platform: 'google' | 'meta',
+  field: IdentifierKind,
+  emailRule: 'gmail' | 'all' = 'gmail',
+): (value: string) => string | undefined {
+  const normalize =
+    platform === 'meta' ? META[field] : field === 'email' ? googleEmail(emailRule) : GOOGLE[field];
+  if (!normalize) throw new Error(`google does not take ${field} hashed; send it in clear`);
+  return (s) => {
+    if (HEX64.test(s)) return s;
+    const n = normalize(s);
+    return n ? sha256Hex(n) : undefined;
+  };
+}
