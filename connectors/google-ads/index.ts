@@ -6,6 +6,7 @@ import { createGoogleAdsClient, googleOAuth2 } from './client.ts';
 import { classifyGoogleAdsError } from './errors.ts';
 import { searchStream } from './gaql.ts';
 import { GoogleAdsCredentials, GoogleAdsSettings } from './settings.ts';
+import { spendStream } from './spend.ts';
 
 /** The account facts `connection test` reads (GAQL `customer` resource fields). */
 const CustomerRow = z.object({
@@ -21,6 +22,8 @@ const CustomerRow = z.object({
  *
  * - sink `click-conversions`: uploadClickConversions with partial failure, enhanced conversions
  *   for leads (mapping: mappings/google-ads-conversions.yaml).
+ * - stream `spend`: cost per campaign and day by GAQL searchStream (mappings/google-ads-spend.yaml,
+ *   and mappings/google-ads-campaigns.yaml for the campaigns' names).
  * - auth: OAuth 2.0 refresh token (src/sdk/oauth2.ts) plus the developer token.
  */
 export default defineConnector({
@@ -47,5 +50,6 @@ export default defineConnector({
       learned.currencyCode = row.customer.currencyCode;
     return { settings: learned };
   },
+  streams: { spend: spendStream },
   sinks: { 'click-conversions': clickConversionsSink },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { spendWindowSettings } from '../../src/sdk/spend-window.ts';
 import { DEFAULT_API_VERSION, GOOGLE_ADS_HOST, GOOGLE_TOKEN_URL } from './constants.ts';
 
 const CUSTOMER_ID = /^\s*\d{3}-?\d{3}-?\d{4}\s*$/;
@@ -75,25 +76,8 @@ export const GoogleAdsSettings = z.object({
     .enum(['GRANTED', 'DENIED'])
     .optional()
     .describe('consent.adUserData sent with every conversion, when set (EEA), e.g. GRANTED'),
-  accountTimeZone: z
-    .string()
-    .min(1)
-    .default('America/Chicago')
-    .describe('Time zone of the account (its days are spend days); learned by connection test'),
-  spendLookbackDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(1100)
-    .default(30)
-    .describe('How far back the first spend run reads daily cost'),
-  spendRestateDays: z
-    .number()
-    .int()
-    .min(0)
-    .max(90)
-    .default(3)
-    .describe('Days re-read on every spend run: Google still revises recent cost'),
+  // accountTimeZone is also learned by `connection test` (customer.time_zone).
+  ...spendWindowSettings,
   spendWindowDays: z
     .number()
     .int()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { spendWindowSettings } from '../../src/sdk/spend-window.ts';
 import { DEFAULT_API_VERSION, GRAPH_HOST, MAX_PAGE_SIZE } from './constants.ts';
 
 const graphId = z.string().regex(/^\d{5,25}$/, 'a numeric Graph API id');
@@ -54,25 +55,7 @@ export const MetaSettings = z.object({
     .max(3650)
     .default(90)
     .describe('How far back the first run (or a backfill) reads leads'),
-  spendLookbackDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(1100)
-    .default(30)
-    .describe('How far back the first spend run reads daily insights'),
-  spendRestateDays: z
-    .number()
-    .int()
-    .min(0)
-    .max(90)
-    .default(3)
-    .describe('Days re-read on every spend run: recent spend is still being restated'),
-  accountTimeZone: z
-    .string()
-    .min(1)
-    .default('America/Chicago')
-    .describe('Time zone of the ad account, which decides what "today" is for insights'),
+  ...spendWindowSettings,
   pageSize: z
     .number()
     .int()

@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 import type { StreamDef, StreamPage } from '../../src/sdk/connector.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
+import { spendWindow } from '../../src/sdk/spend-window.ts';
 import { INSIGHTS_FIELDS } from './constants.ts';
 import type { MetaContext } from './forms.ts';
 import { nextAfter } from './paging.ts';
@@ -31,16 +31,6 @@ function parseCursor(cursor: string | null): SpendCursor {
   }
 }
 
-/** The account's "today" (insights days are the ad account's days). */
-function today(zone: string, now: number): string {
-  const d = DateTime.fromMillis(now, { zone }).toISODate();
-  if (!d) throw new PermanentError(`meta spend: accountTimeZone "${zone}" is not a time zone`);
-  return d;
-}
-
-const minusDays = (date: string, n: number) =>
-  DateTime.fromISO(date, { zone: 'UTC' }).minus({ days: n }).toISODate()!;
-
 /**
  * One page of daily spend per campaign: `GET /act_{id}/insights?level=campaign&time_increment=1
  * &time_range={since,until}` (apis.md §2.6, M16). The first run reads `spendLookbackDays`; later
@@ -56,11 +46,8 @@ export async function readSpend(
   if (!s.adAccountId) throw new PermanentError('meta spend: set adAccountId to read insights');
   const account = s.adAccountId.startsWith('act_') ? s.adAccountId : `act_${s.adAccountId}`;
   const state = parseCursor(cursor);
-  const until = today(s.accountTimeZone, now);
-  const start = state.until
-    ? minusDays(state.until, s.spendRestateDays)
-    : minusDays(until, s.spendLookbackDays - 1);
-  const run = state.run ?? { since: start < until ? start : until, until };
+  const run: { since: string; until: string; after?: string } =
+    state.run ?? spendWindow(s, state.until, now, 'meta spend');
   const res = await ctx.http.get(`/${account}/insights`, {
     params: {
       level: 'campaign',
