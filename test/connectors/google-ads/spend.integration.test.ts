@@ -35,7 +35,7 @@ const row = (campaign: string, date: string, costMicros?: string) => ({
 });
 
 /** Mocks searchStream calls, recording each GAQL query. */
-function mockSearch(queries: string[], ...answers: unknown[]) {
+function mockSearch(queries: string[], ...answers: object[]) {
   const scope = nock(ADS_HOST);
   for (const a of answers)
     scope.post(SEARCH_PATH, (b: { query: string }) => (queries.push(b.query), true)).reply(200, a);
