@@ -1,3 +1,4 @@
+import { defusePage } from '../records/poison.ts';
 import { PermanentError } from '../sdk/errors.ts';
 import { openConnection } from './connection-runtime.ts';
 import { ingestArchived } from './run-sync.ts';
@@ -31,7 +32,7 @@ export async function fetchByIds(
   if (records.length === 0) return { counts: zeroCounts(), entity: mapping.entity };
   const { key } = await svc.hub.archive.append(
     { tenantId, connectorId: rt.connector.id, kind: 'raw' },
-    records,
+    defusePage(records),
   );
   return ingestArchived(svc, tenantId, syncId, key!);
 }

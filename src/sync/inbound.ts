@@ -1,6 +1,7 @@
 import { UNREADABLE, type ConnectorDef, type SystemRecord } from '../sdk/connector.ts';
 import { flatten, unflatten, type FlatFields } from '../records/flat.ts';
 import { HashBatch } from '../records/hash-batch.ts';
+import { defusePage } from '../records/poison.ts';
 import { mergeFields, type StoredRecord } from '../records/merge.ts';
 import type { RecordWrite } from '../records/record-store.ts';
 import { newCustomerId, resolveCustomers, type ResolvedCustomer } from '../identity/resolve.ts';
@@ -21,7 +22,7 @@ import { encodeDestination } from './destinations.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
-import type { SyncMapping } from './sync-mapping.ts';
+import { mapIn, mapOut, type SyncMapping } from './sync-mapping.ts';
 import { unmatchableNotes } from './run-notes.ts';
 import { zeroCounts, type PageCounts, type Sync } from './types.ts';
 
@@ -61,6 +62,8 @@ export async function ingestPage(
   const tenantId = sync.tenantId;
   const counts: PageCounts = { ...zeroCounts(), read: records.length };
   if (records.length === 0) return counts;
+  // Records too deep, too large or not JSON are quarantined as unreadable; the page goes on.
+  records = defusePage(records);
   // A replay (onProblems) was counted when it was first read; everything else feeds data quality.
   const quality = opts.onProblems ? null : { ...zeroQuality(), read: records.length };
   const settings = quality ? svc.hub.settings.get(tenantId) : null;
@@ -111,7 +114,7 @@ async function mergePage(
       });
       continue;
     }
-    const mapped = mapping.in(record);
+    const mapped = mapIn(mapping, record);
     if (!key || mapped.fatal.length) {
       const problems = key
         ? mapped.fatal
@@ -286,7 +289,7 @@ async function mergePage(
     const id = ids[i]!;
     if (!linked[i]) writes.set(linkKey, a.key, id);
     if (twoWay) {
-      const out = mapping.out(unflatten(a.flat));
+      const out = mapOut(mapping, unflatten(a.flat));
       const hash =
         out.value && !out.fatal.length ? outHash(mapping, out.value, sync.connectionId, id) : null;
       // No version: what this system has may differ from the canonical record (a value of its

@@ -2,12 +2,13 @@ import type { SinkDef, SinkItem, SinkResult, SystemRecord } from '../sdk/connect
 import { unflatten } from '../records/flat.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import { HashBatch } from '../records/hash-batch.ts';
+import { poisonPreview } from '../records/poison.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 import { decodeDestination, encodeDestination, type Destination } from './destinations.ts';
 import { outHash, writeKey } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
-import type { SyncMapping } from './sync-mapping.ts';
+import { mapOut, type SyncMapping } from './sync-mapping.ts';
 import { readAfter } from '../feed/positions.ts';
 import { REFUSED_BATCHES, SPLIT_REQUESTS, writeSplitting } from './sink-write.ts';
 import { addNotes, SKIPPED } from './run-notes.ts';
@@ -145,7 +146,7 @@ function prepareRecords(
     const canonical: SystemRecord = unflatten(rec.f);
     canonical.id = rec.id;
     if (rec.customerId) canonical.customerId = rec.customerId;
-    const out = mapping.out(canonical);
+    const out = mapOut(mapping, canonical);
     if (out.fatal.length) {
       problems.push({ id: rec.id, record: canonical, problems: out.fatal });
       counts.quarantined++;
@@ -158,7 +159,15 @@ function prepareRecords(
     // Optional fields that could not be mapped: the record goes without them, the problem is kept.
     if (out.warnings.length)
       problems.push({ id: rec.id, record: canonical, problems: out.warnings });
-    const hash = outHash(mapping, out.value, sync.connectionId, rec.id);
+    const hash = hashOrNull(mapping, out.value, sync.connectionId, rec.id);
+    if (hash === null) {
+      // A record stored before the inbound limits (src/records/poison.ts) may be too deep to write.
+      const reason = 'the mapped record cannot be written as JSON';
+      const problem = { field: '(record)', reason };
+      problems.push({ id: rec.id, record: poisonPreview(canonical, reason), problems: [problem] });
+      counts.quarantined++;
+      continue;
+    }
     if (dest?.hash === hash && !scope.forceResend) {
       counts.skipped++; // the destination already has exactly this
       continue;
@@ -175,6 +184,15 @@ function prepareRecords(
     });
   }
   return { cursor, ids, counts, prepared, problems };
+}
+
+/** The out-hash of a mapped record, or null when it cannot be written as JSON (too deep). */
+function hashOrNull(...args: Parameters<typeof outHash>): string | null {
+  try {
+    return outHash(...args);
+  } catch {
+    return null;
+  }
 }
 
 /**

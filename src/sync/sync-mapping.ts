@@ -31,3 +31,33 @@ export interface SyncMapping {
   /** Maps a canonical record out; `null` value when its `when` conditions exclude it. */
   out(canonical: Record<string, unknown>): MappedRecord<SystemRecord | null>;
 }
+
+/** A mapping's failure as a record problem: a mapping that throws stops that record, not its page. */
+function thrown<T>(err: unknown, value: T): MappedRecord<T> {
+  const reason = `the mapping failed on this record: ${err instanceof Error ? err.message : String(err)}`;
+  return { value, fatal: [{ field: '(record)', reason }], warnings: [] };
+}
+
+/** `mapping.in(record)`, with a throw turned into a fatal problem of the record. */
+export function mapIn(
+  mapping: SyncMapping,
+  record: SystemRecord,
+): MappedRecord<Record<string, unknown>> {
+  try {
+    return mapping.in(record);
+  } catch (err) {
+    return thrown(err, {});
+  }
+}
+
+/** `mapping.out(canonical)`, with a throw turned into a fatal problem of the record. */
+export function mapOut(
+  mapping: SyncMapping,
+  canonical: Record<string, unknown>,
+): MappedRecord<SystemRecord | null> {
+  try {
+    return mapping.out(canonical);
+  } catch (err) {
+    return thrown(err, null);
+  }
+}

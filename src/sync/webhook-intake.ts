@@ -1,6 +1,7 @@
 import { AppError, notFound } from '../errors/app-error.ts';
 import type { WebhookOutcome, WebhookRequest } from '../sdk/connector.ts';
 import { AuthError, PermanentError } from '../sdk/errors.ts';
+import { defusePage } from '../records/poison.ts';
 import { openConnection } from './connection-runtime.ts';
 import type { SyncService } from './sync-service.ts';
 
@@ -68,9 +69,11 @@ export async function receiveWebhook(
       continue;
     }
     if (outcome.records.length === 0) continue;
+    // A record too deep or too large to process is archived as its quarantine preview (see
+    // `defusePage`): the delivery is accepted, and the ingest job quarantines it with the reason.
     const { key } = await hub.archive.append(
       { tenantId, connectorId: connector.id, kind: 'raw' },
-      outcome.records,
+      defusePage(outcome.records),
     );
     records += outcome.records.length;
     await Promise.all(targets.map((s) => sync.queue.ingestArchived(s, key!)));

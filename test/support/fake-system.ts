@@ -44,6 +44,8 @@ export class FakeSystem {
   batchFault:
     ((items: { record: Record<string, unknown> }[], n: number) => BatchFault | null) | null = null;
   private writes = 0;
+  /** JSON text of records put with `putRaw`, by `stream/id`. */
+  private readonly raw = new Map<string, string>();
   /** Called on every write before it is applied. */
   onWrite: ((sink: string, count: number) => Promise<void> | void) | null = null;
   /** Called after a write is applied, before it is answered (used to crash a worker mid-batch). */
@@ -76,6 +78,15 @@ export class FakeSystem {
     // Delete first so the map's order stays change order (pages are read in that order).
     s.delete(record.id);
     s.set(record.id, { ...(prev ?? {}), ...record, seq: ++this.seq });
+  }
+
+  /**
+   * Creates a record served as this JSON text, as it is (e.g. nested too deep for
+   * JSON.stringify: the hub must take it as a vendor would send it).
+   */
+  putRaw(stream: string, id: string, json: string): void {
+    this.put(stream, { id });
+    this.raw.set(`${stream}/${id}`, json);
   }
 
   /** The records of a stream, without the change sequence. */
@@ -162,11 +173,18 @@ export class FakeSystem {
         page.push(r);
       }
       const last = page[page.length - 1];
-      return send(200, {
-        records: page.map(({ seq: _s, ...r }) => r),
-        nextCursor: last ? String(last.seq) : url.searchParams.get('cursor'),
-        hasMore: more,
-      });
+      const nextCursor = last ? String(last.seq) : url.searchParams.get('cursor');
+      if (this.raw.size === 0)
+        return send(200, {
+          records: page.map(({ seq: _s, ...r }) => r),
+          nextCursor,
+          hasMore: more,
+        });
+      const texts = page.map(
+        ({ seq: _s, ...r }) => this.raw.get(`${parts[0]}/${String(r.id)}`) ?? JSON.stringify(r),
+      );
+      const tail = `"nextCursor":${JSON.stringify(nextCursor)},"hasMore":${more}}`;
+      return this.answerRaw(res, req, url, `{"records":[${texts.join(',')}],${tail}`);
     }
     if (req.method === 'POST' && parts.length === 2 && parts[1] === 'batch') {
       const sink = parts[0]!;
