@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 
 import { sourceContact } from './contacts.ts';
 import { FakeSystem } from '../../test/support/fake-system.ts';
-import { listenLoopback } from '../../test/support/loopback.ts';
+import { listenLoopback } from '../../src/sandbox/loopback.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
 const source = await new FakeSystem().start();

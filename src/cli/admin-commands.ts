@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../auth/roles.ts';
 import { ID_PATTERN } from '../store/keys.ts';
 import { TenantSettingsSchema } from '../tenants/settings.ts';
+import { LOGIN_LINK_TTL_SECONDS, LoginLinks, loginLinkUrl } from '../ui/login-link.ts';
 import { emit, table } from './output.ts';
 import { registerSettingsCommands } from './settings-commands.ts';
 import { withHub } from './with-hub.ts';
@@ -106,5 +107,23 @@ export function registerAdminCommands(program: Command): void {
     .action(async (keyId: string, opts: { tenant: string; json?: boolean }) => {
       const k = await withHub((hub) => hub.apiKeys.revoke(opts.tenant, keyId));
       emit(!!opts.json, k, () => `revoked key ${k.id}`);
+    });
+  apikey
+    .command('login-link <keyId>')
+    .description(
+      `A one-time dashboard sign-in link for a key (valid ${LOGIN_LINK_TTL_SECONDS / 60} minutes)`,
+    )
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--url <base>', 'the hub as the browser reaches it (default http://HOST:PORT)')
+    .option('--json', 'output JSON')
+    .action(async (keyId: string, opts: { tenant: string; url?: string; json?: boolean }) => {
+      const url = await withHub(async (hub) => {
+        const key = await hub.apiKeys.live(keyId);
+        if (!key || key.tenantId !== opts.tenant)
+          throw new Error(`no live API key ${keyId} in tenant ${opts.tenant}`);
+        const token = await new LoginLinks(hub.redis, hub.keys).create(key.id);
+        return loginLinkUrl(opts.url ?? `http://${hub.config.HOST}:${hub.config.PORT}`, token);
+      });
+      emit(!!opts.json, { url }, () => url);
     });
 }

@@ -20,6 +20,8 @@ export function keys(prefix: string) {
     apiKey: (keyId: string) => `${prefix}:apikey:${keyId}`,
     /** String: one dashboard session (JSON: key id, tenant, role, CSRF token), with a TTL. */
     uiSession: (sessionId: string) => `${prefix}:uisession:${sessionId}`,
+    /** String: a one-time dashboard sign-in link (JSON: the API key id), with a short TTL. */
+    uiLoginLink: (token: string) => `${prefix}:uilogin:${token}`,
     /** Set: ids of the tenant's API keys. */
     tenantApiKeys: (tenantId: string) => t(tenantId, 'apikeys'),
     /** Hash: one connection. */

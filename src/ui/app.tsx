@@ -4,6 +4,7 @@ import { maySee } from './access.ts';
 import { sessionAuth } from './middleware.tsx';
 import { authRoutes, signOutRoute } from './routes/auth.tsx';
 import { healthRoutes, page } from './routes/health.tsx';
+import { loginLinkRoutes } from './routes/login-link.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { setupRoutes } from './routes/setup.tsx';
 
@@ -15,6 +16,7 @@ import { setupRoutes } from './routes/setup.tsx';
 export function uiRoutes(): Hono {
   const app = new Hono();
   app.route('/', authRoutes());
+  app.route('/', loginLinkRoutes());
   app.use('/ui', sessionAuth());
   app.use('/ui/*', sessionAuth());
   app.route('/', signOutRoute());

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { listenLoopback } from '../support/loopback.ts';
+import { listenLoopback } from '../../src/sandbox/loopback.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
 const dir = mkdtempSync(join(tmpdir(), 'dl-proc-'));

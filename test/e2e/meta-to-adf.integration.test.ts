@@ -15,7 +15,7 @@ import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
-import { closeServer, listenLoopback } from '../support/loopback.ts';
+import { closeServer, listenLoopback } from '../../src/sandbox/loopback.ts';
 
 // Acceptance of issue 5: a Meta Lead Ads lead reaches a dealer CRM as valid ADF with its campaign
 // context. Meta's Graph API is mocked with nock; the CRM is a real HTTP server on 127.0.0.1; the

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { classifyHttpError, createHttpClient } from '../../src/sdk/http.ts';
 import { redactText, REDACTED } from '../../src/sdk/redact.ts';
-import { closeServer, listenLoopback } from '../support/loopback.ts';
+import { closeServer, listenLoopback } from '../../src/sandbox/loopback.ts';
 
 const TOKEN = 'EAAGm0PX4ZCpsBA-secret-graph-token';
 const API_KEY = 'mc-key-0123456789abcdef-us21';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-import { closeServer, listenLoopback } from './loopback.ts';
+import { closeServer, listenLoopback } from '../../src/sandbox/loopback.ts';
 
 /** One scripted failure: answer `status` (with optional Retry-After seconds) to the next `times` calls. */
 export interface Fault {

@@ -30,7 +30,14 @@ export function authRoutes(): Hono {
       status as 200,
     );
   };
-  app.get('/ui/signin', (c) => form(c));
+  app.get('/ui/signin', (c) =>
+    form(
+      c,
+      c.req.query('link') === 'expired'
+        ? 'That sign-in link was used or has expired. Sign in with an API key.'
+        : undefined,
+    ),
+  );
   app.post('/ui/signin', async (c) => {
     const body = await c.req.parseBody();
     const expected = getCookie(c, SIGNIN_COOKIE);

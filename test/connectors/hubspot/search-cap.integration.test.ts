@@ -6,8 +6,8 @@ import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
-import { generateContacts } from './fake/contacts.ts';
-import { FakeHubSpot } from './fake/server.ts';
+import { generateContacts } from './fake-contacts.ts';
+import { FakeHubSpot } from '../../../src/sandbox/hubspot/server.ts';
 
 const TENANT = 'store-a';
 let h: EngineHarness;

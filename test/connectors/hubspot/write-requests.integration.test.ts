@@ -7,8 +7,8 @@ import type { HubSpotContext } from '../../../connectors/hubspot/search.ts';
 import { HubSpotSettings } from '../../../connectors/hubspot/settings.ts';
 import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import type { SinkItem, SinkResult } from '../../../src/sdk/connector.ts';
-import { DEFAULT_LEAD_STATUSES, serveContactWrites } from './fake/writes.ts';
-import { FakeHubSpot } from './fake/server.ts';
+import { DEFAULT_LEAD_STATUSES, serveContactWrites } from '../../../src/sandbox/hubspot/writes.ts';
+import { FakeHubSpot } from '../../../src/sandbox/hubspot/server.ts';
 
 const STAGES = ['new', 'contacted', 'appointment', 'shown', 'sold', 'lost'];
 const N = 12_000;

@@ -1,4 +1,4 @@
-import type { FakeObject } from './search.ts';
+import type { FakeObject } from '../../../src/sandbox/hubspot/search.ts';
 
 /** First modification time of the generated contacts. */
 export const GEN_T0 = Date.parse('2026-10-01T08:00:00.000Z');

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-import { closeServer, listenLoopback } from '../../../support/loopback.ts';
+import { closeServer, listenLoopback } from '../loopback.ts';
 import { search, SearchRefused, type FakeObject } from './search.ts';
 
 /** What a route answers: a status and a JSON body. */

@@ -1,0 +1,150 @@
+import type { Hub } from '../hub.ts';
+import type { DemoApi } from './api-client.ts';
+import { META_IDS, SECRETS, type Sandboxes } from './sandboxes.ts';
+import { STORE } from './story.ts';
+
+/** Connection ids of the demo store, by role. */
+export interface DemoConnections {
+  meta: string;
+  /** Where lead vendors and the website post ADF (inbound only). */
+  vendors: string;
+  /** The CRM's ADF lead intake (outbound only): leads read from it would never go back to it. */
+  crm: string;
+  dms: string;
+}
+
+/** Sync ids of the demo store, by what they do. */
+export interface DemoSyncs {
+  metaLeads: string;
+  metaSpend: string;
+  webLeads: string;
+  crmLeads: string;
+  dmsSales: string;
+}
+
+/** Settings of each connection: where its sandbox listens (changes every start). */
+export function connectionSettings(sb: Sandboxes, dmsFolder: string) {
+  return {
+    meta: {
+      graphHost: sb.meta.url,
+      pageId: META_IDS.pageId,
+      adAccountId: META_IDS.adAccountId,
+      spendLookbackDays: 92,
+      accountTimeZone: STORE.timeZone,
+      requestsPerSecond: 100,
+    },
+    crm: {
+      leadIntakeUrl: `${sb.crm.url}/adf`,
+      auth: { type: 'header', header: SECRETS.crmHeader },
+      vendor: { name: STORE.name, email: 'internet@lonestarmotors.example' },
+      requestsPerSecond: 100,
+    },
+    dms: { location: { type: 'local', folder: dmsFolder } },
+  };
+}
+
+/** The vendors' connection: the adf-crm connector requires an intake URL; it never writes there. */
+const vendorSettings = (s: ReturnType<typeof connectionSettings>) => s.crm;
+
+/**
+ * Creates the store's connections through the API (each checked against its connector's
+ * settings schema, as a person adding them would be).
+ */
+export async function createConnections(
+  api: DemoApi,
+  sb: Sandboxes,
+  dmsFolder: string,
+): Promise<DemoConnections> {
+  const s = connectionSettings(sb, dmsFolder);
+  const create = async (
+    connectorId: string,
+    name: string,
+    settings: unknown,
+    credentials: unknown,
+  ) =>
+    (
+      await api.call<{ id: string }>('POST', '/connections', {
+        connectorId,
+        name,
+        settings,
+        credentials,
+      })
+    ).id;
+  return {
+    meta: await create('meta', 'Meta: Lone Star Motors Page and ad account', s.meta, {
+      accessToken: SECRETS.metaAccessToken,
+      appSecret: SECRETS.metaAppSecret,
+      verifyToken: SECRETS.metaVerifyToken,
+    }),
+    vendors: await create(
+      'adf-crm',
+      'Website and lead sites (ADF posted to the hub)',
+      vendorSettings(s),
+      {
+        webhookToken: SECRETS.adfWebhookToken,
+      },
+    ),
+    crm: await create('adf-crm', 'CRM lead intake (ADF)', s.crm, { token: SECRETS.crmToken }),
+    dms: await create('dms-files', 'DMS deal exports (drop folder)', s.dms, {}),
+  };
+}
+
+/** Points the connections at this start's sandbox ports (a restarted demo keeps its data). */
+export async function repointConnections(
+  api: DemoApi,
+  ids: DemoConnections,
+  sb: Sandboxes,
+  dmsFolder: string,
+): Promise<void> {
+  const s = connectionSettings(sb, dmsFolder);
+  const settings = { meta: s.meta, vendors: vendorSettings(s), crm: s.crm, dms: s.dms };
+  for (const role of ['meta', 'vendors', 'crm', 'dms'] as const)
+    await api.call('PATCH', `/connections/${ids[role]}`, { settings: settings[role] });
+}
+
+/** Creates the syncs: webhooks drive leads, schedules the spend and DMS reads. */
+export async function createSyncs(api: DemoApi, c: DemoConnections): Promise<DemoSyncs> {
+  const create = async (body: Record<string, unknown>) =>
+    (await api.call<{ id: string }>('POST', '/syncs', body)).id;
+  return {
+    metaLeads: await create({
+      name: 'Meta lead ads',
+      connectionId: c.meta,
+      mapping: 'meta-leads',
+      mode: 'inbound',
+    }),
+    metaSpend: await create({
+      name: 'Meta spend',
+      connectionId: c.meta,
+      mapping: 'meta-spend',
+      mode: 'inbound',
+      schedule: '0 * * * *',
+    }),
+    webLeads: await create({
+      name: 'Website and lead-site leads (ADF in)',
+      connectionId: c.vendors,
+      mapping: 'adf-web-leads',
+      mode: 'inbound',
+    }),
+    crmLeads: await create({
+      name: 'Leads to the CRM (ADF out)',
+      connectionId: c.crm,
+      mapping: 'adf-lead',
+      mode: 'outbound',
+    }),
+    dmsSales: await create({
+      name: 'DMS deals',
+      connectionId: c.dms,
+      mapping: 'dms-sales',
+      mode: 'inbound',
+      schedule: '*/15 * * * *',
+    }),
+  };
+}
+
+/** Creates the store (the CLI's `tenant create`) and an admin key for the demo's own calls. */
+export async function createStore(hub: Hub): Promise<string> {
+  await hub.tenants.create({ id: STORE.tenantId, name: STORE.name, timezone: STORE.timeZone });
+  const { token } = await hub.apiKeys.create(STORE.tenantId, 'admin', 'demo');
+  return token;
+}

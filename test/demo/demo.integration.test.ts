@@ -1,0 +1,170 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Report } from '../../src/attribution/report.ts';
+import { listenLoopback } from '../../src/sandbox/loopback.ts';
+import { readmeBlock } from './readme.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+/** A free loopback port (taken and released at once). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  const url = await listenLoopback(s);
+  await new Promise((r) => s.close(r));
+  return Number(new URL(url).port);
+}
+
+/** Every live descendant pid of `pid` (from /proc; zombies count as gone). */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z') parent.set(Number(d), Number(fields[1]));
+    } catch {
+      // gone while we looked
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, pp] of parent) {
+      if (pp !== p) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+};
+
+describe('npm run demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dl-demo-'));
+  const env: Record<string, string> = {};
+  let demo: ChildProcess;
+  let out = '';
+  let ready: Promise<void>;
+
+  beforeAll(async () => {
+    // Its own port for the API and for a redis-server the demo must start itself (nothing
+    // answers there), so stopping it must also stop that server.
+    const [port, redisPort] = [await freePort(), await freePort()];
+    Object.assign(env, {
+      DEMO_DIR: dir,
+      DEMO_PREFIX: `demo${randomUUID().slice(0, 8)}`,
+      PORT: String(port),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    });
+    // The README's first command is `npm ci && npm run demo`; the checkout is installed already.
+    expect(readmeBlock('demo:start').trim()).toBe('npm ci && npm run demo');
+    demo = spawn('npm', ['run', 'demo'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    ready = new Promise<void>((resolve, reject) => {
+      demo.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (/^Ready in [\d.]+ s\./m.test(out)) resolve();
+      });
+      demo.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      demo.once('exit', (code) => reject(new Error(`demo exited ${code}:\n${out}`)));
+    });
+    await ready;
+  }, 240_000);
+
+  afterAll(() => {
+    if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const demoEnv = () =>
+    JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as {
+      apiKey: string;
+      from: string;
+      to: string;
+    };
+
+  it('serves a non-empty attribution report through the API, with spend and sales per campaign', async () => {
+    const s = demoEnv();
+    const res = await fetch(
+      `http://127.0.0.1:${env.PORT}/v1/tenants/lone-star-motors/reports/attribution?from=${s.from}&to=${s.to}`,
+      { headers: { authorization: `Bearer ${s.apiKey}` } },
+    );
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as Report;
+    expect(r.totals.leads).toBe(600);
+    expect(Number(r.totals.sold)).toBeGreaterThan(50);
+    const paid = r.rows.filter((x) => Number(x.spend) > 0 && Number(x.sold) > 0);
+    expect(paid.length).toBeGreaterThanOrEqual(3);
+    expect(paid.map((x) => x.channel)).toContain('meta');
+    expect(r.rows.map((x) => x.channel)).toContain('google');
+    expect(out).toMatch(/Top campaigns by cost per sale/);
+  });
+
+  it('prints a one-time sign-in link that starts a session once', async () => {
+    const link = /one-time sign-in link[^:]*: (http\S+)\)/.exec(out)?.[1];
+    expect(link).toBeDefined();
+    const first = await fetch(link!, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/ui');
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/dl_session=[\w-]{43}.*HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const page = await fetch(`http://127.0.0.1:${env.PORT}/ui`, {
+      headers: { cookie: cookie.split(';')[0]! },
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(200);
+    const again = await fetch(link!, { redirect: 'manual' });
+    expect(again.headers.get('location')).toBe('/ui/signin?link=expired');
+  });
+
+  it('runs every command of the README quick start and first sync as written', async () => {
+    const script = `${readmeBlock('quickstart')}\n${readmeBlock('firstsync')}`;
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, REDIS_PREFIX: '', DATA_DIR: '' },
+      maxBuffer: 20 * 1024 * 1024,
+    });
+    expect(stdout).toContain('Lone Star Motors');
+    expect(stdout).toMatch(/last_touch, \d{4}-\d{2}-\d{2} to/);
+    expect(stdout).toMatch(/linear, \d{4}-\d{2}-\d{2} to/);
+    expect(stdout).toMatch(/ok: /);
+    expect(stdout).toContain('/ui/login/');
+    expect(stdout).toMatch(/"totals":\{"channel"/);
+    expect(stdout).toContain('02/30');
+  }, 900_000);
+
+  it('stops everything it started on Ctrl-C (SIGINT to its process group)', async () => {
+    const pids = descendants(demo.pid!);
+    expect(pids.length).toBeGreaterThanOrEqual(2); // node running the demo, and its redis-server
+    const exited = new Promise<number | null>((r) => demo.once('exit', (code) => r(code)));
+    process.kill(-demo.pid!, 'SIGINT');
+    const code = await exited;
+    expect(out).toMatch(/Stopping the demo \(hub, sandboxes, redis-server\)/);
+    expect([0, 130]).toContain(code);
+    for (let i = 0; i < 50 && [demo.pid!, ...pids].some(alive); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect([demo.pid!, ...pids].filter(alive)).toEqual([]);
+  }, 120_000);
+});
