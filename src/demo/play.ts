@@ -18,8 +18,26 @@ export interface Played {
   metaNotifications: number;
   metaLeads: number;
   adfLeads: number;
+  adfDocuments: number;
   dmsFiles: number;
   sales: number;
+}
+
+/** Prospects per ADF document a lead site or the website posts (ADF allows `prospect+`). */
+const PROSPECTS_PER_DOCUMENT = 10;
+
+/** The ADF posts: each source's leads in time order, a few prospects per document. */
+function adfDocuments(leads: StoryLead[]): StoryLead[][] {
+  const bySource = new Map<string, StoryLead[]>();
+  for (const l of leads) {
+    const key = l.campaign.channel === 'google' ? 'website' : l.campaign.name;
+    bySource.set(key, [...(bySource.get(key) ?? []), l]);
+  }
+  const docs: StoryLead[][] = [];
+  for (const list of bySource.values())
+    for (let i = 0; i < list.length; i += PROSPECTS_PER_DOCUMENT)
+      docs.push(list.slice(i, i + PROSPECTS_PER_DOCUMENT));
+  return docs;
 }
 
 /** Runs `work` over `items` with at most `n` at once. */
@@ -49,13 +67,14 @@ export async function playStory(
   for (let i = 0; i < meta.length; i += LEADS_PER_NOTIFICATION)
     batches.push(meta.slice(i, i + LEADS_PER_NOTIFICATION));
   const adf = story.leads.filter((l) => l.campaign.channel !== 'meta');
+  const documents = adfDocuments(adf);
   await Promise.all([
     inParallel(batches, PARALLEL_DELIVERIES, async (batch) => {
       const { body, headers } = sb.meta.leadgenWebhook(batch.map((l) => l.id));
       await api.hook(ids.connections.meta, body, headers);
     }),
-    inParallel(adf, PARALLEL_DELIVERIES, (lead) =>
-      api.hook(ids.connections.vendors, vendorAdf(lead), {
+    inParallel(documents, PARALLEL_DELIVERIES, (leads) =>
+      api.hook(ids.connections.vendors, vendorAdf(leads), {
         'content-type': 'application/xml',
         'x-dealerloop-token': SECRETS.adfWebhookToken,
       }),
@@ -68,6 +87,7 @@ export async function playStory(
     metaNotifications: batches.length,
     metaLeads: meta.length,
     adfLeads: adf.length,
+    adfDocuments: documents.length,
     dmsFiles: files.length,
     sales: story.sales.length,
   };

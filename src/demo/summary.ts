@@ -66,7 +66,8 @@ export function summaryLines(r: Report, played: Played | null, sb: Sandboxes): s
   if (played)
     lines.unshift(
       `Played 90 days: ${played.metaLeads} Meta leads in ${played.metaNotifications} signed webhooks, ` +
-        `${played.adfLeads} website and lead-site leads as ADF, ${played.sales} deals in ${played.dmsFiles} DMS files.`,
+        `${played.adfLeads} website and lead-site leads in ${played.adfDocuments} ADF posts, ` +
+        `${played.sales} deals in ${played.dmsFiles} DMS files.`,
     );
   return [...lines, '', 'Top campaigns by cost per sale:', topCampaignsTable(r)];
 }

@@ -21,12 +21,8 @@ function provider(lead: StoryLead): { name: string; service: string; url: string
   };
 }
 
-/**
- * The ADF/XML a lead vendor or the store's website posts for one lead (apis.md §5, strict DTD
- * values): its own id first, then for website leads the click id and the Google Ads campaign the
- * form captured from the landing URL (`gclid`, `gad_campaignid`, `utm_campaign`).
- */
-export function vendorAdf(lead: StoryLead): string {
+/** One `<prospect>` of a lead: its own id first, then what the website form captured. */
+function prospect(lead: StoryLead): string {
   const p = lead.person;
   const v = lead.vehicle;
   const src = provider(lead);
@@ -43,10 +39,7 @@ export function vendorAdf(lead: StoryLead): string {
         ]
       : []),
   ];
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<?adf version="1.0"?>
-<adf>
-  <prospect status="new">
+  return `  <prospect status="new">
     ${ids.join('\n    ')}
     <requestdate>${at}</requestdate>
     <vehicle interest="buy" status="${v.status}">
@@ -63,7 +56,20 @@ export function vendorAdf(lead: StoryLead): string {
     </customer>
     <vendor><vendorname>${esc(STORE.name)}</vendorname><contact><name part="full">Internet Sales</name><email>internet@lonestarmotors.example</email></contact></vendor>
     <provider><name part="full">${esc(src.name)}</name><service>${esc(src.service)}</service><url>${src.url}</url></provider>
-  </prospect>
+  </prospect>`;
+}
+
+/**
+ * The ADF/XML a lead site or the store's website posts (apis.md §5, strict DTD values): one
+ * document of one or more prospects (`adf: prospect+`), each with its own id first and, for
+ * website leads, the click id and Google Ads campaign the form captured from the landing URL
+ * (`gclid`, `gad_campaignid`, `utm_campaign`).
+ */
+export function vendorAdf(leads: StoryLead[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<?adf version="1.0"?>
+<adf>
+${leads.map(prospect).join('\n')}
 </adf>
 `;
 }

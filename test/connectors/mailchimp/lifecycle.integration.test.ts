@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { runSync } from '../../../src/sync/run-sync.ts';
-import { FakeMailchimp } from '../../support/fake-mailchimp.ts';
+import { FakeMailchimp } from '../../../src/sandbox/mailchimp.ts';
 import { FakeSystem } from '../../support/fake-system.ts';
 import { mailchimpAndCrm, openMailchimpHarness, type MailchimpHarness } from './harness.ts';
 import { API_KEY, LIST, useNock } from './support.ts';
