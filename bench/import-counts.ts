@@ -21,11 +21,11 @@ import { ConnectorRegistry } from '../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../src/sync/mapping-source.ts';
 import { runSync } from '../src/sync/run-sync.ts';
 import type { RunNotes } from '../src/sync/types.ts';
-import { generateContacts } from '../test/connectors/hubspot/fake/contacts.ts';
-import { FakeHubSpot } from '../test/connectors/hubspot/fake/server.ts';
+import { generateContacts } from '../test/connectors/hubspot/fake-contacts.ts';
+import { FakeHubSpot } from '../src/sandbox/hubspot/server.ts';
 import { CSV_FILE } from '../test/fixtures/dms/generate-cdk-export.ts';
 import { FORM_ID, metaLeads250 } from '../test/fixtures/meta/leads-245-people.ts';
-import { FakeMailchimp } from '../test/support/fake-mailchimp.ts';
+import { FakeMailchimp } from '../src/sandbox/mailchimp.ts';
 import { openTestHub, type TestHub } from '../test/support/hub.ts';
 import { FakeGraph } from './support/fake-graph.ts';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 
-import { closeServer, listenLoopback } from '../../test/support/loopback.ts';
+import { closeServer, listenLoopback } from '../../src/sandbox/loopback.ts';
 import type { GraphLead } from '../../test/fixtures/meta/leads-245-people.ts';
 
 /**
