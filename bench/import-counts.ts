@@ -6,7 +6,7 @@
  *   npx tsx bench/import-counts.ts [--json]
  * Fixtures: Meta, 250 leads from 245 people (test/fixtures/meta/leads-245-people.ts); HubSpot,
  * 12,000 contacts with distinct emails and phones, 300 sharing one modified time at the search
- * cap (test/connectors/hubspot/fake/contacts.ts); CDK, the 2,000-row FI deal export
+ * cap (test/connectors/hubspot/fake-contacts.ts); CDK, the 2,000-row FI deal export
  * (test/fixtures/dms); Mailchimp, the members pages of connectors/mailchimp/fixtures; ADF, the
  * documents of connectors/adf-crm/fixtures and test/fixtures/adf posted to the webhook.
  */
