@@ -1,0 +1,57 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { describe, expect, it } from 'vitest';
+
+import { startWorkers } from '../../src/worker/pool.ts';
+import { useEngineWithSystems } from '../support/engine.ts';
+import { conversionWorld } from './world.ts';
+
+const t = useEngineWithSystems('crm');
+
+/** Polls `check` until it holds (no timing is asserted: only that it eventually holds). */
+async function until(check: () => Promise<boolean>, tries = 300): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+describe('conversion derivation in the workers', () => {
+  it('an inbound run through the queue wakes the deriver, which derives and marks the buyer', async () => {
+    const w = await conversionWorld(t.h, t.crm);
+    t.crm.put('leads', {
+      id: 'L-1',
+      created_at: '2026-06-01T15:00:00Z',
+      stage: 'new',
+      source: 'google',
+      gclid: 'G-1',
+      email: 'ivy@example.com',
+    });
+    t.crm.put('sales', {
+      id: 'S-1',
+      deal_number: '2001',
+      sale_date: '2026-06-21',
+      new_used: 'new',
+      total_gross: '1500.00',
+      email: 'ivy@example.com',
+    });
+    const pool = await startWorkers(t.h.hub, [t.h.engine.queue.processor(1)]);
+    try {
+      for (const s of await w.svc.syncs.list(t.h.tenantId))
+        await t.h.engine.service.runNow(t.h.tenantId, s.id);
+      const derived = await until(async () => (await w.conversions()).has('google-ads:2001'));
+      expect(derived).toBe(true);
+      expect((await w.conversions()).get('google-ads:2001')).toMatchObject({
+        kind: 'click',
+        clickId: 'G-1',
+        valueCents: 150000,
+      });
+      expect(
+        await until(async () => (await w.customerByEmail('ivy@example.com'))?.f.type === 'owner'),
+      ).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
