@@ -32,21 +32,39 @@ export function furthestStage(r: Pick<StoredRecord, 'f'>): number {
   return Math.max(-1, ...stages.map((s) => FUNNEL_STAGES.indexOf(s as never)));
 }
 
-/**
- * The lead funnel of CLOSED-LOOP.md's dashboard: leads created in `[from, to]` (tenant dates)
- * and how many reached contacted, appointment, shown and sold. Reads the range's leads through
- * the by-date access path, never a scan.
- */
-export async function leadFunnel(
+/** Leads created in `[from, to]` (tenant dates), through the by-date access path, never a scan. */
+export async function leadsOfRange(
   redis: Redis,
   k: Keys,
   tenantId: string,
   q: { from: string; to: string; timeZone: string },
-): Promise<Funnel> {
+): Promise<StoredRecord[]> {
   const ids = await new AccessPaths(redis, k).idsOnDays(tenantId, 'lead', q.from, q.to, q.timeZone);
-  const leads = await readAll(new RecordStore(redis, k), tenantId, 'lead', ids);
+  return readAll(new RecordStore(redis, k), tenantId, 'lead', ids);
+}
+
+/**
+ * The lead funnel of the dashboard: of the leads created in a range, how many reached
+ * contacted, appointment, shown and sold.
+ */
+export function leadFunnel(
+  leads: readonly StoredRecord[],
+  q: { from: string; to: string },
+): Funnel {
   const reached = [0, 0, 0, 0];
   for (const lead of leads) for (let s = furthestStage(lead); s >= 0; s--) reached[s]!++;
   const [contacted, appointment, shown, sold] = reached as [number, number, number, number];
   return { from: q.from, to: q.to, leads: leads.length, contacted, appointment, shown, sold };
+}
+
+/** Campaign id → name as the leads carry them (the newest lead's name wins). */
+export function campaignNames(leads: readonly StoredRecord[]): Map<string, string> {
+  const names = new Map<string, { name: string; at: string }>();
+  for (const l of leads) {
+    const [id, name, at] = [l.f.campaignId, l.f.campaignName, String(l.f.createdAt ?? '')];
+    if (typeof id !== 'string' || typeof name !== 'string' || !id || !name) continue;
+    const prev = names.get(id);
+    if (!prev || at > prev.at) names.set(id, { name, at });
+  }
+  return new Map([...names].map(([id, v]) => [id, v.name]));
 }

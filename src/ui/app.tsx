@@ -41,7 +41,7 @@ export function uiRoutes(): Hono {
       c,
       'Overview',
       <>
-        <div class="cards">
+        <div class="cards five">
           {card(connections.length, 'connections', health ? '/ui/health' : null)}
           {card(broken, 'broken connections', health ? '/ui/health' : null)}
           {card(syncs.length, 'syncs', health ? '/ui/health' : null)}

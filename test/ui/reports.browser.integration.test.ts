@@ -170,7 +170,7 @@ describe('reports in a real browser', () => {
       '$600.00',
       '4.17×',
     ]);
-    expect(await row(page, 'attribution-table', /m-spring/)).toEqual([
+    expect(await row(page, 'attribution-table', /Spring Trucks/)).toEqual([
       'meta',
       '$1,200.00',
       '3',
@@ -214,7 +214,7 @@ describe('reports in a real browser', () => {
     await page.getByLabel('Attribution model').selectOption('first_touch');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/model=first_touch/);
-    expect(await row(page, 'attribution-table', /m-spring/)).toEqual([
+    expect(await row(page, 'attribution-table', /Spring Trucks/)).toEqual([
       'meta',
       '$1,200.00',
       '3',
@@ -232,7 +232,7 @@ describe('reports in a real browser', () => {
     ]);
     await shot(page, '21-attribution-first-touch');
 
-    await page.getByRole('link', { name: 'm-spring' }).click();
+    await page.getByRole('link', { name: 'Spring Trucks (m-spring)' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Sales of m-spring');
     expect(
       (await page.locator('#campaign-sales tbody th').allTextContents()).map((s) => s.trim()),

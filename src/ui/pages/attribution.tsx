@@ -88,11 +88,18 @@ export function SpendVsSold(props: { report: Report }) {
         yTitle: 'Spend',
         y2Title: 'Sold',
         datasets: [
-          { label: 'Spend', data: rows.map((r) => Number(r.spend)), backgroundColor: '#93c5fd' },
+          {
+            label: 'Spend',
+            data: rows.map((r) => Number(r.spend)),
+            backgroundColor: '#93c5fd',
+            order: 2,
+          },
           {
             label: 'Sold',
             type: 'line',
             yAxisID: 'y2',
+            order: 1,
+            pointRadius: 5,
             data: rows.map((r) => Number(Number(r.sold).toFixed(2))),
             borderColor: '#16a34a',
             backgroundColor: '#16a34a',

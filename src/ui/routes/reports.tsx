@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 
 import { dateOfDay, dayNumber, tenantDate } from '../../attribution/dates.ts';
 import { campaignSales, weeklyTrend } from '../../attribution/drill.ts';
-import { leadFunnel } from '../../attribution/funnel.ts';
+import { campaignNames, leadFunnel, leadsOfRange } from '../../attribution/funnel.ts';
+import type { Report } from '../../attribution/report.ts';
 import { ResponseTimeReader } from '../../attribution/response-store.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
 import { RangeQuery } from '../../api/routes/quality-reports.ts';
@@ -56,6 +57,26 @@ async function viewOf(
   };
 }
 
+/** The report with campaign names filled in where its rows have none. */
+const withNames = (r: Report, names: ReadonlyMap<string, string>): Report => ({
+  ...r,
+  rows: r.rows.map((row) => ({
+    ...row,
+    campaignName: row.campaignName ?? (row.campaignId ? (names.get(row.campaignId) ?? null) : null),
+  })),
+});
+
+/** A link back to the attribution report of the same range and model. */
+const BackToReport = (props: { view: ReportView }) => (
+  <p>
+    <a
+      href={`/ui/reports/attribution?${new URLSearchParams({ from: props.view.from, to: props.view.to, model: props.view.model })}`}
+    >
+      ← Back to the report
+    </a>
+  </p>
+);
+
 const Problem = (props: { text?: string }) =>
   props.text ? (
     <div class="flash bad" role="alert">
@@ -74,11 +95,13 @@ export function reportRoutes(): Hono {
     const { view: v, timeZone, problem } = await viewOf(c);
     const hub = c.get('hub');
     const tenantId = c.get('ui').tenantId;
-    const [report, funnel, weeks] = await Promise.all([
+    const [stored, leads, weeks] = await Promise.all([
       hub.attribution.report(tenantId, { ...v, groupBy: 'campaign' }),
-      leadFunnel(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
+      leadsOfRange(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
       weeklyTrend(hub.attribution, tenantId, v),
     ]);
+    const report = withNames(stored, campaignNames(leads));
+    const funnel = leadFunnel(leads, v);
     const t = report.totals;
     return page(
       c,
@@ -139,13 +162,7 @@ export function reportRoutes(): Hono {
         />
         <Problem text={problem} />
         <CampaignSalesTable sales={sales} view={v} />
-        <p>
-          <a
-            href={`/ui/reports/attribution?${new URLSearchParams({ from: v.from, to: v.to, model: v.model })}`}
-          >
-            ← Back to the report
-          </a>
-        </p>
+        <BackToReport view={v} />
       </>,
       {
         lede: `Channel ${channel}, ${MODEL_NAMES[v.model].toLowerCase()} model, sales dated ${v.from} to ${v.to}.`,
@@ -160,7 +177,10 @@ export function reportRoutes(): Hono {
     return page(
       c,
       `Deal ${sale.dealNumber || sale.saleId}`,
-      <Explanation sale={sale} model={v.model} currency={v.currency} />,
+      <>
+        <Explanation sale={sale} model={v.model} currency={v.currency} />
+        <BackToReport view={v} />
+      </>,
       {
         lede: `Why this sale credits what it does: every touch in its window, with its credit under each model (${MODEL_NAMES[v.model]} highlighted).`,
       },
