@@ -12,8 +12,9 @@ import {
 } from '../src/mapping/transforms/index.ts';
 import { COMMON_FORMATS } from '../src/mapping/transforms/date-parse.ts';
 
-// The same HubSpot contact → lead mapping as bench/fixtures/hubspot-contact-lead.yaml (in direction), written
-// by hand against the same normalization helpers: the engine's overhead is what the ratio shows.
+// The same HubSpot contact → lead mapping as bench/fixtures/hubspot-contact-lead.yaml (in
+// direction), written by hand against the same normalization helpers: the engine's overhead is
+// what the ratio shows.
 type Rec = Record<string, unknown>;
 /** HubSpot lead statuses to lifecycle stages, as in the mapping file. */
 export const STAGES: Record<string, string> = {

@@ -12,13 +12,13 @@ import { runSync } from '../../src/sync/run-sync.ts';
 import type { MappingSource } from '../../src/sync/services.ts';
 import type { Sync, SyncInput } from '../../src/sync/types.ts';
 import { FakeSystem } from './fake-system.ts';
+import { FAST_RETRY } from './retry.ts';
 import { openTestHub, type TestHub } from './hub.ts';
 
 /** The mapping files of the engine tests. */
 export const TEST_MAPPINGS = join(import.meta.dirname, '../sync/fixtures/mappings');
 
-/** Fast retries for tests: the same policy shape, shorter waits. */
-export const FAST_RETRY = { attempts: 6, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 };
+export { FAST_RETRY } from './retry.ts';
 
 /** A second generic system under its own connector id, so owner rules can tell the two apart. */
 export const crmB = {

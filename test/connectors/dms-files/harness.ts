@@ -12,7 +12,7 @@ import type { StoredRecord } from '../../../src/records/merge.ts';
 import type { QuarantineEntry } from '../../../src/sync/quarantine.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import type { RunReport } from '../../../src/sync/types.ts';
-import { FAST_RETRY } from '../../support/engine.ts';
+import { FAST_RETRY } from '../../support/retry.ts';
 import { openTestHub, type TestHub } from '../../support/hub.ts';
 
 /** The fixtures folder of the connector. */
