@@ -1,6 +1,6 @@
 import type { SinkDef, SinkItem, SinkResult } from '../../src/sdk/connector.ts';
-import { PermanentError } from '../../src/sdk/errors.ts';
-import { parseVendorBody } from '../../src/sdk/vendor-body.ts';
+import { PermanentError, UnreadableAnswerError } from '../../src/sdk/errors.ts';
+import { parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
 import type { GoogleAdsContext } from './client.ts';
 import { MAX_CONVERSIONS_PER_REQUEST } from './constants.ts';
 import { buildConversion, type ClickConversion } from './conversion.ts';
@@ -11,8 +11,9 @@ import { UploadAnswer } from './wire.ts';
 /**
  * One uploadClickConversions request: `POST /{version}/customers/{id}:uploadClickConversions`
  * with `partialFailure: true` (required, apis.md §1.2; `debugEnabled` is not sent: it is gone
- * from v22). Returns one outcome per conversion, in order; an answer that does not have one
- * result per conversion is a permanent error, never a guess.
+ * from v22). Returns one outcome per conversion, in order. An answer that does not parse, or
+ * does not have one result per conversion, is unreadable (retryable: the resend is harmless,
+ * Google keeps one conversion per order id; dead letters if it stays so), never a guess.
  */
 async function upload(
   ctx: GoogleAdsContext,
@@ -25,9 +26,9 @@ async function upload(
     { conversions, partialFailure: true },
     { signal: ctx.signal },
   );
-  const answer = parseVendorBody(UploadAnswer, res.data, `POST ${path}`);
+  const answer = parseWriteAnswer(UploadAnswer, res.data, `POST ${path}`);
   if (answer.results.length !== conversions.length)
-    throw new PermanentError(
+    throw new UnreadableAnswerError(
       `POST ${path}: Google Ads answered ${answer.results.length} results for ${conversions.length} conversions`,
     );
   return rowOutcomes(answer.results, answer.partialFailureError, orderIds);

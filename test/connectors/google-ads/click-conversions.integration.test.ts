@@ -5,7 +5,7 @@ import { MAX_CONVERSIONS_PER_REQUEST } from '../../../connectors/google-ads/cons
 import { writeConversions } from '../../../connectors/google-ads/click-conversions.ts';
 import { sha256Hex } from '../../../connectors/google-ads/hashing.ts';
 import type { GoogleAdsContext } from '../../../connectors/google-ads/client.ts';
-import { PermanentError } from '../../../src/sdk/errors.ts';
+import { PermanentError, UnreadableAnswerError } from '../../../src/sdk/errors.ts';
 import type { ConnectionRuntime } from '../../../src/sync/connection-runtime.ts';
 import {
   ACTION,
@@ -17,6 +17,7 @@ import {
   item,
   mockToken,
   okAnswer,
+  TEST_RETRY,
   UPLOAD_PATH,
   useGoogleAds,
 } from './support.ts';
@@ -207,22 +208,26 @@ describe('google-ads click-conversions sink', () => {
     expect(body!.conversions.map((c) => c.orderId)).toEqual(['D10005']);
   });
 
-  it('malformed answers are permanent errors that say what is wrong', async () => {
+  it('malformed answers are unreadable (retried, then the caller dead-letters), never guessed', async () => {
     mockToken();
     nock(ADS_HOST)
       .post(UPLOAD_PATH)
+      .times(TEST_RETRY.attempts)
       .reply(200, { results: 'nope' })
       .post(UPLOAD_PATH)
+      .times(TEST_RETRY.attempts)
       .reply(200, { results: [{}] })
       .post(UPLOAD_PATH)
       .reply(400, '<html>Bad Request</html>', { 'content-type': 'text/html' });
     const rt = await h.open();
     const two = [clickInput(1), clickInput(2)];
-    await expect(write(rt, two)).rejects.toThrow(/uploadClickConversions: results .*array/);
+    const garbled = await write(rt, two).catch((e: unknown) => e);
+    expect(garbled).toBeInstanceOf(UnreadableAnswerError);
+    expect((garbled as Error).message).toMatch(/uploadClickConversions: results .*array/);
     await expect(write(rt, two)).rejects.toThrow(/answered 1 results for 2 conversions/);
     const err = await write(rt, two).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
-    expect((err as Error).message).toMatch(/400/);
+    expect((err as PermanentError).status).toBe(400);
   });
 
   it('refuses to upload without a conversionAction setting, naming it', async () => {
