@@ -27,36 +27,47 @@ export interface RecordProblem {
 const scalarChars = (v: unknown): number =>
   typeof v === 'string' ? v.length + 2 : typeof v === 'number' ? 12 : 5;
 
+/** A container still to visit; the path is kept as parent links and spelled only on a problem. */
+interface Frame {
+  v: unknown;
+  depth: number;
+  key: string;
+  parent: Frame | null;
+}
+
+const pathOf = (f: Frame): string => {
+  const keys: string[] = [];
+  for (let at: Frame | null = f; at?.parent; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.') || '(record)';
+};
+
 /**
  * Checks a record against `MAX_RECORD_DEPTH`, `MAX_RECORD_CHARS` and what JSON can hold (no
  * BigInt, no cycles: a cycle shows as nesting past the limit), with an explicit stack, so a
  * record of any depth is checked without recursion. Returns the first problem, or null.
  */
 export function recordProblem(record: SystemRecord): RecordProblem | null {
-  const stack: { v: unknown; depth: number; path: string }[] = [{ v: record, depth: 1, path: '' }];
+  const stack: Frame[] = [{ v: record, depth: 1, key: '', parent: null }];
   let chars = 0;
-  while (stack.length) {
-    const { v, depth, path } = stack.pop()!;
-    if (typeof v === 'bigint')
-      return { field: path || '(record)', reason: 'a BigInt value cannot be written as JSON' };
-    if (typeof v !== 'object' || v === null) {
-      chars += scalarChars(v);
-    } else {
-      if (depth > MAX_RECORD_DEPTH)
+  for (let f = stack.pop(); f; f = stack.pop()) {
+    if (f.depth > MAX_RECORD_DEPTH)
+      return {
+        field: pathOf(f),
+        reason: `the record nests deeper than ${MAX_RECORD_DEPTH} levels (MAX_RECORD_DEPTH)`,
+      };
+    chars += 2;
+    const v = f.v as Record<string, unknown>;
+    for (const key in v) {
+      chars += key.length + 4;
+      const child = v[key];
+      if (typeof child === 'object' && child !== null)
+        stack.push({ v: child, depth: f.depth + 1, key, parent: f });
+      else if (typeof child === 'bigint')
         return {
-          field: path,
-          reason: `the record nests deeper than ${MAX_RECORD_DEPTH} levels (MAX_RECORD_DEPTH)`,
+          field: pathOf({ v: child, depth: f.depth, key, parent: f }),
+          reason: 'a BigInt value cannot be written as JSON',
         };
-      chars += 2;
-      for (const key in v) {
-        chars += key.length + 4;
-        const child = (v as Record<string, unknown>)[key];
-        // Only containers need the path (a problem is reported where the walk stops).
-        if (typeof child === 'object' && child !== null)
-          stack.push({ v: child, depth: depth + 1, path: path ? `${path}.${key}` : key });
-        else if (typeof child === 'bigint') stack.push({ v: child, depth, path: `${path}.${key}` });
-        else chars += scalarChars(child);
-      }
+      else chars += scalarChars(child);
     }
     if (chars > MAX_RECORD_CHARS)
       return {
