@@ -337,70 +337,90 @@ export class GoogleAdsSandbox extends SandboxServer {
 
   private searchStream(body: Record<string, unknown>, version: string): SandboxReply {
     const q = typeof body.query === 'string' ? body.query : '';
-    const m =
-      /^\s*SELECT\s+(.+?)\s+FROM\s+campaign\s+WHERE\s+segments\.date\s+BETWEEN\s+'(\d{4}-\d{2}-\d{2})'\s+AND\s+'(\d{4}-\d{2}-\d{2})'\s*(ORDER BY [\w., ]+)?\s*$/is.exec(
-        q,
-      );
+    const refuse = (code: string, message: string) =>
+      rpcError(400, 'INVALID_ARGUMENT', [{ errorCode: { queryError: code }, message }], version);
+    if (/^\s*SELECT\s+[\w., ]+\s+FROM\s+customer(\s+LIMIT\s+1)?\s*$/i.test(q))
+      return { status: 200, body: [this.batch([this.customerRow()], CUSTOMER_FIELDS)] };
+    const m = CAMPAIGN_QUERY.exec(q);
     if (!m)
-      return rpcError(
-        400,
-        'INVALID_ARGUMENT',
-        [
-          {
-            errorCode: { queryError: 'UNEXPECTED_END_OF_QUERY' },
-            message:
-              "This sandbox reads SELECT ... FROM campaign WHERE segments.date BETWEEN 'YYYY-MM-DD' AND 'YYYY-MM-DD'.",
-          },
-        ],
-        version,
+      return refuse(
+        'UNEXPECTED_END_OF_QUERY',
+        "This sandbox reads SELECT ... FROM campaign WHERE segments.date BETWEEN 'YYYY-MM-DD' AND 'YYYY-MM-DD'.",
       );
     const fields = m[1]!.split(',').map((f) => f.trim());
-    const known = [
-      'campaign.id',
-      'campaign.name',
-      'campaign.resource_name',
-      'segments.date',
-      'metrics.cost_micros',
-    ];
-    const bad = fields.find((f) => !known.includes(f));
-    if (bad)
-      return rpcError(
-        400,
-        'INVALID_ARGUMENT',
-        [
-          {
-            errorCode: { queryError: 'UNRECOGNIZED_FIELD' },
-            message: `Unrecognized field in the query: '${bad}'.`,
-          },
-        ],
-        version,
-      );
+    const bad = fields.find((f) => !CAMPAIGN_FIELDS.includes(f));
+    if (bad) return refuse('UNRECOGNIZED_FIELD', `Unrecognized field in the query: '${bad}'.`);
     const rows = this.days
       .filter((d) => d.date >= m[2]! && d.date <= m[3]!)
       .map((d) => this.row(d, fields));
-    const camel = (f: string) => f.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const batches = [];
     for (let i = 0; i === 0 || i < rows.length; i += STREAM_BATCH_ROWS)
-      batches.push({
-        results: rows.slice(i, i + STREAM_BATCH_ROWS),
-        fieldMask: fields.map(camel).join(','),
-        requestId: requestId(),
-        queryResourceConsumption: String(rows.length * 10),
-      });
+      batches.push(this.batch(rows.slice(i, i + STREAM_BATCH_ROWS), fields));
     return { status: 200, body: batches };
+  }
+
+  /** One batch of a searchStream answer (apis.md §1.6). */
+  private batch(results: unknown[], fields: string[]) {
+    const camel = (f: string) => f.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    return {
+      results,
+      fieldMask: fields.map(camel).join(','),
+      requestId: requestId(),
+      queryResourceConsumption: String(results.length * 10),
+    };
   }
 
   /** A GoogleAdsRow in proto3 JSON: camelCase, int64 as strings, only what was selected. */
   private row(d: SandboxCampaignDay, fields: string[]): Record<string, unknown> {
     const has = (f: string) => fields.includes(f);
+    const micros = Number(d.costMicros);
     return {
       campaign: {
         resourceName: `customers/${this.account.customerId}/campaigns/${d.campaignId}`,
         ...(has('campaign.id') ? { id: d.campaignId } : {}),
         ...(has('campaign.name') ? { name: d.campaignName } : {}),
       },
-      ...(has('metrics.cost_micros') ? { metrics: { costMicros: d.costMicros } } : {}),
+      metrics: {
+        ...(has('metrics.cost_micros') ? { costMicros: d.costMicros } : {}),
+        ...(has('metrics.impressions') ? { impressions: String(Math.round(micros / 5e3)) } : {}),
+        ...(has('metrics.clicks') ? { clicks: String(Math.round(micros / 2.5e6)) } : {}),
+      },
+      ...(has('customer.currency_code')
+        ? {
+            customer: { resourceName: `customers/${this.account.customerId}`, currencyCode: 'USD' },
+          }
+        : {}),
       ...(has('segments.date') ? { segments: { date: d.date } } : {}),
     };
   }
+
+  /** The account itself (`FROM customer`), as a connection test reads it. */
+  private customerRow(): Record<string, unknown> {
+    const id = this.account.customerId;
+    return {
+      customer: {
+        resourceName: `customers/${id}`,
+        id,
+        timeZone: 'America/Chicago',
+        currencyCode: 'USD',
+      },
+    };
+  }
 }
+
+/** The campaign cost query the sandbox answers (apis.md §1.6). */
+const CAMPAIGN_QUERY =
+  /^\s*SELECT\s+(.+?)\s+FROM\s+campaign\s+WHERE\s+segments\.date\s+BETWEEN\s+'(\d{4}-\d{2}-\d{2})'\s+AND\s+'(\d{4}-\d{2}-\d{2})'\s*(ORDER BY [\w., ]+)?\s*$/is;
+/** GAQL fields the sandbox's campaign rows carry. */
+const CAMPAIGN_FIELDS = [
+  'campaign.id',
+  'campaign.name',
+  'campaign.resource_name',
+  'segments.date',
+  'metrics.cost_micros',
+  'metrics.impressions',
+  'metrics.clicks',
+  'customer.currency_code',
+];
+/** Fields of the `FROM customer` answer. */
+const CUSTOMER_FIELDS = ['customer.id', 'customer.time_zone', 'customer.currency_code'];
