@@ -61,7 +61,9 @@ export async function openHub(
     redis,
     keys: k,
     log,
-    follower: attribution.follower,
+    attribution,
+    settings,
+    archive,
     tenantIds: async () => (await tenants.list()).map((t) => t.id),
   });
   // A change of zone, lookback, half-life or minimum confidence no longer matches the stored

@@ -37,6 +37,14 @@ export interface Archive {
   read(key: string): AsyncIterable<unknown>;
   /** Streams every record of every matching object, in key order. */
   replay(filter: ArchiveFilter): AsyncIterable<{ key: string; record: unknown }>;
+  /**
+   * Writes a named document (an exported report) as one whole object, replacing an earlier one of
+   * the same name; returns its key `<tenant>/<path>`. `path` is folders and a file name of
+   * letters, digits, `.`, `_` and `-` (e.g. `reports/attribution/2026-03-01_2026-03-31_linear.csv`).
+   */
+  putDocument(tenantId: string, path: string, body: string, contentType: string): Promise<string>;
+  /** Reads a document written by `putDocument`, by its key. @throws AppError `not_found`. */
+  readDocument(key: string): Promise<string>;
   /** Resolves when the archive is reachable and writable; rejects with the reason otherwise. */
   ping(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 import type { Archive, ArchiveFilter, ArchiveLocation } from './archive.ts';
-import { assertKey, buildKey } from './layout.ts';
+import { assertKey, buildKey, documentKey } from './layout.ts';
 import { decodeNdjsonGzip, encodeNdjsonGzip } from './ndjson.ts';
 import { scanKeys } from './scan.ts';
 
@@ -13,7 +13,7 @@ export abstract class ObjectArchive implements Archive {
   abstract readonly location: string;
 
   /** Stores `body` under `key` as one whole object (never visible half-written). */
-  protected abstract put(key: string, body: Buffer): Promise<void>;
+  protected abstract put(key: string, body: Buffer, contentType?: string): Promise<void>;
 
   /** Lists keys below a folder in key order; the contract is `ListKeys`'s in `scan.ts`. */
   protected abstract listKeys(prefix: string, startAfter?: string): AsyncIterable<string>;
@@ -44,6 +44,25 @@ export abstract class ObjectArchive implements Archive {
   async *read(key: string): AsyncIterable<unknown> {
     assertKey(key);
     yield* decodeNdjsonGzip(await this.open(key), key);
+  }
+
+  /** {@inheritDoc Archive.putDocument} */
+  async putDocument(
+    tenantId: string,
+    path: string,
+    body: string,
+    contentType: string,
+  ): Promise<string> {
+    const key = documentKey(tenantId, path);
+    await this.put(key, Buffer.from(body, 'utf8'), contentType);
+    return key;
+  }
+
+  /** {@inheritDoc Archive.readDocument} */
+  async readDocument(key: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of await this.open(key)) chunks.push(Buffer.from(c as Uint8Array));
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** {@inheritDoc Archive.replay} */

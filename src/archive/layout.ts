@@ -135,3 +135,19 @@ export function assertFilter(filter: ArchiveFilter): void {
     }
   }
 }
+
+const DOCUMENT_PATH = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)*[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The key of a named document of a tenant: `<tenant>/<path>`.
+ * @throws AppError `invalid_archive_input` on a bad tenant id or path.
+ * @example documentKey('acme', 'reports/attribution/2026-03-01_2026-03-31_linear.csv')
+ */
+export function documentKey(tenantId: string, path: string): string {
+  assertArchiveId('tenant', tenantId);
+  if (!DOCUMENT_PATH.test(path) || path.includes('..'))
+    throw invalidArchiveInput(
+      `Invalid document path ${JSON.stringify(path)}: use folders and a file name of letters, digits, '.', '_' and '-'`,
+    );
+  return `${tenantId}/${path}`;
+}

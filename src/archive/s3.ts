@@ -84,7 +84,7 @@ export class S3Archive extends ObjectArchive {
     return this.s3.get();
   }
 
-  protected async put(key: string, body: Buffer): Promise<void> {
+  protected async put(key: string, body: Buffer, contentType = 'application/gzip'): Promise<void> {
     const { PutObjectCommand } = await sdk();
     await (
       await this.client()
@@ -93,7 +93,7 @@ export class S3Archive extends ObjectArchive {
         Bucket: this.bucket,
         Key: this.prefix + key,
         Body: body,
-        ContentType: 'application/gzip',
+        ContentType: contentType,
       }),
     );
   }

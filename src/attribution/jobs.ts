@@ -3,12 +3,17 @@ import type { Redis } from 'ioredis';
 
 import { randomUUID } from 'node:crypto';
 
+import type { Archive } from '../archive/archive.ts';
 import type { Logger } from '../log/logger.ts';
 import { openQueue } from '../queue/queues.ts';
 import type { Keys } from '../store/keys.ts';
 import { tryLock } from '../sync/lock.ts';
 import type { QueueProcessor } from '../worker/pool.ts';
-import type { AttributionFollower, CatchUp } from './follow.ts';
+import type { SettingsStore } from '../tenants/settings-store.ts';
+import { exportAttribution, previousTenantDay } from './export.ts';
+import type { CatchUp } from './follow.ts';
+import type { AttributionStore } from './store.ts';
+import type { Model } from './types.ts';
 
 /** The queue of attribution jobs. */
 export const ATTRIBUTION_QUEUE = 'attribution';
@@ -25,9 +30,13 @@ export const SWEEP_EVERY_MS = 60_000;
 /** Wait before a recompute request tries again while another job holds the tenant. */
 const BUSY_RETRY_MS = 2_000;
 
-/** Job data: the tenant (none for the sweep). */
+/** Default schedule of the daily export: 06:00 in the tenant's time zone. */
+export const DAILY_EXPORT_CRON = '0 6 * * *';
+
+/** Job data: the tenant (none for the sweep); the models a report export writes. */
 export interface AttributionJobData {
   tenantId?: string;
+  models?: Model[];
 }
 
 /** What the attribution jobs need. */
@@ -35,7 +44,9 @@ export interface AttributionJobDeps {
   redis: Redis;
   keys: Keys;
   log: Logger;
-  follower: AttributionFollower;
+  attribution: AttributionStore;
+  settings: SettingsStore;
+  archive: Archive;
   /** Every tenant id (for the sweep). */
   tenantIds: () => Promise<string[]>;
 }
@@ -88,6 +99,43 @@ export class AttributionJobs {
     return job.id!;
   }
 
+  /**
+   * Exports the previous tenant day's attribution report for each model to the archive every day
+   * (cron `pattern` in the tenant's time zone), replacing an earlier schedule of the tenant.
+   */
+  async scheduleExport(
+    tenantId: string,
+    models: Model[],
+    pattern = DAILY_EXPORT_CRON,
+  ): Promise<void> {
+    const tz = (await this.d.settings.get(tenantId)).timeZone;
+    await this.queue.upsertJobScheduler(
+      `export:${tenantId}`,
+      { pattern, tz },
+      { name: 'export', data: { tenantId, models } },
+    );
+  }
+
+  /** Removes the tenant's daily export. */
+  async unscheduleExport(tenantId: string): Promise<void> {
+    await this.queue.removeJobScheduler(`export:${tenantId}`);
+  }
+
+  /** The tenant's daily export schedule (cron pattern and models), or null. */
+  async exportSchedule(tenantId: string): Promise<{ pattern: string; models: Model[] } | null> {
+    const s = await this.queue.getJobScheduler(`export:${tenantId}`);
+    if (!s?.pattern) return null; // BullMQ answers an empty scheduler once removed
+    return {
+      pattern: s.pattern ?? '',
+      models: (s.template?.data as AttributionJobData)?.models ?? [],
+    };
+  }
+
+  /** Runs the daily export now (in a worker); returns the job id. */
+  async exportNow(tenantId: string, models: Model[]): Promise<string> {
+    return (await this.queue.add('export', { tenantId, models })).id!;
+  }
+
   /** The worker side. The sweep is scheduled when the worker starts. */
   processor(concurrency?: number): QueueProcessor {
     return {
@@ -109,13 +157,14 @@ export class AttributionJobs {
     if (job.name === 'sweep') {
       let woken = 0;
       for (const id of await this.d.tenantIds())
-        if (await this.d.follower.behind(id)) {
+        if (await this.d.attribution.follower.behind(id)) {
           await this.wake(id);
           woken++;
         }
       return { woken };
     }
     if (!tenantId) return { skipped: 'no tenant' };
+    if (job.name === 'export') return { keys: await this.exportDay(tenantId, job.data.models) };
     const force = job.name === 'recompute';
     const done = await this.whileHolding(tenantId, job, force);
     if (done === null && force && token) {
@@ -139,10 +188,14 @@ export class AttributionJobs {
       if (!lock) return first ? null : total;
       try {
         if (first && force) {
-          await this.d.follower.recompute(tenantId, (p) => job.updateProgress({ ...p }), job.id);
+          await this.d.attribution.follower.recompute(
+            tenantId,
+            (p) => job.updateProgress({ ...p }),
+            job.id,
+          );
           total.recomputed++;
         }
-        const r = await this.d.follower.catchUp(tenantId, {
+        const r = await this.d.attribution.follower.catchUp(tenantId, {
           onProgress: (p) => job.updateProgress({ ...p }),
           jobId: job.id,
         });
@@ -153,10 +206,26 @@ export class AttributionJobs {
         await lock.release();
       }
       first = false;
-    } while (await this.d.follower.behind(tenantId));
+    } while (await this.d.attribution.follower.behind(tenantId));
     if (total.recomputed || total.salesChanged)
       this.d.log.info({ tenantId, ...total }, 'attribution caught up');
     return total;
+  }
+
+  /** Writes the previous tenant day's report for each model (default last_touch). */
+  private async exportDay(tenantId: string, models: Model[] = ['last_touch']): Promise<string[]> {
+    const day = previousTenantDay(new Date(), (await this.d.settings.get(tenantId)).timeZone);
+    const keys: string[] = [];
+    for (const model of models)
+      keys.push(
+        await exportAttribution(this.d.attribution, this.d.archive, tenantId, {
+          from: day,
+          to: day,
+          model,
+        }),
+      );
+    this.d.log.info({ tenantId, day, keys }, 'attribution report exported');
+    return keys;
   }
 
   /** Closes the producer side. */

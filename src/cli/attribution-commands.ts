@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 
+import { z } from 'zod';
+
+import { DAILY_EXPORT_CRON } from '../attribution/jobs.ts';
 import type { RecomputeProgress } from '../attribution/recompute.ts';
+import { MODELS } from '../attribution/types.ts';
 import { emit } from './output.ts';
 import { withHub } from './with-hub.ts';
 
@@ -31,6 +35,26 @@ export function registerAttributionCommands(program: Command): void {
           process.stderr.write(describeRecompute(p) + '\n');
         });
         process.stdout.write(`attributed ${n} sales\n`);
+      });
+    });
+  attribution
+    .command('schedule-export')
+    .description("Export the previous day's attribution report to the archive every day")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--model <model...>', 'models to export', ['last_touch'])
+    .option('--cron <pattern>', "cron pattern in the tenant's time zone", DAILY_EXPORT_CRON)
+    .option('--off', 'remove the daily export')
+    .action(async (o: { tenant: string; model: string[]; cron: string; off?: boolean }) => {
+      await withHub(async (hub) => {
+        await hub.tenants.get(o.tenant);
+        if (o.off) {
+          await hub.attributionJobs.unscheduleExport(o.tenant);
+          process.stdout.write('daily export removed\n');
+          return;
+        }
+        const models = o.model.map((m) => z.enum(MODELS).parse(m));
+        await hub.attributionJobs.scheduleExport(o.tenant, models, o.cron);
+        process.stdout.write(`daily export of ${models.join(', ')} at "${o.cron}"\n`);
       });
     });
   attribution

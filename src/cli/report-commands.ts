@@ -1,33 +1,13 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 
+import { exportAttribution } from '../attribution/export.ts';
+import { COLUMNS, reportCsv } from '../attribution/report-csv.ts';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { AttributionQuery } from '../api/routes/reports.ts';
-import { emit, toCsv } from './output.ts';
+import { emit } from './output.ts';
 import { registerQualityReports } from './quality-commands.ts';
 import { withHub } from './with-hub.ts';
-
-const COLUMNS = [
-  'channel',
-  'campaignId',
-  'spend',
-  'leads',
-  'sold',
-  'gross',
-  'revenue',
-  'costPerLead',
-  'costPerSale',
-  'roas',
-] as const;
-
-/** The report's rows, unattributed and totals last, as CSV (exact values). */
-export function reportCsv(r: Report): string {
-  const rows = [...r.rows, r.unattributed, r.totals];
-  return toCsv(
-    COLUMNS,
-    rows.map((row) => COLUMNS.map((c) => row[c])),
-  );
-}
 
 /** The report as an aligned table for people: money and sold with two decimals. */
 export function reportTable(r: Report): string {
@@ -69,6 +49,10 @@ export function registerReportCommands(program: Command): void {
     .option('--group-by <g>', 'campaign or channel', 'campaign')
     .option('--json', 'output JSON')
     .option('--csv', 'output CSV')
+    .option(
+      '--export',
+      'write the CSV to the archive (reports/attribution/<from>_<to>_<model>.csv)',
+    )
     .action(
       async (o: {
         tenant: string;
@@ -78,6 +62,7 @@ export function registerReportCommands(program: Command): void {
         groupBy: string;
         json?: boolean;
         csv?: boolean;
+        export?: boolean;
       }) => {
         const q = AttributionQuery.parse({
           from: o.from,
@@ -85,10 +70,14 @@ export function registerReportCommands(program: Command): void {
           model: o.model,
           groupBy: o.groupBy,
         });
-        const r = await withHub(async (hub) => {
+        const [r, key] = await withHub(async (hub) => {
           await hub.tenants.get(o.tenant);
-          return hub.attribution.report(o.tenant, q);
+          const exported = o.export
+            ? await exportAttribution(hub.attribution, hub.archive, o.tenant, q)
+            : null;
+          return [await hub.attribution.report(o.tenant, q), exported] as const;
         });
+        if (key) process.stderr.write(`exported to ${key}\n`);
         if (o.csv) process.stdout.write(reportCsv(r) + '\n');
         else emit(!!o.json, r, () => reportTable(r));
       },
