@@ -52,6 +52,10 @@ export async function startWorkers(hub: Hub, processors: QueueProcessor[]): Prom
     );
     workers.push(worker);
   }
+  // Ready before anyone can stop them: a worker closed while its blocking connection is still
+  // connecting drops its error listeners first, and that connection's failure then crashes the
+  // process ("Connection is closed") instead of stopping it (a SIGTERM right after start).
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
   hub.log.info({ queues: processors.map((p) => p.queue) }, 'workers started');
   return {
     workers,

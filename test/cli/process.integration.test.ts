@@ -42,6 +42,20 @@ function run(args: string[], env: Record<string, string> = {}) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
+/**
+ * Polls a URL until it answers. Waiting only: each child starts tsx and loads the whole hub, which
+ * takes seconds on a loaded 2-core machine, and nothing here measures how long.
+ */
+async function waitForAnswer(url: string, within = 90_000): Promise<Response | undefined> {
+  const until = Date.now() + within;
+  while (Date.now() < until) {
+    const res = await fetch(url).catch(() => undefined);
+    if (res) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 async function freePort(): Promise<number> {
   const srv = createServer();
   const port = Number(new URL(await listenLoopback(srv)).port);
@@ -49,7 +63,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('connections and syncs from the command line', () => {
+describe('connections and syncs from the command line', { timeout: 180_000 }, () => {
   it('adds a connection, creates a sync and watches its first run finish with counts', async () => {
     const { FakeSystem } = await import('../support/fake-system.ts');
     const { TEST_MAPPINGS } = await import('../support/engine.ts');
@@ -109,15 +123,11 @@ describe('connections and syncs from the command line', () => {
   });
 });
 
-describe('dealerloop process', () => {
+describe('dealerloop process', { timeout: 180_000 }, () => {
   it('start: answers /healthz and /readyz, then stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const p = run(['start', '--port', String(port)]);
-    let ready: Response | undefined;
-    for (let i = 0; i < 100 && !ready; i++) {
-      ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      if (!ready) await new Promise((r) => setTimeout(r, 100));
-    }
+    const ready = await waitForAnswer(`http://127.0.0.1:${port}/readyz`);
     expect(ready?.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     p.child.kill('SIGTERM');
@@ -150,17 +160,13 @@ describe('dealerloop process', () => {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    let ready: Response | undefined;
-    for (let i = 0; i < 150 && !ready; i++) {
-      ready = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-      if (!ready) await new Promise((r) => setTimeout(r, 100));
-    }
+    const ready = await waitForAnswer(`http://127.0.0.1:${port}/healthz`);
     expect(ready?.status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('"msg":"stopped"');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
-  }, 60_000);
+  });
 
   it('refuses an invalid environment, naming every bad variable', async () => {
     const p = run(['start'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
