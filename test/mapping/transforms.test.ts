@@ -191,3 +191,12 @@ describe('idempotence', () => {
     );
   });
 });
+
+describe('state', () => {
+  it('refuses names of Object.prototype members instead of returning them', () => {
+    const f = make('state', {}).forward;
+    for (const v of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'state of valueOf'])
+      expect(f(v)).toBeInstanceOf(Invalid);
+    expect(f('State of Texas')).toBe('TX');
+  });
+});

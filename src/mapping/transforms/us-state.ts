@@ -80,7 +80,9 @@ export function stateCode(text: string): string | undefined {
   const s = text.trim().replace(/\s+/g, ' ').toLowerCase();
   const code = s.replace(/\.$/, '').toUpperCase();
   if (code.length === 2 && CODES.has(code)) return code;
-  return USPS[s] ?? USPS[s.replace(/^state of /, '')];
+  // Own keys only: a value such as "constructor" must not find Object.prototype's members.
+  const name = Object.hasOwn(USPS, s) ? s : s.replace(/^state of /, '');
+  return Object.hasOwn(USPS, name) ? USPS[name] : undefined;
 }
 
 /** state: US state names and codes to the 2-letter USPS code; anything else is refused. */
