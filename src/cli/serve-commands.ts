@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 import { boot } from '../runtime/boot.ts';
 import { serveHub, stopOnSignals, type Roles } from '../runtime/serve.ts';
@@ -21,14 +21,20 @@ const MODES: { name: string; roles: Roles; summary: string }[] = [
   },
 ];
 
+/** A TCP port from the command line, or commander's one-line error naming what is wrong. */
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65535)
+    throw new InvalidArgumentError(`must be a whole number from 1 to 65535, got "${v}"`);
+  return n;
+}
+
 /** `start`, `api`, `worker`: long-running processes that stop gracefully on SIGINT/SIGTERM. */
 export function registerServeCommands(program: Command): void {
   for (const mode of MODES) {
     const cmd = program.command(mode.name).description(mode.summary);
     if (mode.roles.api)
-      cmd.option('-p, --port <port>', 'port to listen on (default: PORT or 8787)', (v) =>
-        Number(v),
-      );
+      cmd.option('-p, --port <port>', 'port to listen on (default: PORT or 8787)', parsePort);
     cmd.action(async (opts: { port?: number }) => {
       const { hub } = await boot();
       await stopOnSignals(serveHub(hub, mode.roles, opts.port));

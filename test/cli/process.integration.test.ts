@@ -168,6 +168,14 @@ describe('dealerloop process', { timeout: 180_000 }, () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
+  it('start: a port that is not a number is refused with the reason', async () => {
+    const p = run(['start', '--port', 'abc']);
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain(
+      `argument 'abc' is invalid. must be a whole number from 1 to 65535, got "abc"`,
+    );
+  });
+
   it('refuses an invalid environment, naming every bad variable', async () => {
     const p = run(['start'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
     expect(await p.exited).toBe(1);
