@@ -32,9 +32,7 @@ export function queueBoardRoutes(sync: SyncService, guard: MiddlewareHandler = a
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
     queues: [new BullMQAdapter(sync.queue.queue)],
-    // @bull-board/hono 9.10.1 carries its own copy of @bull-board/api 9.10.1, whose private
-    // fields make the types differ from ours (9.10.2); the adapter interface is the same.
-    serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'DealerLoop queues' } },
   });
   const app = new Hono();
