@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { requestsPerSecond } from '../../src/sdk/settings.ts';
+
 import { ADF_MIME } from './dtd.ts';
 
 /** How the CRM's lead intake authenticates the hub; the secrets themselves are credentials. */
@@ -66,12 +68,7 @@ export const AdfSettings = z.object({
     .describe(
       'A lead already delivered that changes: skip it (ADF creates a lead each time) or send it again with status="resend"',
     ),
-  requestsPerSecond: z
-    .number()
-    .positive()
-    .max(100)
-    .default(2)
-    .describe('Shared request budget of the connection'),
+  requestsPerSecond: requestsPerSecond(100, 2),
 });
 
 /**

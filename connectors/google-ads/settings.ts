@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { spendWindowSettings } from '../../src/sdk/spend-window.ts';
+import { requestsPerSecond } from '../../src/sdk/settings.ts';
 import { DEFAULT_API_VERSION, GOOGLE_ADS_HOST, GOOGLE_TOKEN_URL } from './constants.ts';
 
 const CUSTOMER_ID = /^\s*\d{3}-?\d{3}-?\d{4}\s*$/;
@@ -85,12 +86,7 @@ export const GoogleAdsSettings = z.object({
     .max(366)
     .default(31)
     .describe('Days asked for per searchStream call (one stream page)'),
-  requestsPerSecond: z
-    .number()
-    .positive()
-    .max(100)
-    .default(5)
-    .describe('Shared request budget of the connection'),
+  requestsPerSecond: requestsPerSecond(100, 5),
 });
 /** Parsed Google Ads settings. */
 export type GoogleAdsSettings = z.output<typeof GoogleAdsSettings>;

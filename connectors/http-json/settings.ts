@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { requestsPerSecond } from '../../src/sdk/settings.ts';
+
 /** Settings of a generic JSON-over-HTTP system (an in-house CRM, a middleware endpoint). */
 export const HttpJsonSettings = z.object({
   baseUrl: z.url().describe('Base URL of the system, e.g. https://crm.example.com/api'),
@@ -18,12 +20,7 @@ export const HttpJsonSettings = z.object({
     .max(16)
     .default(2)
     .describe('Write requests in flight at once'),
-  requestsPerSecond: z
-    .number()
-    .positive()
-    .max(10_000)
-    .default(20)
-    .describe('Shared request budget of the connection'),
+  requestsPerSecond: requestsPerSecond(10_000, 20),
 });
 
 /** Credentials: an optional bearer token for calls, an optional shared secret for webhooks. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { lifecycleStage } from '../../src/canonical/lead.ts';
+import { requestsPerSecond } from '../../src/sdk/settings.ts';
 import {
   DEFAULT_API_HOST,
   DEFAULT_INDEX_LAG_MS,
@@ -38,12 +39,11 @@ export const HubSpotSettings = z.object({
     .max(MAX_BATCH_INPUTS)
     .default(MAX_BATCH_INPUTS)
     .describe('Inputs per batch upsert'),
-  requestsPerSecond: z
-    .number()
-    .positive()
-    .max(SEARCH_REQUESTS_PER_SECOND)
-    .default(SEARCH_REQUESTS_PER_SECOND)
-    .describe('Shared request budget of the connection, every call'),
+  requestsPerSecond: requestsPerSecond(
+    SEARCH_REQUESTS_PER_SECOND,
+    SEARCH_REQUESTS_PER_SECOND,
+    'Shared request budget of the connection, every call',
+  ),
   searchRequestsPerSecond: z
     .number()
     .positive()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { spendWindowSettings } from '../../src/sdk/spend-window.ts';
+import { requestsPerSecond } from '../../src/sdk/settings.ts';
 import { DEFAULT_API_VERSION, GRAPH_HOST, MAX_PAGE_SIZE } from './constants.ts';
 
 const graphId = z.string().regex(/^\d{5,25}$/, 'a numeric Graph API id');
@@ -79,12 +80,7 @@ export const MetaSettings = z.object({
     .describe(
       'Send events as test events (Events Manager, Test events tab); leave empty in production',
     ),
-  requestsPerSecond: z
-    .number()
-    .positive()
-    .max(100)
-    .default(5)
-    .describe('Shared request budget of the connection'),
+  requestsPerSecond: requestsPerSecond(100, 5),
 });
 
 /**

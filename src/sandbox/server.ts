@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { closeServer, listenLoopback } from './loopback.ts';
+import { LoopbackServer } from './loopback.ts';
 
 /** A request as a sandbox handler sees it: the raw body read whole. */
 export interface SandboxRequest {
@@ -30,29 +30,11 @@ export interface SandboxLogEntry {
  * A vendor sandbox on loopback: a real HTTP server whose handler speaks one vendor's wire format
  * (apis.md) and refuses what that vendor refuses. Subclasses implement `answer`.
  */
-export abstract class SandboxServer {
+export abstract class SandboxServer extends LoopbackServer {
   readonly requests: SandboxLogEntry[] = [];
-  url = '';
-  private server: Server | null = null;
 
   /** The vendor's answer to one request. */
   protected abstract answer(req: SandboxRequest): SandboxReply | Promise<SandboxReply>;
-
-  /** Starts on a free loopback port (or `port`). */
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    if (port) {
-      await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-      this.url = `http://127.0.0.1:${port}`;
-    } else this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  /** Stops the server, dropping keep-alive connections. */
-  async stop(): Promise<void> {
-    if (this.server) await closeServer(this.server);
-    this.server = null;
-  }
 
   /** Requests answered with a status (all when null) on paths matching `path`. */
   count(status: number | null, path?: RegExp): number {
@@ -61,7 +43,7 @@ export abstract class SandboxServer {
     ).length;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://sandbox');

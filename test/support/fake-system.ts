@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { closeServer, listenLoopback } from '../../src/sandbox/loopback.ts';
+import { LoopbackServer } from '../../src/sandbox/loopback.ts';
 
 /** One scripted failure: answer `status` (with optional Retry-After seconds) to the next `times` calls. */
 export interface Fault {
@@ -26,7 +26,7 @@ export type BatchFault =
  * streams (`GET /<stream>?cursor=&limit=`) over records ordered by a change sequence, sinks
  * (`POST /<sink>/batch`) that apply each idempotency key once, and scripted faults.
  */
-export class FakeSystem {
+export class FakeSystem extends LoopbackServer {
   /** Records by stream, each with `id`; `seq` orders changes for the cursor. */
   readonly records = new Map<string, Map<string, Record<string, unknown> & { seq: number }>>();
   /** Idempotency keys applied per sink, with the id each write got. */
@@ -56,19 +56,6 @@ export class FakeSystem {
   inFlight = 0;
   maxInFlight = 0;
   private seq = 0;
-  private server!: Server;
-  url = '';
-
-  /** Starts on a free loopback port. */
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await closeServer(this.server);
-  }
 
   /** Creates or changes a record in a stream (as a user of that system would). */
   put(stream: string, record: Record<string, unknown> & { id: string }): void {
@@ -133,7 +120,7 @@ export class FakeSystem {
     res.end();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {

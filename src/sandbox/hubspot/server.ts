@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { closeServer, listenLoopback } from '../loopback.ts';
+import { LoopbackServer } from '../loopback.ts';
 import { search, SearchRefused, type FakeObject } from './search.ts';
 
 /** What a route answers: a status and a JSON body. */
@@ -28,24 +28,12 @@ const DEFAULTS: Record<string, string[]> = {
  * per-second limit (429 `SECONDLY` past it), and counts every request by path. More endpoints
  * (batch writes, properties, owners) are added as `routes`.
  */
-export class FakeHubSpot {
+export class FakeHubSpot extends LoopbackServer {
   readonly objects = new Map<string, FakeObject[]>();
   readonly requests: { method: string; path: string; status: number; body: unknown }[] = [];
   readonly routes: Route[] = [];
   searchesPerSecond = FAKE_SEARCHES_PER_SECOND;
   private searchTimes: number[] = [];
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await closeServer(this.server);
-  }
 
   /** Requests answered with `status` (optionally on paths matching `path`). */
   count(status: number | null, path?: RegExp): number {
@@ -112,7 +100,7 @@ export class FakeHubSpot {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
