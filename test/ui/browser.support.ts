@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
+import { startApi, type ApiServer } from '../../src/api/server.ts';
+import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
+import { FakeSystem } from '../support/fake-system.ts';
+
 /** Where the browser tests write their screenshots (gitignored). */
 export const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 
@@ -58,4 +62,35 @@ export async function signIn(page: Page, base: string, token: string, path = '/u
   await page.keyboard.type(token);
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => u.pathname !== '/ui/signin');
+}
+
+/** The hub a browser test drives: engine, a fake CRM, the API on a free port, an IT and a marketing key. */
+export interface DashboardWorld {
+  h: EngineHarness;
+  system: FakeSystem;
+  api: ApiServer;
+  base: string;
+  tokens: Record<'it' | 'marketing', string>;
+  close(): Promise<void>;
+}
+
+/** Opens the tenant "Lone Star Motors" (`tenantId`) with its API and keys for both roles. */
+export async function openDashboardWorld(tenantId: string): Promise<DashboardWorld> {
+  const h = await openEngineHarness({}, { tenantName: 'Lone Star Motors', tenantId });
+  const system = await new FakeSystem().start();
+  const api = await startApi(h.hub, h.engine.service, 0);
+  const key = async (role: 'it' | 'marketing') =>
+    (await h.hub.apiKeys.create(h.tenantId, role, `${role} desk`)).token;
+  return {
+    h,
+    system,
+    api,
+    base: `http://127.0.0.1:${api.port}`,
+    tokens: { it: await key('it'), marketing: await key('marketing') },
+    async close() {
+      await api.close();
+      await system.stop();
+      await h.close();
+    },
+  };
 }

@@ -1,33 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 
-import { startApi, type ApiServer } from '../../src/api/server.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
-import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
-import { FakeSystem } from '../support/fake-system.ts';
-import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
+import type { EngineHarness } from '../support/engine.ts';
+import type { FakeSystem } from '../support/fake-system.ts';
+import {
+  checkAccessible,
+  launchChromium,
+  newPage,
+  openDashboardWorld,
+  shot,
+  signIn,
+  type DashboardWorld,
+} from './browser.support.ts';
 
 let h: EngineHarness;
 let system: FakeSystem;
-let api: ApiServer;
+let world: DashboardWorld;
 let browser: Browser;
 let base = '';
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  h = await openEngineHarness({}, { tenantName: 'Lone Star Motors', tenantId: 'lone-star' });
-  system = await new FakeSystem().start();
-  api = await startApi(h.hub, h.engine.service, 0);
-  base = `http://127.0.0.1:${api.port}`;
-  for (const role of ['it', 'marketing'] as const)
-    tokens[role] = (await h.hub.apiKeys.create(h.tenantId, role, `${role} desk`)).token;
+  world = await openDashboardWorld('lone-star');
+  ({ h, system, base } = world);
+  Object.assign(tokens, world.tokens);
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await api?.close();
-  await system?.stop();
-  await h?.close();
+  await world?.close();
 });
 
 describe('dashboard in a real browser', () => {

@@ -1,17 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 
-import { startApi, type ApiServer } from '../../src/api/server.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import { put, rec } from '../attribution/support.ts';
-import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
-import { FakeSystem } from '../support/fake-system.ts';
-import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
+import type { EngineHarness } from '../support/engine.ts';
+import type { FakeSystem } from '../support/fake-system.ts';
+import {
+  checkAccessible,
+  launchChromium,
+  newPage,
+  openDashboardWorld,
+  shot,
+  signIn,
+  type DashboardWorld,
+} from './browser.support.ts';
 
 let h: EngineHarness;
 let system: FakeSystem;
-let api: ApiServer;
+let hub: DashboardWorld;
 let browser: Browser;
 let base = '';
 const tokens: Record<string, string> = {};
@@ -93,12 +100,9 @@ function world() {
 }
 
 beforeAll(async () => {
-  h = await openEngineHarness({}, { tenantName: 'Lone Star Motors', tenantId: 'lone-star-r' });
-  system = await new FakeSystem().start();
-  api = await startApi(h.hub, h.engine.service, 0);
-  base = `http://127.0.0.1:${api.port}`;
-  for (const role of ['it', 'marketing'] as const)
-    tokens[role] = (await h.hub.apiKeys.create(h.tenantId, role, `${role} desk`)).token;
+  hub = await openDashboardWorld('lone-star-r');
+  ({ h, system, base } = hub);
+  Object.assign(tokens, hub.tokens);
   // Through the record store's write path (as the sync engine writes), then a full recompute.
   await put(new RecordStore(h.hub.redis, h.hub.keys), h.tenantId, world());
   await h.hub.attribution.recompute(h.tenantId);
@@ -126,9 +130,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await api?.close();
-  await system?.stop();
-  await h?.close();
+  await hub?.close();
 });
 
 /** The cells of the table row whose header names `name`. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import { engagementRecord } from '../../../connectors/hubspot/engagement-record.ts';
+import { DEFAULT_LEAD_STATUSES } from '../../../src/sandbox/hubspot/writes.ts';
 import { fixture } from './support.ts';
 
 async function mapping(name: string) {
@@ -69,16 +70,7 @@ describe('shipped HubSpot mappings', () => {
 
   it('leads go out as contacts with lead statuses HubSpot defines (no SHOWED)', async () => {
     const m = await mapping('hubspot-leads');
-    const defined = [
-      'NEW',
-      'OPEN',
-      'IN_PROGRESS',
-      'OPEN_DEAL',
-      'UNQUALIFIED',
-      'ATTEMPTED_TO_CONTACT',
-      'CONNECTED',
-      'BAD_TIMING',
-    ];
+    const defined = DEFAULT_LEAD_STATUSES;
     const lead = { id: 'lead_1', customer: { email: 'jane.doe@example.com', firstName: 'Jane' } };
     const status = (stage: string) =>
       (m.out({ ...lead, stage }).value as { properties: Record<string, unknown> }).properties
