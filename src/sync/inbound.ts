@@ -86,6 +86,36 @@ export async function ingestPage(
   }
 }
 
+type Problems = { record: SystemRecord; key: string | null; problems: FieldProblem[] }[];
+
+/** A page after mapping: what was accepted (grouped by record key) and what has problems. */
+interface MappedPage {
+  accepted: Accepted[];
+  /** Records refused whole: unreadable, without a key, or with a fatal mapping problem. */
+  rejected: Problems;
+  /** Records taken with warnings (values normalized away). */
+  partial: Problems;
+}
+
+/** What one page's merge works on once its records are known and its people resolved. */
+interface PageContext {
+  svc: SyncServices;
+  scope: InboundScope;
+  accepted: Accepted[];
+  isCustomer: boolean;
+  /** Each accepted record's canonical id when the link table knows its key. */
+  linked: (string | null)[];
+  people: (ResolvedCustomer | null)[];
+  ids: string[];
+  linkKey: string;
+}
+
+interface MergeResult {
+  created: boolean;
+  changed: boolean;
+  record: StoredRecord;
+}
+
 /** Maps, validates, resolves and merges one page (see `ingestPage`). */
 async function mergePage(
   svc: SyncServices,
@@ -95,13 +125,33 @@ async function mergePage(
   opts: { onProblems?: (problems: FieldProblem[]) => void },
   quality: QualityCounts | null,
 ): Promise<PageCounts> {
-  const { sync, mapping } = scope;
-  const tenantId = sync.tenantId;
+  // 1. Map and validate; quarantine what fails.
+  const page = mapPage(scope.mapping, records);
+  counts.quarantined = page.rejected.length;
+  await reportProblems(svc, scope, page, opts, quality);
+  if (page.accepted.length === 0) return counts;
+  // 2. Known records (link table), then people (identity keys).
+  const ctx = await resolvePage(svc, scope, page.accepted, counts, quality);
+  // 3. Merge and compare-and-set, re-reading what lost a race.
+  const duplicates = quality ? pageDuplicates(ctx) : null;
+  duplicates?.catch(() => undefined); // awaited after the merge
+  const results = await mergeAll(ctx);
+  if (quality && duplicates) quality.duplicatesMerged += await duplicates;
+  // 4. Links, and what this system has now.
+  await linkPage(ctx);
+  for (const r of results.values()) {
+    if (r.created) counts.created++;
+    else if (r.changed) counts.updated++;
+    else counts.unchanged++;
+  }
+  return counts;
+}
 
-  // 1. Map and validate; group by record key (a page can carry one record twice).
+/** Maps each record in; a page can carry one record twice, so records are grouped by key. */
+function mapPage(mapping: SyncMapping, records: SystemRecord[]): MappedPage {
   const byKey = new Map<string, Accepted>();
-  const rejected: { record: SystemRecord; key: string | null; problems: FieldProblem[] }[] = [];
-  const partial: { record: SystemRecord; key: string; problems: FieldProblem[] }[] = [];
+  const rejected: Problems = [];
+  const partial: Problems = [];
   const now = Date.now();
   for (const record of records) {
     const key = mapping.recordKey(record);
@@ -134,7 +184,18 @@ async function mergePage(
       at: mapping.changedAt(mapped.value) ?? now,
     });
   }
-  counts.quarantined = rejected.length;
+  return { accepted: [...byKey.values()], rejected, partial };
+}
+
+/** Quarantines a page's problems (or hands them to a replay), counting them for data quality. */
+async function reportProblems(
+  svc: SyncServices,
+  scope: InboundScope,
+  page: MappedPage,
+  opts: { onProblems?: (problems: FieldProblem[]) => void },
+  quality: QualityCounts | null,
+): Promise<void> {
+  const { rejected, partial } = page;
   if (quality) {
     countRejected(
       quality,
@@ -142,26 +203,33 @@ async function mergePage(
     );
     for (const p of partial) quality.invalidNormalized += p.problems.length;
   }
-  if (opts.onProblems) {
-    opts.onProblems([...rejected, ...partial].flatMap((r) => r.problems));
-  } else {
-    await svc.quarantine.add(
-      [...rejected, ...partial].map((r) => ({
-        tenantId,
-        syncId: sync.id,
-        connectionId: sync.connectionId,
-        direction: 'in' as const,
-        stream: scope.stream,
-        externalKey: r.key,
-        record: r.record,
-        problems: r.problems,
-      })),
-    );
-  }
-  const accepted = [...byKey.values()];
-  if (accepted.length === 0) return counts;
+  const all = [...rejected, ...partial];
+  if (opts.onProblems) return opts.onProblems(all.flatMap((r) => r.problems));
+  const { sync } = scope;
+  await svc.quarantine.add(
+    all.map((r) => ({
+      tenantId: sync.tenantId,
+      syncId: sync.id,
+      connectionId: sync.connectionId,
+      direction: 'in' as const,
+      stream: scope.stream,
+      externalKey: r.key,
+      record: r.record,
+      problems: r.problems,
+    })),
+  );
+}
 
-  // 2. Known records (link table), then people (identity keys).
+/** Looks the page's keys up in the link table and resolves its people, applying any merges. */
+async function resolvePage(
+  svc: SyncServices,
+  scope: InboundScope,
+  accepted: Accepted[],
+  counts: PageCounts,
+  quality: QualityCounts | null,
+): Promise<PageContext> {
+  const { sync, mapping } = scope;
+  const tenantId = sync.tenantId;
   const linkKey = svc.hub.keys.links(tenantId, sync.connectionId, scope.stream);
   const linking = svc.hub.redis.hmget(linkKey, ...accepted.map((a) => a.key));
   const isCustomer = mapping.entity === 'customer';
@@ -180,115 +248,155 @@ async function mergePage(
       linked[i] ??
       (isCustomer ? (people[i]?.customerId ?? newCustomerId()) : newRecordId(mapping.entity)),
   );
+  return { svc, scope, accepted, isCustomer, linked, people, ids, linkKey };
+}
 
-  // 3. Merge and compare-and-set, re-reading what lost a race.
-  const source = (a: Accepted) => ({
-    connectorId: scope.connector.id,
-    at: a.at,
-    owners: mapping.owners,
+/**
+ * Data quality's duplicates, judged on what the source had before this page (its links and
+ * record sets are written in step 4), while the page merges.
+ */
+function pageDuplicates(ctx: PageContext): Promise<number> {
+  const { svc, scope, people, linked } = ctx;
+  const { tenantId, connectionId } = scope.sync;
+  return sameSourceDuplicates(svc.hub.redis, svc.hub.keys, tenantId, {
+    entity: scope.mapping.entity,
+    destinations: svc.hub.keys.destinations(tenantId, connectionId, scope.stream),
+    news: people.map((p, i) => (linked[i] ? null : p)),
   });
-  let pending = accepted.map((_, i) => i);
+}
+
+/** Merges every accepted record (and its customer) with compare-and-set rounds. */
+async function mergeAll(ctx: PageContext): Promise<Map<number, MergeResult>> {
+  const { linked, people, isCustomer } = ctx;
+  let pending = ctx.accepted.map((_, i) => i);
   const final = new Set<number>();
-  const resultOf = new Map<number, { created: boolean; changed: boolean; record: StoredRecord }>();
+  const results = new Map<number, MergeResult>();
   // Ids this page just made (not linked, and for customers not matched to a known person) name
   // records that cannot exist yet: the first round does not read them.
   const isNew = (i: number) => !linked[i] && (!isCustomer || !people[i] || people[i]!.created);
-  // Data quality's duplicates are judged on what the source had before this page (its links and
-  // record sets are written in step 4), while the page merges.
-  const duplicates = quality
-    ? sameSourceDuplicates(svc.hub.redis, svc.hub.keys, tenantId, {
-        entity: mapping.entity,
-        destinations: svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream),
-        news: people.map((p, i) => (linked[i] ? null : p)),
-      })
-    : null;
-  duplicates?.catch(() => undefined); // awaited after the merge
   for (let round = 0; pending.length && round < MAX_CAS_ROUNDS; round++) {
     const toRead = round === 0 ? pending.filter((i) => !isNew(i)) : pending;
-    const custIds = isCustomer
-      ? []
-      : pending.map((i) => people[i]?.customerId).filter((x): x is string => !!x);
-    const [read, custRecords] = await Promise.all([
-      svc.records.getMany(
-        tenantId,
-        mapping.entity,
-        toRead.map((i) => ids[i]!),
-      ),
-      svc.records.getMany(tenantId, 'customer', custIds),
-    ]);
-    const readByIdx = new Map(toRead.map((i, j) => [i, read[j]]));
-    const current = pending.map((i) => readByIdx.get(i) ?? null);
-    const custs = new Map(custRecords.map((c, j) => [custIds[j]!, c]));
-    const writes: (RecordWrite & { idx: number })[] = [];
-    const customerWrites = new Map<string, RecordWrite & { idx: number }>();
-    pending.forEach((i, j) => {
-      const a = accepted[i]!;
-      const rec = current[j] ?? { id: ids[i]!, entity: mapping.entity, v: 0, f: {}, m: {} };
-      const expected = rec.v;
-      const changed = mergeFields(rec, a.flat, source(a));
-      const person = people[i];
-      if (person && setMatch(rec, person, !isCustomer) && !changed.length)
-        changed.push('customerId');
-      if (!final.has(i))
-        resultOf.set(i, { created: expected === 0, changed: changed.length > 0, record: rec });
-      if (changed.length)
-        writes.push({
-          record: rec,
-          expected,
-          changed,
-          sourceConnectionId: sync.connectionId,
-          idx: i,
-        });
-      if (!isCustomer && person) {
-        const cw = customerWrites.get(person.customerId);
-        const cust = cw?.record ??
-          custs.get(person.customerId) ?? {
-            id: person.customerId,
-            entity: 'customer',
-            v: 0,
-            f: {},
-            m: {},
-          };
-        const cChanged = mergeFields(cust, guardContact(cust, contactFlat(a.flat)), {
-          ...source(a),
-          owners: customerOwners(mapping),
-        });
-        if (cw) cw.changed.push(...cChanged);
-        else if (cChanged.length)
-          customerWrites.set(person.customerId, {
-            record: cust,
-            expected: cust.v,
-            changed: cChanged,
-            sourceConnectionId: sync.connectionId,
-            idx: i,
-          });
-      }
+    const lost = await mergeRound(ctx, pending, toRead, (i, r) => {
+      if (!final.has(i)) results.set(i, r);
     });
-    const lost = (await svc.records.writeMany(tenantId, [
-      ...writes,
-      ...customerWrites.values(),
-    ])) as (RecordWrite & { idx: number })[];
     const lostOwn = new Set(
-      lost.filter((w) => w.record.entity === mapping.entity).map((w) => w.idx),
+      lost.filter((w) => w.record.entity === ctx.scope.mapping.entity).map((w) => w.idx),
     );
     for (const i of pending) if (!lostOwn.has(i)) final.add(i);
     pending = [...new Set(lost.map((w) => w.idx))];
   }
   if (pending.length)
     throw new Error(`${pending.length} records kept losing write races; the page will be retried`);
-  if (quality && duplicates) quality.duplicatesMerged += await duplicates;
+  return results;
+}
 
-  // 4. Links, and (whenever the mapping also writes out) the hash of what this system has now:
-  // its own record mapped in and back out. Any outbound sync of this connection and stream (this
-  // two-way sync, or a separate outbound one) then writes only where the canonical record differs
-  // from it, so an incoming change is not echoed back, and a value that lost a conflict is corrected.
+type IndexedWrite = RecordWrite & { idx: number };
+
+/** One compare-and-set round over `pending`; returns the writes that lost a race. */
+async function mergeRound(
+  ctx: PageContext,
+  pending: number[],
+  toRead: number[],
+  onResult: (i: number, r: MergeResult) => void,
+): Promise<IndexedWrite[]> {
+  const { svc, scope, ids, people, isCustomer } = ctx;
+  const { tenantId } = scope.sync;
+  const entity = scope.mapping.entity;
+  const custIds = isCustomer
+    ? []
+    : pending.map((i) => people[i]?.customerId).filter((x): x is string => !!x);
+  const [read, custRecords] = await Promise.all([
+    svc.records.getMany(
+      tenantId,
+      entity,
+      toRead.map((i) => ids[i]!),
+    ),
+    svc.records.getMany(tenantId, 'customer', custIds),
+  ]);
+  const readByIdx = new Map(toRead.map((i, j) => [i, read[j]]));
+  const custs = new Map(custRecords.map((c, j) => [custIds[j]!, c]));
+  const writes: IndexedWrite[] = [];
+  const customerWrites = new Map<string, IndexedWrite>();
+  for (const i of pending) {
+    const rec = readByIdx.get(i) ?? { id: ids[i]!, entity, v: 0, f: {}, m: {} };
+    const w = mergeRecord(ctx, i, rec, onResult);
+    if (w) writes.push(w);
+    if (!isCustomer && people[i]) mergeCustomer(ctx, i, custs, customerWrites);
+  }
+  return (await svc.records.writeMany(tenantId, [
+    ...writes,
+    ...customerWrites.values(),
+  ])) as IndexedWrite[];
+}
+
+/** How a merge from accepted record `a` is owned. */
+function sourceOf(scope: InboundScope, a: Accepted, owners = scope.mapping.owners) {
+  return { connectorId: scope.connector.id, at: a.at, owners };
+}
+
+/** Merges accepted record `i` into its stored record; the write, when anything changed. */
+function mergeRecord(
+  ctx: PageContext,
+  i: number,
+  rec: StoredRecord,
+  onResult: (i: number, r: MergeResult) => void,
+): IndexedWrite | null {
+  const { scope, accepted, people, isCustomer } = ctx;
+  const a = accepted[i]!;
+  const expected = rec.v;
+  const changed = mergeFields(rec, a.flat, sourceOf(scope, a));
+  const person = people[i];
+  if (person && setMatch(rec, person, !isCustomer) && !changed.length) changed.push('customerId');
+  onResult(i, { created: expected === 0, changed: changed.length > 0, record: rec });
+  if (!changed.length) return null;
+  return { record: rec, expected, changed, sourceConnectionId: scope.sync.connectionId, idx: i };
+}
+
+/** Merges accepted record `i`'s contact fields into its customer (one write per customer). */
+function mergeCustomer(
+  ctx: PageContext,
+  i: number,
+  custs: Map<string, StoredRecord | null>,
+  customerWrites: Map<string, IndexedWrite>,
+): void {
+  const { scope, accepted } = ctx;
+  const a = accepted[i]!;
+  const customerId = ctx.people[i]!.customerId;
+  const cw = customerWrites.get(customerId);
+  const cust = cw?.record ??
+    custs.get(customerId) ?? { id: customerId, entity: 'customer', v: 0, f: {}, m: {} };
+  const changed = mergeFields(
+    cust,
+    guardContact(cust, contactFlat(a.flat)),
+    sourceOf(scope, a, customerOwners(scope.mapping)),
+  );
+  if (cw) cw.changed.push(...changed);
+  else if (changed.length)
+    customerWrites.set(customerId, {
+      record: cust,
+      expected: cust.v,
+      changed,
+      sourceConnectionId: scope.sync.connectionId,
+      idx: i,
+    });
+}
+
+/**
+ * Links, and (whenever the mapping also writes out) the hash of what this system has now: its own
+ * record mapped in and back out. Any outbound sync of this connection and stream (this two-way
+ * sync, or a separate outbound one) then writes only where the canonical record differs from it,
+ * so an incoming change is not echoed back, and a value that lost a conflict is corrected.
+ */
+async function linkPage(ctx: PageContext): Promise<void> {
+  const { svc, scope, accepted, ids, linked, people, linkKey, isCustomer } = ctx;
+  const { sync, mapping } = scope;
+  const tenantId = sync.tenantId;
   const writes = new HashBatch();
   const destKey = svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream);
-  const twoWay = mapping.writesOut;
   accepted.forEach((a, i) => {
     const id = ids[i]!;
     if (!linked[i]) writes.set(linkKey, a.key, id);
-    if (twoWay) {
+    if (mapping.writesOut) {
       const out = mapOut(mapping, unflatten(a.flat));
       const hash =
         out.value && !out.fatal.length ? outHash(mapping, out.value, sync.connectionId, id) : null;
@@ -305,13 +413,6 @@ async function mergePage(
   ]);
   // A merge by a concurrent page after this page resolved: its records follow the survivor.
   await repointRecords(svc.records, tenantId, stale, sync.connectionId);
-
-  for (const r of resultOf.values()) {
-    if (r.created) counts.created++;
-    else if (r.changed) counts.updated++;
-    else counts.unchanged++;
-  }
-  return counts;
 }
 
 /**
