@@ -71,105 +71,151 @@ export async function readWindow(
   w: Window,
   format: CsvFormat,
 ): Promise<WindowRead> {
-  let fmt = format;
-  const parsed: Parsed[] = [];
-  const options: Options = {
-    bom: w.start === 0,
-    delimiter: fmt.delimiter,
-    encoding: fmt.encoding,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_empty_values: true,
-    // With this, a row the parser refuses is reported through 'skip' and parsing goes on.
-    skip_records_with_error: true,
-    // Rows are taken here, in file order, and never queued on the readable side. The context is
-    // the parser's record info, `bytes` (the offset after the row delimiter) included.
-    on_record: (cells: string[], ctx: CastingContext) => {
-      parsed.push({ cells, end: w.start + (ctx as unknown as Info).bytes });
-      return null;
-    },
-  };
-  const parser = parse(options);
-  parser.on('skip', (err: Error & { code?: string }) =>
-    parsed.push({ error: REASONS[err.code ?? ''] ?? err.message }),
-  );
+  const reader = new WindowReader(w, format);
+  try {
+    let first = true;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (first && w.start === 0) reader.detectEncoding(chunk);
+      first = false;
+      if (!reader.feed(chunk)) break;
+      // A runaway row ends the read: the rest of the file is not read.
+      if (reader.runaway()) return reader.result(true, w.size);
+    }
+    if (!reader.full()) await reader.finish();
+  } finally {
+    body.destroy();
+    reader.destroy();
+  }
+  return reader.result();
+}
 
-  // The bytes from the last row end on, for the text of a refused row (bounded by MAX_ROW_BYTES).
-  let tail: Buffer = Buffer.alloc(0);
-  let tailStart = w.start;
-  const textOf = (from: number, to: number) =>
-    rawText(
-      tail
-        .subarray(from - tailStart, Math.min(to - tailStart, from - tailStart + MAX_RAW_CHARS * 4))
-        .toString(fmt.encoding),
-      fmt.delimiter,
+/** The state of one window's read: the parser, the rows it gave, and the bytes not yet taken. */
+class WindowReader {
+  private fmt: CsvFormat;
+  private readonly parser: ReturnType<typeof parse>;
+  private readonly parsed: Parsed[] = [];
+  /** The bytes from the last row end on, for the text of a refused row (bounded by MAX_ROW_BYTES). */
+  private tail: Buffer = Buffer.alloc(0);
+  private tailStart: number;
+  private header: string[] | null;
+  private readonly records: SystemRecord[] = [];
+  private end: number;
+  private row: number;
+  private eof = false;
+
+  constructor(
+    private readonly w: Window,
+    format: CsvFormat,
+  ) {
+    this.fmt = format;
+    this.tailStart = this.end = w.start;
+    this.header = w.header;
+    this.row = w.row;
+    this.parser = parse(this.options());
+    this.parser.on('skip', (err: Error & { code?: string }) =>
+      this.parsed.push({ error: REASONS[err.code ?? ''] ?? err.message }),
     );
+  }
 
-  let header = w.header;
-  const records: SystemRecord[] = [];
-  let end = w.start;
-  let row = w.row;
-  const full = () => header !== null && records.length >= w.limit;
-  const take = () => {
-    while (parsed.length && !full()) {
+  private options(): Options {
+    const { w, fmt } = this;
+    return {
+      bom: w.start === 0,
+      delimiter: fmt.delimiter,
+      encoding: fmt.encoding,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      // With this, a row the parser refuses is reported through 'skip' and parsing goes on.
+      skip_records_with_error: true,
+      // Rows are taken here, in file order, and never queued on the readable side. The context is
+      // the parser's record info, `bytes` (the offset after the row delimiter) included.
+      on_record: (cells: string[], ctx: CastingContext) => {
+        this.parsed.push({ cells, end: w.start + (ctx as unknown as Info).bytes });
+        return null;
+      },
+    };
+  }
+
+  /** A byte order mark at byte 0 wins over the encoding setting. */
+  detectEncoding(head: Buffer): void {
+    this.fmt = { ...this.fmt, encoding: bomEncoding(head) ?? this.fmt.encoding };
+  }
+
+  full(): boolean {
+    return this.header !== null && this.records.length >= this.w.limit;
+  }
+
+  /** Parses a chunk in slices, taking rows as they come; false once the window is full. */
+  feed(chunk: Buffer): boolean {
+    this.tail = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    for (let i = 0; i < chunk.length && !this.full(); i += SLICE) {
+      this.parser.write(chunk.subarray(i, i + SLICE));
+      this.take();
+    }
+    if (this.full()) return false;
+    this.tail = this.tail.subarray(this.end - this.tailStart);
+    this.tailStart = this.end;
+    return true;
+  }
+
+  /** Whether the bytes after the last row end exceed a row's limit; records the bad row if so. */
+  runaway(): boolean {
+    if (this.tail.length <= MAX_ROW_BYTES) return false;
+    const why = `no row end within ${MAX_ROW_BYTES} bytes (an unclosed quote?); the rest of the file is not read`;
+    this.records.push(badRow(this.w.file, ++this.row, why, this.textOf(this.end, this.w.size)));
+    return true;
+  }
+
+  /** Ends the parse at the end of the stream and takes its last rows. */
+  async finish(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.parser.once('error', reject);
+      this.parser.end(resolve);
+    });
+    this.take();
+    this.eof = this.parsed.length === 0;
+  }
+
+  destroy(): void {
+    this.parser.destroy();
+  }
+
+  result(eof = false, end = this.end): WindowRead {
+    return {
+      header: this.header ?? [],
+      records: this.records,
+      end,
+      row: this.row,
+      eof: eof || this.eof || end >= this.w.size,
+      encoding: this.fmt.encoding,
+    };
+  }
+
+  private textOf(from: number, to: number): string {
+    const { tail, tailStart } = this;
+    const slice = tail.subarray(
+      from - tailStart,
+      Math.min(to - tailStart, from - tailStart + MAX_RAW_CHARS * 4),
+    );
+    return rawText(slice.toString(this.fmt.encoding), this.fmt.delimiter);
+  }
+
+  private take(): void {
+    const { parsed, w } = this;
+    while (parsed.length && !this.full()) {
       const p = parsed.shift()!;
       // Only an unclosed quote at the end of the file is refused with the relaxed options.
       const to = 'error' in p ? w.size : p.end;
-      const text = () => textOf(end, to);
-      if ('error' in p) records.push(badRow(w.file, ++row, p.error, text()));
-      else if (header === null) header = headerOf(p.cells);
-      else if (!isHeaderAgain(header, p.cells))
-        records.push(rowRecord(header, p.cells, w.file, ++row, text));
-      end = to;
+      const from = this.end;
+      const text = () => this.textOf(from, to);
+      if ('error' in p) this.records.push(badRow(w.file, ++this.row, p.error, text()));
+      else if (this.header === null) this.header = headerOf(p.cells);
+      else if (!isHeaderAgain(this.header, p.cells))
+        this.records.push(rowRecord(this.header, p.cells, w.file, ++this.row, text));
+      this.end = to;
     }
-  };
-
-  let eof = false;
-  let first = true;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      if (first && w.start === 0) fmt = { ...fmt, encoding: bomEncoding(chunk) ?? fmt.encoding };
-      first = false;
-      tail = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-      for (let i = 0; i < chunk.length && !full(); i += SLICE) {
-        parser.write(chunk.subarray(i, i + SLICE));
-        take();
-      }
-      if (full()) break;
-      [tail, tailStart] = [tail.subarray(end - tailStart), end];
-      if (tail.length > MAX_ROW_BYTES) {
-        const why = `no row end within ${MAX_ROW_BYTES} bytes (an unclosed quote?); the rest of the file is not read`;
-        records.push(badRow(w.file, ++row, why, textOf(end, w.size)));
-        return {
-          header: header ?? [],
-          records,
-          end: w.size,
-          row,
-          eof: true,
-          encoding: fmt.encoding,
-        };
-      }
-    }
-    if (!full()) {
-      await new Promise<void>((resolve, reject) => {
-        parser.once('error', reject);
-        parser.end(resolve);
-      });
-      take();
-      eof = parsed.length === 0;
-    }
-  } finally {
-    body.destroy();
-    parser.destroy();
   }
-  return {
-    header: header ?? [],
-    records,
-    end,
-    row,
-    eof: eof || end >= w.size,
-    encoding: fmt.encoding,
-  };
 }
