@@ -149,29 +149,11 @@ export async function openConnection(
     connection.settings,
     await hub.connections.credentials(tenantId, connectionId),
   );
-  const http = installRedaction(
-    connector.client ? connector.client(settings, credentials) : axios.create(),
-  );
   const signal = opts.signal ?? new AbortController().signal;
   const limits =
     typeof connector.limits === 'function' ? connector.limits(settings) : connector.limits;
-  if (limits.concurrency) {
-    const sem = new SharedSemaphore(
-      hub.redis,
-      hub.keys.inFlight(tenantId, connectionId),
-      limits.concurrency,
-    );
-    boundInFlight(http, sem, signal);
-  }
-  if (limits.endpoints?.length)
-    limitEndpoints(hub, http, { tenantId, connectionId }, limits.endpoints, signal);
-  if (connector.oauth2) {
-    const cache = hub.connections.tokenCache(tenantId, connectionId);
-    installOAuth2(
-      http,
-      new OAuth2TokenSource(connector.oauth2(settings, credentials), cache, { signal }),
-    );
-  }
+  const at = { tenantId, connectionId };
+  const http = openClient(hub, connector, { settings, credentials, limits }, at, signal);
   const ctx: ConnectorContext = {
     tenantId,
     connectionId,
@@ -180,7 +162,7 @@ export async function openConnection(
     http,
     log: hub.log.child({ tenantId, connectionId, connector: connector.id }),
     signal,
-    writtenByHub: (sink, ids) => writtenByHub(hub, { tenantId, connectionId }, sink, ids),
+    writtenByHub: (sink, ids) => writtenByHub(hub, at, sink, ids),
   };
   const limiter = new SharedRateLimiter(
     hub.redis,
@@ -188,47 +170,90 @@ export async function openConnection(
     limits.requestsPerSecond,
     limits.burst,
   );
+  const call = vendorCall(hub, connector, ctx, limiter, opts.retry ?? DEFAULT_RETRY);
+  return { connection, connector, limits, ctx, limiter, call };
+}
+
+/**
+ * The connection's HTTP client: the connector's own (or a plain one) with error redaction, the
+ * shared concurrency limit, endpoint limits and OAuth 2.0 tokens installed.
+ */
+function openClient(
+  hub: Hub,
+  connector: ConnectorDef,
+  parsed: {
+    settings: Record<string, unknown>;
+    credentials: Record<string, string>;
+    limits: ConnectorLimits;
+  },
+  at: { tenantId: string; connectionId: string },
+  signal: AbortSignal,
+): AxiosInstance {
+  const { settings, credentials, limits } = parsed;
+  const http = installRedaction(
+    connector.client ? connector.client(settings, credentials) : axios.create(),
+  );
+  if (limits.concurrency) {
+    const key = hub.keys.inFlight(at.tenantId, at.connectionId);
+    boundInFlight(http, new SharedSemaphore(hub.redis, key, limits.concurrency), signal);
+  }
+  if (limits.endpoints?.length) limitEndpoints(hub, http, at, limits.endpoints, signal);
+  if (connector.oauth2) {
+    const cache = hub.connections.tokenCache(at.tenantId, at.connectionId);
+    installOAuth2(
+      http,
+      new OAuth2TokenSource(connector.oauth2(settings, credentials), cache, { signal }),
+    );
+  }
+  return http;
+}
+
+/**
+ * `ConnectionRuntime.call`: one vendor call under the shared rate limit, retried with backoff
+ * when retryable; an auth failure marks the connection broken.
+ */
+function vendorCall(
+  hub: Hub,
+  connector: ConnectorDef,
+  ctx: ConnectorContext,
+  limiter: SharedRateLimiter,
+  policy: RetryPolicy,
+): ConnectionRuntime['call'] {
+  const { signal } = ctx;
   const classify = connector.classify ?? classifyHttpError;
-  return {
-    connection,
-    connector,
-    limits,
-    ctx,
-    limiter,
-    async call<T>(fn: () => Promise<T>): Promise<T> {
-      try {
-        return await withRetry(
-          async () => {
-            await limiter.acquire(1, signal);
-            return fn();
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await withRetry(
+        async () => {
+          await limiter.acquire(1, signal);
+          return fn();
+        },
+        {
+          classify,
+          policy,
+          signal,
+          onRetry: async ({ waitMs, error }) => {
+            countVendorError(connector.id, error);
+            ctx.log.warn(
+              { waitMs, status: error.status, reason: error.message },
+              'vendor call failed; retrying',
+            );
+            if (error.retryAfterMs !== null) await limiter.pause(waitMs);
           },
-          {
-            classify,
-            policy: opts.retry ?? DEFAULT_RETRY,
-            signal,
-            onRetry: async ({ waitMs, error }) => {
-              countVendorError(connector.id, error);
-              ctx.log.warn(
-                { waitMs, status: error.status, reason: error.message },
-                'vendor call failed; retrying',
-              );
-              if (error.retryAfterMs !== null) await limiter.pause(waitMs);
-            },
-          },
+        },
+      );
+    } catch (err) {
+      countVendorError(connector.id, err);
+      if (err instanceof AuthError) {
+        await hub.connections.setStatus(
+          ctx.tenantId,
+          ctx.connectionId,
+          'broken',
+          `${connector.name} refused the credentials: ${err.message}`,
         );
-      } catch (err) {
-        countVendorError(connector.id, err);
-        if (err instanceof AuthError) {
-          await hub.connections.setStatus(
-            tenantId,
-            connectionId,
-            'broken',
-            `${connector.name} refused the credentials: ${err.message}`,
-          );
-        }
-        throw err;
       }
-    },
+      throw err;
+    }
   };
 }
 
