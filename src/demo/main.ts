@@ -16,7 +16,7 @@ import { startSandboxes, type Sandboxes } from './sandboxes.ts';
 import { createConnections, createStore, createSyncs, repointConnections } from './setup.ts';
 import { demoPlace, envLines, readState, resetDemo, writeState, type DemoState } from './state.ts';
 import { STORE, writeStory } from './story.ts';
-import { readReport, summaryLines } from './summary.ts';
+import { readReport, sentBy, summaryLines } from './summary.ts';
 
 const started = performance.now();
 const place = demoPlace(process.env);
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     };
     const run = await firstRun(api, owned.sandboxes, base);
     say(
-      `Created ${STORE.name} (${STORE.tenantId}, ${STORE.timeZone}) with 4 connections and 5 syncs; playing 90 days...`,
+      `Created ${STORE.name} (${STORE.tenantId}, ${STORE.timeZone}) with ${Object.keys(run.full.connections).length} connections and ${Object.keys(run.full.syncs).length} syncs; playing 90 days...`,
     );
     played = await run.play();
     await settle(owned.hub.engine.queue.queue, api, Object.values(run.full.syncs));
@@ -153,7 +153,12 @@ async function main(): Promise<void> {
   }
   const api = new DemoApi(baseUrl, STORE.tenantId, state.apiKey);
   const report = await readReport(api, state.from, state.to);
-  for (const line of summaryLines(report, played, owned.sandboxes)) say(line);
+  const runsOf = (id: string) => owned.hub!.engine.service.runs(STORE.tenantId, id, 1000);
+  const sent = {
+    google: sentBy(await runsOf(state.syncs.googleConversions)),
+    meta: sentBy(await runsOf(state.syncs.metaEvents)),
+  };
+  for (const line of summaryLines(report, played, owned.sandboxes, sent)) say(line);
   const link = loginLinkUrl(baseUrl, await new LoginLinks(hub.redis, hub.keys).create(state.keyId));
   say('');
   say(`Dashboard: ${baseUrl}/ui  (one-time sign-in link, 15 minutes: ${link})`);

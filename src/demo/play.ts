@@ -53,7 +53,8 @@ async function inParallel<T>(items: T[], n: number, work: (item: T) => Promise<v
 /**
  * Plays the quarter through the real connectors: Meta signs leadgen notifications and the hub
  * reads each lead from Graph; the website and lead sites post ADF; the DMS drops its deal
- * exports into the folder and the hub reads them; the spend sync reads Meta insights.
+ * exports into the folder and the hub reads them; the spend syncs read Meta insights and Google
+ * Ads searchStream. The conversions the sales produce go out by the outbound syncs they wake.
  */
 export async function playStory(
   api: DemoApi,
@@ -81,8 +82,8 @@ export async function playStory(
     ),
   ]);
   const files = writeDmsExports(dmsFolder, story.sales);
-  await api.call('POST', `/syncs/${ids.syncs.metaSpend}/run`);
-  await api.call('POST', `/syncs/${ids.syncs.dmsSales}/run`);
+  for (const sync of ['metaSpend', 'googleSpend', 'googleCampaigns', 'dmsSales'] as const)
+    await api.call('POST', `/syncs/${ids.syncs[sync]}/run`);
   return {
     metaNotifications: batches.length,
     metaLeads: meta.length,
@@ -107,8 +108,8 @@ export async function settle(queue: Queue, api: DemoApi, syncIds: string[]): Pro
     let busy = Object.values(counts).reduce((a, b) => a + b, 0);
     busy += (await queue.getJobs(['delayed'])).filter((j) => !j.repeatJobKey).length;
     for (const id of busy ? [] : syncIds) {
-      const runs = await api.call<{ status: string }[]>('GET', `/syncs/${id}/runs`);
-      if (runs[0]?.status === 'running') busy++;
+      const runs = await api.call<{ items: { status: string }[] }>('GET', `/syncs/${id}/runs`);
+      if (runs.items[0]?.status === 'running') busy++;
     }
     quiet = busy === 0 ? quiet + 1 : 0;
   }

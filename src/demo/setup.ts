@@ -1,6 +1,6 @@
 import type { Hub } from '../hub.ts';
 import type { DemoApi } from './api-client.ts';
-import { META_IDS, SECRETS, type Sandboxes } from './sandboxes.ts';
+import { GOOGLE_IDS, META_IDS, SECRETS, type Sandboxes } from './sandboxes.ts';
 import { STORE } from './story.ts';
 
 /** Connection ids of the demo store, by role. */
@@ -11,6 +11,8 @@ export interface DemoConnections {
   /** The CRM's ADF lead intake (outbound only): leads read from it would never go back to it. */
   crm: string;
   dms: string;
+  /** The store's Google Ads account (spend in, click conversions out). */
+  google: string;
 }
 
 /** Sync ids of the demo store, by what they do. */
@@ -20,6 +22,12 @@ export interface DemoSyncs {
   webLeads: string;
   crmLeads: string;
   dmsSales: string;
+  googleSpend: string;
+  googleCampaigns: string;
+  /** Sales back to Google Ads as click conversions (and enhanced conversions for leads). */
+  googleConversions: string;
+  /** CRM stage events and purchases back to Meta's Conversions API. */
+  metaEvents: string;
 }
 
 /** Settings of each connection: where its sandbox listens (changes every start). */
@@ -29,6 +37,17 @@ export function connectionSettings(sb: Sandboxes, dmsFolder: string) {
       graphHost: sb.meta.url,
       pageId: META_IDS.pageId,
       adAccountId: META_IDS.adAccountId,
+      spendLookbackDays: 92,
+      accountTimeZone: STORE.timeZone,
+      pixelId: META_IDS.pixelId,
+      requestsPerSecond: 100,
+    },
+    google: {
+      apiHost: sb.google.url,
+      tokenUrl: `${sb.google.url}/token`,
+      customerId: GOOGLE_IDS.customerId,
+      loginCustomerId: GOOGLE_IDS.managerId,
+      conversionAction: `customers/${GOOGLE_IDS.customerId}/conversionActions/${GOOGLE_IDS.conversionActionId}`,
       spendLookbackDays: 92,
       accountTimeZone: STORE.timeZone,
       requestsPerSecond: 100,
@@ -86,6 +105,12 @@ export async function createConnections(
     ),
     crm: await create('adf-crm', 'CRM lead intake (ADF)', s.crm, { token: SECRETS.crmToken }),
     dms: await create('dms-files', 'DMS deal exports (drop folder)', s.dms, {}),
+    google: await create('google-ads', 'Google Ads: Lone Star Motors account', s.google, {
+      clientId: SECRETS.googleClientId,
+      clientSecret: SECRETS.googleClientSecret,
+      refreshToken: SECRETS.googleRefreshToken,
+      developerToken: SECRETS.googleDeveloperToken,
+    }),
   };
 }
 
@@ -97,8 +122,8 @@ export async function repointConnections(
   dmsFolder: string,
 ): Promise<void> {
   const s = connectionSettings(sb, dmsFolder);
-  const settings = { meta: s.meta, vendors: vendorSettings(s), crm: s.crm, dms: s.dms };
-  for (const role of ['meta', 'vendors', 'crm', 'dms'] as const)
+  const settings = { ...s, vendors: vendorSettings(s) };
+  for (const role of Object.keys(ids) as (keyof DemoConnections)[])
     await api.call('PATCH', `/connections/${ids[role]}`, { settings: settings[role] });
 }
 
@@ -138,6 +163,42 @@ export async function createSyncs(api: DemoApi, c: DemoConnections): Promise<Dem
       mapping: 'dms-sales',
       mode: 'inbound',
       schedule: '*/15 * * * *',
+    }),
+    ...(await createOutcomeSyncs(create, c)),
+  };
+}
+
+/** Google Ads spend and campaigns in, and the conversions out to Google Ads and Meta. */
+async function createOutcomeSyncs(
+  create: (body: Record<string, unknown>) => Promise<string>,
+  c: DemoConnections,
+) {
+  return {
+    googleSpend: await create({
+      name: 'Google Ads spend',
+      connectionId: c.google,
+      mapping: 'google-ads-spend',
+      mode: 'inbound',
+      schedule: '0 * * * *',
+    }),
+    googleCampaigns: await create({
+      name: 'Google Ads campaigns',
+      connectionId: c.google,
+      mapping: 'google-ads-campaigns',
+      mode: 'inbound',
+      schedule: '0 6 * * *',
+    }),
+    googleConversions: await create({
+      name: 'Sales to Google Ads (click conversions)',
+      connectionId: c.google,
+      mapping: 'google-ads-conversions',
+      mode: 'outbound',
+    }),
+    metaEvents: await create({
+      name: 'CRM events and sales to Meta (Conversions API)',
+      connectionId: c.meta,
+      mapping: 'meta-crm-events',
+      mode: 'outbound',
     }),
   };
 }

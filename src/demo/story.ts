@@ -184,12 +184,13 @@ function writeSales(rng: Rng, leads: StoryLead[], walkIns: Person[], now: number
   for (const lead of leads) {
     if (bought.has(lead.person) || rng.next() >= lead.campaign.closeRate) continue;
     const date = dateOf(lead.createdAt + rng.int(1, 35) * 86_400_000);
-    if (date > today) continue;
+    // The DMS exports nightly: the newest deals in the drop folder are yesterday's.
+    if (date >= today) continue;
     bought.add(lead.person);
     sell(lead.person, date, lead.vehicle, lead);
   }
   for (const person of walkIns.slice(0, 12))
-    sell(person, dateOf(now - rng.int(0, DAYS - 1) * 86_400_000), rng.pick(VEHICLES));
+    sell(person, dateOf(now - rng.int(1, DAYS - 1) * 86_400_000), rng.pick(VEHICLES));
   return sales.sort((a, b) => a.date.localeCompare(b.date));
 }
 

@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
+import { Decimal } from 'decimal.js';
 
 import type { Report, ReportRow } from '../attribution/report.ts';
+import type { RunReport } from '../sync/types.ts';
 import type { DemoApi } from './api-client.ts';
 import type { Played } from './play.ts';
 import type { Sandboxes } from './sandboxes.ts';
@@ -51,17 +53,65 @@ const cps = (x: ReportRow) =>
     ? Number.POSITIVE_INFINITY
     : Number(x.costPerSale);
 
+/** What one outbound conversion sync did over all its runs (from the run reports). */
+export interface Sent {
+  written: number;
+  quarantined: number;
+  failed: number;
+  /** `skipped.<reason>` notes summed: conversions left out by design (e.g. Meta's 7-day limit). */
+  skipped: Record<string, number>;
+}
+
+/** Sums the run reports of one outbound sync. */
+export function sentBy(runs: RunReport[]): Sent {
+  const out: Sent = { written: 0, quarantined: 0, failed: 0, skipped: {} };
+  for (const r of runs) {
+    out.written += r.counts.written;
+    out.quarantined += r.counts.quarantined;
+    out.failed += r.counts.failed;
+    for (const [k, v] of Object.entries(r.notes ?? {}))
+      if (k.startsWith('skipped.')) out.skipped[k.slice(8)] = (out.skipped[k.slice(8)] ?? 0) + v;
+  }
+  return out;
+}
+
+function sentLine(platform: string, s: Sent): string {
+  const extra = [
+    ...Object.entries(s.skipped).map(([why, n]) => `${n} skipped (${why})`),
+    ...(s.quarantined ? [`${s.quarantined} quarantined`] : []),
+    ...(s.failed ? [`${s.failed} failed`] : []),
+  ];
+  return `${platform} ${s.written} accepted${extra.length ? `, ${extra.join(', ')}` : ''}`;
+}
+
+/** Spend per channel of the report rows (exact: the API writes money as decimal strings). */
+export function spendByChannel(r: Report): string {
+  const by = new Map<string, Decimal>();
+  for (const row of r.rows)
+    by.set(row.channel, (by.get(row.channel) ?? new Decimal(0)).plus(row.spend));
+  return [...by]
+    .filter(([, v]) => !v.isZero())
+    .map(([ch, v]) => `${ch} $${v.toFixed(2)}`)
+    .join(', ');
+}
+
 /** The lines printed when the demo is ready: what was played and what the hub made of it. */
-export function summaryLines(r: Report, played: Played | null, sb: Sandboxes): string[] {
+export function summaryLines(
+  r: Report,
+  played: Played | null,
+  sb: Sandboxes,
+  sent: { google: Sent; meta: Sent },
+): string[] {
   const sold = Number(r.totals.sold);
   const unattributed = Number(r.unattributed.sold);
   const lines = [
     `Attribution ${r.from} to ${r.to} (last touch):`,
     `  leads            ${r.totals.leads}`,
     `  sales            ${sold} (${sold - unattributed} matched to a marketing touch, ${unattributed} walk-in or unmatched)`,
-    `  spend            $${r.totals.spend}, gross $${r.totals.gross}`,
+    `  spend            $${r.totals.spend} (${spendByChannel(r)}), gross $${r.totals.gross}`,
     `  leads to the CRM ${sb.crm.prospects.length} ADF documents accepted by the CRM sandbox`,
-    `  conversions sent Meta CAPI events ${sb.meta.events.length}`,
+    `  conversions sent ${sentLine('Google Ads click conversions', sent.google)}`,
+    `                   ${sentLine('Meta Conversions API events', sent.meta)}`,
   ];
   if (played)
     lines.unshift(

@@ -117,8 +117,17 @@ describe('npm run demo', () => {
     const paid = r.rows.filter((x) => Number(x.spend) > 0 && Number(x.sold) > 0);
     expect(paid.length).toBeGreaterThanOrEqual(3);
     expect(paid.map((x) => x.channel)).toContain('meta');
-    expect(r.rows.map((x) => x.channel)).toContain('google');
+    expect(paid.map((x) => x.channel)).toContain('google');
     expect(out).toMatch(/Top campaigns by cost per sale/);
+  });
+
+  it('sends the sales back as conversions to Google Ads and Meta, counted from the run reports', async () => {
+    const google = /Google Ads click conversions (\d+) accepted/.exec(out);
+    const meta = /Meta Conversions API events (\d+) accepted/.exec(out);
+    expect(Number(google?.[1])).toBeGreaterThan(0);
+    expect(Number(meta?.[1])).toBeGreaterThan(0);
+    expect(out).not.toMatch(/quarantined|failed/);
+    expect(out).toMatch(/spend +\$[\d.]+ \(google \$[\d.]+, meta \$[\d.]+\)/);
   });
 
   it('prints a one-time sign-in link that starts a session once', async () => {
