@@ -35,9 +35,16 @@ export function registerServeCommands(program: Command): void {
     const cmd = program.command(mode.name).description(mode.summary);
     if (mode.roles.api)
       cmd.option('-p, --port <port>', 'port to listen on (default: PORT or 8787)', parsePort);
-    cmd.action(async (opts: { port?: number }) => {
+    else
+      cmd.option(
+        '--metrics-port <port>',
+        "serve this process's Prometheus GET /metrics on HOST:<port> (the API serves its own)",
+        parsePort,
+      );
+    cmd.action(async (opts: { port?: number; metricsPort?: number }) => {
       const { hub } = await boot();
-      await stopOnSignals(serveHub(hub, mode.roles, opts.port));
+      const roles = { ...mode.roles, ...(opts.metricsPort ? { metricsPort: opts.metricsPort } : {}) };
+      await stopOnSignals(serveHub(hub, roles, opts.port));
     });
   }
 }

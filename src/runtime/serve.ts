@@ -1,5 +1,6 @@
 import type { ApiServer } from '../api/server.ts';
 import type { Hub } from '../hub.ts';
+import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import { migrateHub } from '../migrations/index.ts';
 import { startWorkers, type WorkerPool } from '../worker/pool.ts';
 import { createEngine, type Engine } from './engine.ts';
@@ -9,6 +10,8 @@ import { StartupError } from './startup-error.ts';
 export interface Roles {
   api: boolean;
   worker: boolean;
+  /** A port of its own for `GET /metrics` (a worker process has no API to serve it there). */
+  metricsPort?: number;
 }
 
 /** A running hub process. */
@@ -16,6 +19,7 @@ export interface RunningHub {
   engine: Engine;
   api: ApiServer | null;
   workers: WorkerPool | null;
+  metrics: MetricsServer | null;
   /** Graceful stop: the API stops taking requests, workers finish in-flight jobs, Redis closes. */
   stop(): Promise<void>;
 }
@@ -38,15 +42,21 @@ export async function serveHub(
   const workers = roles.worker
     ? await startWorkers(hub, [engine.queue.processor(), hub.attributionJobs.processor()])
     : null;
+  const metrics =
+    roles.metricsPort === undefined
+      ? null
+      : await serveMetrics(engine.service, hub.config.HOST, roles.metricsPort);
+  if (metrics) hub.log.info({ port: metrics.port }, 'metrics listening');
   let stopping: Promise<void> | null = null;
   return {
     engine,
     api,
     workers,
+    metrics,
     stop() {
       stopping ??= (async () => {
         hub.log.info('shutting down');
-        await Promise.all([api?.close(), workers?.close()]);
+        await Promise.all([api?.close(), workers?.close(), metrics?.close()]);
         await engine.close();
         await hub.close();
         hub.log.info('stopped');
