@@ -43,7 +43,10 @@ export function registerServeCommands(program: Command): void {
       );
     cmd.action(async (opts: { port?: number; metricsPort?: number }) => {
       const { hub } = await boot();
-      const roles = { ...mode.roles, ...(opts.metricsPort ? { metricsPort: opts.metricsPort } : {}) };
+      const roles = {
+        ...mode.roles,
+        ...(opts.metricsPort ? { metricsPort: opts.metricsPort } : {}),
+      };
       await stopOnSignals(serveHub(hub, roles, opts.port));
     });
   }

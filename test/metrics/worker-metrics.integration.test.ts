@@ -55,7 +55,14 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   exited = new Promise((r) => worker.on('exit', (code) => r(code)));
-  await until(() => fetch(metricsUrl).then((r) => r.ok, () => false), 'the worker /metrics');
+  await until(
+    () =>
+      fetch(metricsUrl).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    'the worker /metrics',
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -103,9 +110,9 @@ describe('dealerloop worker --metrics-port', () => {
       d('dealerloop_run_duration_seconds_count', { connector: 'http-json', status: 'succeeded' }),
     ).toBe(1);
     expect(d('dealerloop_vendor_429_total', { connector: 'http-json' })).toBe(1);
-    expect(d('dealerloop_vendor_errors_total', { connector: 'http-json', class: 'retryable' })).toBe(
-      1,
-    );
+    expect(
+      d('dealerloop_vendor_errors_total', { connector: 'http-json', class: 'retryable' }),
+    ).toBe(1);
     expect(after.some((s) => s.name === 'dealerloop_queue_jobs')).toBe(true);
     // The run happened in the worker process: this process's own registry did not move.
     const mineAfter = parsePromText(await registry.metrics());
