@@ -46,10 +46,22 @@ export interface CompiledMapping {
   fields: readonly CompiledField[];
   /** The system record's key for the link table (several key paths are joined by `:`). */
   recordKey(systemRecord: unknown): string | undefined;
+  /** A record that moves an existing hub lead (`landsOn` of the file); absent for other mappings. */
+  landsOn?: CompiledLanding;
   /** System record → canonical partial record. */
   in(systemRecord: unknown): MappingResult;
   /** Canonical record → system record. */
   out(canonicalRecord: unknown): MappingResult;
+}
+
+/** `landsOn` compiled: the fields a record carries onto a lead, and its origin records. */
+export interface CompiledLanding {
+  fields: ReadonlySet<string>;
+  origin?: {
+    sink: string;
+    /** Ids of the system's records named by `origin.ids` (strings; a list or one value). */
+    ids(systemRecord: unknown): string[];
+  };
 }
 
 /** Thrown by `compileMapping` for a document that does not validate (load files to get positions). */
@@ -99,6 +111,24 @@ function fail(result: MappingResult, r: Runner, i: number, reason: string, value
 }
 
 const cache = new Map<string, CompiledMapping>();
+
+/** Every non-empty id among what `read` gives (one value or a list, nested lists flattened). */
+function idsOf(read: (r: unknown) => unknown, r: unknown): string[] {
+  const v = read(r);
+  const all = (Array.isArray(v) ? v.flat(2) : [v]) as unknown[];
+  return all.flatMap((x) =>
+    (typeof x === 'string' && x) || typeof x === 'number' ? [String(x)] : [],
+  );
+}
+
+function compileLanding(
+  spec: NonNullable<MappingSpec['landsOn']>,
+  originIds: ((r: unknown) => unknown) | undefined,
+): CompiledLanding {
+  const fields = new Set(spec.fields);
+  if (!spec.origin || !originIds) return { fields };
+  return { fields, origin: { sink: spec.origin.sink, ids: (r) => idsOf(originIds, r) } };
+}
 
 /** Content hash of a document (its file text when loaded from a file). */
 export const hashOf = (doc: MappingDoc): string =>
@@ -155,6 +185,7 @@ export function compileMapping(doc: MappingDoc): CompiledMapping {
     in: (r) => run(inbound, r, true),
     out: (r) => run(outbound, r, false),
   };
+  if (doc.landsOn) compiled.landsOn = compileLanding(doc.landsOn, plan.originIds);
   cache.set(hash, compiled);
   return compiled;
 }

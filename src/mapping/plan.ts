@@ -10,6 +10,8 @@ import type { MappingSpec } from './schema.ts';
 export interface MappingPlan {
   fields: FieldPlan[];
   recordKey?: Getter;
+  /** Reader of `landsOn.origin.ids`. */
+  originIds?: Getter;
   problems: Problem[];
 }
 
@@ -25,6 +27,7 @@ export function planMapping(spec: MappingSpec, checkCoverage = true): MappingPla
     planField(name, f, { spec, fields }, problems),
   );
   const recordKey = readerOf(spec.recordKey, problems, ['recordKey']);
+  const originIds = spec.landsOn ? checkLandsOn(spec, plans, problems) : undefined;
   if (checkCoverage && plans.some((p) => p.in)) {
     const mapped = new Set(plans.filter((p) => p.in).map((p) => p.name));
     for (const cf of fields.values()) {
@@ -37,5 +40,28 @@ export function planMapping(spec: MappingSpec, checkCoverage = true): MappingPla
       }
     }
   }
-  return { fields: plans, problems, ...(recordKey ? { recordKey } : {}) };
+  return {
+    fields: plans,
+    problems,
+    ...(recordKey ? { recordKey } : {}),
+    ...(originIds ? { originIds } : {}),
+  };
+}
+
+/** `landsOn` is for lead mappings and names fields the file maps in; returns the origin reader. */
+function checkLandsOn(spec: MappingSpec, plans: FieldPlan[], problems: Problem[]) {
+  const landsOn = spec.landsOn!;
+  if (spec.entity !== 'lead')
+    problems.push({ path: ['landsOn'], atKey: true, message: 'landsOn is for lead mappings only' });
+  const mappedIn = new Set(plans.filter((p) => p.in).map((p) => p.name));
+  landsOn.fields.forEach((f, i) => {
+    if (!mappedIn.has(f))
+      problems.push({
+        path: ['landsOn', 'fields', i],
+        message: `"${f}" is not a field this mapping maps in`,
+      });
+  });
+  return landsOn.origin
+    ? readerOf(landsOn.origin.ids, problems, ['landsOn', 'origin', 'ids'])
+    : undefined;
 }

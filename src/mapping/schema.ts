@@ -111,6 +111,33 @@ export const mappingSchema = z
       })
       .default({ country: 'US', timeZone: 'UTC', direction: 'in', owner: 'latest' })
       .describe('Defaults for every field.'),
+    landsOn: z
+      .strictObject({
+        fields: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe(
+            'Canonical fields (mapped in by this file) that a record carries onto the lead it lands on, e.g. [stage]; its other fields only fill a lead of its own, made when it lands on none.',
+          ),
+        origin: z
+          .strictObject({
+            sink: z
+              .string()
+              .min(1)
+              .describe('Sink of the same connection through which the hub wrote those records.'),
+            ids: paths.describe(
+              "System path(s) holding ids of records in the system this record belongs to (e.g. a deal's contactIds).",
+            ),
+          })
+          .optional()
+          .describe(
+            'Records of the system the hub made from a hub lead: the record lands on that lead.',
+          ),
+      })
+      .optional()
+      .describe(
+        "A CRM record that moves an existing hub lead instead of being a lead of its own (lead mappings only): it lands on the lead the hub wrote its origin record from, else on the customer's most recent lead created at or before its change time that is not closed (sold or lost), else it makes its own.",
+      ),
     fields: z
       .record(z.string(), fieldSchema)
       .describe('Canonical field (dotted path) → how to map it.'),

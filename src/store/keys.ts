@@ -80,6 +80,12 @@ export function keys(prefix: string) {
     links: (tenantId: string, connectionId: string, stream: string) =>
       t(tenantId, `link:${connectionId}:${stream}`),
     /**
+     * Hash: external record key → the hub lead it landed on (a `landsOn` mapping's records that
+     * move an existing lead), for one connection and stream. See src/sync/landing.ts.
+     */
+    landings: (tenantId: string, connectionId: string, stream: string) =>
+      t(tenantId, `land:${connectionId}:${stream}`),
+    /**
      * Hash: canonical id → what that system has of the record, for one connection and stream or
      * sink: the hash of the fields last written to (or read from) it, and its id there
      * (`src/sync/destinations.ts`).

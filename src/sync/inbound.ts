@@ -19,6 +19,7 @@ import {
 } from '../quality/counters.ts';
 import { sameSourceDuplicates } from '../quality/duplicates.ts';
 import { encodeDestination } from './destinations.ts';
+import { landingPart, landingTargets } from './landing.ts';
 import { outHash } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
@@ -42,6 +43,8 @@ interface Accepted {
   /** The mapped record itself, while `flat` is just its flattening (not merged from duplicates). */
   nested?: Record<string, unknown>;
   at: number;
+  /** Ids of its origin records (`landsOn.origin.ids`), for a mapping whose records land on leads. */
+  origin?: string[];
 }
 
 const CUSTOMER_PREFIX = 'customer.';
@@ -106,6 +109,8 @@ interface PageContext {
   /** Each accepted record's canonical id when the link table knows its key. */
   linked: (string | null)[];
   people: (ResolvedCustomer | null)[];
+  /** The existing lead each record of a `landsOn` mapping lands on (null: its own record). */
+  landed: (string | null)[];
   ids: string[];
   linkKey: string;
 }
@@ -182,6 +187,7 @@ function mapPage(mapping: SyncMapping, records: SystemRecord[]): MappedPage {
       flat: prev ? { ...prev.flat, ...flat } : flat,
       nested: prev ? undefined : value,
       at: mapping.changedAt(mapped.value) ?? now,
+      ...(mapping.landsOn?.origin ? { origin: mapping.landsOn.origin.ids(record) } : {}),
     });
   }
   return { accepted: [...byKey.values()], rejected, partial };
@@ -243,12 +249,26 @@ async function resolvePage(
   if (quality) countMissing(quality, mapping.entity, contacts);
   const unmatched = unmatchableNotes(contacts, people);
   if (unmatched) counts.notes = unmatched;
+  // A record of a `landsOn` mapping without a record of its own moves an existing lead.
+  const landed = mapping.landsOn
+    ? await landingTargets(
+        svc,
+        { tenantId, connectionId: sync.connectionId, stream: scope.stream },
+        mapping,
+        accepted.map((a, i) =>
+          linked[i]
+            ? null
+            : { key: a.key, at: a.at, origin: a.origin ?? [], customerId: people[i]?.customerId },
+        ),
+      )
+    : accepted.map(() => null);
   const ids = accepted.map(
     (_, i) =>
       linked[i] ??
+      landed[i] ??
       (isCustomer ? (people[i]?.customerId ?? newCustomerId()) : newRecordId(mapping.entity)),
   );
-  return { svc, scope, accepted, isCustomer, linked, people, ids, linkKey };
+  return { svc, scope, accepted, isCustomer, linked, people, landed, ids, linkKey };
 }
 
 /**
@@ -256,24 +276,25 @@ async function resolvePage(
  * record sets are written in step 4), while the page merges.
  */
 function pageDuplicates(ctx: PageContext): Promise<number> {
-  const { svc, scope, people, linked } = ctx;
+  const { svc, scope, people, linked, landed } = ctx;
   const { tenantId, connectionId } = scope.sync;
   return sameSourceDuplicates(svc.hub.redis, svc.hub.keys, tenantId, {
     entity: scope.mapping.entity,
     destinations: svc.hub.keys.destinations(tenantId, connectionId, scope.stream),
-    news: people.map((p, i) => (linked[i] ? null : p)),
+    news: people.map((p, i) => (linked[i] || landed[i] ? null : p)),
   });
 }
 
 /** Merges every accepted record (and its customer) with compare-and-set rounds. */
 async function mergeAll(ctx: PageContext): Promise<Map<number, MergeResult>> {
-  const { linked, people, isCustomer } = ctx;
+  const { linked, landed, people, isCustomer } = ctx;
   let pending = ctx.accepted.map((_, i) => i);
   const final = new Set<number>();
   const results = new Map<number, MergeResult>();
   // Ids this page just made (not linked, and for customers not matched to a known person) name
   // records that cannot exist yet: the first round does not read them.
-  const isNew = (i: number) => !linked[i] && (!isCustomer || !people[i] || people[i]!.created);
+  const isNew = (i: number) =>
+    !linked[i] && !landed[i] && (!isCustomer || !people[i] || people[i]!.created);
   for (let round = 0; pending.length && round < MAX_CAS_ROUNDS; round++) {
     const toRead = round === 0 ? pending.filter((i) => !isNew(i)) : pending;
     const lost = await mergeRound(ctx, pending, toRead, (i, r) => {
@@ -319,9 +340,11 @@ async function mergeRound(
   const customerWrites = new Map<string, IndexedWrite>();
   for (const i of pending) {
     const rec = readByIdx.get(i) ?? { id: ids[i]!, entity, v: 0, f: {}, m: {} };
+    // A record landing on a lead of another customer leaves that customer's details alone.
+    const strange = !!ctx.landed[i] && !!rec.customerId && rec.customerId !== people[i]?.customerId;
     const w = mergeRecord(ctx, i, rec, onResult);
     if (w) writes.push(w);
-    if (!isCustomer && people[i]) mergeCustomer(ctx, i, custs, customerWrites);
+    if (!isCustomer && people[i] && !strange) mergeCustomer(ctx, i, custs, customerWrites);
   }
   return (await svc.records.writeMany(tenantId, [
     ...writes,
@@ -344,8 +367,11 @@ function mergeRecord(
   const { scope, accepted, people, isCustomer } = ctx;
   const a = accepted[i]!;
   const expected = rec.v;
-  const changed = mergeFields(rec, a.flat, sourceOf(scope, a));
-  const person = people[i];
+  // A landing merges only the `landsOn` fields and keeps the lead on its customer.
+  const landing = !!ctx.landed[i];
+  const flat = landing ? landingPart(a.flat, scope.mapping.landsOn!.fields) : a.flat;
+  const changed = mergeFields(rec, flat, sourceOf(scope, a));
+  const person = landing ? null : people[i];
   if (person && setMatch(rec, person, !isCustomer) && !changed.length) changed.push('customerId');
   onResult(i, { created: expected === 0, changed: changed.length > 0, record: rec });
   if (!changed.length) return null;
@@ -388,13 +414,19 @@ function mergeCustomer(
  * so an incoming change is not echoed back, and a value that lost a conflict is corrected.
  */
 async function linkPage(ctx: PageContext): Promise<void> {
-  const { svc, scope, accepted, ids, linked, people, linkKey, isCustomer } = ctx;
+  const { svc, scope, accepted, ids, linked, landed, people, linkKey, isCustomer } = ctx;
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
   const writes = new HashBatch();
   const destKey = svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream);
+  const landingsKey = svc.hub.keys.landings(tenantId, sync.connectionId, scope.stream);
   accepted.forEach((a, i) => {
     const id = ids[i]!;
+    // A landing is not this system's copy of the lead: no link, no write record.
+    if (landed[i]) {
+      writes.set(landingsKey, a.key, id);
+      return;
+    }
     if (!linked[i]) writes.set(linkKey, a.key, id);
     if (mapping.writesOut) {
       const out = mapOut(mapping, unflatten(a.flat));
@@ -406,7 +438,14 @@ async function linkPage(ctx: PageContext): Promise<void> {
     } else if (!linked[i])
       writes.set(destKey, id, encodeDestination({ hash: null, v: null, id: a.key }));
   });
-  const members = isCustomer ? [] : memberships(mapping.entity, accepted, ids, people);
+  const members = isCustomer
+    ? []
+    : memberships(
+        mapping.entity,
+        accepted,
+        ids,
+        people.map((p, i) => (landed[i] ? null : p)),
+      );
   const [, stale] = await Promise.all([
     writes.flush(svc.hub.redis),
     addMembers(svc.hub.redis, svc.hub.keys, tenantId, members),

@@ -36,6 +36,7 @@ export function toSyncMapping(name: string, m: CompiledMapping): SyncMapping {
     entity: m.entity,
     owners,
     writesOut: m.fields.some((f) => f.direction !== 'in'),
+    ...(m.landsOn ? { landsOn: m.landsOn } : {}),
     recordKey: (r) => m.recordKey(r),
     // A record that says when it changed; else when it was made (a Meta lead never changes, so a
     // redelivery must not count as newer than a CRM's later update).

@@ -1,20 +1,26 @@
 import type { Hub } from '../hub.ts';
 import { decodeDestination } from './destinations.ts';
 
+/** Where a system's records live: a tenant's connection. */
+interface At {
+  tenantId: string;
+  connectionId: string;
+}
+
 /**
- * The ids, among `ids` (a system's own record ids), of the records this hub wrote to the
- * connection through `sink`: the sink's link table names a canonical record for the id, and that
- * record's write record (its destination entry) holds the same id with a version sent, which only
- * an outbound write records. A property a CRM user can also set (such as a DMS deal number) is no
- * proof of authorship; this is.
+ * The records, among `ids` (a system's own record ids), that this hub wrote to the connection
+ * through `sink`, each with the canonical record it wrote it from: the sink's link table names a
+ * canonical record for the id, and that record's write record (its destination entry) holds the
+ * same id with a version sent, which only an outbound write records. A property a CRM user can
+ * also set (such as a DMS deal number) is no proof of authorship; this is.
  */
-export async function writtenByHub(
+export async function hubWrittenFrom(
   hub: Hub,
-  at: { tenantId: string; connectionId: string },
+  at: At,
   sink: string,
   ids: readonly string[],
-): Promise<Set<string>> {
-  const own = new Set<string>();
+): Promise<Map<string, string>> {
+  const own = new Map<string, string>();
   if (ids.length === 0) return own;
   const k = hub.keys;
   const canonical = await hub.redis.hmget(k.links(at.tenantId, at.connectionId, sink), ...ids);
@@ -26,7 +32,17 @@ export async function writtenByHub(
   );
   linked.forEach((l, i) => {
     const d = decodeDestination(dest[i]);
-    if (d.id === l.id && d.v !== null) own.add(l.id);
+    if (d.id === l.id && d.v !== null) own.set(l.id, l.canonicalId);
   });
   return own;
+}
+
+/** The ids, among `ids`, of the records this hub wrote to the connection through `sink`. */
+export async function writtenByHub(
+  hub: Hub,
+  at: At,
+  sink: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  return new Set((await hubWrittenFrom(hub, at, sink, ids)).keys());
 }

@@ -1,3 +1,4 @@
+import type { CompiledLanding } from '../mapping/compile.ts';
 import type { SystemRecord } from '../sdk/connector.ts';
 import type { FieldProblem } from './quarantine.ts';
 
@@ -23,6 +24,8 @@ export interface SyncMapping {
   owners: ReadonlyMap<string, string>;
   /** True when the mapping has fields that go out. */
   writesOut: boolean;
+  /** Records that move an existing hub lead instead of being their own (see `src/sync/landing.ts`). */
+  landsOn?: CompiledLanding;
   /** The system record's key (its id in that system). */
   recordKey(record: SystemRecord): string | undefined;
   /** The source's change time of a record (ms), for `latest` conflicts; undefined when unknown. */

@@ -99,6 +99,23 @@ describe('errors', () => {
     ).toContain('fields.createdAt.transform[0].datetime.zone: not an IANA time zone');
   });
 
+  it('takes landsOn on lead mappings only, naming fields the file maps in', () => {
+    const fields = '  createdAt: { from: c, transform: [datetime] }\n  stage: { from: s }\n';
+    const lead = (landsOn: string) =>
+      errs(
+        `connector: hubspot\nstream: deals\nentity: lead\nrecordKey: id\n${landsOn}fields:\n${fields}`,
+      );
+    expect(
+      lead('landsOn:\n  fields: [stage]\n  origin: { sink: leads, ids: contactIds }\n'),
+    ).toEqual([]);
+    expect(lead('landsOn:\n  fields: [stage, assignedTo]\n')).toEqual([
+      'm.yaml:6:19 landsOn.fields[1]: "assignedTo" is not a field this mapping maps in',
+    ]);
+    const sale =
+      'connector: dms\nstream: sales\nentity: sale\nrecordKey: deal\nlandsOn: { fields: [dealNumber] }\nfields:\n  dealNumber: { from: deal }\n  saleDate: { from: d, transform: [date] }\n';
+    expect(errs(sale)).toContain('m.yaml:5:1 landsOn: landsOn is for lead mappings only');
+  });
+
   it('requires the fields the entity requires when the mapping reads records in', () => {
     const text =
       'connector: dms\nstream: sales\nentity: sale\nrecordKey: deal\nfields:\n  vin: { from: vin }\n';

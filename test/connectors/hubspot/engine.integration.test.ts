@@ -8,7 +8,7 @@ import { decodeDestination } from '../../../src/sync/destinations.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
-import { fixture, hubspot, HOST, TOKEN, windowFilter } from './support.ts';
+import { deal, fixture, hubspot, HOST, mockDealsPage, TOKEN, windowFilter } from './support.ts';
 
 const TENANT = 'store-a';
 let h: EngineHarness;
@@ -42,39 +42,6 @@ afterEach(async () => {
 const svc = () => h.engine.service.svc;
 const addSync = (mapping: string, mode: 'inbound' | 'outbound' | 'two-way') =>
   h.engine.service.create(TENANT, { name: mapping, connectionId, mapping, mode });
-
-/** The deal fixture 9001 at a stage, modified at `at`. */
-function deal(stage: string, at: string, won = false) {
-  const [d] = fixture<{ results: { properties: Record<string, unknown> }[] }>(
-    'deals-search',
-  ).results;
-  return {
-    ...d,
-    properties: {
-      ...d!.properties,
-      dealstage: stage,
-      hs_is_closed_won: String(won),
-      hs_lastmodifieddate: at,
-    },
-    updatedAt: at,
-  };
-}
-
-/** One deals page: the search, the deal's contact association and the contact. */
-function mockDealsPage(
-  dealBody: unknown,
-  onSearch: (b: Record<string, unknown>) => void = () => {},
-) {
-  hubspot()
-    .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => (onSearch(b), true))
-    .reply(200, { total: 1, results: [dealBody] })
-    .post('/crm/v4/associations/deals/contacts/batch/read')
-    .reply(200, {
-      results: [{ from: { id: '9001' }, to: [{ toObjectId: 51 }] }],
-    })
-    .post('/crm/v3/objects/contacts/batch/read')
-    .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] });
-}
 
 describe('HubSpot through the sync engine', () => {
   it('a HubSpot deal moved to closed-won appears as canonical stage `sold`', async () => {

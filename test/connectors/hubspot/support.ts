@@ -59,3 +59,36 @@ export function useNock(): void {
 export function windowFilter(propertyName: string, operator: 'GTE' | 'GT', value: number) {
   return { filterGroups: [{ filters: [{ propertyName, operator, value: String(value) }] }] };
 }
+
+/** The deal fixture 9001 at a stage, modified at `at`. */
+export function deal(stage: string, at: string, won = false) {
+  const [d] = fixture<{ results: { properties: Record<string, unknown> }[] }>(
+    'deals-search',
+  ).results;
+  return {
+    ...d,
+    properties: {
+      ...d!.properties,
+      dealstage: stage,
+      hs_is_closed_won: String(won),
+      hs_lastmodifieddate: at,
+    },
+    updatedAt: at,
+  };
+}
+
+/** One deals page: the search, the deal's contact association and its contact 51 (Jane Doe). */
+export function mockDealsPage(
+  dealBody: unknown,
+  onSearch: (b: Record<string, unknown>) => void = () => {},
+) {
+  hubspot()
+    .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => (onSearch(b), true))
+    .reply(200, { total: 1, results: [dealBody] })
+    .post('/crm/v4/associations/deals/contacts/batch/read')
+    .reply(200, {
+      results: [{ from: { id: '9001' }, to: [{ toObjectId: 51 }] }],
+    })
+    .post('/crm/v3/objects/contacts/batch/read')
+    .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] });
+}
