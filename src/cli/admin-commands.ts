@@ -23,6 +23,14 @@ const TenantInput = z.object({
 
 /** `tenant create|list` and `apikey create|list|revoke`. */
 export function registerAdminCommands(program: Command): void {
+  registerTenantCommands(program);
+  const apikey = program.command('apikey').description('Manage API keys');
+  addApiKeyCreateList(apikey);
+  addApiKeyRevokeLink(apikey);
+}
+
+/** `tenant create|list` and the settings commands. */
+function registerTenantCommands(program: Command): void {
   const tenant = program.command('tenant').description('Manage tenants (dealership stores)');
   tenant
     .command('create <id>')
@@ -58,8 +66,10 @@ export function registerAdminCommands(program: Command): void {
     });
 
   registerSettingsCommands(tenant);
+}
 
-  const apikey = program.command('apikey').description('Manage API keys');
+/** `apikey create|list`. */
+function addApiKeyCreateList(apikey: Command): void {
   apikey
     .command('create')
     .description('Create an API key; the token is printed once')
@@ -99,6 +109,10 @@ export function registerAdminCommands(program: Command): void {
         ]),
       );
     });
+}
+
+/** `apikey revoke|login-link`. */
+function addApiKeyRevokeLink(apikey: Command): void {
   apikey
     .command('revoke <keyId>')
     .description('Revoke an API key')

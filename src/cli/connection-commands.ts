@@ -9,6 +9,14 @@ const rows = (x: unknown) => x as Record<string, unknown>[];
 /** `connection create|list|update|test|delete`. */
 export function registerConnectionCommands(program: Command): void {
   const conn = program.command('connection').description('Manage connections to external systems');
+  addCreate(conn);
+  addList(conn);
+  addUpdate(conn);
+  addTestDelete(conn);
+}
+
+/** `connection create`. */
+function addCreate(conn: Command): void {
   conn
     .command('create')
     .description('Add a connection (settings and credentials are checked against the connector)')
@@ -43,6 +51,10 @@ export function registerConnectionCommands(program: Command): void {
         emit(!!o.json, c, () => `created connection ${c.id} (${c.connectorId}: ${c.name})`);
       },
     );
+}
+
+/** `connection list`. */
+function addList(conn: Command): void {
   conn
     .command('list')
     .description("List a tenant's connections")
@@ -54,6 +66,10 @@ export function registerConnectionCommands(program: Command): void {
         table(rows(all), ['id', 'connectorId', 'name', 'status', 'statusReason']),
       );
     });
+}
+
+/** `connection update`. */
+function addUpdate(conn: Command): void {
   conn
     .command('update <connectionId>')
     .description('Change name, settings or credentials (new credentials replace the old whole)')
@@ -88,6 +104,10 @@ export function registerConnectionCommands(program: Command): void {
         emit(!!o.json, c, () => `updated connection ${c.id}`);
       },
     );
+}
+
+/** `connection test|delete`. */
+function addTestDelete(conn: Command): void {
   conn
     .command('test <connectionId>')
     .description('One authenticated call to the system: are the credentials good?')

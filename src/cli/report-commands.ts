@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 
 import { exportAttribution } from '../attribution/export.ts';
 import { COLUMNS, reportCsv } from '../attribution/report-csv.ts';
+import type { SaleAttribution } from '../attribution/attribute.ts';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { AttributionQuery } from '../api/routes/reports.ts';
 import { emit } from './output.ts';
@@ -35,6 +36,13 @@ export function reportTable(r: Report): string {
 /** `report attribution`, `sale explain <dealNumber>`. */
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('Closed-loop reports');
+  addAttributionReport(report);
+  registerQualityReports(report);
+  addSaleExplain(program);
+}
+
+/** `report attribution`. */
+function addAttributionReport(report: Command): void {
   report
     .command('attribution')
     .description('Spend, leads, sales, gross and ratios per campaign (from stored rollups)')
@@ -82,7 +90,10 @@ export function registerReportCommands(program: Command): void {
         else emit(!!o.json, r, () => reportTable(r));
       },
     );
-  registerQualityReports(report);
+}
+
+/** `sale explain <dealNumber>`. */
+function addSaleExplain(program: Command): void {
   program
     .command('sale')
     .description('Sales')
@@ -94,46 +105,49 @@ export function registerReportCommands(program: Command): void {
     .option('--json', 'output JSON')
     .action(async (dealNumber: string, o: { tenant: string; json?: boolean }) => {
       const a = await withHub((hub) => hub.attribution.explain(o.tenant, { dealNumber }));
-      emit(!!o.json, a, () => {
-        const t = new Table({
-          head: [
-            'time',
-            'date',
-            'channel',
-            'campaign',
-            'type',
-            'sources',
-            'last',
-            'first',
-            'linear',
-            'decay',
-            'position',
-          ],
-        });
-        for (const x of a.touches)
-          t.push([
-            new Date(x.t).toISOString(),
-            x.date,
-            x.channel,
-            x.campaignId || '(none)',
-            x.type,
-            x.sources.join(' '),
-            x.credits.last_touch,
-            x.credits.first_touch,
-            x.credits.linear,
-            Number(approx(x.credits.time_decay)).toFixed(4),
-            x.credits.position_based,
-          ]);
-        const left = a.leftOut.map(
-          (x) => `  ${x.date} ${x.channel} ${x.campaignId || '(none)'} ${x.type}: ${x.reason}`,
-        );
-        return [
-          `deal ${a.dealNumber} on ${a.saleDate}: customer ${a.customerId ?? '(none)'}, key ${a.matchKey ?? '-'}, confidence ${a.matchConfidence ?? '-'}${a.matched ? '' : ' (not matched)'}`,
-          a.touches.length ? t.toString() : '(unattributed: no touch in window)',
-          ...(left.length ? ['left out:', ...left] : []),
-        ].join('\n');
-      });
+      emit(!!o.json, a, () => explainText(a));
     });
+}
+
+/** A sale's explanation for people: the match, its touches with credits, what was left out. */
+function explainText(a: SaleAttribution): string {
+  const t = new Table({
+    head: [
+      'time',
+      'date',
+      'channel',
+      'campaign',
+      'type',
+      'sources',
+      'last',
+      'first',
+      'linear',
+      'decay',
+      'position',
+    ],
+  });
+  for (const x of a.touches)
+    t.push([
+      new Date(x.t).toISOString(),
+      x.date,
+      x.channel,
+      x.campaignId || '(none)',
+      x.type,
+      x.sources.join(' '),
+      x.credits.last_touch,
+      x.credits.first_touch,
+      x.credits.linear,
+      Number(approx(x.credits.time_decay)).toFixed(4),
+      x.credits.position_based,
+    ]);
+  const left = a.leftOut.map(
+    (x) => `  ${x.date} ${x.channel} ${x.campaignId || '(none)'} ${x.type}: ${x.reason}`,
+  );
+  return [
+    `deal ${a.dealNumber} on ${a.saleDate}: customer ${a.customerId ?? '(none)'}, key ${a.matchKey ?? '-'}, confidence ${a.matchConfidence ?? '-'}${a.matched ? '' : ' (not matched)'}`,
+    a.touches.length ? t.toString() : '(unattributed: no touch in window)',
+    ...(left.length ? ['left out:', ...left] : []),
+  ].join('\n');
 }
 
 /** `n/d` → its value as a float, for display only. */

@@ -79,6 +79,16 @@ export function registerSyncCommands(program: Command): void {
   const sync = program
     .command('sync')
     .description('Manage syncs: connection + mapping + mode + schedule');
+  addCreate(sync);
+  addList(sync);
+  addRunAndBackfill(sync);
+  addPauseResume(sync);
+  addHistory(sync);
+  addRunShow(program);
+}
+
+/** `sync create`. */
+function addCreate(sync: Command): void {
   sync
     .command('create')
     .description('Create a sync')
@@ -120,6 +130,10 @@ export function registerSyncCommands(program: Command): void {
         emit(!!o.json, s, () => `created sync ${s.id} (${s.mode}, ${s.schedule ?? 'on demand'})`);
       },
     );
+}
+
+/** `sync list`. */
+function addList(sync: Command): void {
   sync
     .command('list')
     .description("List a tenant's syncs")
@@ -131,6 +145,10 @@ export function registerSyncCommands(program: Command): void {
         table(rows(all), ['id', 'name', 'mode', 'mapping', 'schedule', 'status']),
       );
     });
+}
+
+/** `sync run` and `sync backfill`. */
+function addRunAndBackfill(sync: Command): void {
   for (const [name, backfill, what] of [
     ['run', false, 'Run now'],
     ['backfill', true, 'Reset the cursors and run from the beginning'],
@@ -149,6 +167,10 @@ export function registerSyncCommands(program: Command): void {
       );
     cmd.action((id: string, o: RunOpts) => runCommand(id, o, backfill));
   }
+}
+
+/** `sync pause` and `sync resume`. */
+function addPauseResume(sync: Command): void {
   for (const action of ['pause', 'resume'] as const) {
     sync
       .command(`${action} <syncId>`)
@@ -159,6 +181,10 @@ export function registerSyncCommands(program: Command): void {
         emit(false, s, () => `sync ${s.id} is ${s.status}`);
       });
   }
+}
+
+/** `sync runs` and `sync delete`. */
+function addHistory(sync: Command): void {
   sync
     .command('runs <syncId>')
     .description('Run history, newest first')
@@ -192,6 +218,10 @@ export function registerSyncCommands(program: Command): void {
       await withEngine((e) => e.service.remove(o.tenant, id));
       emit(false, null, () => `deleted sync ${id}`);
     });
+}
+
+/** `run <runId>`. */
+function addRunShow(program: Command): void {
   program
     .command('run <runId>')
     .description('One run: counts, timing, errors')
