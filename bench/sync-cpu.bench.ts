@@ -19,8 +19,6 @@ import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 
-import { Redis } from 'ioredis';
-
 import { connectors } from '../connectors/index.ts';
 import { flatten, unflatten } from '../src/records/flat.ts';
 import { ConnectorRegistry } from '../src/sdk/registry.ts';
@@ -33,13 +31,14 @@ import { stableStringify } from '../src/sync/out-hash.ts';
 import type { SinkItem } from '../src/sdk/connector.ts';
 import { openTestHub } from '../test/support/hub.ts';
 import { sourceContact } from './support/contacts.ts';
+import { BENCH_REDIS_URL, benchRedis } from './support/redis.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PAGE = 1_000;
 const SINK_BATCH = 500;
 
-const probe = new Redis({ maxRetriesPerRequest: null });
+const probe = benchRedis();
 const mappings = new DirectoryMappingSource(
   join(import.meta.dirname, '../test/sync/fixtures/mappings'),
 );
@@ -89,7 +88,7 @@ async function measure(body: () => Promise<void>) {
 
 /** One round of the engine's two halves, on a hub of its own. */
 async function engineRound() {
-  const t = await openTestHub({ LOG_LEVEL: 'warn' });
+  const t = await openTestHub({ LOG_LEVEL: 'warn', REDIS_URL: BENCH_REDIS_URL });
   try {
     const svc = createSyncServices(t.hub, registry, mappings);
     const tenantId = 'bench';

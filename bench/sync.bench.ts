@@ -23,7 +23,7 @@ import { join } from 'node:path';
 
 import axios from 'axios';
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parse } from 'yaml';
 
 import { createArchive } from '../src/archive/index.ts';
@@ -33,6 +33,7 @@ import { createLogger } from '../src/log/logger.ts';
 import { createEngine } from '../src/runtime/engine.ts';
 import { DirectoryMappingSource } from '../src/sync/mapping-source.ts';
 import { deleteByPrefix } from '../test/support/hub.ts';
+import { BENCH_REDIS_URL, benchRedis } from './support/redis.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
 const WORKERS = Number(process.env.WORKERS ?? 2);
@@ -150,7 +151,7 @@ async function measured(
   systemsPid: number,
   body: () => Promise<{ ms: number; note?: string }>,
 ): Promise<Result> {
-  const probe = new Redis({ maxRetriesPerRequest: null });
+  const probe = benchRedis();
   const workersCpu = () => workers.map((w) => cpuOf(w.pid!));
   const before = {
     workers: workersCpu(),
@@ -178,7 +179,7 @@ async function measured(
 async function floor(systems: Systems, systemsPid: number, sinkName: string): Promise<Result> {
   const prefix = `benchfloor${randomUUID().slice(0, 6)}`;
   const name = `floor-${randomUUID()}`;
-  const connection = new Redis({ maxRetriesPerRequest: null });
+  const connection = benchRedis();
   const queue = new Queue(name, { connection, prefix });
   const events = new QueueEvents(name, { connection: connection.duplicate(), prefix });
   const workers = await Promise.all(
@@ -234,6 +235,7 @@ async function floor(systems: Systems, systemsPid: number, sinkName: string): Pr
 async function engineRun(systems: Systems, systemsPid: number, sinkName: string): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'dl-bench-'));
   const env = {
+    REDIS_URL: BENCH_REDIS_URL,
     REDIS_PREFIX: `bench${randomUUID().slice(0, 6)}`,
     ARCHIVE_URL: join(dir, 'archive'),
     DATA_DIR: dir,
@@ -249,7 +251,7 @@ async function engineRun(systems: Systems, systemsPid: number, sinkName: string)
   });
   const engine = createEngine(hub, { mappings: new DirectoryMappingSource(MAPPINGS) });
   const events = new QueueEvents(engine.queue.queue.name, {
-    connection: new Redis({ maxRetriesPerRequest: null }),
+    connection: benchRedis(),
     prefix: hub.keys.queuePrefix(),
   });
   const workers = await Promise.all(

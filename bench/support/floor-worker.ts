@@ -5,7 +5,8 @@
  */
 import axios from 'axios';
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+
+import { benchRedis } from './redis.ts';
 
 const env = (name: string) => {
   const v = process.env[name];
@@ -27,7 +28,7 @@ const worker = new Worker(
       await http.post(path, { items: items.slice(i, i + BATCH) });
   },
   {
-    connection: new Redis({ maxRetriesPerRequest: null }),
+    connection: benchRedis(),
     prefix: env('PREFIX'),
     concurrency: Number(env('CONCURRENCY')),
   },
