@@ -149,8 +149,14 @@ export class AttributionFollower {
   ): Promise<StoredRecord[]> {
     const ids = new Map<string, Set<string>>(FOLLOWED.map((e) => [e, new Set()]));
     for (const c of changes) ids.get(c.entity)?.add(c.id);
+    // Of a customer only a merge matters (see IncrementalAttribution.apply): only merged
+    // customers are read, not every customer an import changed.
     const found = await Promise.all(
-      [...ids].map(([e, set]) => this.records.getMany(tenantId, e, [...set], { lean: true })),
+      [...ids].map(([e, set]) =>
+        e === 'customer'
+          ? this.records.getHaving(tenantId, e, [...set], 'mergedInto')
+          : this.records.getMany(tenantId, e, [...set], { lean: true }),
+      ),
     );
     return found.flat().filter((r): r is StoredRecord => r !== null);
   }

@@ -1,5 +1,5 @@
 import type { Conversion } from '../canonical/index.ts';
-import { FeedReader } from '../feed/reader.ts';
+import { FeedReader, type ReaderBatch } from '../feed/reader.ts';
 import type { Hub } from '../hub.ts';
 import { AccessPaths } from '../records/access-paths.ts';
 import type { StoredRecord } from '../records/merge.ts';
@@ -77,9 +77,16 @@ export class ConversionDeriver {
           `derive:${entity}`,
           entity,
         );
-        for (let batch = await reader.next(BATCH); batch; batch = await reader.next(BATCH)) {
+        // Of a changed customer only its id and a merge matter here: only merged ones are read.
+        const read =
+          entity === 'customer'
+            ? (ids: readonly string[]) =>
+                this.records.getHaving(tenantId, 'customer', ids, 'mergedInto')
+            : undefined;
+        const next = () => reader.next(BATCH, read);
+        for (let batch = await next(); batch; batch = await next()) {
           signal?.throwIfAborted();
-          const done = await this.derive(tenantId, workOf(entity, batch.records), settings);
+          const done = await this.derive(tenantId, workOf(entity, batch), settings);
           report.conversions += done.conversions;
           report.owners += done.owners;
           await reader.commit(batch.next);
@@ -133,13 +140,16 @@ export class ConversionDeriver {
   }
 }
 
-/** What a batch of changed records of `entity` asks to re-derive. */
-function workOf(entity: string, records: readonly StoredRecord[]): Work {
+/**
+ * What a batch of changed records of `entity` asks to re-derive (of customers: every one the batch
+ * names, and the survivor of each merged one, the only customers read).
+ */
+function workOf(entity: string, batch: ReaderBatch): Work {
   const work: Work = { sales: new Map(), customers: new Set(), leads: [] };
-  for (const r of records) {
+  if (entity === 'customer') for (const id of batch.ids) work.customers.add(id);
+  for (const r of batch.records) {
     if (entity === 'sale') work.sales.set(r.id, r);
     else if (entity === 'customer') {
-      work.customers.add(r.id);
       if (str(r.f.mergedInto)) work.customers.add(str(r.f.mergedInto));
     } else if (entity === 'lead') {
       if (str(r.f['clickIds.metaLeadId'])) work.leads.push(r);

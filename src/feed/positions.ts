@@ -23,7 +23,13 @@ export class PositionLostError extends Error {
 
 /** What a reader gets after its position: records walked, or changes coalesced per record. */
 export type FeedBatch =
-  | { kind: 'walk'; next: string; records: StoredRecord[] }
+  | {
+      kind: 'walk';
+      next: string;
+      /** Every record id the walk passed (records deleted since included). */
+      ids: string[];
+      records: StoredRecord[];
+    }
   | {
       kind: 'changes';
       next: string;
@@ -31,12 +37,16 @@ export type FeedBatch =
       newest: Map<string, number>;
     };
 
+/** How a reader reads the records a batch names, when not whole (e.g. only the merged customers). */
+export type ReadRecords = (ids: readonly string[]) => Promise<StoredRecord[]>;
+
 /**
  * The batch after `position` for a reader of `entity` (null: nothing new). Walk-then-follow:
  * from FROM_START a reader first walks the entity's records in id order (position
  * `walk:<log id>:<last id>`, a place in the data that survives a Redis restart), then follows the
  * change log from where it stood when the walk began; changes of one batch are coalesced to the
- * newest version per record. A log trimmed past the position throws PositionLostError.
+ * newest version per record. A log trimmed past the position throws PositionLostError. A walk
+ * reads its records lean, or with `read` when given.
  */
 export async function readAfter(
   records: RecordStore,
@@ -44,18 +54,24 @@ export async function readAfter(
   entity: string,
   position: string,
   count: number,
+  read?: ReadRecords,
 ): Promise<FeedBatch | null> {
   if (position === FROM_START || position.startsWith(OLD_SCAN_PREFIX)) {
     const logAt = (await records.lastChangeId(tenantId)) ?? LOG_START;
-    return readAfter(records, tenantId, entity, `${WALK_PREFIX}${logAt}:`, count);
+    return readAfter(records, tenantId, entity, `${WALK_PREFIX}${logAt}:`, count, read);
   }
   if (position.startsWith(WALK_PREFIX)) {
     const colon = position.indexOf(':', WALK_PREFIX.length);
     const logAt = position.slice(WALK_PREFIX.length, colon);
     const after = position.slice(colon + 1) || null;
-    const walk = await records.walk(tenantId, entity, after, count, { lean: true });
+    const walk = await records.walkIds(tenantId, entity, after, count);
+    const found = read
+      ? await read(walk.ids)
+      : (await records.getMany(tenantId, entity, walk.ids, { lean: true })).filter(
+          (r): r is StoredRecord => r !== null,
+        );
     const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
-    return { kind: 'walk', next, records: walk.records };
+    return { kind: 'walk', next, ids: walk.ids, records: found };
   }
   const batch = await followLog(records, tenantId, position, count);
   if (batch === null) return null;
@@ -79,10 +95,11 @@ export async function followLog(
   position: string,
   count: number,
 ): Promise<{ next: string; changes: ChangeEntry[] } | null> {
-  const changes = await records.readChanges(tenantId, position, count);
-  // Checked after the read: the log is trimmed from its head, so if the entry at the position was
-  // still there once the read was done, nothing the read needed had been trimmed.
-  if (await records.trimmedAfter(tenantId, position)) {
+  const { changes, held } = await records.readChangesHeld(tenantId, position, count);
+  // The log is trimmed from its head, so if the entry at the position was still there when the
+  // read was done (each XRANGE of it starts at the entry before, inclusive: `held`), nothing the
+  // read needed had been trimmed; only when it was not is the log asked whether it was trimmed.
+  if (!held && (await records.trimmedAfter(tenantId, position))) {
     throw new PositionLostError(
       `the change log was trimmed past this reader's position (${position}) before it read the changes there: ` +
         'it cannot prove it saw every change, so it walks every record again',

@@ -3,11 +3,14 @@ import type { Redis } from 'ioredis';
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
-import { FROM_START, PositionLostError, readAfter } from './positions.ts';
+import { FROM_START, PositionLostError, readAfter, type ReadRecords } from './positions.ts';
 import { FeedRegistry, type ReaderKind } from './registry.ts';
 
 /** A batch handed to a reader: the records (newest version), and the position to commit after. */
 export interface ReaderBatch {
+  /** Every record id the batch names (walked or changed; deleted records included). */
+  ids: string[];
+  /** The records read of them: every one that exists, or what the reader's `read` returned. */
   records: StoredRecord[];
   next: string;
 }
@@ -43,20 +46,28 @@ export class FeedReader {
     return (await this.redis.hget(this.k.feedPositions(this.tenantId), this.field)) ?? FROM_START;
   }
 
-  /** The next batch after the committed position (null: nothing new). */
-  async next(count = 500): Promise<ReaderBatch | null> {
+  /**
+   * The next batch after the committed position (null: nothing new). `read` reads the batch's
+   * records instead of reading every one whole (a reader that needs only some of them).
+   */
+  async next(count = 500, read?: ReadRecords): Promise<ReaderBatch | null> {
     const at = await this.position();
     let batch;
     try {
-      batch = await readAfter(this.records, this.tenantId, this.entity, at, count);
+      batch = await readAfter(this.records, this.tenantId, this.entity, at, count, read);
     } catch (err) {
       if (err instanceof PositionLostError) await this.commit(FROM_START);
       throw err;
     }
     if (batch === null) return null;
-    if (batch.kind === 'walk') return { records: batch.records, next: batch.next };
-    const found = await this.records.getMany(this.tenantId, this.entity, [...batch.newest.keys()]);
-    return { records: found.filter((r): r is StoredRecord => r !== null), next: batch.next };
+    if (batch.kind === 'walk') return { ids: batch.ids, records: batch.records, next: batch.next };
+    const ids = [...batch.newest.keys()];
+    const records = read
+      ? await read(ids)
+      : (await this.records.getMany(this.tenantId, this.entity, ids)).filter(
+          (r): r is StoredRecord => r !== null,
+        );
+    return { ids, records, next: batch.next };
   }
 
   /** Saves the position after a handled batch. */

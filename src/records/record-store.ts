@@ -4,6 +4,8 @@ import { pack } from 'msgpackr';
 import type { Keys } from '../store/keys.ts';
 import { indexScores, TIME_FIELDS, TOUCH_ENTITIES } from './access-paths.ts';
 import { CAS_SCRIPT } from './cas-script.ts';
+import { readChangeLog, type ChangesRead } from './change-log.ts';
+import { bodiesHavingField } from './having-field.ts';
 import type { FieldMeta, StoredRecord } from './merge.ts';
 
 /** One record write of a batch: `expected` is the version read before merging (0 = new). */
@@ -33,9 +35,6 @@ export interface ChangeEntry {
  * this many changes and usually far more; outbound syncs read far behind it.
  */
 export const CHANGE_LOG_MAX = 100_000;
-
-/** Entries read per XRANGE while collecting changes. */
-const ENTRIES_PER_READ = 16;
 
 const NO_SCORES = { touchMs: -1, dateScore: -1 };
 
@@ -156,6 +155,18 @@ export class RecordStore {
     count: number,
     opts: { lean?: boolean } = {},
   ): Promise<{ last: string | null; records: StoredRecord[] }> {
+    const { last, ids } = await this.walkIds(tenantId, entity, afterId, count);
+    const found = await this.getMany(tenantId, entity, ids, opts);
+    return { last, records: found.filter((r): r is StoredRecord => r !== null) };
+  }
+
+  /** One page of a walk (see `walk`) as record ids only: the next `count` ids after `afterId`. */
+  async walkIds(
+    tenantId: string,
+    entity: string,
+    afterId: string | null,
+    count: number,
+  ): Promise<{ last: string | null; ids: string[] }> {
     const ids = await this.redis.zrangebylex(
       this.k.recordIds(tenantId, entity),
       afterId === null ? '-' : `(${afterId}`,
@@ -164,9 +175,24 @@ export class RecordStore {
       0,
       count,
     );
-    const found = await this.getMany(tenantId, entity, ids, opts);
-    const records = found.filter((r): r is StoredRecord => r !== null);
-    return { last: ids.length < count ? null : ids[ids.length - 1]!, records };
+    return { last: ids.length < count ? null : ids[ids.length - 1]!, ids };
+  }
+
+  /**
+   * The records among `ids` whose flat field `field` is a non-empty string, read lean; only their
+   * bodies leave Redis (for a reader that reacts to, say, merged customers among thousands of
+   * changed ones, and would otherwise read every one of them).
+   */
+  async getHaving(
+    tenantId: string,
+    entity: string,
+    ids: readonly string[],
+    field: string,
+  ): Promise<StoredRecord[]> {
+    const key = this.k.records(tenantId, entity);
+    return (await bodiesHavingField(this.redis, key, ids, field))
+      .map(([id, body]) => decodeBody(id, entity, body, false))
+      .filter((r) => typeof r.f[field] === 'string' && r.f[field] !== '');
   }
 
   /** Reads one record. */
@@ -270,36 +296,11 @@ export class RecordStore {
    * least `count` changes are collected (the last entry may take it past `count`) or the log ends.
    */
   async readChanges(tenantId: string, afterId: string, count: number): Promise<ChangeEntry[]> {
-    const out: ChangeEntry[] = [];
-    let start = afterId === '0' ? '-' : `(${afterId}`;
-    for (;;) {
-      const rows = await this.redis.xrange(
-        this.k.changes(tenantId),
-        start,
-        '+',
-        'COUNT',
-        ENTRIES_PER_READ,
-      );
-      for (const [streamId, kv] of rows) {
-        const f: Record<string, string> = {};
-        for (let i = 0; i < kv.length; i += 2) f[kv[i]!] = kv[i + 1]!;
-        const entity = f.e ?? '';
-        const sourceConnectionId = f.s ?? '';
-        for (const line of (f.r ?? '').split('\n')) {
-          if (!line) continue;
-          const tab = line.indexOf('\t');
-          out.push({
-            streamId,
-            entity,
-            id: line.slice(0, tab),
-            v: Number(line.slice(tab + 1)),
-            sourceConnectionId,
-          });
-        }
-        if (out.length >= count) return out;
-      }
-      if (rows.length < ENTRIES_PER_READ) return out;
-      start = `(${rows[rows.length - 1]![0]}`;
-    }
+    return (await this.readChangesHeld(tenantId, afterId, count)).changes;
+  }
+
+  /** `readChanges`, telling too whether the entry at `afterId` was still in the log (`ChangesRead`). */
+  async readChangesHeld(tenantId: string, afterId: string, count: number): Promise<ChangesRead> {
+    return readChangeLog(this.redis, this.k.changes(tenantId), afterId, count);
   }
 }

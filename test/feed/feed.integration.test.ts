@@ -89,4 +89,31 @@ describe('change feed readers', () => {
     await registry.remove(T, ['lead', 'sale'], { kind: 'outbound', id: 's_2' });
     expect(await registry.readersOf(T, 'sale')).toEqual([]);
   });
+
+  it('a reader with its own read gets every id of a batch and only the records it read', async () => {
+    const T2 = 'feed3';
+    const one = (id: string, f: Record<string, unknown>): StoredRecord => ({
+      id,
+      entity: 'customer',
+      v: 0,
+      f,
+      m: {},
+    });
+    const putC = (records: StoredRecord[], expected = 0) =>
+      store.writeMany(
+        T2,
+        records.map((record) => ({ record, expected, sourceConnectionId: 'c', changed: [] })),
+      );
+    await putC([one('cus_1', { email: 'a@x.com' }), one('cus_2', { mergedInto: 'cus_1' })]);
+    const r = new FeedReader(t.hub.redis, t.hub.keys, store, T2, 'derive', 'd1', 'customer');
+    const read = (ids: readonly string[]) => store.getHaving(T2, 'customer', ids, 'mergedInto');
+    const walked = await r.next(10, read);
+    expect(walked!.ids).toEqual(['cus_1', 'cus_2']);
+    expect(walked!.records.map((x) => x.id)).toEqual(['cus_2']);
+    await r.commit(walked!.next);
+    await putC([one('cus_3', { email: 'c@x.com' }), one('cus_4', { mergedInto: 'cus_3' })]);
+    const followed = await r.next(10, read);
+    expect(followed!.ids.sort()).toEqual(['cus_3', 'cus_4']);
+    expect(followed!.records.map((x) => [x.id, x.f.mergedInto])).toEqual([['cus_4', 'cus_3']]);
+  });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { StoredRecord } from '../../src/records/merge.ts';
 import { RecordStore, type RecordWrite } from '../../src/records/record-store.ts';
@@ -108,5 +108,62 @@ describe('RecordStore', () => {
     expect(await store.trimmedAfter('t6', a!.streamId)).toBe(true); // b was never read
     expect(await store.trimmedAfter('t6', c!.streamId)).toBe(false);
     expect(b!.id).toBe('cus_1');
+  });
+
+  it('reads about the entries it needs and says whether the position was still in the log', async () => {
+    const page = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => write(rec(`cus_${from + i}`, { n: from + i }), 0));
+    for (let p = 0; p < 20; p++) await store.writeMany('t7', page(p * 50, 50));
+    const entriesRead: number[] = [];
+    const redis = t.hub.redis;
+    const xrange = redis.xrange.bind(redis);
+    const spy = vi.spyOn(redis, 'xrange').mockImplementation(async (...args) => {
+      const rows = await (xrange as (...a: unknown[]) => Promise<[string, string[]][]>)(...args);
+      entriesRead.push(rows.length);
+      return rows;
+    });
+    try {
+      const first = await store.readChangesHeld('t7', '0', 50);
+      expect(first).toMatchObject({ held: false }); // '0' is no entry
+      expect(first.changes).toHaveLength(50);
+      const at = first.changes[49]!.streamId;
+      entriesRead.length = 0;
+      // 100 changes after an entry of 50: the entry itself (inclusive start) and the next two.
+      const next = await store.readChangesHeld('t7', at, 100);
+      expect(next.held).toBe(true);
+      expect(next.changes.map((c) => c.id)).toEqual(
+        Array.from({ length: 100 }, (_, i) => `cus_${50 + i}`),
+      );
+      expect(entriesRead.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4);
+    } finally {
+      spy.mockRestore();
+    }
+    const all = await store.readChanges('t7', '0', 10_000);
+    expect(all).toHaveLength(1_000);
+    const third = all[149]!.streamId;
+    await redis.xtrim(t.hub.keys.changes('t7'), 'MAXLEN', 10); // entries 1-10 are gone
+    const after = await store.readChangesHeld('t7', third, 10_000);
+    expect(after.held).toBe(false);
+    expect(after.changes).toHaveLength(500); // what is left: the last 10 entries
+    expect(await store.trimmedAfter('t7', third)).toBe(true);
+  });
+
+  it('reads only the records whose field is a non-empty string (merged customers)', async () => {
+    await store.writeMany('t8', [
+      write(rec('cus_a', { email: 'a@x.com' }), 0),
+      write(rec('cus_b', { email: 'b@x.com', mergedInto: 'cus_a' }), 0),
+      write(rec('cus_c', { note: 'says "mergedInto":"cus_a" in a value' }), 0),
+      write(rec('cus_d', { mergedInto: '' }), 0),
+      write(rec('cus_e', { 'old.mergedInto': 'cus_a' }), 0),
+    ]);
+    const ids = ['cus_a', 'cus_b', 'cus_c', 'cus_d', 'cus_e', 'cus_missing'];
+    const got = await store.getHaving('t8', 'customer', ids, 'mergedInto');
+    expect(got.map((r) => [r.id, r.f.mergedInto, r.v])).toEqual([['cus_b', 'cus_a', 1]]);
+    expect(await store.getHaving('t8', 'customer', [], 'mergedInto')).toEqual([]);
+    // More ids than one HMGET chunk inside the script.
+    const many = Array.from({ length: 1_234 }, (_, i) => `cus_none_${i}`).concat('cus_b');
+    expect((await store.getHaving('t8', 'customer', many, 'mergedInto')).map((r) => r.id)).toEqual([
+      'cus_b',
+    ]);
   });
 });
