@@ -1,0 +1,110 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildWorld, dayOf, ZONE, type World } from './fixture.ts';
+import {
+  expectedReport,
+  MODELS,
+  resolveWorld,
+  type ExpectedReport,
+  type ExpectedRow,
+} from './expect.ts';
+import { openStage, type Stage } from './play.ts';
+
+// Issue 13's main acceptance test: a store's 150 days played through the real connectors and
+// mappings (Meta signed leadgen webhooks + Graph sandbox, ADF posts, the website's click log over
+// http-json, Mailchimp email activity, Google Ads searchStream and Meta insights spend, a DMS CSV),
+// then the API's attribution report for every model and three ranges equals the report the test
+// computes from the fixture by its own reading of CLOSED-LOOP.md, to the cent.
+
+const today = DateTime.now().setZone(ZONE).toISODate()!;
+const world: World = buildWorld(today);
+const resolved = resolveWorld(world);
+const RANGES = [
+  { name: 'last 30 days', from: dayOf(today, -30), to: dayOf(today, -1) },
+  { name: 'days 75 to 31 back', from: dayOf(today, -75), to: dayOf(today, -31) },
+  { name: 'the whole 150 days', from: dayOf(today, -150), to: dayOf(today, -1) },
+];
+
+type ApiRow = ExpectedRow & { campaignName: string | null; soldExact: string };
+interface ApiReport {
+  rows: ApiRow[];
+  unattributed: ApiRow;
+  totals: ApiRow;
+}
+const COLUMNS = [
+  'channel',
+  'campaignId',
+  'spend',
+  'leads',
+  'sold',
+  'gross',
+  'revenue',
+  'costPerLead',
+  'costPerSale',
+  'roas',
+] as const;
+const pick = (r: ExpectedRow) => Object.fromEntries(COLUMNS.map((c) => [c, r[c]]));
+const key = (r: ExpectedRow) => `${r.channel}/${r.campaignId}`;
+const shape = (r: ApiReport | ExpectedReport) => ({
+  rows: [...r.rows].sort((a, b) => (key(a) < key(b) ? -1 : 1)).map(pick),
+  unattributed: pick(r.unattributed),
+  totals: pick(r.totals),
+});
+
+let stage: Stage;
+const report = (q: Record<string, string>) =>
+  stage.api.call<ApiReport>('GET', `/reports/attribution?${new URLSearchParams(q).toString()}`);
+
+async function expectReports(groupBy: 'campaign' | 'channel', models: readonly string[] = MODELS) {
+  for (const range of RANGES)
+    for (const model of models) {
+      const q = { from: range.from, to: range.to, model, groupBy };
+      const want = expectedReport(world, resolved, { ...q, model: model as never, groupBy });
+      expect(shape(await report(q)), `${model}, ${range.name}, by ${groupBy}`).toEqual(shape(want));
+    }
+}
+
+describe('closed loop: the fixture world through the real connectors', () => {
+  beforeAll(async () => {
+    stage = await openStage(world);
+    await stage.playMain();
+    await stage.h.hub.attribution.catchUp(stage.h.tenantId);
+    await stage.playLate();
+    await stage.h.hub.attribution.catchUp(stage.h.tenantId);
+  }, 240_000);
+  afterAll(() => stage?.close());
+
+  it('is the world the issue asks for', () => {
+    const leads = world.leads.length;
+    expect(leads).toBeGreaterThanOrEqual(450);
+    expect(leads).toBeLessThanOrEqual(550);
+    expect(world.sales.length).toBeGreaterThanOrEqual(70);
+    expect(world.sales.length).toBeLessThanOrEqual(100);
+    expect(world.clicks.length).toBeGreaterThan(50);
+    expect(world.emails.filter((e) => e.action === 'click').length).toBeGreaterThan(30);
+    const notes = world.sales.map((s) => s.note).filter(Boolean);
+    expect(new Set(notes).size).toBe(notes.length - 5); // six walk-ins share one note
+    // The independent rules see the cases as CLOSED-LOOP.md says they are.
+    const conf = (deal: string) => resolved.identity.confidence.get(`sale:${deal}`);
+    const byNote = (n: string) => world.sales.find((s) => s.note === n)!;
+    expect(conf(byNote('first+last+postal only').dealNumber)).toBe('medium');
+    expect(conf(byNote('relative: other first name').dealNumber)).toBe('new');
+    expect(conf(byNote('relative: same name, other email').dealNumber)).toBe('new');
+    expect(conf(byNote('email in another case').dealNumber)).toBe('high');
+    expect(conf(byNote('phone only, cell second').dealNumber)).toBe('high');
+  });
+
+  it('reports every model over three ranges by campaign as the rules computed by hand, to the cent', async () => {
+    await expectReports('campaign');
+  });
+
+  it('reports by channel the same way', async () => {
+    await expectReports('channel');
+  });
+
+  it('a full recompute gives the same reports as the incremental reader', async () => {
+    await stage.h.hub.attribution.recompute(stage.h.tenantId);
+    await expectReports('campaign', ['last_touch', 'time_decay']);
+  });
+});
