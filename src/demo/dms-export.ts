@@ -5,7 +5,7 @@ import { vinCheckDigit } from '../mapping/transforms/vin.ts';
 import type { StorySale } from './story.ts';
 
 /** Columns of the generic deal export (apis.md §7.4), the layout `mappings/dms-sales.yaml` reads. */
-const COLUMNS = [
+export const DEAL_COLUMNS = [
   'dealer_id',
   'deal_number',
   'deal_status',
@@ -47,7 +47,7 @@ function vinOf(deal: string): string {
 }
 
 /** One row of the export: how a DMS writes the buyer varies (email, phone only, name and ZIP). */
-function row(s: StorySale, i: number): Record<(typeof COLUMNS)[number], string> {
+function row(s: StorySale, i: number): Record<(typeof DEAL_COLUMNS)[number], string> {
   const p = s.person;
   const national = p.phone.slice(2);
   return {
@@ -95,8 +95,8 @@ export function writeDmsExports(folder: string, sales: StorySale[]): string[] {
   sales.forEach((s, i) => {
     const r = row(s, i);
     const week = s.date.slice(0, 8) + (Number(s.date.slice(8)) <= 15 ? '01' : '16');
-    const lines = weeks.get(week) ?? [COLUMNS.join(',')];
-    lines.push(COLUMNS.map((c) => csvCell(r[c])).join(','));
+    const lines = weeks.get(week) ?? [DEAL_COLUMNS.join(',')];
+    lines.push(DEAL_COLUMNS.map((c) => csvCell(r[c])).join(','));
     weeks.set(week, lines);
   });
   // One deal keyed in by hand with a date that does not exist: the hub quarantines it with the
@@ -105,7 +105,7 @@ export function writeDmsExports(folder: string, sales: StorySale[]): string[] {
   if (last) {
     const typo = { ...row(last, sales.length), deal_number: String(Number(last.dealNumber) + 500) };
     typo.sale_date = `02/30/${last.date.slice(0, 4)}`;
-    [...weeks.values()].at(-1)!.push(COLUMNS.map((c) => csvCell(typo[c])).join(','));
+    [...weeks.values()].at(-1)!.push(DEAL_COLUMNS.map((c) => csvCell(typo[c])).join(','));
   }
   const files: string[] = [];
   for (const [week, lines] of weeks) {

@@ -1,23 +1,17 @@
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 
+import { MODELS, type Model } from '../../src/attribution/types.ts';
 import { dateOfMs, type World, type WorldSale } from './fixture.ts';
 
 /**
  * CLOSED-LOOP.md written again, small and on its own, over the fixture world as the vendors hold
  * it (not over anything the hub stored): identity, touches, windows, the five models and the
- * report's columns. Nothing here imports product code, so the report the API serves is checked
- * against an independent reading of the rules.
+ * report's columns. Nothing here uses product logic (only the list of model names), so the report
+ * the API serves is checked against an independent reading of the rules.
  */
 
-export const MODELS = [
-  'last_touch',
-  'first_touch',
-  'linear',
-  'time_decay',
-  'position_based',
-] as const;
-export type Model = (typeof MODELS)[number];
+export { MODELS, type Model };
 
 /** An exact fraction of bigints (denominator > 0). */
 export class Q {

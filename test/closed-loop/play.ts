@@ -8,6 +8,7 @@ import nock from 'nock';
 
 import { connectors } from '../../connectors/index.ts';
 import { startApi, type ApiServer } from '../../src/api/server.ts';
+import { DEAL_COLUMNS } from '../../src/demo/dms-export.ts';
 import { DemoApi } from '../../src/demo/api-client.ts';
 import { settle } from '../../src/demo/play.ts';
 import { GoogleAdsSandbox } from '../../src/sandbox/google-ads.ts';
@@ -118,35 +119,15 @@ function prospect(l: WorldLead): string {
 const adf = (leads: WorldLead[]) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<?adf version="1.0"?>\n<adf>\n${leads.map(prospect).join('\n')}\n</adf>\n`;
 
-const COLUMNS = [
-  'dealer_id',
-  'deal_number',
-  'deal_status',
-  'sale_date',
-  'new_used',
-  'first_name',
-  'last_name',
-  'email',
-  'phone_home',
-  'phone_cell',
-  'city',
-  'state',
-  'postal_code',
-  'sale_price',
-  'front_gross',
-  'back_gross',
-  'total_gross',
-  'salesperson',
-] as const;
 const dollars = (c: number) => (c / 100).toFixed(2);
 const national = (e164: string) =>
   e164 ? `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}` : '';
 
 /** The DMS export: one CSV of every deal, names upper-cased and dates MM/DD/YYYY as DMSs write them. */
 function dmsCsv(sales: WorldSale[]): string {
-  const lines = [COLUMNS.join(',')];
+  const lines = [DEAL_COLUMNS.join(',')];
   for (const s of sales) {
-    const v: Record<(typeof COLUMNS)[number], string> = {
+    const v: Partial<Record<(typeof DEAL_COLUMNS)[number], string>> = {
       dealer_id: 'HCC01',
       deal_number: s.dealNumber,
       deal_status: 'F',
@@ -166,7 +147,7 @@ function dmsCsv(sales: WorldSale[]): string {
       total_gross: s.writesTotal ? dollars(s.frontCents + s.backCents) : '',
       salesperson: 'Dana Brooks',
     };
-    lines.push(COLUMNS.map((c) => v[c]).join(','));
+    lines.push(DEAL_COLUMNS.map((c) => v[c] ?? '').join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { COLUMNS } from '../../src/attribution/report-csv.ts';
 import { buildWorld, dayOf, ZONE, type World } from './fixture.ts';
 import {
   expectedReport,
@@ -32,18 +33,6 @@ interface ApiReport {
   unattributed: ApiRow;
   totals: ApiRow;
 }
-const COLUMNS = [
-  'channel',
-  'campaignId',
-  'spend',
-  'leads',
-  'sold',
-  'gross',
-  'revenue',
-  'costPerLead',
-  'costPerSale',
-  'roas',
-] as const;
 const pick = (r: ExpectedRow) => Object.fromEntries(COLUMNS.map((c) => [c, r[c]]));
 const key = (r: ExpectedRow) => `${r.channel}/${r.campaignId}`;
 const shape = (r: ApiReport | ExpectedReport) => ({
