@@ -58,75 +58,10 @@ export function Page(props: {
             </span>
             DealerLoop
           </div>
-          <nav aria-label="Main">
-            <NavLink href="/ui" current={path}>
-              Overview
-            </NavLink>
-            {maySee(s.role, 'reports') && (
-              <>
-                <h2>Reports</h2>
-                <NavLink href="/ui/reports/attribution" current={path}>
-                  Attribution
-                </NavLink>
-                <NavLink href="/ui/reports/accountability" current={path}>
-                  Accountability
-                </NavLink>
-                <NavLink href="/ui/reports/data-quality" current={path}>
-                  Data quality
-                </NavLink>
-              </>
-            )}
-            {maySee(s.role, 'health') && (
-              <>
-                <h2>Sync health</h2>
-                <NavLink href="/ui/health" current={path}>
-                  Connections &amp; syncs
-                </NavLink>
-                <NavLink href="/ui/quarantine" current={path}>
-                  Quarantine
-                </NavLink>
-                <NavLink href="/ui/dead-letters" current={path}>
-                  Dead letters
-                </NavLink>
-              </>
-            )}
-            {maySee(s.role, 'setup') && (
-              <>
-                <h2>Set-up</h2>
-                <NavLink href="/ui/setup" current={path}>
-                  Add a connection
-                </NavLink>
-                <NavLink href="/ui/setup/preview" current={path}>
-                  Preview a mapping
-                </NavLink>
-              </>
-            )}
-            {s.role === 'admin' && (
-              <>
-                <h2>Admin</h2>
-                <a href="/admin/queues">Queue board</a>
-                <a href="/docs">API reference</a>
-              </>
-            )}
-          </nav>
+          <MainNav session={s} path={path} />
         </aside>
         <div class="main">
-          <header class="top">
-            <div>
-              <strong>{props.tenantName}</strong> <span class="muted">({s.tenantId})</span>
-            </div>
-            <div class="who">
-              <span>
-                Signed in with key “{s.keyName}” · role <strong>{s.role}</strong>
-              </span>
-              <form method="post" action="/ui/signout" class="inline">
-                <input type="hidden" name="_csrf" value={s.csrf} />
-                <button class="btn secondary small" type="submit">
-                  Sign out
-                </button>
-              </form>
-            </div>
-          </header>
+          <TopBar session={s} tenantName={props.tenantName} />
           <main id="content">
             <h1>{props.title}</h1>
             {props.lede && <p class="lede">{props.lede}</p>}
@@ -140,6 +75,85 @@ export function Page(props: {
         </div>
       </div>
     </Document>
+  );
+}
+
+/** The navigation: the areas the role may see. */
+function MainNav({ session: s, path }: { session: UiSession; path: string }) {
+  return (
+    <nav aria-label="Main">
+      <NavLink href="/ui" current={path}>
+        Overview
+      </NavLink>
+      {maySee(s.role, 'reports') && (
+        <>
+          <h2>Reports</h2>
+          <NavLink href="/ui/reports/attribution" current={path}>
+            Attribution
+          </NavLink>
+          <NavLink href="/ui/reports/accountability" current={path}>
+            Accountability
+          </NavLink>
+          <NavLink href="/ui/reports/data-quality" current={path}>
+            Data quality
+          </NavLink>
+        </>
+      )}
+      {maySee(s.role, 'health') && (
+        <>
+          <h2>Sync health</h2>
+          <NavLink href="/ui/health" current={path}>
+            Connections &amp; syncs
+          </NavLink>
+          <NavLink href="/ui/quarantine" current={path}>
+            Quarantine
+          </NavLink>
+          <NavLink href="/ui/dead-letters" current={path}>
+            Dead letters
+          </NavLink>
+        </>
+      )}
+      {maySee(s.role, 'setup') && (
+        <>
+          <h2>Set-up</h2>
+          <NavLink href="/ui/setup" current={path}>
+            Add a connection
+          </NavLink>
+          <NavLink href="/ui/setup/preview" current={path}>
+            Preview a mapping
+          </NavLink>
+        </>
+      )}
+      {s.role === 'admin' && (
+        <>
+          <h2>Admin</h2>
+          <a href="/admin/queues">Queue board</a>
+          <a href="/docs">API reference</a>
+        </>
+      )}
+    </nav>
+  );
+}
+
+/** The tenant, who is signed in, and the sign-out button. */
+function TopBar({ session: s, tenantName }: { session: UiSession; tenantName: string }) {
+  return (
+    <header class="top">
+      <div>
+        <strong>{tenantName}</strong> <span class="muted">({s.tenantId})</span>
+      </div>
+      <div class="who">
+        <span>
+          Signed in with key “{s.keyName}” · role <strong>{s.role}</strong>
+        </span>
+        <form method="post" action="/ui/signout" class="inline">
+          <input type="hidden" name="_csrf" value={s.csrf} />
+          <button class="btn secondary small" type="submit">
+            Sign out
+          </button>
+        </form>
+      </div>
+    </header>
   );
 }
 

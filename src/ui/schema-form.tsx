@@ -3,27 +3,73 @@ import type { FieldDoc } from '../sdk/describe.ts';
 /** Form field names: `s.<name>` for settings, `c.<name>` for credentials. */
 export type Group = 's' | 'c';
 
-/** One input for one schema field: its control follows the field's type; secrets are masked. */
-function Control(props: {
+type ControlProps = {
   group: Group;
   f: FieldDoc;
   value: string | string[] | undefined;
   error?: string;
-}) {
-  const { group, f } = props;
-  const id = `${group}-${f.name}`;
-  const name = `${group}.${f.name}`;
-  const described = `${id}-help`;
-  const text = typeof props.value === 'string' ? props.value : undefined;
-  const common = {
+};
+
+/** The attributes every control of a field shares. */
+function commonOf(props: ControlProps) {
+  const id = `${props.group}-${props.f.name}`;
+  return {
     id,
-    name,
-    'aria-describedby': described,
+    name: `${props.group}.${props.f.name}`,
+    'aria-describedby': `${id}-help`,
     'aria-invalid': props.error ? 'true' : undefined,
   };
-  let control;
-  if (f.type === 'boolean') {
-    control = (
+}
+
+/** One input for one schema field: its control follows the field's type; secrets are masked. */
+function Control(props: ControlProps) {
+  const { f } = props;
+  const common = commonOf(props);
+  if (f.choices && f.type === 'array') return <ChoiceSet {...props} />;
+  return (
+    <div class={`field${props.error ? ' has-err' : ''}`}>
+      <label for={common.id}>
+        {f.name}
+        {f.required && <span aria-hidden="true"> *</span>}
+      </label>
+      <Input {...props} />
+      <Help id={common['aria-describedby']} f={f} error={props.error} />
+    </div>
+  );
+}
+
+/** Several choices of an array field, as checkboxes in a fieldset. */
+function ChoiceSet(props: ControlProps) {
+  const { f } = props;
+  const { name, 'aria-describedby': described } = commonOf(props);
+  const picked = Array.isArray(props.value)
+    ? props.value
+    : props.value
+      ? [props.value]
+      : ((f.default as string[]) ?? []);
+  return (
+    <fieldset class={`field${props.error ? ' has-err' : ''}`} aria-describedby={described}>
+      <legend>{f.name}</legend>
+      <div class="checks">
+        {(f.choices ?? []).map((choice) => (
+          <label>
+            <input type="checkbox" name={name} value={choice} checked={picked.includes(choice)} />{' '}
+            {choice}
+          </label>
+        ))}
+      </div>
+      <Help id={described} f={f} error={props.error} />
+    </fieldset>
+  );
+}
+
+/** The control itself: checkbox, select, JSON textarea or a typed input. */
+function Input(props: ControlProps) {
+  const { group, f } = props;
+  const common = commonOf(props);
+  const text = typeof props.value === 'string' ? props.value : undefined;
+  if (f.type === 'boolean')
+    return (
       <input
         type="checkbox"
         {...common}
@@ -31,28 +77,8 @@ function Control(props: {
         checked={text === 'true' || (text === undefined && f.default === true)}
       />
     );
-  } else if (f.choices && f.type === 'array') {
-    const picked = Array.isArray(props.value)
-      ? props.value
-      : props.value
-        ? [props.value]
-        : ((f.default as string[]) ?? []);
+  if (f.choices)
     return (
-      <fieldset class={`field${props.error ? ' has-err' : ''}`} aria-describedby={described}>
-        <legend>{f.name}</legend>
-        <div class="checks">
-          {f.choices.map((choice) => (
-            <label>
-              <input type="checkbox" name={name} value={choice} checked={picked.includes(choice)} />{' '}
-              {choice}
-            </label>
-          ))}
-        </div>
-        <Help id={described} f={f} error={props.error} />
-      </fieldset>
-    );
-  } else if (f.choices) {
-    control = (
       <select {...common} required={f.required}>
         {!f.required && (
           <option value="">
@@ -66,8 +92,8 @@ function Control(props: {
         ))}
       </select>
     );
-  } else if (f.type === 'object' || f.type === 'array') {
-    control = (
+  if (f.type === 'object' || f.type === 'array')
+    return (
       <textarea
         {...common}
         rows={3}
@@ -76,40 +102,28 @@ function Control(props: {
         {text ?? ''}
       </textarea>
     );
-  } else {
-    const type =
-      group === 'c'
-        ? 'password'
-        : f.type === 'integer' || f.type === 'number'
-          ? 'number'
-          : f.format === 'uri'
-            ? 'url'
-            : 'text';
-    control = (
-      <input
-        {...common}
-        type={type}
-        value={group === 'c' ? '' : (text ?? '')}
-        required={f.required}
-        min={f.minimum ?? undefined}
-        max={f.maximum ?? undefined}
-        step={f.type === 'integer' ? 1 : undefined}
-        autocomplete={group === 'c' ? 'off' : undefined}
-        placeholder={
-          f.default !== undefined ? `default ${String(f.default)}` : (f.example ?? undefined)
-        }
-      />
-    );
-  }
+  const type =
+    group === 'c'
+      ? 'password'
+      : f.type === 'integer' || f.type === 'number'
+        ? 'number'
+        : f.format === 'uri'
+          ? 'url'
+          : 'text';
   return (
-    <div class={`field${props.error ? ' has-err' : ''}`}>
-      <label for={id}>
-        {f.name}
-        {f.required && <span aria-hidden="true"> *</span>}
-      </label>
-      {control}
-      <Help id={described} f={f} error={props.error} />
-    </div>
+    <input
+      {...common}
+      type={type}
+      value={group === 'c' ? '' : (text ?? '')}
+      required={f.required}
+      min={f.minimum ?? undefined}
+      max={f.maximum ?? undefined}
+      step={f.type === 'integer' ? 1 : undefined}
+      autocomplete={group === 'c' ? 'off' : undefined}
+      placeholder={
+        f.default !== undefined ? `default ${String(f.default)}` : (f.example ?? undefined)
+      }
+    />
   );
 }
 

@@ -95,130 +95,14 @@ export function setupRoutes(): Hono {
   const app = new Hono();
   app.use('/ui/setup', requireArea('setup'));
   app.use('/ui/setup/*', requireArea('setup'));
-  app.get('/ui/setup', async (c) => {
-    const list = c.get('sync').svc.registry.list();
-    return page(
-      c,
-      'Add a connection',
-      <div class="cards">
-        {list.map((x) => (
-          <div class="card">
-            <div style="font-weight:700">{x.name}</div>
-            <div class="l">
-              in: {Object.keys(x.streams ?? {}).join(', ') || '—'} · out:{' '}
-              {Object.keys(x.sinks ?? {}).join(', ') || '—'}
-            </div>
-            <p>
-              <a
-                class="btn small"
-                href={`/ui/setup/connections/new?connector=${x.id}`}
-                aria-label={`Add a ${x.name} connection`}
-              >
-                Add
-              </a>
-            </p>
-          </div>
-        ))}
-      </div>,
-      { lede: 'Pick the system to connect.' },
-    );
-  });
+  app.get('/ui/setup', (c) =>
+    page(c, 'Add a connection', <ConnectorCards c={c} />, {
+      lede: 'Pick the system to connect.',
+    }),
+  );
   app.get('/ui/setup/connections/new', (c) => connectionForm(c, c.req.query('connector') ?? ''));
-  app.post('/ui/setup/connections', async (c) => {
-    const form = c.get('form');
-    const connector = c.get('sync').svc.registry.get(str(form, 'connectorId'));
-    const s = readGroup('s', describeFields(connector.settings), form);
-    const cr = readGroup('c', describeFields(connector.credentials), form);
-    const errors = { ...s.errors, ...cr.errors };
-    if (!str(form, 'name')) errors.name = 'a name is required';
-    try {
-      if (Object.keys(errors).length) throw new AppError(422, 'validation_failed', 'invalid', []);
-      validateConnectionInput(connector, s.value, cr.value);
-    } catch (err) {
-      const found = fieldErrors(err);
-      if (!found) throw err;
-      return connectionForm(c, connector.id, form, { ...errors, ...found }, 422);
-    }
-    const created = await c.get('hub').connections.create(c.get('ui').tenantId, {
-      connectorId: connector.id,
-      name: str(form, 'name'),
-      settings: s.value,
-      credentials: cr.value as Record<string, string>,
-    });
-    return back(c, `/ui/setup/connections/${created.id}`, {
-      ok: `Saved connection ${created.name}.`,
-    });
-  });
-  app.get('/ui/setup/connections/:id', async (c) => {
-    const tenantId = c.get('ui').tenantId;
-    const conn = await c.get('hub').connections.get(tenantId, c.req.param('id'));
-    const mappings = (await listMappings(mappingsDir(c.get('hub').config.MAPPINGS_DIR))).filter(
-      (m) => m.connector === conn.connectorId,
-    );
-    return page(
-      c,
-      conn.name,
-      <>
-        <div class="panel actions">
-          <span>
-            <code>{conn.id}</code> · {conn.connectorId} · <Badge status={conn.status} />
-          </span>
-          {conn.statusReason && <span class="reason">{conn.statusReason}</span>}
-          <form method="post" action={`/ui/setup/connections/${conn.id}/test`} class="inline">
-            <Csrf session={c.get('ui')} />
-            <button class="btn secondary" type="submit">
-              Test the connection
-            </button>
-          </form>
-        </div>
-        <h2 class="section">Create a sync on it</h2>
-        <form method="post" action="/ui/setup/syncs" class="stack panel">
-          <Csrf session={c.get('ui')} />
-          <input type="hidden" name="connectionId" value={conn.id} />
-          <div class="field">
-            <label for="sync-name">Sync name *</label>
-            <input id="sync-name" name="name" type="text" required value={`${conn.name} sync`} />
-          </div>
-          <div class="field">
-            <label for="sync-mapping">Mapping *</label>
-            <select id="sync-mapping" name="mapping" required>
-              {mappings.map((m) => (
-                <option value={m.name}>
-                  {m.name} ({m.stream} → {m.entity})
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="sync-mode">Mode *</label>
-            <select id="sync-mode" name="mode">
-              {SYNC_MODES.map((m) => (
-                <option value={m}>{m}</option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="sync-schedule">Schedule (cron)</label>
-            <input
-              id="sync-schedule"
-              name="schedule"
-              type="text"
-              placeholder="*/15 * * * *"
-              aria-describedby="sync-schedule-help"
-            />
-            <div class="help" id="sync-schedule-help">
-              Leave empty to run only on demand and on webhooks.
-            </div>
-          </div>
-          <div class="actions">
-            <button class="btn" type="submit">
-              Create sync
-            </button>
-          </div>
-        </form>
-      </>,
-    );
-  });
+  app.post('/ui/setup/connections', createConnection);
+  app.get('/ui/setup/connections/:id', (c) => connectionPage(c, c.req.param('id')));
   app.post('/ui/setup/connections/:id/test', async (c) => {
     const id = c.req.param('id');
     const r = await testConnection(c.get('sync').svc, c.get('ui').tenantId, id);
@@ -228,29 +112,7 @@ export function setupRoutes(): Hono {
       r.ok ? { ok: r.message } : { err: `Test failed: ${r.message}` },
     );
   });
-  app.post('/ui/setup/syncs', async (c) => {
-    const form = c.get('form');
-    const connectionId = str(form, 'connectionId');
-    try {
-      const sync = await c.get('sync').create(c.get('ui').tenantId, {
-        name: str(form, 'name'),
-        connectionId,
-        mapping: str(form, 'mapping'),
-        mode: str(form, 'mode') as 'inbound',
-        schedule: str(form, 'schedule') || null,
-      });
-      return back(c, `/ui/syncs/${sync.id}`, { ok: `Created sync ${sync.name}.` });
-    } catch (err) {
-      const found = fieldErrors(err);
-      if (!found) throw err;
-      const text = Object.entries(found)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('; ');
-      return back(c, `/ui/setup/connections/${connectionId}`, {
-        err: `The sync was not created: ${text}`,
-      });
-    }
-  });
+  app.post('/ui/setup/syncs', createSync);
   app.get('/ui/setup/preview', (c) => previewPage(c, c.req.query('mapping') ?? '', 'in', null));
   app.post('/ui/setup/preview', (c) => {
     const form = c.get('form');
@@ -262,6 +124,157 @@ export function setupRoutes(): Hono {
     );
   });
   return app;
+}
+
+/** The connectors to pick from, a card each. */
+function ConnectorCards({ c }: { c: Context }) {
+  const list = c.get('sync').svc.registry.list();
+  return (
+    <div class="cards">
+      {list.map((x) => (
+        <div class="card">
+          <div style="font-weight:700">{x.name}</div>
+          <div class="l">
+            in: {Object.keys(x.streams ?? {}).join(', ') || '—'} · out:{' '}
+            {Object.keys(x.sinks ?? {}).join(', ') || '—'}
+          </div>
+          <p>
+            <a
+              class="btn small"
+              href={`/ui/setup/connections/new?connector=${x.id}`}
+              aria-label={`Add a ${x.name} connection`}
+            >
+              Add
+            </a>
+          </p>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Saves a connection from the generated form, or shows the form again with its errors. */
+async function createConnection(c: Context) {
+  const form = c.get('form');
+  const connector = c.get('sync').svc.registry.get(str(form, 'connectorId'));
+  const s = readGroup('s', describeFields(connector.settings), form);
+  const cr = readGroup('c', describeFields(connector.credentials), form);
+  const errors = { ...s.errors, ...cr.errors };
+  if (!str(form, 'name')) errors.name = 'a name is required';
+  try {
+    if (Object.keys(errors).length) throw new AppError(422, 'validation_failed', 'invalid', []);
+    validateConnectionInput(connector, s.value, cr.value);
+  } catch (err) {
+    const found = fieldErrors(err);
+    if (!found) throw err;
+    return connectionForm(c, connector.id, form, { ...errors, ...found }, 422);
+  }
+  const created = await c.get('hub').connections.create(c.get('ui').tenantId, {
+    connectorId: connector.id,
+    name: str(form, 'name'),
+    settings: s.value,
+    credentials: cr.value as Record<string, string>,
+  });
+  return back(c, `/ui/setup/connections/${created.id}`, {
+    ok: `Saved connection ${created.name}.`,
+  });
+}
+
+/** A connection: its status, a test button and the form to create a sync on it. */
+async function connectionPage(c: Context, id: string) {
+  const tenantId = c.get('ui').tenantId;
+  const conn = await c.get('hub').connections.get(tenantId, id);
+  const mappings = (await listMappings(mappingsDir(c.get('hub').config.MAPPINGS_DIR))).filter(
+    (m) => m.connector === conn.connectorId,
+  );
+  return page(
+    c,
+    conn.name,
+    <>
+      <div class="panel actions">
+        <span>
+          <code>{conn.id}</code> · {conn.connectorId} · <Badge status={conn.status} />
+        </span>
+        {conn.statusReason && <span class="reason">{conn.statusReason}</span>}
+        <form method="post" action={`/ui/setup/connections/${conn.id}/test`} class="inline">
+          <Csrf session={c.get('ui')} />
+          <button class="btn secondary" type="submit">
+            Test the connection
+          </button>
+        </form>
+      </div>
+      <h2 class="section">Create a sync on it</h2>
+      <form method="post" action="/ui/setup/syncs" class="stack panel">
+        <Csrf session={c.get('ui')} />
+        <input type="hidden" name="connectionId" value={conn.id} />
+        <div class="field">
+          <label for="sync-name">Sync name *</label>
+          <input id="sync-name" name="name" type="text" required value={`${conn.name} sync`} />
+        </div>
+        <div class="field">
+          <label for="sync-mapping">Mapping *</label>
+          <select id="sync-mapping" name="mapping" required>
+            {mappings.map((m) => (
+              <option value={m.name}>
+                {m.name} ({m.stream} → {m.entity})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="sync-mode">Mode *</label>
+          <select id="sync-mode" name="mode">
+            {SYNC_MODES.map((m) => (
+              <option value={m}>{m}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="sync-schedule">Schedule (cron)</label>
+          <input
+            id="sync-schedule"
+            name="schedule"
+            type="text"
+            placeholder="*/15 * * * *"
+            aria-describedby="sync-schedule-help"
+          />
+          <div class="help" id="sync-schedule-help">
+            Leave empty to run only on demand and on webhooks.
+          </div>
+        </div>
+        <div class="actions">
+          <button class="btn" type="submit">
+            Create sync
+          </button>
+        </div>
+      </form>
+    </>,
+  );
+}
+
+/** Creates a sync from the connection page's form. */
+async function createSync(c: Context) {
+  const form = c.get('form');
+  const connectionId = str(form, 'connectionId');
+  try {
+    const sync = await c.get('sync').create(c.get('ui').tenantId, {
+      name: str(form, 'name'),
+      connectionId,
+      mapping: str(form, 'mapping'),
+      mode: str(form, 'mode') as 'inbound',
+      schedule: str(form, 'schedule') || null,
+    });
+    return back(c, `/ui/syncs/${sync.id}`, { ok: `Created sync ${sync.name}.` });
+  } catch (err) {
+    const found = fieldErrors(err);
+    if (!found) throw err;
+    const text = Object.entries(found)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ');
+    return back(c, `/ui/setup/connections/${connectionId}`, {
+      err: `The sync was not created: ${text}`,
+    });
+  }
 }
 
 /** The preview form (mapping, direction, record prefilled with the sample) and its result. */
@@ -319,36 +332,45 @@ async function previewPage(c: Context, name: string, direction: 'in' | 'out', te
           </button>
         </div>
       </form>
-      <section aria-label="Result">
-        {outcome?.problem && (
-          <div class="flash bad" role="alert">
-            {outcome.problem}
-          </div>
-        )}
-        {outcome?.result && (
-          <>
-            <div class={`flash ${outcome.result.quarantined ? 'bad' : 'ok'}`} role="status">
-              {outcome.result.quarantined
-                ? 'This record would be quarantined.'
-                : outcome.result.errors.length
-                  ? 'Maps, with field warnings.'
-                  : 'Maps with no field errors.'}
-            </div>
-            {outcome.result.errors.length > 0 && (
-              <ul>
-                {outcome.result.errors.map((e) => (
-                  <li>
-                    <strong>{e.field}</strong>: <span class="reason">{e.reason}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <pre class="code">{JSON.stringify(outcome.result.value, null, 2)}</pre>
-          </>
-        )}
-        {!outcome && <p class="muted">The mapped record and every field error show here.</p>}
-      </section>
+      <PreviewResult outcome={outcome} />
     </div>,
     { lede: 'Try a mapping on a record before a sync uses it.' },
+  );
+}
+
+type Outcome = Awaited<ReturnType<typeof previewRecord>> | null;
+
+/** What a preview gave: the problem, or the mapped record with its field errors. */
+function PreviewResult({ outcome }: { outcome: Outcome }) {
+  return (
+    <section aria-label="Result">
+      {outcome?.problem && (
+        <div class="flash bad" role="alert">
+          {outcome.problem}
+        </div>
+      )}
+      {outcome?.result && (
+        <>
+          <div class={`flash ${outcome.result.quarantined ? 'bad' : 'ok'}`} role="status">
+            {outcome.result.quarantined
+              ? 'This record would be quarantined.'
+              : outcome.result.errors.length
+                ? 'Maps, with field warnings.'
+                : 'Maps with no field errors.'}
+          </div>
+          {outcome.result.errors.length > 0 && (
+            <ul>
+              {outcome.result.errors.map((e) => (
+                <li>
+                  <strong>{e.field}</strong>: <span class="reason">{e.reason}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <pre class="code">{JSON.stringify(outcome.result.value, null, 2)}</pre>
+        </>
+      )}
+      {!outcome && <p class="muted">The mapped record and every field error show here.</p>}
+    </section>
   );
 }
