@@ -6,6 +6,7 @@ import { DAILY_EXPORT_CRON } from '../attribution/jobs.ts';
 import type { RecomputeProgress } from '../attribution/recompute.ts';
 import { MODELS } from '../attribution/types.ts';
 import { emit } from './output.ts';
+import { ProgressDisplay } from './progress-display.ts';
 import { withHub } from './with-hub.ts';
 
 /** One line of a recompute's progress, for people. */
@@ -31,10 +32,16 @@ export function registerAttributionCommands(program: Command): void {
           process.stdout.write(`queued ${await hub.attributionJobs.recompute(o.tenant)}\n`);
           return;
         }
-        const n = await hub.attribution.recompute(o.tenant, async (p) => {
-          process.stderr.write(describeRecompute(p) + '\n');
-        });
-        process.stdout.write(`attributed ${n} sales\n`);
+        const display = new ProgressDisplay(`recompute ${o.tenant}`);
+        try {
+          const n = await hub.attribution.recompute(o.tenant, async (p) => {
+            display.update(describeRecompute(p), p.done, p.total);
+          });
+          display.stop();
+          process.stdout.write(`attributed ${n} sales\n`);
+        } finally {
+          display.stop();
+        }
       });
     });
   attribution

@@ -1,5 +1,6 @@
 import type { SyncService } from '../sync/sync-service.ts';
 import type { RunReport } from '../sync/types.ts';
+import { ProgressDisplay, type ProgressStream } from './progress-display.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -21,36 +22,35 @@ export function describeRun(r: RunReport): string {
 }
 
 /**
- * Waits for the first run of a sync that started at or after `since`, printing its progress to
- * stderr (one updating line on a terminal, a line per change otherwise). Resolves with the report.
+ * Waits for the first run of a sync that started at or after `since`, showing its progress on
+ * stderr (a bar redrawn in place on a terminal, a line per change otherwise). Resolves with the
+ * report.
  */
 export async function followRun(
   sync: SyncService,
   tenantId: string,
   syncId: string,
   since: number,
-  opts: { timeoutMs?: number; quiet?: boolean; signal?: AbortSignal } = {},
+  opts: { timeoutMs?: number; quiet?: boolean; signal?: AbortSignal; stream?: ProgressStream } = {},
 ): Promise<RunReport> {
   const end = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
-  let last = '';
-  for (;;) {
-    opts.signal?.throwIfAborted();
-    const run = (await sync.runs(tenantId, syncId, 5)).find(
-      (r) => Date.parse(r.startedAt) >= since - 1000,
-    );
-    if (run) {
-      const line = describeRun(run);
-      if (!opts.quiet && line !== last)
-        process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
-      last = line;
-      if (run.status !== 'running') {
-        if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\n');
-        return run;
+  const display = opts.quiet ? null : new ProgressDisplay(`sync ${syncId}`, opts.stream);
+  try {
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      const run = (await sync.runs(tenantId, syncId, 5)).find(
+        (r) => Date.parse(r.startedAt) >= since - 1000,
+      );
+      if (run) {
+        display?.update(describeRun(run), run.batches);
+        if (run.status !== 'running') return run;
       }
+      if (Date.now() > end)
+        throw new Error('gave up waiting for the run; is a worker running? (`dealerloop worker`)');
+      await pause(500, opts.signal);
     }
-    if (Date.now() > end)
-      throw new Error('gave up waiting for the run; is a worker running? (`dealerloop worker`)');
-    await pause(500, opts.signal);
+  } finally {
+    display?.stop();
   }
 }
 

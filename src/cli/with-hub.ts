@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { Hub } from '../hub.ts';
 import { boot } from '../runtime/boot.ts';
 import { createEngine, type Engine } from '../runtime/engine.ts';
+import { cliLogDestination } from './progress-display.ts';
 
-/** Opens the hub for a one-shot command, runs `fn`, and always closes it. */
+/**
+ * Opens the hub for a one-shot command, runs `fn`, and always closes it. Its log lines pass
+ * above a progress bar while one is on the terminal.
+ */
 export async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
-  const { hub } = await boot();
+  const { hub } = await boot(process.env, cliLogDestination());
   try {
     return await fn(hub);
   } finally {

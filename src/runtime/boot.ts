@@ -1,3 +1,5 @@
+import type { DestinationStream } from 'pino';
+
 import { ConfigError, loadConfig, type Config } from '../config/env.ts';
 import { openHub, type Hub } from '../hub.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
@@ -10,9 +12,12 @@ export { StartupError };
 /**
  * Loads the configuration and opens the hub, turning the two common start-up failures (bad
  * environment, Redis not reachable) into a `StartupError` with a message meant for people.
+ * Logs go to stdout unless `logDestination` is given (one-shot CLI commands route them around
+ * their progress bars).
  */
 export async function boot(
   env: NodeJS.ProcessEnv = process.env,
+  logDestination?: DestinationStream,
 ): Promise<{ config: Config; log: Logger; hub: Hub }> {
   let config: Config;
   try {
@@ -21,7 +26,7 @@ export async function boot(
     if (err instanceof ConfigError) throw new StartupError(err.message);
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, logDestination);
   try {
     return { config, log, hub: await openHub(config, log) };
   } catch (err) {
