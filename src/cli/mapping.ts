@@ -4,9 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 
 import {
-  compileMapping,
   loadMappingFile,
   mappingJsonSchema,
+  previewInWorker,
   SCHEMA_FILE,
   type MappingError,
   type MappingResult,
@@ -135,16 +135,17 @@ export async function previewMapping(
     for (const e of loaded.errors) line(io, e.format());
     return 1;
   }
-  const mapping = compileMapping(loaded.doc);
   const parsed: unknown = JSON.parse(await readFile(input, 'utf8'));
   const records = Array.isArray(parsed) ? parsed : [parsed];
   const direction = opts.direction ?? 'in';
-  const results = records.map((rec) => {
-    const r = direction === 'in' ? mapping.in(rec) : mapping.out(rec);
-    const key = direction === 'in' ? mapping.recordKey(rec) : mapping.recordKey(r.value);
-    return { recordKey: key, ...r };
-  });
-  if (opts.json) line(io, JSON.stringify({ mapping: mapping.id, direction, results }, null, 2));
+  const outcome = await previewInWorker({ doc: loaded.doc, records, direction });
+  if (!outcome.ok) {
+    line(io, `${file}: ${outcome.problem}`);
+    return 1;
+  }
+  const results = outcome.results;
+  const id = `${loaded.doc.connector}.${loaded.doc.stream}`;
+  if (opts.json) line(io, JSON.stringify({ mapping: id, direction, results }, null, 2));
   else results.forEach((r) => renderResult(io, r.recordKey, r));
   return results.some((r) => r.quarantined) ? 1 : 0;
 }

@@ -22,7 +22,15 @@ export {
 } from './compile.ts';
 export { formatDocPath, MappingError, type DocPath, type FieldError } from './errors.ts';
 export { mappingJsonSchema, SCHEMA_FILE } from './json-schema.ts';
+export * from './limits.ts';
 export { loadMappingFile, loadMappingText, type LoadResult } from './load.ts';
+export {
+  previewInWorker,
+  type PreviewJob,
+  type PreviewOutcome,
+  type PreviewResult,
+} from './preview.ts';
+export { patternProblem } from './regex-safety.ts';
 export { compileGetter, compileSetter } from './accessor.ts';
 export { parsePath, PathSyntaxError, type PathSegment } from './path.ts';
 export { mappingSchema, type FieldSpec, type MappingSpec } from './schema.ts';

@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 
 import type { DocPath } from './errors.ts';
 
@@ -6,6 +16,21 @@ import type { DocPath } from './errors.ts';
 export interface Position {
   line: number;
   column: number;
+}
+
+const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** A map's pairs by key, built once per map: locating n problems in one map stays linear. */
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = indexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items)
+      if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value)))
+        index.set(String(p.key.value), p);
+    indexes.set(map, index);
+  }
+  return index;
 }
 
 /**
@@ -19,9 +44,7 @@ export function locate(doc: Document, lines: LineCounter, path: DocPath, atKey =
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
-      );
+      const pair = keyIndex(node).get(String(seg));
       if (!pair) break;
       const keyStart = (pair.key as Node).range?.[0];
       const last = i === path.length - 1;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { entityNames } from '../canonical/index.ts';
+import { patternProblem } from './regex-safety.ts';
 import { transforms } from './transforms/index.ts';
 import { countryCode } from './transforms/phone.ts';
 import { isZone } from './transforms/date-parse.ts';
@@ -38,7 +39,14 @@ const condition = z
     notEquals: scalar.optional().describe('Holds when the value differs from this.'),
     in: z.array(scalar).optional().describe('Holds when the value is one of these.'),
     exists: z.boolean().optional().describe('true: holds when present; false: when missing.'),
-    matches: z.string().optional().describe('Holds when the text matches this regular expression.'),
+    matches: z
+      .string()
+      .superRefine((pattern, ctx) => {
+        const problem = patternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe('Holds when the text matches this regular expression.'),
   })
   .describe('A condition on one value; all given tests must hold.');
 

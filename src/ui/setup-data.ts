@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { sampleFor } from '../cli/mapping.ts';
-import { compileMapping, loadMappingFile, type MappingResult } from '../mapping/index.ts';
+import { loadMappingFile, previewInWorker, type MappingResult } from '../mapping/index.ts';
 import { DEFAULT_MAPPINGS_DIR } from '../sync/mapping-source.ts';
 
 /** The hub's mapping folder (MAPPINGS_DIR, or the shipped mappings/). */
@@ -52,6 +52,7 @@ export async function previewRecord(
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record))
     return { result: null, problem: 'The record must be one JSON object' };
-  const mapping = compileMapping(loaded.doc);
-  return { result: direction === 'in' ? mapping.in(record) : mapping.out(record), problem: null };
+  const outcome = await previewInWorker({ doc: loaded.doc, records: [record], direction });
+  if (!outcome.ok) return { result: null, problem: outcome.problem };
+  return { result: outcome.results[0]!, problem: null };
 }

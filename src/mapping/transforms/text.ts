@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { patternProblem } from '../regex-safety.ts';
 import { asString, defineTransform, identity, textTransform } from './types.ts';
 
 const none = z.strictObject({});
@@ -101,15 +102,20 @@ export const string = defineTransform({
 export const replace = defineTransform({
   name: 'replace',
   summary: 'Replace every match of a regular expression (not invertible).',
-  options: z.strictObject({
-    pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "[^0-9]".'),
-    with: z.string().default('').describe('Replacement text; $1 refers to a group.'),
-    flags: z
-      .string()
-      .regex(/^[imsu]*$/, 'only i, m, s, u')
-      .default('')
-      .describe('Regex flags.'),
-  }),
+  options: z
+    .strictObject({
+      pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "[^0-9]".'),
+      with: z.string().default('').describe('Replacement text; $1 refers to a group.'),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/, 'only i, m, s, u')
+        .default('')
+        .describe('Regex flags.'),
+    })
+    .superRefine((o, ctx) => {
+      const problem = patternProblem(o.pattern, o.flags);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+    }),
   idempotent: false,
   create: (o) => {
     const re = new RegExp(o.pattern, `g${o.flags}`);
