@@ -27,9 +27,9 @@ export function computeReport(input: ReportInput): Report {
   const inRange = (d: string) => d >= from && d <= to;
   const set = new CellSet(groupBy);
   for (const s of input.spend)
-    if (inRange(s.date)) set.at(s.channel, s.campaignId).spendCents += BigInt(s.amountCents);
+    if (inRange(s.date)) set.addBase(s.channel, s.campaignId, BigInt(s.amountCents), 0);
   for (const l of input.leads)
-    if (inRange(tenantDate(l.createdAt, timeZone))) set.at(l.channel, l.campaignId).leads += 1;
+    if (inRange(tenantDate(l.createdAt, timeZone))) set.addBase(l.channel, l.campaignId, 0n, 1);
   for (const sale of input.sales)
     if (inRange(sale.saleDate)) for (const c of contributions(sale, model)) set.addContribution(c);
   return renderReport(set, { from, to, model }, input.names);

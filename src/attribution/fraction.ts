@@ -73,6 +73,42 @@ export class Frac {
   }
 }
 
+/**
+ * An exact sum of many fractions without a gcd per addition: numerators are added per
+ * denominator (reports and rollups add thousands of values over a few denominators), and
+ * reduced to one fraction only when read.
+ */
+export class FracSum {
+  private readonly byDen = new Map<bigint, bigint>();
+
+  /** Adds `f` (times `k`, default 1). */
+  add(f: Frac, k = 1n): this {
+    if (f.n !== 0n) this.byDen.set(f.d, (this.byDen.get(f.d) ?? 0n) + f.n * k);
+    return this;
+  }
+
+  /** Adds a fraction in `toString()` form (`n/d` or `n`; it need not be reduced). */
+  addText(text: string): this {
+    const slash = text.indexOf('/');
+    const n = BigInt(slash < 0 ? text : text.slice(0, slash));
+    const d = slash < 0 ? 1n : BigInt(text.slice(slash + 1));
+    if (d <= 0n) throw new RangeError(`bad fraction ${text}`);
+    if (n !== 0n) this.byDen.set(d, (this.byDen.get(d) ?? 0n) + n);
+    return this;
+  }
+
+  /** The sum, reduced. */
+  value(): Frac {
+    // Over the least common multiple of the denominators (gcds of denominators only), then one
+    // reduction: adding fraction by fraction would gcd ever longer numerators.
+    let l = 1n;
+    for (const d of this.byDen.keys()) l = (l / gcd(l, d)) * d;
+    let n = 0n;
+    for (const [d, k] of this.byDen) n += k * (l / d);
+    return new Frac(n, l);
+  }
+}
+
 /** A scaled integer (value × 10^scale) as a decimal string, e.g. (12345n, 2) → "123.45". */
 export function scaledToString(v: bigint, scale: number): string {
   const neg = v < 0n;

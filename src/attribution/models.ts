@@ -49,11 +49,20 @@ function timeDecay(deltas: readonly number[], h: number): Frac[] {
   return weights.map((w) => w.div(sum));
 }
 
+/** Decay weights computed so far, by `e/h` (a handful of values per lookback and half-life). */
+const weights = new Map<string, Frac>();
+
 /** 2^(e/h): exact when h divides e, else a DECAY_DIGITS-digit decimal as an exact fraction. */
 function decayWeight(e: number, h: number): Frac {
   if (e % h === 0) return new Frac(2n ** BigInt(e / h));
-  const [whole, frac = ''] = new D(2).pow(new D(e).div(h)).toFixed().split('.');
-  return new Frac(BigInt(whole! + frac), 10n ** BigInt(frac.length));
+  const key = `${e}/${h}`;
+  let w = weights.get(key);
+  if (!w) {
+    if (weights.size >= 100_000) weights.clear();
+    const [whole, frac = ''] = new D(2).pow(new D(e).div(h)).toFixed().split('.');
+    weights.set(key, (w = new Frac(BigInt(whole! + frac), 10n ** BigInt(frac.length))));
+  }
+  return w;
 }
 
 /** Fixed denominator of time_decay contributions to reports and rollups (see `quantize`). */

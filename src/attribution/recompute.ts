@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Redis } from 'ioredis';
 
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
+import type { TenantSettings } from '../tenants/settings.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
 import { attributeSale } from './attribute.ts';
 import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
-import { buildRollups, encodeSums } from './rollups.ts';
+import { encodeSums, RollupBuilder } from './rollups.ts';
 import { encodeSeen, seenOf } from './seen.ts';
 import {
   encodeAttribution,
@@ -17,11 +20,21 @@ import {
   STATE_FIELD,
 } from './state.ts';
 import { buildTouches } from './touches.ts';
-import { MODELS, type Touch } from './types.ts';
+import {
+  MODELS,
+  type LeadInput,
+  type SaleInput,
+  type Touch,
+  type TouchpointInput,
+} from './types.ts';
 
+/** Records per HMGET while reading, and HMGETs in flight at once. */
 const PAGE = 1000;
-/** Fields per HSET inside the swap transaction. */
+const IN_FLIGHT = 4;
+/** Fields per HSET into the staging hashes. */
 const HSET_CHUNK = 1000;
+/** Staging hashes of a recompute that died expire after this (seconds). */
+const STAGING_TTL_S = 86_400;
 
 /** Where a full recompute stands: what the CLI, the API and the job's progress show. */
 export interface RecomputeProgress {
@@ -47,94 +60,224 @@ export interface RecomputeDeps {
   settings: SettingsStore;
 }
 
-const ENTITIES = ['lead', 'touchpoint', 'sale', 'spend'] as const;
+const ENTITIES = ['sale', 'lead', 'touchpoint', 'spend'] as const;
+type Progress = (p: RecomputeProgress) => Promise<void>;
+
+/**
+ * The new contents of the attribution hashes, written as they are computed into staging hashes
+ * of this recompute (`<live key>:next:<generation>`, same slot, expiring unless swapped in), so
+ * the recompute never holds them all in memory.
+ */
+class Staging {
+  private readonly pending = new Map<number, string[]>();
+  private inFlight: Promise<unknown>[] = [];
+  /** Indexes (into the state keys) of the hashes with at least one field. */
+  readonly written = new Set<number>();
+  private readonly gen = randomUUID();
+
+  constructor(
+    private readonly redis: Redis,
+    readonly keys: readonly string[],
+  ) {}
+
+  key(i: number): string {
+    return `${this.keys[i]}:next:${this.gen}`;
+  }
+
+  set(i: number, field: string, value: string): void {
+    let list = this.pending.get(i);
+    if (!list) this.pending.set(i, (list = []));
+    list.push(field, value);
+    if (list.length >= 2 * HSET_CHUNK) this.send(i);
+  }
+
+  private send(i: number): void {
+    const list = this.pending.get(i);
+    if (!list?.length) return;
+    this.pending.set(i, []);
+    this.written.add(i);
+    const p = this.redis
+      .pipeline()
+      .hset(this.key(i), ...list)
+      .expire(this.key(i), STAGING_TTL_S);
+    this.inFlight.push(p.exec().then(throwFirst));
+  }
+
+  /** Waits for every write sent so far (call once per page, so writes never pile up). */
+  async settle(): Promise<void> {
+    const all = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(all);
+  }
+
+  /** Sends what is left and waits for it. */
+  async flush(): Promise<void> {
+    for (const i of this.pending.keys()) this.send(i);
+    await this.settle();
+  }
+
+  /** Deletes the staging hashes (a recompute that failed). */
+  async discard(): Promise<void> {
+    await this.settle().catch(() => undefined);
+    if (this.written.size) await this.redis.unlink(...[...this.written].map((i) => this.key(i)));
+  }
+}
+
+function throwFirst(replies: [Error | null, unknown][] | null): void {
+  for (const [err] of replies ?? []) if (err) throw err;
+}
 
 /**
  * Full recompute from the stored records (a settings change, a lost feed position, or on
  * request): every sale re-attributed, every rollup and "seen" entry rewritten, a new state
  * generation, and the incremental reader put back to where the change log stood when the
- * recompute began, all in one MULTI, so a report never sees half of it and the changes made while
- * it read are handled again by the reader (idempotently). `progress` is told after every page.
+ * recompute began. The new hashes are built beside the live ones and swapped in with the state
+ * and position in one MULTI, so a report never sees half of it and the changes made while it
+ * read are handled again by the reader (idempotently). `progress` is told after every few pages.
+ *
+ * It keeps in memory only the sales, the touches of customers with a sale, and the rollups:
+ * records are read by id in pipelined pages; every lead and spend row is counted on the way, and
+ * every lead's and touchpoint's "seen" entry is written as it is read.
  */
 export async function recomputeAll(
   d: RecomputeDeps,
   tenantId: string,
-  progress: (p: RecomputeProgress) => Promise<void> = async () => undefined,
+  progress: Progress = async () => undefined,
 ): Promise<number> {
   const settings = await d.settings.get(tenantId);
   const logAt = (await d.records.lastChangeId(tenantId)) ?? '0-0';
-  const counts = await Promise.all(ENTITIES.map((e) => d.redis.zcard(d.k.recordIds(tenantId, e))));
+  // Read after the log position: a record created since is read here and replayed by the reader.
+  const ids = await Promise.all(
+    ENTITIES.map((e) => d.redis.zrange(d.k.recordIds(tenantId, e), 0, -1)),
+  );
   const p: RecomputeProgress = {
     state: 'running',
-    phase: 'reading lead',
+    phase: 'reading sale',
     done: 0,
-    total: counts.reduce((a, b) => a + b, 0),
+    total: ids.reduce((a, b) => a + b.length, 0),
     startedAt: new Date().toISOString(),
   };
-  const seen: [string, string][] = [];
-  const all = async <T>(entity: string, f: (r: StoredRecord) => T | null) => {
-    const out: T[] = [];
-    let after: string | null = null;
+  const out = new Staging(d.redis, stateKeys(d.k, tenantId));
+  try {
+    const read = readInputs(d, tenantId, settings, out, p, progress);
+    const { sales, touches, rollups } = await read(ids);
+    p.phase = 'attributing';
+    await progress(p);
+    for (const s of sales) {
+      const a = attributeSale(s, (s.customerId && touches.get(s.customerId)) || [], settings);
+      rollups.addSale(a);
+      out.set(KEY.sales, a.saleId, encodeAttribution(a));
+      if (a.dealNumber) out.set(KEY.deals, a.dealNumber, a.saleId);
+    }
+    p.phase = 'writing';
+    await progress(p);
+    writeRollups(out, rollups);
+    await out.flush();
+    await swap(d.redis, out, settings, logAt);
+    return sales.length;
+  } catch (err) {
+    await out.discard().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** What the reading phase keeps. */
+interface Inputs {
+  sales: SaleInput[];
+  /** Touches per customer with a sale. */
+  touches: Map<string, Touch[]>;
+  rollups: RollupBuilder;
+}
+
+/**
+ * Reads sales, then leads, touchpoints and spend (ids in `ENTITIES` order): sales kept, leads and
+ * spend counted into the base rollups, the leads and touchpoints of customers with a sale kept
+ * for their touches, and every "seen" entry staged.
+ */
+function readInputs(
+  d: RecomputeDeps,
+  tenantId: string,
+  settings: TenantSettings,
+  out: Staging,
+  p: RecomputeProgress,
+  progress: Progress,
+): (ids: string[][]) => Promise<Inputs> {
+  const tz = settings.timeZone;
+  const rollups = new RollupBuilder(tz);
+  const each = async (entity: string, ids: string[], fn: (r: StoredRecord) => void) => {
     p.phase = `reading ${entity}`;
-    do {
-      const page = await d.records.walk(tenantId, entity, after, PAGE, { lean: true });
-      for (const r of page.records) {
-        const v = f(r);
-        if (v) out.push(v);
-        const s = seenOf(r, settings.timeZone);
-        if (s) seen.push([`${entity}:${r.id}`, encodeSeen(s)]);
-      }
-      p.done += page.records.length;
+    for (let i = 0; i < ids.length; i += PAGE * IN_FLIGHT) {
+      const pages = await Promise.all(
+        Array.from({ length: IN_FLIGHT }, (_, j) => ids.slice(i + j * PAGE, i + (j + 1) * PAGE))
+          .filter((chunk) => chunk.length)
+          .map((chunk) => d.records.getMany(tenantId, entity, chunk, { lean: true })),
+      );
+      for (const page of pages)
+        for (const r of page) {
+          if (!r) continue;
+          fn(r);
+          const s = seenOf(r, tz);
+          if (s) out.set(KEY.seen, `${entity}:${r.id}`, encodeSeen(s));
+        }
+      p.done += Math.min(ids.length - i, PAGE * IN_FLIGHT);
+      await out.settle();
       await progress(p);
-      after = page.last;
-    } while (after);
-    return out;
+    }
   };
-  const leads = await all('lead', leadInput);
-  const touches = buildTouches(leads, await all('touchpoint', touchpointInput));
-  const saleInputs = await all('sale', saleInput);
-  const spend = await all('spend', spendInput);
-  p.phase = 'attributing';
-  await progress(p);
-  const byCustomer = new Map<string, Touch[]>();
-  for (const t of touches)
-    (byCustomer.get(t.customerId) ?? byCustomer.set(t.customerId, []).get(t.customerId)!).push(t);
-  const sales = saleInputs.map((s) =>
-    attributeSale(s, s.customerId ? (byCustomer.get(s.customerId) ?? []) : [], settings),
-  );
-  const rollups = buildRollups(sales, leads, spend, settings.timeZone);
-  p.phase = 'writing';
-  await progress(p);
-  const keys = stateKeys(d.k, tenantId);
-  const tx = d.redis.multi();
-  tx.del(...keys.filter((_, i) => i !== KEY.meta && i !== KEY.positions));
-  const hset = (key: string, pairs: [string, string][]) => {
-    for (let i = 0; i < pairs.length; i += HSET_CHUNK)
-      tx.hset(key, Object.fromEntries(pairs.slice(i, i + HSET_CHUNK)));
+  return async ([saleIds = [], leadIds = [], tpIds = [], spendIds = []]) => {
+    const sales: SaleInput[] = [];
+    await each('sale', saleIds, (r) => {
+      const s = saleInput(r);
+      if (s) sales.push(s);
+    });
+    const buyers = new Set(sales.map((s) => s.customerId));
+    const leads: LeadInput[] = [];
+    const tps: TouchpointInput[] = [];
+    await each('lead', leadIds, (r) => {
+      const l = leadInput(r);
+      if (!l) return;
+      rollups.addLead(l);
+      if (l.customerId && buyers.has(l.customerId)) leads.push(l);
+    });
+    await each('touchpoint', tpIds, (r) => {
+      const t = r.customerId && buyers.has(r.customerId) ? touchpointInput(r) : null;
+      if (t) tps.push(t);
+    });
+    await each('spend', spendIds, (r) => {
+      const s = spendInput(r);
+      if (s) rollups.addSpend(s);
+    });
+    const touches = new Map<string, Touch[]>();
+    for (const t of buildTouches(leads, tps))
+      (touches.get(t.customerId) ?? touches.set(t.customerId, []).get(t.customerId)!).push(t);
+    return { sales, touches, rollups };
   };
-  hset(
-    keys[KEY.sales]!,
-    sales.map((s) => [s.saleId, encodeAttribution(s)]),
-  );
-  hset(
-    keys[KEY.deals]!,
-    sales.filter((s) => s.dealNumber).map((s) => [s.dealNumber, s.saleId]),
-  );
-  hset(
-    keys[KEY.base]!,
-    // A field that sums to nothing is not kept (the incremental path removes such fields too).
-    [...rollups.base]
-      .filter(([, v]) => v.spendCents !== 0n || v.leads !== 0)
-      .map(([f, v]) => [f, `${v.spendCents};${v.leads}`]),
-  );
+}
+
+/** Stages the rollup hashes (a field that sums to nothing is not kept, as incrementally). */
+function writeRollups(out: Staging, builder: RollupBuilder): void {
+  const rollups = builder.result();
+  for (const [f, v] of rollups.base)
+    if (v.spendCents !== 0n || v.leads !== 0) out.set(KEY.base, f, `${v.spendCents};${v.leads}`);
   for (const m of MODELS)
-    hset(
-      keys[KEY.rollup(m)]!,
-      [...rollups.byModel[m]].map(([f, v]) => [f, encodeSums(v)]),
-    );
-  hset(keys[KEY.seen]!, seen);
+    for (const [f, v] of rollups.byModel[m]) out.set(KEY.rollup(m), f, encodeSums(v));
+}
+
+/**
+ * Puts the staged hashes in place of the live ones, a new state generation and the reader's
+ * position, in one MULTI (the old hashes are unlinked: freed off Redis's main thread).
+ */
+async function swap(
+  redis: Redis,
+  out: Staging,
+  settings: TenantSettings,
+  logAt: string,
+): Promise<void> {
+  const keys = out.keys;
+  const tx = redis.multi();
+  tx.unlink(...keys.filter((_, i) => i !== KEY.meta && i !== KEY.positions));
+  for (const i of out.written) tx.rename(out.key(i), keys[i]!).persist(keys[i]!);
   tx.hset(keys[KEY.meta]!, STATE_FIELD, newState(settings));
   tx.hset(keys[KEY.positions]!, POSITION_FIELD, logAt);
-  await tx.exec();
-  return sales.length;
+  throwFirst(await tx.exec());
 }

@@ -1,4 +1,4 @@
-import { Frac, scaledToString } from './fraction.ts';
+import { Frac, FracSum, scaledToString } from './fraction.ts';
 import { UNATTRIBUTED, type Contribution } from './contributions.ts';
 import type { Model } from './types.ts';
 
@@ -62,36 +62,81 @@ export function emptyCell(channel: string, campaignId: string): Cell {
   };
 }
 
+/** A cell while it is being summed (exact sums without a gcd per addition). */
+interface SumCell {
+  channel: string;
+  campaignId: string;
+  spendCents: bigint;
+  leads: number;
+  sold: FracSum;
+  gross: FracSum;
+  revenue: FracSum;
+}
+
 /** Collects cells by row key (campaign or channel). */
 export class CellSet {
-  readonly cells = new Map<string, Cell>();
+  private readonly sums = new Map<string, SumCell>();
   constructor(readonly groupBy: GroupBy) {}
 
-  /** The cell of a (channel, campaign), created empty. */
-  at(channel: string, campaignId: string): Cell {
+  /** The summed cells by row key (`<channel>\u0000<campaign>`). */
+  get cells(): Map<string, Cell> {
+    const out = new Map<string, Cell>();
+    for (const [key, c] of this.sums)
+      out.set(key, {
+        ...c,
+        sold: c.sold.value(),
+        gross: c.gross.value(),
+        revenue: c.revenue.value(),
+      });
+    return out;
+  }
+
+  private sumAt(channel: string, campaignId: string): SumCell {
     const campaign = channel === UNATTRIBUTED || this.groupBy === 'channel' ? '' : campaignId;
     const key = `${channel}\u0000${campaign}`;
-    let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = emptyCell(channel, campaign)));
+    let cell = this.sums.get(key);
+    if (!cell) {
+      const zero = { sold: new FracSum(), gross: new FracSum(), revenue: new FracSum() };
+      this.sums.set(key, (cell = { ...emptyCell(channel, campaign), ...zero }));
+    }
     return cell;
   }
 
-  /** Adds a sale's contribution. */
-  addContribution(c: Contribution): void {
-    const cell = this.at(c.channel, c.campaignId);
-    cell.sold = cell.sold.add(c.sold);
-    cell.gross = cell.gross.add(c.gross);
-    cell.revenue = cell.revenue.add(c.revenue);
+  /** Adds spend (cents) and leads to the cell of a (channel, campaign). */
+  addBase(channel: string, campaignId: string, spendCents: bigint, leads: number): void {
+    const cell = this.sumAt(channel, campaignId);
+    cell.spendCents += spendCents;
+    cell.leads += leads;
+  }
+
+  /** Adds credit, gross and revenue (a sale's contribution or a rollup day's sums). */
+  addContribution(
+    c: Pick<Contribution, 'channel' | 'campaignId' | 'sold' | 'gross' | 'revenue'>,
+  ): void {
+    const cell = this.sumAt(c.channel, c.campaignId);
+    cell.sold.add(c.sold);
+    cell.gross.add(c.gross);
+    cell.revenue.add(c.revenue);
+  }
+
+  /** Adds stored sums (`toString()` fractions) of credit, gross and revenue. */
+  addTexts(
+    channel: string,
+    campaignId: string,
+    sold: string,
+    gross: string,
+    revenue: string,
+  ): void {
+    const cell = this.sumAt(channel, campaignId);
+    cell.sold.addText(sold);
+    cell.gross.addText(gross);
+    cell.revenue.addText(revenue);
   }
 
   /** Adds another cell's sums (e.g. a rollup day). */
   addCell(c: Cell): void {
-    const cell = this.at(c.channel, c.campaignId);
-    cell.spendCents += c.spendCents;
-    cell.leads += c.leads;
-    cell.sold = cell.sold.add(c.sold);
-    cell.gross = cell.gross.add(c.gross);
-    cell.revenue = cell.revenue.add(c.revenue);
+    this.addBase(c.channel, c.campaignId, c.spendCents, c.leads);
+    this.addContribution(c);
   }
 }
 
@@ -105,7 +150,8 @@ export function renderReport(
   meta: { from: string; to: string; model: Model },
   names: ReadonlyMap<string, string> = new Map(),
 ): Report {
-  const cells = [...set.cells.values()].sort((a, b) =>
+  const summed = set.cells;
+  const cells = [...summed.values()].sort((a, b) =>
     a.channel === b.channel ? cmp(a.campaignId, b.campaignId) : cmp(a.channel, b.channel),
   );
   const rows = cells
@@ -123,7 +169,7 @@ export function renderReport(
         c.revenue.roundScaled(0),
       ),
     );
-  const u = set.cells.get(`${UNATTRIBUTED}\u0000`) ?? emptyCell(UNATTRIBUTED, '');
+  const u = summed.get(`${UNATTRIBUTED}\u0000`) ?? emptyCell(UNATTRIBUTED, '');
   const unattributed = row(
     UNATTRIBUTED,
     null,

@@ -1,8 +1,8 @@
 import type { SaleAttribution } from './attribute.ts';
 import { contributions } from './contributions.ts';
 import { tenantDate } from './dates.ts';
-import { Frac } from './fraction.ts';
-import { CellSet, emptyCell, type Cell, type GroupBy } from './report.ts';
+import { FracSum, type Frac } from './fraction.ts';
+import { CellSet, type GroupBy } from './report.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
 const SEP = '\u001f';
@@ -17,37 +17,65 @@ export interface Rollups {
   byModel: Record<Model, Map<string, { sold: Frac; gross: Frac; revenue: Frac }>>;
 }
 
-/** Sums every sale's contributions per model and every lead and spend row per day × campaign. */
-export function buildRollups(
-  sales: readonly SaleAttribution[],
-  leads: readonly LeadInput[],
-  spend: readonly SpendInput[],
-  timeZone: string,
-): Rollups {
-  const base: Rollups['base'] = new Map();
-  const baseAt = (f: string) => base.get(f) ?? base.set(f, { spendCents: 0n, leads: 0 }).get(f)!;
-  for (const s of spend)
-    baseAt(rollupField(s.date, s.channel, s.campaignId)).spendCents += BigInt(s.amountCents);
-  for (const l of leads)
-    baseAt(rollupField(tenantDate(l.createdAt, timeZone), l.channel, l.campaignId)).leads += 1;
-  const byModel = Object.fromEntries(MODELS.map((m) => [m, new Map()])) as Rollups['byModel'];
-  for (const m of MODELS)
-    for (const sale of sales)
+type Sums = { sold: FracSum; gross: FracSum; revenue: FracSum };
+
+/**
+ * Sums sales' contributions per model and leads and spend rows per day × campaign, one record
+ * at a time (what a full recompute writes), exactly.
+ */
+export class RollupBuilder {
+  private readonly base: Rollups['base'] = new Map();
+  private readonly sums = Object.fromEntries(MODELS.map((m) => [m, new Map()])) as Record<
+    Model,
+    Map<string, Sums>
+  >;
+
+  constructor(private readonly timeZone: string) {}
+
+  private baseAt(f: string) {
+    return this.base.get(f) ?? this.base.set(f, { spendCents: 0n, leads: 0 }).get(f)!;
+  }
+
+  addSpend(s: SpendInput): void {
+    this.baseAt(rollupField(s.date, s.channel, s.campaignId)).spendCents += BigInt(s.amountCents);
+  }
+
+  addLead(l: Pick<LeadInput, 'createdAt' | 'channel' | 'campaignId'>): void {
+    this.baseAt(rollupField(tenantDate(l.createdAt, this.timeZone), l.channel, l.campaignId))
+      .leads++;
+  }
+
+  addSale(sale: SaleAttribution): void {
+    for (const m of MODELS)
       for (const c of contributions(sale, m)) {
         const f = rollupField(sale.saleDate, c.channel, c.campaignId);
-        const prev = byModel[m].get(f);
-        byModel[m].set(
-          f,
-          prev
-            ? {
-                sold: prev.sold.add(c.sold),
-                gross: prev.gross.add(c.gross),
-                revenue: prev.revenue.add(c.revenue),
-              }
-            : { sold: c.sold, gross: c.gross, revenue: c.revenue },
-        );
+        let v = this.sums[m].get(f);
+        if (!v)
+          this.sums[m].set(
+            f,
+            (v = { sold: new FracSum(), gross: new FracSum(), revenue: new FracSum() }),
+          );
+        v.sold.add(c.sold);
+        v.gross.add(c.gross);
+        v.revenue.add(c.revenue);
       }
-  return { base, byModel };
+  }
+
+  /** The sums so far. */
+  result(): Rollups {
+    const byModel = Object.fromEntries(
+      MODELS.map((m) => [
+        m,
+        new Map(
+          [...this.sums[m]].map(([f, v]) => [
+            f,
+            { sold: v.sold.value(), gross: v.gross.value(), revenue: v.revenue.value() },
+          ]),
+        ),
+      ]),
+    ) as Rollups['byModel'];
+    return { base: this.base, byModel };
+  }
 }
 
 /** Encodes a model rollup value. */
@@ -66,23 +94,17 @@ export function cellsFromRollups(
   groupBy: GroupBy,
 ): CellSet {
   const set = new CellSet(groupBy);
-  const each = (h: Record<string, string>, fn: (cell: Cell, parts: string[]) => void) => {
-    for (const [field, value] of Object.entries(h)) {
-      const [date, channel, campaignId] = field.split(SEP) as [string, string, string];
-      if (date < from || date > to) continue;
-      const cell = emptyCell(channel, campaignId);
-      fn(cell, value.split(';'));
-      set.addCell(cell);
-    }
-  };
-  each(base, (cell, [spend, leads]) => {
-    cell.spendCents = BigInt(spend!);
-    cell.leads = Number(leads);
-  });
-  each(model, (cell, [sold, gross, revenue]) => {
-    cell.sold = Frac.parse(sold!);
-    cell.gross = Frac.parse(gross!);
-    cell.revenue = Frac.parse(revenue!);
-  });
+  for (const [field, value] of Object.entries(base)) {
+    const [date, channel, campaignId] = field.split(SEP) as [string, string, string];
+    if (date < from || date > to) continue;
+    const [spend, leads] = value.split(';') as [string, string];
+    set.addBase(channel, campaignId, BigInt(spend), Number(leads));
+  }
+  for (const [field, value] of Object.entries(model)) {
+    const [date, channel, campaignId] = field.split(SEP) as [string, string, string];
+    if (date < from || date > to) continue;
+    const [sold, gross, revenue] = value.split(';') as [string, string, string];
+    set.addTexts(channel, campaignId, sold, gross, revenue);
+  }
   return set;
 }
