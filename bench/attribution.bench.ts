@@ -181,7 +181,7 @@ try {
   );
   if (created !== NIGHTLY_SALES)
     throw new Error(`the nightly file created ${created} of ${NIGHTLY_SALES} sales`);
-  const attributed = await hub.redis.hlen(hub.keys.attrSales(tenantId));
+  const attributed = await hub.attribution.storedCount(tenantId);
   if (attributed !== WORLD.sales + NIGHTLY_SALES)
     throw new Error(
       `${attributed} sales attributed after the nightly file, expected ${WORLD.sales + NIGHTLY_SALES}`,

@@ -8,14 +8,7 @@ import type { Keys } from '../store/keys.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
 import { IncrementalAttribution } from './incremental.ts';
 import { recomputeAll, type RecomputeProgress } from './recompute.ts';
-import {
-  KEY,
-  POSITION_FIELD,
-  PROGRESS_FIELD,
-  stateKeys,
-  stateMatches,
-  STATE_FIELD,
-} from './state.ts';
+import { GEN_FIELD, POSITION_FIELD, PROGRESS_FIELD, stateMatches, STATE_FIELD } from './state.ts';
 
 /** Changes read per batch of the incremental reader. */
 export const FOLLOW_BATCH = 500;
@@ -53,14 +46,15 @@ export class AttributionFollower {
 
   /** True when the reader has changes to read or a recompute to run. */
   async behind(tenantId: string): Promise<boolean> {
-    const keys = stateKeys(this.k, tenantId);
-    const [state, pos, last, settings] = await Promise.all([
-      this.redis.hget(keys[KEY.meta]!, STATE_FIELD),
-      this.redis.hget(keys[KEY.positions]!, POSITION_FIELD),
+    const [[state, gen], pos, last, settings] = await Promise.all([
+      this.redis.hmget(this.k.attrMeta(tenantId), STATE_FIELD, GEN_FIELD),
+      this.redis.hget(this.k.feedPositions(tenantId), POSITION_FIELD),
       this.records.lastChangeId(tenantId),
       this.settings.get(tenantId),
     ]);
-    return !pos || !stateMatches(state, settings) || (last !== null && last !== pos);
+    return (
+      !pos || !stateMatches(state ?? null, settings, gen ?? null) || (last !== null && last !== pos)
+    );
   }
 
   /** Makes the next catch-up recompute in full (the state no longer matches anything). */
@@ -110,14 +104,13 @@ export class AttributionFollower {
     opts: { onProgress?: (p: RecomputeProgress) => Promise<void>; jobId?: string } = {},
   ): Promise<CatchUp> {
     const out: CatchUp = { recomputed: 0, batches: 0, salesChanged: 0 };
-    const keys = stateKeys(this.k, tenantId);
     for (;;) {
       const settings = await this.settings.get(tenantId);
-      const [state, pos] = await Promise.all([
-        this.redis.hget(keys[KEY.meta]!, STATE_FIELD),
-        this.redis.hget(keys[KEY.positions]!, POSITION_FIELD),
+      const [[state, gen], pos] = await Promise.all([
+        this.redis.hmget(this.k.attrMeta(tenantId), STATE_FIELD, GEN_FIELD),
+        this.redis.hget(this.k.feedPositions(tenantId), POSITION_FIELD),
       ]);
-      if (!pos || !stateMatches(state, settings)) {
+      if (!pos || !stateMatches(state ?? null, settings, gen ?? null)) {
         await this.recompute(tenantId, opts.onProgress, opts.jobId);
         out.recomputed++;
         continue;

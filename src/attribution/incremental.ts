@@ -7,10 +7,11 @@ import type { Keys } from '../store/keys.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
 import { attributeSale, type SaleAttribution } from './attribute.ts';
 import { applyBase, applySums, modelDeltas } from './deltas.ts';
+import { dayItems } from './day-items.ts';
 import { casHashes, expectRead, type CasItem } from './hash-cas.ts';
 import { saleInput } from './inputs.ts';
 import { decodeSeen, encodeSeen, SEEN_ENTITIES, seenOf } from './seen.ts';
-import { encodeAttribution, KEY, POSITION_FIELD, stateKeys, STATE_FIELD } from './state.ts';
+import { encodeAttribution, genOf, KEY, POSITION_FIELD, StateKeys, STATE_FIELD } from './state.ts';
 import { loadTimeline } from './timeline.ts';
 import { MODELS } from './types.ts';
 
@@ -62,9 +63,8 @@ export class IncrementalAttribution {
   /** Handles one batch of changed records (their newest versions). */
   async apply(ctx: BatchContext, changed: readonly StoredRecord[]): Promise<BatchOutcome> {
     const seenRecs = changed.filter((r) => SEEN_ENTITIES.has(r.entity));
-    const oldSeen = seenRecs.length
-      ? await this.redis.hmget(this.k.attrSeen(ctx.tenantId), ...seenRecs.map(member))
-      : [];
+    const seenKey = new StateKeys(this.k, ctx.tenantId, genOf(ctx.state)).list[KEY.seen]!;
+    const oldSeen = seenRecs.length ? await this.redis.hmget(seenKey, ...seenRecs.map(member)) : [];
     const customers = new Set<string>();
     oldSeen.forEach((text) => {
       const c = decodeSeen(text)?.customerId;
@@ -119,9 +119,9 @@ export class IncrementalAttribution {
     results: readonly { saleId: string; after: SaleAttribution | null }[],
   ): Promise<number> {
     if (results.length === 0) return 0;
-    const keys = stateKeys(this.k, ctx.tenantId);
+    const keys = new StateKeys(this.k, ctx.tenantId, genOf(ctx.state));
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const stored = await this.redis.hmget(keys[KEY.sales]!, ...results.map((r) => r.saleId));
+      const stored = await this.redis.hmget(keys.list[KEY.sales]!, ...results.map((r) => r.saleId));
       const items: CasItem[] = [
         { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
       ];
@@ -149,38 +149,19 @@ export class IncrementalAttribution {
           });
       });
       if (changes.length === 0) return 0;
-      items.push(...(await this.rollupItems(keys, modelDeltas(changes))));
-      if (await casHashes(this.redis, keys, items)) return changes.length;
+      const deltas = modelDeltas(changes);
+      const groups = MODELS.map((m) => ({
+        kind: m,
+        changes: new Map(
+          [...deltas[m]].map(([f, d]) => [f, (cur: string | null) => applySums(cur, d)]),
+        ),
+      }));
+      items.push(...(await dayItems(this.redis, keys, groups)));
+      if (await casHashes(this.redis, keys.list, items)) return changes.length;
     }
     throw new Error(
       `attribution of ${results.length} sales kept losing write races; retried later`,
     );
-  }
-
-  private async rollupItems(
-    keys: readonly string[],
-    deltas: ReturnType<typeof modelDeltas>,
-  ): Promise<CasItem[]> {
-    const p = this.redis.pipeline();
-    const fields = MODELS.map((m) => [...deltas[m].keys()]);
-    MODELS.forEach((m, i) => {
-      if (fields[i]!.length) p.hmget(keys[KEY.rollup(m)]!, ...fields[i]!);
-    });
-    const replies = (await p.exec()) ?? [];
-    const items: CasItem[] = [];
-    let reply = 0;
-    MODELS.forEach((m, i) => {
-      if (!fields[i]!.length) return;
-      const [err, values] = replies[reply++]!;
-      if (err) throw err;
-      fields[i]!.forEach((f, j) => {
-        const cur = (values as (string | null)[])[j] ?? null;
-        const next = applySums(cur, deltas[m].get(f)!);
-        if (cur !== next)
-          items.push({ key: KEY.rollup(m), field: f, expect: expectRead(cur), write: next });
-      });
-    });
-    return items;
   }
 
   /**
@@ -188,10 +169,12 @@ export class IncrementalAttribution {
    * position, in one compare-and-set. False when the state or position moved (read again).
    */
   private async finish(ctx: BatchContext, recs: readonly StoredRecord[]): Promise<boolean> {
-    const keys = stateKeys(this.k, ctx.tenantId);
+    const keys = new StateKeys(this.k, ctx.tenantId, genOf(ctx.state));
     const tz = ctx.settings.timeZone;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const old = recs.length ? await this.redis.hmget(keys[KEY.seen]!, ...recs.map(member)) : [];
+      const old = recs.length
+        ? await this.redis.hmget(keys.list[KEY.seen]!, ...recs.map(member))
+        : [];
       const items: CasItem[] = [
         { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
       ];
@@ -212,7 +195,10 @@ export class IncrementalAttribution {
         if (o) bump(o.field, r.entity, -o.amount);
         if (now) bump(now.field, r.entity, now.amount);
       });
-      items.push(...(await this.baseItems(keys, base)));
+      const changes = new Map(
+        [...base].map(([f, d]) => [f, (cur: string | null) => applyBase(cur, d.spend, d.leads)]),
+      );
+      items.push(...(await dayItems(this.redis, keys, [{ kind: 'base', changes }])));
       if (ctx.commit)
         items.push({
           key: KEY.positions,
@@ -220,30 +206,13 @@ export class IncrementalAttribution {
           expect: expectRead(ctx.commit.from),
           write: ctx.commit.to,
         });
-      if (await casHashes(this.redis, keys, items)) return true;
+      if (await casHashes(this.redis, keys.list, items)) return true;
       const [state, pos] = await Promise.all([
-        this.redis.hget(keys[KEY.meta]!, STATE_FIELD),
-        this.redis.hget(keys[KEY.positions]!, POSITION_FIELD),
+        this.redis.hget(keys.list[KEY.meta]!, STATE_FIELD),
+        this.redis.hget(keys.list[KEY.positions]!, POSITION_FIELD),
       ]);
       if (state !== ctx.state || (ctx.commit && pos !== ctx.commit.from)) return false;
     }
     return false;
-  }
-
-  private async baseItems(
-    keys: readonly string[],
-    base: Map<string, { spend: bigint; leads: number }>,
-  ): Promise<CasItem[]> {
-    const fields = [...base.keys()];
-    if (!fields.length) return [];
-    const cur = await this.redis.hmget(keys[KEY.base]!, ...fields);
-    const items: CasItem[] = [];
-    fields.forEach((f, i) => {
-      const d = base.get(f)!;
-      const next = applyBase(cur[i] ?? null, d.spend, d.leads);
-      if ((cur[i] ?? null) !== next)
-        items.push({ key: KEY.base, field: f, expect: expectRead(cur[i]), write: next });
-    });
-    return items;
   }
 }

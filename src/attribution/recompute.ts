@@ -9,20 +9,22 @@ import type { TenantSettings } from '../tenants/settings.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
 import { attributeSale } from './attribute.ts';
 import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
-import { encodeSums, RollupBuilder } from './rollups.ts';
+import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
 import { encodeSeen, seenOf } from './seen.ts';
 import {
   encodeAttribution,
+  GEN_FIELD,
   KEY,
   newState,
   POSITION_FIELD,
-  stateKeys,
+  StateKeys,
   STATE_FIELD,
 } from './state.ts';
 import { buildTouches } from './touches.ts';
 import {
   MODELS,
   type LeadInput,
+  type Model,
   type SaleInput,
   type Touch,
   type TouchpointInput,
@@ -33,8 +35,13 @@ const PAGE = 1000;
 const IN_FLIGHT = 4;
 /** Fields per HSET into the staging hashes. */
 const HSET_CHUNK = 1000;
-/** Staging hashes of a recompute that died expire after this (seconds). */
+/** Hashes of a recompute that died expire after this (seconds). */
 const STAGING_TTL_S = 86_400;
+/**
+ * The generation a recompute replaced expires after this (seconds): a report or explanation that
+ * read the old generation's name just before the swap still finds its hashes.
+ */
+const RETIRED_TTL_S = 60;
 
 /** Where a full recompute stands: what the CLI, the API and the job's progress show. */
 export interface RecomputeProgress {
@@ -64,24 +71,22 @@ const ENTITIES = ['sale', 'lead', 'touchpoint', 'spend'] as const;
 type Progress = (p: RecomputeProgress) => Promise<void>;
 
 /**
- * The new contents of the attribution hashes, written as they are computed into staging hashes
- * of this recompute (`<live key>:next:<generation>`, same slot, expiring unless swapped in), so
- * the recompute never holds them all in memory.
+ * The new generation's hashes, written as they are computed (expiring unless swapped in), so the
+ * recompute never holds them all in memory.
  */
 class Staging {
   private readonly pending = new Map<number, string[]>();
   private inFlight: Promise<unknown>[] = [];
-  /** Indexes (into the state keys) of the hashes with at least one field. */
+  /** Indexes (into `keys.list`) of the hashes with at least one field. */
   readonly written = new Set<number>();
-  private readonly gen = randomUUID();
+  readonly keys: StateKeys;
 
   constructor(
     private readonly redis: Redis,
-    readonly keys: readonly string[],
-  ) {}
-
-  key(i: number): string {
-    return `${this.keys[i]}:next:${this.gen}`;
+    k: Keys,
+    tenantId: string,
+  ) {
+    this.keys = new StateKeys(k, tenantId, randomUUID());
   }
 
   set(i: number, field: string, value: string): void {
@@ -96,10 +101,11 @@ class Staging {
     if (!list?.length) return;
     this.pending.set(i, []);
     this.written.add(i);
+    const key = this.keys.list[i]!;
     const p = this.redis
       .pipeline()
-      .hset(this.key(i), ...list)
-      .expire(this.key(i), STAGING_TTL_S);
+      .hset(key, ...list)
+      .expire(key, STAGING_TTL_S);
     this.inFlight.push(p.exec().then(throwFirst));
   }
 
@@ -116,10 +122,11 @@ class Staging {
     await this.settle();
   }
 
-  /** Deletes the staging hashes (a recompute that failed). */
+  /** Deletes what was written (a recompute that failed). */
   async discard(): Promise<void> {
     await this.settle().catch(() => undefined);
-    if (this.written.size) await this.redis.unlink(...[...this.written].map((i) => this.key(i)));
+    const keys = [...this.written].map((i) => this.keys.list[i]!);
+    if (keys.length) await this.redis.unlink(...keys);
   }
 }
 
@@ -157,7 +164,7 @@ export async function recomputeAll(
     total: ids.reduce((a, b) => a + b.length, 0),
     startedAt: new Date().toISOString(),
   };
-  const out = new Staging(d.redis, stateKeys(d.k, tenantId));
+  const out = new Staging(d.redis, d.k, tenantId);
   try {
     const read = readInputs(d, tenantId, settings, out, p, progress);
     const { sales, touches, rollups } = await read(ids);
@@ -173,7 +180,8 @@ export async function recomputeAll(
     await progress(p);
     writeRollups(out, rollups);
     await out.flush();
-    await swap(d.redis, out, settings, logAt);
+    const old = await swap(d.redis, out, settings, logAt);
+    await retire(d, tenantId, old);
     return sales.length;
   } catch (err) {
     await out.discard().catch(() => undefined);
@@ -254,30 +262,54 @@ function readInputs(
   };
 }
 
-/** Stages the rollup hashes (a field that sums to nothing is not kept, as incrementally). */
+/** Stages the day hashes and the days index (a field that sums to nothing is not kept). */
 function writeRollups(out: Staging, builder: RollupBuilder): void {
   const rollups = builder.result();
+  const dates = new Set<string>();
+  const put = (kind: Model | 'base', field: string, value: string) => {
+    const [date, cell] = splitField(field);
+    dates.add(date);
+    out.set(out.keys.day(kind, date), cell, value);
+  };
   for (const [f, v] of rollups.base)
-    if (v.spendCents !== 0n || v.leads !== 0) out.set(KEY.base, f, `${v.spendCents};${v.leads}`);
-  for (const m of MODELS)
-    for (const [f, v] of rollups.byModel[m]) out.set(KEY.rollup(m), f, encodeSums(v));
+    if (v.spendCents !== 0n || v.leads !== 0) put('base', f, `${v.spendCents};${v.leads}`);
+  for (const m of MODELS) for (const [f, v] of rollups.byModel[m]) put(m, f, encodeSums(v));
+  for (const date of dates) out.set(KEY.days, date, '1');
 }
 
 /**
- * Puts the staged hashes in place of the live ones, a new state generation and the reader's
- * position, in one MULTI (the old hashes are unlinked: freed off Redis's main thread).
+ * Makes the staged generation the live one, with its state and the reader's position, in one
+ * MULTI (its hashes made persistent). Returns the generation it replaced ('' when none).
  */
 async function swap(
   redis: Redis,
   out: Staging,
   settings: TenantSettings,
   logAt: string,
-): Promise<void> {
-  const keys = out.keys;
-  const tx = redis.multi();
-  tx.unlink(...keys.filter((_, i) => i !== KEY.meta && i !== KEY.positions));
-  for (const i of out.written) tx.rename(out.key(i), keys[i]!).persist(keys[i]!);
-  tx.hset(keys[KEY.meta]!, STATE_FIELD, newState(settings));
-  tx.hset(keys[KEY.positions]!, POSITION_FIELD, logAt);
-  throwFirst(await tx.exec());
+): Promise<string> {
+  const { list, gen } = out.keys;
+  const tx = redis.multi().hget(list[KEY.meta]!, GEN_FIELD);
+  for (const i of out.written) tx.persist(list[i]!);
+  tx.hset(list[KEY.meta]!, STATE_FIELD, newState(settings, gen), GEN_FIELD, gen);
+  tx.hset(list[KEY.positions]!, POSITION_FIELD, logAt);
+  const replies = await tx.exec();
+  throwFirst(replies);
+  const old = replies?.[0]?.[1];
+  return typeof old === 'string' ? old : '';
+}
+
+/**
+ * Lets the replaced generation's hashes expire (no incremental write can land in them any more:
+ * each checks the state, which the swap changed), and deletes the layout before generations.
+ */
+async function retire(d: RecomputeDeps, tenantId: string, gen: string): Promise<void> {
+  const legacy = d.k.attrLegacy(tenantId, MODELS);
+  const p = d.redis.pipeline().unlink(...legacy);
+  if (gen) {
+    const keys = new StateKeys(d.k, tenantId, gen);
+    const dates = await d.redis.hkeys(keys.list[KEY.days]!);
+    for (const date of dates) for (const kind of ['base', ...MODELS] as const) keys.day(kind, date);
+    for (const key of keys.list.slice(KEY.sales)) p.expire(key, RETIRED_TTL_S);
+  }
+  throwFirst(await p.exec());
 }

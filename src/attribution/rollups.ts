@@ -7,9 +7,15 @@ import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts'
 
 const SEP = '\u001f';
 
-/** Rollup field of a day × channel × campaign. */
+/** Rollup field of a day × channel × campaign (in memory; stored as a day hash's cell field). */
 export const rollupField = (date: string, channel: string, campaignId: string) =>
   [date, channel, campaignId].join(SEP);
+
+/** A rollup field's date and its field in the date's hash (`<channel>␟<campaign>`). */
+export function splitField(field: string): [date: string, cell: string] {
+  const i = field.indexOf(SEP);
+  return [field.slice(0, i), field.slice(i + 1)];
+}
 
 /** The rollup hashes' contents, computed in memory from attributed sales, leads and spend. */
 export interface Rollups {
@@ -83,28 +89,26 @@ export const encodeSums = (v: { sold: Frac; gross: Frac; revenue: Frac }) =>
   `${v.sold};${v.gross};${v.revenue}`;
 
 /**
- * Sums stored rollup fields of `[from, to]` into report cells: what a report reads (two hash
- * reads, no record).
+ * Sums stored day hashes (one base and one model hash per date of the range) into report
+ * cells: what a report reads, no record.
  */
-export function cellsFromRollups(
-  base: Record<string, string>,
-  model: Record<string, string>,
-  from: string,
-  to: string,
+export function cellsFromDays(
+  days: readonly { base: Record<string, string>; model: Record<string, string> }[],
   groupBy: GroupBy,
 ): CellSet {
   const set = new CellSet(groupBy);
-  for (const [field, value] of Object.entries(base)) {
-    const [date, channel, campaignId] = field.split(SEP) as [string, string, string];
-    if (date < from || date > to) continue;
-    const [spend, leads] = value.split(';') as [string, string];
-    set.addBase(channel, campaignId, BigInt(spend), Number(leads));
-  }
-  for (const [field, value] of Object.entries(model)) {
-    const [date, channel, campaignId] = field.split(SEP) as [string, string, string];
-    if (date < from || date > to) continue;
-    const [sold, gross, revenue] = value.split(';') as [string, string, string];
-    set.addTexts(channel, campaignId, sold, gross, revenue);
+  for (const { base, model } of days) {
+    for (const cell in base) {
+      const [channel, campaignId] = cell.split(SEP) as [string, string];
+      const v = base[cell]!;
+      const i = v.indexOf(';');
+      set.addBase(channel, campaignId, BigInt(v.slice(0, i)), Number(v.slice(i + 1)));
+    }
+    for (const cell in model) {
+      const [channel, campaignId] = cell.split(SEP) as [string, string];
+      const [sold, gross, revenue] = model[cell]!.split(';') as [string, string, string];
+      set.addTexts(channel, campaignId, sold, gross, revenue);
+    }
   }
   return set;
 }

@@ -3,13 +3,23 @@ import { randomUUID } from 'node:crypto';
 import type { Keys } from '../store/keys.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
 import type { SaleAttribution } from './attribute.ts';
-import { MODELS, type Model } from './types.ts';
+import type { Model } from './types.ts';
 
 /** The attribution reader's field in the tenant's feed positions hash. */
 export const POSITION_FIELD = 'attribution:incremental';
 
-/** Field of `attrMeta` naming the state's generation and the settings it was computed with. */
+/**
+ * Field of `attrMeta` naming the state's generation and the settings it was computed with
+ * (`<generation>|<settings digest>`): every incremental write checks it is unchanged.
+ */
 export const STATE_FIELD = 'state';
+
+/**
+ * Field of `attrMeta` naming the live generation, whose hashes reports and explanations read.
+ * It equals the generation in `state` except after `invalidate` (the state is cleared, the data
+ * stays readable until the recompute replaces it).
+ */
+export const GEN_FIELD = 'gen';
 
 /** Field of `attrMeta` holding the last full recompute's progress (JSON `RecomputeProgress`). */
 export const PROGRESS_FIELD = 'recompute';
@@ -19,14 +29,29 @@ export const settingsDigest = (s: TenantSettings): string =>
   JSON.stringify([s.timeZone, s.lookbackDays, s.halfLifeDays, s.minMatchConfidence]);
 
 /**
- * A new state value: a full recompute starts a generation, so an incremental write computed
- * against the state before it fails its check and is computed again.
+ * A state value of generation `gen`: a full recompute starts a generation, so an incremental
+ * write computed against the state before it fails its check and is computed again.
  */
-export const newState = (s: TenantSettings): string => `${randomUUID()}|${settingsDigest(s)}`;
+export const newState = (s: TenantSettings, gen: string = randomUUID()): string =>
+  `${gen}|${settingsDigest(s)}`;
 
-/** True when a stored state was computed with these settings. */
-export const stateMatches = (state: string | null, s: TenantSettings): boolean =>
-  state !== null && state.slice(state.indexOf('|') + 1) === settingsDigest(s);
+/** The generation of a state value ('' for none). */
+export const genOf = (state: string | null): string =>
+  state ? state.slice(0, Math.max(0, state.indexOf('|'))) : '';
+
+/**
+ * True when a stored state was computed with these settings and its generation is the live one
+ * (a state without a live generation of its own comes from the layout before generations).
+ */
+export const stateMatches = (
+  state: string | null,
+  s: TenantSettings,
+  gen: string | null,
+): boolean =>
+  state !== null &&
+  state.slice(state.indexOf('|') + 1) === settingsDigest(s) &&
+  !!gen &&
+  genOf(state) === gen;
 
 /**
  * A sale's attribution as stored: without `leftOut` (explain works that out when asked), so the
@@ -35,24 +60,49 @@ export const stateMatches = (state: string | null, s: TenantSettings): boolean =
 export const encodeAttribution = (a: SaleAttribution): string =>
   JSON.stringify({ ...a, leftOut: [] });
 
-/** Indexes into `stateKeys` of the hashes attribution writes. */
+/** Indexes into `StateKeys.list` of the fixed hashes; day hashes follow (`StateKeys.day`). */
 export const KEY = {
   meta: 0,
-  sales: 1,
-  deals: 2,
-  rollup: (m: Model) => 3 + MODELS.indexOf(m),
-  base: 3 + MODELS.length,
-  seen: 4 + MODELS.length,
-  positions: 5 + MODELS.length,
+  positions: 1,
+  sales: 2,
+  deals: 3,
+  seen: 4,
+  days: 5,
 } as const;
 
-/** The tenant's attribution hashes, in `KEY` order (all in the tenant's slot). */
-export const stateKeys = (k: Keys, tenantId: string): string[] => [
-  k.attrMeta(tenantId),
-  k.attrSales(tenantId),
-  k.attrDeals(tenantId),
-  ...MODELS.map((m) => k.attrRollup(tenantId, m)),
-  k.attrBase(tenantId),
-  k.attrSeen(tenantId),
-  k.feedPositions(tenantId),
-];
+/**
+ * The hashes of one tenant's attribution generation as a key list (all in the tenant's slot):
+ * the fixed ones in `KEY` order, then each day hash asked for, so compare-and-set items can name
+ * them by index.
+ */
+export class StateKeys {
+  readonly list: string[];
+  private readonly at = new Map<string, number>();
+
+  constructor(
+    private readonly k: Keys,
+    private readonly tenantId: string,
+    readonly gen: string,
+  ) {
+    const g = (part: 'sales' | 'deals' | 'seen' | 'days') => k.attrGen(tenantId, gen, part);
+    this.list = [
+      k.attrMeta(tenantId),
+      k.feedPositions(tenantId),
+      g('sales'),
+      g('deals'),
+      g('seen'),
+      g('days'),
+    ];
+  }
+
+  /** Index of the hash of `date` for `kind` (`base` or a model), added to the list if new. */
+  day(kind: Model | 'base', date: string): number {
+    const key = this.k.attrDay(this.tenantId, this.gen, kind, date);
+    let i = this.at.get(key);
+    if (i === undefined) {
+      this.at.set(key, (i = this.list.length));
+      this.list.push(key);
+    }
+    return i;
+  }
+}

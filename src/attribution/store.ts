@@ -10,7 +10,9 @@ import { AttributionFollower, type CatchUp } from './follow.ts';
 import { saleInput } from './inputs.ts';
 import type { RecomputeProgress } from './recompute.ts';
 import { renderReport, type GroupBy, type Report } from './report.ts';
-import { cellsFromRollups } from './rollups.ts';
+import { cellsFromDays } from './rollups.ts';
+import { GEN_FIELD } from './state.ts';
+import { dateOfDay, dayNumber } from './dates.ts';
 import { loadTimeline } from './timeline.ts';
 import type { Model } from './types.ts';
 
@@ -49,16 +51,51 @@ export class AttributionStore {
     return this.follower.catchUp(tenantId);
   }
 
-  /** The attribution report over `[from, to]` (tenant dates), read from the rollups. */
+  /**
+   * The attribution report over `[from, to]` (tenant dates), read from the rollups: the live
+   * generation's name, then one pipeline of two small hashes per date (base and the model's).
+   */
   async report(
     tenantId: string,
     q: { from: string; to: string; model: Model; groupBy: GroupBy },
   ): Promise<Report> {
-    const [base, model] = await Promise.all([
-      this.redis.hgetall(this.k.attrBase(tenantId)),
-      this.redis.hgetall(this.k.attrRollup(tenantId, q.model)),
-    ]);
-    return renderReport(cellsFromRollups(base, model, q.from, q.to, q.groupBy), q);
+    const gen = await this.generation(tenantId);
+    const days: { base: Record<string, string>; model: Record<string, string> }[] = [];
+    const first = dayNumber(q.from);
+    const last = dayNumber(q.to);
+    if (gen && last >= first) {
+      const p = this.redis.pipeline();
+      for (let day = first; day <= last; day++) {
+        const date = dateOfDay(day);
+        p.hgetall(this.k.attrDay(tenantId, gen, 'base', date));
+        p.hgetall(this.k.attrDay(tenantId, gen, q.model, date));
+      }
+      const replies = (await p.exec()) ?? [];
+      for (let i = 0; i < replies.length; i += 2) {
+        const [e1, base] = replies[i]!;
+        const [e2, model] = replies[i + 1]!;
+        if (e1 ?? e2) throw e1 ?? e2;
+        days.push({ base: base as Record<string, string>, model: model as Record<string, string> });
+      }
+    }
+    return renderReport(cellsFromDays(days, q.groupBy), q);
+  }
+
+  /** The live generation of the tenant's attribution ('' before the first recompute). */
+  private async generation(tenantId: string): Promise<string> {
+    return (await this.redis.hget(this.k.attrMeta(tenantId), GEN_FIELD)) ?? '';
+  }
+
+  /** A sale's stored attribution as stored (JSON), or null. */
+  async stored(tenantId: string, saleId: string): Promise<string | null> {
+    const gen = await this.generation(tenantId);
+    return gen ? this.redis.hget(this.k.attrGen(tenantId, gen, 'sales'), saleId) : null;
+  }
+
+  /** How many sales have a stored attribution. */
+  async storedCount(tenantId: string): Promise<number> {
+    const gen = await this.generation(tenantId);
+    return gen ? this.redis.hlen(this.k.attrGen(tenantId, gen, 'sales')) : 0;
   }
 
   /**
@@ -70,10 +107,11 @@ export class AttributionStore {
     tenantId: string,
     ref: { saleId?: string; dealNumber?: string },
   ): Promise<SaleAttribution> {
+    const gen = await this.generation(tenantId);
+    const deals = this.k.attrGen(tenantId, gen, 'deals');
     const id =
-      ref.saleId ??
-      (ref.dealNumber ? await this.redis.hget(this.k.attrDeals(tenantId), ref.dealNumber) : null);
-    const text = id ? await this.redis.hget(this.k.attrSales(tenantId), id) : null;
+      ref.saleId ?? (ref.dealNumber && gen ? await this.redis.hget(deals, ref.dealNumber) : null);
+    const text = id ? await this.stored(tenantId, id) : null;
     if (!text) throw notFound('sale attribution');
     const stored = JSON.parse(text) as SaleAttribution;
     const sale = await this.records.get(tenantId, 'sale', stored.saleId);

@@ -123,20 +123,32 @@ export function keys(prefix: string) {
      */
     migrationState: (tenantId: string, migrationId: string, part = 'state') =>
       t(tenantId, `migration:${migrationId}:${part}`),
-    /** Hash: sale id → its attribution (JSON `SaleAttribution`, src/attribution/attribute.ts). */
-    attrSales: (tenantId: string) => t(tenantId, 'attr:sales'),
-    /** Hash: DMS deal number → sale id, for `sale explain <dealNumber>`. */
-    attrDeals: (tenantId: string) => t(tenantId, 'attr:deals'),
-    /** Hash: `<date>␟<channel>␟<campaign>` → `<sold>;<gross>;<revenue>` exact fractions, per model. */
-    attrRollup: (tenantId: string, model: string) => t(tenantId, `attr:roll:${model}`),
-    /** Hash: `<date>␟<channel>␟<campaign>` → `<spend cents>;<leads>` (model-independent). */
-    attrBase: (tenantId: string) => t(tenantId, 'attr:base'),
     /**
-     * Hash: what attribution last accounted for each lead, touchpoint and spend row
-     * (`<entity>:<id>` → src/attribution/seen.ts), so a change can undo the old contribution.
+     * Hash of one attribution generation (a full recompute writes a new one beside the live one;
+     * `attrMeta.gen` names the live one): `part` `sales` (sale id → its attribution, JSON
+     * `SaleAttribution`, src/attribution/attribute.ts), `deals` (DMS deal number → sale id),
+     * `seen` (what attribution last accounted for each lead, touchpoint and spend row,
+     * `<entity>:<id>` → src/attribution/seen.ts, so a change can undo the old contribution),
+     * `days` (tenant date → 1: the dates that have `attrDay` hashes).
      */
-    attrSeen: (tenantId: string) => t(tenantId, 'attr:seen'),
-    /** Hash: attribution state: `settings` it was computed with, `recompute` progress JSON. */
+    attrGen: (tenantId: string, gen: string, part: 'sales' | 'deals' | 'seen' | 'days') =>
+      t(tenantId, `attr:g:${gen}:${part}`),
+    /**
+     * Hash of one tenant date's rollups in a generation: `<channel>␟<campaign>` →
+     * `<spend cents>;<leads>` for `kind` `base`, or `<sold>;<gross>;<revenue>` exact fractions
+     * for a model; a report over a range reads one hash per date.
+     */
+    attrDay: (tenantId: string, gen: string, kind: string, date: string) =>
+      t(tenantId, `attr:g:${gen}:${kind}:${date}`),
+    /** Attribution hashes of the layout before generations (deleted by the first recompute). */
+    attrLegacy: (tenantId: string, models: readonly string[]) => [
+      ...['sales', 'deals', 'base', 'seen'].map((part) => t(tenantId, `attr:${part}`)),
+      ...models.map((m) => t(tenantId, `attr:roll:${m}`)),
+    ],
+    /**
+     * Hash: attribution state: `state` (generation and the settings it was computed with),
+     * `gen` (the live generation), `recompute` progress JSON.
+     */
     attrMeta: (tenantId: string) => t(tenantId, 'attr:meta'),
     /** String: token of the one job updating the tenant's attribution (expires unless renewed). */
     attrLock: (tenantId: string) => t(tenantId, 'attr:lock'),

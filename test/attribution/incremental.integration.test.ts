@@ -24,7 +24,7 @@ async function expectSameAsRecompute() {
   expect(incremental).toEqual(await attributionSnapshot(t.hub.redis, t.hub.keys, T));
 }
 
-const stored = async (saleId: string) => t.hub.redis.hget(t.hub.keys.attrSales(T), saleId);
+const stored = async (saleId: string) => t.hub.attribution.stored(T, saleId);
 
 beforeAll(async () => {
   t = await openTestHub();

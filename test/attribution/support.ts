@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
-import { KEY, stateKeys } from '../../src/attribution/state.ts';
+import { GEN_FIELD, KEY, StateKeys } from '../../src/attribution/state.ts';
+import { MODELS } from '../../src/attribution/types.ts';
 import { flatten } from '../../src/records/flat.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
 import type { RecordStore } from '../../src/records/record-store.ts';
@@ -55,11 +56,16 @@ export async function attributionSnapshot(
   k: Keys,
   tenantId: string,
 ): Promise<Record<string, Record<string, string>>> {
-  const keys = stateKeys(k, tenantId);
+  const gen = (await redis.hget(k.attrMeta(tenantId), GEN_FIELD)) ?? '';
+  const keys = new StateKeys(k, tenantId, gen);
   const out: Record<string, Record<string, string>> = {};
-  for (const [i, key] of keys.entries()) {
-    if (i === KEY.meta || i === KEY.positions) continue;
-    out[key.slice(key.lastIndexOf(':attr:') + 1)] = await redis.hgetall(key);
-  }
+  for (const part of ['sales', 'deals', 'seen'] as const)
+    out[part] = await redis.hgetall(keys.list[KEY[part]]!);
+  // Day hashes by kind and date; the days index itself may name dates whose sums came to zero.
+  for (const date of (await redis.hkeys(keys.list[KEY.days]!)).sort())
+    for (const kind of ['base', ...MODELS] as const) {
+      const h = await redis.hgetall(keys.list[keys.day(kind, date)]!);
+      if (Object.keys(h).length) out[`${kind}:${date}`] = h;
+    }
   return out;
 }
