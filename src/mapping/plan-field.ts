@@ -62,6 +62,20 @@ function inverseOf(steps: PlannedStep[], values: ValueMapSpec | undefined): Step
   return (v) => (missing(v) ? undefined : all(v));
 }
 
+/** What the parts of one field's plan share. */
+interface FieldScope {
+  name: string;
+  f: FieldSpec;
+  ctx: FieldContext;
+  problems: Problem[];
+  at: DocPath;
+  direction: NonNullable<FieldSpec['direction']>;
+  source: 'from' | 'value' | 'template';
+  cf: ReturnType<FieldContext['fields']['get']>;
+  /** The system path the out leg writes. */
+  systemOut: string | string[] | undefined;
+}
+
 /**
  * Plans one field: checks it against the canonical entity and compiles its legs. Every mistake is
  * a problem with its document path; the plan is only usable when there are none.
@@ -72,11 +86,35 @@ export function planField(
   ctx: FieldContext,
   problems: Problem[],
 ): FieldPlan {
-  const at: DocPath = ['fields', name];
   const d = ctx.spec.defaults;
-  const direction = f.direction ?? d.direction;
-  const source = 'from' in f ? 'from' : 'value' in f ? 'value' : 'template';
-  const cf = ctx.fields.get(name);
+  const fs: FieldScope = {
+    name,
+    f,
+    ctx,
+    problems,
+    at: ['fields', name],
+    direction: f.direction ?? d.direction,
+    source: 'from' in f ? 'from' : 'value' in f ? 'value' : 'template',
+    cf: ctx.fields.get(name),
+    systemOut: f.to ?? ('from' in f ? f.from : undefined),
+  };
+  checkShape(fs);
+  const steps = planFieldSteps(fs);
+  const { at, direction, cf } = fs;
+  const when = f.when && attempt(problems, [...at, 'when'], () => compileCondition(f.when!));
+  const plan: FieldPlan = {
+    name,
+    direction,
+    owner: f.owner ?? d.owner,
+    required: f.required || (cf?.required ?? false),
+    ...(when ? { when } : {}),
+  };
+  planLegs(fs, steps, plan);
+  return plan;
+}
+
+/** The field exists on the entity (or is an out label), and its direction fits its source. */
+function checkShape({ name, ctx, problems, at, direction, source, cf, systemOut }: FieldScope) {
   const isLabel = direction === 'out' && source !== 'from';
   if (!cf && !isLabel) {
     const msg = `unknown ${ctx.spec.entity} field "${name}"${suggestion(name, ctx.fields.keys())}`;
@@ -88,13 +126,17 @@ export function planField(
       message: `a ${source} field cannot be "both": it has no system value to read back; use in or out`,
     });
   }
-  const systemOut = f.to ?? ('from' in f ? f.from : undefined);
   if (direction !== 'in' && systemOut === undefined) {
     problems.push({
       path: at,
       message: `an out ${source} field needs "to": the system path it writes`,
     });
   }
+}
+
+/** The field's transform steps (each invertible when the field is "both") and its value map. */
+function planFieldSteps({ f, ctx, problems, at, direction, cf }: FieldScope): PlannedStep[] {
+  const d = ctx.spec.defaults;
   const tctx = {
     country: d.country,
     timeZone: d.timeZone,
@@ -115,22 +157,23 @@ export function planField(
       ...at,
       'values',
     ]);
-  const when = f.when && attempt(problems, [...at, 'when'], () => compileCondition(f.when!));
+  return steps;
+}
 
-  let sourceRead: Getter | undefined;
-  if ('from' in f) sourceRead = readerOf(f.from, problems, [...at, 'from']);
-  else if ('value' in f) sourceRead = constant(f.value);
-  else if (attempt(problems, [...at, 'template'], () => templatePaths(f.template)))
-    sourceRead = compileTemplate(f.template);
+/** Where the field's value comes from: a system path, a constant or a template. */
+function sourceReaderOf({ f, problems, at }: FieldScope): Getter | undefined {
+  if ('from' in f) return readerOf(f.from, problems, [...at, 'from']);
+  if ('value' in f) return constant(f.value);
+  if (attempt(problems, [...at, 'template'], () => templatePaths(f.template)))
+    return compileTemplate(f.template);
+  return undefined;
+}
 
+/** Compiles the in leg (system → hub) and the out leg (hub → system) the direction asks for. */
+function planLegs(fs: FieldScope, steps: PlannedStep[], plan: FieldPlan): void {
+  const { name, f, problems, at, direction, source, cf, systemOut } = fs;
+  const sourceRead = sourceReaderOf(fs);
   const forward = chain(compilePipeline(steps), f.values && compileValueMap(f.values));
-  const plan: FieldPlan = {
-    name,
-    direction,
-    owner: f.owner ?? d.owner,
-    required: f.required || (cf?.required ?? false),
-    ...(when ? { when } : {}),
-  };
   const check = cf && compileCheck(cf);
   if ('value' in f && cf && direction !== 'out' && f.value !== null && !f.transform && !f.values) {
     const bad = check!(f.value);
@@ -146,5 +189,4 @@ export function planField(
     const convert = direction === 'both' ? inverseOf(steps, f.values) : forward;
     if (write && read) plan.out = { read, convert, write: needsList(arityOf(systemOut), write) };
   }
-  return plan;
 }
