@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { classifyHubSpotError } from '../../../connectors/hubspot/classify.ts';
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
@@ -129,25 +129,36 @@ const ping = (ctx: ReturnType<typeof context>) =>
 
 describe('rate limit headers', () => {
   it('waits out the window when X-HubSpot-RateLimit-Remaining reaches 0', async () => {
-    const ctx = context();
-    hubspot()
-      .get('/crm/v3/objects/contacts')
-      .query(true)
-      .reply(
-        200,
-        { results: [] },
-        {
-          'X-HubSpot-RateLimit-Remaining': '0',
-          'X-HubSpot-RateLimit-Interval-Milliseconds': '300',
-        },
-      )
-      .get('/crm/v3/objects/contacts')
-      .query(true)
-      .reply(200, { results: [] });
-    await ping(ctx);
-    const started = Date.now();
-    await ping(ctx);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // On a fake clock: the second call must not reach HubSpot before the 300 ms window has passed
+    // (counted in nock's log of consumed answers, not measured in wall time).
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    try {
+      const ctx = context();
+      const api = hubspot()
+        .get('/crm/v3/objects/contacts')
+        .query(true)
+        .reply(
+          200,
+          { results: [] },
+          {
+            'X-HubSpot-RateLimit-Remaining': '0',
+            'X-HubSpot-RateLimit-Interval-Milliseconds': '300',
+          },
+        )
+        .get('/crm/v3/objects/contacts')
+        .query(true)
+        .reply(200, { results: [] });
+      await ping(ctx);
+      expect(api.pendingMocks()).toHaveLength(1);
+      const second = ping(ctx);
+      await vi.advanceTimersByTimeAsync(299);
+      expect(api.pendingMocks()).toHaveLength(1); // still waiting inside the window
+      await vi.advanceTimersByTimeAsync(1);
+      await second;
+      expect(api.isDone()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses calls once the daily budget is spent, without asking HubSpot', async () => {
