@@ -1,7 +1,17 @@
 import { Worker, type Processor } from 'bullmq';
 
 import type { Hub } from '../hub.ts';
+import { DEFAULT_JOB_OPTIONS } from '../queue/queues.ts';
 import { connectRedis } from '../store/redis.ts';
+
+/**
+ * How often a job may be taken back from a worker that died (its lock lapsed) before BullMQ fails
+ * it for good: as often as a job may fail. BullMQ's default is 1, so a run whose worker was killed
+ * twice (a deploy and an OOM, two restarts of a node) failed as "job stalled more than allowable
+ * limit" with no retry, and its records waited for the next schedule or change. Runs resume from
+ * their saved position and write with idempotency keys, so taking one back is safe.
+ */
+export const MAX_STALLS = DEFAULT_JOB_OPTIONS.attempts ?? 5;
 
 /** A queue name and the function that processes its jobs. */
 export interface QueueProcessor {
@@ -40,6 +50,7 @@ export async function startWorkers(hub: Hub, processors: QueueProcessor[]): Prom
       // A crashed worker's job returns to the queue once its lock lapses.
       lockDuration: hub.config.JOB_LOCK_MS,
       stalledInterval: hub.config.JOB_LOCK_MS,
+      maxStalledCount: MAX_STALLS,
     });
     worker.on('failed', (job, err) =>
       hub.log.warn(
