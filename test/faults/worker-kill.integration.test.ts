@@ -2,13 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { runSync } from '../../src/sync/run-sync.ts';
 import { SYNC_QUEUE } from '../../src/sync/sync-queue.ts';
 import type { Sync } from '../../src/sync/types.ts';
-import { openEngineHarness, TEST_MAPPINGS, type EngineHarness } from '../support/engine.ts';
-import { FakeSystem } from '../support/fake-system.ts';
+import { TEST_MAPPINGS, useEngineWith } from '../support/engine.ts';
 import { expectExactlyOnce, faultSeed, seededRandom } from './support.ts';
 
 // `dealerloop worker` child processes killed with SIGKILL at seeded random points of a run (before
@@ -22,20 +21,11 @@ const KILLS = 3;
 const masterKey = randomBytes(32).toString('hex');
 const random = seededRandom(faultSeed('worker-kill'));
 
-let h: EngineHarness;
-let source: FakeSystem;
-let dest: FakeSystem;
-
-beforeEach(async () => {
-  h = await openEngineHarness({ HUB_MASTER_KEY: masterKey }, { queueName: SYNC_QUEUE });
-  source = await new FakeSystem().start();
-  dest = await new FakeSystem().start();
-});
-afterEach(async () => {
-  await h.close();
-  await source.stop();
-  await dest.stop();
-});
+const t = useEngineWith(
+  { env: { HUB_MASTER_KEY: masterKey }, opts: { queueName: SYNC_QUEUE } },
+  'source',
+  'dest',
+);
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -48,11 +38,11 @@ function worker(): WorkerProcess {
   const child = spawn(process.execPath, [BIN, 'worker'], {
     env: {
       ...process.env,
-      REDIS_PREFIX: h.config.REDIS_PREFIX,
+      REDIS_PREFIX: t.h.config.REDIS_PREFIX,
       HUB_MASTER_KEY: masterKey,
       MAPPINGS_DIR: TEST_MAPPINGS,
-      ARCHIVE_URL: h.config.ARCHIVE_URL,
-      DATA_DIR: h.config.DATA_DIR,
+      ARCHIVE_URL: t.h.config.ARCHIVE_URL,
+      DATA_DIR: t.h.config.DATA_DIR,
       JOB_LOCK_MS: '1000',
       // Stopping a worker at the end of a failed test must not leave a run writing after cleanup.
       SHUTDOWN_TIMEOUT_MS: '1000',
@@ -73,7 +63,7 @@ function worker(): WorkerProcess {
 
 /** Failed jobs of the queue with their reasons, for a failure message. */
 async function failedJobs(): Promise<string> {
-  const failed = await h.engine.queue.queue.getJobs(['failed']);
+  const failed = await t.h.engine.queue.queue.getJobs(['failed']);
   return `failed jobs: ${failed.map((j) => `${j.name} ${j.failedReason}`).join('; ') || 'none'}`;
 }
 
@@ -104,7 +94,9 @@ function killPoints(kinds: readonly KillPoint['at'][]): KillPoint[] {
 }
 
 const succeeded = async (sync: Sync) =>
-  (await h.engine.service.svc.runs.list(h.tenantId, sync.id)).some((r) => r.status === 'succeeded');
+  (await t.h.engine.service.svc.runs.list(t.h.tenantId, sync.id)).some(
+    (r) => r.status === 'succeeded',
+  );
 
 /**
  * Runs `sync` through the queue on worker processes, killing each at its point (`arm` wires the
@@ -116,7 +108,7 @@ async function runThroughKills(
   points: KillPoint[],
   arm: (point: KillPoint, kill: () => Promise<void>) => void,
 ): Promise<KillPoint[]> {
-  await h.engine.queue.runNow(sync);
+  await t.h.engine.queue.runNow(sync);
   const hit: KillPoint[] = [];
   for (const [round, point] of points.entries()) {
     const w = worker();
@@ -159,12 +151,12 @@ function counter(point: KillPoint, kill: () => Promise<void>) {
 }
 
 async function runStatuses(sync: Sync) {
-  return (await h.engine.service.svc.runs.list(h.tenantId, sync.id)).map((r) => r.status);
+  return (await t.h.engine.service.svc.runs.list(t.h.tenantId, sync.id)).map((r) => r.status);
 }
 
 function putContacts() {
   for (let i = 0; i < RECORDS; i++) {
-    source.put('contacts', {
+    t.source.put('contacts', {
       id: `a-${i}`,
       email: `buyer${i}@example.com`,
       first_name: `b${i}`,
@@ -176,27 +168,29 @@ function putContacts() {
 describe('workers killed with SIGKILL at random points of a run (seeded)', () => {
   it('inbound: after the kills the hub holds every source record exactly once', async () => {
     putContacts();
-    const connectionId = await h.connect('http-json', source, { pageSize: 100 });
-    const inbound = await h.addSync({ connectionId, mapping: 'crm-a-contacts', mode: 'inbound' });
+    const connectionId = await t.h.connect('http-json', t.source, { pageSize: 100 });
+    const inbound = await t.h.addSync({ connectionId, mapping: 'crm-a-contacts', mode: 'inbound' });
     const hit = await runThroughKills(inbound, killPoints(['at-read', 'timer']), (point, kill) => {
-      source.onRead = point.n === Infinity ? null : counter(point, kill);
+      t.source.onRead = point.n === Infinity ? null : counter(point, kill);
     });
     expect(hit.length).toBeGreaterThanOrEqual(1);
     const statuses = await runStatuses(inbound);
     expect(statuses).not.toContain('running');
     expect(statuses.filter((s) => s === 'interrupted').length).toBeGreaterThanOrEqual(1);
-    const links = await h.hub.redis.hgetall(h.hub.keys.links(h.tenantId, connectionId, 'contacts'));
+    const links = await t.h.hub.redis.hgetall(
+      t.h.hub.keys.links(t.h.tenantId, connectionId, 'contacts'),
+    );
     expectExactlyOnce(
       `worker SIGKILL x${hit.length} mid-inbound (links)`,
-      source.list('contacts').map((r) => String(r.id)),
+      t.source.list('contacts').map((r) => String(r.id)),
       Object.keys(links),
     );
-    const ids = await h.hub.redis.hkeys(h.hub.keys.records(h.tenantId, 'customer'));
-    const stored = await h.engine.service.svc.records.getMany(h.tenantId, 'customer', ids);
+    const ids = await t.h.hub.redis.hkeys(t.h.hub.keys.records(t.h.tenantId, 'customer'));
+    const stored = await t.h.engine.service.svc.records.getMany(t.h.tenantId, 'customer', ids);
     const emails = stored.map((r) => String(r?.f.email));
     expectExactlyOnce(
       `worker SIGKILL x${hit.length} mid-inbound (records)`,
-      source.list('contacts').map((r) => String(r.email)),
+      t.source.list('contacts').map((r) => String(r.email)),
       emails,
     );
     expect(new Set(Object.values(links)).size).toBe(RECORDS);
@@ -204,21 +198,21 @@ describe('workers killed with SIGKILL at random points of a run (seeded)', () =>
 
   it('outbound: after the kills the destination holds every record exactly once in effect', async () => {
     putContacts();
-    const inbound = await h.addSync({
-      connectionId: await h.connect('http-json', source, { pageSize: 500 }),
+    const inbound = await t.h.addSync({
+      connectionId: await t.h.connect('http-json', t.source, { pageSize: 500 }),
       mapping: 'crm-a-contacts',
       mode: 'inbound',
     });
-    await runSync(h.engine.service.svc, h.tenantId, inbound.id, 'manual');
-    const outbound = await h.addSync({
-      connectionId: await h.connect('http-json', dest, { batchSize: 100 }),
+    await runSync(t.h.engine.service.svc, t.h.tenantId, inbound.id, 'manual');
+    const outbound = await t.h.addSync({
+      connectionId: await t.h.connect('http-json', t.dest, { batchSize: 100 }),
       mapping: 'crm-a-contacts',
       mode: 'outbound',
     });
     const kinds = ['before-apply', 'after-apply', 'timer'] as const;
     const hit = await runThroughKills(outbound, killPoints(kinds), (point, kill) => {
-      dest.onWrite = point.at === 'before-apply' ? counter(point, kill) : null;
-      dest.afterApply =
+      t.dest.onWrite = point.at === 'before-apply' ? counter(point, kill) : null;
+      t.dest.afterApply =
         point.at === 'before-apply' || point.n === Infinity ? null : counter(point, kill);
     });
     expect(hit.length).toBeGreaterThanOrEqual(1);
@@ -227,16 +221,16 @@ describe('workers killed with SIGKILL at random points of a run (seeded)', () =>
     expect(statuses.filter((s) => s === 'interrupted').length).toBeGreaterThanOrEqual(1);
     expectExactlyOnce(
       `worker SIGKILL x${hit.length} mid-outbound`,
-      source.list('contacts').map((r) => String(r.email)),
-      dest.list('contacts').map((r) => String(r.email)),
+      t.source.list('contacts').map((r) => String(r.email)),
+      t.dest.list('contacts').map((r) => String(r.email)),
     );
-    expect(dest.applied.get('contacts')?.size).toBe(RECORDS);
+    expect(t.dest.applied.get('contacts')?.size).toBe(RECORDS);
     // And every canonical record is linked to the destination record it really became.
-    const links = await h.hub.redis.hgetall(
-      h.hub.keys.links(h.tenantId, outbound.connectionId, 'contacts'),
+    const links = await t.h.hub.redis.hgetall(
+      t.h.hub.keys.links(t.h.tenantId, outbound.connectionId, 'contacts'),
     );
     expect(Object.keys(links).sort()).toEqual(
-      dest
+      t.dest
         .list('contacts')
         .map((r) => String(r.id))
         .sort(),
@@ -244,7 +238,7 @@ describe('workers killed with SIGKILL at random points of a run (seeded)', () =>
     expect(new Set(Object.values(links)).size).toBe(RECORDS);
     // A normal run afterwards has nothing left to send.
     expect(
-      (await runSync(h.engine.service.svc, h.tenantId, outbound.id, 'manual'))?.counts.written,
+      (await runSync(t.h.engine.service.svc, t.h.tenantId, outbound.id, 'manual'))?.counts.written,
     ).toBe(0);
   }, 240_000);
 });

@@ -91,9 +91,20 @@ export type EngineWithSystems<N extends string> = { h: EngineHarness } & Record<
  * close them all after the test. Read them through the returned object (`t.h`, `t.source`, ...).
  */
 export function useEngineWithSystems<N extends string>(...names: N[]): EngineWithSystems<N> {
+  return useEngineWith({}, ...names);
+}
+
+/** `useEngineWithSystems` with the harness opened on `env` and `opts` (see `openEngineHarness`). */
+export function useEngineWith<N extends string>(
+  harness: {
+    env?: Record<string, string>;
+    opts?: Parameters<typeof openEngineHarness>[1];
+  },
+  ...names: N[]
+): EngineWithSystems<N> {
   const ctx = {} as EngineWithSystems<N>;
   beforeEach(async () => {
-    ctx.h = await openEngineHarness();
+    ctx.h = await openEngineHarness(harness.env, harness.opts);
     for (const name of names)
       (ctx as Record<string, unknown>)[name] = await new FakeSystem().start();
   });
