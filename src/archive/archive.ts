@@ -1,19 +1,33 @@
-/** What an archived batch is: raw inbound payloads, quarantined records or run reports. */
-export type ArchiveKind = 'raw' | 'quarantine' | 'report';
+/**
+ * What an archived batch is: raw inbound pages, quarantined records, run reports, or webhook
+ * deliveries the edge intake took before the hub verified them (`edge`).
+ */
+export type ArchiveKind = 'edge' | 'quarantine' | 'raw' | 'report';
 
-/** Where a batch belongs. Objects are laid out as `<tenant>/<connector>/<kind>/<yyyy-mm-dd>/...`. */
+/**
+ * Where a batch belongs. Objects are laid out as
+ * `<tenant>/<connection>/<stream>/<kind>/<yyyy-mm-dd>/...` (see `layout.ts`).
+ */
 export interface ArchiveLocation {
   tenantId: string;
-  connectorId: string;
+  /** The connection the batch came through (or went out on). */
+  connectionId: string;
+  /** The connector's stream (inbound) or sink (outbound) the batch belongs to. */
+  stream: string;
   kind: ArchiveKind;
   /** When the batch was taken; decides the date folder (UTC). Defaults to now. */
   at?: Date;
 }
 
-/** Which objects to list or replay. Dates are `yyyy-mm-dd`, inclusive. */
+/**
+ * Which objects to list or replay. Dates are `yyyy-mm-dd`, inclusive. `stream` needs
+ * `connectionId`. Objects of the first layout (`<tenant>/<connector>/<kind>/...`, before
+ * connections and streams were in the key) match only filters without a connection.
+ */
 export interface ArchiveFilter {
   tenantId: string;
-  connectorId?: string;
+  connectionId?: string;
+  stream?: string;
   kind?: ArchiveKind;
   from?: string;
   to?: string;
@@ -31,6 +45,13 @@ export interface Archive {
     loc: ArchiveLocation,
     records: readonly unknown[],
   ): Promise<{ key: string | null; count: number }>;
+  /**
+   * Writes `records` as one object under `key`, a key `newKey` gave (so a caller can know the
+   * key, and so the batch's time, before the write ends). An empty batch writes nothing.
+   */
+  write(key: string, records: readonly unknown[]): Promise<{ key: string | null; count: number }>;
+  /** A new key for a batch at `loc` (nothing is written). */
+  newKey(loc: ArchiveLocation): string;
   /** Keys of matching objects in key order (which is time order within a day folder). */
   list(filter: ArchiveFilter): AsyncIterable<string>;
   /** Streams the records of one object, decompressing and parsing line by line. */

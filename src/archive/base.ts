@@ -29,7 +29,20 @@ export abstract class ObjectArchive implements Archive {
     loc: ArchiveLocation,
     records: readonly unknown[],
   ): Promise<{ key: string | null; count: number }> {
-    const key = buildKey(loc);
+    return this.write(buildKey(loc), records);
+  }
+
+  /** {@inheritDoc Archive.newKey} */
+  newKey(loc: ArchiveLocation): string {
+    return buildKey(loc);
+  }
+
+  /** {@inheritDoc Archive.write} */
+  async write(
+    key: string,
+    records: readonly unknown[],
+  ): Promise<{ key: string | null; count: number }> {
+    assertKey(key);
     if (records.length === 0) return { key: null, count: 0 };
     await this.put(key, await encodeNdjsonGzip(records));
     return { key, count: records.length };

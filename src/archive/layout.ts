@@ -1,22 +1,31 @@
-import { randomBytes } from 'node:crypto';
-
 import { ID_PATTERN } from '../store/keys.ts';
 import type { ArchiveFilter, ArchiveKind, ArchiveLocation } from './archive.ts';
 import { invalidArchiveInput } from './errors.ts';
 
 /**
  * The one place that builds and checks archive keys. A key is
- * `<tenant>/<connector>/<kind>/<yyyy-mm-dd>/<timestamp>-<seq><random>.ndjson.gz`, where the
- * timestamp is the batch's ISO time with `:` replaced by `-` (safe in file names), so the
- * lexical order of keys in a day folder is their time order. `<seq>` is a process-wide counter
- * (6 base-36 digits) and `<random>` 6 hex digits.
+ * `<tenant>/<connection>/<stream>/<kind>/<yyyy-mm-dd>/<timestamp>-<seq><random>.ndjson.gz`, where
+ * the timestamp is the batch's ISO time with `:` replaced by `-` (safe in file names), so the
+ * lexical order of keys in a day folder is their time order, and the object names of a tenant
+ * sort in time order whatever folders they are in. `<seq>` is a process-wide counter (6 base-36
+ * digits) and `<random>` 6 hex digits.
+ *
+ * Keys of the first layout, `<tenant>/<connector>/<kind>/<yyyy-mm-dd>/<name>` (before the
+ * archive was keyed by connection and stream), stay readable: {@link parseKey} reads them with
+ * `layout: 1`, listing returns them for filters without a connection, and `rebuild` replays them
+ * where the tenant has one inbound sync for that connector.
+ *
+ * Nothing here needs Node: the edge worker (`src/edge/worker.ts`) builds its keys with it too.
  */
 
 /** Every kind of batch, in key order. */
-export const ARCHIVE_KINDS: readonly ArchiveKind[] = ['quarantine', 'raw', 'report'];
+export const ARCHIVE_KINDS: readonly ArchiveKind[] = ['edge', 'quarantine', 'raw', 'report'];
 
 /** File name suffix of every archived object. */
 export const OBJECT_SUFFIX = '.ndjson.gz';
+
+/** The stream folder of webhook deliveries the edge took (the stream is not known yet there). */
+export const EDGE_STREAM = 'hooks';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const OBJECT_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z-[0-9a-z]{12}\.ndjson\.gz$/;
@@ -26,7 +35,7 @@ const SEQ_SPACE = 36 ** 6;
 // in append order; the random part keeps processes from colliding.
 let seq = 0;
 
-/** True for a usable tenant or connector id: lowercase letters, digits, `_` and `-`. */
+/** True for a usable tenant, connection, connector or stream id: lowercase letters, digits, `_` and `-`. */
 export const isArchiveId = (id: unknown): id is string =>
   typeof id === 'string' && ID_PATTERN.test(id);
 
@@ -44,8 +53,11 @@ export function isArchiveDate(date: unknown): date is string {
 /** True for a name this layout gives to an object inside a day folder. */
 export const isObjectName = (name: string): boolean => OBJECT_NAME.test(name);
 
-/** @throws AppError `invalid_archive_input` unless `id` is a valid tenant or connector id. */
-export function assertArchiveId(what: 'tenant' | 'connector', id: unknown): asserts id is string {
+/** What an id in a key names. */
+type IdField = 'tenant' | 'connection' | 'connector' | 'stream';
+
+/** @throws AppError `invalid_archive_input` unless `id` is a valid id for `what`. */
+export function assertArchiveId(what: IdField, id: unknown): asserts id is string {
   if (!isArchiveId(id)) {
     throw invalidArchiveInput(
       `Invalid ${what} id ${JSON.stringify(id)}: use 1-63 lowercase letters, digits, "_" or "-", starting with a letter or digit`,
@@ -62,54 +74,71 @@ export function assertArchiveKind(kind: unknown): asserts kind is ArchiveKind {
   }
 }
 
+function uniquePart(): string {
+  seq = (seq + 1) % SEQ_SPACE;
+  const random = globalThis.crypto.getRandomValues(new Uint8Array(3));
+  let hex = '';
+  for (const b of random) hex += b.toString(16).padStart(2, '0');
+  return seq.toString(36).padStart(6, '0') + hex;
+}
+
 /**
  * Builds the key of a new object for a batch taken at `loc.at` (default now).
  * @throws AppError `invalid_archive_input` on a bad id, kind or date.
  * @example
- * buildKey({ tenantId: 'acme', connectorId: 'meta-ads', kind: 'raw', at: new Date(0) });
- * // 'acme/meta-ads/raw/1970-01-01/1970-01-01T00-00-00.000Z-000001a1b2c3.ndjson.gz'
+ * buildKey({ tenantId: 'acme', connectionId: 'c_1f', stream: 'leads', kind: 'raw', at: new Date(0) });
+ * // 'acme/c_1f/leads/raw/1970-01-01/1970-01-01T00-00-00.000Z-000001a1b2c3.ndjson.gz'
  */
 export function buildKey(loc: ArchiveLocation): string {
   assertArchiveId('tenant', loc.tenantId);
-  assertArchiveId('connector', loc.connectorId);
+  assertArchiveId('connection', loc.connectionId);
+  assertArchiveId('stream', loc.stream);
   assertArchiveKind(loc.kind);
   const at = loc.at ?? new Date();
   const iso = at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : '';
   if (!/^\d{4}-/.test(iso)) {
     throw invalidArchiveInput(`Invalid batch time ${String(loc.at)}: use a date in years 0-9999`);
   }
-  seq = (seq + 1) % SEQ_SPACE;
-  const unique = seq.toString(36).padStart(6, '0') + randomBytes(3).toString('hex');
-  const name = `${iso.replaceAll(':', '-')}-${unique}${OBJECT_SUFFIX}`;
-  return `${loc.tenantId}/${loc.connectorId}/${loc.kind}/${iso.slice(0, 10)}/${name}`;
+  const name = `${iso.replaceAll(':', '-')}-${uniquePart()}${OBJECT_SUFFIX}`;
+  return `${loc.tenantId}/${loc.connectionId}/${loc.stream}/${loc.kind}/${iso.slice(0, 10)}/${name}`;
 }
 
 /** The parts of a key, as {@link parseKey} reads them. */
-export interface KeyParts {
+export type KeyParts = {
   tenantId: string;
-  connectorId: string;
   kind: ArchiveKind;
   /** The day folder, `yyyy-mm-dd`. */
   date: string;
   /** The object's name inside its day folder. */
   name: string;
-}
+} & ({ layout: 2; connectionId: string; stream: string } | { layout: 1; connectorId: string });
 
-/** Reads a key this layout builds; `null` for anything else. */
+/** Reads a key this layout builds (or the first layout built); `null` for anything else. */
 export function parseKey(key: unknown): KeyParts | null {
   if (typeof key !== 'string') return null;
   const parts = key.split('/');
-  const [tenantId, connectorId, kind, date, name] = parts;
+  if (parts.length !== 5 && parts.length !== 6) return null;
+  const [tenantId, ...mid] = parts.slice(0, -3);
+  const [kind, date, name] = parts.slice(-3);
   const ok =
-    parts.length === 5 &&
     isArchiveId(tenantId) &&
-    isArchiveId(connectorId) &&
+    mid.every(isArchiveId) &&
     isArchiveKind(kind) &&
     isArchiveDate(date) &&
     name !== undefined &&
     isObjectName(name) &&
     name.startsWith(date);
-  return ok ? { tenantId, connectorId, kind, date, name } : null;
+  if (!ok) return null;
+  const base = { tenantId, kind, date, name };
+  return mid.length === 2
+    ? { ...base, layout: 2, connectionId: mid[0]!, stream: mid[1]! }
+    : { ...base, layout: 1, connectorId: mid[0]! };
+}
+
+/** The time a key's batch was taken (from its name). */
+export function keyTime(parts: Pick<KeyParts, 'name'>): Date {
+  const stamp = parts.name.slice(0, 24); // 2024-07-09T23-59-58.007Z
+  return new Date(`${stamp.slice(0, 13)}:${stamp.slice(14, 16)}:${stamp.slice(17)}`);
 }
 
 /**
@@ -126,7 +155,12 @@ export function assertKey(key: unknown): asserts key is string {
  */
 export function assertFilter(filter: ArchiveFilter): void {
   assertArchiveId('tenant', filter.tenantId);
-  if (filter.connectorId !== undefined) assertArchiveId('connector', filter.connectorId);
+  if (filter.connectionId !== undefined) assertArchiveId('connection', filter.connectionId);
+  if (filter.stream !== undefined) {
+    assertArchiveId('stream', filter.stream);
+    if (filter.connectionId === undefined)
+      throw invalidArchiveInput('Invalid filter: a stream needs its connectionId');
+  }
   if (filter.kind !== undefined) assertArchiveKind(filter.kind);
   for (const field of ['from', 'to'] as const) {
     const v = filter[field];

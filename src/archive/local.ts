@@ -16,7 +16,7 @@ import { archiveUnavailable, reasonOf } from './errors.ts';
  *
  * @example
  * const archive = new LocalArchive('./data/archive');
- * await archive.append({ tenantId: 'acme', connectorId: 'meta-ads', kind: 'raw' }, payloads);
+ * await archive.append({ tenantId: 'acme', connectionId: 'c_1f', stream: 'leads', kind: 'raw' }, payloads);
  */
 export class LocalArchive extends ObjectArchive {
   /** Absolute path of the root folder. */

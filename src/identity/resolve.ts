@@ -68,7 +68,8 @@ function newProfile(ids: IdentityKeys, now: number): IdentityProfile {
  * Resolves contacts to customers (README "Identity rules"), creating customers for people not
  * seen before and merging customers a contact proves to be one person, in one atomic command per
  * batch. Contacts without any identity key resolve to null (nothing to match on). `proposed`
- * gives the id a new customer takes (default: a fresh id).
+ * gives the id a new customer takes (default: a fresh id); `now` is the time identity profiles
+ * record (a rebuild passes the archived page's time).
  */
 export async function resolveCustomers(
   redis: Redis,
@@ -76,10 +77,10 @@ export async function resolveCustomers(
   tenantId: string,
   contacts: readonly (Contact | undefined)[],
   proposed?: (i: number) => string,
+  now = Date.now(),
 ): Promise<{ people: (ResolvedCustomer | null)[]; merges: CustomerMerge[] }> {
   const args: unknown[] = [];
   const sent: number[] = []; // index of each contact sent, in order
-  const now = Date.now();
   const profiles = new ProfileWriter();
   contacts.forEach((c, i) => {
     if (!c) return;

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const PREFIX: Record<string, string> = {
   customer: 'cus',
@@ -28,4 +28,15 @@ export function randomId(): string {
 /** A new canonical record id, prefixed by entity (`led_...`). */
 export function newRecordId(entity: string): string {
   return `${PREFIX[entity] ?? 'rec'}_${randomId()}`;
+}
+
+/**
+ * The id a record (or the customer it makes) takes when it first comes in on a page: derived from
+ * the page's archive key, the entity and the record's key in its system, so a rebuild that
+ * replays the archived page gives it the same id again (`src/archive/rebuild.ts`). The archive
+ * key holds 48 random bits and the batch time, so no two pages share a seed.
+ */
+export function derivedRecordId(entity: string, seed: string, recordKey: string): string {
+  const hash = createHash('sha256').update(`${seed}\n${entity}\n${recordKey}`).digest('hex');
+  return `${PREFIX[entity] ?? 'rec'}_${hash.slice(0, ID_BYTES * 2)}`;
 }

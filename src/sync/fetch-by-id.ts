@@ -31,7 +31,7 @@ export async function fetchByIds(
   const records = await rt.call(() => def.readByIds!(rt.ctx, ids));
   if (records.length === 0) return { counts: zeroCounts(), entity: mapping.entity };
   const { key } = await svc.hub.archive.append(
-    { tenantId, connectorId: rt.connector.id, kind: 'raw' },
+    { tenantId, connectionId: sync.connectionId, stream, kind: 'raw' },
     defusePage(records),
   );
   return ingestArchived(svc, tenantId, syncId, key!);

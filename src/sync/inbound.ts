@@ -4,10 +4,11 @@ import { HashBatch } from '../records/hash-batch.ts';
 import { defusePage } from '../records/poison.ts';
 import { mergeFields, type StoredRecord } from '../records/merge.ts';
 import type { RecordWrite } from '../records/record-store.ts';
-import { newCustomerId, resolveCustomers, type ResolvedCustomer } from '../identity/resolve.ts';
+import { resolveCustomers, type ResolvedCustomer } from '../identity/resolve.ts';
 import { applyMerges, repointRecords } from '../identity/merge.ts';
 import { addMembers } from '../identity/members.ts';
-import { newRecordId } from '../records/ids.ts';
+import { derivedRecordId } from '../records/ids.ts';
+import { keyTime, parseKey } from '../archive/layout.ts';
 import type { Contact } from '../canonical/index.ts';
 import { tenantDate } from '../attribution/dates.ts';
 import {
@@ -59,7 +60,7 @@ export async function ingestPage(
   svc: SyncServices,
   scope: InboundScope,
   records: SystemRecord[],
-  opts: { onProblems?: (problems: FieldProblem[]) => void; archived?: boolean } = {},
+  opts: IngestOptions = {},
 ): Promise<PageCounts> {
   const { sync } = scope;
   const tenantId = sync.tenantId;
@@ -72,13 +73,22 @@ export async function ingestPage(
   const settings = quality ? svc.hub.settings.get(tenantId) : null;
   settings?.catch(() => undefined); // awaited once the page merged
   // The raw page is archived while it is mapped and merged; the page (and so its cursor) only
-  // counts as done once the archive has it too.
-  const archiving = opts.archived
-    ? null
-    : svc.hub.archive.append({ tenantId, connectorId: scope.connector.id, kind: 'raw' }, records);
+  // counts as done once the archive has it too. Its key is the seed of the ids the page's new
+  // records take, and its time theirs, so replaying it (a rebuild) gives the same records.
+  const page = opts.archived ?? {
+    key: svc.hub.archive.newKey({
+      tenantId,
+      connectionId: sync.connectionId,
+      stream: scope.stream,
+      kind: 'raw',
+      at: new Date(),
+    }),
+  };
+  const archiving = opts.archived ? null : svc.hub.archive.write(page.key, records);
   archiving?.catch(() => undefined); // awaited below; this only keeps it from being "unhandled"
   try {
-    const done = await mergePage(svc, scope, records, counts, opts, quality);
+    const origin = { seed: page.key, at: pageTime(page.key) };
+    const done = await mergePage(svc, scope, records, counts, opts, quality, origin);
     if (quality && settings) {
       const day = tenantDate(Date.now(), (await settings).timeZone);
       await recordQuality(svc.hub.redis, svc.hub.keys, tenantId, sync.connectionId, day, quality);
@@ -87,6 +97,30 @@ export async function ingestPage(
   } finally {
     if (archiving) await archiving;
   }
+}
+
+/** How `ingestPage` takes a page. */
+export interface IngestOptions {
+  /**
+   * Problems go here instead of to the quarantine (and the page does not count in data quality):
+   * a quarantine replay, or a rebuild.
+   */
+  onProblems?: (problems: FieldProblem[]) => void;
+  /** The page is already in the archive under this key (a webhook delivery, a rebuild). */
+  archived?: { key: string };
+}
+
+/** Where a page's new ids and source times come from: its archive key and time. */
+interface PageOrigin {
+  seed: string;
+  at: number;
+}
+
+/** The time of an archived page, from its key. */
+function pageTime(key: string): number {
+  const parts = parseKey(key);
+  if (!parts) throw new Error(`not an archive key: ${key}`);
+  return keyTime(parts).getTime();
 }
 
 type Problems = { record: SystemRecord; key: string | null; problems: FieldProblem[] }[];
@@ -127,16 +161,17 @@ async function mergePage(
   scope: InboundScope,
   records: SystemRecord[],
   counts: PageCounts,
-  opts: { onProblems?: (problems: FieldProblem[]) => void },
+  opts: IngestOptions,
   quality: QualityCounts | null,
+  origin: PageOrigin,
 ): Promise<PageCounts> {
   // 1. Map and validate; quarantine what fails.
-  const page = mapPage(scope.mapping, records);
+  const page = mapPage(scope.mapping, records, origin.at);
   counts.quarantined = page.rejected.length;
   await reportProblems(svc, scope, page, opts, quality);
   if (page.accepted.length === 0) return counts;
   // 2. Known records (link table), then people (identity keys).
-  const ctx = await resolvePage(svc, scope, page.accepted, counts, quality);
+  const ctx = await resolvePage(svc, scope, page.accepted, counts, quality, origin);
   // 3. Merge and compare-and-set, re-reading what lost a race.
   const duplicates = quality ? pageDuplicates(ctx) : null;
   duplicates?.catch(() => undefined); // awaited after the merge
@@ -153,11 +188,10 @@ async function mergePage(
 }
 
 /** Maps each record in; a page can carry one record twice, so records are grouped by key. */
-function mapPage(mapping: SyncMapping, records: SystemRecord[]): MappedPage {
+function mapPage(mapping: SyncMapping, records: SystemRecord[], now: number): MappedPage {
   const byKey = new Map<string, Accepted>();
   const rejected: Problems = [];
   const partial: Problems = [];
-  const now = Date.now();
   for (const record of records) {
     const key = mapping.recordKey(record);
     const unreadable = record[UNREADABLE];
@@ -233,6 +267,7 @@ async function resolvePage(
   accepted: Accepted[],
   counts: PageCounts,
   quality: QualityCounts | null,
+  origin: PageOrigin,
 ): Promise<PageContext> {
   const { sync, mapping } = scope;
   const tenantId = sync.tenantId;
@@ -241,9 +276,11 @@ async function resolvePage(
   const isCustomer = mapping.entity === 'customer';
   const contacts = accepted.map((a) => contactOf(a, isCustomer));
   // The link lookup and identity resolution go to Redis together.
+  // New ids derive from the page's archive key: a replay of the page makes the same ones.
+  const newCustomer = (i: number) => derivedRecordId('customer', origin.seed, accepted[i]!.key);
   const [linked, { people, merges }] = await Promise.all([
     linking,
-    resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts),
+    resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts, newCustomer, origin.at),
   ]);
   await applyMerges(svc.records, tenantId, merges, sync.connectionId);
   if (quality) countMissing(quality, mapping.entity, contacts);
@@ -263,10 +300,12 @@ async function resolvePage(
       )
     : accepted.map(() => null);
   const ids = accepted.map(
-    (_, i) =>
+    (a, i) =>
       linked[i] ??
       landed[i] ??
-      (isCustomer ? (people[i]?.customerId ?? newCustomerId()) : newRecordId(mapping.entity)),
+      (isCustomer
+        ? (people[i]?.customerId ?? newCustomer(i))
+        : derivedRecordId(mapping.entity, origin.seed, a.key)),
   );
   return { svc, scope, accepted, isCustomer, linked, people, landed, ids, linkKey };
 }

@@ -307,7 +307,7 @@ export async function ingestArchived(
   };
   const run = await svc.runs.start(tenantId, syncId, 'webhook');
   try {
-    const counts = await ingestPage(svc, scope, records, { archived: true });
+    const counts = await ingestPage(svc, scope, records, { archived: { key: archiveKey } });
     addCounts(run.counts, counts, run);
     run.batches = 1;
     await svc.runs.finish(run, 'succeeded');

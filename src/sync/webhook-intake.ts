@@ -72,7 +72,7 @@ export async function receiveWebhook(
     // A record too deep or too large to process is archived as its quarantine preview (see
     // `defusePage`): the delivery is accepted, and the ingest job quarantines it with the reason.
     const { key } = await hub.archive.append(
-      { tenantId, connectorId: connector.id, kind: 'raw' },
+      { tenantId, connectionId, stream: outcome.stream, kind: 'raw' },
       defusePage(outcome.records),
     );
     records += outcome.records.length;

@@ -30,7 +30,8 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 const at = (iso: string) => new Date(iso);
 const loc = (over: Partial<ArchiveLocation> = {}): ArchiveLocation => ({
   tenantId: 'acme-motors',
-  connectorId: 'meta-ads',
+  connectionId: 'c_meta',
+  stream: 'leads',
   kind: 'raw',
   ...over,
 });
@@ -65,9 +66,33 @@ export function describeArchiveContract(
       const res = await h.archive.append(loc({ at: at('2024-03-05T10:20:30.456Z') }), records);
       expect(res.count).toBe(records.length);
       expect(res.key).toMatch(
-        /^acme-motors\/meta-ads\/raw\/2024-03-05\/2024-03-05T10-20-30\.456Z-[0-9a-z]{12}\.ndjson\.gz$/,
+        /^acme-motors\/c_meta\/leads\/raw\/2024-03-05\/2024-03-05T10-20-30\.456Z-[0-9a-z]{12}\.ndjson\.gz$/,
       );
       expect(await collect(h.archive.read(res.key!))).toEqual(records);
+    });
+
+    it('writes a batch under a key it gave before the write', async () => {
+      const key = h.archive.newKey(loc({ at: at('2024-03-06T00:00:00.000Z') }));
+      expect(await collect(h.archive.list({ tenantId: 'acme-motors' }))).toEqual([]);
+      expect(await h.archive.write(key, [{ a: 1 }])).toEqual({ key, count: 1 });
+      expect(await collect(h.archive.list({ tenantId: 'acme-motors' }))).toEqual([key]);
+      expect(await collect(h.archive.read(key))).toEqual([{ a: 1 }]);
+      await expect(h.archive.write('acme-motors/../x', [1])).rejects.toThrow(/Invalid archive key/);
+    });
+
+    it('still lists and reads objects of the first layout (tenant/connector/kind/date)', async () => {
+      const old =
+        'acme-motors/meta-ads/raw/2023-05-01/2023-05-01T10-00-00.000Z-000001abcdef.ndjson.gz';
+      await h.archive.write(old, [{ legacy: true }]);
+      const now = (await h.archive.append(loc({ at: at('2024-01-01T00:00:00Z') }), [1])).key!;
+      expect(await collect(h.archive.list({ tenantId: 'acme-motors' }))).toEqual([old, now].sort());
+      expect(
+        await collect(h.archive.list({ tenantId: 'acme-motors', kind: 'raw', to: '2023-12-31' })),
+      ).toEqual([old]);
+      expect(
+        await collect(h.archive.list({ tenantId: 'acme-motors', connectionId: 'c_meta' })),
+      ).toEqual([now]);
+      expect(await collect(h.archive.read(old))).toEqual([{ legacy: true }]);
     });
 
     it('writes nothing for an empty batch', async () => {
@@ -75,28 +100,38 @@ export function describeArchiveContract(
       expect(await collect(h.archive.list({ tenantId: 'acme-motors' }))).toEqual([]);
     });
 
-    it('lists by tenant, connector, kind and inclusive date range', async () => {
+    it('lists by tenant, connection, stream, kind and inclusive date range', async () => {
       const put = async (over: Partial<ArchiveLocation>, iso: string) =>
         (await h.archive.append(loc({ ...over, at: at(iso) }), [{ iso }])).key!;
       const a1 = await put({}, '2024-01-01T08:00:00Z');
       const aReport = await put({ kind: 'report' }, '2024-01-02T08:00:00Z');
-      const b3 = await put({ connectorId: 'google-ads' }, '2024-01-03T08:00:00Z');
+      const b3 = await put({ connectionId: 'c_google' }, '2024-01-03T08:00:00Z');
       const a5 = await put({}, '2024-01-05T08:00:00Z');
       const aQ = await put({ kind: 'quarantine' }, '2024-01-05T09:00:00Z');
+      const aSpend = await put({ stream: 'spend' }, '2024-01-04T08:00:00Z');
       await put({ tenantId: 'other-dealer' }, '2024-01-01T08:00:00Z');
 
       const list = (f: Omit<Parameters<Archive['list']>[0], 'tenantId'>) =>
         collect(h.archive.list({ tenantId: 'acme-motors', ...f }));
-      expect(await list({})).toEqual([b3, a5, a1, aQ, aReport].sort());
-      expect(await list({ connectorId: 'meta-ads' })).toEqual([aQ, a1, a5, aReport].sort());
-      expect(await list({ connectorId: 'google-ads' })).toEqual([b3]);
-      expect(await list({ kind: 'raw' })).toEqual([b3, a1, a5].sort());
+      expect(await list({})).toEqual([b3, a5, a1, aQ, aReport, aSpend].sort());
+      expect(await list({ connectionId: 'c_meta' })).toEqual([aQ, a1, a5, aReport, aSpend].sort());
+      expect(await list({ connectionId: 'c_meta', stream: 'leads' })).toEqual(
+        [aQ, a1, a5, aReport].sort(),
+      );
+      expect(await list({ connectionId: 'c_meta', stream: 'spend' })).toEqual([aSpend]);
+      expect(await list({ connectionId: 'c_google' })).toEqual([b3]);
+      expect(await list({ kind: 'raw' })).toEqual([b3, a1, a5, aSpend].sort());
       expect(await list({ kind: 'report' })).toEqual([aReport]);
       expect(await list({ from: '2024-01-02', to: '2024-01-03' })).toEqual([aReport, b3].sort());
       expect(await list({ from: '2024-01-05' })).toEqual([a5, aQ].sort());
       expect(await list({ to: '2024-01-01' })).toEqual([a1]);
-      expect(await list({ connectorId: 'meta-ads', kind: 'raw', to: '2024-01-04' })).toEqual([a1]);
-      expect(await list({ connectorId: 'nobody' })).toEqual([]);
+      expect(
+        await list({ connectionId: 'c_meta', stream: 'leads', kind: 'raw', to: '2024-01-04' }),
+      ).toEqual([a1]);
+      expect(await list({ connectionId: 'c_meta', kind: 'raw', from: '2024-01-04' })).toEqual(
+        [a5, aSpend].sort(),
+      );
+      expect(await list({ connectionId: 'nobody' })).toEqual([]);
       expect(await collect(h.archive.list({ tenantId: 'other-dealer' }))).toHaveLength(1);
     });
 
@@ -123,12 +158,12 @@ export function describeArchiveContract(
     });
 
     it.skipIf(quirks.perFolderKeyOrder !== undefined)(
-      'orders connectors whose ids prefix each other as their keys sort',
+      'orders connections whose ids prefix each other as their keys sort',
       async () => {
         const t = at('2024-02-02T00:00:00Z');
-        const k1 = (await h.archive.append(loc({ connectorId: 'crm', at: t }), [1])).key!;
-        const k2 = (await h.archive.append(loc({ connectorId: 'crm-2', at: t }), [2])).key!;
-        const k3 = (await h.archive.append(loc({ connectorId: 'crm_x', at: t }), [3])).key!;
+        const k1 = (await h.archive.append(loc({ connectionId: 'crm', at: t }), [1])).key!;
+        const k2 = (await h.archive.append(loc({ connectionId: 'crm-2', at: t }), [2])).key!;
+        const k3 = (await h.archive.append(loc({ connectionId: 'crm_x', at: t }), [3])).key!;
         expect(await collect(h.archive.list({ tenantId: 'acme-motors' }))).toEqual(
           [k1, k2, k3].sort(),
         );
@@ -187,10 +222,14 @@ export function describeArchiveContract(
     });
 
     it('refuses ids, keys and filters that could leave the layout', async () => {
-      const bad = /invalid .*(tenant|connector|key|kind|date)/i;
+      const bad = /invalid .*(tenant|connection|stream|key|kind|date)/i;
       await expect(h.archive.append(loc({ tenantId: '../x' }), [1])).rejects.toThrow(bad);
       await expect(h.archive.append(loc({ tenantId: '../x' }), [])).rejects.toThrow(bad);
-      await expect(h.archive.append(loc({ connectorId: 'a/b' }), [1])).rejects.toThrow(bad);
+      await expect(h.archive.append(loc({ connectionId: 'a/b' }), [1])).rejects.toThrow(bad);
+      await expect(h.archive.append(loc({ stream: '..' }), [1])).rejects.toThrow(bad);
+      await expect(
+        collect(h.archive.list({ tenantId: 'acme-motors', stream: 'leads' })),
+      ).rejects.toThrow(/a stream needs its connectionId/);
       await expect(h.archive.append(loc({ tenantId: 'Acme' }), [1])).rejects.toThrow(bad);
       await expect(collect(h.archive.list({ tenantId: '..' }))).rejects.toThrow(bad);
       await expect(
@@ -201,7 +240,7 @@ export function describeArchiveContract(
 
     it('reports a missing object as not found', async () => {
       const key =
-        'acme-motors/meta-ads/raw/2024-01-01/2024-01-01T00-00-00.000Z-000000000000.ndjson.gz';
+        'acme-motors/c_meta/leads/raw/2024-01-01/2024-01-01T00-00-00.000Z-000000000000.ndjson.gz';
       await expect(collect(h.archive.read(key))).rejects.toMatchObject({ code: 'not_found' });
     });
   });

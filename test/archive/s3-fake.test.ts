@@ -34,17 +34,17 @@ it('stores objects under the prefix and narrows listing by date with few request
   const fake = fakeS3('b');
   try {
     const archive = open('b', 1000);
-    const loc = { tenantId: 't1', connectorId: 'crm', kind: 'raw' } as const;
+    const loc = { tenantId: 't1', connectionId: 'c_crm', stream: 'deals', kind: 'raw' } as const;
     for (let day = 1; day <= 28; day++) {
       const at = new Date(`2024-02-${String(day).padStart(2, '0')}T12:00:00Z`);
       await archive.append({ ...loc, at }, [day]);
     }
-    expect([...fake.objects.keys()].every((k) => k.startsWith('tenants/t1/crm/raw/2024-02-'))).toBe(
-      true,
-    );
+    expect(
+      [...fake.objects.keys()].every((k) => k.startsWith('tenants/t1/c_crm/deals/raw/2024-02-')),
+    ).toBe(true);
     fake.calls.list = 0;
     const keys = await collect(archive.list({ ...loc, from: '2024-02-10', to: '2024-02-12' }));
-    expect(keys.map((k) => k.split('/')[3])).toEqual(['2024-02-10', '2024-02-11', '2024-02-12']);
+    expect(keys.map((k) => k.split('/')[4])).toEqual(['2024-02-10', '2024-02-11', '2024-02-12']);
     expect(fake.calls.list).toBe(1);
   } finally {
     fake.restore();
