@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { Redis } from 'ioredis';
 
+import type { Archive } from '../archive/archive.ts';
 import { notFound } from '../errors/app-error.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import type { Keys } from '../store/keys.ts';
@@ -34,12 +35,17 @@ export interface QuarantineEntry {
 /** Dead letters share the quarantine's shape: outbound items that kept failing for a retryable reason. */
 export type DeadLetter = QuarantineEntry;
 
-/** Quarantine (invalid records) and dead letters (items that kept failing): one hash each per tenant. */
+/**
+ * Quarantine (invalid records) and dead letters (items that kept failing): one hash each per
+ * tenant. Given an archive, new entries are also archived (kind `quarantine`, by connection and
+ * stream), so they outlive Redis and a discard.
+ */
 export class EntryStore {
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
     private readonly which: 'quarantine' | 'deadLetters',
+    private readonly archive?: Archive,
   ) {}
 
   private key(tenantId: string) {
@@ -58,8 +64,25 @@ export class EntryStore {
     }));
     const batch = new HashBatch();
     for (const e of full) batch.set(this.key(e.tenantId), e.id, JSON.stringify(e));
-    await batch.flush(this.redis);
+    await Promise.all([batch.flush(this.redis), this.archiveEntries(full)]);
     return full;
+  }
+
+  /** Archives entries, one object per tenant, connection and stream. */
+  private async archiveEntries(entries: QuarantineEntry[]): Promise<void> {
+    const archive = this.archive;
+    if (!archive) return;
+    const groups = new Map<string, QuarantineEntry[]>();
+    for (const e of entries) {
+      const g = `${e.tenantId}/${e.connectionId}/${e.stream}`;
+      groups.set(g, [...(groups.get(g) ?? []), e]);
+    }
+    await Promise.all(
+      [...groups.values()].map((g) => {
+        const { tenantId, connectionId, stream } = g[0]!;
+        return archive.append({ tenantId, connectionId, stream, kind: 'quarantine' }, g);
+      }),
+    );
   }
 
   /** Entries of a tenant, optionally of one sync, oldest first. */

@@ -5,6 +5,7 @@ import type { ConnectorRegistry } from '../sdk/registry.ts';
 import type { RetryPolicy } from '../sdk/retry.ts';
 import { EntryStore } from './quarantine.ts';
 import { RunStore } from './run-store.ts';
+import type { RunReport } from './types.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { SyncStore } from './sync-store.ts';
 
@@ -41,10 +42,35 @@ export function createSyncServices(
     records: new RecordStore(hub.redis, hub.keys),
     syncs: new SyncStore(hub.redis, hub.keys),
     runs: new RunStore(hub.redis, hub.keys),
-    quarantine: new EntryStore(hub.redis, hub.keys, 'quarantine'),
+    quarantine: new EntryStore(hub.redis, hub.keys, 'quarantine', hub.archive),
     deadLetters: new EntryStore(hub.redis, hub.keys, 'deadLetters'),
     retry: opts.retry,
   };
-  svc.runs.onFinish.push((run) => observeRun(svc, run));
+  svc.runs.onFinish.push(
+    (run) => observeRun(svc, run),
+    (run) => archiveRun(svc, run),
+  );
   return svc;
+}
+
+/**
+ * Archives a finished run's report (kind `report`) under its sync's connection and stream (or
+ * sink), so the history outlives the runs Redis keeps. A failure is logged, never the run's.
+ */
+async function archiveRun(svc: SyncServices, run: RunReport): Promise<void> {
+  try {
+    const sync = await svc.syncs.get(run.tenantId, run.syncId);
+    const named = sync.mode === 'outbound' ? sync.sink : sync.stream;
+    const stream = named ?? (await svc.mappings.get(sync.mapping)).stream;
+    const { holder: _holder, ...report } = run;
+    await svc.hub.archive.append(
+      { tenantId: run.tenantId, connectionId: sync.connectionId, stream, kind: 'report' },
+      [report],
+    );
+  } catch (err) {
+    svc.hub.log.warn(
+      { tenantId: run.tenantId, syncId: run.syncId, runId: run.id, err: (err as Error).message },
+      'run report not archived',
+    );
+  }
 }
