@@ -7,6 +7,7 @@ import { registerConnectorCommands } from './connector-commands.ts';
 import { registerEntryCommands } from './entry-commands.ts';
 import { registerMappingCommands } from './mapping.ts';
 import { registerMigrateCommands } from './migrate-commands.ts';
+import { registerRebuildCommands } from './rebuild-commands.ts';
 import { registerReportCommands } from './report-commands.ts';
 import { registerSyncCommands } from './sync-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerEntryCommands(program);
   registerMappingCommands(program);
   registerMigrateCommands(program);
+  registerRebuildCommands(program);
   registerReportCommands(program);
   registerAttributionCommands(program);
   return program;

@@ -1,0 +1,244 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { connectors } from '../../connectors/index.ts';
+import type { Archive } from '../../src/archive/archive.ts';
+import { rebuildTenant } from '../../src/archive/rebuild.ts';
+import { S3Archive } from '../../src/archive/s3.ts';
+import { ConnectorRegistry } from '../../src/sdk/registry.ts';
+import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
+import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
+import { ingestArchived } from '../../src/sync/run-sync.ts';
+import { createSyncServices, type SyncServices } from '../../src/sync/services.ts';
+import type { Sync } from '../../src/sync/types.ts';
+import dmsSale from '../../mappings/samples/dms-sales.json' with { type: 'json' };
+import hubspotMessy from '../fixtures/hubspot/contacts-search-messy.json' with { type: 'json' };
+import { metaLeads250 } from '../fixtures/meta/leads-245-people.ts';
+import { openTestHub, type TestHub } from '../support/hub.ts';
+import { startS3Server, type TestS3Server } from '../support/s3-server.ts';
+
+const tenantId = 'rebuild-motors';
+const MAPPINGS = join(import.meta.dirname, '../../mappings');
+
+/** What the rebuild must give back: records, ids, access paths, identity, record sets, links. */
+const REBUILT = /^(rec|ids|touch|bydate|idx|link|dest):/;
+/** The tenant's configuration, which the archive does not hold and a rebuild needs. */
+const CONFIG = /^(tenant|settings|apikeys|conns|conn:[^:]+|syncs|sync:[^:]+)$/;
+
+interface World {
+  t: TestHub;
+  svc: SyncServices;
+  s3?: TestS3Server;
+  dmsDir: string;
+}
+
+async function openWorld(backend: 'local' | 's3'): Promise<World> {
+  const t = await openTestHub({ LOG_LEVEL: 'warn' });
+  let archive: Archive = t.hub.archive;
+  let s3: TestS3Server | undefined;
+  if (backend === 's3') {
+    s3 = await startS3Server();
+    archive = new S3Archive({
+      bucket: s3.bucket,
+      prefix: 'dealerloop/archive',
+      endpoint: s3.endpoint,
+      region: s3.region,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      forcePathStyle: true,
+    });
+  }
+  const hub = { ...t.hub, archive };
+  const svc = createSyncServices(
+    hub,
+    new ConnectorRegistry(connectors),
+    new DirectoryMappingSource(MAPPINGS),
+  );
+  return { t, svc, s3, dmsDir: mkdtempSync(join(tmpdir(), 'dl-rebuild-dms-')) };
+}
+
+/** Scans every key of the tenant (never KEYS or FLUSHDB: the Redis is shared). */
+async function tenantKeys(w: World): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await w.t.hub.redis.scan(
+      cursor,
+      'MATCH',
+      `${w.t.config.REDIS_PREFIX}:{${tenantId}}:*`,
+      'COUNT',
+      1000,
+    );
+    out.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return out.sort();
+}
+
+const restOf = (w: World, key: string) =>
+  key.slice(`${w.t.config.REDIS_PREFIX}:{${tenantId}}:`.length);
+
+/** Every rebuilt key with its whole content, by type. */
+async function dump(w: World): Promise<Map<string, unknown>> {
+  const r = w.t.hub.redis;
+  const out = new Map<string, unknown>();
+  for (const key of await tenantKeys(w)) {
+    const rest = restOf(w, key);
+    if (!REBUILT.test(rest)) continue;
+    const type = await r.type(key);
+    if (type === 'hash') out.set(rest, await r.hgetall(key));
+    else if (type === 'zset') out.set(rest, await r.zrange(key, 0, -1, 'WITHSCORES'));
+    else if (type === 'set') out.set(rest, (await r.smembers(key)).sort());
+    else if (type === 'string') out.set(rest, await r.get(key));
+    else out.set(rest, `(${type})`);
+  }
+  return out;
+}
+
+async function addSync(
+  w: World,
+  connectorId: string,
+  settings: Record<string, unknown>,
+  credentials: Record<string, unknown>,
+  mappingName: string,
+  mode: Sync['mode'],
+): Promise<InboundScope> {
+  const conn = await w.t.hub.connections.create(tenantId, {
+    connectorId,
+    name: connectorId,
+    settings,
+    credentials,
+  });
+  const mapping = await w.svc.mappings.get(mappingName);
+  const sync = await w.svc.syncs.create(tenantId, {
+    name: mappingName,
+    connectionId: conn.id,
+    mapping: mappingName,
+    mode,
+  });
+  const connector = w.svc.registry.get(connectorId);
+  return { sync, connector, mapping, stream: mapping.stream, twoWay: mode === 'two-way' };
+}
+
+const sale = (n: number, over: Record<string, string>) => ({
+  ...dmsSale,
+  deal_number: String(30_000 + n),
+  ...over,
+});
+
+const lead = (id: string, fields: Record<string, string>) => ({
+  id,
+  created_time: '2026-11-25T15:00:00+0000',
+  form_id: '901234567890123',
+  campaign_id: '120210000000000002',
+  field_data: Object.entries(fields).map(([name, v]) => ({ name, values: [v] })),
+});
+
+/**
+ * A tenant's life: Meta leads (250 from 245 people) in pages, one lead updated later, HubSpot
+ * contacts two-way, DMS deals matched to the leads' people (one with an impossible date), a
+ * person first seen by email and by phone apart and then with both (a merge), and a webhook
+ * delivery ingested from the archive.
+ */
+async function playWorld(w: World): Promise<void> {
+  await w.t.hub.tenants.create({ id: tenantId, name: 'Rebuild Motors' });
+  const meta = await addSync(
+    w,
+    'meta',
+    { pageId: '123456789' },
+    { accessToken: 'test-token' },
+    'meta-leads',
+    'inbound',
+  );
+  const hubspot = await addSync(
+    w,
+    'hubspot',
+    { apiHost: 'http://127.0.0.1:9', indexLagMs: 0 },
+    { accessToken: 'pat-na1-test' },
+    'hubspot-contacts',
+    'two-way',
+  );
+  const dms = await addSync(
+    w,
+    'dms-files',
+    { location: { type: 'local', folder: w.dmsDir } },
+    {},
+    'dms-sales',
+    'inbound',
+  );
+  const leads = metaLeads250();
+  for (let i = 0; i < leads.length; i += 100)
+    await ingestPage(w.svc, meta, leads.slice(i, i + 100));
+  await ingestPage(w.svc, hubspot, hubspotMessy.results);
+  const buyers = leads.slice(0, 12).map((l) => l.field_data[1]!.values[0]!);
+  await ingestPage(
+    w.svc,
+    dms,
+    buyers.map((email, n) => sale(n, { email, first_name: `BUYER${n}`, sale_date: '11/27/2026' })),
+  );
+  await ingestPage(w.svc, dms, [sale(99, { sale_date: '02/30/2026' })]);
+  // The same person by email, then by phone, then both: two customers become one.
+  await ingestPage(w.svc, meta, [lead('3000000000000001', { email: 'quinn.merge@example.com' })]);
+  await ingestPage(w.svc, meta, [lead('3000000000000002', { phone_number: '(512) 555-0177' })]);
+  await ingestPage(w.svc, meta, [
+    lead('3000000000000003', {
+      full_name: 'Quinn Merge',
+      email: 'quinn.merge@example.com',
+      phone_number: '512-555-0177',
+    }),
+  ]);
+  // A lead corrected later (new phone), and a webhook delivery archived and then ingested.
+  const fixed = { ...leads[7]!, field_data: [...leads[7]!.field_data] };
+  fixed.field_data[2] = { name: 'phone_number', values: ['(737) 555-0142'] };
+  await ingestPage(w.svc, meta, [fixed]);
+  const { key } = await w.svc.hub.archive.append(
+    { tenantId, connectionId: meta.sync.connectionId, stream: 'leads', kind: 'raw' },
+    [lead('3000000000000004', { full_name: 'Webb Hook', email: 'webb.hook@example.com' })],
+  );
+  await ingestArchived(w.svc, tenantId, meta.sync.id, key!);
+}
+
+describe.each(['local', 's3'] as const)('rebuild from the %s archive', (backend) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await openWorld(backend);
+  });
+  afterAll(async () => {
+    await w.t.cleanup();
+    await w.s3?.close();
+    rmSync(w.dmsDir, { recursive: true, force: true });
+  });
+
+  it("after deleting the tenant's keys gives back the same records, indexes and links", async () => {
+    await playWorld(w);
+    const before = await dump(w);
+    // Not an empty world: every kind of key is there, a merge happened, a deal was refused.
+    const kinds = new Set([...before.keys()].map((k) => k.split(':')[0]));
+    expect([...kinds].sort()).toEqual(['bydate', 'dest', 'ids', 'idx', 'link', 'rec', 'touch']);
+    expect(Object.keys(before.get('rec:lead') as object).length).toBe(254);
+    expect(Object.keys(before.get('rec:sale') as object).length).toBe(12);
+    expect(Object.keys(before.get('idx:merged') as object)).toHaveLength(1);
+    const quarantined = await w.svc.quarantine.list(tenantId);
+    expect(quarantined.find((q) => q.externalKey?.endsWith('30099'))?.problems).toEqual([
+      { field: 'saleDate', reason: expect.stringMatching(/02\/30\/2026/) },
+    ]);
+
+    const data = (await tenantKeys(w)).filter((k) => !CONFIG.test(restOf(w, k)));
+    await w.t.hub.redis.del(...data);
+    expect((await dump(w)).size).toBe(0);
+
+    const report = await rebuildTenant(w.svc, tenantId);
+    // The quarantine already holds what the pages' records had wrong: met again, not added again.
+    const problems = quarantined.reduce((n, q) => n + q.problems.length, 0);
+    // 250 Meta leads + 6 HubSpot contacts + 13 deals + 3 merge leads + 1 fix + 1 webhook lead.
+    expect(report).toEqual({ tenantId, pages: 11, records: 274, problems, skipped: [] });
+    expect(await w.svc.quarantine.count(tenantId)).toBe(0);
+    const after = await dump(w);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [key, value] of before)
+      expect({ key, value: after.get(key) }).toEqual({ key, value });
+  });
+});
