@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.ts';
 import type { Archive } from '../../src/archive/archive.ts';
 import { rebuildTenant } from '../../src/archive/rebuild.ts';
-import { S3Archive } from '../../src/archive/s3.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
@@ -18,7 +17,7 @@ import dmsSale from '../../mappings/samples/dms-sales.json' with { type: 'json' 
 import hubspotMessy from '../fixtures/hubspot/contacts-search-messy.json' with { type: 'json' };
 import { metaLeads250 } from '../fixtures/meta/leads-245-people.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
-import { startS3Server, type TestS3Server } from '../support/s3-server.ts';
+import { s3ArchiveOn, startS3Server, type TestS3Server } from '../support/s3-server.ts';
 
 const tenantId = 'rebuild-motors';
 const MAPPINGS = join(import.meta.dirname, '../../mappings');
@@ -41,15 +40,7 @@ async function openWorld(backend: 'local' | 's3'): Promise<World> {
   let s3: TestS3Server | undefined;
   if (backend === 's3') {
     s3 = await startS3Server();
-    archive = new S3Archive({
-      bucket: s3.bucket,
-      prefix: 'dealerloop/archive',
-      endpoint: s3.endpoint,
-      region: s3.region,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-    });
+    archive = s3ArchiveOn(s3);
   }
   const hub = { ...t.hub, archive };
   const svc = createSyncServices(
@@ -102,7 +93,7 @@ async function addSync(
   w: World,
   connectorId: string,
   settings: Record<string, unknown>,
-  credentials: Record<string, unknown>,
+  credentials: Record<string, string>,
   mappingName: string,
   mode: Sync['mode'],
 ): Promise<InboundScope> {
@@ -169,7 +160,7 @@ async function playWorld(w: World): Promise<void> {
     'dms-sales',
     'inbound',
   );
-  const leads = metaLeads250();
+  const leads = metaLeads250().map((l) => ({ ...l }));
   for (let i = 0; i < leads.length; i += 100)
     await ingestPage(w.svc, meta, leads.slice(i, i + 100));
   await ingestPage(w.svc, hubspot, hubspotMessy.results);

@@ -1,23 +1,13 @@
 // s3rver 3.7.1 cannot paginate on Node >= 17 (its continuation token uses DES, which OpenSSL 3
 // dropped), so these run with the default page size; s3-fake.test.ts covers pagination.
-import { S3Archive } from '../../src/archive/s3.ts';
-import { startS3Server } from '../support/s3-server.ts';
+import { s3ArchiveOn, startS3Server } from '../support/s3-server.ts';
 import { describeArchiveContract } from './contract.ts';
 
 describeArchiveContract(
   's3',
   async () => {
     const s3 = await startS3Server();
-    const connect = (bucket: string) =>
-      new S3Archive({
-        bucket,
-        prefix: 'dealerloop/archive',
-        endpoint: s3.endpoint,
-        region: s3.region,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        forcePathStyle: true,
-      });
+    const connect = (bucket: string) => s3ArchiveOn(s3, bucket);
     const archive = connect(s3.bucket);
     const broken = connect(`${s3.bucket}-missing`);
     return {

@@ -3,13 +3,12 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { S3Archive } from '../../src/archive/s3.ts';
 import { exportAttribution, previousTenantDay } from '../../src/attribution/export.ts';
 import { reportCsv } from '../../src/attribution/report-csv.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
-import { startS3Server } from '../support/s3-server.ts';
+import { s3ArchiveOn, startS3Server } from '../support/s3-server.ts';
 import { put, rec } from './support.ts';
 
 let t: TestHub;
@@ -71,15 +70,7 @@ describe('report export to the archive', () => {
   it('writes the same CSV to an S3 archive (s3rver)', async () => {
     const s3 = await startS3Server();
     try {
-      const archive = new S3Archive({
-        bucket: s3.bucket,
-        prefix: 'dealerloop/archive',
-        endpoint: s3.endpoint,
-        region: s3.region,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        forcePathStyle: true,
-      });
+      const archive = s3ArchiveOn(s3);
       const key = await exportAttribution(t.hub.attribution, archive, T, q);
       expect(key).toBe(`${T}/reports/attribution/2026-03-01_2026-03-31_linear.csv`);
       expect(await archive.readDocument(key)).toBe(await t.hub.archive.readDocument(key));

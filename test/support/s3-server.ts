@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { S3Archive } from '../../src/archive/s3.ts';
+
 /** The slice of s3rver 3.7.1's API used here (the package ships no types). */
 interface S3rverInstance {
   /** Starts listening; resolves with the bound address (`http.Server#address()`). */
@@ -78,4 +80,17 @@ export async function startS3Server(): Promise<TestS3Server> {
       }
     },
   };
+}
+
+/** An {@link S3Archive} on the test server, under `dealerloop/archive` of `bucket` (default its own). */
+export function s3ArchiveOn(s3: TestS3Server, bucket = s3.bucket): S3Archive {
+  return new S3Archive({
+    bucket,
+    prefix: 'dealerloop/archive',
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    forcePathStyle: true,
+  });
 }
