@@ -112,6 +112,12 @@ export function googleConversion(facts: SaleFacts): Conversion | null {
   };
   if (click) {
     const type = clickOf(click)!;
+    // The person goes along too: the sink sends it hashed only when the connection asks for
+    // identifiers on click conversions (google-ads `userIdentifiers: always`).
+    const user = userOfPerson(
+      facts.customer?.f,
+      click.rec.entity === 'lead' ? click.rec.f : undefined,
+    );
     return {
       ...common,
       kind: 'click',
@@ -119,6 +125,7 @@ export function googleConversion(facts: SaleFacts): Conversion | null {
       clickIdType: type,
       clickId: str(click.rec.f[`clickIds.${type}`]),
       ...(click.rec.entity === 'lead' ? { leadId: click.rec.id } : {}),
+      ...(hasStrongIdentifier(user) ? { user } : {}),
     };
   }
   const lead = window.filter((t) => t.rec.entity === 'lead' && t.rec.f.source === 'google').at(-1);

@@ -71,6 +71,13 @@ export class GoogleAdsSandbox extends SandboxServer {
   readonly conversions: AcceptedConversion[] = [];
   /** Rows refused, with their error code. */
   readonly refusedRows: string[] = [];
+  /**
+   * Every conversion row of every well-formed upload, as it arrived (accepted, refused and
+   * duplicates alike): what a test counts to see that nothing was sent twice.
+   */
+  readonly received: Record<string, unknown>[] = [];
+  /** Called after an upload was applied, before it is answered (a test kills its client here). */
+  afterUpload: ((rows: number) => Promise<void> | void) | null = null;
   private readonly orders = new Set<string>();
   private readonly tokens = new Map<string, number>();
 
@@ -78,7 +85,7 @@ export class GoogleAdsSandbox extends SandboxServer {
     super();
   }
 
-  protected answer(req: SandboxRequest): SandboxReply {
+  protected async answer(req: SandboxRequest): Promise<SandboxReply> {
     if (req.method === 'POST' && req.path === '/token') return this.token(req);
     const m =
       /^\/(v\d{2,3})\/customers\/([^/:]+)(:uploadClickConversions|\/googleAds:searchStream)$/.exec(
@@ -92,6 +99,14 @@ export class GoogleAdsSandbox extends SandboxServer {
     const [, version, customerId, method] = m as unknown as [string, string, string, string];
     const denied = this.authProblem(req, customerId, version);
     if (denied) return denied;
+    // REST calls are JSON (apis.md §1.4: Content-Type application/json).
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return rpcError(
+        400,
+        'INVALID_ARGUMENT',
+        [{ errorCode: { requestError: 'INVALID_INPUT' }, message: 'Content-Type must be JSON.' }],
+        version,
+      );
     const body = jsonBody(req);
     if (!body || typeof body !== 'object')
       return rpcError(
@@ -100,9 +115,12 @@ export class GoogleAdsSandbox extends SandboxServer {
         [{ errorCode: { requestError: 'INVALID_INPUT' }, message: 'The body is not JSON.' }],
         version,
       );
-    return method === ':uploadClickConversions'
-      ? this.upload(body as Record<string, unknown>, version)
-      : this.searchStream(body as Record<string, unknown>, version);
+    if (method !== ':uploadClickConversions')
+      return this.searchStream(body as Record<string, unknown>, version);
+    const reply = this.upload(body as Record<string, unknown>, version);
+    const rows = (body as { conversions?: unknown[] }).conversions?.length ?? 0;
+    if (reply.status === 200) await this.afterUpload?.(rows);
+    return reply;
   }
 
   /** `POST /token`, grant_type=refresh_token (Google's OAuth token endpoint, apis.md §1.4). */
@@ -280,6 +298,7 @@ export class GoogleAdsSandbox extends SandboxServer {
       orders: this.orders,
     };
     const seen = new Set<string>();
+    if (!validateOnly) this.received.push(...list);
     const errors: (RowError & { location: unknown })[] = [];
     const results = list.map((c, index) => {
       const e = rowError(c, ctx, seen);

@@ -20,6 +20,29 @@ const ACTION_SOURCES = new Set([
   'other',
 ]);
 
+/**
+ * Server event parameters the Conversions API knows (Meta's "Server event parameters" page:
+ * event_name, event_time, user_data, custom_data, event_source_url, opt_out, event_id,
+ * action_source, data_processing_options*, referrer_url, app_data, original_event_data); any
+ * other name (a camelCase `eventName`, a typo) is refused, as Graph refuses unknown parameters.
+ */
+const EVENT_FIELDS = new Set([
+  'event_name',
+  'event_time',
+  'user_data',
+  'custom_data',
+  'event_source_url',
+  'opt_out',
+  'event_id',
+  'action_source',
+  'data_processing_options',
+  'data_processing_options_country',
+  'data_processing_options_state',
+  'referrer_url',
+  'app_data',
+  'original_event_data',
+]);
+
 /** user_data keys that must arrive SHA-256 hashed (apis.md §2.2). */
 const HASHED = ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'ge', 'db'];
 /** user_data keys sent raw (apis.md §2.2). */
@@ -53,6 +76,8 @@ export function validateCapiBatch(data: unknown, nowSeconds: number): string | n
 
 function eventProblem(e: Record<string, unknown>, now: number): string | null {
   if (typeof e !== 'object' || e === null) return 'must be an object';
+  const unknown = Object.keys(e).find((k) => !EVENT_FIELDS.has(k));
+  if (unknown) return `${unknown} is not a server event parameter`;
   if (typeof e.event_name !== 'string' || !e.event_name) return 'event_name is required';
   if (!Number.isInteger(e.event_time)) return 'event_time must be Unix seconds (an integer)';
   const t = e.event_time as number;

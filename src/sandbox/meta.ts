@@ -57,8 +57,15 @@ export class MetaSandbox extends SandboxServer {
   readonly leads = new Map<string, SandboxLead>();
   readonly forms = new Map<string, { id: string; name: string; status: string }>();
   readonly insights: SandboxInsight[] = [];
-  /** Events the Conversions API accepted, by pixel. */
+  /**
+   * Events the Conversions API kept: the first of each (event_name, event_id) pair (Meta
+   * deduplicates the pair within 48 hours, apis.md §2.1 M2).
+   */
   readonly events: CapiEvent[] = [];
+  /** Every event of every accepted batch as it arrived, duplicates included. */
+  readonly received: CapiEvent[] = [];
+  /** Called after a batch was accepted, before it is answered (a test kills its client here). */
+  afterEvents: ((events: number) => Promise<void> | void) | null = null;
   /** Batches refused (whole), with the reason. */
   readonly refusedBatches: string[] = [];
 
@@ -108,7 +115,7 @@ export class MetaSandbox extends SandboxServer {
     };
   }
 
-  protected answer(req: SandboxRequest): SandboxReply {
+  protected async answer(req: SandboxRequest): Promise<SandboxReply> {
     const m = /^\/(v\d{1,3}\.\d)\/(.+)$/.exec(req.path);
     if (!m) return graphError(400, 2500, `Unknown path components: ${req.path}`);
     const form = req.method === 'POST' ? formOrJson(req) : {};
@@ -117,8 +124,11 @@ export class MetaSandbox extends SandboxServer {
     if (token !== this.opts.accessToken)
       return graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
     const parts = m[2]!.split('/');
-    if (req.method === 'POST' && parts.length === 2 && parts[1] === 'events')
-      return this.capi(parts[0]!, form);
+    if (req.method === 'POST' && parts.length === 2 && parts[1] === 'events') {
+      const reply = this.capi(parts[0]!, form);
+      if (reply.status === 200) await this.afterEvents?.(this.received.length);
+      return reply;
+    }
     if (req.method !== 'GET') return graphError(400, 100, `Unsupported post request: ${req.path}`);
     if (parts.length === 2 && parts[1] === 'insights') return this.insightsPage(parts[0]!, req);
     if (parts.length === 2 && parts[1] === 'leads') return this.formLeads(parts[0]!, req);
@@ -217,7 +227,14 @@ export class MetaSandbox extends SandboxServer {
       return graphError(400, 100, `Invalid parameter: ${problem}`, 2804003);
     }
     const events = data as CapiEvent[];
-    this.events.push(...events);
+    this.received.push(...events);
+    const pair = (e: CapiEvent) => `${e.event_name}\u0000${e.event_id ?? ''}`;
+    const kept = new Set(this.events.map(pair));
+    for (const e of events) {
+      if (e.event_id && kept.has(pair(e))) continue;
+      kept.add(pair(e));
+      this.events.push(e);
+    }
     return {
       status: 200,
       body: {

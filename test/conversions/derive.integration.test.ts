@@ -80,6 +80,8 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
       clickId: 'G-ann',
       customerId: ann!.id,
       saleId: expect.stringMatching(/^sal_/),
+      // Sent hashed only where the connection asks for identifiers on click conversions.
+      user: { email: 'ann@example.com' },
     });
     expect(all.has('google-ads:1002')).toBe(false);
     expect(all.get('google-ads:1003')).toMatchObject({
