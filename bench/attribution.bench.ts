@@ -6,7 +6,9 @@
  * the dms-files connector, identity and the incremental reader to updated rollups, (c) the 90-day
  * report for one model and for all five (p50/p95 over repeated calls). The recompute and the
  * reports run in a hub process of their own (bench/support/attribution-hub.ts), whose peak RSS is
- * the hub's figure; the nightly file runs in this process (the engine and connector).
+ * the hub's figure; the nightly file runs in this process (the engine and connector). Beside the
+ * recompute, the Redis floor: reading every record by id as the recompute does and writing one
+ * "seen" entry per lead, touchpoint and spend row, the least any recompute on Redis must do.
  * The peer, in this process, side by side: DuckDB computing the same attribution and report in SQL over the
  * same records (bench/support/attribution-duckdb.ts). Before anything is timed, every row of the
  * 90-day report of every model must agree between the two, to the cent (and sold to 6 decimals).
@@ -156,9 +158,11 @@ try {
 
   const oursFull: number[] = [];
   const duckFull: number[] = [];
+  const floorFull: number[] = [];
   for (let i = 0; i < RECOMPUTE_ROUNDS; i++) {
     oursFull.push((await inHub({ task: 'recompute' })).ms[0]!);
     duckFull.push(await ms(() => peer.recompute()));
+    floorFull.push((await inHub({ task: 'floor' })).ms[0]!);
   }
   const timeReports = async (models: readonly Model[]) => {
     const ours = (
@@ -216,6 +220,7 @@ try {
       median(duckFull),
       `<= ${GOALS.recomputeRatio}x DuckDB`,
     ),
+    vs('  Redis floor (read + seen)', median(floorFull), median(duckFull), 'what any must'),
     [`nightly file, ${NIGHTLY_SALES} sales`, f(nightlyMs), '-', '-', `<= ${GOALS.nightlyMs} ms`],
     vs('report 90 d, 1 model p50', median(one.ours), median(one.duck)),
     vs('report 90 d, 1 model p95', pct(one.ours, 95), pct(one.duck, 95), report),

@@ -9,13 +9,19 @@
 import { performance } from 'node:perf_hooks';
 
 import type { Model } from '../../src/attribution/types.ts';
+import { RecordStore } from '../../src/records/record-store.ts';
 import { openTestHub } from '../../test/support/hub.ts';
 
 /** What the parent asks for. */
 export interface HubTask {
   prefix: string;
   tenantId: string;
-  task: 'recompute' | 'report';
+  /**
+   * `floor`: what any recompute on these records must do at the least: read every record by id
+   * (pipelined pages, as the recompute does, decoded) and write one "seen" entry per lead,
+   * touchpoint and spend row (to a scratch hash, deleted after).
+   */
+  task: 'recompute' | 'report' | 'floor';
   /** report: the models of one call (all fetched at once), the range and the number of calls. */
   models?: Model[];
   from?: string;
@@ -30,13 +36,40 @@ export interface HubAnswer {
   rssMb: number;
 }
 
+/** The floor task (see `HubTask.task`). */
+async function floor(): Promise<void> {
+  const records = new RecordStore(hub.redis, hub.keys);
+  const scratch = hub.keys.attrGen(task.tenantId, 'floor', 'seen');
+  for (const entity of ['sale', 'lead', 'touchpoint', 'spend']) {
+    const ids = await hub.redis.zrange(hub.keys.recordIds(task.tenantId, entity), 0, -1);
+    for (let i = 0; i < ids.length; i += 4_000) {
+      const pages = await Promise.all(
+        [0, 1, 2, 3]
+          .map((j) => ids.slice(i + j * 1_000, i + (j + 1) * 1_000))
+          .filter((c) => c.length)
+          .map((c) => records.getMany(task.tenantId, entity, c, { lean: true })),
+      );
+      if (entity === 'sale') continue;
+      const fields: string[] = [];
+      for (const r of pages.flat())
+        if (r) fields.push(`${entity}:${r.id}`, `${r.customerId ?? ''}\t${r.v}\t1\t`);
+      if (fields.length) await hub.redis.hset(scratch, ...fields);
+    }
+  }
+  await hub.redis.unlink(scratch);
+}
+
 const task = JSON.parse(process.argv[2] ?? '{}') as HubTask;
 // The hub on the bench's prefix; never cleaned up here (the parent owns the keys).
 const t = await openTestHub({ REDIS_PREFIX: task.prefix });
 const { hub } = t;
 const answer: HubAnswer = { ms: [], rssMb: 0 };
 try {
-  if (task.task === 'recompute') {
+  if (task.task === 'floor') {
+    const t0 = performance.now();
+    await floor();
+    answer.ms.push(performance.now() - t0);
+  } else if (task.task === 'recompute') {
     const t0 = performance.now();
     answer.sales = await hub.attribution.recompute(task.tenantId);
     answer.ms.push(performance.now() - t0);

@@ -45,8 +45,16 @@ export function dayNumber(date: string): number {
 
 /** The date `YYYY-MM-DD` of a day number. */
 export function dateOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = dates.get(day);
+  if (date === undefined) {
+    if (dates.size >= 100_000) dates.clear();
+    dates.set(day, (date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10)));
+  }
+  return date;
 }
+
+/** Dates of day numbers formatted so far (a tenant's records span a few thousand days). */
+const dates = new Map<number, string>();
 
 /** Epoch ms of the first instant of tenant date `date` (inclusive start of a range). */
 export function startOfTenantDay(date: string, timeZone: string): number {

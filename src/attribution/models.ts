@@ -74,19 +74,20 @@ export const DECAY_SCALE = 10n ** 40n;
  * larger denominators; the other models' denominators stay small and are never quantized.
  */
 export function quantize(cs: Frac[]): Frac[] {
+  // floor(c × SCALE) and the remainder r / d left below it, compared as r_a × d_b vs r_b × d_a
+  // (integers only: no fraction is built per step).
   const floors = cs.map((c) => (c.n * DECAY_SCALE) / c.d);
-  const rest = cs.map((c, i) => c.sub(new Frac(floors[i]!, DECAY_SCALE)));
+  const rems = cs.map((c) => (c.n * DECAY_SCALE) % c.d);
   let missing = DECAY_SCALE - floors.reduce((a, b) => a + b, 0n);
-  const order = cs.map((_, i) => i).sort((a, b) => cmp(rest[b]!, rest[a]!) || b - a);
+  const rest = (a: number, b: number) => {
+    const x = rems[a]! * cs[b]!.d - rems[b]! * cs[a]!.d;
+    return x > 0n ? 1 : x < 0n ? -1 : 0;
+  };
+  const order = cs.map((_, i) => i).sort((a, b) => rest(b, a) || b - a);
   for (const i of order) {
     if (missing <= 0n) break;
     floors[i]! += 1n;
     missing -= 1n;
   }
   return floors.map((f) => new Frac(f, DECAY_SCALE));
-}
-
-function cmp(a: Frac, b: Frac): number {
-  const x = a.n * b.d - b.n * a.d;
-  return x > 0n ? 1 : x < 0n ? -1 : 0;
 }

@@ -102,15 +102,26 @@ class Staging {
     this.pending.set(i, []);
     this.written.add(i);
     const key = this.keys.list[i]!;
-    const p = this.redis
-      .pipeline()
-      .hset(key, ...list)
-      .expire(key, STAGING_TTL_S);
-    this.inFlight.push(p.exec().then(throwFirst));
+    this.pipe ??= this.redis.pipeline();
+    this.pipe.hset(key, ...list).expire(key, STAGING_TTL_S);
+    this.piped += list.length;
+    if (this.piped >= 16 * HSET_CHUNK) this.ship();
+  }
+
+  /** The pipeline being filled (many small day hashes share one) and its size in fields × 2. */
+  private pipe: ReturnType<Redis['pipeline']> | null = null;
+  private piped = 0;
+
+  private ship(): void {
+    if (!this.pipe) return;
+    this.inFlight.push(this.pipe.exec().then(throwFirst));
+    this.pipe = null;
+    this.piped = 0;
   }
 
   /** Waits for every write sent so far (call once per page, so writes never pile up). */
   async settle(): Promise<void> {
+    this.ship();
     const all = this.inFlight;
     this.inFlight = [];
     await Promise.all(all);

@@ -1,5 +1,5 @@
 import type { SaleAttribution } from './attribute.ts';
-import { contributions } from './contributions.ts';
+import { credited } from './contributions.ts';
 import { tenantDate } from './dates.ts';
 import { FracSum, type Frac } from './fraction.ts';
 import { CellSet, type GroupBy } from './report.ts';
@@ -52,8 +52,10 @@ export class RollupBuilder {
   }
 
   addSale(sale: SaleAttribution): void {
+    const gross = BigInt(sale.grossCents);
+    const price = BigInt(sale.priceCents);
     for (const m of MODELS)
-      for (const c of contributions(sale, m)) {
+      for (const c of credited(sale, m)) {
         const f = rollupField(sale.saleDate, c.channel, c.campaignId);
         let v = this.sums[m].get(f);
         if (!v)
@@ -62,8 +64,8 @@ export class RollupBuilder {
             (v = { sold: new FracSum(), gross: new FracSum(), revenue: new FracSum() }),
           );
         v.sold.add(c.sold);
-        v.gross.add(c.gross);
-        v.revenue.add(c.revenue);
+        v.gross.add(c.sold, gross);
+        v.revenue.add(c.sold, price);
       }
   }
 
