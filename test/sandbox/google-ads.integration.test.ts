@@ -107,7 +107,16 @@ describe('Google Ads sandbox (apis.md §1)', () => {
       conversions: Array.from({ length: 2001 }, (_, i) => row({ orderId: `D-${i}` })),
     });
     expect(await msg(many)).toMatch(/fewer than 2001/);
+    const form = await upload(
+      { partialFailure: true, conversions: [row()] },
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
+    expect(form.status).toBe(400);
+    expect(await msg(form)).toMatch(/Content-Type must be JSON/);
     expect(g.conversions).toHaveLength(0);
+    expect(g.received).toHaveLength(0); // refused requests hold no rows
   });
 
   it('answers rows by partial failure: {} for each refused row, its error at its index', async () => {

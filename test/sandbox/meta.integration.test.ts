@@ -123,6 +123,21 @@ describe('Meta sandbox (apis.md §2)', () => {
     expect((await capi(Array.from({ length: 1001 }, () => crmEvent()))).status).toBe(400);
   });
 
+  it('refuses unknown event parameters and keeps one event per (event_name, event_id), as Meta dedups', async () => {
+    const camel = await capi([crmEvent({ eventName: 'appointment' })]);
+    expect(camel.status).toBe(400);
+    expect(((await camel.json()) as { error: { message: string } }).error.message).toMatch(
+      /eventName is not a server event parameter/,
+    );
+    const kept = m.events.length;
+    const received = m.received.length;
+    const again = crmEvent({ event_name: 'sold', event_id: '2000000000000001:sold' });
+    expect((await capi([again, again])).status).toBe(200);
+    expect((await capi([again])).status).toBe(200);
+    expect(m.received.length - received).toBe(3); // every event that arrived is on record
+    expect(m.events.length - kept).toBe(1); // the pair is kept once
+  });
+
   it('signs leadgen notifications with the App Secret over the raw body', () => {
     const { body, headers } = m.leadgenWebhook(['2000000000000001']);
     const sig = createHmac('sha256', 'app-secret-0123456789').update(body).digest('hex');

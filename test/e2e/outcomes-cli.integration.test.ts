@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { GoogleAdsSandbox } from '../../src/sandbox/google-ads.ts';
+
+// Issue 14, connection set-up: `dealerloop connection create --connector google-ads ...` as a
+// person types it (the CLI as a child process on its own Redis prefix), every bad setting named,
+// then `connection test` making one authenticated call against the Google Ads fake.
+
+const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
+const dir = mkdtempSync(join(tmpdir(), 'dl-gads-cli-'));
+const prefix = `t${randomUUID().slice(0, 8)}`;
+const masterKey = randomBytes(32).toString('hex');
+const ACCOUNT = {
+  customerId: '5125550188',
+  managerId: '7375550188',
+  developerToken: 'cli-developer-token-0001',
+  clientId: '000000000000-cli.apps.googleusercontent.com',
+  clientSecret: 'GOCSPX-cli-secret-0001',
+  refreshToken: '1//0cli-refresh-token-0001',
+  conversionActionIds: ['6051234588'],
+};
+let google: GoogleAdsSandbox;
+
+beforeAll(async () => {
+  google = await new GoogleAdsSandbox(ACCOUNT).start();
+});
+afterAll(async () => {
+  await google.stop();
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const found = await redis.keys(`${prefix}:*`);
+  if (found.length) await redis.del(...found);
+  await redis.quit();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI as a child process; resolves with its exit code and output. */
+function dealerloop(...args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: {
+      ...process.env,
+      REDIS_PREFIX: prefix,
+      DATA_DIR: dir,
+      HUB_MASTER_KEY: masterKey,
+      ARCHIVE_URL: join(dir, 'archive'),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out, err })),
+  );
+}
+
+describe('dealerloop connection create --connector google-ads', { timeout: 240_000 }, () => {
+  it('names every bad setting and credential, then a good one passes connection test with one call', async () => {
+    expect((await dealerloop('tenant', 'create', 'ridge-ford', '--name', 'Ridge Ford')).code).toBe(
+      0,
+    );
+    const create = (settings: unknown, credentials: string, ...more: string[]) =>
+      dealerloop(
+        'connection',
+        'create',
+        '--tenant',
+        'ridge-ford',
+        '--connector',
+        'google-ads',
+        '--name',
+        'Google Ads: Ridge Ford',
+        '--settings',
+        JSON.stringify(settings),
+        '--credentials',
+        credentials,
+        ...more,
+      );
+
+    const bad = await create(
+      {
+        apiHost: 'not a url',
+        apiVersion: 'version22',
+        customerId: '512-555-01',
+        loginCustomerId: 'agency',
+        conversionAction: 'conversionActions/6051234588',
+        userIdentifiers: 'sometimes',
+      },
+      JSON.stringify({ clientId: ACCOUNT.clientId, clientSecret: 'short' }),
+    );
+    expect(bad.code).toBe(1);
+    for (const field of [
+      'settings.apiHost',
+      'settings.apiVersion',
+      'settings.customerId',
+      'settings.loginCustomerId',
+      'settings.conversionAction',
+      'settings.userIdentifiers',
+      'credentials.clientSecret',
+      'credentials.refreshToken',
+      'credentials.developerToken',
+    ])
+      expect(bad.err, field).toContain(field);
+    expect(bad.err).not.toContain(ACCOUNT.clientId); // a credential is never echoed
+    expect(google.requests).toEqual([]); // nothing was called for a refused connection
+
+    const creds = join(dir, 'creds.json');
+    writeFileSync(
+      creds,
+      JSON.stringify({
+        clientId: ACCOUNT.clientId,
+        clientSecret: ACCOUNT.clientSecret,
+        refreshToken: ACCOUNT.refreshToken,
+        developerToken: ACCOUNT.developerToken,
+      }),
+    );
+    const good = await create(
+      {
+        apiHost: google.url,
+        tokenUrl: `${google.url}/token`,
+        customerId: '512-555-0188',
+        loginCustomerId: '737-555-0188',
+        conversionAction: `customers/${ACCOUNT.customerId}/conversionActions/6051234588`,
+      },
+      `@${creds}`,
+      '--json',
+    );
+    expect(good.code, good.err).toBe(0);
+    const id = (JSON.parse(good.out) as { id: string }).id;
+    expect(good.out).not.toContain(ACCOUNT.refreshToken);
+
+    const test = await dealerloop('connection', 'test', id, '--tenant', 'ridge-ford');
+    expect(test.code, test.err).toBe(0);
+    // One token grant, then one authenticated Google Ads call (the fake checks the bearer token it
+    // issued, developer-token, login-customer-id and the 10-digit customer id), answered 200.
+    expect(google.requests).toEqual([
+      { method: 'POST', path: '/token', status: 200 },
+      {
+        method: 'POST',
+        path: `/v26/customers/${ACCOUNT.customerId}/googleAds:searchStream`,
+        status: 200,
+      },
+    ]);
+  });
+});
