@@ -18,7 +18,7 @@ import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../sdk/retry.ts';
 import type { Connection } from '../store/connections.ts';
 import { SharedSemaphore, type Lease } from './concurrency.ts';
 import { writtenByHub } from './own-writes.ts';
-import { SharedRateLimiter } from './rate-limiter.ts';
+import { paceRequests, SharedRateLimiter } from './rate-limiter.ts';
 
 /** A connection ready to talk to its system: parsed settings and credentials, client, limits. */
 export interface ConnectionRuntime {
@@ -153,7 +153,17 @@ export async function openConnection(
   const limits =
     typeof connector.limits === 'function' ? connector.limits(settings) : connector.limits;
   const at = { tenantId, connectionId };
+  const limiter = new SharedRateLimiter(
+    hub.redis,
+    hub.keys.rateBucket(tenantId, connectionId),
+    limits.requestsPerSecond,
+    limits.burst,
+  );
   const http = openClient(hub, connector, { settings, credentials, limits }, at, signal);
+  // A connector that talks HTTP is paced per request, as it is sent; one that does not (files)
+  // per call.
+  if (connector.client) paceRequests(http, limiter, signal);
+  if (connector.oauth2) installOAuth(hub, connector, http, { settings, credentials }, at, signal);
   const ctx: ConnectorContext = {
     tenantId,
     connectionId,
@@ -164,19 +174,15 @@ export async function openConnection(
     signal,
     writtenByHub: (sink, ids) => writtenByHub(hub, at, sink, ids),
   };
-  const limiter = new SharedRateLimiter(
-    hub.redis,
-    hub.keys.rateBucket(tenantId, connectionId),
-    limits.requestsPerSecond,
-    limits.burst,
-  );
-  const call = vendorCall(hub, connector, ctx, limiter, opts.retry ?? DEFAULT_RETRY);
+  const pacedPerCall = connector.client ? null : limiter;
+  const call = vendorCall(hub, connector, ctx, limiter, pacedPerCall, opts.retry ?? DEFAULT_RETRY);
   return { connection, connector, limits, ctx, limiter, call };
 }
 
 /**
  * The connection's HTTP client: the connector's own (or a plain one) with error redaction, the
- * shared concurrency limit, endpoint limits and OAuth 2.0 tokens installed.
+ * shared concurrency limit and endpoint limits installed (pacing and OAuth 2.0 come on top, in
+ * `openConnection`).
  */
 function openClient(
   hub: Hub,
@@ -198,14 +204,21 @@ function openClient(
     boundInFlight(http, new SharedSemaphore(hub.redis, key, limits.concurrency), signal);
   }
   if (limits.endpoints?.length) limitEndpoints(hub, http, at, limits.endpoints, signal);
-  if (connector.oauth2) {
-    const cache = hub.connections.tokenCache(at.tenantId, at.connectionId);
-    installOAuth2(
-      http,
-      new OAuth2TokenSource(connector.oauth2(settings, credentials), cache, { signal }),
-    );
-  }
   return http;
+}
+
+/** OAuth 2.0 tokens on every request of the connection's client (after its pacing: see there). */
+function installOAuth(
+  hub: Hub,
+  connector: ConnectorDef,
+  http: AxiosInstance,
+  parsed: { settings: Record<string, unknown>; credentials: Record<string, string> },
+  at: { tenantId: string; connectionId: string },
+  signal: AbortSignal,
+): void {
+  const cache = hub.connections.tokenCache(at.tenantId, at.connectionId);
+  const config = connector.oauth2!(parsed.settings, parsed.credentials);
+  installOAuth2(http, new OAuth2TokenSource(config, cache, { signal }));
 }
 
 /**
@@ -217,6 +230,7 @@ function vendorCall(
   connector: ConnectorDef,
   ctx: ConnectorContext,
   limiter: SharedRateLimiter,
+  pacedPerCall: SharedRateLimiter | null,
   policy: RetryPolicy,
 ): ConnectionRuntime['call'] {
   const { signal } = ctx;
@@ -225,7 +239,7 @@ function vendorCall(
     try {
       return await withRetry(
         async () => {
-          await limiter.acquire(1, signal);
+          await pacedPerCall?.acquire(1, signal);
           return fn();
         },
         {
