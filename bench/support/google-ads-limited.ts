@@ -77,7 +77,7 @@ export class RateLimitedGoogleAds extends GoogleAdsSandbox {
     this.bucket = limit.burst;
   }
 
-  protected override answer(req: SandboxRequest): SandboxReply {
+  protected override async answer(req: SandboxRequest): Promise<SandboxReply> {
     if (!UPLOAD.test(req.path)) return super.answer(req);
     const now = Date.now();
     const { requestsPerSecond: rate, burst } = this.limit;
@@ -92,7 +92,7 @@ export class RateLimitedGoogleAds extends GoogleAdsSandbox {
     if (this.bucket < 1) reply = tooManyRequests(((1 - this.bucket) * 1000) / rate);
     else {
       this.bucket -= 1;
-      reply = super.answer(req);
+      reply = await super.answer(req);
     }
     this.uploads.push({ atMs: now, status: reply.status, conversions: count });
     return reply;
