@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { runSync } from '../../src/sync/run-sync.ts';
 import { useEngineWithSystems } from '../support/engine.ts';
+import { expectExactlyOnce } from './support.ts';
 
 const t = useEngineWithSystems('source', 'sink');
 const run = (syncId: string) => runSync(t.h.engine.service.svc, t.h.tenantId, syncId, 'manual');
@@ -38,5 +39,10 @@ describe('A → B → A', () => {
     }
     expect(firstNames).toEqual([['Ann'], ['Beth'], ['Ann']]);
     expect(t.sink.applied.get('contacts')?.size).toBe(3); // three writes, three keys
+    expectExactlyOnce(
+      'A -> B -> A at a sink honouring idempotency keys',
+      t.source.list('contacts').map((r) => `${String(r.email)} ${String(r.first_name)}`),
+      t.sink.list('contacts').map((r) => `${String(r.email)} ${String(r.first_name)}`),
+    );
   });
 });

@@ -7,6 +7,7 @@ import { MAX_RECORD_CHARS } from '../../src/records/poison.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import type { SyncMapping } from '../../src/sync/sync-mapping.ts';
+import { expectExactlyOnce } from './support.ts';
 import { ingestContacts, TEST_MAPPINGS, useEngineWith } from '../support/engine.ts';
 
 /** JSON text of a contact whose `payload` nests 100,000 objects deep. */
@@ -62,7 +63,7 @@ describe('a poison record per stream kind: quarantined with its reason, the stre
     const linked = await t.h.hub.redis.hkeys(
       t.h.hub.keys.links(t.h.tenantId, connectionId, 'contacts'),
     );
-    expect(linked.sort()).toEqual(['c0', 'c2', 'c4']);
+    expectExactlyOnce('poison inbound page: 100,000-deep + 2 MB', ['c0', 'c2', 'c4'], linked, 5);
     const q = await quarantined(sync.id);
     expect(q.find((e) => e.key === 'c1')?.reason).toMatch(/^payload\.a\.a.*deeper than 64 levels/);
     expect(q.find((e) => e.key === 'c3')?.reason).toMatch(/larger than 1000000 characters/);
@@ -96,6 +97,10 @@ describe('a poison record per stream kind: quarantined with its reason, the stre
     expect(processed).toMatchObject({ counts: { read: 3, created: 2, quarantined: 1 } });
     const q = await quarantined(sync.id);
     expect(q).toEqual([{ key: 'w1', reason: expect.stringMatching(/deeper than 64 levels/) }]);
+    const linked = await t.h.hub.redis.hkeys(
+      t.h.hub.keys.links(t.h.tenantId, connectionId, 'contacts'),
+    );
+    expectExactlyOnce('poison webhook delivery: 100,000-deep', ['w0', 'w2'], linked, 3);
   });
 
   it('outbound: a record whose mapping throws is quarantined and the rest is written', async () => {
@@ -104,7 +109,12 @@ describe('a poison record per stream kind: quarantined with its reason, the stre
     const sync = await t.h.addSync({ connectionId, mapping: 'crm-b-people', mode: 'outbound' });
     const report = await runSync(svc(), t.h.tenantId, sync.id, 'manual');
     expect(report).toMatchObject({ status: 'succeeded', counts: { written: 19, quarantined: 1 } });
-    expect(t.dest.list('people')).toHaveLength(19);
+    expectExactlyOnce(
+      'poison outbound: a mapping that throws',
+      Array.from({ length: 20 }, (_, i) => `person${i}@example.com`).filter((_, i) => i !== 7),
+      t.dest.list('people').map((r) => (r.contact as { email: string }).email),
+      20,
+    );
     const [entry] = await svc().quarantine.list(t.h.tenantId, sync.id);
     expect(entry?.record.email).toBe(BOOM);
     expect(entry?.problems[0]?.reason).toMatch(

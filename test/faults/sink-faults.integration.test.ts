@@ -4,6 +4,7 @@ import { runSync } from '../../src/sync/run-sync.ts';
 import { REFUSED_BATCHES, SPLIT_REQUESTS } from '../../src/sync/sink-write.ts';
 import { ingestContacts, useEngineWithSystems } from '../support/engine.ts';
 import type { BatchFault } from '../support/fake-system.ts';
+import { expectExactlyOnce } from './support.ts';
 
 const t = useEngineWithSystems('source', 'dest');
 const svc = () => t.h.engine.service.svc;
@@ -26,11 +27,11 @@ async function setup() {
 /** The emails the destination holds, each as often as it holds it. */
 const atDestination = () =>
   t.dest.list('people').map((r) => (r.contact as { email: string }).email);
+/** The source's records that should arrive: all but the bad ones (`except`, quarantined). */
 const expected = (except: readonly number[] = []) =>
   Array.from({ length: RECORDS }, (_, i) => i)
     .filter((i) => !except.includes(i))
-    .map((i) => `person${i}@example.com`)
-    .sort();
+    .map((i) => `person${i}@example.com`);
 const writes = () => t.dest.count('POST', '/people/batch');
 
 /** Runs the outbound sync with `fault` on every write; checks the run and what arrived. */
@@ -61,7 +62,12 @@ describe('sink faults: the destination ends with exactly the source records, onc
           }
         : null,
     );
-    expect(atDestination().sort()).toEqual(expected([7, 150, 299]));
+    expectExactlyOnce(
+      'sink 400 on batches holding 3 bad records',
+      expected([7, 150, 299]),
+      atDestination(),
+      RECORDS,
+    );
     expect(report.counts).toMatchObject({ written: 297, quarantined: 3, failed: 0 });
     expect(deadLetters).toEqual([]);
     expect(quarantine.map((q) => (q.record.contact as { email: string }).email).sort()).toEqual(
@@ -88,7 +94,7 @@ describe('sink faults: the destination ends with exactly the source records, onc
     const { report, quarantine, deadLetters } = await runWith((items) =>
       items.length > 40 ? { kind: 'status', status: 413, body: { error: 'too large' } } : null,
     );
-    expect(atDestination().sort()).toEqual(expected());
+    expectExactlyOnce('sink 413 above 40 items', expected(), atDestination());
     expect(report.counts).toMatchObject({ written: RECORDS, quarantined: 0, failed: 0 });
     expect(quarantine).toEqual([]);
     expect(deadLetters).toEqual([]);
@@ -103,7 +109,7 @@ describe('sink faults: the destination ends with exactly the source records, onc
           ? { kind: 'status', status: n === 4 ? 502 : 503 }
           : null,
     );
-    expect(atDestination().sort()).toEqual(expected());
+    expectExactlyOnce('sink 429 + Retry-After and 5xx bursts', expected(), atDestination());
     expect(report.counts).toMatchObject({ written: RECORDS, failed: 0, quarantined: 0 });
     expect(t.dest.requests.filter((r) => r.status === 429)).toHaveLength(2);
     console.log(`429/5xx scenario: ${RECORDS} records, ${writes()} write requests`);
@@ -117,7 +123,7 @@ describe('sink faults: the destination ends with exactly the source records, onc
       { kind: 'reset', afterApply: true },
     ];
     const { report } = await runWith((_items, n) => faults[n - 1] ?? null);
-    expect(atDestination().sort()).toEqual(expected());
+    expectExactlyOnce('sink connection resets before/after apply', expected(), atDestination());
     expect(report.counts).toMatchObject({ written: RECORDS, failed: 0, quarantined: 0 });
     // Two resets came after the write was applied: their items arrived twice, applied once.
     expect(t.dest.delivered).toBeGreaterThan(RECORDS);
@@ -126,7 +132,7 @@ describe('sink faults: the destination ends with exactly the source records, onc
 
   it('slow bodies: answers dribbled out are read whole', async () => {
     const { report } = await runWith(() => ({ kind: 'slow', chunkMs: 25 }));
-    expect(atDestination().sort()).toEqual(expected());
+    expectExactlyOnce('sink slow bodies', expected(), atDestination());
     expect(report.counts).toMatchObject({ written: RECORDS, failed: 0 });
     expect(writes()).toBe(RECORDS / BATCH);
   });
@@ -135,7 +141,7 @@ describe('sink faults: the destination ends with exactly the source records, onc
     const { report, deadLetters } = await runWith((_items, n) =>
       n === 2 ? { kind: 'garble' } : null,
     );
-    expect(atDestination().sort()).toEqual(expected());
+    expectExactlyOnce('sink garbled 200 once', expected(), atDestination());
     expect(report.counts).toMatchObject({ written: RECORDS, failed: 0, quarantined: 0 });
     expect(deadLetters).toEqual([]);
     console.log(`garbled-once scenario: ${RECORDS} records, ${writes()} write requests`);
@@ -146,7 +152,11 @@ describe('sink faults: the destination ends with exactly the source records, onc
       items.some((i) => emailOf(i) === 'person150@example.com') ? { kind: 'garble' } : null,
     );
     // The batch was applied each time (the garbling came after), once per idempotency key.
-    expect(atDestination().sort()).toEqual(expected());
+    expectExactlyOnce(
+      'sink answer never parses (100 dead letters, applied)',
+      expected(),
+      atDestination(),
+    );
     expect(report.counts).toMatchObject({ written: 200, failed: 100, quarantined: 0 });
     expect(deadLetters).toHaveLength(100);
     expect(deadLetters.map((d) => (d.record.contact as { email: string }).email)).toContain(
@@ -175,7 +185,12 @@ describe('sink faults: the destination ends with exactly the source records, onc
       if (roll < 0.25) return { kind: 'garble' };
       return roll < 0.4 ? { kind: 'slow', chunkMs: 5 } : null;
     });
-    expect(atDestination().sort()).toEqual(expected([1, 42, 250]));
+    expectExactlyOnce(
+      'sink all faults mixed, 3 bad records',
+      expected([1, 42, 250]),
+      atDestination(),
+      RECORDS,
+    );
     expect(report.counts).toMatchObject({ written: 297, quarantined: 3, failed: 0 });
     expect(quarantine.map((q) => (q.record.contact as { email: string }).email).sort()).toEqual(
       [...bad].sort(),

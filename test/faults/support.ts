@@ -34,20 +34,20 @@ export function seededRandom(seed: number) {
  * Records at the source and at the destination of a fault scenario, printed as one line for the
  * closing note (`grep 'fault counts' <log>`), and the check that the destination holds each of
  * the expected records exactly once: `held` are the record keys found at the destination (with
- * repeats), `expected` the keys the source holds that should have arrived.
+ * repeats), `expected` the keys of the source's records that should have arrived, `atSource` how
+ * many records the source holds (more than expected when some were quarantined on purpose).
  */
 export function expectExactlyOnce(
   scenario: string,
   expected: readonly string[],
   held: readonly string[],
+  atSource = expected.length,
 ): { source: number; destination: number; distinct: number } {
-  const counts = {
-    source: expected.length,
-    destination: held.length,
-    distinct: new Set(held).size,
-  };
+  const counts = { source: atSource, destination: held.length, distinct: new Set(held).size };
+  const refused = atSource - expected.length;
+  const note = refused ? ` (${refused} quarantined or dead-lettered)` : '';
   console.log(
-    `fault counts | ${scenario} | source ${counts.source} | destination ${counts.destination} (${counts.distinct} distinct)`,
+    `fault counts | ${scenario} | source ${atSource}${note} | destination ${counts.destination} (${counts.distinct} distinct)`,
   );
   const [want, got] = [new Set(expected), new Set(held)];
   const missing = expected.filter((k) => !got.has(k));
