@@ -37,6 +37,13 @@ export const ENGAGEMENT_PROPERTIES: Readonly<Record<EngagementType, readonly str
     'hs_meeting_start_time',
     'hs_meeting_outcome',
   ],
+  // SMS, WhatsApp and LinkedIn messages logged on the CRM timeline (Communications API guide).
+  communications: [
+    ...COMMON,
+    'hs_communication_channel_type',
+    'hs_communication_logged_from',
+    'hs_communication_body',
+  ],
 };
 
 const text = (v: unknown): string | undefined =>
@@ -49,12 +56,16 @@ function directionOf(type: EngagementType, p: Record<string, unknown>): string |
     const d = text(p.hs_email_direction);
     return d === undefined ? undefined : d === 'INCOMING_EMAIL' ? 'INBOUND' : 'OUTBOUND';
   }
+  // A logged message has no direction property (Communications API guide): it is what the
+  // salesperson who logged it (hubspot_owner_id, "the message creator") sent.
+  if (type === 'communications') return 'OUTBOUND';
   return undefined;
 }
 
 /**
  * One engagement as a flat record, the same shape for calls, emails and meetings, so one mapping
- * reads all three: `type` (call/email/meeting), `timestamp`, `direction`, `subject`, `body`,
+ * reads them all: `type` (call/email/meeting/text), `channel` of a text (SMS, WHATS_APP,
+ * LINKEDIN_MESSAGE), `timestamp`, `direction`, `subject`, `body`,
  * `outcome`, `durationSeconds` (HubSpot stores ms), `startTime`, `ownerId`, `contactIds`/`contactId`,
  * and HubSpot's `properties` as sent.
  */
@@ -78,11 +89,16 @@ export function engagementRecord(
   const fields: Record<string, unknown> = {
     id: o.id,
     objectType: type,
-    type: type.slice(0, -1),
+    type: type === 'communications' ? 'text' : type.slice(0, -1),
+    channel: type === 'communications' ? text(p.hs_communication_channel_type) : undefined,
     timestamp: text(p.hs_timestamp) ?? text(p.hs_createdate) ?? o.createdAt,
     direction: directionOf(type, p),
     subject: text(p.hs_call_title) ?? text(p.hs_email_subject) ?? text(p.hs_meeting_title),
-    body: text(p.hs_call_body) ?? text(p.hs_email_text) ?? text(p.hs_meeting_body),
+    body:
+      text(p.hs_call_body) ??
+      text(p.hs_email_text) ??
+      text(p.hs_meeting_body) ??
+      text(p.hs_communication_body),
     outcome,
     durationSeconds: Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined,
     startTime: text(p.hs_meeting_start_time),

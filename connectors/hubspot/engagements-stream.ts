@@ -1,11 +1,15 @@
 import { z } from 'zod';
 
-import { associatedIds } from './associations.ts';
+import type { SystemRecord } from '../../src/sdk/connector.ts';
+import { associatedIds, readObjects } from './associations.ts';
 import { decodeJson, SearchCursor, START } from './cursor.ts';
+import { DEAL_CONTACT_PROPERTIES } from './deals-stream.ts';
 import { ENGAGEMENT_PROPERTIES, engagementRecord } from './engagement-record.ts';
-import { searchPage } from './search.ts';
+import { ownerNames } from './owners.ts';
+import { searchPage, type HubSpotContext } from './search.ts';
 import { ENGAGEMENT_TYPES, type EngagementType } from './settings.ts';
 import { propertiesOf, type HubSpotStream } from './stream.ts';
+import type { CrmObject } from './wire.ts';
 
 /** Where the engagements stream stands: one search window per object type, and whose turn it is. */
 const EngagementsCursor = z.object({
@@ -16,9 +20,42 @@ const EngagementsCursor = z.object({
 type EngagementsCursor = z.output<typeof EngagementsCursor>;
 
 /**
- * Calls, emails and meetings changed since the cursor, each read with its own CRM search
+ * A page of engagements as records, each with its first contact's identifying properties
+ * (`contact`: the customer it belongs to) and its owner's name (`ownerName`).
+ */
+async function present(
+  ctx: HubSpotContext,
+  type: EngagementType,
+  objects: CrmObject[],
+  links: Map<string, string[]>,
+): Promise<SystemRecord[]> {
+  const first = objects.map((o) => links.get(o.id)?.[0]).filter((x): x is string => !!x);
+  const [contacts, names] = await Promise.all([
+    first.length
+      ? readObjects(ctx, 'contacts', first, DEAL_CONTACT_PROPERTIES)
+      : new Map<string, CrmObject>(),
+    objects.some((o) => o.properties.hubspot_owner_id)
+      ? ownerNames(ctx)
+      : new Map<string, string>(),
+  ]);
+  return objects.map((o) => {
+    const contactIds = links.get(o.id) ?? [];
+    const r = engagementRecord(type, o, contactIds, ctx.settings.callOutcomes);
+    const contact = contactIds[0] ? contacts.get(contactIds[0]) : undefined;
+    const name = typeof r.ownerId === 'string' ? names.get(r.ownerId) : undefined;
+    return {
+      ...r,
+      ...(contact ? { contact: contact.properties } : {}),
+      ...(name ? { ownerName: name } : {}),
+    };
+  });
+}
+
+/**
+ * Calls, emails, meetings and logged messages (texts) changed since the cursor, each read with its own CRM search
  * (`/crm/v3/objects/{calls|emails|meetings}/search` on `hs_lastmodifieddate`), one type after the
- * other, each with its associated contacts, as one flat record shape (see `engagementRecord`).
+ * other, each with its associated contacts and its owner's name (owners API), as one flat record
+ * shape (see `engagementRecord`).
  */
 export const engagementsStream: HubSpotStream = {
   description: 'HubSpot calls, emails and meetings with their contacts, incrementally',
@@ -40,9 +77,7 @@ export const engagementsStream: HubSpotStream = {
     );
     const ids = page.objects.map((o) => o.id);
     const contacts = ids.length ? await associatedIds(ctx, type, 'contacts', ids) : new Map();
-    const records = page.objects.map((o) =>
-      engagementRecord(type, o, contacts.get(o.id) ?? [], ctx.settings.callOutcomes),
-    );
+    const records = await present(ctx, type, page.objects, contacts);
     const last = current + 1 >= types.length;
     const next: EngagementsCursor = {
       current: page.hasMore ? current : last ? 0 : current + 1,

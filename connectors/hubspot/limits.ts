@@ -65,3 +65,9 @@ export const DAILY_LIMIT_RETRY_MS = 60 * 60_000;
  * change it saw; records seen again are unchanged in the hub.
  */
 export const DEFAULT_INDEX_LAG_MS = 60_000;
+
+/**
+ * Owners per page of `GET /crm/v3/owners` (the owners API reference: `limit`, at most 500; the
+ * default is 100).
+ */
+export const MAX_OWNERS_PAGE = 500;

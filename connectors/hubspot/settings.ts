@@ -11,7 +11,7 @@ import {
 } from './limits.ts';
 
 /** The engagement objects the `engagements` stream can read. */
-export const ENGAGEMENT_TYPES = ['calls', 'emails', 'meetings'] as const;
+export const ENGAGEMENT_TYPES = ['calls', 'emails', 'meetings', 'communications'] as const;
 /** One engagement object type. */
 export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
 

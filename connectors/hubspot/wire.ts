@@ -83,3 +83,16 @@ export const ErrorBody = z.looseObject({
 
 /** Parses a HubSpot body with a schema, or fails the call as permanent, naming the field. */
 export const parseBody = parseVendorBody;
+
+/** A page of `GET /crm/v3/owners` (owners API v3): `id` is what `hubspot_owner_id` holds. */
+export const OwnersPage = z.looseObject({
+  results: z.array(
+    z.looseObject({
+      id: z.string(),
+      email: z.string().nullish(),
+      firstName: z.string().nullish(),
+      lastName: z.string().nullish(),
+    }),
+  ),
+  paging: z.looseObject({ next: z.looseObject({ after: z.string() }).optional() }).optional(),
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { id, isoDateTime } from './common.ts';
+import { contactSchema } from './customer.ts';
 
 /** Something a salesperson did or scheduled in the CRM: call, email, text, appointment, visit. */
 export const activitySchema = z.object({
@@ -15,6 +16,9 @@ export const activitySchema = z.object({
   notes: z.string().optional().describe('Free text.'),
   leadId: z.string().optional().describe('Lead it belongs to.'),
   customerId: z.string().optional().describe('Customer it belongs to.'),
+  customer: contactSchema
+    .optional()
+    .describe('Contact details of the person it was with (resolve it to its customer).'),
   user: z.string().optional().describe('Salesperson or user who did it.'),
 });
 

@@ -24,9 +24,23 @@ function mockType(
     .reply(200, associations as Record<string, unknown>);
 }
 
+/** The associated contacts' identifying properties, and the account's owners (read once). */
+function mockContactsAndOwners() {
+  const owners = hubspot()
+    .get('/crm/v3/owners')
+    .query({ limit: 500 })
+    .reply(200, fixture('owners') as Record<string, unknown>);
+  hubspot()
+    .post('/crm/v3/objects/contacts/batch/read')
+    .times(4)
+    .reply(200, fixture('contacts-batch-read') as Record<string, unknown>);
+  return owners;
+}
+
 describe('engagements stream', () => {
-  it('reads calls, then emails, then meetings, each in its own search window', async () => {
-    for (const t of ['calls', 'emails', 'meetings']) mockType(t);
+  it('reads calls, then emails, meetings and logged texts, each in its own search window, with contact and owner name', async () => {
+    for (const t of ['calls', 'emails', 'meetings', 'communications']) mockType(t);
+    const owners = mockContactsAndOwners();
     const ctx = context();
 
     const calls = await engagements.read(ctx, null);
@@ -42,8 +56,10 @@ describe('engagements stream', () => {
         outcome: 'Connected',
         durationSeconds: 184,
         ownerId: '7731',
+        ownerName: 'Dana Brooks',
         contactIds: ['51'],
         contactId: '51',
+        contact: expect.objectContaining({ email: 'jane.doe@example.com', firstname: 'Jane' }),
       }),
     ]);
     expect(decode(calls.nextCursor)).toMatchObject({ current: 1 });
@@ -56,7 +72,7 @@ describe('engagements stream', () => {
     ]);
 
     const meetings = await engagements.read(ctx, emails.nextCursor);
-    expect(meetings.hasMore).toBe(false);
+    expect(meetings.hasMore).toBe(true);
     expect(meetings.records).toEqual([
       expect.objectContaining({
         type: 'meeting',
@@ -66,7 +82,24 @@ describe('engagements stream', () => {
       }),
     ]);
     expect(meetings.records[0]!.direction).toBeUndefined();
-    const end = decode(meetings.nextCursor) as {
+
+    // A text logged on the timeline: what its owner sent (a logged message has no direction).
+    const texts = await engagements.read(ctx, meetings.nextCursor);
+    expect(texts.hasMore).toBe(false);
+    expect(texts.records).toEqual([
+      expect.objectContaining({
+        id: '40400',
+        type: 'text',
+        channel: 'SMS',
+        direction: 'OUTBOUND',
+        body: 'Hi Jane, the Escape is ready for Saturday at 10. Text back if that time works.',
+        ownerName: 'Dana Brooks',
+        contactId: '51',
+      }),
+    ]);
+    // The owners were listed once for the four pages.
+    expect(owners.isDone()).toBe(true);
+    const end = decode(texts.nextCursor) as {
       current: number;
       windows: Record<string, unknown>;
     };
@@ -77,6 +110,7 @@ describe('engagements stream', () => {
       done: true,
     });
     expect(end.windows.meetings).toMatchObject({ lastIds: ['40300'], done: true });
+    expect(end.windows.communications).toMatchObject({ lastIds: ['40400'], done: true });
   });
 
   it('reads only the engagement types a connection names, and custom call outcomes', async () => {
@@ -89,6 +123,7 @@ describe('engagements stream', () => {
       },
     };
     mockType('calls', { results: [call] }, { results: [] });
+    // No owner on the call and no contact: neither the owners nor the contacts are read.
     const ctx = context({ engagementTypes: ['calls'], callOutcomes: { 'custom-guid': 'Booked' } });
     const page = await engagements.read(ctx, null);
     expect(page.hasMore).toBe(false);

@@ -131,6 +131,35 @@ describe('shipped HubSpot mappings', () => {
     });
   });
 
+  it("engagements: a logged text is an outbound text by its owner (name from the owners API), of the contact's customer", async () => {
+    const m = await mapping('hubspot-engagements');
+    const sms = {
+      ...engagementRecord('communications', results('communications-search')[0]!, ['51'], {}),
+      ownerName: 'Dana Brooks',
+      contact: {
+        email: 'Jane.Doe@Example.com ',
+        firstname: 'jane',
+        lastname: 'DOE',
+        phone: '512-555-0142',
+      },
+    };
+    expect(m.recordKey(sms)).toBe('communications:40400');
+    expect(m.in(sms).value).toEqual({
+      type: 'text',
+      direction: 'outbound',
+      occurredAt: '2026-11-02T14:20:00Z',
+      notes: 'Hi Jane, the Escape is ready for Saturday at 10. Text back if that time works.',
+      user: 'Dana Brooks',
+      leadId: '51',
+      customer: {
+        email: 'jane.doe@example.com',
+        firstName: 'Jane',
+        lastName: 'Doe',
+        phone: '+15125550142',
+      },
+    });
+  });
+
   it('sales: a DMS sale becomes a deal keyed by its deal number', async () => {
     const m = await mapping('hubspot-sales');
     const out = m.out({

@@ -1,0 +1,49 @@
+import { MAX_OWNERS_PAGE } from './limits.ts';
+import type { HubSpotContext } from './search.ts';
+import { OwnersPage, parseBody } from './wire.ts';
+
+/** Owner names by owner id, read once per opened connection (its HTTP client). */
+const cache = new WeakMap<object, Promise<Map<string, string>>>();
+
+/** "First Last", else the owner's email (an owner may have no name). */
+function nameOf(o: { firstName?: string | null; lastName?: string | null; email?: string | null }) {
+  const name = [o.firstName, o.lastName]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(' ');
+  return name || o.email?.trim() || undefined;
+}
+
+async function readOwners(ctx: HubSpotContext): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  let after: string | undefined;
+  do {
+    const res = await ctx.http.get('/crm/v3/owners', {
+      params: { limit: MAX_OWNERS_PAGE, ...(after ? { after } : {}) },
+      signal: ctx.signal,
+    });
+    const page = parseBody(OwnersPage, res.data, 'GET /crm/v3/owners');
+    for (const o of page.results) {
+      const name = nameOf(o);
+      if (name) names.set(o.id, name);
+    }
+    after = page.paging?.next?.after;
+  } while (after);
+  return names;
+}
+
+/**
+ * The account's owners (the people `hubspot_owner_id` names: salespeople), by owner id, listed
+ * with the owners API (`GET /crm/v3/owners`, paged) once per opened connection. Engagements carry
+ * only the owner id; reports per salesperson want the name.
+ */
+export function ownerNames(ctx: HubSpotContext): Promise<Map<string, string>> {
+  let names = cache.get(ctx.http);
+  if (!names) {
+    names = readOwners(ctx);
+    cache.set(ctx.http, names);
+    // A failed read is not kept: the next page asks again.
+    names.catch(() => cache.delete(ctx.http));
+  }
+  return names;
+}
