@@ -214,6 +214,7 @@ export function resolveWorld(w: World) {
   const id = new Identity();
   const touches: { customer: number; touch: Touch; gclid?: string }[] = [];
   const leadGclids = new Map<number, Set<string>>();
+  const leadCustomers = new Map<string, number>();
   const play = (late: boolean) => {
     for (const l of w.leads.filter((x) => !!x.late === late)) {
       const p = l.person;
@@ -224,6 +225,7 @@ export function resolveWorld(w: World) {
         last: p.lastName,
         postal: p.postalCode,
       });
+      leadCustomers.set(l.id, c);
       touches.push({
         customer: c,
         touch: { id: l.id, t: l.createdAt, channel: l.channel, campaignId: l.campaign.id },
@@ -260,6 +262,19 @@ export function resolveWorld(w: World) {
     grossCents: BigInt(s.frontCents + s.backCents),
     priceCents: BigInt(s.priceCents),
   }));
+  const answers: { customer: number; t: number; user: string }[] = [];
+  for (const a of w.activities) {
+    const p = a.person;
+    const c = id.resolve(`activity:${a.id}`, {
+      email: p.email,
+      phones: p.phone ? [p.phone] : [],
+      first: p.firstName,
+      last: p.lastName,
+    });
+    const outbound = a.direction === 'OUTBOUND' || a.direction === 'EMAIL' || !a.direction;
+    if (outbound && a.objectType !== 'meetings')
+      answers.push({ customer: c, t: a.at, user: `${a.owner.firstName} ${a.owner.lastName}` });
+  }
   play(true);
   // A click with a lead's click id is that lead's touch (counted once, at the lead's time).
   for (const t of touches)
@@ -275,7 +290,16 @@ export function resolveWorld(w: World) {
     byCustomer.set(c, [...(byCustomer.get(c) ?? []), t.touch]);
   }
   for (const s of sales) s.customer = id.find(s.customer);
-  return { identity: id, sales, byCustomer };
+  const responses = new Map<number, { t: number; user: string }[]>();
+  for (const a of answers) {
+    const c = id.find(a.customer);
+    responses.set(
+      c,
+      [...(responses.get(c) ?? []), a].sort((x, y) => x.t - y.t),
+    );
+  }
+  const leadOf = new Map([...leadCustomers].map(([lead, c]) => [lead, id.find(c)]));
+  return { identity: id, sales, byCustomer, responses, leadCustomer: leadOf };
 }
 const isClick = (t: Touch) => t.id.startsWith('clk-');
 
@@ -416,4 +440,75 @@ export function expectedReport(
     revenue: new Q(all.reduce((x, y) => x + y.revenue, 0n)),
   });
   return { rows: rendered.map((x) => x.row), unattributed: u.row, totals: totals.row };
+}
+
+// ---- response time ---------------------------------------------------------------------------
+
+export interface ExpectedStats {
+  leads: number;
+  answered: number;
+  medianMs: number | null;
+  p90Ms: number | null;
+  withinSla: string;
+  withinSlaShare: string | null;
+  unanswered: number;
+  pending: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Rank p·(n−1) between the two nearest values, rounded to the millisecond (half up). */
+function interpolate(sorted: number[], p: Q): number | null {
+  if (!sorted.length) return null;
+  const rank = p.mul(new Q(BigInt(sorted.length - 1)));
+  const lo = Number(rank.n / rank.d);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  const frac = rank.add(new Q(BigInt(-lo)));
+  const v = new Q(BigInt(sorted[lo]!)).add(frac.mul(new Q(BigInt(sorted[hi]! - sorted[lo]!))));
+  return Number(v.fixed(0));
+}
+
+function statsOf(rows: { ms: number | null; pending: boolean }[], slaMs: number): ExpectedStats {
+  const times = rows.flatMap((r) => (r.ms === null ? [] : [r.ms])).sort((a, b) => a - b);
+  const within = times.filter((t) => t <= slaMs).length;
+  return {
+    leads: rows.length,
+    answered: times.length,
+    medianMs: interpolate(times, new Q(1n, 2n)),
+    p90Ms: interpolate(times, new Q(9n, 10n)),
+    withinSla: `${within}/${rows.length}`,
+    withinSlaShare: rows.length ? new Q(BigInt(within), BigInt(rows.length)).fixed(4) : null,
+    unanswered: rows.filter((r) => (r.ms === null ? !r.pending : r.ms > DAY_MS)).length,
+    pending: rows.filter((r) => r.pending).length,
+  };
+}
+
+/** Response time of the leads created in `[from, to]`: the store and each salesperson. */
+export function expectedResponse(
+  w: World,
+  r: ReturnType<typeof resolveWorld>,
+  q: { from: string; to: string; slaMinutes: number; now: number },
+) {
+  const rows = w.leads
+    .filter((l) => dateOfMs(l.createdAt) >= q.from && dateOfMs(l.createdAt) <= q.to)
+    .map((l) => {
+      const first = r.responses.get(r.leadCustomer.get(l.id)!)?.find((a) => a.t >= l.createdAt);
+      return {
+        person: first?.user ?? '(unassigned)',
+        ms: first ? first.t - l.createdAt : null,
+        pending: !first && q.now - l.createdAt < DAY_MS,
+      };
+    });
+  const sla = q.slaMinutes * 60_000;
+  const people = [...new Set(rows.map((x) => x.person))].sort();
+  return {
+    store: statsOf(rows, sla),
+    salespeople: people.map((p) => ({
+      salesperson: p,
+      ...statsOf(
+        rows.filter((x) => x.person === p),
+        sla,
+      ),
+    })),
+  };
 }

@@ -108,10 +108,36 @@ export interface WorldSpend {
   cents: number;
 }
 
+/** A salesperson: a HubSpot owner. */
+export interface WorldOwner {
+  id: string;
+  firstName: string;
+  lastName: string;
+}
+
+export const OWNERS: readonly WorldOwner[] = [
+  { id: '91001', firstName: 'Dana', lastName: 'Brooks' },
+  { id: '91002', firstName: 'Luis', lastName: 'Ortega' },
+  { id: '91003', firstName: 'Kim', lastName: 'Tran' },
+  { id: '91004', firstName: 'Bobby', lastName: 'Rhodes' },
+];
+
+/** An engagement the CRM (HubSpot) logged on a person's contact. */
+export interface WorldActivity {
+  id: string;
+  objectType: 'calls' | 'emails' | 'communications' | 'meetings';
+  /** Calls: hs_call_direction; emails: hs_email_direction; texts and meetings have none. */
+  direction?: 'OUTBOUND' | 'INBOUND' | 'EMAIL' | 'INCOMING_EMAIL';
+  at: number;
+  owner: WorldOwner;
+  person: WorldPerson;
+}
+
 /** Everything the world holds. */
 export interface World {
   today: string;
   leads: WorldLead[];
+  activities: WorldActivity[];
   clicks: WorldClick[];
   emails: WorldEmailEvent[];
   sales: WorldSale[];
@@ -179,7 +205,15 @@ class Crowd {
 export function buildWorld(today: string, seed = 13): World {
   const rng = new Rng(seed);
   const crowd = new Crowd(rng);
-  const w: World = { today, leads: [], clicks: [], emails: [], sales: [], spend: [] };
+  const w: World = {
+    today,
+    leads: [],
+    activities: [],
+    clicks: [],
+    emails: [],
+    sales: [],
+    spend: [],
+  };
   const ids = { lead: 0, click: 0, deal: 31_000 };
   const addLead = (
     person: WorldPerson,
@@ -231,6 +265,7 @@ export function buildWorld(today: string, seed = 13): World {
   addCases(w, rng, crowd, ids, addLead, leadTime);
   addSpend(w, rng);
   w.leads.sort((a, b) => a.createdAt - b.createdAt);
+  addActivities(w, rng);
   return w;
 }
 
@@ -412,4 +447,53 @@ function addSpend(w: World, rng: Rng) {
           date: dayOf(w.today, k),
           cents: Math.round(c.dailyCents * (0.6 + rng.next() * 0.8)),
         });
+}
+
+/**
+ * How the sales team answered the leads the CRM received (every lead but the late ones): most
+ * within minutes, some exactly at the SLA (15 min) or at 24 h, some after a day, some never; by
+ * call, email or text, with replies from the customer and meetings that answer nothing. Nothing is
+ * logged after the start of today (the world ends yesterday).
+ */
+function addActivities(w: World, rng: Rng) {
+  const end = instant(w.today, 0);
+  let n = 0;
+  const log = (a: Omit<WorldActivity, 'id'>) => {
+    if (a.at < end) w.activities.push({ ...a, id: String(50_000_000 + n++ * 3) });
+  };
+  for (const l of w.leads.filter((x) => !x.late)) {
+    const owner = rng.pick(OWNERS);
+    const person = l.person;
+    if (rng.next() < 0.2)
+      log({
+        objectType: 'emails',
+        direction: 'INCOMING_EMAIL',
+        at: l.createdAt + 30_000,
+        owner,
+        person,
+      });
+    if (rng.next() < 0.1) log({ objectType: 'meetings', at: l.createdAt + 60_000, owner, person });
+    const r = rng.next();
+    if (r < 0.1) continue;
+    const delay =
+      r < 0.15
+        ? rng.int(25 * 60, 60 * 60) * 60_000
+        : r < 0.18
+          ? 15 * 60_000
+          : r < 0.2
+            ? 24 * 3_600_000
+            : rng.int(1, 180) * 60_000 + rng.int(0, 59) * 1000;
+    const kind = rng.pick(['call', 'email', 'text'] as const);
+    log({
+      objectType: kind === 'call' ? 'calls' : kind === 'email' ? 'emails' : 'communications',
+      ...(kind === 'call'
+        ? { direction: 'OUTBOUND' as const }
+        : kind === 'email'
+          ? { direction: 'EMAIL' as const }
+          : {}),
+      at: l.createdAt + delay,
+      owner,
+      person,
+    });
+  }
 }

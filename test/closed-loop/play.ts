@@ -11,6 +11,7 @@ import { startApi, type ApiServer } from '../../src/api/server.ts';
 import { DEAL_COLUMNS } from '../../src/demo/dms-export.ts';
 import { DemoApi } from '../../src/demo/api-client.ts';
 import { settle } from '../../src/demo/play.ts';
+import { FakeHubSpot } from '../../src/sandbox/hubspot/server.ts';
 import { GoogleAdsSandbox } from '../../src/sandbox/google-ads.ts';
 import { MetaSandbox, type SandboxLead } from '../../src/sandbox/meta.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
@@ -19,7 +20,16 @@ import { runSync } from '../../src/sync/run-sync.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
 import { FakeSystem } from '../support/fake-system.ts';
-import { TENANT, ZONE, type World, type WorldLead, type WorldSale } from './fixture.ts';
+import {
+  OWNERS,
+  TENANT,
+  ZONE,
+  type World,
+  type WorldActivity,
+  type WorldLead,
+  type WorldPerson,
+  type WorldSale,
+} from './fixture.ts';
 
 const MAPPINGS = join(import.meta.dirname, '../../mappings');
 
@@ -214,6 +224,7 @@ export async function openStage(w: World): Promise<Stage> {
     conversionActionIds: ['6051234777'],
   }).start();
   const site = await new FakeSystem().start();
+  const crm = loadHubSpot(w, await new FakeHubSpot().start());
   const dir = mkdtempSync(join(tmpdir(), 'dl-world-'));
   mkdirSync(join(dir, 'sales'));
   loadVendors(w, meta, google, site);
@@ -221,7 +232,7 @@ export async function openStage(w: World): Promise<Stage> {
   const server = await startApi(h.hub, h.engine.service, 0);
   const { token } = await h.hub.apiKeys.create(TENANT, 'admin', 'closed-loop test');
   const api = new DemoApi(`http://127.0.0.1:${server.port}`, TENANT, token);
-  const ids = await createConnections(api, { meta, google, site, dir });
+  const ids = await createConnections(api, { meta, google, site, crm, dir });
   const workers = await startWorkers(h.hub, [h.engine.queue.processor(2)]);
   const svc = h.engine.service.svc;
   const pull = async (...syncIds: string[]) => {
@@ -249,7 +260,7 @@ export async function openStage(w: World): Promise<Stage> {
       await postLeads(w.leads.filter((l) => !l.late));
       await pull(ids.syncs.clicks, ids.syncs.email, ids.syncs.metaSpend, ids.syncs.googleSpend);
       writeFileSync(join(dir, 'sales', 'deals.csv'), dmsCsv(w.sales));
-      await pull(ids.syncs.dms);
+      await pull(ids.syncs.dms, ids.syncs.engagements);
     },
     async playLate() {
       await postLeads(w.leads.filter((l) => l.late));
@@ -257,7 +268,7 @@ export async function openStage(w: World): Promise<Stage> {
     async close() {
       await workers.close();
       await server.close();
-      await Promise.all([meta.stop(), google.stop(), site.stop()]);
+      await Promise.all([meta.stop(), google.stop(), site.stop(), crm.stop()]);
       await h.close();
       rmSync(dir, { recursive: true, force: true });
       nock.cleanAll();
@@ -310,7 +321,13 @@ function loadVendors(w: World, meta: MetaSandbox, google: GoogleAdsSandbox, site
 /** The store's connections and syncs, created through the API as IT would. */
 async function createConnections(
   api: DemoApi,
-  v: { meta: MetaSandbox; google: GoogleAdsSandbox; site: FakeSystem; dir: string },
+  v: {
+    meta: MetaSandbox;
+    google: GoogleAdsSandbox;
+    site: FakeSystem;
+    crm: FakeHubSpot;
+    dir: string;
+  },
 ) {
   const conn = async (connectorId: string, settings: unknown, credentials: unknown) =>
     (
@@ -363,6 +380,11 @@ async function createConnections(
       { apiKey: S.mailchimpKey },
     ),
     dms: await conn('dms-files', { location: { type: 'local', folder: v.dir } }, {}),
+    crm: await conn(
+      'hubspot',
+      { apiHost: v.crm.url, indexLagMs: 0, pageSize: 200 },
+      { accessToken: 'pat-na1-00000000-world-token' },
+    ),
   };
   const sync = async (connectionId: string, mapping: string) =>
     (
@@ -384,6 +406,110 @@ async function createConnections(
       clicks: await sync(c.site, 'http-json-clicks'),
       email: await sync(c.mailchimp, 'mailchimp-touchpoints'),
       dms: await sync(c.dms, 'dms-sales'),
+      engagements: await sync(c.crm, 'hubspot-engagements'),
     },
   };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The engagement's HubSpot properties (calls, emails, communications, meetings guides). */
+function engagementProperties(a: WorldActivity): Record<string, string | null> {
+  const common = {
+    hs_object_id: a.id,
+    hs_timestamp: iso(a.at),
+    hs_createdate: iso(a.at),
+    hs_lastmodifieddate: iso(a.at + 1000),
+    hubspot_owner_id: a.owner.id,
+  };
+  if (a.objectType === 'calls')
+    return { ...common, hs_call_direction: a.direction!, hs_call_title: 'Lead call back' };
+  if (a.objectType === 'emails')
+    return { ...common, hs_email_direction: a.direction!, hs_email_subject: 'Your enquiry' };
+  if (a.objectType === 'communications')
+    return {
+      ...common,
+      hs_communication_channel_type: 'SMS',
+      hs_communication_logged_from: 'CRM',
+      hs_communication_body: 'Thanks for your enquiry, when can you come by?',
+    };
+  return { ...common, hs_meeting_title: 'Test drive', hs_meeting_start_time: iso(a.at + 864e5) };
+}
+
+/**
+ * The CRM: a contact per person the sales team worked, their engagements, the owners, and the
+ * batch endpoints the engagements stream calls (associations v4, contacts batch read, owners).
+ */
+function loadHubSpot(w: World, crm: FakeHubSpot): FakeHubSpot {
+  const contactOf = new Map<WorldPerson, string>();
+  const contacts = new Map<string, Record<string, string | null>>();
+  const linked = new Map<string, string>();
+  for (const a of w.activities) {
+    let id = contactOf.get(a.person);
+    if (!id) {
+      id = String(8_100 + contactOf.size);
+      contactOf.set(a.person, id);
+      contacts.set(id, {
+        email: a.person.email || null,
+        firstname: a.person.firstName,
+        lastname: a.person.lastName,
+        phone: a.person.phone || null,
+        mobilephone: null,
+      });
+    }
+    linked.set(a.id, id);
+    const list = crm.objects.get(a.objectType) ?? [];
+    list.push({
+      id: a.id,
+      properties: engagementProperties(a),
+      createdAt: iso(a.at),
+      updatedAt: iso(a.at + 1000),
+    });
+    crm.objects.set(a.objectType, list);
+  }
+  crm.routes.push(({ method, path, body }) => {
+    const inputs = ((body as { inputs?: { id: string }[] } | undefined)?.inputs ?? []).map(
+      (i) => i.id,
+    );
+    if (method === 'POST' && /^\/crm\/v4\/associations\/\w+\/contacts\/batch\/read$/.test(path))
+      return {
+        status: 200,
+        body: {
+          status: 'COMPLETE',
+          results: inputs
+            .filter((id) => linked.has(id))
+            .map((id) => ({
+              from: { id },
+              to: [{ toObjectId: Number(linked.get(id)), associationTypes: [] }],
+            })),
+        },
+      };
+    if (method === 'POST' && path === '/crm/v3/objects/contacts/batch/read')
+      return {
+        status: 200,
+        body: {
+          status: 'COMPLETE',
+          results: inputs.map((id) => ({
+            id,
+            properties: { hs_object_id: id, ...contacts.get(id) },
+            createdAt: iso(0),
+            updatedAt: iso(0),
+            archived: false,
+          })),
+        },
+      };
+    if (method === 'GET' && path === '/crm/v3/owners')
+      return {
+        status: 200,
+        body: {
+          results: OWNERS.map((o) => ({
+            ...o,
+            email: `${o.firstName}@hcc.example`,
+            type: 'PERSON',
+          })),
+        },
+      };
+    return null;
+  });
+  return crm;
 }

@@ -5,9 +5,11 @@ import { COLUMNS } from '../../src/attribution/report-csv.ts';
 import { buildWorld, dayOf, ZONE, type World } from './fixture.ts';
 import {
   expectedReport,
+  expectedResponse,
   MODELS,
   resolveWorld,
   type ExpectedReport,
+  type ExpectedStats,
   type ExpectedRow,
 } from './expect.ts';
 import { openStage, type Stage } from './play.ts';
@@ -156,6 +158,34 @@ describe('closed loop: the fixture world through the real connectors', () => {
     expect(whole.totals.leads).toBe(world.leads.length);
     // At least the six walk-ins, the two relatives, the too-old lead and the lead after the sale.
     expect(Number(whole.unattributed.sold)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('measures response time as the rules computed by hand: store and salespeople, three ranges', async () => {
+    for (const range of RANGES) {
+      const now = Date.now();
+      const got = await stage.api.call<{
+        store: ExpectedStats;
+        salespeople: (ExpectedStats & { salesperson: string })[];
+      }>('GET', `/reports/response-time?from=${range.from}&to=${range.to}`);
+      const want = expectedResponse(world, resolved, { ...range, slaMinutes: 15, now });
+      const { store, salespeople } = got;
+      expect({ store, salespeople }, range.name).toEqual(want);
+    }
+    // The salespeople are the CRM owners by name, and the world has every kind of answer.
+    const whole = expectedResponse(world, resolved, {
+      ...RANGES[2]!,
+      slaMinutes: 15,
+      now: Date.now(),
+    });
+    expect(whole.salespeople.map((p) => p.salesperson)).toEqual([
+      '(unassigned)',
+      'Bobby Rhodes',
+      'Dana Brooks',
+      'Kim Tran',
+      'Luis Ortega',
+    ]);
+    expect(whole.store.unanswered).toBeGreaterThan(20);
+    expect(whole.store.answered).toBeGreaterThan(300);
   });
 
   it('a full recompute gives the same reports as the incremental reader', async () => {
