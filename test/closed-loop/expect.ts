@@ -1,13 +1,14 @@
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 
+import type { ResponseStats } from '../../src/attribution/response-time.ts';
 import { MODELS, type Model } from '../../src/attribution/types.ts';
 import { dateOfMs, type World, type WorldSale } from './fixture.ts';
 
 /**
  * CLOSED-LOOP.md written again, small and on its own, over the fixture world as the vendors hold
  * it (not over anything the hub stored): identity, touches, windows, the five models and the
- * report's columns. Nothing here uses product logic (only the list of model names), so the report
+ * report's columns. Nothing here uses product logic (only the model names and the response figures' type), so the report
  * the API serves is checked against an independent reading of the rules.
  */
 
@@ -444,16 +445,8 @@ export function expectedReport(
 
 // ---- response time ---------------------------------------------------------------------------
 
-export interface ExpectedStats {
-  leads: number;
-  answered: number;
-  medianMs: number | null;
-  p90Ms: number | null;
-  withinSla: string;
-  withinSlaShare: string | null;
-  unanswered: number;
-  pending: number;
-}
+/** The figures of one group of leads, in the API's shape. */
+export type ExpectedStats = ResponseStats;
 
 const DAY_MS = 86_400_000;
 
