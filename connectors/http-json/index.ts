@@ -1,9 +1,7 @@
-import { createHmac } from 'node:crypto';
-
 import { defineConnector } from '../../src/sdk/connector.ts';
-import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
 import { createHttpClient } from '../../src/sdk/http.ts';
-import { parseVendorBody, parseWriteAnswer, secretsEqual } from '../../src/sdk/vendor-body.ts';
+import { jsonBody, parseVendorBody, parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
+import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 import {
   BatchBody,
   HttpJsonCredentials,
@@ -13,7 +11,7 @@ import {
 } from './settings.ts';
 
 /** Header carrying `sha256=<hex HMAC of the raw body>`. */
-export const SIGNATURE_HEADER = 'x-dealerloop-signature';
+export const SIGNATURE_HEADER = 'X-DealerLoop-Signature';
 
 /**
  * A generic JSON-over-HTTP system: any stream is `GET <baseUrl>/<stream>?cursor=&limit=`, any sink
@@ -92,26 +90,21 @@ export default defineConnector({
       }),
     },
   ),
-  webhook: {
-    handle: async (ctx, req) => {
-      const secret = ctx.credentials.webhookSecret;
-      if (!secret)
-        throw new AuthError('this connection has no webhookSecret; webhooks are refused');
-      const given = req.headers[SIGNATURE_HEADER] ?? '';
-      const expected = `sha256=${createHmac('sha256', secret).update(req.rawBody).digest('hex')}`;
-      if (!secretsEqual(given, expected)) throw new AuthError('bad webhook signature');
-      let json: unknown;
-      try {
-        json = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new PermanentError('webhook body is not JSON');
-      }
-      const body = parseVendorBody(WebhookBody, json, 'webhook');
+  webhook: authenticatedWebhook<HttpJsonSettings, HttpJsonCredentials>(
+    {
+      kind: 'hmac',
+      secret: 'webhookSecret',
+      header: SIGNATURE_HEADER,
+      algorithm: 'sha256',
+      prefix: 'sha256=',
+    },
+    async (_ctx, req) => {
+      const body = parseVendorBody(WebhookBody, jsonBody(req.rawBody, 'webhook'), 'webhook');
       return [
         body.records
           ? { kind: 'records', stream: body.stream, records: body.records }
           : { kind: 'hint', stream: body.stream },
       ];
     },
-  },
+  ),
 });

@@ -6,7 +6,8 @@ import { readMembers } from './members-stream.ts';
 import { writeMembers } from './members-sink.ts';
 import { MailchimpCredentials, MailchimpSettings } from './settings.ts';
 import { readTouchpoints } from './touchpoints-stream.ts';
-import { handleWebhook } from './webhook.ts';
+import { handleWebhook, WEBHOOK_AUTH } from './webhook.ts';
+import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 
 /**
  * Mailchimp Marketing API 3.0, both ways, for one audience: members read incrementally and
@@ -52,5 +53,5 @@ export default defineConnector({
       batchSize: MEMBERS_PER_WRITE,
     },
   },
-  webhook: { handle: handleWebhook },
+  webhook: authenticatedWebhook(WEBHOOK_AUTH, handleWebhook),
 });

@@ -87,7 +87,7 @@ export const INSIGHTS_FIELDS = [
 ] as const;
 
 /** Webhook signature header: `sha256=<hex HMAC-SHA256 of the raw body, key = App Secret>` (M14). */
-export const SIGNATURE_HEADER = 'x-hub-signature-256';
+export const SIGNATURE_HEADER = 'X-Hub-Signature-256';
 
 /**
  * Most events one Conversions API request may carry in `data` (apis.md §2.1, M1:

@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
-
 import { z } from 'zod';
 
 import type { WebhookDef, WebhookOutcome, WebhookRequest } from '../../src/sdk/connector.ts';
 import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
+import { jsonBody } from '../../src/sdk/vendor-body.ts';
+import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 import { secretsEqual } from '../../src/sdk/vendor-body.ts';
 import { SIGNATURE_HEADER } from './constants.ts';
 import { parseGraph } from './schemas.ts';
@@ -48,34 +48,27 @@ function handshake(c: MetaCredentials, req: WebhookRequest): WebhookOutcome[] {
 }
 
 /**
- * `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body keyed by the App Secret. Meta
- * signs the escaped-unicode bytes it sent, so only the raw body is ever hashed (M14).
- */
-function verifySignature(c: MetaCredentials, req: WebhookRequest): void {
-  if (!c.appSecret) throw new AuthError('this connection has no appSecret; webhooks are refused');
-  const given = req.headers[SIGNATURE_HEADER] ?? '';
-  const expected = `sha256=${createHmac('sha256', c.appSecret).update(req.rawBody).digest('hex')}`;
-  if (!safeEqual(given, expected)) throw new AuthError('meta webhook: bad X-Hub-Signature-256');
-}
-
-/**
  * Lead Ads webhooks. A leadgen notification carries ids only, never the answers (apis.md §2.4),
  * so it becomes a `fetch` of those leadgen ids on the `leads` stream: a worker reads each lead
  * with `GET /{leadgen_id}` (§2.5) through the shared rate limiter and retry policy and hands it
  * to the syncs reading the stream at once, however old the lead or far the stream's cursor.
  * Changes of other fields, and of Pages other than `pageId`, are ignored.
  */
-export const metaWebhook: WebhookDef<MetaSettings, MetaCredentials> = {
-  handle: async (ctx, req) => {
+export const metaWebhook: WebhookDef<MetaSettings, MetaCredentials> = authenticatedWebhook(
+  // `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body keyed by the App Secret; Meta
+  // signs the escaped-unicode bytes it sent, so only the raw body is hashed (docs/vendors.md, Meta).
+  // The GET handshake is checked by its verify token instead.
+  {
+    kind: 'hmac',
+    secret: 'appSecret',
+    header: SIGNATURE_HEADER,
+    algorithm: 'sha256',
+    prefix: 'sha256=',
+    exceptMethods: ['GET'],
+  },
+  async (ctx, req) => {
     if (req.method === 'GET') return handshake(ctx.credentials, req);
-    verifySignature(ctx.credentials, req);
-    let json: unknown;
-    try {
-      json = JSON.parse(req.rawBody.toString('utf8'));
-    } catch {
-      throw new PermanentError('meta webhook: body is not JSON');
-    }
-    const body = parseGraph(Notification, json, 'meta webhook');
+    const body = parseGraph(Notification, jsonBody(req.rawBody, 'meta webhook'), 'meta webhook');
     if (body.object !== 'page') return [{ kind: 'ignore' }];
     const pageId = ctx.settings.pageId;
     const leads = body.entry
@@ -91,4 +84,4 @@ export const metaWebhook: WebhookDef<MetaSettings, MetaCredentials> = {
     const ids = [...new Set(leads.map((l) => l.value.leadgen_id))];
     return [{ kind: 'fetch', stream: 'leads', ids }];
   },
-};
+);

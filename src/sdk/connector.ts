@@ -3,6 +3,7 @@ import type { z } from 'zod';
 
 import type { Logger } from '../log/logger.ts';
 import type { OAuth2RefreshConfig } from './oauth2.ts';
+import type { WebhookAuth } from './webhook-auth.ts';
 
 /** A record as a connector presents it: a plain object, API quirks removed. */
 export type SystemRecord = Record<string, unknown>;
@@ -111,6 +112,11 @@ export type WebhookOutcome =
 
 /** Push intake of a system. */
 export interface WebhookDef<S, C> {
+  /**
+   * How deliveries are authenticated, as data (src/sdk/webhook-auth.ts); `authenticatedWebhook`
+   * checks it before `handle` runs.
+   */
+  auth?: WebhookAuth<C>;
   /**
    * Checks authenticity and parses the delivery. Throws `AuthError` on a bad signature or token
    * (answered 401, nothing stored) and `PermanentError` on a malformed payload (400).

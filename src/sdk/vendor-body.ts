@@ -21,6 +21,15 @@ export function parseVendorBody<S extends z.ZodType>(
   throw new PermanentError(`${what}: ${field} ${issue.message}`, null, field);
 }
 
+/** A webhook body as JSON, or a permanent error (answered 400) saying it is not JSON. */
+export function jsonBody(raw: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new PermanentError(`${what}: body is not JSON`, 400);
+  }
+}
+
 /**
  * Parses a vendor's answer to a write. An answer that does not parse (a garbled or truncated 200)
  * says nothing about what was written, so it is retryable, not permanent: the write is sent again
