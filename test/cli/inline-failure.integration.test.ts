@@ -1,12 +1,6 @@
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { cliHome, runCli } from '../support/cli.ts';
 import { TEST_MAPPINGS } from '../support/engine.ts';
 import { FakeSystem } from '../support/fake-system.ts';
 
@@ -14,33 +8,11 @@ import { FakeSystem } from '../support/fake-system.ts';
 // follower kept polling Redis after the command had closed the hub. Run as a child process against
 // a system that refuses the read, so the crash (an unhandled rejection) would show as it did.
 
-const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
-const dir = mkdtempSync(join(tmpdir(), 'dl-inline-'));
-const prefix = `t${randomUUID().slice(0, 8)}`;
-const env = { REDIS_PREFIX: prefix, DATA_DIR: dir, ARCHIVE_URL: join(dir, 'archive') };
-
-afterAll(async () => {
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const found = await redis.keys(`${prefix}:*`);
-  if (found.length) await redis.del(...found);
-  await redis.quit();
-  rmSync(dir, { recursive: true, force: true });
-});
+const home = cliHome('inline');
+afterAll(() => home.cleanup());
 
 /** Runs the CLI to its end; its exit code and output. */
-function cli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env, MAPPINGS_DIR: TEST_MAPPINGS },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, out, err })),
-  );
-}
+const cli = (args: string[]) => runCli(args, { ...home.env, MAPPINGS_DIR: TEST_MAPPINGS });
 
 describe('dealerloop sync run --inline on a failing system', () => {
   it('reports the failed run and exits 1, without "Connection is closed"', async () => {

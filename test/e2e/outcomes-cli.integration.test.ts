@@ -1,21 +1,17 @@
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { GoogleAdsSandbox } from '../../src/sandbox/google-ads.ts';
+import { cliHome, runCli } from '../support/cli.ts';
 
 // Issue 14, connection set-up: `dealerloop connection create --connector google-ads ...` as a
 // person types it (the CLI as a child process on its own Redis prefix), every bad setting named,
 // then `connection test` making one authenticated call against the Google Ads fake.
 
-const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
-const dir = mkdtempSync(join(tmpdir(), 'dl-gads-cli-'));
-const prefix = `t${randomUUID().slice(0, 8)}`;
+const home = cliHome('gads-cli');
 const masterKey = randomBytes(32).toString('hex');
 const ACCOUNT = {
   customerId: '5125550188',
@@ -33,34 +29,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await google.stop();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const found = await redis.keys(`${prefix}:*`);
-  if (found.length) await redis.del(...found);
-  await redis.quit();
-  rmSync(dir, { recursive: true, force: true });
+  await home.cleanup();
 });
 
-/** Runs the CLI as a child process; resolves with its exit code and output. */
-function dealerloop(...args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: {
-      ...process.env,
-      REDIS_PREFIX: prefix,
-      DATA_DIR: dir,
-      HUB_MASTER_KEY: masterKey,
-      ARCHIVE_URL: join(dir, 'archive'),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, out, err })),
-  );
-}
+/** Runs the CLI as a child process to its end. */
+const dealerloop = (...args: string[]) =>
+  runCli(args, { ...home.env, HUB_MASTER_KEY: masterKey, LOG_LEVEL: 'warn' });
 
 describe('dealerloop connection create --connector google-ads', { timeout: 240_000 }, () => {
   it('names every bad setting and credential, then a good one passes connection test with one call', async () => {
@@ -111,7 +85,7 @@ describe('dealerloop connection create --connector google-ads', { timeout: 240_0
     expect(bad.err).not.toContain(ACCOUNT.clientId); // a credential is never echoed
     expect(google.requests).toEqual([]); // nothing was called for a refused connection
 
-    const creds = join(dir, 'creds.json');
+    const creds = join(home.dir, 'creds.json');
     writeFileSync(
       creds,
       JSON.stringify({
