@@ -12,6 +12,7 @@ import { idGuard } from './middleware/id-guard.ts';
 import { requestContext } from './middleware/request-id.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { recordRoutes } from './routes/records.ts';
 import { entriesRoutes } from './routes/entries.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -90,6 +91,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/v1', connectionRoutes());
   app.route('/v1', syncRoutes());
   app.route('/v1', entriesRoutes());
+  app.route('/v1', recordRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

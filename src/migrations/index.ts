@@ -3,6 +3,7 @@ import { moneyCents } from './001-money-cents.ts';
 import { identityRekey } from './002-identity-rekey.ts';
 import { recordIdsMigration } from './003-record-ids.ts';
 import { accessPathsMigration } from './004-access-paths.ts';
+import { entryOrderMigration } from './005-entry-order.ts';
 import { migrateTenant, type MigrateOptions } from './runner.ts';
 import type { Migration } from './types.ts';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   identityRekey,
   recordIdsMigration,
   accessPathsMigration,
+  entryOrderMigration,
 ];
 
 /** Ids of every registered migration (a new tenant is created with all of them marked done). */

@@ -108,6 +108,12 @@ export function keys(prefix: string) {
     quarantine: (tenantId: string) => t(tenantId, 'quarantine'),
     /** Hash: dead letters (outbound items that kept failing) by entry id (JSON). */
     deadLetters: (tenantId: string) => t(tenantId, 'dead'),
+    /**
+     * Sorted set, all at score 0: the order of a tenant's quarantine entries or dead letters,
+     * members `<at ISO>|<entry id>`, so ZRANGEBYLEX pages them oldest first from a cursor.
+     */
+    entryOrder: (tenantId: string, which: 'quarantine' | 'deadLetters') =>
+      t(tenantId, which === 'quarantine' ? 'quarantine:order' : 'dead:order'),
     /** Hash: a connection's shared token bucket (or that of one of its endpoint limits). */
     rateBucket: (tenantId: string, connectionId: string, endpoint?: string) =>
       t(tenantId, endpoint ? `rl:${connectionId}:${endpoint}` : `rl:${connectionId}`),

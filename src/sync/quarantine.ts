@@ -6,6 +6,7 @@ import type { Archive } from '../archive/archive.ts';
 import { notFound } from '../errors/app-error.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import type { Keys } from '../store/keys.ts';
+import { toPage, type Page, type PageRequest } from '../ops/pagination.ts';
 
 /** Why one field of a record was refused. */
 export interface FieldProblem {
@@ -52,6 +53,10 @@ export class EntryStore {
     return this.k[this.which](tenantId);
   }
 
+  private orderKey(tenantId: string) {
+    return this.k.entryOrder(tenantId, this.which);
+  }
+
   /** Adds entries; returns them with their ids. */
   async add(entries: Omit<QuarantineEntry, 'id' | 'at' | 'replays'>[]): Promise<QuarantineEntry[]> {
     if (entries.length === 0) return [];
@@ -64,7 +69,9 @@ export class EntryStore {
     }));
     const batch = new HashBatch();
     for (const e of full) batch.set(this.key(e.tenantId), e.id, JSON.stringify(e));
-    await Promise.all([batch.flush(this.redis), this.archiveEntries(full)]);
+    const order = this.redis.multi();
+    for (const e of full) order.zadd(this.orderKey(e.tenantId), 0, orderMember(e));
+    await Promise.all([batch.flush(this.redis), order.exec(), this.archiveEntries(full)]);
     return full;
   }
 
@@ -95,6 +102,35 @@ export class EntryStore {
       .sort((a, b) => a.at.localeCompare(b.at));
   }
 
+  /**
+   * One page of a tenant's entries (of one sync, when given), oldest first; the position is the
+   * entry's order key (`<at>|<id>`), so a page never repeats or skips an entry that stays.
+   */
+  async page(tenantId: string, req: PageRequest, syncId?: string): Promise<Page<QuarantineEntry>> {
+    const items: QuarantineEntry[] = [];
+    let from = req.after;
+    for (;;) {
+      const members = await this.redis.zrangebylex(
+        this.orderKey(tenantId),
+        from === null ? '-' : `(${from}`,
+        '+',
+        'LIMIT',
+        0,
+        req.limit + 1,
+      );
+      if (members.length === 0) return toPage(items, null);
+      const texts = await this.redis.hmget(this.key(tenantId), ...members.map(entryIdOf));
+      for (const text of texts) {
+        const e = text ? (JSON.parse(text) as QuarantineEntry) : null;
+        if (!e || (syncId && e.syncId !== syncId)) continue;
+        if (items.length === req.limit) return toPage(items, orderMember(items[items.length - 1]!));
+        items.push(e);
+      }
+      from = members[members.length - 1]!;
+      if (members.length <= req.limit) return toPage(items, null);
+    }
+  }
+
   /** One entry, or `not_found`. */
   async get(tenantId: string, id: string): Promise<QuarantineEntry> {
     const text = await this.redis.hget(this.key(tenantId), id);
@@ -104,12 +140,24 @@ export class EntryStore {
 
   /** Replaces an entry (after a failed replay, with the new problems). */
   async put(entry: QuarantineEntry): Promise<void> {
-    await this.redis.hset(this.key(entry.tenantId), entry.id, JSON.stringify(entry));
+    await this.redis
+      .multi()
+      .hset(this.key(entry.tenantId), entry.id, JSON.stringify(entry))
+      .zadd(this.orderKey(entry.tenantId), 0, orderMember(entry))
+      .exec();
   }
 
   /** Removes an entry (replayed successfully, or discarded). */
   async remove(tenantId: string, id: string): Promise<void> {
-    const n = await this.redis.hdel(this.key(tenantId), id);
+    const text = await this.redis.hget(this.key(tenantId), id);
+    if (!text) throw notFound('entry');
+    const entry = JSON.parse(text) as QuarantineEntry;
+    const [[, n] = []] =
+      (await this.redis
+        .multi()
+        .hdel(this.key(tenantId), id)
+        .zrem(this.orderKey(tenantId), orderMember(entry))
+        .exec()) ?? [];
     if (n === 0) throw notFound('entry');
   }
 
@@ -118,3 +166,8 @@ export class EntryStore {
     return this.redis.hlen(this.key(tenantId));
   }
 }
+
+/** An entry's member in its order set: `<at>|<id>` (ISO times sort as they follow each other). */
+export const orderMember = (e: Pick<QuarantineEntry, 'at' | 'id'>) => `${e.at}|${e.id}`;
+
+const entryIdOf = (member: string) => member.slice(member.indexOf('|') + 1);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import { notFound } from '../errors/app-error.ts';
+import { toPage, type Page, type PageRequest } from '../ops/pagination.ts';
 import type { Keys } from '../store/keys.ts';
 import { zeroCounts, type RunReport, type RunTrigger } from './types.ts';
 
@@ -83,6 +84,22 @@ export class RunStore {
     const text = await this.redis.get(this.k.run(tenantId, runId));
     if (!text) throw notFound('run');
     return JSON.parse(text) as RunReport;
+  }
+
+  /**
+   * One page of a sync's runs, newest first, after run `req.after` (a run id). The history is
+   * bounded (`RUNS_KEPT`), so the page is cut from the whole list of ids; a cursor whose run
+   * was dropped meanwhile goes on from the first older run.
+   */
+  async page(tenantId: string, syncId: string, req: PageRequest): Promise<Page<RunReport>> {
+    const ids = await this.redis.lrange(this.k.runs(tenantId, syncId), 0, -1);
+    const after = req.after;
+    const start = after === null ? 0 : ids.indexOf(after) + 1 || ids.findIndex((id) => id < after);
+    const slice = start < 0 ? [] : ids.slice(start, start + req.limit);
+    if (slice.length === 0) return toPage([], null);
+    const texts = await this.redis.mget(slice.map((id) => this.k.run(tenantId, id)));
+    const runs = texts.filter((t): t is string => !!t).map((t) => JSON.parse(t) as RunReport);
+    return toPage(runs, start + req.limit < ids.length ? slice[slice.length - 1]! : null);
   }
 
   /** The newest runs of a sync. */

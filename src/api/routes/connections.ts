@@ -3,7 +3,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { testConnection, validateConnectionInput } from '../../sync/connection-runtime.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
-import { bearer, json } from './openapi-helpers.ts';
+import { PageQuerySchema, pageRequest, pageSorted } from '../../ops/pagination.ts';
+import { bearer, json, listOf } from './openapi-helpers.ts';
 import {
   ConnectionCreateSchema,
   ConnectionSchema,
@@ -27,9 +28,9 @@ const list = createRoute({
   path,
   summary: 'List connections',
   middleware: read,
-  request: { params: TenantParam },
+  request: { params: TenantParam, query: PageQuerySchema },
   responses: {
-    200: json(z.object({ items: z.array(ConnectionSchema) }), 'Connections'),
+    200: listOf(ConnectionSchema, 'Connections'),
     ...errorResponses(401, 403, 404),
   },
 });
@@ -105,7 +106,11 @@ export function connectionRoutes() {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(list, async (c) => {
       const { tenantId } = c.req.valid('param');
-      return c.json({ items: await c.get('hub').connections.list(tenantId) }, 200);
+      const all = await c.get('hub').connections.list(tenantId);
+      return c.json(
+        pageSorted(all, (x) => x.id, pageRequest(c.req.valid('query'))),
+        200,
+      );
     })
     .openapi(get, async (c) => {
       const { tenantId, connectionId } = c.req.valid('param');

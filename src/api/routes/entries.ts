@@ -3,12 +3,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { bearer, body, json, listOf } from './openapi-helpers.ts';
+import { PageQuerySchema, pageRequest } from '../../ops/pagination.ts';
 import { TenantParam } from './schemas.ts';
 import { EntryParam, EntrySchema, ReplaySchema } from './sync-schemas.ts';
 
 const read = () => [requirePermission('syncs:read')];
 const write = () => [requirePermission('syncs:write')];
-const ListQuery = z.object({
+const ListQuery = PageQuerySchema.extend({
   syncId: z
     .string()
     .optional()
@@ -95,10 +96,9 @@ export function entriesRoutes() {
     app
       .openapi(routes.list, async (c) => {
         const { tenantId } = c.req.valid('param');
-        return c.json(
-          { items: await c.get('sync').svc[store].list(tenantId, c.req.valid('query').syncId) },
-          200,
-        );
+        const query = c.req.valid('query');
+        const entries = c.get('sync').svc[store];
+        return c.json(await entries.page(tenantId, pageRequest(query), query.syncId), 200);
       })
       .openapi(routes.get, async (c) => {
         const { tenantId, entryId } = c.req.valid('param');

@@ -1,4 +1,6 @@
-import { z as zod, type z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+
+import { pageSchema } from '../../ops/pagination.ts';
 
 /** A JSON request body or response entry for `createRoute`. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -15,6 +17,9 @@ export const body = <T extends z.ZodType>(schema: T, description: string) => ({
   required: true,
 });
 
-/** `{ items: [...] }`, the shape of every list answer. */
+/**
+ * `{ items: [...], next }`, the shape of every list answer: one page, and the cursor of the next
+ * (null on the last; see `src/ops/pagination.ts`).
+ */
 export const listOf = <T extends z.ZodType>(schema: T, description: string) =>
-  json(zod.object({ items: zod.array(schema) }), description);
+  json(pageSchema(schema), description);

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
+import { PageQuerySchema, pageRequest, pageSorted } from '../../ops/pagination.ts';
 import { bearer, body, json, listOf } from './openapi-helpers.ts';
 import { TenantParam } from './schemas.ts';
 import {
@@ -38,7 +39,7 @@ const routes = {
     path,
     summary: 'List syncs',
     middleware: read(),
-    request: { params: TenantParam },
+    request: { params: TenantParam, query: PageQuerySchema },
     responses: { 200: listOf(SyncSchema, 'Syncs'), ...errorResponses(401, 403, 404) },
   }),
   get: createRoute({
@@ -87,7 +88,7 @@ const routes = {
     path: `${one}/runs`,
     summary: 'Run history, newest first',
     middleware: read(),
-    request: { params: SyncParam },
+    request: { params: SyncParam, query: PageQuerySchema },
     responses: { 200: listOf(RunSchema, 'Runs'), ...errorResponses(401, 403, 404) },
   }),
   runDetail: createRoute({
@@ -104,9 +105,13 @@ const routes = {
 /** Syncs and their runs. */
 export function syncRoutes() {
   return new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(routes.list, async (c) =>
-      c.json({ items: await c.get('sync').svc.syncs.list(c.req.valid('param').tenantId) }, 200),
-    )
+    .openapi(routes.list, async (c) => {
+      const all = await c.get('sync').svc.syncs.list(c.req.valid('param').tenantId);
+      return c.json(
+        pageSorted(all, (s) => s.id, pageRequest(c.req.valid('query'))),
+        200,
+      );
+    })
     .openapi(routes.get, async (c) => {
       const { tenantId, syncId } = c.req.valid('param');
       return c.json(await c.get('sync').svc.syncs.get(tenantId, syncId), 200);
@@ -141,7 +146,9 @@ export function syncRoutes() {
     })
     .openapi(routes.runs, async (c) => {
       const { tenantId, syncId } = c.req.valid('param');
-      return c.json({ items: await c.get('sync').runs(tenantId, syncId) }, 200);
+      await c.get('sync').svc.syncs.get(tenantId, syncId);
+      const req = pageRequest(c.req.valid('query'));
+      return c.json(await c.get('sync').svc.runs.page(tenantId, syncId, req), 200);
     })
     .openapi(routes.runDetail, async (c) => {
       const { tenantId, runId } = c.req.valid('param');
