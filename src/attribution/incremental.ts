@@ -12,8 +12,12 @@ import { casHashes, expectRead, type CasItem } from './hash-cas.ts';
 import { saleInput } from './inputs.ts';
 import { decodeSeen, encodeSeen, SEEN_ENTITIES, seenOf } from './seen.ts';
 import { encodeAttribution, genOf, KEY, POSITION_FIELD, StateKeys, STATE_FIELD } from './state.ts';
-import { loadTimeline } from './timeline.ts';
+import { loadTimeline, type Timeline } from './timeline.ts';
 import { MODELS } from './types.ts';
+
+/** Customers' timelines read at once, and sales written per compare-and-set. */
+const TIMELINES_IN_FLIGHT = 32;
+const SALES_PER_WRITE = 500;
 
 /** Attempts at a compare-and-set before a batch is given up (it is then handed over again). */
 const CAS_ATTEMPTS = 8;
@@ -47,9 +51,9 @@ const member = (r: StoredRecord) => `${r.entity}:${r.id}`;
  * Incremental attribution of changed records (the feed reader's handler). A change concerns the
  * customers it names: a lead's or touchpoint's customer now and the one attribution last saw it
  * with, a sale's customer, both sides of a merge. Their sales are attributed again from the
- * customers' timelines; each customer's changed results are written together with their rollup
- * change (old contributions out, new in) in one compare-and-set, so a crash or a replay never
- * counts a sale twice. Last, lead counts, spend and the "seen" entries change in one more
+ * customers' timelines (read 32 at a time); the changed results, up to 500 sales at a time, are
+ * written together with their rollup change (old contributions out, new in) in one
+ * compare-and-set, so a crash or a replay never counts a sale twice. Last, lead counts, spend and the "seen" entries change in one more
  * compare-and-set, with the reader's position.
  */
 export class IncrementalAttribution {
@@ -85,20 +89,30 @@ export class IncrementalAttribution {
       if (!prev || prev.v < r.v) touched.set(member(r), r);
     };
     seenRecs.forEach(keep);
-    let salesChanged = await this.writeSales(
-      ctx,
-      unmatched.map((r) => this.attribute(ctx, r, [])),
-    );
-    for (const c of customers) {
-      const tl = await loadTimeline(this.access, this.records, ctx.tenantId, c);
+    const results = unmatched.map((r) => this.attribute(ctx, r, []));
+    for (const tl of await this.timelines(ctx.tenantId, [...customers])) {
       tl.records.forEach(keep);
-      salesChanged += await this.writeSales(
-        ctx,
-        tl.sales.map((r) => this.attribute(ctx, r, tl.touches)),
-      );
+      for (const r of tl.sales) results.push(this.attribute(ctx, r, tl.touches));
     }
+    let salesChanged = 0;
+    for (let i = 0; i < results.length; i += SALES_PER_WRITE)
+      salesChanged += await this.writeSales(ctx, results.slice(i, i + SALES_PER_WRITE));
     const committed = await this.finish(ctx, [...touched.values()]);
     return { committed, customers: customers.size, salesChanged };
+  }
+
+  /** The customers' timelines, read TIMELINES_IN_FLIGHT at a time. */
+  private async timelines(tenantId: string, customers: readonly string[]): Promise<Timeline[]> {
+    const out: Timeline[] = [];
+    for (let i = 0; i < customers.length; i += TIMELINES_IN_FLIGHT) {
+      const some = customers.slice(i, i + TIMELINES_IN_FLIGHT);
+      out.push(
+        ...(await Promise.all(
+          some.map((c) => loadTimeline(this.access, this.records, tenantId, c)),
+        )),
+      );
+    }
+    return out;
   }
 
   private attribute(
