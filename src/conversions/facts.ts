@@ -7,8 +7,6 @@ import { daysBefore, tenantDayBounds } from './time.ts';
 
 /** Merge hops followed from a record's customer to the surviving one. */
 const MAX_MERGE_HOPS = 4;
-/** Touch times far outside any record's (epoch ms): "every touch of the customer". */
-const ALL_TIME = 1e15;
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -42,12 +40,7 @@ export class FactsReader {
 
   /** Ids of every sale of these customers (their touches of entity `sale`). */
   async salesOf(tenantId: string, customerIds: Iterable<string>): Promise<string[]> {
-    const lists = await Promise.all(
-      [...new Set(customerIds)].map((c) =>
-        this.paths.touchesOfCustomer(tenantId, c, -ALL_TIME, ALL_TIME),
-      ),
-    );
-    return lists.flat().flatMap((t) => (t.entity === 'sale' ? [t.id] : []));
+    return this.paths.idsOfCustomers(tenantId, customerIds, 'sale');
   }
 
   /**

@@ -62,6 +62,27 @@ export interface Touch {
   atMs: number;
 }
 
+/*
+ * KEYS the customers' touch sorted sets; ARGV[1] a member prefix (`sale:`). Returns the members
+ * of every set that start with the prefix, the prefix cut off (ids), in KEYS order.
+ */
+const MEMBERS_WITH_PREFIX = `
+local out, prefix = {}, ARGV[1]
+local n, sub = #ARGV[1], string.sub
+for _, key in ipairs(KEYS) do
+  for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+    if sub(m, 1, n) == prefix then out[#out + 1] = sub(m, n + 1) end
+  end
+end
+return out
+`;
+/** Customers whose touches one MEMBERS_WITH_PREFIX call reads. */
+const CUSTOMERS_PER_CALL = 500;
+
+type PrefixRedis = Redis & {
+  touchMembersWithPrefix(numKeys: number, ...args: string[]): Promise<string[]>;
+};
+
 /**
  * Reads the access paths the record writes keep (one sorted-set range each, never a scan of an
  * entity): a customer's touches by time, and an entity's record ids by time or date.
@@ -71,6 +92,29 @@ export class AccessPaths {
     private readonly redis: Redis,
     private readonly k: Keys,
   ) {}
+
+  /**
+   * Ids of the touches of `entity` (e.g. every sale) of these customers, whenever they were: one
+   * script call per 500 customers, which sends back only those ids (a changed customer usually
+   * has none, and an import changes thousands: one ZRANGEBYSCORE each cost more than the answer).
+   */
+  async idsOfCustomers(
+    tenantId: string,
+    customerIds: Iterable<string>,
+    entity: string,
+  ): Promise<string[]> {
+    const keys = [...new Set(customerIds)].map((c) => this.k.customerTouches(tenantId, c));
+    if (!('touchMembersWithPrefix' in this.redis))
+      this.redis.defineCommand('touchMembersWithPrefix', { lua: MEMBERS_WITH_PREFIX });
+    const calls = [];
+    for (let i = 0; i < keys.length; i += CUSTOMERS_PER_CALL) {
+      const chunk = keys.slice(i, i + CUSTOMERS_PER_CALL);
+      calls.push(
+        (this.redis as PrefixRedis).touchMembersWithPrefix(chunk.length, ...chunk, `${entity}:`),
+      );
+    }
+    return (await Promise.all(calls)).flat();
+  }
 
   /** Every touch of a customer with `fromMs <= time <= toMs`, oldest first. One ZRANGEBYSCORE. */
   async touchesOfCustomer(

@@ -100,4 +100,19 @@ describe('access paths', () => {
     expect(await paths.idsOnDays(T, 'lead', '2026-11-02', '2026-11-02', 'UTC')).toEqual([]);
     expect(await paths.idsOnDays(T, 'lead', '2026-11-10', '2026-11-10', 'UTC')).toEqual(['led_1']);
   });
+
+  it("the sales of many customers: one script call per 500 customers, only the sales' ids back", async () => {
+    const customers = [
+      'cus_c',
+      'cus_d',
+      'cus_none',
+      'cus_c',
+      ...Array.from({ length: 1_000 }, (_, i) => `cus_${i}`),
+    ];
+    const { result, commands } = await commandsOf(() => paths.idsOfCustomers(T, customers, 'sale'));
+    expect(result).toEqual(['sal_1', 'sal_2']);
+    expect(commands).toHaveLength(3); // 1,003 distinct customers: three calls
+    expect(commands.every((c) => c === 'evalsha' || c === 'eval')).toBe(true);
+    expect(await paths.idsOfCustomers(T, [], 'sale')).toEqual([]);
+  });
 });
