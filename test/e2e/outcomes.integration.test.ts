@@ -372,12 +372,17 @@ function expectMeta() {
   for (const e of m.events) {
     expect(e.action_source).toBe('system_generated');
     expect(e.custom_data).toMatchObject({ event_source: 'crm', lead_event_source: 'DealerLoop' });
-    expect(e.user_data).toMatchObject({
+    // Every identifier Maria has, each normalized and hashed by §2.2; lead_id in clear.
+    expect(e.user_data).toEqual({
       lead_id: id,
       em: sha256('maria.garza@example.com'),
       ph: sha256('15125550101'),
       fn: sha256('maría'),
       ln: sha256('garza'),
+      ct: sha256('austin'),
+      st: sha256('tx'),
+      zp: sha256('78701'),
+      country: sha256('us'),
     });
   }
 }
