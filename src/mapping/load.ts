@@ -9,6 +9,7 @@ import { explainIssues, type Problem } from './explain.ts';
 import { MAX_MAPPING_FILE_BYTES } from './limits.ts';
 import { locate } from './locate.ts';
 import { planMapping } from './plan.ts';
+import { reservedKeyProblems } from './reserved-keys.ts';
 import { mappingSchema } from './schema.ts';
 import { readMappingYaml, yamlDocument } from './yaml-read.ts';
 
@@ -72,6 +73,8 @@ export function loadMappingText(text: string, fileName: string): LoadResult {
   const read = readMappingYaml(text, fileName);
   if (!read.ok) return read;
   const raw = read.raw;
+  const reserved = reservedKeyProblems(raw);
+  if (reserved.length > 0) return { ok: false, errors: locateProblems(text, fileName, reserved) };
   const parsed = mappingSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = explainIssues(parsed.error.issues, raw, mappingSchema);

@@ -1,6 +1,6 @@
 import { request as httpRequest, Agent } from 'node:http';
 import type { Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -22,7 +22,9 @@ let base = '';
 let token = '';
 let connectionId = '';
 let adfId = '';
+let signedId = '';
 const HOOK_TOKEN = 'whk-hostile-0123456789';
+const HOOK_SECRET = 'whsec-hostile-0123456789';
 
 beforeAll(async () => {
   t = await openTestHub({ BODY_LIMIT_BYTES: '4096', MAPPINGS_DIR: TEST_MAPPINGS });
@@ -169,5 +171,81 @@ describe('keep-alive after a 413', () => {
     expect(await send('GET', '/v1/tenants/store-a/connections')).toBe(200);
     expect(sockets.size).toBe(1);
     agent.destroy();
+  });
+});
+
+describe('a hostile-input corpus at a signed JSON webhook', () => {
+  beforeAll(async () => {
+    signedId = (
+      await t.hub.connections.create('store-a', {
+        connectorId: 'http-json',
+        name: 'Signed CRM',
+        settings: { baseUrl: 'https://crm.example.com' },
+        credentials: { webhookSecret: HOOK_SECRET },
+      })
+    ).id;
+    await engine.service.create('store-a', {
+      name: 'Contacts in',
+      connectionId: signedId,
+      mapping: 'crm-a-contacts',
+      mode: 'inbound',
+    });
+  });
+  const sign = (body: string) =>
+    `sha256=${createHmac('sha256', HOOK_SECRET).update(body).digest('hex')}`;
+  const hook = (body: string, headers: Record<string, string>, id = signedId) =>
+    fetch(`${base}/hooks/store-a/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+  const jobs = () => engine.queue.queue.getJobCounts('waiting', 'delayed', 'active');
+  const good = '{"stream":"contacts","records":[{"id":"c1","email":"a@example.com"}]}';
+
+  const corpus: [string, string, string | null, number, RegExp][] = [
+    // what, body, signature (null: the body's own), status, reason
+    ['no signature', good, '', 401, /bad webhook signature/],
+    ['a signature of another body', good, sign('{}'), 401, /bad webhook signature/],
+    ['a signature in another form', good, 'md5=0', 401, /bad webhook signature/],
+    ['not JSON', '{"stream":', null, 400, /not JSON/],
+    ['a JSON array', '[1,2]', null, 400, /webhook: \(body\)/],
+    ['null', 'null', null, 400, /webhook: \(body\)/],
+    ['no stream', '{"records":[]}', null, 400, /webhook: stream/],
+    ['records not a list', '{"stream":"contacts","records":{"a":1}}', null, 400, /records/],
+    ['a record that is a string', '{"stream":"contacts","records":["x"]}', null, 400, /records\.0/],
+    ['an empty body', '', null, 400, /not JSON/],
+    ['UTF-16 garbage', '\ufeff\u0000\ud800', null, 400, /not JSON/],
+  ];
+  it.each(corpus)('%s: refused, nothing queued', async (_what, body, signature, status, reason) => {
+    const before = await jobs();
+    const res = await hook(body, { 'x-dealerloop-signature': signature ?? sign(body) });
+    expect(res.status).toBe(status);
+    expect(await res.text()).toMatch(reason);
+    expect(await jobs()).toEqual(before);
+  });
+
+  it('a connection with no webhook secret refuses every delivery', async () => {
+    const res = await hook(good, { 'x-dealerloop-signature': sign(good) }, connectionId);
+    expect(res.status).toBe(401);
+    expect(await res.text()).toMatch(/no webhookSecret/);
+  });
+
+  it('an unknown connection answers 404, not 500', async () => {
+    const res = await hook(good, { 'x-dealerloop-signature': sign(good) }, 'c_nope');
+    expect(res.status).toBe(404);
+  });
+
+  it('__proto__ and constructor keys in a record are data, not the prototype', async () => {
+    const body =
+      '{"stream":"contacts","records":[{"id":"p1","email":"p1@example.com","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}]}';
+    const res = await hook(body, { 'x-dealerloop-signature': sign(body) });
+    expect(res.status).toBe(200);
+    const [job] = await engine.queue.queue.getJobs(['waiting']);
+    expect(job?.name).toBe('webhook');
+    const outcome = (await engine.queue.processor().process(job!)) as { counts: unknown };
+    expect(outcome.counts).toMatchObject({ read: 1, created: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    await job!.remove();
   });
 });
