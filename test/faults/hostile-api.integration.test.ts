@@ -204,9 +204,21 @@ describe('a hostile-input corpus at a signed JSON webhook', () => {
 
   const corpus: [string, string, string | null, number, RegExp][] = [
     // what, body, signature (null: the body's own), status, reason
-    ['no signature', good, '', 401, /bad webhook signature/],
-    ['a signature of another body', good, sign('{}'), 401, /bad webhook signature/],
-    ['a signature in another form', good, 'md5=0', 401, /bad webhook signature/],
+    ['no signature', good, '', 401, /"bad_signature".*missing or bad X-DealerLoop-Signature/],
+    [
+      'a signature of another body',
+      good,
+      sign('{}'),
+      401,
+      /"bad_signature".*missing or bad X-DealerLoop-Signature/,
+    ],
+    [
+      'a signature in another form',
+      good,
+      'md5=0',
+      401,
+      /"bad_signature".*missing or bad X-DealerLoop-Signature/,
+    ],
     ['not JSON', '{"stream":', null, 400, /not JSON/],
     ['a JSON array', '[1,2]', null, 400, /webhook: \(body\)/],
     ['null', 'null', null, 400, /webhook: \(body\)/],
