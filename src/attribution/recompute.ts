@@ -154,8 +154,8 @@ function throwFirst(replies: [Error | null, unknown][] | null): void {
  * read are handled again by the reader (idempotently). `progress` is told after every few pages.
  *
  * It keeps in memory only the sales, the touches of customers with a sale, and the rollups:
- * records are read by id in pipelined pages; every lead and spend row is counted on the way, and
- * every lead's and touchpoint's "seen" entry is written as it is read.
+ * records are read in id order, several pages at a time; every lead and spend row is counted on
+ * the way, and every lead's and touchpoint's "seen" entry is written as it is read.
  */
 export async function recomputeAll(
   d: RecomputeDeps,
@@ -164,21 +164,18 @@ export async function recomputeAll(
 ): Promise<number> {
   const settings = await d.settings.get(tenantId);
   const logAt = (await d.records.lastChangeId(tenantId)) ?? '0-0';
-  // Read after the log position: a record created since is read here and replayed by the reader.
-  const ids = await Promise.all(
-    ENTITIES.map((e) => d.redis.zrange(d.k.recordIds(tenantId, e), 0, -1)),
-  );
+  const counts = await Promise.all(ENTITIES.map((e) => d.redis.zcard(d.k.recordIds(tenantId, e))));
   const p: RecomputeProgress = {
     state: 'running',
     phase: 'reading sale',
     done: 0,
-    total: ids.reduce((a, b) => a + b.length, 0),
+    total: counts.reduce((a, b) => a + b, 0),
     startedAt: new Date().toISOString(),
   };
   const out = new Staging(d.redis, d.k, tenantId);
   try {
     const read = readInputs(d, tenantId, settings, out, p, progress);
-    const { sales, touches, rollups } = await read(ids);
+    const { sales, touches, rollups } = await read();
     p.phase = 'attributing';
     await progress(p);
     for (const s of sales) {
@@ -209,9 +206,9 @@ interface Inputs {
 }
 
 /**
- * Reads sales, then leads, touchpoints and spend (ids in `ENTITIES` order): sales kept, leads and
- * spend counted into the base rollups, the leads and touchpoints of customers with a sale kept
- * for their touches, and every "seen" entry staged.
+ * Reads sales, then leads, touchpoints and spend: sales kept, leads and spend counted into the
+ * base rollups, the leads and touchpoints of customers with a sale kept for their touches, and
+ * every "seen" entry staged.
  */
 function readInputs(
   d: RecomputeDeps,
@@ -220,14 +217,21 @@ function readInputs(
   out: Staging,
   p: RecomputeProgress,
   progress: Progress,
-): (ids: string[][]) => Promise<Inputs> {
+): () => Promise<Inputs> {
   const tz = settings.timeZone;
   const rollups = new RollupBuilder(tz);
-  const each = async (entity: string, ids: string[], fn: (r: StoredRecord) => void) => {
+  // A walk of the id index in id order, IN_FLIGHT pages at a time: records created during it
+  // with a smaller id are not read here, and are replayed from the change log by the reader.
+  const each = async (entity: string, fn: (r: StoredRecord) => void) => {
     p.phase = `reading ${entity}`;
-    for (let i = 0; i < ids.length; i += PAGE * IN_FLIGHT) {
+    const index = d.k.recordIds(tenantId, entity);
+    const span = PAGE * IN_FLIGHT;
+    for (let after: string | null = null, more = true; more;) {
+      const from: string = after === null ? '-' : `(${after}`;
+      const ids = await d.redis.zrangebylex(index, from, '+', 'LIMIT', 0, span);
+      [after, more] = [ids.at(-1) ?? null, ids.length === span];
       const pages = await Promise.all(
-        Array.from({ length: IN_FLIGHT }, (_, j) => ids.slice(i + j * PAGE, i + (j + 1) * PAGE))
+        Array.from({ length: IN_FLIGHT }, (_, j) => ids.slice(j * PAGE, (j + 1) * PAGE))
           .filter((chunk) => chunk.length)
           .map((chunk) => d.records.getMany(tenantId, entity, chunk, { lean: true })),
       );
@@ -238,31 +242,31 @@ function readInputs(
           const s = seenOf(r, tz);
           if (s) out.set(KEY.seen, `${entity}:${r.id}`, encodeSeen(s));
         }
-      p.done += Math.min(ids.length - i, PAGE * IN_FLIGHT);
+      p.done += ids.length;
       await out.settle();
       await progress(p);
     }
   };
-  return async ([saleIds = [], leadIds = [], tpIds = [], spendIds = []]) => {
+  return async () => {
     const sales: SaleInput[] = [];
-    await each('sale', saleIds, (r) => {
+    await each('sale', (r) => {
       const s = saleInput(r);
       if (s) sales.push(s);
     });
     const buyers = new Set(sales.map((s) => s.customerId));
     const leads: LeadInput[] = [];
     const tps: TouchpointInput[] = [];
-    await each('lead', leadIds, (r) => {
+    await each('lead', (r) => {
       const l = leadInput(r);
       if (!l) return;
       rollups.addLead(l);
       if (l.customerId && buyers.has(l.customerId)) leads.push(l);
     });
-    await each('touchpoint', tpIds, (r) => {
+    await each('touchpoint', (r) => {
       const t = r.customerId && buyers.has(r.customerId) ? touchpointInput(r) : null;
       if (t) tps.push(t);
     });
-    await each('spend', spendIds, (r) => {
+    await each('spend', (r) => {
       const s = spendInput(r);
       if (s) rollups.addSpend(s);
     });
