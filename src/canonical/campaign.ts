@@ -4,7 +4,12 @@ import { channel, currency, id, isoDate, money } from './common.ts';
 
 /** A marketing campaign at an ad platform or email tool. */
 export const campaignSchema = z.object({
-  id: id.describe('Campaign id at the platform.'),
+  id: id.optional().describe('Hub campaign id.'),
+  campaignId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Campaign id at the platform: the id its spend, leads and touches carry.'),
   channel: channel,
   name: z.string().optional().describe('Campaign name.'),
   status: z.enum(['active', 'paused', 'ended']).optional().describe('Delivery status.'),

@@ -104,7 +104,8 @@ function prospect(l: WorldLead): string {
       ? [
           `<id sequence="2" source="gclid">${l.gclid}</id>`,
           `<id sequence="3" source="gad_campaignid">${l.campaign.id}</id>`,
-          `<id sequence="4" source="utm_campaign">${esc(l.campaign.name)}</id>`,
+          // A UTM slug, as landing URLs carry them; the report names it as Google Ads does.
+          `<id sequence="4" source="utm_campaign">${l.campaign.name.toLowerCase().replace(/\W+/g, '-')}</id>`,
         ]
       : []),
   ];
@@ -259,6 +260,7 @@ export async function openStage(w: World): Promise<Stage> {
     async playMain() {
       await postLeads(w.leads.filter((l) => !l.late));
       await pull(ids.syncs.clicks, ids.syncs.email, ids.syncs.metaSpend, ids.syncs.googleSpend);
+      await pull(ids.syncs.metaCampaigns, ids.syncs.googleCampaigns);
       writeFileSync(join(dir, 'sales', 'deals.csv'), dmsCsv(w.sales));
       await pull(ids.syncs.dms, ids.syncs.engagements);
     },
@@ -403,6 +405,8 @@ async function createConnections(
       webLeads: await sync(c.vendors, 'adf-web-leads'),
       metaSpend: await sync(c.meta, 'meta-spend'),
       googleSpend: await sync(c.google, 'google-ads-spend'),
+      metaCampaigns: await sync(c.meta, 'meta-campaigns'),
+      googleCampaigns: await sync(c.google, 'google-ads-campaigns'),
       clicks: await sync(c.site, 'http-json-clicks'),
       email: await sync(c.mailchimp, 'mailchimp-touchpoints'),
       dms: await sync(c.dms, 'dms-sales'),

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { COLUMNS } from '../../src/attribution/report-csv.ts';
-import { buildWorld, dayOf, ZONE, type World } from './fixture.ts';
+import { buildWorld, CAMPAIGNS, dayOf, ZONE, type World } from './fixture.ts';
 import {
   expectedReport,
   expectedResponse,
@@ -186,6 +186,20 @@ describe('closed loop: the fixture world through the real connectors', () => {
     ]);
     expect(whole.store.unanswered).toBeGreaterThan(20);
     expect(whole.store.answered).toBeGreaterThan(300);
+  });
+
+  it("names campaigns from the platforms' campaign records, else from the leads", async () => {
+    const r = await report({ from: RANGES[2]!.from, to: RANGES[2]!.to });
+    for (const row of r.rows) {
+      const c = CAMPAIGNS.find((x) => x.id === row.campaignId)!;
+      // Mailchimp's activity carries no campaign name, and no lead names an email campaign.
+      expect(row.campaignName, c.id).toBe(c.channel === 'email' ? null : c.name);
+    }
+    // Google's rows are named as Google Ads names them, not by the leads' UTM slugs.
+    expect(r.rows.filter((x) => x.channel === 'google').map((x) => x.campaignName)).toEqual([
+      'Google, Brand Search',
+      'Google, Silverado Search',
+    ]);
   });
 
   it('a full recompute gives the same reports as the incremental reader', async () => {

@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
+import { withCampaignNames } from '../../attribution/campaign-names.ts';
 import { isIsoDate } from '../../attribution/dates.ts';
 import { MODELS } from '../../attribution/types.ts';
+import { RecordStore } from '../../records/record-store.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { bearer, json } from './openapi-helpers.ts';
@@ -78,7 +80,19 @@ export function reportRoutes() {
     .openapi(attributionReport, async (c) => {
       const { tenantId } = c.req.valid('param');
       const q = c.req.valid('query');
-      return c.json(await c.get('hub').attribution.report(tenantId, q), 200);
+      const hub = c.get('hub');
+      const [report, settings] = await Promise.all([
+        hub.attribution.report(tenantId, q),
+        hub.settings.get(tenantId),
+      ]);
+      const records = new RecordStore(hub.redis, hub.keys);
+      const named = await withCampaignNames(
+        { redis: hub.redis, keys: hub.keys, records },
+        tenantId,
+        report,
+        settings.timeZone,
+      );
+      return c.json(named, 200);
     })
     .openapi(saleAttribution, async (c) => {
       const { tenantId, saleId } = c.req.valid('param');

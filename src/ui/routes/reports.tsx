@@ -2,8 +2,8 @@ import { Hono, type Context } from 'hono';
 
 import { dateOfDay, dayNumber, tenantDate } from '../../attribution/dates.ts';
 import { campaignSales, weeklyTrend } from '../../attribution/drill.ts';
+import { nameRows } from '../../attribution/campaign-names.ts';
 import { campaignNames, leadFunnel, leadsOfRange } from '../../attribution/funnel.ts';
-import type { Report } from '../../attribution/report.ts';
 import { ResponseTimeReader } from '../../attribution/response-store.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
 import { RangeQuery } from '../../api/routes/quality-reports.ts';
@@ -58,13 +58,6 @@ async function viewOf(
 }
 
 /** The report with campaign names filled in where its rows have none. */
-const withNames = (r: Report, names: ReadonlyMap<string, string>): Report => ({
-  ...r,
-  rows: r.rows.map((row) => ({
-    ...row,
-    campaignName: row.campaignName ?? (row.campaignId ? (names.get(row.campaignId) ?? null) : null),
-  })),
-});
 
 /** A link back to the attribution report of the same range and model. */
 const BackToReport = (props: { view: ReportView }) => (
@@ -100,7 +93,7 @@ export function reportRoutes(): Hono {
       leadsOfRange(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
       weeklyTrend(hub.attribution, tenantId, v),
     ]);
-    const report = withNames(stored, campaignNames(leads));
+    const report = nameRows(stored, campaignNames(leads));
     const funnel = leadFunnel(leads, v);
     const t = report.totals;
     return page(

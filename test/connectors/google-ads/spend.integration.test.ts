@@ -80,7 +80,7 @@ describe('google-ads spend stream', () => {
     expect(spend.recordKey(page.records[0])).toBe('111:2026-11-17');
     const campaigns = await shipped('google-ads-campaigns');
     expect(campaigns.in(page.records[1]).value).toEqual({
-      id: '222',
+      campaignId: '222',
       channel: 'google',
       name: 'C 222',
       currency: 'USD',
