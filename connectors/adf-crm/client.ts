@@ -1,7 +1,6 @@
 import type { AxiosInstance } from 'axios';
 
-import { AuthError } from '../../src/sdk/errors.ts';
-import { createHttpClient } from '../../src/sdk/http.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
 import type { AdfCredentials, AdfSettings } from './settings.ts';
 
 /**
@@ -11,19 +10,13 @@ import type { AdfCredentials, AdfSettings } from './settings.ts';
  */
 export function createAdfClient(s: AdfSettings, c: AdfCredentials): AxiosInstance {
   const auth = s.auth;
-  const http = createHttpClient({
-    baseURL: s.leadIntakeUrl,
-    ...(auth.type === 'basic' && c.username && c.password
-      ? { auth: { username: c.username, password: c.password } }
-      : {}),
-    ...(auth.type === 'header' && c.token ? { headers: { [auth.header]: c.token } } : {}),
+  return httpClientOf({
+    baseUrl: s.leadIntakeUrl,
+    auth:
+      auth.type === 'basic'
+        ? { kind: 'basic', username: c.username, password: c.password }
+        : auth.type === 'header'
+          ? { kind: 'api_key', header: auth.header, value: c.token }
+          : { kind: 'none' },
   });
-  const missing =
-    (auth.type === 'basic' && !(c.username && c.password) && 'username and password') ||
-    (auth.type === 'header' && !c.token && 'token');
-  if (missing)
-    http.interceptors.request.use(() =>
-      Promise.reject(new AuthError(`ADF ${auth.type} auth needs the ${missing} credentials`)),
-    );
-  return http;
 }

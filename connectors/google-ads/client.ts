@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 
 import type { ConnectorContext } from '../../src/sdk/connector.ts';
-import { createHttpClient } from '../../src/sdk/http.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
 import type { OAuth2RefreshConfig } from '../../src/sdk/oauth2.ts';
 import type { GoogleAdsCredentials, GoogleAdsSettings } from './settings.ts';
 
@@ -17,8 +17,10 @@ export function createGoogleAdsClient(
   s: GoogleAdsSettings,
   c: GoogleAdsCredentials,
 ): AxiosInstance {
-  return createHttpClient({
-    baseURL: `${s.apiHost.replace(/\/+$/, '')}/${s.apiVersion}`,
+  return httpClientOf({
+    baseUrl: `${s.apiHost.replace(/\/+$/, '')}/${s.apiVersion}`,
+    // The bearer token comes from the refresh-token flow (`googleOAuth2`, ConnectorDef.oauth2).
+    auth: { kind: 'oauth2' },
     headers: {
       'developer-token': c.developerToken,
       'content-type': 'application/json',

@@ -1,5 +1,5 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
-import { createHttpClient } from '../../src/sdk/http.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
 import { jsonBody, parseVendorBody, parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
 import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 import {
@@ -30,9 +30,9 @@ export default defineConnector({
     concurrency: s.concurrency,
   }),
   client: (s, c) =>
-    createHttpClient({
-      baseURL: s.baseUrl,
-      headers: c.token ? { authorization: `Bearer ${c.token}` } : {},
+    httpClientOf({
+      baseUrl: s.baseUrl,
+      auth: c.token ? { kind: 'bearer', token: c.token } : { kind: 'none' },
     }),
   check: async (ctx) => {
     await ctx.http.get('/', { signal: ctx.signal });

@@ -1,7 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 
 import { RetryableError } from '../../src/sdk/errors.ts';
-import { createHttpClient } from '../../src/sdk/http.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
 import { abortableSleep } from '../../src/sdk/retry.ts';
 import { INTERVAL_HEADER } from './classify.ts';
 import { DAILY_LIMIT_RETRY_MS, ROLLING_WINDOW_MS } from './limits.ts';
@@ -44,9 +44,10 @@ function observe(budget: Budget, res: AxiosResponse, now = Date.now()): void {
  * once (the job is retried later) instead of spending the 5% error budget on 429s.
  */
 export function createHubSpotClient(s: HubSpotSettings, c: HubSpotCredentials): AxiosInstance {
-  const http = createHttpClient({
-    baseURL: s.apiHost,
-    headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
+  const http = httpClientOf({
+    baseUrl: s.apiHost,
+    auth: { kind: 'bearer', token: c.accessToken },
+    headers: { 'content-type': 'application/json' },
   });
   const budget: Budget = { notBefore: 0, dailySpent: false };
   http.interceptors.request.use(async (config) => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 
 import { PermanentError } from '../../src/sdk/errors.ts';
-import { createHttpClient } from '../../src/sdk/http.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
 import { sharedGate } from './concurrency.ts';
 import { MAX_SIMULTANEOUS_CONNECTIONS } from './limits.ts';
 import type { MailchimpCredentials, MailchimpSettings } from './settings.ts';
@@ -36,11 +36,12 @@ export function createMailchimpClient(
   credentials: MailchimpCredentials,
 ): AxiosInstance {
   const baseURL = baseUrlOf(settings, credentials);
-  const http = createHttpClient({
-    baseURL,
-    ...(credentials.apiKey
-      ? { auth: { username: 'dealerloop', password: credentials.apiKey } }
-      : { headers: { authorization: `Bearer ${credentials.accessToken}` } }),
+  // Basic auth takes any user name with the API key as password (docs/vendors.md, Mailchimp).
+  const http = httpClientOf({
+    baseUrl: baseURL,
+    auth: credentials.apiKey
+      ? { kind: 'basic', username: 'dealerloop', password: credentials.apiKey }
+      : { kind: 'bearer', token: credentials.accessToken },
   });
   const secret = credentials.apiKey ?? credentials.accessToken ?? '';
   const accountKey = createHash('sha256').update(`${baseURL}\n${secret}`).digest('hex');

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import type { AxiosInstance } from 'axios';
 
-import { createHttpClient } from '../../src/sdk/http.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
 import type { MetaCredentials, MetaSettings } from './settings.ts';
 
 /**
@@ -21,11 +21,12 @@ export function appSecretProof(accessToken: string, appSecret: string): string {
  * built here or shown in an error.
  */
 export function createMetaClient(s: MetaSettings, c: MetaCredentials): AxiosInstance {
-  const params: Record<string, string> = { access_token: c.accessToken };
-  if (s.appSecretProof && c.appSecret)
-    params.appsecret_proof = appSecretProof(c.accessToken, c.appSecret);
-  return createHttpClient({
-    baseURL: `${s.graphHost.replace(/\/+$/, '')}/${s.apiVersion}`,
-    params,
+  return httpClientOf({
+    baseUrl: `${s.graphHost.replace(/\/+$/, '')}/${s.apiVersion}`,
+    auth: { kind: 'api_key', query: 'access_token', value: c.accessToken },
+    params:
+      s.appSecretProof && c.appSecret
+        ? { appsecret_proof: appSecretProof(c.accessToken, c.appSecret) }
+        : {},
   });
 }

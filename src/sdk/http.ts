@@ -23,6 +23,67 @@ export function createHttpClient(config: AxiosRequestConfig & { baseURL: string 
 }
 
 /**
+ * How a connection signs its requests, declared as data; `httpClientOf` applies it. A value the
+ * credentials lack (`undefined`) makes every request fail as an auth error naming it, before
+ * anything is sent. OAuth 2.0 refresh tokens are declared with `ConnectorDef.oauth2`: the runtime
+ * puts the bearer token on the client.
+ */
+export type AuthSpec =
+  | { kind: 'none' }
+  | { kind: 'basic'; username: string | undefined; password: string | undefined }
+  | { kind: 'bearer'; token: string | undefined }
+  | { kind: 'api_key'; header: string; value: string | undefined }
+  | { kind: 'api_key'; query: string; value: string | undefined }
+  | { kind: 'oauth2' };
+
+/** A connection's HTTP client, declared: where it goes, how it signs in, what it always sends. */
+export interface HttpSpec {
+  baseUrl: string;
+  auth: AuthSpec;
+  headers?: Record<string, string>;
+  /** Query parameters on every request. */
+  params?: Record<string, string>;
+}
+
+/** What `auth` adds to every request, or the credential it is missing. */
+function authConfig(auth: AuthSpec): { config: AxiosRequestConfig } | { missing: string } {
+  switch (auth.kind) {
+    case 'basic':
+      return auth.username && auth.password
+        ? { config: { auth: { username: auth.username, password: auth.password } } }
+        : { missing: 'username and password' };
+    case 'bearer':
+      return auth.token
+        ? { config: { headers: { authorization: `Bearer ${auth.token}` } } }
+        : { missing: 'token' };
+    case 'api_key':
+      if (!auth.value) return { missing: 'API key' };
+      return 'header' in auth
+        ? { config: { headers: { [auth.header]: auth.value } } }
+        : { config: { params: { [auth.query]: auth.value } } };
+    default:
+      return { config: {} };
+  }
+}
+
+/** The HTTP client an `HttpSpec` declares (see `createHttpClient`). */
+export function httpClientOf(spec: HttpSpec): AxiosInstance {
+  const auth = authConfig(spec.auth);
+  const extra = 'config' in auth ? auth.config : {};
+  const http = createHttpClient({
+    baseURL: spec.baseUrl,
+    ...extra,
+    headers: { ...spec.headers, ...(extra.headers as Record<string, string> | undefined) },
+    params: { ...spec.params, ...(extra.params as Record<string, string> | undefined) },
+  });
+  if ('missing' in auth) {
+    const why = `${spec.auth.kind} auth needs the ${auth.missing} credentials`;
+    http.interceptors.request.use(() => Promise.reject(new AuthError(why)));
+  }
+  return http;
+}
+
+/**
  * Parses a Retry-After header: delta seconds or an HTTP date (RFC 9110 §10.2.3). Returns ms or null.
  */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
