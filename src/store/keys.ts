@@ -167,6 +167,11 @@ export function keys(prefix: string) {
     conversionsLock: (tenantId: string) => t(tenantId, 'conv:lock'),
     /** String: set when a conversion pass was asked for while another ran. */
     conversionsPending: (tenantId: string) => t(tenantId, 'conv:pending'),
+    /**
+     * String: set while a pass of derived reader `name` waits in the queue for the tenant, so
+     * more changes meanwhile queue no second one (cleared when the pass starts).
+     */
+    derivedQueued: (tenantId: string, name: string) => t(tenantId, `derive:queued:${name}`),
     /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
     queuePrefix: () => `${prefix}:{q}`,
   };

@@ -18,6 +18,11 @@ export const SYNC_QUEUE = 'sync-runs';
 
 /** Debounce of a derived reader's pass after the changes that woke it. */
 export const DERIVE_DEBOUNCE_MS = 1_000;
+/**
+ * Longest a "pass queued" mark lives: a mark whose job was lost (a crash between the mark and the
+ * add) stops holding wakes back after this.
+ */
+const DERIVE_QUEUED_TTL_MS = 60_000;
 
 /**
  * A change-feed reader other than a sync that the queue runs as jobs of its own name (the closed
@@ -70,14 +75,24 @@ export class SyncQueue {
     this.derived.set(reader.name, reader);
   }
 
-  /** Queues a debounced pass of a derived reader for a tenant (one per debounce window). */
+  /**
+   * Queues a debounced pass of a derived reader for a tenant: one waits at a time per tenant
+   * (a mark set with NX says one is queued), however many changes come meanwhile; the mark is
+   * cleared when the pass starts, so changes during a pass queue the next one.
+   */
   async wakeDerived(name: string, tenantId: string): Promise<void> {
-    const window = Math.floor(Date.now() / DERIVE_DEBOUNCE_MS);
-    await this.queue.add(
-      name,
-      { tenantId, syncId: '', trigger: 'webhook' },
-      { jobId: `${name}-${tenantId}-${window}`, delay: DERIVE_DEBOUNCE_MS },
-    );
+    const mark = this.svc.hub.keys.derivedQueued(tenantId, name);
+    if (!(await this.svc.hub.redis.set(mark, '1', 'PX', DERIVE_QUEUED_TTL_MS, 'NX'))) return;
+    await this.queue
+      .add(
+        name,
+        { tenantId, syncId: '', trigger: 'webhook' },
+        { jobId: `${name}-${tenantId}-${Date.now()}`, delay: DERIVE_DEBOUNCE_MS },
+      )
+      .catch(async (err: unknown) => {
+        await this.svc.hub.redis.del(mark); // no job holds the mark: the next wake queues one
+        throw err;
+      });
   }
 
   /** Asks for a run now. */
@@ -239,6 +254,8 @@ export class SyncQueue {
 
   /** One pass of a derived reader; wakes the readers of what it changed, and itself if asked. */
   private async runDerived(d: DerivedReader, tenantId: string, signal?: AbortSignal) {
+    // Before reading: a change from now on queues another pass, one before is read by this one.
+    await this.svc.hub.redis.del(this.svc.hub.keys.derivedQueued(tenantId, d.name));
     const { changed, again, report } = await d.run(tenantId, signal);
     await this.notifyOutbound(tenantId, changed);
     if (again) await this.wakeDerived(d.name, tenantId);

@@ -54,4 +54,26 @@ describe('conversion derivation in the workers', () => {
       await pool.close();
     }
   });
+
+  it('wakes of one tenant queue one pass at a time, however many changes come meanwhile', async () => {
+    const { queue } = t.h.engine;
+    for (let i = 0; i < 50; i++) await queue.notifyOutbound(t.h.tenantId, new Set(['sale']));
+    const waiting = async () =>
+      (await queue.queue.getJobs(['delayed', 'waiting'])).filter(
+        (j) => j.name === 'derive-conversions',
+      ).length;
+    expect(await waiting()).toBe(1);
+    // Another tenant has a pass of its own.
+    await queue.notifyOutbound(`${t.h.tenantId}-other`, new Set(['sale']));
+    expect(await waiting()).toBe(2);
+    // Once the pass starts, a change queues the next one (it may come after the pass read).
+    const pool = await startWorkers(t.h.hub, [queue.processor(1)]);
+    try {
+      expect(await until(async () => (await waiting()) === 0)).toBe(true);
+      await queue.notifyOutbound(t.h.tenantId, new Set(['sale']));
+      expect(await waiting()).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
 });
