@@ -10,6 +10,7 @@ import { serveHub, type RunningHub } from '../runtime/serve.ts';
 import { StartupError } from '../runtime/startup-error.ts';
 import { LoginLinks, loginLinkUrl } from '../ui/login-link.ts';
 import { DemoApi } from './api-client.ts';
+import { playCrm, type CrmPlayed } from './crm-play.ts';
 import { playStory, settle, type Played } from './play.ts';
 import { ensureRedis, type DemoRedis } from './redis.ts';
 import { startSandboxes, type Sandboxes } from './sandboxes.ts';
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${owned.hub.api!.port}`;
   let state: DemoState;
   let played: Played | null = null;
+  let crm: CrmPlayed | null = null;
   const sandboxes = {
     meta: owned.sandboxes.meta.url,
     google: owned.sandboxes.google.url,
@@ -146,7 +148,11 @@ async function main(): Promise<void> {
       `Created ${STORE.name} (${STORE.tenantId}, ${STORE.timeZone}) with ${Object.keys(run.full.connections).length} connections and ${Object.keys(run.full.syncs).length} syncs; playing 90 days...`,
     );
     played = await run.play();
-    await settle(owned.hub.engine.queue.queue, api, Object.values(run.full.syncs));
+    const syncIds = Object.values(run.full.syncs);
+    await settle(owned.hub.engine.queue.queue, api, syncIds);
+    crm = await playCrm(api, owned.sandboxes.hubspot, story, run.full.syncs, () =>
+      settle(owned.hub!.engine.queue.queue, api, syncIds),
+    );
     await hub.attribution.recompute(STORE.tenantId);
     state = run.full;
     writeState(place, state);
@@ -158,7 +164,7 @@ async function main(): Promise<void> {
     google: sentBy(await runsOf(state.syncs.googleConversions)),
     meta: sentBy(await runsOf(state.syncs.metaEvents)),
   };
-  for (const line of summaryLines(report, played, owned.sandboxes, sent)) say(line);
+  for (const line of summaryLines(report, played, owned.sandboxes, sent, crm)) say(line);
   const link = loginLinkUrl(baseUrl, await new LoginLinks(hub.redis, hub.keys).create(state.keyId));
   say('');
   say(`Dashboard: ${baseUrl}/ui  (one-time sign-in link, 15 minutes: ${link})`);

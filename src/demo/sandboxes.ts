@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 
 import { AdfCrmSandbox } from '../sandbox/adf-crm.ts';
 import { GoogleAdsSandbox } from '../sandbox/google-ads.ts';
+import { HubSpotPortal } from '../sandbox/hubspot/portal.ts';
 import { MetaSandbox, type SandboxLead } from '../sandbox/meta.ts';
 import type { Campaign, Story, StoryLead } from './story.ts';
 
@@ -17,6 +18,7 @@ export const SECRETS = {
   googleClientId: '000000000000-lonestar.apps.googleusercontent.com',
   googleClientSecret: 'GOCSPX-lone-star-demo-secret',
   googleRefreshToken: '1//0lone-star-demo-refresh-token',
+  hubspotToken: 'pat-na1-00000000-lone-star-demo',
 } as const;
 
 /** Ids of the sandbox Google Ads account: the store's account under its agency's manager. */
@@ -40,6 +42,7 @@ export interface Sandboxes {
   meta: MetaSandbox;
   crm: AdfCrmSandbox;
   google: GoogleAdsSandbox;
+  hubspot: HubSpotPortal;
   stop(): Promise<void>;
 }
 
@@ -63,14 +66,16 @@ export async function startSandboxes(story: Story): Promise<Sandboxes> {
     refreshToken: SECRETS.googleRefreshToken,
     conversionActionIds: [GOOGLE_IDS.conversionActionId],
   }).start();
+  const hubspot = await new HubSpotPortal().start();
   loadMeta(meta, story);
   loadGoogle(google, story);
   return {
     meta,
     crm,
     google,
+    hubspot,
     async stop() {
-      await Promise.all([meta.stop(), crm.stop(), google.stop()]);
+      await Promise.all([meta.stop(), crm.stop(), google.stop(), hubspot.stop()]);
     },
   };
 }

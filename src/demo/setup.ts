@@ -13,6 +13,8 @@ export interface DemoConnections {
   dms: string;
   /** The store's Google Ads account (spend in, click conversions out). */
   google: string;
+  /** The sales team's HubSpot (leads out; calls, emails, meetings and deal stages in). */
+  hubspot: string;
 }
 
 /** Sync ids of the demo store, by what they do. */
@@ -28,6 +30,9 @@ export interface DemoSyncs {
   googleConversions: string;
   /** CRM stage events and purchases back to Meta's Conversions API. */
   metaEvents: string;
+  hubspotLeads: string;
+  hubspotEngagements: string;
+  hubspotDeals: string;
 }
 
 /** Settings of each connection: where its sandbox listens (changes every start). */
@@ -59,6 +64,7 @@ export function connectionSettings(sb: Sandboxes, dmsFolder: string) {
       requestsPerSecond: 100,
     },
     dms: { location: { type: 'local', folder: dmsFolder } },
+    hubspot: { apiHost: sb.hubspot.url, pageSize: 200 },
   };
 }
 
@@ -110,6 +116,9 @@ export async function createConnections(
       clientSecret: SECRETS.googleClientSecret,
       refreshToken: SECRETS.googleRefreshToken,
       developerToken: SECRETS.googleDeveloperToken,
+    }),
+    hubspot: await create('hubspot', 'HubSpot: sales team', s.hubspot, {
+      accessToken: SECRETS.hubspotToken,
     }),
   };
 }
@@ -165,6 +174,7 @@ export async function createSyncs(api: DemoApi, c: DemoConnections): Promise<Dem
       schedule: '*/15 * * * *',
     }),
     ...(await createOutcomeSyncs(create, c)),
+    ...(await createCrmSyncs(create, c)),
   };
 }
 
@@ -199,6 +209,35 @@ async function createOutcomeSyncs(
       connectionId: c.meta,
       mapping: 'meta-crm-events',
       mode: 'outbound',
+    }),
+  };
+}
+
+/** Leads out to HubSpot; the salespeople's calls, emails, meetings and deal stages back in. */
+async function createCrmSyncs(
+  create: (body: Record<string, unknown>) => Promise<string>,
+  c: DemoConnections,
+) {
+  return {
+    hubspotLeads: await create({
+      name: 'Leads to HubSpot (contacts)',
+      connectionId: c.hubspot,
+      mapping: 'hubspot-leads',
+      mode: 'outbound',
+    }),
+    hubspotEngagements: await create({
+      name: 'HubSpot calls, emails and meetings',
+      connectionId: c.hubspot,
+      mapping: 'hubspot-engagements',
+      mode: 'inbound',
+      schedule: '*/10 * * * *',
+    }),
+    hubspotDeals: await create({
+      name: 'HubSpot deal stages',
+      connectionId: c.hubspot,
+      mapping: 'hubspot-deals',
+      mode: 'inbound',
+      schedule: '*/10 * * * *',
     }),
   };
 }

@@ -4,6 +4,7 @@ import { Decimal } from 'decimal.js';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import type { RunReport } from '../sync/types.ts';
 import type { DemoApi } from './api-client.ts';
+import type { CrmPlayed } from './crm.ts';
 import type { Played } from './play.ts';
 import type { Sandboxes } from './sandboxes.ts';
 import { CAMPAIGNS } from './story.ts';
@@ -101,6 +102,7 @@ export function summaryLines(
   played: Played | null,
   sb: Sandboxes,
   sent: { google: Sent; meta: Sent },
+  crm: CrmPlayed | null,
 ): string[] {
   const sold = Number(r.totals.sold);
   const unattributed = Number(r.unattributed.sold);
@@ -113,6 +115,11 @@ export function summaryLines(
     `  conversions sent ${sentLine('Google Ads click conversions', sent.google)}`,
     `                   ${sentLine('Meta Conversions API events', sent.meta)}`,
   ];
+  if (crm)
+    lines.unshift(
+      `Sales team in HubSpot: ${crm.calls} calls, ${crm.emails} emails, ${crm.meetings} meetings; ` +
+        `${crm.appointments} deals at appointment, ${crm.shown} shown.`,
+    );
   if (played)
     lines.unshift(
       `Played 90 days: ${played.metaLeads} Meta leads in ${played.metaNotifications} signed webhooks, ` +

@@ -130,6 +130,26 @@ describe('npm run demo', () => {
     expect(out).toMatch(/spend +\$[\d.]+ \(google \$[\d.]+, meta \$[\d.]+\)/);
   });
 
+  it("plays the sales team through HubSpot: each salesperson's response time, deals at appointment and shown", async () => {
+    const s = demoEnv();
+    const get = async (path: string) => {
+      const res = await fetch(
+        `http://127.0.0.1:${env.PORT}/v1/tenants/lone-star-motors/${path}?from=${s.from}&to=${s.to}`,
+        { headers: { authorization: `Bearer ${s.apiKey}` } },
+      );
+      expect(res.status).toBe(200);
+      return res.json() as Promise<Record<string, unknown>>;
+    };
+    const rt = (await get('reports/response-time')) as {
+      store: { answered: number; unanswered: number };
+      salespeople: { salesperson: string; answered: number }[];
+    };
+    expect(rt.store.answered).toBeGreaterThan(400);
+    expect(rt.store.unanswered).toBeGreaterThan(0);
+    expect(rt.salespeople.filter((p) => p.answered > 0).length).toBeGreaterThanOrEqual(4);
+    expect(out).toMatch(/Sales team in HubSpot: \d+ calls, \d+ emails, \d+ meetings/);
+  });
+
   it('prints a one-time sign-in link that starts a session once', async () => {
     const link = /one-time sign-in link[^:]*: (http\S+)\)/.exec(out)?.[1];
     expect(link).toBeDefined();
