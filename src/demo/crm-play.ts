@@ -7,6 +7,19 @@ import type { Story } from './story.ts';
 export type { CrmPlayed };
 
 /**
+ * Waits until the hub has written every lead's person into HubSpot (the salespeople work leads
+ * from there), while the rest of the hub carries on; gives up after `ms`.
+ */
+export async function leadsInHubSpot(portal: HubSpotPortal, story: Story, ms = 120_000) {
+  const emails = new Set(story.leads.map((l) => l.person.email.toLowerCase()));
+  const end = Date.now() + ms;
+  while ((portal.objects.get('contacts')?.length ?? 0) < emails.size) {
+    if (Date.now() > end) throw new Error('the leads did not reach the HubSpot sandbox in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
  * Plays the sales team once the hub has written the leads into HubSpot: calls, emails, meetings
  * and deals at appointment are read by the engagements and deals syncs; then the deals that
  * showed move on and the deals sync reads them again (a backfill: their changes are dated in the

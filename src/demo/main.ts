@@ -10,7 +10,7 @@ import { serveHub, type RunningHub } from '../runtime/serve.ts';
 import { StartupError } from '../runtime/startup-error.ts';
 import { LoginLinks, loginLinkUrl } from '../ui/login-link.ts';
 import { DemoApi } from './api-client.ts';
-import { playCrm, type CrmPlayed } from './crm-play.ts';
+import { leadsInHubSpot, playCrm, type CrmPlayed } from './crm-play.ts';
 import { playStory, settle, type Played } from './play.ts';
 import { ensureRedis, type DemoRedis } from './redis.ts';
 import { startSandboxes, type Sandboxes } from './sandboxes.ts';
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     );
     played = await run.play();
     const syncIds = Object.values(run.full.syncs);
-    await settle(owned.hub.engine.queue.queue, api, syncIds);
+    await leadsInHubSpot(owned.sandboxes.hubspot, story);
     crm = await playCrm(api, owned.sandboxes.hubspot, story, run.full.syncs, () =>
       settle(owned.hub!.engine.queue.queue, api, syncIds),
     );

@@ -82,8 +82,14 @@ export async function playStory(
     ),
   ]);
   const files = writeDmsExports(dmsFolder, story.sales);
-  for (const sync of ['metaSpend', 'googleSpend', 'googleCampaigns', 'dmsSales'] as const)
-    await api.call('POST', `/syncs/${ids.syncs[sync]}/run`);
+  const reads = [
+    'metaSpend',
+    'googleSpend',
+    'googleCampaigns',
+    'emailActivity',
+    'dmsSales',
+  ] as const;
+  for (const sync of reads) await api.call('POST', `/syncs/${ids.syncs[sync]}/run`);
   return {
     metaNotifications: batches.length,
     metaLeads: meta.length,

@@ -3,7 +3,9 @@ import { DateTime } from 'luxon';
 import { AdfCrmSandbox } from '../sandbox/adf-crm.ts';
 import { GoogleAdsSandbox } from '../sandbox/google-ads.ts';
 import { HubSpotPortal } from '../sandbox/hubspot/portal.ts';
+import { FakeMailchimp } from '../sandbox/mailchimp.ts';
 import { MetaSandbox, type SandboxLead } from '../sandbox/meta.ts';
+import { MAILCHIMP, playNewsletters, type EmailPlayed } from './email.ts';
 import type { Campaign, Story, StoryLead } from './story.ts';
 
 /** Made-up secrets of the sandbox accounts (the connections carry the same values). */
@@ -43,6 +45,9 @@ export interface Sandboxes {
   crm: AdfCrmSandbox;
   google: GoogleAdsSandbox;
   hubspot: HubSpotPortal;
+  mailchimp: FakeMailchimp;
+  /** The newsletters the audience received and what it did with them. */
+  email: EmailPlayed;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,7 @@ export async function startSandboxes(story: Story): Promise<Sandboxes> {
     conversionActionIds: [GOOGLE_IDS.conversionActionId],
   }).start();
   const hubspot = await new HubSpotPortal().start();
+  const mailchimp = await new FakeMailchimp(MAILCHIMP.listId, MAILCHIMP.apiKey).start();
   loadMeta(meta, story);
   loadGoogle(google, story);
   return {
@@ -74,8 +80,10 @@ export async function startSandboxes(story: Story): Promise<Sandboxes> {
     crm,
     google,
     hubspot,
+    mailchimp,
+    email: playNewsletters(mailchimp, story),
     async stop() {
-      await Promise.all([meta.stop(), crm.stop(), google.stop(), hubspot.stop()]);
+      await Promise.all([meta.stop(), crm.stop(), google.stop(), hubspot.stop(), mailchimp.stop()]);
     },
   };
 }

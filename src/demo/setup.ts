@@ -1,5 +1,6 @@
 import type { Hub } from '../hub.ts';
 import type { DemoApi } from './api-client.ts';
+import { MAILCHIMP } from './email.ts';
 import { GOOGLE_IDS, META_IDS, SECRETS, type Sandboxes } from './sandboxes.ts';
 import { STORE } from './story.ts';
 
@@ -15,6 +16,8 @@ export interface DemoConnections {
   google: string;
   /** The sales team's HubSpot (leads out; calls, emails, meetings and deal stages in). */
   hubspot: string;
+  /** The newsletter audience (email activity in, owner/prospect tags out). */
+  mailchimp: string;
 }
 
 /** Sync ids of the demo store, by what they do. */
@@ -33,6 +36,8 @@ export interface DemoSyncs {
   hubspotLeads: string;
   hubspotEngagements: string;
   hubspotDeals: string;
+  emailActivity: string;
+  emailTags: string;
 }
 
 /** Settings of each connection: where its sandbox listens (changes every start). */
@@ -65,6 +70,13 @@ export function connectionSettings(sb: Sandboxes, dmsFolder: string) {
     },
     dms: { location: { type: 'local', folder: dmsFolder } },
     hubspot: { apiHost: sb.hubspot.url, pageSize: 200 },
+    mailchimp: {
+      listId: MAILCHIMP.listId,
+      baseUrl: sb.mailchimp.url,
+      activityLookbackDays: 92,
+      // The sandbox answers Mailchimp's member calls, not its batch operations.
+      batchThreshold: 1_000_000,
+    },
   };
 }
 
@@ -119,6 +131,9 @@ export async function createConnections(
     }),
     hubspot: await create('hubspot', 'HubSpot: sales team', s.hubspot, {
       accessToken: SECRETS.hubspotToken,
+    }),
+    mailchimp: await create('mailchimp', 'Mailchimp: newsletter audience', s.mailchimp, {
+      apiKey: MAILCHIMP.apiKey,
     }),
   };
 }
@@ -213,7 +228,10 @@ async function createOutcomeSyncs(
   };
 }
 
-/** Leads out to HubSpot; the salespeople's calls, emails, meetings and deal stages back in. */
+/**
+ * Leads out to HubSpot, the salespeople's calls, emails, meetings and deal stages back in; the
+ * newsletter's activity in from Mailchimp and the buyers' owner tag out.
+ */
 async function createCrmSyncs(
   create: (body: Record<string, unknown>) => Promise<string>,
   c: DemoConnections,
@@ -238,6 +256,19 @@ async function createCrmSyncs(
       mapping: 'hubspot-deals',
       mode: 'inbound',
       schedule: '*/10 * * * *',
+    }),
+    emailActivity: await create({
+      name: 'Newsletter opens, clicks and bounces',
+      connectionId: c.mailchimp,
+      mapping: 'mailchimp-touchpoints',
+      mode: 'inbound',
+      schedule: '0 * * * *',
+    }),
+    emailTags: await create({
+      name: 'Owner and prospect tags to Mailchimp',
+      connectionId: c.mailchimp,
+      mapping: 'mailchimp-members',
+      mode: 'outbound',
     }),
   };
 }

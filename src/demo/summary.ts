@@ -115,6 +115,11 @@ export function summaryLines(
     `  conversions sent ${sentLine('Google Ads click conversions', sent.google)}`,
     `                   ${sentLine('Meta Conversions API events', sent.meta)}`,
   ];
+  const e = sb.email;
+  const owners = [...sb.mailchimp.members.values()].filter((m) => m.tags.has('owner')).length;
+  lines.push(
+    `  email            ${e.campaigns} newsletters: ${e.opens} opens, ${e.clicks} clicks, ${e.bounces} hard bounces read; ${owners} buyers tagged owner in Mailchimp`,
+  );
   if (crm)
     lines.unshift(
       `Sales team in HubSpot: ${crm.calls} calls, ${crm.emails} emails, ${crm.meetings} meetings; ` +

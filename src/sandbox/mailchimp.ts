@@ -12,6 +12,24 @@ export interface FakeMember {
   last_changed: string;
 }
 
+/** One recipient's activity on a sent campaign (Mailchimp's email-activity shape, MC12). */
+export interface FakeRecipientActivity {
+  email_address: string;
+  activity: {
+    action: 'open' | 'click' | 'bounce';
+    type?: string;
+    timestamp: string;
+    url?: string;
+  }[];
+}
+
+/** A sent campaign of the audience with its recipients' activity. */
+export interface FakeCampaign {
+  id: string;
+  send_time: string;
+  emails: FakeRecipientActivity[];
+}
+
 /** One request the fake received (body parsed as JSON when there is one). */
 export interface FakeRequest {
   method: string;
@@ -32,6 +50,8 @@ const MEMBER = /^\/3\.0\/lists\/([^/]+)\/members\/([^/]+)(\/tags)?$/;
  */
 export class FakeMailchimp {
   readonly members = new Map<string, FakeMember>();
+  /** Sent campaigns, read by `GET /campaigns` and `GET /reports/{id}/email-activity`. */
+  readonly campaigns: FakeCampaign[] = [];
   readonly requests: FakeRequest[] = [];
   url = '';
   private server!: Server;
@@ -88,6 +108,9 @@ export class FakeMailchimp {
     if (req.method === 'GET' && url.pathname === `${list}/members`) return [200, this.page(url)];
     if (req.method === 'POST' && url.pathname === `${list}/members`)
       return this.upsert(md5(String((body as FakeMember).email_address).toLowerCase()), body);
+    if (req.method === 'GET' && url.pathname === '/3.0/campaigns') return [200, this.sent(url)];
+    const report = /^\/3\.0\/reports\/([^/]+)\/email-activity$/.exec(url.pathname);
+    if (req.method === 'GET' && report) return this.activity(report[1]!, url);
     const m = MEMBER.exec(url.pathname);
     if (!m || m[1] !== this.listId) return [404, notFound()];
     const hash = m[2]!;
@@ -113,6 +136,37 @@ export class FakeMailchimp {
       tags: [...m.tags].map((name, i) => ({ id: i + 1, name })),
     }));
     return { members, total_items: all.length };
+  }
+
+  /** `GET /campaigns?list_id&status=sent&since_send_time&sort_field=send_time&count&offset`. */
+  private sent(url: URL) {
+    const q = url.searchParams;
+    const since = q.get('since_send_time');
+    const mine = q.get('list_id') === this.listId && q.get('status') === 'sent';
+    const all = this.campaigns
+      .filter((c) => mine && (!since || Date.parse(c.send_time) >= Date.parse(since)))
+      .sort((a, b) => a.send_time.localeCompare(b.send_time));
+    const { offset, count } = paging(q);
+    const campaigns = all
+      .slice(offset, offset + count)
+      .map(({ id, send_time }) => ({ id, send_time }));
+    return { campaigns, total_items: all.length };
+  }
+
+  /** `GET /reports/{campaign_id}/email-activity?count&offset&since`: every recipient, paged. */
+  private activity(id: string, url: URL): [number, unknown] {
+    const c = this.campaigns.find((x) => x.id === id);
+    if (!c) return [404, notFound()];
+    const since = url.searchParams.get('since');
+    const { offset, count } = paging(url.searchParams);
+    const emails = c.emails.slice(offset, offset + count).map((e) => ({
+      campaign_id: c.id,
+      list_id: this.listId,
+      email_id: md5(e.email_address.toLowerCase()),
+      email_address: e.email_address,
+      activity: e.activity.filter((a) => !since || Date.parse(a.timestamp) >= Date.parse(since)),
+    }));
+    return [200, { emails, campaign_id: c.id, total_items: c.emails.length }];
   }
 
   private upsert(hash: string, body: unknown): [number, unknown] {
@@ -157,6 +211,14 @@ export class FakeMailchimp {
     }
     return [204, undefined];
   }
+}
+
+/** Mailchimp's `count` (default 10, at most 1,000) and `offset` query parameters. */
+function paging(q: URLSearchParams) {
+  return {
+    offset: Number(q.get('offset') ?? 0),
+    count: Math.min(Number(q.get('count') ?? 10), 1000),
+  };
 }
 
 function problem(status: number, title: string, detail: string) {

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 
 import { AppError } from '../errors/app-error.ts';
@@ -150,6 +152,9 @@ export async function openConnection(
     await hub.connections.credentials(tenantId, connectionId),
   );
   const signal = opts.signal ?? new AbortController().signal;
+  // Every call in flight and every waiter for a rate-limit or concurrency slot listens on the
+  // run's one signal; a connector with 10+ calls at once (Mailchimp members) is not a leak.
+  setMaxListeners(1000, signal);
   const limits =
     typeof connector.limits === 'function' ? connector.limits(settings) : connector.limits;
   const at = { tenantId, connectionId };

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Report } from '../../src/attribution/report.ts';
 import { listenLoopback } from '../../src/sandbox/loopback.ts';
+import { checkAccessible, launchChromium, newPage, shot, signIn } from '../ui/browser.support.ts';
 import { readmeBlock } from './readme.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -149,6 +150,42 @@ describe('npm run demo', () => {
     expect(rt.salespeople.filter((p) => p.answered > 0).length).toBeGreaterThanOrEqual(4);
     expect(out).toMatch(/Sales team in HubSpot: \d+ calls, \d+ emails, \d+ meetings/);
   });
+
+  it("serves the demo's dashboard in a real browser: attribution, accountability, data quality, sync health", async () => {
+    const base = `http://127.0.0.1:${env.PORT}`;
+    const browser = await launchChromium();
+    try {
+      const page = await newPage(browser);
+      await signIn(page, base, demoEnv().apiKey);
+      await shot(page, '30-demo-overview');
+      await page.goto(`${base}/ui/reports/attribution?from=${demoEnv().from}&to=${demoEnv().to}`);
+      const table = page.getByRole('table').first();
+      await expect(
+        table.getByRole('row').filter({ hasText: 'Google, Brand Search' }).count(),
+      ).resolves.toBe(1);
+      await checkAccessible(page);
+      await shot(page, '31-demo-attribution');
+      await page.goto(
+        `${base}/ui/reports/accountability?from=${demoEnv().from}&to=${demoEnv().to}`,
+      );
+      await expect(
+        page.getByRole('row').filter({ hasText: '71000001' }).count(),
+      ).resolves.toBeGreaterThan(0);
+      await checkAccessible(page);
+      await shot(page, '32-demo-accountability');
+      await page.goto(`${base}/ui/reports/data-quality?from=${demoEnv().from}&to=${demoEnv().to}`);
+      await checkAccessible(page);
+      await shot(page, '33-demo-data-quality');
+      await page.goto(`${base}/ui/health`);
+      await expect(
+        page.getByRole('row').filter({ hasText: 'HubSpot deal stages' }).count(),
+      ).resolves.toBe(1);
+      await checkAccessible(page);
+      await shot(page, '34-demo-health');
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('prints a one-time sign-in link that starts a session once', async () => {
     const link = /one-time sign-in link[^:]*: (http\S+)\)/.exec(out)?.[1];
