@@ -149,6 +149,12 @@ describe('npm run demo', () => {
     expect(rt.store.unanswered).toBeGreaterThan(0);
     expect(rt.salespeople.filter((p) => p.answered > 0).length).toBeGreaterThanOrEqual(4);
     expect(out).toMatch(/Sales team in HubSpot: \d+ calls, \d+ emails, \d+ meetings/);
+    // Newsletters through Mailchimp: activity read, and the buyers tagged owner there.
+    const email =
+      /(\d+) opens, (\d+) clicks, \d+ hard bounces read; (\d+) buyers tagged owner/.exec(out);
+    expect(Number(email?.[2])).toBeGreaterThan(0);
+    expect(Number(email?.[3])).toBeGreaterThan(0);
+    expect(out).not.toMatch(/Warning/);
   });
 
   it("serves the demo's dashboard in a real browser: attribution, accountability, data quality, sync health", async () => {
