@@ -175,7 +175,7 @@ describe('npm run demo', () => {
         `${base}/ui/reports/accountability?from=${demoEnv().from}&to=${demoEnv().to}`,
       );
       await expect(
-        page.getByRole('row').filter({ hasText: '71000001' }).count(),
+        page.getByRole('row').filter({ hasText: 'Kim Tran' }).count(),
       ).resolves.toBeGreaterThan(0);
       await checkAccessible(page);
       await shot(page, '32-demo-accountability');
