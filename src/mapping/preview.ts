@@ -26,30 +26,56 @@ const here = fileURLToPath(import.meta.url);
 const workerFile = new URL(`./preview-worker${extname(here)}`, import.meta.url);
 
 /**
- * Starts the preview thread. From TypeScript source (tsx), the thread loads its file through
+ * Starts a preview thread. From TypeScript source (tsx), the thread loads its file through
  * tsx's API: Node 20 does not hand a `--import` loader on to worker threads.
  */
-function startWorker(job: PreviewJob): Worker {
-  if (extname(here) !== '.ts') return new Worker(workerFile, { workerData: job });
+function startWorker(): Worker {
+  if (extname(here) !== '.ts') return new Worker(workerFile);
   const [file, parent] = [JSON.stringify(workerFile.href), JSON.stringify(import.meta.url)];
   const boot = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${file}, ${parent}))`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true });
+}
+
+/** A thread whose last job finished, kept for the next (loading the mapping code takes seconds). */
+let idle: Worker | undefined;
+
+function take(): Worker {
+  const worker = idle ?? startWorker();
+  idle = undefined;
+  worker.ref();
+  return worker;
+}
+
+function giveBack(worker: Worker): void {
+  // This job's listeners only: the Worker's own (port referencing) must stay.
+  for (const event of ['message', 'error', 'exit']) worker.removeAllListeners(event);
+  if (idle) void worker.terminate();
+  else {
+    worker.unref(); // an idle thread never keeps the process alive
+    worker.on('error', () => (idle === worker ? (idle = undefined) : undefined));
+    worker.on('exit', () => (idle === worker ? (idle = undefined) : undefined));
+    idle = worker;
+  }
 }
 
 /**
  * Maps records through a mapping in a worker thread that is stopped after `limitMs` (from when
  * the mapping is compiled): a pattern or a value that makes mapping take too long can never hang
- * the caller, whether the CLI or the dashboard's server.
+ * the caller, whether the CLI or the dashboard's server. A stopped thread is replaced.
  */
 export function previewInWorker(
   job: PreviewJob,
   limitMs = PREVIEW_TIME_LIMIT_MS,
 ): Promise<PreviewOutcome> {
   return new Promise((resolve) => {
-    const worker = startWorker(job);
-    const finish = (outcome: PreviewOutcome) => {
+    const worker = take();
+    let done = false;
+    const finish = (outcome: PreviewOutcome, reuse = false) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      void worker.terminate();
+      if (reuse) giveBack(worker);
+      else void worker.terminate();
       resolve(outcome);
     };
     const stop = (ms: number, what: string) =>
@@ -63,11 +89,12 @@ export function previewInWorker(
           'preview stopped: mapping the records took longer than the time limit ' +
             '(PREVIEW_TIME_LIMIT_MS); a pattern in the mapping may backtrack on this value',
         );
-      } else if (m.results) finish({ ok: true, results: m.results });
+      } else if (m.results) finish({ ok: true, results: m.results }, true);
     });
     worker.on('error', (err) => finish({ ok: false, problem: `preview failed: ${err.message}` }));
     worker.on('exit', (code) =>
       finish({ ok: false, problem: `preview thread ended (exit code ${code})` }),
     );
+    worker.postMessage(job);
   });
 }
