@@ -4,6 +4,7 @@ import { classifyMailchimpError } from './errors.ts';
 import { MEMBERS_PER_WRITE, REQUESTS_PER_SECOND } from './limits.ts';
 import { readMembers } from './members-stream.ts';
 import { writeMembers } from './members-sink.ts';
+import { sentMember } from './member-write.ts';
 import { MailchimpCredentials, MailchimpSettings } from './settings.ts';
 import { readTouchpoints } from './touchpoints-stream.ts';
 import { handleWebhook, WEBHOOK_AUTH } from './webhook.ts';
@@ -50,6 +51,7 @@ export default defineConnector({
       description:
         'Updates members already on the audience and sets their lifecycle tags (never adds anyone)',
       write: writeMembers,
+      sent: sentMember,
       batchSize: MEMBERS_PER_WRITE,
     },
   },

@@ -44,6 +44,22 @@ function mergeFieldsOf(fields: Record<string, unknown> | undefined): Record<stri
   return out;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The member as this sink sends it (`SinkDef.sent`): a partial ADDRESS left out, as `memberWrite`
+ * leaves it out, so the hub's destination hash covers what Mailchimp can have. Without it a
+ * member whose address the hub knows only in part (a postal code and country) never hashed equal
+ * to the member read back, and was sent the same PATCH and tags every run.
+ */
+export function sentMember(record: SystemRecord): SystemRecord {
+  if (!isObject(record.merge_fields) || !('ADDRESS' in record.merge_fields)) return record;
+  const { merge_fields: fields, ...rest } = record;
+  const kept = mergeFieldsOf(fields);
+  return Object.keys(kept).length ? { ...rest, merge_fields: kept } : rest;
+}
+
 /**
  * Turns a mapped record into an update of an existing member,
  * `PATCH /lists/{id}/members/{md5(lower(email))}`, then its tag changes. Never an upsert: the hub

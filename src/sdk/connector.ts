@@ -86,6 +86,13 @@ export interface SinkDef<S, C> {
   write(ctx: ConnectorContext<S, C>, items: SinkItem[]): Promise<SinkResult[]>;
   /** Largest batch the vendor accepts; defaults to the connector's `limits.batchSize`. */
   batchSize?: number;
+  /**
+   * The record as this sink sends it, for a sink that leaves out or rewrites a field by design
+   * (a value the vendor would refuse). The hub hashes this form, both for what it sends and for
+   * what it reads back from the system, so a value the sink never sends is not a difference (it
+   * would be sent again every run). Depends on the record only; absent: the record as mapped.
+   */
+  sent?(record: SystemRecord): SystemRecord;
 }
 
 /** A webhook request as the hub received it: the raw body is kept for signature checks. */

@@ -21,7 +21,7 @@ import {
 import { sameSourceDuplicates } from '../quality/duplicates.ts';
 import { encodeDestination } from './destinations.ts';
 import { landingPart, landingTargets } from './landing.ts';
-import { outHash } from './out-hash.ts';
+import { outHash, sentForm } from './out-hash.ts';
 import type { FieldProblem } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import { mapIn, mapOut, type SyncMapping } from './sync-mapping.ts';
@@ -459,6 +459,8 @@ async function linkPage(ctx: PageContext): Promise<void> {
   const writes = new HashBatch();
   const destKey = svc.hub.keys.destinations(tenantId, sync.connectionId, scope.stream);
   const landingsKey = svc.hub.keys.landings(tenantId, sync.connectionId, scope.stream);
+  // The sink of the same name is what writes this system's copy (outbound hashes its sent form).
+  const sink = scope.connector.sinks?.[scope.stream];
   accepted.forEach((a, i) => {
     const id = ids[i]!;
     // A landing is not this system's copy of the lead: no link, no write record.
@@ -470,7 +472,9 @@ async function linkPage(ctx: PageContext): Promise<void> {
     if (mapping.writesOut) {
       const out = mapOut(mapping, unflatten(a.flat));
       const hash =
-        out.value && !out.fatal.length ? outHash(mapping, out.value, sync.connectionId, id) : null;
+        out.value && !out.fatal.length
+          ? outHash(mapping, sentForm(sink, out.value), sync.connectionId, id)
+          : null;
       // No version: what this system has may differ from the canonical record (a value of its
       // that lost a conflict), and only the hash tells whether it must be corrected.
       writes.set(destKey, id, encodeDestination({ hash, v: null, id: a.key }));

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 
-import type { SystemRecord } from '../sdk/connector.ts';
+import type { SinkDef, SystemRecord } from '../sdk/connector.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 
 /**
@@ -65,6 +65,17 @@ export function outHash(
     `${connectionId}\n${canonicalId}\n${mapping.hash}\n${stableStringify(record)}`,
     'hex',
   ).slice(0, 40);
+}
+
+/**
+ * What the destination hash covers: the mapped record as the sink sends it (`SinkDef.sent`), so a
+ * field the sink leaves out never counts as a difference from what the system has.
+ */
+export function sentForm(
+  sink: Pick<SinkDef<unknown, unknown>, 'sent'> | undefined,
+  record: SystemRecord,
+): SystemRecord {
+  return sink?.sent ? sink.sent(record) : record;
 }
 
 /**

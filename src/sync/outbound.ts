@@ -5,7 +5,7 @@ import { HashBatch } from '../records/hash-batch.ts';
 import { poisonPreview } from '../records/poison.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 import { decodeDestination, encodeDestination, type Destination } from './destinations.ts';
-import { outHash, writeKey } from './out-hash.ts';
+import { outHash, sentForm, writeKey } from './out-hash.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import { mapOut, type SyncMapping } from './sync-mapping.ts';
@@ -159,7 +159,7 @@ function prepareRecords(
     // Optional fields that could not be mapped: the record goes without them, the problem is kept.
     if (out.warnings.length)
       problems.push({ id: rec.id, record: canonical, problems: out.warnings });
-    const hash = hashOrNull(mapping, out.value, sync.connectionId, rec.id);
+    const hash = hashOrNull(mapping, sentForm(scope.sink, out.value), sync.connectionId, rec.id);
     if (hash === null) {
       // A record stored before the inbound limits (src/records/poison.ts) may be too deep to write.
       const reason = 'the mapped record cannot be written as JSON';
