@@ -1,0 +1,165 @@
+import { AxiosError } from 'axios';
+
+import { sendSplitting } from '../../src/sdk/batch-sink.ts';
+import {
+  defineConnector,
+  type ConnectorContext,
+  type SinkItem,
+  type SinkResult,
+  type StreamPage,
+} from '../../src/sdk/connector.ts';
+import { PermanentError } from '../../src/sdk/errors.ts';
+import { classifyHttpError, httpClientOf } from '../../src/sdk/http.ts';
+import { jsonBody, parseVendorBody, parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
+import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
+import {
+  BatchAnswer,
+  BatchRefusal,
+  ContactsCursor,
+  ContactsPage,
+  TemplateCredentials,
+  TemplateSettings,
+  WebhookBody,
+} from './settings.ts';
+
+/**
+ * TEMPLATE of a connector (docs/connectors.md): "Acme CRM", a made-up JSON API. Copy this folder
+ * to connectors/<id>/, rename, and replace the wire formats with your vendor's (docs/vendors.md
+ * names the vendor page each one comes from). It is not in connectors/index.ts: users never see it;
+ * test/connectors/template.integration.test.ts registers it and runs it against a loopback server.
+ */
+
+type Ctx = ConnectorContext<TemplateSettings, TemplateCredentials>;
+
+/** The cursor as the engine stores it (a string), and back; a bad one is a clear error. */
+export const encodeCursor = (c: ContactsCursor): string => JSON.stringify(c);
+export function decodeCursor(text: string): ContactsCursor {
+  return parseVendorBody(ContactsCursor, jsonBody(Buffer.from(text), 'cursor'), 'cursor');
+}
+
+/** `GET /contacts?updated_after=&after_id=&limit=`: one page after the cursor. */
+async function readContacts(ctx: Ctx, cursor: string | null): Promise<StreamPage> {
+  const from = cursor ? decodeCursor(cursor) : null;
+  const res = await ctx.http.get('/contacts', {
+    params: {
+      limit: ctx.settings.pageSize,
+      ...(from ? { updated_after: from.updatedAfter, after_id: from.afterId } : {}),
+    },
+    signal: ctx.signal,
+  });
+  const page = parseVendorBody(ContactsPage, res.data, 'GET /contacts');
+  const last = page.contacts.at(-1);
+  return {
+    records: page.contacts,
+    nextCursor: last ? encodeCursor({ updatedAfter: last.updated_at, afterId: last.id }) : cursor,
+    hasMore: page.has_more,
+  };
+}
+
+/** `GET /contacts/lookup?ids=`: the contacts a webhook announced. */
+async function readContactsByIds(ctx: Ctx, ids: string[]) {
+  const res = await ctx.http.get('/contacts/lookup', {
+    params: { ids: ids.join(',') },
+    signal: ctx.signal,
+  });
+  return parseVendorBody(ContactsPage, res.data, 'GET /contacts/lookup').contacts;
+}
+
+/** The items a 400 names as at fault (Acme names them by `external_id`). */
+function namedInRefusal(err: unknown, batch: readonly SinkItem[]) {
+  const named = new Map<SinkItem, { reason: string; field: string }>();
+  const body = err instanceof AxiosError ? BatchRefusal.safeParse(err.response?.data) : null;
+  for (const bad of body?.success ? body.data.invalid : []) {
+    const item = batch.find((i) => i.canonicalId === bad.external_id);
+    if (item) named.set(item, { reason: bad.message, field: bad.field });
+  }
+  return named;
+}
+
+/**
+ * `POST /contacts/batch`: Acme takes a batch whole or refuses it whole with a 400 naming the bad
+ * items. `sendSplitting` fails those at once and sends the rest again (halving only when the 400
+ * names none), so one bad contact never blocks the others. Any other failure is thrown: the
+ * engine classifies it and retries.
+ */
+async function writeContacts(ctx: Ctx, items: SinkItem[]): Promise<SinkResult[]> {
+  const ids = new Map<SinkItem, string>();
+  const { refused } = await sendSplitting(
+    items,
+    async (batch) => {
+      const body = {
+        items: batch.map((i) => ({ external_id: i.canonicalId, id: i.destinationId, ...i.record })),
+      };
+      const res = await ctx.http.post('/contacts/batch', body, {
+        headers: { 'idempotency-key': batch.map((i) => i.idempotencyKey).join(',') },
+        signal: ctx.signal,
+      });
+      const answer = parseWriteAnswer(BatchAnswer, res.data, 'POST /contacts/batch');
+      batch.forEach((item, j) => ids.set(item, answer.results[j]?.id ?? ''));
+    },
+    (err) => {
+      const e = classifyHttpError(err);
+      return e instanceof PermanentError && e.status === 400 ? e.message : null;
+    },
+    { named: namedInRefusal },
+  );
+  const bad = new Map(refused.map((r) => [r.item, r]));
+  return items.map((item): SinkResult => {
+    const r = bad.get(item);
+    if (r) return { ok: false, retryable: false, reason: r.reason, field: r.field };
+    return { ok: true, destinationId: ids.get(item) || null };
+  });
+}
+
+export default defineConnector({
+  id: 'template',
+  name: 'Acme CRM (connector template)',
+  settings: TemplateSettings,
+  credentials: TemplateCredentials,
+  limits: (s) => ({
+    requestsPerSecond: s.requestsPerSecond,
+    burst: 5,
+    batchSize: 100,
+    concurrency: 2,
+    // Acme's id lookups have a budget of their own, on top of the connection's.
+    endpoints: [
+      {
+        name: 'lookup',
+        matches: (method, path) => method === 'GET' && path === '/contacts/lookup',
+        requestsPerSecond: 5,
+      },
+    ],
+  }),
+  client: (s, c) =>
+    httpClientOf({
+      baseUrl: s.baseUrl,
+      auth: { kind: 'api_key', header: 'X-Api-Key', value: c.apiKey },
+    }),
+  check: async (ctx) => {
+    await ctx.http.get('/contacts', { params: { limit: 1 }, signal: ctx.signal });
+  },
+  streams: {
+    contacts: {
+      description: 'Contacts, by last change',
+      read: readContacts,
+      readByIds: readContactsByIds,
+    },
+  },
+  sinks: {
+    contacts: { description: 'Creates or updates contacts', write: writeContacts },
+  },
+  webhook: authenticatedWebhook<TemplateSettings, TemplateCredentials>(
+    {
+      kind: 'hmac',
+      secret: 'webhookSecret',
+      header: 'X-Acme-Signature',
+      algorithm: 'sha256',
+      prefix: 'sha256=',
+    },
+    async (_ctx, req) => {
+      const body = parseVendorBody(WebhookBody, jsonBody(req.rawBody, 'webhook'), 'webhook');
+      if (body.event !== 'contact.updated' || body.ids.length === 0) return [{ kind: 'ignore' }];
+      return [{ kind: 'fetch', stream: 'contacts', ids: body.ids }];
+    },
+  ),
+});
