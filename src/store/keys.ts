@@ -9,6 +9,19 @@
 export function keys(prefix: string) {
   const t = (tenantId: string, rest: string) => `${prefix}:{${tenantId}}:${rest}`;
   return {
+    ...accessKeys(prefix, t),
+    ...recordKeys(t),
+    ...syncKeys(t),
+    ...closedLoopKeys(t),
+  };
+}
+
+/** Formats one key of a tenant: `<prefix>:{<tenantId>}:<rest>`. */
+type TenantKey = (tenantId: string, rest: string) => string;
+
+/** Tenants, API keys, dashboard sessions, connections, sentinels and queues. */
+function accessKeys(prefix: string, t: TenantKey) {
+  return {
     prefix,
     /** Set of all tenant ids (global index). */
     tenants: () => `${prefix}:tenants`,
@@ -31,6 +44,21 @@ export function keys(prefix: string) {
       t(tenantId, `conn:${connectionId}:token`),
     /** Set: ids of the tenant's connections. */
     connections: (tenantId: string) => t(tenantId, 'conns'),
+    /**
+     * String: the tenant's data sentinel, a generation id written with the tenant's first run and
+     * kept in the tenant's slot; gone means Redis lost the tenant's data (`src/store/sentinel.ts`).
+     */
+    tenantSentinel: (tenantId: string) => t(tenantId, 'sentinel'),
+    /** String: the hub's data sentinel (global), checked by `/readyz`. */
+    sentinel: () => `${prefix}:sentinel`,
+    /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
+    queuePrefix: () => `${prefix}:{q}`,
+  };
+}
+
+/** Canonical records, their access paths, the change feed and identity. */
+function recordKeys(t: TenantKey) {
+  return {
     /** Hash: canonical records of one entity, id → `<version>|<JSON body>` (a page is one HMGET / HSET). */
     records: (tenantId: string, entity: string) => t(tenantId, `rec:${entity}`),
     /**
@@ -55,13 +83,6 @@ export function keys(prefix: string) {
     feedRegistered: (tenantId: string) => t(tenantId, 'feed:registered'),
     /** Hash: positions of the tenant's change-feed readers other than syncs, reader → position. */
     feedPositions: (tenantId: string) => t(tenantId, 'feed:positions'),
-    /**
-     * String: the tenant's data sentinel, a generation id written with the tenant's first run and
-     * kept in the tenant's slot; gone means Redis lost the tenant's data (`src/store/sentinel.ts`).
-     */
-    tenantSentinel: (tenantId: string) => t(tenantId, 'sentinel'),
-    /** String: the hub's data sentinel (global), checked by `/readyz`. */
-    sentinel: () => `${prefix}:sentinel`,
     /** Stream: the tenant's change log, one entry per committed batch of changes of one entity. */
     changes: (tenantId: string) => t(tenantId, 'changes'),
     /**
@@ -76,6 +97,12 @@ export function keys(prefix: string) {
      */
     customerRecords: (tenantId: string, customerId: string) =>
       t(tenantId, `idx:recs:${customerId}`),
+  };
+}
+
+/** Links, destinations, syncs and their runs, entries, limits and migrations. */
+function syncKeys(t: TenantKey) {
+  return {
     /** Hash: external record key → canonical id, for one connection and stream or sink. */
     links: (tenantId: string, connectionId: string, stream: string) =>
       t(tenantId, `link:${connectionId}:${stream}`),
@@ -129,6 +156,12 @@ export function keys(prefix: string) {
      */
     migrationState: (tenantId: string, migrationId: string, part = 'state') =>
       t(tenantId, `migration:${migrationId}:${part}`),
+  };
+}
+
+/** Attribution, data quality and the conversion deriver. */
+function closedLoopKeys(t: TenantKey) {
+  return {
     /**
      * Hash of one attribution generation (a full recompute writes a new one beside the live one;
      * `attrMeta.gen` names the live one): `part` `sales` (sale id → its attribution, JSON
@@ -172,8 +205,6 @@ export function keys(prefix: string) {
      * more changes meanwhile queue no second one (cleared when the pass starts).
      */
     derivedQueued: (tenantId: string, name: string) => t(tenantId, `derive:queued:${name}`),
-    /** Prefix for BullMQ queue keys; the hash tag keeps a queue in one Redis Cluster slot. */
-    queuePrefix: () => `${prefix}:{q}`,
   };
 }
 
