@@ -134,8 +134,12 @@ export class SyncQueue {
   }
 
   /**
-   * A webhook announced these records by id: one job reads and ingests them at once. The job id
-   * is the ids' hash, so a redelivered notification adds no second job while the first waits.
+   * A webhook announced these records by id: one job reads and ingests them at once. Deliveries of
+   * the same ids are deduplicated (BullMQ deduplication on the ids' hash) only while a fetch of
+   * them waits or retries; one that comes while it runs queues one more after it (at most one
+   * running and one waiting). Once it has finished, succeeded or failed all its attempts, a
+   * redelivery queues a new fetch: a kept failed job never blocks the ids (the job id is not the
+   * hash). Ingest is idempotent, so a second read stores nothing twice.
    */
   async fetchByIds(sync: Pick<Sync, 'tenantId' | 'id'>, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -143,7 +147,12 @@ export class SyncQueue {
     await this.queue.add(
       'fetch',
       { tenantId: sync.tenantId, syncId: sync.id, trigger: 'webhook', ids },
-      { jobId: `fetch-${sync.tenantId}-${sync.id}-${digest}` },
+      {
+        deduplication: {
+          id: `fetch-${sync.tenantId}-${sync.id}-${digest}`,
+          keepLastIfActive: true,
+        },
+      },
     );
   }
 

@@ -82,17 +82,22 @@ afterEach(async () => {
 
 /**
  * Graph API answers for a Page with one lead on its test-drive form: the lead by its leadgen id
- * (what the webhook fetches; the reads are counted) and the form's pages (what a pull reads).
+ * (what the webhook fetches; the reads are counted, and it answers 502 while `down`) and the
+ * form's pages (what a pull reads).
  */
 function mockGraph(createdTime: string) {
   const page = JSON.parse(fixture('form-leads-page1.json')) as { data: Record<string, unknown>[] };
   const lead = { ...page.data[0]!, created_time: createdTime };
   const graph = nock('https://graph.facebook.com').persist();
-  const byId = { reads: 0 };
+  const byId = { reads: 0, down: false, refused: 0 };
   graph
     .get(`/v25.0/${String(page.data[0]!.id)}`)
     .query(true)
     .reply(() => {
+      if (byId.down) {
+        byId.refused++;
+        return [502, { error: { message: 'Bad Gateway', code: 2 } }];
+      }
       byId.reads++;
       return [200, lead];
     });
@@ -280,6 +285,54 @@ describe('Meta lead → hub → ADF at the CRM', () => {
     expect(await processor.process(push!)).toMatchObject({ counts: { written: 1, failed: 0 } });
     expect(crm.received).toHaveLength(1);
     expect(crm.received[0]!.body).toContain('<requestdate>2025-11-20T04:05:04-06:00</requestdate>');
+  });
+
+  it('queues one fetch for a delivery repeated while it waits, and processes it once', async () => {
+    const { metaConn } = await setUp(0);
+    const byId = mockGraph(minuteAgo());
+    for (let i = 0; i < 3; i++)
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+    const waiting = await h.engine.queue.queue.getJobs(['waiting']);
+    expect(waiting.map((j) => j.name)).toEqual(['fetch']);
+    const processor = h.engine.queue.processor();
+    expect(await processor.process(waiting[0]!)).toMatchObject({ counts: { read: 1, created: 1 } });
+    expect(byId.reads).toBe(1);
+  });
+
+  it('reads a redelivered lead after an earlier fetch of it failed all its attempts (vendor 5xx)', async () => {
+    const { metaConn, metaSync } = await setUp(0);
+    const byId = mockGraph(minuteAgo());
+    byId.down = true;
+    const queue = h.engine.queue.queue;
+    const pool = await startWorkers(h.hub, [h.engine.queue.processor(1)]);
+    try {
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      await until(
+        async () => (await queue.getJobCounts('failed')).failed === 1,
+        'the fetch to fail',
+      );
+      const [failed] = await queue.getJobs(['failed']);
+      expect(failed!.name).toBe('fetch');
+      expect(failed!.attemptsMade).toBe(failed!.opts.attempts);
+      expect(byId.refused).toBeGreaterThanOrEqual(failed!.attemptsMade);
+      expect(byId.reads).toBe(0);
+      expect(crm.received).toHaveLength(0);
+
+      // The vendor is back; Meta delivers the same notification again: a new fetch reads the lead.
+      byId.down = false;
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      await until(() => crm.received.length > 0, 'the lead at the CRM after the redelivery');
+      await until(idle, 'the queue to drain');
+      expect(byId.reads).toBe(1);
+      expect(crm.received).toHaveLength(1);
+      expectCampaignContext(crm.received[0]!.body);
+      const fetched = (await queue.getJobs(['completed'])).filter((j) => j.name === 'fetch');
+      expect(fetched.map((j) => j.data.ids)).toEqual([['1327461758824197']]);
+      const lead = await h.engine.service.svc.runs.list(tenantId, metaSync.id);
+      expect(lead.reduce((n, r) => n + r.counts.created, 0)).toBe(1);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('refuses a badly signed webhook with 401 and queues nothing', async () => {
