@@ -16,4 +16,4 @@ export const connectors: ConnectorDef[] = [
   httpJson,
   mailchimp,
   meta,
-].map((c) => c as unknown as ConnectorDef);
+];

@@ -7,7 +7,6 @@ import httpJson from '../../connectors/http-json/index.ts';
 import metaConnector from '../../connectors/meta/index.ts';
 import { MAX_EVENTS_PER_REQUEST } from '../../connectors/meta/constants.ts';
 import { ConversionDeriver } from '../../src/conversions/deriver.ts';
-import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { DELIVERED_BEFORE } from '../../src/sync/outbound.ts';
@@ -62,7 +61,7 @@ beforeEach(async () => {
   h = await openEngineHarness(
     {},
     {
-      registry: new ConnectorRegistry([httpJson, metaConnector] as unknown as ConnectorDef[]),
+      registry: new ConnectorRegistry([httpJson, metaConnector]),
       mappings: { get: (n) => (n === 'meta-crm-events' ? shipped.get(n) : fixtures.get(n)) },
     },
   );

@@ -10,7 +10,6 @@ import adfCrm from '../../connectors/adf-crm/index.ts';
 import { validateAdf } from '../../connectors/adf-crm/validate.ts';
 import metaLeadAds from '../../connectors/meta/index.ts';
 import { createApp } from '../../src/api/app.ts';
-import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
@@ -65,7 +64,7 @@ beforeEach(async () => {
   h = await openEngineHarness(
     { MAPPINGS_DIR: MAPPINGS },
     {
-      registry: new ConnectorRegistry([metaLeadAds, adfCrm] as unknown as ConnectorDef[]),
+      registry: new ConnectorRegistry([metaLeadAds, adfCrm]),
       mappings: new DirectoryMappingSource(MAPPINGS),
       tenantId,
       tenantName: 'Acme Honda of Austin',

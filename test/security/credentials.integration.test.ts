@@ -13,7 +13,6 @@ import mailchimp from '../../connectors/mailchimp/index.ts';
 import metaLeadAds from '../../connectors/meta/index.ts';
 import { createApp } from '../../src/api/app.ts';
 import { closeServer, listenLoopback } from '../../src/sandbox/loopback.ts';
-import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { testConnection } from '../../src/sync/connection-runtime.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
@@ -150,7 +149,7 @@ beforeAll(async () => {
     googleAds,
     adfCrm,
     httpJson,
-  ] as unknown as ConnectorDef[]);
+  ]);
   h = await openEngineHarness(
     { MAPPINGS_DIR: MAPPINGS },
     { registry, mappings: new DirectoryMappingSource(MAPPINGS) },

@@ -22,7 +22,7 @@ export { FAST_RETRY } from './retry.ts';
 
 /** A second generic system under its own connector id, so owner rules can tell the two apart. */
 export const crmB = {
-  ...(httpJson as unknown as ConnectorDef),
+  ...httpJson,
   id: 'crm-b',
   name: 'CRM B',
 } as ConnectorDef;
@@ -53,7 +53,7 @@ export async function openEngineHarness(
 ): Promise<EngineHarness> {
   const t = await openTestHub({ MAPPINGS_DIR: TEST_MAPPINGS, ...env });
   const engine = createEngine(t.hub, {
-    registry: opts.registry ?? new ConnectorRegistry([httpJson as unknown as ConnectorDef, crmB]),
+    registry: opts.registry ?? new ConnectorRegistry([httpJson, crmB]),
     mappings: opts.mappings ?? new DirectoryMappingSource(TEST_MAPPINGS),
     queueName: opts.queueName ?? `sync-${randomUUID()}`,
     retry: FAST_RETRY,

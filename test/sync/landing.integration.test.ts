@@ -9,7 +9,6 @@ import hubspotConnector from '../../connectors/hubspot/index.ts';
 import httpJson from '../../connectors/http-json/index.ts';
 import { ConversionDeriver } from '../../src/conversions/deriver.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
-import type { ConnectorDef } from '../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
@@ -48,7 +47,7 @@ beforeEach(async () => {
   h = await openEngineHarness(
     {},
     {
-      registry: new ConnectorRegistry([hubspotConnector, httpJson] as unknown as ConnectorDef[]),
+      registry: new ConnectorRegistry([hubspotConnector, httpJson]),
       mappings: new DirectoryMappingSource(dir),
       tenantId: TENANT,
     },

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import googleAds from '../../../connectors/google-ads/index.ts';
 import { writeConversions } from '../../../connectors/google-ads/click-conversions.ts';
 import type { GoogleAdsContext } from '../../../connectors/google-ads/client.ts';
-import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { AuthError, ParkedError, PermanentError } from '../../../src/sdk/errors.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { testConnection, type ConnectionRuntime } from '../../../src/sync/connection-runtime.ts';
@@ -151,7 +150,7 @@ describe('google-ads OAuth 2.0 and limits', () => {
           requestId: 'r1',
         },
       ]);
-    const registry = new ConnectorRegistry([googleAds as unknown as ConnectorDef]);
+    const registry = new ConnectorRegistry([googleAds]);
     const r = await testConnection({ hub: h.t.hub, registry }, TENANT, h.connectionId);
     expect(r).toEqual({
       ok: true,

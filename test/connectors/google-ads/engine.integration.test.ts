@@ -5,7 +5,6 @@ import googleAds from '../../../connectors/google-ads/index.ts';
 import { sha256Hex } from '../../../connectors/google-ads/hashing.ts';
 import type { Conversion } from '../../../src/canonical/index.ts';
 import { writeConversions } from '../../../src/conversions/write.ts';
-import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
@@ -21,7 +20,7 @@ beforeEach(async () => {
   h = await openEngineHarness(
     {},
     {
-      registry: new ConnectorRegistry([googleAds as unknown as ConnectorDef]),
+      registry: new ConnectorRegistry([googleAds]),
       mappings: new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
     },
   );

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import googleAds from '../../../connectors/google-ads/index.ts';
-import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { validateConnectionInput } from '../../../src/sync/connection-runtime.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
 
-const def = googleAds as unknown as ConnectorDef;
+const def = googleAds;
 const creds = {
   clientId: '1234-abcdef.apps.googleusercontent.com',
   clientSecret: 'GOCSPX-secret-0123',

@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 import googleAds from '../../../connectors/google-ads/index.ts';
-import type { ConnectorDef, SinkItem, SystemRecord } from '../../../src/sdk/connector.ts';
+import type { SinkItem, SystemRecord } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import type { RetryPolicy } from '../../../src/sdk/retry.ts';
 import { openConnection, type ConnectionRuntime } from '../../../src/sync/connection-runtime.ts';
@@ -64,7 +64,7 @@ export function useGoogleAds(settings: Record<string, unknown> = {}): AdsHarness
       credentials: CREDENTIALS,
     });
     h.connectionId = c.id;
-    const registry = new ConnectorRegistry([googleAds as unknown as ConnectorDef]);
+    const registry = new ConnectorRegistry([googleAds]);
     h.open = (retry = TEST_RETRY) =>
       openConnection(h.t.hub, registry, TENANT, h.connectionId, { retry });
   });

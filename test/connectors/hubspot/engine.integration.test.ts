@@ -2,7 +2,6 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
-import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { decodeDestination } from '../../../src/sync/destinations.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
@@ -20,7 +19,7 @@ beforeEach(async () => {
   h = await openEngineHarness(
     {},
     {
-      registry: new ConnectorRegistry([hubspotConnector as unknown as ConnectorDef]),
+      registry: new ConnectorRegistry([hubspotConnector]),
       mappings: new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
       tenantId: TENANT,
     },

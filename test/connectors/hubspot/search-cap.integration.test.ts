@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
-import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
@@ -18,7 +17,7 @@ beforeEach(async () => {
   h = await openEngineHarness(
     {},
     {
-      registry: new ConnectorRegistry([hubspotConnector as unknown as ConnectorDef]),
+      registry: new ConnectorRegistry([hubspotConnector]),
       mappings: new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
       tenantId: TENANT,
     },

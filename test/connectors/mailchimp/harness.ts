@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import httpJson from '../../../connectors/http-json/index.ts';
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
-import type { ConnectorDef } from '../../../src/sdk/connector.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import type { MappingSource } from '../../../src/sync/services.ts';
@@ -40,10 +39,7 @@ export function openMailchimpHarness(): Promise<MailchimpHarness> {
   return openEngineHarness(
     {},
     {
-      registry: new ConnectorRegistry([
-        httpJson as unknown as ConnectorDef,
-        mailchimpConnector as unknown as ConnectorDef,
-      ]),
+      registry: new ConnectorRegistry([httpJson, mailchimpConnector]),
       mappings: new FirstOf([
         new DirectoryMappingSource(TEST_MAPPINGS),
         new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
