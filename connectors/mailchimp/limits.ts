@@ -36,10 +36,13 @@ export const MEMBERS_PER_WRITE = 500;
 export const PENDING_BATCHES_WAIT_MS = 60_000;
 
 /**
- * Engine-level pacing. Mailchimp publishes no request-rate limit (only the connection cap), so
- * this only spaces engine calls (pages, sink batches); the connection gate does the real limiting.
+ * Request pacing. Mailchimp publishes no request-rate limit, only the connection cap (the
+ * connection gate does the real limiting: `MAX_SIMULTANEOUS_CONNECTIONS`). The runtime paces
+ * every HTTP request of a connection (paceRequests), so this is a ceiling above what ten
+ * connections in flight can reach (about 10 / 0.1 s round trip), never the binding limit: at 10
+ * a second it throttled a 1,100-member tag update to 110 s where the gate allows it in seconds.
  */
-export const REQUESTS_PER_SECOND = 10;
+export const REQUESTS_PER_SECOND = 100;
 
 /** Query parameter carrying the webhook secret: Mailchimp signs nothing (MC14–MC16). */
 export const WEBHOOK_SECRET_PARAM = 'secret';
