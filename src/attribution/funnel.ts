@@ -6,6 +6,7 @@ import { readAll } from '../records/read-all.ts';
 import { RecordStore } from '../records/record-store.ts';
 import type { StageEntry } from '../records/stage-history.ts';
 import type { Keys } from '../store/keys.ts';
+import { tenantDate } from './dates.ts';
 
 /** The funnel's steps after `leads`, in order (CRM stages of src/canonical/lead.ts). */
 export const FUNNEL_STAGES = ['contacted', 'appointment', 'shown', 'sold'] as const;
@@ -43,16 +44,66 @@ export async function leadsOfRange(
   return readAll(new RecordStore(redis, k), tenantId, 'lead', ids);
 }
 
+const MS_PER_DAY = 86_400_000;
+const SOLD = FUNNEL_STAGES.indexOf('sold');
+
+/**
+ * The leads whose customer bought from the DMS in the lead's attribution window: a sale dated on
+ * the lead's tenant date or up to `lookbackDays` after it (the window CLOSED-LOOP.md gives a sale,
+ * seen from the lead). The DMS says the car was sold even when no one marked the lead sold in the
+ * CRM. One pipelined ZRANGEBYSCORE per customer on the customer's touches (sales are scored by
+ * their date at 00:00Z), never a scan.
+ */
+export async function boughtInWindow(
+  redis: Redis,
+  k: Keys,
+  tenantId: string,
+  leads: readonly StoredRecord[],
+  s: { timeZone: string; lookbackDays: number },
+): Promise<Set<string>> {
+  const days = new Map<string, { id: string; dayMs: number }[]>();
+  for (const l of leads) {
+    const at = Date.parse(String(l.f.createdAt ?? ''));
+    if (!l.customerId || Number.isNaN(at)) continue;
+    const dayMs = Date.parse(`${tenantDate(at, s.timeZone)}T00:00:00Z`);
+    days.set(l.customerId, [...(days.get(l.customerId) ?? []), { id: l.id, dayMs }]);
+  }
+  const customers = [...days.keys()];
+  const pipe = redis.pipeline();
+  for (const c of customers) {
+    const ds = days.get(c)!.map((d) => d.dayMs);
+    const [from, to] = [Math.min(...ds), Math.max(...ds) + s.lookbackDays * MS_PER_DAY];
+    pipe.zrangebyscore(k.customerTouches(tenantId, c), from, to, 'WITHSCORES');
+  }
+  const answers = customers.length ? ((await pipe.exec()) ?? []) : [];
+  const bought = new Set<string>();
+  customers.forEach((c, i) => {
+    const flat = (answers[i]?.[1] ?? []) as string[];
+    const sales: number[] = [];
+    for (let j = 0; j < flat.length; j += 2)
+      if (flat[j]!.startsWith('sale:')) sales.push(Number(flat[j + 1]));
+    for (const d of days.get(c)!)
+      if (sales.some((t) => t >= d.dayMs && t <= d.dayMs + s.lookbackDays * MS_PER_DAY))
+        bought.add(d.id);
+  });
+  return bought;
+}
+
 /**
  * The lead funnel of the dashboard: of the leads created in a range, how many reached
- * contacted, appointment, shown and sold.
+ * contacted, appointment, shown and sold. A lead in `bought` (its customer bought in its window,
+ * `boughtInWindow`) counts as sold, and so as having reached every stage before it.
  */
 export function leadFunnel(
   leads: readonly StoredRecord[],
   q: { from: string; to: string },
+  bought: ReadonlySet<string> = new Set(),
 ): Funnel {
   const reached = [0, 0, 0, 0];
-  for (const lead of leads) for (let s = furthestStage(lead); s >= 0; s--) reached[s]!++;
+  for (const lead of leads) {
+    const furthest = bought.has(lead.id) ? SOLD : furthestStage(lead);
+    for (let s = furthest; s >= 0; s--) reached[s]!++;
+  }
   const [contacted, appointment, shown, sold] = reached as [number, number, number, number];
   return { from: q.from, to: q.to, leads: leads.length, contacted, appointment, shown, sold };
 }

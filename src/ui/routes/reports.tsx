@@ -3,7 +3,12 @@ import { Hono, type Context } from 'hono';
 import { dateOfDay, dayNumber, tenantDate } from '../../attribution/dates.ts';
 import { campaignSales, weeklyTrend } from '../../attribution/drill.ts';
 import { nameRows } from '../../attribution/campaign-names.ts';
-import { campaignNames, leadFunnel, leadsOfRange } from '../../attribution/funnel.ts';
+import {
+  boughtInWindow,
+  campaignNames,
+  leadFunnel,
+  leadsOfRange,
+} from '../../attribution/funnel.ts';
 import { ResponseTimeReader } from '../../attribution/response-store.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
 import { RangeQuery } from '../../api/routes/quality-reports.ts';
@@ -94,7 +99,9 @@ export function reportRoutes(): Hono {
       weeklyTrend(hub.attribution, tenantId, v),
     ]);
     const report = nameRows(stored, campaignNames(leads));
-    const funnel = leadFunnel(leads, v);
+    const settings = await hub.settings.get(tenantId);
+    const bought = await boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings);
+    const funnel = leadFunnel(leads, v, bought);
     const t = report.totals;
     return page(
       c,
