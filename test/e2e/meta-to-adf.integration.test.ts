@@ -81,24 +81,31 @@ afterEach(async () => {
 
 /**
  * Graph API answers for a Page with one lead on its test-drive form: the lead by its leadgen id
- * (what the webhook fetches; the reads are counted, and it answers 502 while `down`) and the
- * form's pages (what a pull reads).
+ * (what the webhook fetches; the reads are counted, it answers 502 while `down` and waits for
+ * `hold` while one is set) and the form's pages (what a pull reads).
  */
 function mockGraph(createdTime: string) {
   const page = JSON.parse(fixture('form-leads-page1.json')) as { data: Record<string, unknown>[] };
   const lead = { ...page.data[0]!, created_time: createdTime };
   const graph = nock('https://graph.facebook.com').persist();
-  const byId = { reads: 0, down: false, refused: 0 };
+  const byId = { reads: 0, down: false, refused: 0, held: 0, hold: null as Promise<void> | null };
+  const answer = (): nock.ReplyFnResult => {
+    if (byId.down) {
+      byId.refused++;
+      return [502, { error: { message: 'Bad Gateway', code: 2 } }];
+    }
+    byId.reads++;
+    return [200, lead];
+  };
   graph
     .get(`/v25.0/${String(page.data[0]!.id)}`)
     .query(true)
-    .reply(() => {
-      if (byId.down) {
-        byId.refused++;
-        return [502, { error: { message: 'Bad Gateway', code: 2 } }];
+    .reply(async () => {
+      if (byId.hold) {
+        byId.held++;
+        await byId.hold;
       }
-      byId.reads++;
-      return [200, lead];
+      return answer();
     });
   graph.get(`/v25.0/${FORM}`).query(true).reply(200, fixture('form.json'));
   graph.get(`/v25.0/${PAGE}/leadgen_forms`).query(true).reply(200, fixture('leadgen-forms.json'));
@@ -296,6 +303,39 @@ describe('Meta lead → hub → ADF at the CRM', () => {
     const processor = h.engine.queue.processor();
     expect(await processor.process(waiting[0]!)).toMatchObject({ counts: { read: 1, created: 1 } });
     expect(byId.reads).toBe(1);
+  });
+
+  it('queues one more fetch for a delivery that comes while a fetch of the same ids runs', async () => {
+    const { metaConn, metaSync } = await setUp(0);
+    const byId = mockGraph(minuteAgo());
+    let release!: () => void;
+    byId.hold = new Promise<void>((r) => (release = r));
+    const queue = h.engine.queue.queue;
+    const pool = await startWorkers(h.hub, [h.engine.queue.processor(2)]);
+    try {
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      await until(() => byId.held === 1, 'the first fetch to be reading the lead');
+      // The running fetch may have read the lead before this delivery: one more is kept for after.
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      expect((await postWebhook(metaConn.id, fixture('leadgen-webhook.json'))).status).toBe(200);
+      expect(await queue.getJobCounts('active', 'waiting')).toMatchObject({
+        active: 1,
+        waiting: 0,
+      });
+      byId.hold = null;
+      release();
+      await until(() => crm.received.length > 0, 'the lead at the CRM');
+      await until(idle, 'the queue to drain');
+      const fetched = (await queue.getJobs(['completed'])).filter((j) => j.name === 'fetch');
+      expect(fetched).toHaveLength(2);
+      expect(byId.reads).toBe(2);
+      expect(crm.received).toHaveLength(1);
+      const runs = await h.engine.service.svc.runs.list(tenantId, metaSync.id);
+      expect(runs.reduce((n, r) => n + r.counts.created, 0)).toBe(1);
+    } finally {
+      release(); // a failed check must not leave the worker waiting on the held read
+      await pool.close();
+    }
   });
 
   it('reads a redelivered lead after an earlier fetch of it failed all its attempts (vendor 5xx)', async () => {
