@@ -82,55 +82,7 @@ export function healthRoutes(): Hono {
       { lede: 'What is connected, how each sync last ran, and how far outbound syncs are behind.' },
     );
   });
-  app.get('/ui/syncs/:id', async (c) => {
-    const { svc } = c.get('sync');
-    const tenantId = c.get('ui').tenantId;
-    const sync = await svc.syncs.get(tenantId, c.req.param('id'));
-    const runs = await svc.runs.list(tenantId, sync.id, 25);
-    return page(
-      c,
-      sync.name,
-      <>
-        <form method="post" action={`/ui/syncs/${sync.id}/run`} class="actions panel">
-          <Csrf session={c.get('ui')} />
-          <span>
-            {sync.mode} · mapping <code>{sync.mapping}</code> ·{' '}
-            {sync.schedule ? <code>{sync.schedule}</code> : 'on demand'} ·{' '}
-            <Badge status={sync.status} />
-          </span>
-          <button class="btn" type="submit">
-            Run now
-          </button>
-        </form>
-        <table>
-          <caption>Runs</caption>
-          <TableHead
-            cols={['Started', 'Trigger', 'Status']}
-            nums={['Read', 'Created', 'Updated', 'Written', 'Quarantined']}
-          />
-          <tbody>
-            {runs.map((r) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/ui/runs/${r.id}`}>{when(r.startedAt)}</a>
-                </th>
-                <td>{r.trigger}</td>
-                <td>
-                  <Badge status={r.status} />
-                </td>
-                <td class="num">{r.counts.read}</td>
-                <td class="num">{r.counts.created}</td>
-                <td class="num">{r.counts.updated}</td>
-                <td class="num">{r.counts.written}</td>
-                <td class="num">{r.counts.quarantined}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </>,
-      { lede: `Sync ${sync.id}` },
-    );
-  });
+  app.get('/ui/syncs/:id', (c) => syncPage(c, c.req.param('id')));
   app.post('/ui/syncs/:id/run', async (c) => {
     const id = c.req.param('id');
     await c.get('sync').runNow(c.get('ui').tenantId, id);
@@ -146,6 +98,57 @@ export function healthRoutes(): Hono {
   entryRoutes(app, 'quarantine');
   entryRoutes(app, 'dead-letters');
   return app;
+}
+
+/** One sync: what it is, a run button, and its recent runs. */
+async function syncPage(c: Context, id: string) {
+  const { svc } = c.get('sync');
+  const tenantId = c.get('ui').tenantId;
+  const sync = await svc.syncs.get(tenantId, id);
+  const runs = await svc.runs.list(tenantId, sync.id, 25);
+  return page(
+    c,
+    sync.name,
+    <>
+      <form method="post" action={`/ui/syncs/${sync.id}/run`} class="actions panel">
+        <Csrf session={c.get('ui')} />
+        <span>
+          {sync.mode} · mapping <code>{sync.mapping}</code> ·{' '}
+          {sync.schedule ? <code>{sync.schedule}</code> : 'on demand'} ·{' '}
+          <Badge status={sync.status} />
+        </span>
+        <button class="btn" type="submit">
+          Run now
+        </button>
+      </form>
+      <table>
+        <caption>Runs</caption>
+        <TableHead
+          cols={['Started', 'Trigger', 'Status']}
+          nums={['Read', 'Created', 'Updated', 'Written', 'Quarantined']}
+        />
+        <tbody>
+          {runs.map((r) => (
+            <tr>
+              <th scope="row">
+                <a href={`/ui/runs/${r.id}`}>{when(r.startedAt)}</a>
+              </th>
+              <td>{r.trigger}</td>
+              <td>
+                <Badge status={r.status} />
+              </td>
+              <td class="num">{r.counts.read}</td>
+              <td class="num">{r.counts.created}</td>
+              <td class="num">{r.counts.updated}</td>
+              <td class="num">{r.counts.written}</td>
+              <td class="num">{r.counts.quarantined}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>,
+    { lede: `Sync ${sync.id}` },
+  );
 }
 
 /** List, detail, replay and discard of one kind of entry. */

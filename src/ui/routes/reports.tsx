@@ -89,147 +89,162 @@ export function reportRoutes(): Hono {
     c.body(CHARTS_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   );
   app.use('/ui/reports/*', requireArea('reports'));
-  app.get('/ui/reports/attribution', async (c) => {
-    const { view: v, timeZone, problem } = await viewOf(c);
-    const hub = c.get('hub');
-    const tenantId = c.get('ui').tenantId;
-    const [stored, leads, weeks] = await Promise.all([
-      hub.attribution.report(tenantId, { ...v, groupBy: 'campaign' }),
-      leadsOfRange(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
-      weeklyTrend(hub.attribution, tenantId, v),
-    ]);
-    const report = nameRows(stored, campaignNames(leads));
-    const settings = await hub.settings.get(tenantId);
-    const bought = await boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings);
-    const funnel = leadFunnel(leads, v, bought);
-    const t = report.totals;
-    return page(
-      c,
-      'Attribution',
-      <>
-        <RangeForm action="/ui/reports/attribution" from={v.from} to={v.to} model={v.model} />
-        <Problem text={problem} />
-        <div class="cards five" id="totals">
-          <Figure value={money(t.spend, v.currency)} label="spend" />
-          <Figure value={count(t.leads)} label="leads" />
-          <Figure value={two(t.sold)} label="cars sold" />
-          <Figure value={money(t.costPerSale, v.currency)} label="cost per sale" />
-          <Figure value={t.roas === null ? '—' : `${two(t.roas)}×`} label="ROAS (gross / spend)" />
-        </div>
-        <Panel title="Campaigns">
-          <AttributionTable report={report} view={v} />
-        </Panel>
-        <div class="grid2">
-          <Panel title="Spend vs sold">
-            <SpendVsSold report={report} />
-          </Panel>
-          <Panel title="Funnel">
-            <FunnelView funnel={funnel} />
-          </Panel>
-        </div>
-        <Panel title="Weekly trend">
-          <TrendView weeks={weeks} currency={v.currency} />
-        </Panel>
-      </>,
-      {
-        lede: `Which campaigns sold cars, and at what cost per sale (${MODEL_NAMES[v.model].toLowerCase()} model).`,
-        scripts: CHART_SCRIPTS,
-      },
-    );
-  });
-  app.get('/ui/reports/attribution/sales', async (c) => {
-    const { view: v, problem } = await viewOf(c);
-    const channel = c.req.query('channel') ?? '';
-    const campaignId = c.req.query('campaignId') ?? '';
-    const hub = c.get('hub');
-    const sales = await campaignSales(hub.redis, hub.keys, hub.attribution, c.get('ui').tenantId, {
-      ...v,
-      channel,
-      campaignId,
-    });
-    const title =
-      channel === 'unattributed' ? 'Unattributed sales' : `Sales of ${campaignId || '(none)'}`;
-    return page(
-      c,
-      title,
-      <>
-        <RangeForm
-          action="/ui/reports/attribution/sales"
-          from={v.from}
-          to={v.to}
-          model={v.model}
-          hidden={{ channel, campaignId }}
-        />
-        <Problem text={problem} />
-        <CampaignSalesTable sales={sales} view={v} />
-        <BackToReport view={v} />
-      </>,
-      {
-        lede: `Channel ${channel}, ${MODEL_NAMES[v.model].toLowerCase()} model, sales dated ${v.from} to ${v.to}.`,
-      },
-    );
-  });
-  app.get('/ui/reports/sales/:saleId', async (c) => {
-    const { view: v } = await viewOf(c);
-    const sale = await c.get('hub').attribution.explain(c.get('ui').tenantId, {
-      saleId: c.req.param('saleId'),
-    });
-    return page(
-      c,
-      `Deal ${sale.dealNumber || sale.saleId}`,
-      <>
-        <Explanation sale={sale} model={v.model} currency={v.currency} />
-        <BackToReport view={v} />
-      </>,
-      {
-        lede: `Why this sale credits what it does: every touch in its window, with its credit under each model (${MODEL_NAMES[v.model]} highlighted).`,
-      },
-    );
-  });
-  app.get('/ui/reports/accountability', async (c) => {
-    const { view: v, problem } = await viewOf(c);
-    const hub = c.get('hub');
-    const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(
-      c.get('ui').tenantId,
-      v,
-    );
-    return page(
-      c,
-      'Accountability',
-      <>
-        <RangeForm action="/ui/reports/accountability" from={v.from} to={v.to} />
-        <Problem text={problem} />
-        <Panel title="Response time">
-          <ResponseTable report={r} />
-        </Panel>
-        <Panel title="Unanswered leads">
-          <UnansweredTable report={r} />
-        </Panel>
-      </>,
-      { lede: 'Who answered their leads, and how fast: the first outbound call, email or text.' },
-    );
-  });
-  app.get('/ui/reports/data-quality', async (c) => {
-    const { view: v, problem } = await viewOf(c);
-    const hub = c.get('hub');
-    const tenantId = c.get('ui').tenantId;
-    const r = await new DataQualityReader(hub.redis, hub.keys).report(
-      tenantId,
-      v,
-      await hub.connections.list(tenantId),
-    );
-    return page(
-      c,
-      'Data quality',
-      <>
-        <RangeForm action="/ui/reports/data-quality" from={v.from} to={v.to} />
-        <Problem text={problem} />
-        <QualityTables report={r} />
-      </>,
-      {
-        lede: 'What each source sent, by the day it was imported: what was refused, missing, fixed or merged.',
-      },
-    );
-  });
+  app.get('/ui/reports/attribution', attributionPage);
+  app.get('/ui/reports/attribution/sales', campaignSalesPage);
+  app.get('/ui/reports/sales/:saleId', salePage);
+  app.get('/ui/reports/accountability', accountabilityPage);
+  app.get('/ui/reports/data-quality', dataQualityPage);
   return app;
+}
+
+/** The attribution report: figures, campaign table, charts, funnel and weekly trend. */
+async function attributionPage(c: Context) {
+  const { view: v, timeZone, problem } = await viewOf(c);
+  const hub = c.get('hub');
+  const tenantId = c.get('ui').tenantId;
+  const [stored, leads, weeks] = await Promise.all([
+    hub.attribution.report(tenantId, { ...v, groupBy: 'campaign' }),
+    leadsOfRange(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
+    weeklyTrend(hub.attribution, tenantId, v),
+  ]);
+  const report = nameRows(stored, campaignNames(leads));
+  const settings = await hub.settings.get(tenantId);
+  const bought = await boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings);
+  const funnel = leadFunnel(leads, v, bought);
+  const t = report.totals;
+  return page(
+    c,
+    'Attribution',
+    <>
+      <RangeForm action="/ui/reports/attribution" from={v.from} to={v.to} model={v.model} />
+      <Problem text={problem} />
+      <div class="cards five" id="totals">
+        <Figure value={money(t.spend, v.currency)} label="spend" />
+        <Figure value={count(t.leads)} label="leads" />
+        <Figure value={two(t.sold)} label="cars sold" />
+        <Figure value={money(t.costPerSale, v.currency)} label="cost per sale" />
+        <Figure value={t.roas === null ? '—' : `${two(t.roas)}×`} label="ROAS (gross / spend)" />
+      </div>
+      <Panel title="Campaigns">
+        <AttributionTable report={report} view={v} />
+      </Panel>
+      <div class="grid2">
+        <Panel title="Spend vs sold">
+          <SpendVsSold report={report} />
+        </Panel>
+        <Panel title="Funnel">
+          <FunnelView funnel={funnel} />
+        </Panel>
+      </div>
+      <Panel title="Weekly trend">
+        <TrendView weeks={weeks} currency={v.currency} />
+      </Panel>
+    </>,
+    {
+      lede: `Which campaigns sold cars, and at what cost per sale (${MODEL_NAMES[v.model].toLowerCase()} model).`,
+      scripts: CHART_SCRIPTS,
+    },
+  );
+}
+
+/** One campaign's (or the unattributed) sales in the range. */
+async function campaignSalesPage(c: Context) {
+  const { view: v, problem } = await viewOf(c);
+  const channel = c.req.query('channel') ?? '';
+  const campaignId = c.req.query('campaignId') ?? '';
+  const hub = c.get('hub');
+  const sales = await campaignSales(hub.redis, hub.keys, hub.attribution, c.get('ui').tenantId, {
+    ...v,
+    channel,
+    campaignId,
+  });
+  const title =
+    channel === 'unattributed' ? 'Unattributed sales' : `Sales of ${campaignId || '(none)'}`;
+  return page(
+    c,
+    title,
+    <>
+      <RangeForm
+        action="/ui/reports/attribution/sales"
+        from={v.from}
+        to={v.to}
+        model={v.model}
+        hidden={{ channel, campaignId }}
+      />
+      <Problem text={problem} />
+      <CampaignSalesTable sales={sales} view={v} />
+      <BackToReport view={v} />
+    </>,
+    {
+      lede: `Channel ${channel}, ${MODEL_NAMES[v.model].toLowerCase()} model, sales dated ${v.from} to ${v.to}.`,
+    },
+  );
+}
+
+/** One sale's explanation: its touches with their credits under each model. */
+async function salePage(c: Context) {
+  const { view: v } = await viewOf(c);
+  const sale = await c.get('hub').attribution.explain(c.get('ui').tenantId, {
+    saleId: c.req.param('saleId'),
+  });
+  return page(
+    c,
+    `Deal ${sale.dealNumber || sale.saleId}`,
+    <>
+      <Explanation sale={sale} model={v.model} currency={v.currency} />
+      <BackToReport view={v} />
+    </>,
+    {
+      lede: `Why this sale credits what it does: every touch in its window, with its credit under each model (${MODEL_NAMES[v.model]} highlighted).`,
+    },
+  );
+}
+
+/** Response time per salesperson and store, and the unanswered leads. */
+async function accountabilityPage(c: Context) {
+  const { view: v, problem } = await viewOf(c);
+  const hub = c.get('hub');
+  const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(
+    c.get('ui').tenantId,
+    v,
+  );
+  return page(
+    c,
+    'Accountability',
+    <>
+      <RangeForm action="/ui/reports/accountability" from={v.from} to={v.to} />
+      <Problem text={problem} />
+      <Panel title="Response time">
+        <ResponseTable report={r} />
+      </Panel>
+      <Panel title="Unanswered leads">
+        <UnansweredTable report={r} />
+      </Panel>
+    </>,
+    { lede: 'Who answered their leads, and how fast: the first outbound call, email or text.' },
+  );
+}
+
+/** Data quality per source and import day. */
+async function dataQualityPage(c: Context) {
+  const { view: v, problem } = await viewOf(c);
+  const hub = c.get('hub');
+  const tenantId = c.get('ui').tenantId;
+  const r = await new DataQualityReader(hub.redis, hub.keys).report(
+    tenantId,
+    v,
+    await hub.connections.list(tenantId),
+  );
+  return page(
+    c,
+    'Data quality',
+    <>
+      <RangeForm action="/ui/reports/data-quality" from={v.from} to={v.to} />
+      <Problem text={problem} />
+      <QualityTables report={r} />
+    </>,
+    {
+      lede: 'What each source sent, by the day it was imported: what was refused, missing, fixed or merged.',
+    },
+  );
 }
