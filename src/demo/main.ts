@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 
 import { loadConfig } from '../config/env.ts';
-import { openHub } from '../hub.ts';
+import { openHub, type Hub } from '../hub.ts';
 import { createLogger } from '../log/logger.ts';
 import { serveHub, type RunningHub } from '../runtime/serve.ts';
 import { StartupError } from '../runtime/startup-error.ts';
@@ -87,10 +87,30 @@ async function main(): Promise<void> {
     const n = await resetDemo(place, owned.redis.url);
     say(`Reset: deleted ${n} keys under "${place.prefix}:" and ${place.dir}.`);
   }
+  const hub = await openDemoHub(owned.redis.url);
+  const kept = (await hub.tenants.find(STORE.tenantId)) ? readState(place) : null;
+  const now = kept?.now ?? Date.now();
+  const story = writeStory(now);
+  owned.sandboxes = await startSandboxes(story);
+  owned.hub = await serveHub(hub, { api: true, worker: true }, place.port);
+  const baseUrl = `http://127.0.0.1:${owned.hub.api!.port}`;
+  const sandboxes = {
+    meta: owned.sandboxes.meta.url,
+    google: owned.sandboxes.google.url,
+    crm: owned.sandboxes.crm.url,
+  };
+  const done = kept
+    ? await keepEarlier({ ...kept, sandboxes }, baseUrl)
+    : await startOver(hub, baseUrl, story, { now, sandboxes });
+  await printSummary(hub, baseUrl, done);
+}
+
+/** The demo's hub: the demo's Redis, prefix and folder, logging to a file in that folder. */
+async function openDemoHub(redisUrl: string): Promise<Hub> {
   mkdirSync(place.dir, { recursive: true });
   const config = loadConfig({
     ...process.env,
-    REDIS_URL: owned.redis.url,
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: place.prefix,
     DATA_DIR: place.dir,
     ARCHIVE_URL: join(place.dir, 'archive'),
@@ -101,62 +121,70 @@ async function main(): Promise<void> {
     config.LOG_LEVEL,
     createWriteStream(join(place.dir, 'hub.log'), { flags: 'a' }),
   );
-  const hub = await openHub(config, log);
-  const kept = (await hub.tenants.find(STORE.tenantId)) ? readState(place) : null;
-  const now = kept?.now ?? Date.now();
-  const story = writeStory(now);
-  owned.sandboxes = await startSandboxes(story);
-  owned.hub = await serveHub(hub, { api: true, worker: true }, place.port);
-  const baseUrl = `http://127.0.0.1:${owned.hub.api!.port}`;
-  let state: DemoState;
-  let played: Played | null = null;
-  let crm: CrmPlayed | null = null;
-  const sandboxes = {
-    meta: owned.sandboxes.meta.url,
-    google: owned.sandboxes.google.url,
-    crm: owned.sandboxes.crm.url,
+  return openHub(config, log);
+}
+
+/** What a start of the demo leaves to print: its state, and what this start played (if it did). */
+interface Started {
+  state: DemoState;
+  played: Played | null;
+  crm: CrmPlayed | null;
+}
+
+/** A demo started before: its connections point at this start's sandboxes, nothing is played. */
+async function keepEarlier(state: DemoState, baseUrl: string): Promise<Started> {
+  writeState(place, state);
+  await repointConnections(
+    new DemoApi(baseUrl, STORE.tenantId, state.apiKey),
+    state.connections,
+    owned.sandboxes!,
+    join(place.dir, 'dms-drop'),
+  );
+  say(`Kept the demo data of an earlier run (npm run demo -- --reset starts over).`);
+  return { state, played: null, crm: null };
+}
+
+/** A new demo: the store, its connections and syncs, then 90 days played through them. */
+async function startOver(
+  hub: Hub,
+  baseUrl: string,
+  story: ReturnType<typeof writeStory>,
+  at: { now: number; sandboxes: DemoState['sandboxes'] },
+): Promise<Started> {
+  if (await hub.tenants.find(STORE.tenantId))
+    throw new StartupError(
+      `Tenant ${STORE.tenantId} exists without demo state: run npm run demo -- --reset`,
+    );
+  const apiKey = await createStore(hub);
+  const keyId = (await hub.apiKeys.verify(apiKey))!.id;
+  const api = new DemoApi(baseUrl, STORE.tenantId, apiKey);
+  const base = {
+    now: at.now,
+    redisUrl: owned.redis!.url,
+    apiKey,
+    keyId,
+    from: dateOf(story.start),
+    to: dateOf(at.now),
+    sandboxes: at.sandboxes,
   };
-  if (kept) {
-    state = { ...kept, sandboxes };
-    writeState(place, state);
-    await repointConnections(
-      new DemoApi(baseUrl, STORE.tenantId, kept.apiKey),
-      kept.connections,
-      owned.sandboxes,
-      join(place.dir, 'dms-drop'),
-    );
-    say(`Kept the demo data of an earlier run (npm run demo -- --reset starts over).`);
-  } else {
-    if (await hub.tenants.find(STORE.tenantId))
-      throw new StartupError(
-        `Tenant ${STORE.tenantId} exists without demo state: run npm run demo -- --reset`,
-      );
-    const apiKey = await createStore(hub);
-    const keyId = (await hub.apiKeys.verify(apiKey))!.id;
-    const api = new DemoApi(baseUrl, STORE.tenantId, apiKey);
-    const base = {
-      now,
-      redisUrl: owned.redis.url,
-      apiKey,
-      keyId,
-      from: dateOf(story.start),
-      to: dateOf(now),
-      sandboxes,
-    };
-    const run = await firstRun(api, owned.sandboxes, base);
-    say(
-      `Created ${STORE.name} (${STORE.tenantId}, ${STORE.timeZone}) with ${Object.keys(run.full.connections).length} connections and ${Object.keys(run.full.syncs).length} syncs; playing 90 days...`,
-    );
-    played = await run.play();
-    const syncIds = Object.values(run.full.syncs);
-    await leadsInHubSpot(owned.sandboxes.hubspot, story);
-    crm = await playCrm(api, owned.sandboxes.hubspot, story, run.full.syncs, () =>
-      settle(owned.hub!.engine.queue.queue, api, syncIds),
-    );
-    await hub.attribution.recompute(STORE.tenantId);
-    state = run.full;
-    writeState(place, state);
-  }
+  const run = await firstRun(api, owned.sandboxes!, base);
+  say(
+    `Created ${STORE.name} (${STORE.tenantId}, ${STORE.timeZone}) with ${Object.keys(run.full.connections).length} connections and ${Object.keys(run.full.syncs).length} syncs; playing 90 days...`,
+  );
+  const played = await run.play();
+  const syncIds = Object.values(run.full.syncs);
+  await leadsInHubSpot(owned.sandboxes!.hubspot, story);
+  const crm = await playCrm(api, owned.sandboxes!.hubspot, story, run.full.syncs, () =>
+    settle(owned.hub!.engine.queue.queue, api, syncIds),
+  );
+  await hub.attribution.recompute(STORE.tenantId);
+  writeState(place, run.full);
+  return { state: run.full, played, crm };
+}
+
+/** What happened, the top campaigns, the dashboard link and how to use the CLI against it. */
+async function printSummary(hub: Hub, baseUrl: string, done: Started): Promise<void> {
+  const { state } = done;
   const api = new DemoApi(baseUrl, STORE.tenantId, state.apiKey);
   const report = await readReport(api, state.from, state.to);
   const runsOf = (id: string) => owned.hub!.engine.service.runs(STORE.tenantId, id, 1000);
@@ -164,7 +192,7 @@ async function main(): Promise<void> {
     google: sentBy(await runsOf(state.syncs.googleConversions)),
     meta: sentBy(await runsOf(state.syncs.metaEvents)),
   };
-  for (const line of summaryLines(report, played, owned.sandboxes, sent, crm)) say(line);
+  for (const line of summaryLines(report, done.played, owned.sandboxes!, sent, done.crm)) say(line);
   const link = loginLinkUrl(baseUrl, await new LoginLinks(hub.redis, hub.keys).create(state.keyId));
   say('');
   say(`Dashboard: ${baseUrl}/ui  (one-time sign-in link, 15 minutes: ${link})`);
