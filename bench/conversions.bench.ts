@@ -31,7 +31,7 @@ const CONVERSIONS = Number(process.env.CONVERSIONS ?? 10_000);
 const CEILING_RPS = Number(process.env.CEILING_RPS ?? 0.5);
 const BURST = Number(process.env.BURST ?? 1);
 const PACE = Number(process.env.PACE ?? 0.95);
-/** Google's cap (apis.md §1.5, G12), enforced by the sandbox. */
+/** Google's cap (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/docs/best-practices/quotas), enforced by the sandbox. */
 const PER_REQUEST = 2_000;
 
 const CUSTOMER = '1234567890';

@@ -6,7 +6,7 @@ import type { GraphLead } from '../../test/fixtures/meta/leads-245-people.ts';
 /**
  * A Graph API on loopback serving one lead form: `GET /{version}/{form_id}` (id, name, status)
  * and `GET /{version}/{form_id}/leads` paged by `limit` and `after`, with `paging.next` only when
- * a page follows (reference §2.5).
+ * a page follows (docs/vendors.md, Meta).
  */
 export class FakeGraph {
   url = '';

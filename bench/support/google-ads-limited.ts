@@ -5,7 +5,7 @@
  * developer token using a Token Bucket algorithm", refusing the excess with
  * RESOURCE_TEMPORARILY_EXHAUSTED (developers.google.com/google-ads/api/docs/productionize/rate-limits).
  * A refused request takes no token and is answered 429 with `quotaErrorDetails.retryDelay`, the
- * time until the bucket holds a token again (the field Google's quota errors carry, apis.md §1.5).
+ * time until the bucket holds a token again (the field Google's quota errors carry, docs/vendors.md (Google Ads)).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -29,7 +29,7 @@ export interface QpsLimit {
 
 const UPLOAD = /:uploadClickConversions$/;
 
-/** The 429 Google answers a request over its short-term rate (apis.md §1.5 body shape). */
+/** The 429 Google answers a request over its short-term rate (docs/vendors.md (Google Ads) body shape). */
 function tooManyRequests(waitMs: number): SandboxReply {
   const message = 'Too many requests in a short amount of time.';
   return {

@@ -2,7 +2,7 @@
  * The ADF 1.0 DTD as data: each element's content model written exactly as the DTD writes it,
  * and its attributes with their enumerations and defaults. Source: the DTD in the official "ADF
  * Specification v1.0" (adfxml.info), as transcribed in carmelosantana/sendadf `docs/adf-1.0.dtd`
- * and in shared/reference/apis.md §5 (A2). Generation, validation and parsing all read this table.
+ * and in docs/vendors.md (ADF) (carmelosantana/sendadf `docs/adf-1.0.dtd`). Generation, validation and parsing all read this table.
  */
 
 /** `#PCDATA`: text only. */
@@ -12,7 +12,7 @@ export const TEXT = '#PCDATA';
  * Content models. Transcription slips resolved here: `option` reads `weighting price?` (a comma
  * lost) → `weighting?, price?`; `comments` reads `(PCDATA)` → text. `timeframe` is declared as
  * text although the DTD also declares `description, earliestdate?, latestdate?` for it
- * (UNCONFIRMED in apis.md §5): the validator accepts either form and the generator writes neither.
+ * (unconfirmed by the vendor): the validator accepts either form and the generator writes neither.
  */
 export const CONTENT: Readonly<Record<string, string>> = {
   adf: 'prospect+',
@@ -94,7 +94,7 @@ const flag = en(['0', '1'], '0');
 /**
  * Attributes by element. `name@part`: the DTD says `surname | first | middle | last | full`, a
  * Python ADF builder says `first | middle | suffix | last | full`; which is right is UNCONFIRMED
- * (apis.md §5), so both `surname` and `suffix` are accepted and the generator writes only
+ * (docs/vendors.md (ADF)), so both `surname` and `suffix` are accepted and the generator writes only
  * first, middle, last or full. `contact@primarycontact (0|1)` is in the spec's prose and in
  * real feeds but not in the DTD transcription (UNCONFIRMED): accepted, never written.
  */
@@ -145,7 +145,7 @@ export const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Attribu
 export const ISO_DATE_TIME =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Suggested MIME type of an ADF document (apis.md §5, A1). */
+/** Suggested MIME type of an ADF document (docs/vendors.md (ADF), Wikipedia "Auto-lead Data Format"). */
 export const ADF_MIME = 'application/x-adf+xml';
 
 /** The prolog every generated document starts with: declaration, then the ADF instruction. */

@@ -27,7 +27,7 @@ const parser = new XMLParser({
   isArray: (tag) => REPEATABLE.has(tag.toLowerCase()),
 });
 
-/** Non-DTD values lead vendors write, mapped to the DTD's (apis.md §5 real-world deviations). */
+/** Non-DTD values lead vendors write, mapped to the DTD's (docs/vendors.md (ADF) real-world deviations). */
 const SYNONYMS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'phone@type': {
     home: 'voice',
@@ -120,7 +120,7 @@ export function decodeAdf(body: Buffer, contentType = ''): string {
 /**
  * Parses an ADF document a lead vendor posted into one record per `<prospect>`, shaped like the
  * records the adf-lead mapping writes (`{ prospect }`, repeatable elements as lists, attribute
- * elements with `#text`). Tolerates what real feeds do (apis.md §5): a byte order mark, a missing
+ * elements with `#text`). Tolerates what real feeds do (docs/vendors.md (ADF)): a byte order mark, a missing
  * or upper-case `<?ADF?>` instruction or one placed before the XML declaration, upper- or
  * mixed-case names and values, `phone type="home|work|mobile"`, `name` with only a full name,
  * offsets without a colon or cut short, a bare `<prospect>` root. A prospect without an `<id>`

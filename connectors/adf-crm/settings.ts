@@ -26,7 +26,7 @@ export const AdfAuth = z
 
 /**
  * The store as the ADF `<vendor>`: the DTD requires a vendorname and a contact with a name and an
- * email or phone (apis.md §5). Per connection, since mappings are shared by every store.
+ * email or phone (docs/vendors.md (ADF)). Per connection, since mappings are shared by every store.
  */
 export const AdfVendor = z
   .object({

@@ -8,7 +8,7 @@ import type { AdfCredentials, AdfSettings } from './settings.ts';
 export type AdfContext = ConnectorContext<AdfSettings, AdfCredentials>;
 
 /**
- * ADF delivery is one document per HTTP request (there is no batch form: apis.md §5), so a batch
+ * ADF delivery is one document per HTTP request (there is no batch form: docs/vendors.md (ADF)), so a batch
  * is one lead, and each POST takes one token of the connection's shared rate limit.
  */
 export const LEADS_PER_BATCH = 1;

@@ -39,7 +39,7 @@ function fileStream(
 
 /**
  * DMS exports dropped as CSV files in the dealership's S3 bucket/prefix or a local folder: sales
- * deals (the generic layout of reference §7.4, or CDK FI deal records) and customers, each through
+ * deals (the generic layout of docs/vendors.md, DMS exports, or CDK FI deal records) and customers, each through
  * its own mapping file. Incremental by file key and modified time; files are streamed a page at a
  * time and resumed mid-file; rows the parser cannot read are passed on flagged (`_error`, `_raw`)
  * for the engine to quarantine.

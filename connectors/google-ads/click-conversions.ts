@@ -10,7 +10,7 @@ import { UploadAnswer } from './wire.ts';
 
 /**
  * One uploadClickConversions request: `POST /{version}/customers/{id}:uploadClickConversions`
- * with `partialFailure: true` (required, apis.md §1.2; `debugEnabled` is not sent: it is gone
+ * with `partialFailure: true` (required, docs/vendors.md (Google Ads); `debugEnabled` is not sent: it is gone
  * from v22). Returns one outcome per conversion, in order. An answer that does not parse, or
  * does not have one result per conversion, is unreadable (retryable: the resend is harmless,
  * Google keeps one conversion per order id; dead letters if it stays so), never a guess.

@@ -11,7 +11,7 @@ export type GoogleAdsContext = ConnectorContext<GoogleAdsSettings, GoogleAdsCred
 /**
  * The REST client of a connection: `{apiHost}/{apiVersion}` as base URL, the `developer-token`
  * header and, through a manager account, `login-customer-id` (digits only), JSON bodies
- * (apis.md §1.4, G10). The bearer token is added by the runtime's OAuth 2.0 flow (`oauth2`).
+ * (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/rest/auth). The bearer token is added by the runtime's OAuth 2.0 flow (`oauth2`).
  */
 export function createGoogleAdsClient(
   s: GoogleAdsSettings,

@@ -9,7 +9,7 @@ import type { GoogleAdsSettings } from './settings.ts';
 /**
  * What the `click-conversions` sink takes (mappings/google-ads-conversions.yaml writes it from a
  * canonical `conversion`): the order id, the click id and its kind, the time with its offset, the
- * value in cents, and the person's UNHASHED email and phone (hashed here, apis.md §1.3).
+ * value in cents, and the person's UNHASHED email and phone (hashed here, docs/vendors.md (Google Ads)).
  */
 export const ConversionInput = z
   .object({
@@ -32,14 +32,14 @@ export const ConversionInput = z
 /** A parsed sink input. */
 export type ConversionInput = z.output<typeof ConversionInput>;
 
-/** A ClickConversion as the REST API takes it (apis.md §1.2, proto3 JSON names). */
+/** A ClickConversion as the REST API takes it (docs/vendors.md (Google Ads), proto3 JSON names). */
 export type ClickConversion = Record<string, unknown>;
 
 const ISO =
   /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /**
- * `conversionDateTime` exactly as Google wants it, `yyyy-mm-dd hh:mm:ss+|-hh:mm` (apis.md §1.2,
+ * `conversionDateTime` exactly as Google wants it, `yyyy-mm-dd hh:mm:ss+|-hh:mm` (docs/vendors.md (Google Ads),
  * G1), from an ISO 8601 time, keeping its offset (the tenant's): `2025-06-21T12:00:00-05:00` →
  * `2025-06-21 12:00:00-05:00`; `Z` is `+00:00`; fractions of a second are dropped.
  */

@@ -13,7 +13,7 @@ export function durationMs(text: string | undefined): number | null {
 
 /**
  * The longest wait a failed call announces: `quotaErrorDetails.retryDelay` of its quota errors
- * (apis.md §1.5, G14: "Honour retryDelay"), a google.rpc.RetryInfo `retryDelay`, or Retry-After.
+ * (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/reference/rpc/v20/QuotaErrorEnum.QuotaError and /QuotaErrorDetails: "Honour retryDelay"), a google.rpc.RetryInfo `retryDelay`, or Retry-After.
  */
 function announcedWaitMs(status: RpcStatus, headers: Record<string, unknown>): number | null {
   const waits = [
@@ -35,7 +35,7 @@ function describe(status: RpcStatus, httpStatus: number): string {
 }
 
 /**
- * Classifies a failed Google Ads call once, at the edge (apis.md §1.5): a quota error that is a
+ * Classifies a failed Google Ads call once, at the edge (docs/vendors.md (Google Ads)): a quota error that is a
  * wait (`RESOURCE_EXHAUSTED` and kin) or HTTP 429 is retryable with Google's `retryDelay` (a wait
  * longer than a run may sleep parks the run); 401, 403 and `ACCESS_PROHIBITED` are auth (a person
  * must act: the connection is marked broken); 5xx, UNAVAILABLE, INTERNAL and DEADLINE_EXCEEDED are

@@ -5,8 +5,8 @@ import type { GoogleAdsContext } from './client.ts';
 import { SearchStreamAnswer } from './wire.ts';
 
 /**
- * Runs a GAQL query with `POST /{version}/customers/{id}/googleAds:searchStream` (apis.md §1.6,
- * G15/G16) and returns the rows of every batch of the answer, in order, each checked with `row`.
+ * Runs a GAQL query with `POST /{version}/customers/{id}/googleAds:searchStream` (docs/vendors.md (Google Ads),
+ * public client code for `/googleAds:searchStream`/developers.google.com/google-ads/api/reference/rpc/v25/SearchGoogleAdsStreamResponse) and returns the rows of every batch of the answer, in order, each checked with `row`.
  * The answer is a JSON array of batches; a body that is not one (or a row that does not fit) is a
  * permanent error naming the field, never a silent empty result.
  */

@@ -4,16 +4,16 @@ import type { GoogleAdsSettings } from './settings.ts';
 
 const GMAIL = /^(gmail|googlemail)\.com$/;
 
-/** Lower-case hex SHA-256 of UTF-8 text, as Google wants hashed identifiers (apis.md §1.3, G4). */
+/** Lower-case hex SHA-256 of UTF-8 text, as Google wants hashed identifiers (docs/vendors.md (Google Ads), googleads/google-ads-python `examples/remarketing/upload_enhanced_conversions_for_leads.py`). */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**
- * An email as Google hashes it (apis.md §1.3): trimmed and lower-cased; then, by the
+ * An email as Google hashes it (docs/vendors.md (Google Ads)): trimmed and lower-cased; then, by the
  * `emailNormalization` setting, '.' removed from the local part of gmail.com / googlemail.com
- * addresses only (the documented rule, G8, and the official sample's `normalize_and_hash_email_address`),
- * or '.' and '+' removed from every local part (the current official EC-for-leads sample, G4).
+ * addresses only (the documented rule, developers.google.com/google-ads/api/docs/conversions/enhance-conversions, and the official sample's `normalize_and_hash_email_address`),
+ * or '.' and '+' removed from every local part (the current official EC-for-leads sample, googleads/google-ads-python `examples/remarketing/upload_enhanced_conversions_for_leads.py`).
  * Null when it is not an address.
  */
 export function normalizeEmail(
@@ -31,7 +31,7 @@ export function normalizeEmail(
 }
 
 /**
- * A phone as Google hashes it: E.164 with its leading '+' (apis.md §1.3, G7/G8), spaces, dashes,
+ * A phone as Google hashes it: E.164 with its leading '+' (docs/vendors.md (Google Ads), googleapis `…/v22/common/offline_user_data.proto`/developers.google.com/google-ads/api/docs/conversions/enhance-conversions), spaces, dashes,
  * dots and parentheses removed (the official sample keeps inner spaces; Google's rule is E.164).
  * Null when what is left is not E.164.
  */

@@ -32,7 +32,7 @@ export default defineConnector({
   settings: GoogleAdsSettings,
   credentials: GoogleAdsCredentials,
   // Google Ads limits operations per day by developer-token level, not requests per second
-  // (apis.md §1.5, G12); a few requests at a time per connection stays clear of its rate throttles.
+  // (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/docs/best-practices/quotas); a few requests at a time per connection stays clear of its rate throttles.
   limits: (s) => ({ requestsPerSecond: s.requestsPerSecond, batchSize: 2000, concurrency: 2 }),
   client: createGoogleAdsClient,
   oauth2: googleOAuth2,

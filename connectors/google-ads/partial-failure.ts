@@ -31,7 +31,7 @@ function outcomeOf(errors: GoogleAdsError[], destinationId: string): SinkResult 
 
 /**
  * The outcome of every row of an uploadClickConversions answer sent with `partialFailure: true`
- * (apis.md §1.5): the errors of `partialFailureError.details[].errors` are put on their row by
+ * (docs/vendors.md (Google Ads)): the errors of `partialFailureError.details[].errors` are put on their row by
  * `fieldPathElements[0].index`; a row with no error and a result is delivered; a row left as `{}`
  * without an error of its own failed for the reason Google gave the whole request (retryable:
  * nothing is known to be wrong with it).

@@ -10,7 +10,7 @@ const digitsOnly = (s: string) => s.trim().replace(/-/g, '');
 
 /**
  * A Google Ads customer id: 10 digits, written with or without dashes (`123-456-7890`), sent
- * without them (apis.md §1.1: the path and `login-customer-id` take digits only).
+ * without them (docs/vendors.md (Google Ads): the path and `login-customer-id` take digits only).
  */
 const customerId = z
   .string()
@@ -93,7 +93,7 @@ export type GoogleAdsSettings = z.output<typeof GoogleAdsSettings>;
 
 /**
  * Credentials (stored sealed): the OAuth client and a refresh token authorized for the
- * `https://www.googleapis.com/auth/adwords` scope, and the developer token (apis.md §1.4).
+ * `https://www.googleapis.com/auth/adwords` scope, and the developer token (docs/vendors.md (Google Ads)).
  */
 export const GoogleAdsCredentials = z.object({
   clientId: z

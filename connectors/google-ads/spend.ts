@@ -29,7 +29,7 @@ function parseCursor(cursor: string | null): SpendCursor {
 }
 
 /**
- * GAQL of campaign cost per day (apis.md §1.6, G15/G16), with the account currency (an attributed
+ * GAQL of campaign cost per day (docs/vendors.md (Google Ads), public client code for `/googleAds:searchStream`/developers.google.com/google-ads/api/reference/rpc/v25/SearchGoogleAdsStreamResponse), with the account currency (an attributed
  * `customer` field of the campaign resource) and impressions and clicks. Dates are ISO days the
  * connector made, never user text.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Google Ads REST answers (proto3 JSON mapping: lowerCamelCase, int64 as strings), as far as the
- * connector reads them (apis.md §1.5, §1.6). Unknown fields are kept out of the way (`loose`).
+ * connector reads them (docs/vendors.md (Google Ads), §1.6). Unknown fields are kept out of the way (`loose`).
  */
 
 /** One `GoogleAdsError`: a one-key `errorCode` (`{ quotaError: 'RESOURCE_EXHAUSTED' }`), a message,
@@ -99,7 +99,7 @@ export const SpendRow = z
   })
   .loose();
 
-/** searchStream answers a JSON array of batches, each with its `results` (apis.md §1.6, G16). */
+/** searchStream answers a JSON array of batches, each with its `results` (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/reference/rpc/v25/SearchGoogleAdsStreamResponse). */
 export const SearchStreamAnswer = <T extends z.ZodType>(row: T) =>
   z.array(
     z.object({ results: z.array(row).default([]), requestId: z.string().optional() }).loose(),

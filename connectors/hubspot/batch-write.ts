@@ -9,7 +9,7 @@ import { BatchBody } from './wire.ts';
 /**
  * Sends one batch (`POST {path}` with `{inputs}`) and returns a result per input. HubSpot's v3
  * batch endpoints answer 200, or 207 Multi-Status with an `errors` array when some inputs failed
- * (reference §6.1, UNCONFIRMED there; HubSpot's Error handling page documents 207 for batch
+ * (docs/vendors.md, HubSpot, UNCONFIRMED there; HubSpot's Error handling page documents 207 for batch
  * create with `objectWriteTraceId`, so both are read the same way). A 400 refuses the whole batch
  * for its bad inputs: the SDK's `sendSplitting` finds them, with HubSpot's shortcut that the
  * inputs the answer names (see `readRefusal`) fail at once with its reason and the rest is sent

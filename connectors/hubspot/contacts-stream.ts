@@ -32,7 +32,7 @@ export const CONTACT_PROPERTIES = [
 
 /**
  * HubSpot contacts changed since the cursor, as `{ id, properties, createdAt, updatedAt }`
- * (the CRM objects shape). Contacts carry `lastmodifieddate` (reference §6.1).
+ * (the CRM objects shape). Contacts carry `lastmodifieddate` (docs/vendors.md, HubSpot).
  */
 export const contactsStream = searchStream(
   'HubSpot contacts, incrementally by last modification (CRM search API)',

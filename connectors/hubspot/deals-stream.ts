@@ -61,7 +61,7 @@ async function presentDeals(ctx: HubSpotContext, page: CrmObject[]): Promise<Sys
 }
 
 /**
- * HubSpot deals changed since the cursor. Deals carry `hs_lastmodifieddate` (reference §6.1).
+ * HubSpot deals changed since the cursor. Deals carry `hs_lastmodifieddate` (docs/vendors.md, HubSpot).
  * The unique deal property the sink upserts by is read too (a deal number a CRM user entered is
  * the deal's, and the deal is read like any other).
  */

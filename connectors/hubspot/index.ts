@@ -12,7 +12,7 @@ const SEARCH_PATH = /^\/crm\/.+\/search$/;
 import { contactsSink, dealsSink, leadsSink } from './sinks.ts';
 
 /**
- * HubSpot CRM, both ways, with a private app token (shared/reference/apis.md §6.1).
+ * HubSpot CRM, both ways, with a private app token (docs/vendors.md (HubSpot)).
  * Streams: `contacts` (→ canonical customers), `deals` (→ canonical leads; a deal's stage is the
  * lead's lifecycle stage, closed-won → sold, with the time each stage was entered) and
  * `engagements` (calls, emails, meetings, communications → canonical activities), all read

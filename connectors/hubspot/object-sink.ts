@@ -64,7 +64,7 @@ function plan(
 
 /**
  * A sink that writes records shaped `{ properties: {...} }` to one HubSpot object type:
- * `POST /crm/v3/objects/{type}/batch/upsert` with `idProperty` (reference §6.1, H1) for records
+ * `POST /crm/v3/objects/{type}/batch/upsert` with `idProperty` (docs/vendors.md (HubSpot), developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts) for records
  * carrying the unique property, `.../batch/update` by HubSpot id for linked records without it.
  * Returns one result per item, in order, with HubSpot's object id as the destination id.
  */

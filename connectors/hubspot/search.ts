@@ -13,7 +13,7 @@ export interface SearchSpec {
   objectType: string;
   /**
    * Last-modified property: `lastmodifieddate` for contacts, `hs_lastmodifieddate` for deals and
-   * engagements (reference §6.1, H5; the Search guide filters tasks on `hs_lastmodifieddate`).
+   * engagements (docs/vendors.md (HubSpot), developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm; the Search guide filters tasks on `hs_lastmodifieddate`).
    */
   modifiedProperty: string;
   properties: readonly string[];

@@ -2,7 +2,7 @@ import { objectSink } from './object-sink.ts';
 
 /**
  * Contacts from canonical customers (mappings/hubspot-contacts.yaml), upserted by a unique
- * contact property: `email` by default (reference §6.1, H3).
+ * contact property: `email` by default (docs/vendors.md (HubSpot), developers.hubspot.com/docs/api-reference/latest/crm/objects/custom-objects/batch/upsert-custom-objects.md).
  */
 export const contactsSink = objectSink(
   'Upserts HubSpot contacts in batches by email (or the configured unique property)',
@@ -21,7 +21,7 @@ export const leadsSink = objectSink(
 
 /**
  * Deals from canonical sales (mappings/hubspot-sales.yaml): a DMS sale becomes a closed-won deal,
- * upserted by a custom unique deal property (`dms_deal_number` by default, reference §6.1, H3; it
+ * upserted by a custom unique deal property (`dms_deal_number` by default, docs/vendors.md (HubSpot), developers.hubspot.com/docs/api-reference/latest/crm/objects/custom-objects/batch/upsert-custom-objects.md; it
  * must exist in the account with "unique values" on). Deals the hub has not linked yet get the
  * connection's pipeline and sold stage unless the record names its own.
  */

@@ -10,7 +10,7 @@ import { MAX_RESULTS_BYTES } from './limits.ts';
 import { BatchResultFile, BatchStatus, parseBody } from './schemas.ts';
 import { readTarGz, TarError } from './tar.ts';
 
-/** One operation of `POST /batches` (MC8): `body` is the JSON text of the request body. */
+/** One operation of `POST /batches` (Arcadier/Mailchimp-Exporter wiki): `body` is the JSON text of the request body. */
 export interface Operation {
   method: 'PATCH' | 'POST';
   path: string;
@@ -22,7 +22,7 @@ export interface Operation {
 /** Each operation's outcome by `operation_id`: null when it succeeded, else its classified error. */
 export type Outcomes = Map<string, Error | null>;
 
-/** Submits one batch and polls it until `finished` (MC8, MC9). */
+/** Submits one batch and polls it until `finished` (Arcadier/Mailchimp-Exporter wiki, public code). */
 async function submitAndWait(ctx: MailchimpContext, ops: Operation[]): Promise<BatchStatus> {
   const submitted = await retrying(ctx, () =>
     ctx.http.post('/batches', { operations: ops }, { signal: ctx.signal }),
@@ -44,7 +44,7 @@ async function submitAndWait(ctx: MailchimpContext, ops: Operation[]): Promise<B
 }
 
 /**
- * Downloads the results archive (a tar.gz of JSON files, MC8). The URL is a pre-signed storage
+ * Downloads the results archive (a tar.gz of JSON files, Arcadier/Mailchimp-Exporter wiki). The URL is a pre-signed storage
  * link, so it is fetched without the Mailchimp credentials.
  */
 async function downloadResults(ctx: MailchimpContext, url: string): Promise<Outcomes> {

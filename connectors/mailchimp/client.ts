@@ -11,7 +11,7 @@ import type { MailchimpCredentials, MailchimpSettings } from './settings.ts';
 /**
  * The API base URL of a connection: the `baseUrl` override, else
  * `https://{dc}.api.mailchimp.com/3.0` with the data center from the settings or the key's
- * suffix (`…-us14` → `us14`; MC1, MC2).
+ * suffix (`…-us14` → `us14`; docs.nexla.com/user-guides/connectors/mailchimp_api/mailchimp_api_auth, docs.mavera.io/integrations/mailchimp).
  */
 export function baseUrlOf(settings: MailchimpSettings, credentials: MailchimpCredentials): string {
   if (settings.baseUrl) return settings.baseUrl.replace(/\/+$/, '');
@@ -26,7 +26,7 @@ export function baseUrlOf(settings: MailchimpSettings, credentials: MailchimpCre
 }
 
 /**
- * The axios instance of a connection: Basic auth with the API key (any user name; MC1, MC3) or
+ * The axios instance of a connection: Basic auth with the API key (any user name; docs.nexla.com/user-guides/connectors/mailchimp_api/mailchimp_api_auth, api-evangelist arazzo workflow) or
  * Bearer with an OAuth token. Every request passes two process-wide gates: the connection's
  * (`maxConnections`, shared by every run of the connection: same account, audience and limit)
  * and the account's (Mailchimp's 10 simultaneous connections, shared by all its connections).

@@ -7,7 +7,7 @@ import { PENDING_BATCHES_WAIT_MS } from './limits.ts';
 
 /**
  * Mailchimp's error body, `application/problem+json` (RFC 7807): `{type, title, status, detail,
- * instance}` plus `errors[{field, message}]` on validation failures. apis.md §3 marked the exact
+ * instance}` plus `errors[{field, message}]` on validation failures. the vendor notes we began from marked the exact
  * shape UNCONFIRMED; recorded vendor answers in public test fixtures (grouparoo's Mailchimp
  * plugin: "Invalid Resource" with `errors: [{ field: "LTV", message: "Please enter a number" }]`)
  * confirm it. Every field stays optional.
@@ -51,7 +51,7 @@ function describe(status: number, p: Problem | null): string {
  *   center) → auth; a bare 403 without one is Mailchimp's edge throttling at high volume
  *   (api-evangelist mailchimp-rate-limits.yml, from the Fundamentals page) → retryable.
  * - 429 (more than 10 simultaneous connections), 408, 5xx → retryable (no Retry-After is sent;
- *   the engine backs off). "more than 500 pending batches" → retryable after a minute (MC9).
+ *   the engine backs off). "more than 500 pending batches" → retryable after a minute (public code).
  * - any other 4xx → permanent, naming the first invalid field.
  */
 export function classifyStatus(

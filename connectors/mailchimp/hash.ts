@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * A member's id in an audience: the MD5 hex of the lower-cased email address (MC4, MC5).
+ * A member's id in an audience: the MD5 hex of the lower-cased email address (kestra.io mailchimp UpsertMember, hexdocs.pm/mailchimp Mailchimp.Member).
  * @example subscriberHash('Jane@Example.com') // md5('jane@example.com')
  */
 export function subscriberHash(email: string): string {

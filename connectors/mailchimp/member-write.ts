@@ -22,7 +22,7 @@ const SinkMember = z.looseObject({
 
 /**
  * Parts of the ADDRESS merge field Mailchimp requires; a partial address fails the whole member
- * with 400 "Your merge fields were invalid". Decision (the required parts are not in apis.md):
+ * with 400 "Your merge fields were invalid". Decision (the required parts are not in docs/vendors.md):
  * a partial address is left out so the rest of the member is still written.
  */
 const ADDRESS_REQUIRED = ['addr1', 'city', 'state', 'zip'] as const;
@@ -70,7 +70,7 @@ export function sentMember(record: SystemRecord): SystemRecord {
  * from another system never re-subscribes or overwrites an unsubscribed or cleaned member.
  * `email_address` is not sent (the hash names the member; sending it would rename it). Tags go
  * through the tags endpoint (whether PUT/PATCH `tags` apply to existing members is UNCONFIRMED,
- * apis.md §3). An invalid record is a failure result.
+ * docs/vendors.md (Mailchimp)). An invalid record is a failure result.
  */
 export function memberWrite(record: SystemRecord, s: MailchimpSettings): MemberWrite | SinkResult {
   const r = SinkMember.safeParse(record);

@@ -32,7 +32,7 @@ function advance(cur: Cursor, pageLength: number, lastMs: number): Cursor {
 
 /**
  * Reads one page of audience members changed since the cursor, oldest change first
- * (`sort_field=last_changed`, `since_last_changed`; count/offset paging, MC13).
+ * (`sort_field=last_changed`, `since_last_changed`; count/offset paging, docs.rs mailchimp-api Reports).
  */
 export async function readMembers(
   ctx: MailchimpContext,

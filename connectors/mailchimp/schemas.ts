@@ -34,7 +34,7 @@ export const CampaignsPage = z.object({
   total_items: z.number().int().nonnegative(),
 });
 
-/** One activity event of a recipient (MC12). */
+/** One activity event of a recipient (kestra.io mailchimp ListEmailActivity / GetCampaignReport). */
 export const Activity = z.object({
   action: z.string(),
   /** `hard` or `soft` on a `bounce` (Mailchimp's email-activity reference). */
@@ -44,7 +44,7 @@ export const Activity = z.object({
   ip: z.string().optional(),
 });
 
-/** One page of `GET /reports/{campaign_id}/email-activity` (MC12). */
+/** One page of `GET /reports/{campaign_id}/email-activity` (kestra.io mailchimp ListEmailActivity / GetCampaignReport). */
 export const EmailActivityPage = z.object({
   emails: z.array(
     z.object({
@@ -58,7 +58,7 @@ export const EmailActivityPage = z.object({
   total_items: z.number().int().nonnegative(),
 });
 
-/** A batch request's state (MC8). `finished` does not mean every operation succeeded. */
+/** A batch request's state (Arcadier/Mailchimp-Exporter wiki). `finished` does not mean every operation succeeded. */
 export const BatchStatus = z.object({
   id: z.string().min(1),
   status: z.enum(['pending', 'preprocessing', 'started', 'finalizing', 'finished']),

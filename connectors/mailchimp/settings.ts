@@ -8,7 +8,7 @@ import {
   MAX_SIMULTANEOUS_CONNECTIONS,
 } from './limits.ts';
 
-/** Member statuses Mailchimp accepts on writes (MC5; `archived` only appears in answers). */
+/** Member statuses Mailchimp accepts on writes (hexdocs.pm/mailchimp Mailchimp.Member; `archived` only appears in answers). */
 export const MEMBER_STATUSES = [
   'subscribed',
   'unsubscribed',

@@ -8,7 +8,7 @@ export type Lifecycle = 'prospect' | 'owner';
 
 /**
  * One change of `POST /lists/{id}/members/{hash}/tags`. Lower-case `active`/`inactive`:
- * apis.md §3 left the case UNCONFIRMED; recorded Mailchimp traffic (grouparoo's nock fixtures,
+ * the vendor notes we began from left the case UNCONFIRMED; recorded Mailchimp traffic (grouparoo's nock fixtures,
  * answered 204) uses lower case, so this connector sends lower case.
  */
 export interface TagUpdate {

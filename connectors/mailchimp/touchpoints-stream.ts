@@ -95,7 +95,7 @@ async function readActivity(ctx: MailchimpContext, cur: Cursor, campaignId: stri
 }
 
 /**
- * Reads campaign email activity (`GET /reports/{campaign_id}/email-activity`, MC12) of the
+ * Reads campaign email activity (`GET /reports/{campaign_id}/email-activity`, kestra.io mailchimp ListEmailActivity / GetCampaignReport) of the
  * audience's campaigns as touchpoint records, one page per call.
  */
 export async function readTouchpoints(

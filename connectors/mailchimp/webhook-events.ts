@@ -7,9 +7,9 @@ import { subscriberHash } from './hash.ts';
 import { parseBody } from './schemas.ts';
 
 /**
- * Audience webhook events as Mailchimp posts them, after bracket-key parsing (MC14–MC16).
+ * Audience webhook events as Mailchimp posts them, after bracket-key parsing (docs/vendors.md).
  * subscribe/profile fields are documented; the unsubscribe/cleaned/upemail ones come from
- * third-party captures (apis.md §3: partially UNCONFIRMED), so only `email`/`list_id` (and the
+ * third-party captures (docs/vendors.md (Mailchimp): partially UNCONFIRMED), so only `email`/`list_id` (and the
  * two addresses of upemail) are required and everything else is optional. `data[id]` is the
  * short unique email id, not the subscriber hash: the hash is computed from the address.
  */

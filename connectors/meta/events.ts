@@ -11,12 +11,12 @@ import { wireUserData } from './user-data.ts';
 /** The run note of events not sent because they were more than 7 days old (`skipped.tooOld`). */
 export const TOO_OLD = 'tooOld';
 
-/** Graph "Invalid parameter": what Meta answers for an event it refuses (apis.md §2.1, M1). */
+/** Graph "Invalid parameter": what Meta answers for an event it refuses (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/conversions-api/using-the-api). */
 const INVALID_PARAMETER = 100;
 /** Subcode of code 100 for a node that does not exist or cannot be reached (a wrong pixel id). */
 const NO_SUCH_OBJECT = 33;
 
-/** One Conversions API server event as sent (apis.md §2.1–2.3). */
+/** One Conversions API server event as sent (docs/vendors.md (Meta)). */
 interface WireEvent {
   event_name: string;
   event_time: number;
@@ -45,7 +45,7 @@ function unixSeconds(v: unknown): number | null {
 /**
  * A wire event from a mapped conversion (mappings/meta-crm-events.yaml): the fixed CRM parts
  * (`action_source`, `custom_data.event_source`, `custom_data.lead_event_source`) added, `user_data`
- * hashed, `event_time` as Unix seconds (M2), currency lower-case as Meta's examples write it (M1). Refused, naming the field, when
+ * hashed, `event_time` as Unix seconds (developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/server-event), currency lower-case as Meta's examples write it (developers.facebook.com/docs/marketing-api/conversions-api/using-the-api). Refused, naming the field, when
  * something Meta requires is missing; skipped as too old past MAX_EVENT_AGE_S.
  */
 export function buildEvent(record: Record<string, unknown>, nowS: number): Built {

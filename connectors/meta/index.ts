@@ -9,7 +9,7 @@ import { metaWebhook } from './webhook.ts';
 
 /**
  * Lead Ads delivers ~1 lead per notification; pulls are a few calls per run. Graph's budgets are
- * per hour and day (Page: 4800 × engaged users / 24 h; leads: 200 × 24 × leads of 90 days, apis.md
+ * per hour and day (Page: 4800 × engaged users / 24 h; leads: 200 × 24 × leads of 90 days, docs/vendors.md
  * §2.5 M13), so a steady few calls per second per connection stays far inside them.
  */
 const BURST = 10;

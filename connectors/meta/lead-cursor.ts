@@ -29,7 +29,7 @@ export type LeadCursor = z.output<typeof LeadCursor>;
 export type LeadRun = NonNullable<LeadCursor['run']> & { forms: FormRef[] };
 
 /**
- * Graph times come as `2025-10-08T09:09:27+0000` on lead reads (apis.md §2.5); this writes the
+ * Graph times come as `2025-10-08T09:09:27+0000` on lead reads (docs/vendors.md (Meta)); this writes the
  * offset with a colon so every ISO 8601 parser (and the canonical schema) accepts it.
  */
 export function isoTime(graphTime: string): string {

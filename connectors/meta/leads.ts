@@ -18,7 +18,7 @@ export function leadFields(ctx: MetaContext): string {
 /**
  * One page of leads created since the cursor: `GET /{form_id}/leads` for each form in turn,
  * following `after` cursors. The `filtering=[{field:time_created,operator:GREATER_THAN}]`
- * parameter (UNCONFIRMED in apis.md §2.5) appears in Meta's own generated SDK examples
+ * parameter (unconfirmed by the vendor) appears in Meta's own generated SDK examples
  * (facebook/facebook-ruby-business-sdk, "ad.leads(filtering: [{'field':'time_created',
  * 'operator':'GREATER_THAN',...}])") and in public integrations on `/{form_id}/leads`; it is used
  * when `serverSideFilter` is on and every lead is filtered again here, so a Graph version that
@@ -69,7 +69,7 @@ export async function readLeads(ctx: MetaContext, cursor: string | null): Promis
 }
 
 /**
- * Reads leads by their leadgen ids (`GET /{leadgen_id}?fields=...`, apis.md §2.5), with the same
+ * Reads leads by their leadgen ids (`GET /{leadgen_id}?fields=...`, docs/vendors.md (Meta)), with the same
  * presentation as the stream. A lead whose form name is wanted costs one `GET /{form_id}` per
  * distinct form.
  */

@@ -4,7 +4,7 @@ import type { Paging } from './schemas.ts';
 
 /**
  * The `after` cursor of the next page, or null on the last page. Graph omits `paging.next` on the
- * last page even when `cursors.after` is present (apis.md §2.5, M15), so `next` decides whether
+ * last page even when `cursors.after` is present (docs/vendors.md (Meta), public code fixtures of `/{form_id}/leads` and lead reads), so `next` decides whether
  * there is more; the cursor comes from `cursors.after`, or from the `after` query parameter of
  * `next` when a page carries only the URL.
  */

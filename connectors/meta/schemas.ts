@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { parseVendorBody } from '../../src/sdk/vendor-body.ts';
 
-/** Graph API paging block: `cursors.after` and, when there is a next page, `next` (apis.md §2.5). */
+/** Graph API paging block: `cursors.after` and, when there is a next page, `next` (docs/vendors.md (Meta)). */
 export const Paging = z
   .object({
     cursors: z.object({ before: z.string().optional(), after: z.string().optional() }).optional(),
@@ -10,7 +10,7 @@ export const Paging = z
   })
   .optional();
 
-/** One answer of a form question: `{ name, values[] }` (apis.md §2.5, M13). */
+/** One answer of a form question: `{ name, values[] }` (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/guides/lead-ads/retrieving). */
 export const FieldDatum = z.object({ name: z.string(), values: z.array(z.string()).default([]) });
 
 /** A Lead node as read with `LEAD_FIELDS` and, when asked, the ad context fields. */
@@ -54,7 +54,7 @@ export const AdContext = z.object({
   campaign: z.object({ id: z.string(), name: z.string().optional() }).optional(),
 });
 
-/** One insights row per campaign and day; numbers come as decimal strings (apis.md §2.6). */
+/** One insights row per campaign and day; numbers come as decimal strings (docs/vendors.md (Meta)). */
 export const InsightsRow = z
   .object({
     campaign_id: z.string().min(1),

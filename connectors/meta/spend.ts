@@ -33,7 +33,7 @@ function parseCursor(cursor: string | null): SpendCursor {
 
 /**
  * One page of daily spend per campaign: `GET /act_{id}/insights?level=campaign&time_increment=1
- * &time_range={since,until}` (apis.md §2.6, M16). The first run reads `spendLookbackDays`; later
+ * &time_range={since,until}` (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/reference/ad-account/insights). The first run reads `spendLookbackDays`; later
  * runs start `spendRestateDays` before the last day read, because Meta keeps restating recent
  * days, and end today in the account's time zone. Rows keep Graph's shape (decimal strings).
  */

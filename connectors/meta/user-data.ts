@@ -1,7 +1,7 @@
 import { identifierHasher, type IdentifierKind } from '../../src/mapping/transforms/hash.ts';
 
 /**
- * `user_data` keys Meta takes hashed, with what each one is (apis.md §2.2, M7/M8): normalized by
+ * `user_data` keys Meta takes hashed, with what each one is (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters/facebook-nodejs-business-sdk `src/objects/serverside/utils.js`): normalized by
  * Meta's rules and SHA-256 hashed here, at the sink's edge; the hub keeps them in clear.
  */
 const HASHED: Record<string, IdentifierKind> = {
@@ -17,7 +17,7 @@ const HASHED: Record<string, IdentifierKind> = {
   db: 'dob',
   external_id: 'externalId',
 };
-/** Keys Meta takes in clear (apis.md §2.2): `lead_id` (M10), click and browser ids, IP and agent. */
+/** Keys Meta takes in clear (docs/vendors.md (Meta)): `lead_id` (developers.facebook.com/documentation/ads-commerce/conversions-api/conversion-leads-integration/payload-specification), click and browser ids, IP and agent. */
 const CLEAR = new Set(['lead_id', 'fbc', 'fbp', 'client_ip_address', 'client_user_agent']);
 
 const hashers = new Map(

@@ -12,7 +12,7 @@ import type { MetaCredentials, MetaSettings } from './settings.ts';
 /** Equal strings, compared in constant time. */
 export const safeEqual = secretsEqual;
 
-/** A leadgen change as Meta posts it (apis.md §2.4, M12/M13); ids may come as strings or numbers. */
+/** A leadgen change as Meta posts it (docs/vendors.md (Meta), third-party samples of the leadgen webhook body/developers.facebook.com/docs/marketing-api/guides/lead-ads/retrieving); ids may come as strings or numbers. */
 const id = z.union([z.string(), z.number()]).transform(String);
 const LeadgenValue = z.looseObject({
   leadgen_id: id,
@@ -34,7 +34,7 @@ const Notification = z.object({
 
 /**
  * The verification handshake: `GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…` is
- * answered 200 with the raw challenge when the token matches (apis.md §2.4, M11).
+ * answered 200 with the raw challenge when the token matches (docs/vendors.md (Meta), developers.facebook.com/docs/graph-api/webhooks/getting-started).
  */
 function handshake(c: MetaCredentials, req: WebhookRequest): WebhookOutcome[] {
   const q = req.query;
@@ -48,7 +48,7 @@ function handshake(c: MetaCredentials, req: WebhookRequest): WebhookOutcome[] {
 }
 
 /**
- * Lead Ads webhooks. A leadgen notification carries ids only, never the answers (apis.md §2.4),
+ * Lead Ads webhooks. A leadgen notification carries ids only, never the answers (docs/vendors.md (Meta)),
  * so it becomes a `fetch` of those leadgen ids on the `leads` stream: a worker reads each lead
  * with `GET /{leadgen_id}` (§2.5) through the shared rate limiter and retry policy and hands it
  * to the syncs reading the stream at once, however old the lead or far the stream's cursor.

@@ -22,7 +22,7 @@ export const clickIdType = z
 
 /**
  * The person behind a conversion, as normalized but UNHASHED identifiers: the connector sink
- * hashes them per the vendor's rules at its edge (apis.md §1.3 Google, §2.2 Meta).
+ * hashes them per the vendor's rules at its edge (docs/vendors.md (Google Ads) Google, §2.2 Meta).
  */
 export const conversionUser = z
   .object({

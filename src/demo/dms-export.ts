@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { vinCheckDigit } from '../mapping/transforms/vin.ts';
 import type { StorySale } from './story.ts';
 
-/** Columns of the generic deal export (apis.md §7.4), the layout `mappings/dms-sales.yaml` reads. */
+/** Columns of the generic deal export (docs/vendors.md (DMS exports)), the layout `mappings/dms-sales.yaml` reads. */
 export const DEAL_COLUMNS = [
   'dealer_id',
   'deal_number',

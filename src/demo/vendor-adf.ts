@@ -60,7 +60,7 @@ function prospect(lead: StoryLead): string {
 }
 
 /**
- * The ADF/XML a lead site or the store's website posts (apis.md §5, strict DTD values): one
+ * The ADF/XML a lead site or the store's website posts (docs/vendors.md (ADF), strict DTD values): one
  * document of one or more prospects (`adf: prospect+`), each with its own id first and, for
  * website leads, the click id and Google Ads campaign the form captured from the landing URL
  * (`gclid`, `gad_campaignid`, `utm_campaign`).

@@ -11,7 +11,7 @@ export interface CrmProspect {
   raw: string;
 }
 
-/** Content types a dealer CRM's ADF intake takes (apis.md §5: application/x-adf+xml suggested). */
+/** Content types a dealer CRM's ADF intake takes (docs/vendors.md (ADF): application/x-adf+xml suggested). */
 const XML_TYPES = ['application/xml', 'text/xml', 'application/x-adf+xml'];
 
 const parser = new XMLParser({
@@ -26,7 +26,7 @@ const text = (n: unknown): string =>
 
 /**
  * A dealer CRM's ADF/XML lead intake on loopback: one document per POST, authenticated by a
- * token header, checked against the ADF 1.0 DTD's required minimum (apis.md §5: requestdate, a
+ * token header, checked against the ADF 1.0 DTD's required minimum (docs/vendors.md (ADF): requestdate, a
  * vehicle with year/make/model, a customer contact with a name and an email or phone, a vendor
  * with a contact). A document missing any of them is refused 400 naming the element.
  */

@@ -1,13 +1,13 @@
 import { isSha256Hex } from './server.ts';
 
-/** Most conversions in one upload (apis.md §1.5, G12: TOO_MANY_CONVERSIONS_IN_REQUEST). */
+/** Most conversions in one upload (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/docs/best-practices/quotas: TOO_MANY_CONVERSIONS_IN_REQUEST). */
 export const MAX_CONVERSIONS_PER_REQUEST = 2000;
-/** Most user identifiers on one conversion (apis.md §1.2, G1). */
+/** Most user identifiers on one conversion (docs/vendors.md (Google Ads), googleapis/googleapis `google/ads/googleads/v22/services/conversion_upload_service.proto`). */
 export const MAX_USER_IDENTIFIERS = 5;
 /** Click-through window of the sandbox's conversion actions (Google's default is 90 days). */
 export const CLICK_WINDOW_DAYS = 90;
 
-/** `ClickConversion` fields of the v22+ REST mapping (apis.md §1.2); anything else is refused. */
+/** `ClickConversion` fields of the v22+ REST mapping (docs/vendors.md (Google Ads)); anything else is refused. */
 const CONVERSION_FIELDS = new Set([
   'gclid',
   'gbraid',
@@ -28,7 +28,7 @@ const CONVERSION_FIELDS = new Set([
   'sessionAttributesEncoded',
   'sessionAttributesKeyValuePairs',
 ]);
-/** Top-level fields of `UploadClickConversionsRequest` on v22+ (no `debugEnabled`, apis.md §1.2). */
+/** Top-level fields of `UploadClickConversionsRequest` on v22+ (no `debugEnabled`, docs/vendors.md (Google Ads)). */
 export const REQUEST_FIELDS = new Set(['conversions', 'partialFailure', 'validateOnly', 'jobId']);
 
 /** A conversion as the sandbox keeps it once accepted. */
@@ -61,7 +61,7 @@ export interface UploadContext {
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2})$/;
 
-/** Epoch ms of `yyyy-mm-dd hh:mm:ss+hh:mm` (the offset is required, apis.md §1.2), or null. */
+/** Epoch ms of `yyyy-mm-dd hh:mm:ss+hh:mm` (the offset is required, docs/vendors.md (Google Ads)), or null. */
 export function conversionTime(s: unknown): number | null {
   const m = typeof s === 'string' ? DATE_TIME.exec(s) : null;
   if (!m) return null;
@@ -147,7 +147,7 @@ export function rowError(
   return null;
 }
 
-/** `userIdentifiers`: at most 5, each exactly one hashed email or phone (a oneof, apis.md §1.2). */
+/** `userIdentifiers`: at most 5, each exactly one hashed email or phone (a oneof, docs/vendors.md (Google Ads)). */
 function identifiersError(ids: unknown): RowError | null {
   if (ids === undefined) return null;
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_USER_IDENTIFIERS)

@@ -59,7 +59,7 @@ function rpcError(http: number, status: string, errors: RowError[], version = 'v
 }
 
 /**
- * Google Ads on loopback (apis.md §1): the OAuth token endpoint (refresh-token grant,
+ * Google Ads on loopback (docs/vendors.md (Google Ads)): the OAuth token endpoint (refresh-token grant,
  * form-encoded), `customers/{id}:uploadClickConversions` with partial failure (rows checked
  * against the account's clicks, actions and order ids; a failed row leaves `{}` in `results`),
  * and `googleAds:searchStream` for campaign cost by day (an array of batches, int64 as strings).
@@ -99,7 +99,7 @@ export class GoogleAdsSandbox extends SandboxServer {
     const [, version, customerId, method] = m as unknown as [string, string, string, string];
     const denied = this.authProblem(req, customerId, version);
     if (denied) return denied;
-    // REST calls are JSON (apis.md §1.4: Content-Type application/json).
+    // REST calls are JSON (docs/vendors.md (Google Ads): Content-Type application/json).
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
       return rpcError(
         400,
@@ -123,7 +123,7 @@ export class GoogleAdsSandbox extends SandboxServer {
     return reply;
   }
 
-  /** `POST /token`, grant_type=refresh_token (Google's OAuth token endpoint, apis.md §1.4). */
+  /** `POST /token`, grant_type=refresh_token (Google's OAuth token endpoint, docs/vendors.md (Google Ads)). */
   private token(req: SandboxRequest): SandboxReply {
     const type = String(req.headers['content-type'] ?? '');
     const p = type.includes('application/json')
@@ -378,7 +378,7 @@ export class GoogleAdsSandbox extends SandboxServer {
     return { status: 200, body: batches };
   }
 
-  /** One batch of a searchStream answer (apis.md §1.6). */
+  /** One batch of a searchStream answer (docs/vendors.md (Google Ads)). */
   private batch(results: unknown[], fields: string[]) {
     const camel = (f: string) => f.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     return {
@@ -427,7 +427,7 @@ export class GoogleAdsSandbox extends SandboxServer {
   }
 }
 
-/** The campaign cost query the sandbox answers (apis.md §1.6). */
+/** The campaign cost query the sandbox answers (docs/vendors.md (Google Ads)). */
 const CAMPAIGN_QUERY =
   /^\s*SELECT\s+(.+?)\s+FROM\s+campaign\s+WHERE\s+segments\.date\s+BETWEEN\s+'(\d{4}-\d{2}-\d{2})'\s+AND\s+'(\d{4}-\d{2}-\d{2})'\s*(ORDER BY [\w., ]+)?\s*$/is;
 /** GAQL fields the sandbox's campaign rows carry. */

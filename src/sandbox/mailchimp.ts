@@ -12,7 +12,7 @@ export interface FakeMember {
   last_changed: string;
 }
 
-/** One recipient's activity on a sent campaign (Mailchimp's email-activity shape, MC12). */
+/** One recipient's activity on a sent campaign (Mailchimp's email-activity shape, kestra.io mailchimp ListEmailActivity / GetCampaignReport). */
 export interface FakeRecipientActivity {
   email_address: string;
   activity: {
@@ -42,7 +42,7 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const MEMBER = /^\/3\.0\/lists\/([^/]+)\/members\/([^/]+)(\/tags)?$/;
 
 /**
- * A Mailchimp Marketing API 3.0 audience on loopback, strict about the wire (apis.md §3): HTTP
+ * A Mailchimp Marketing API 3.0 audience on loopback, strict about the wire (docs/vendors.md (Mailchimp)): HTTP
  * Basic with the API key as password, members addressed by the MD5 of the lower-cased email
  * (any other id answers 404), tags bodies `{tags:[{name, status: active|inactive}]}` (else 400)
  * answered 204, problem+json errors. PUT upserts and POST /members creates, as Mailchimp does, so

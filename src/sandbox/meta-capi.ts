@@ -1,13 +1,13 @@
 import { isSha256Hex } from './server.ts';
 
-/** Most events in one Conversions API request (apis.md §2.1, M1). */
+/** Most events in one Conversions API request (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/conversions-api/using-the-api). */
 export const MAX_EVENTS_PER_REQUEST = 1000;
-/** Oldest `event_time` accepted, except `physical_store` (apis.md §2.1, M2). */
+/** Oldest `event_time` accepted, except `physical_store` (docs/vendors.md (Meta), developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/server-event). */
 export const MAX_EVENT_AGE_SECONDS = 7 * 86_400;
-/** Oldest `physical_store` event (apis.md §2.1, M2). */
+/** Oldest `physical_store` event (docs/vendors.md (Meta), developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/server-event). */
 export const MAX_STORE_EVENT_AGE_SECONDS = 62 * 86_400;
 
-/** `action_source` values (apis.md §2.1, M5/M2). */
+/** `action_source` values (docs/vendors.md (Meta), segmentio docs commit (Action Source table) at www.webkkk.net/segmentio/segment-docs/commit/4158374…/developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/server-event). */
 const ACTION_SOURCES = new Set([
   'email',
   'website',
@@ -43,9 +43,9 @@ const EVENT_FIELDS = new Set([
   'original_event_data',
 ]);
 
-/** user_data keys that must arrive SHA-256 hashed (apis.md §2.2). */
+/** user_data keys that must arrive SHA-256 hashed (docs/vendors.md (Meta)). */
 const HASHED = ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'ge', 'db'];
-/** user_data keys sent raw (apis.md §2.2). */
+/** user_data keys sent raw (docs/vendors.md (Meta)). */
 const RAW = ['client_ip_address', 'client_user_agent', 'fbc', 'fbp', 'lead_id', 'external_id'];
 
 /** One event as the Conversions API takes it. */
@@ -61,7 +61,7 @@ export interface CapiEvent {
 
 /**
  * Why a Conversions API batch is refused, or null when every event is valid. Meta rejects the
- * whole batch when any event is invalid (apis.md §2.1, M1), so the first problem is the answer.
+ * whole batch when any event is invalid (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/conversions-api/using-the-api), so the first problem is the answer.
  */
 export function validateCapiBatch(data: unknown, nowSeconds: number): string | null {
   if (!Array.isArray(data) || data.length === 0) return 'data must be a non-empty array';
@@ -99,7 +99,7 @@ function eventProblem(e: Record<string, unknown>, now: number): string | null {
     } else if (!RAW.includes(k)) return `user_data.${k} is not a customer information parameter`;
   }
   if (e.action_source === 'system_generated') {
-    // Conversion Leads (CRM) events: lead_id unhashed, event_source crm (apis.md §2.3, M10).
+    // Conversion Leads (CRM) events: lead_id unhashed, event_source crm (docs/vendors.md (Meta), developers.facebook.com/documentation/ads-commerce/conversions-api/conversion-leads-integration/payload-specification).
     if (typeof u.lead_id !== 'string' || !/^\d{15,17}$/.test(u.lead_id))
       return 'user_data.lead_id must be the 15-17 digit Meta lead id, not hashed';
     const cd = (e.custom_data ?? {}) as Record<string, unknown>;

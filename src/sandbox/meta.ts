@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { validateCapiBatch, type CapiEvent } from './meta-capi.ts';
 import { jsonBody, SandboxServer, type SandboxReply, type SandboxRequest } from './server.ts';
 
-/** A lead as Graph stores it (apis.md §2.5), with its ad context (the Lead node's fields). */
+/** A lead as Graph stores it (docs/vendors.md (Meta)), with its ad context (the Lead node's fields). */
 export interface SandboxLead {
   id: string;
   /** ISO with `+0000`, as lead reads answer it. */
@@ -20,7 +20,7 @@ export interface SandboxLead {
   field_data: { name: string; values: string[] }[];
 }
 
-/** One insights row per campaign and day (apis.md §2.6): `spend` is a decimal string. */
+/** One insights row per campaign and day (docs/vendors.md (Meta)): `spend` is a decimal string. */
 export interface SandboxInsight {
   campaign_id: string;
   campaign_name: string;
@@ -35,7 +35,7 @@ export interface SandboxInsight {
 /** Largest page Graph answers here (a `limit` above it is cut, as Graph does). */
 const MAX_LIMIT = 500;
 
-/** A Graph API error body (apis.md §2.6): `{ error: { message, type, code, fbtrace_id } }`. */
+/** A Graph API error body (docs/vendors.md (Meta)): `{ error: { message, type, code, fbtrace_id } }`. */
 export function graphError(status: number, code: number, message: string, subcode?: number) {
   const error = {
     message,
@@ -50,7 +50,7 @@ export function graphError(status: number, code: number, message: string, subcod
 /**
  * Meta's Graph API on loopback for one Page and ad account: lead reads by id and by form
  * (`fields` honoured), forms, the Page, daily campaign insights, and the Conversions API
- * (`POST /{pixel}/events`, validated as a whole batch: one bad event refuses it, apis.md §2.1).
+ * (`POST /{pixel}/events`, validated as a whole batch: one bad event refuses it, docs/vendors.md (Meta)).
  * Every call needs the access token; a wrong one answers code 190 as Graph does.
  */
 export class MetaSandbox extends SandboxServer {
@@ -59,7 +59,7 @@ export class MetaSandbox extends SandboxServer {
   readonly insights: SandboxInsight[] = [];
   /**
    * Events the Conversions API kept: the first of each (event_name, event_id) pair (Meta
-   * deduplicates the pair within 48 hours, apis.md §2.1 M2).
+   * deduplicates the pair within 48 hours, docs/vendors.md (Meta) developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/server-event).
    */
   readonly events: CapiEvent[] = [];
   /** Every event of every accepted batch as it arrived, duplicates included. */
@@ -84,7 +84,7 @@ export class MetaSandbox extends SandboxServer {
   }
 
   /**
-   * A signed leadgen notification for some leads (apis.md §2.4): the body Meta posts and its
+   * A signed leadgen notification for some leads (docs/vendors.md (Meta)): the body Meta posts and its
    * `X-Hub-Signature-256` over the raw bytes, keyed by the App Secret.
    */
   leadgenWebhook(leadIds: string[]): { body: string; headers: Record<string, string> } {

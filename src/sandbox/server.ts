@@ -28,7 +28,7 @@ export interface SandboxLogEntry {
 
 /**
  * A vendor sandbox on loopback: a real HTTP server whose handler speaks one vendor's wire format
- * (apis.md) and refuses what that vendor refuses. Subclasses implement `answer`.
+ * (docs/vendors.md) and refuses what that vendor refuses. Subclasses implement `answer`.
  */
 export abstract class SandboxServer extends LoopbackServer {
   readonly requests: SandboxLogEntry[] = [];

@@ -163,7 +163,7 @@ function dmsCsv(sales: WorldSale[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** Mailchimp's campaign list and email-activity reports for the world (apis.md §3, MC12). */
+/** Mailchimp's campaign list and email-activity reports for the world (docs/vendors.md (Mailchimp), kestra.io mailchimp ListEmailActivity / GetCampaignReport). */
 function mockMailchimp(w: World) {
   const campaigns = [...new Set(w.emails.map((e) => e.campaign.id))].sort();
   const api = nock('https://us21.api.mailchimp.com').persist();

@@ -258,7 +258,7 @@ function vinOf(serial: string): string {
   return `${draft.slice(0, 8)}${vinCheckDigit(draft)}${draft.slice(9)}`;
 }
 
-/** The DMS drops one export with both deals (generic layout, apis.md §7.4). */
+/** The DMS drops one export with both deals (generic layout, docs/vendors.md (DMS exports)). */
 export function writeDmsExport(folder: string): void {
   mkdirSync(join(folder, 'sales'), { recursive: true });
   const us = `${SALE_DATE.slice(5, 7)}/${SALE_DATE.slice(8, 10)}/${SALE_DATE.slice(0, 4)}`;

@@ -122,7 +122,7 @@ describe('transforms', () => {
     ],
     ['48127-1398', { platform: 'meta', field: 'zip' }, '48127'],
   ])(
-    'hashes %j with %j by the platform rules (reference/apis.md §1.3, §2.2)',
+    'hashes %j with %j by the platform rules (docs/vendors.md, Google Ads and Meta)',
     (input, options, normalized) => {
       expect(fwd('sha256', input, options)).toBe(sha256Hex(normalized));
     },

@@ -17,7 +17,7 @@ const ACTION = 'customers/1234567890/conversionActions/555';
 const CLICK = Date.parse('2026-11-01T15:00:00Z');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-describe('Google Ads sandbox (apis.md §1)', () => {
+describe('Google Ads sandbox (docs/vendors.md, Google Ads)', () => {
   const g = new GoogleAdsSandbox(ACCOUNT);
   let token = '';
 

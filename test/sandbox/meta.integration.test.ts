@@ -7,7 +7,7 @@ import { MetaSandbox } from '../../src/sandbox/meta.ts';
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-describe('Meta sandbox (apis.md §2)', () => {
+describe('Meta sandbox (docs/vendors.md, Meta)', () => {
   const m = new MetaSandbox({
     accessToken: 'EAA-token-0123456789',
     appSecret: 'app-secret-0123456789',

@@ -12,7 +12,7 @@ const formats = z
   .describe('Extra luxon formats to try, e.g. "dd.MM.yyyy HH:mm".');
 
 // Named out formats; `google` is the Google Ads conversionDateTime shape
-// "yyyy-mm-dd hh:mm:ss+|-hh:mm" (reference/apis.md §1.2, G1).
+// "yyyy-mm-dd hh:mm:ss+|-hh:mm" (docs/vendors.md (Google Ads), googleapis/googleapis `google/ads/googleads/v22/services/conversion_upload_service.proto`).
 const NAMED: Record<string, string> = {
   sql: 'yyyy-MM-dd HH:mm:ss',
   google: 'yyyy-MM-dd HH:mm:ssZZ',

@@ -24,7 +24,7 @@ type Normalize = (s: string) => string | undefined;
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-// Google Ads enhanced conversions (reference/apis.md §1.3; developers.google.com/google-ads/api/
+// Google Ads enhanced conversions (docs/vendors.md (Google Ads); developers.google.com/google-ads/api/
 // docs/conversions/enhance-conversions): trim and lower-case; phones E.164 with "+", inner spaces
 // stripped. Emails: the docs say remove "." and "+suffix" in the local part of every address,
 // while Google's own samples (Java, C#, PHP, Ruby, Perl) remove dots only for gmail.com /
@@ -55,8 +55,8 @@ const GOOGLE: Partial<Record<Kind, Normalize>> = {
   street: lower,
 };
 
-// Meta Conversions API user_data (reference/apis.md §2.2: M7 customer-information-parameters,
-// M8 facebook-nodejs-business-sdk utils.js): em trim+lower; ph digits only with country code and
+// Meta Conversions API user_data (docs/vendors.md (Meta): developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters customer-information-parameters,
+// facebook-nodejs-business-sdk `src/objects/serverside/utils.js` facebook-nodejs-business-sdk utils.js): em trim+lower; ph digits only with country code and
 // no leading zeros, 7-15 digits; fn/ln lower, no punctuation; ct/st lower without digits, spaces
 // and ( ) . -; zp lower, no spaces, part before "-"; country 2 letters; ge f/m; db YYYYMMDD.
 const META: Record<Kind, Normalize> = {

@@ -11,7 +11,7 @@ interface UpsertInput {
  * A HubSpot portal on loopback for the demo: the strict search of `FakeHubSpot` over contacts,
  * deals, calls, emails and meetings, contacts batch upsert by email that keeps the contacts (so a
  * deal's or engagement's contact can be read back), CRM v3 batch read by id and associations v4
- * batch read (shared/reference/apis.md §6.1). Objects the demo's salespeople create are added
+ * batch read (docs/vendors.md (HubSpot)). Objects the demo's salespeople create are added
  * with `add` and linked to their contact with `associate`.
  */
 export class HubSpotPortal extends FakeHubSpot {

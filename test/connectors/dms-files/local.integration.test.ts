@@ -98,7 +98,7 @@ describe('dms-files on a local folder', () => {
       records: sales,
     } = await ingest('dms-cdk-sales', 'cdk', 'cdk-fi-deals.csv');
     expect(counts).toMatchObject({ read: 3, created: 2, quarantined: 1 });
-    // The deal of the public CDK fixture (D6): SalesDate empty, so the contract date counts.
+    // The deal of the public CDK fixture (SamLubelskyImpel/setup-test `carlabs/tests/data/cdk.py`): SalesDate empty, so the contract date counts.
     expect(sales.get('314403')).toMatchObject({
       dealNumber: '314403',
       status: 'B',

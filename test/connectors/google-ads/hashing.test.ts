@@ -7,7 +7,7 @@ import {
   sha256Hex,
 } from '../../../connectors/google-ads/hashing.ts';
 
-// shared/reference/apis.md §1.3: trim, lower-case, SHA-256 as lower-case hex; gmail/googlemail
+// docs/vendors.md (Google Ads): trim, lower-case, SHA-256 as lower-case hex; gmail/googlemail
 // local parts lose their dots (documented rule), or every local part loses '.' and '+' (flag);
 // phones are E.164 with the '+'.
 describe('google-ads identifier normalization (§1.3)', () => {

@@ -9,7 +9,7 @@ import type { MailchimpContext } from '../../../connectors/mailchimp/call.ts';
 import { createMailchimpClient } from '../../../connectors/mailchimp/client.ts';
 import { MailchimpCredentials, MailchimpSettings } from '../../../connectors/mailchimp/settings.ts';
 
-/** The data center of the test key, and so the API host the tests mock (apis.md fixture notes). */
+/** The data center of the test key, and so the API host the tests mock (docs/vendors.md fixture notes). */
 export const HOST = 'https://us14.api.mailchimp.com';
 /** A real-shaped API key of that data center. */
 export const API_KEY = '0123456789abcdef0123456789abcdef-us14';

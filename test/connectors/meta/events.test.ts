@@ -18,7 +18,7 @@ const mapped = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-describe('Meta user_data at the sink edge (apis.md §2.2)', () => {
+describe('Meta user_data at the sink edge (docs/vendors.md, Meta)', () => {
   it('normalizes and hashes per §2.2, with its published vectors', () => {
     const r = wireUserData({
       em: 'John_Smith@gmail.com',
