@@ -10,8 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
+// Each call a millisecond later than the one before: "older" is decided by the profiles' creation
+// times (ties by id, which is random), and two calls can fall in one millisecond.
+let clock = Date.now();
 const resolveAll = (tenant: string, contacts: (Contact | undefined)[]) =>
-  resolveCustomers(t.hub.redis, t.hub.keys, tenant, contacts);
+  resolveCustomers(t.hub.redis, t.hub.keys, tenant, contacts, undefined, ++clock);
 const resolve = async (tenant: string, contacts: (Contact | undefined)[]) =>
   (await resolveAll(tenant, contacts)).people;
 const at78708 = { postalCode: '78708-1234' };
