@@ -60,7 +60,7 @@ export function ResponseTable(props: { report: ResponseReport }) {
 }
 
 /** The leads nobody answered within 24 hours. */
-export function UnansweredTable(props: { report: ResponseReport }) {
+export function UnansweredTable(props: { report: ResponseReport; timeZone: string }) {
   const leads = props.report.unansweredLeads;
   return (
     <table id="unanswered">
@@ -76,7 +76,7 @@ export function UnansweredTable(props: { report: ResponseReport }) {
         )}
         {leads.map((l) => (
           <tr>
-            <th scope="row">{when(l.createdAt)}</th>
+            <th scope="row">{when(l.createdAt, props.timeZone)}</th>
             <td>
               <code>{l.leadId}</code>
             </td>

@@ -14,6 +14,7 @@ export function EntriesTable(props: {
   kind: EntryKind;
   entries: QuarantineEntry[];
   syncNames: Map<string, string>;
+  timeZone: string;
 }) {
   return (
     <table>
@@ -35,7 +36,7 @@ export function EntriesTable(props: {
             <td>{props.syncNames.get(e.syncId) ?? e.syncId}</td>
             <td>{e.direction === 'in' ? 'inbound' : 'outbound'}</td>
             <td class="reason">{reasons(e)}</td>
-            <td>{when(e.at)}</td>
+            <td>{when(e.at, props.timeZone)}</td>
           </tr>
         ))}
       </tbody>
@@ -48,6 +49,7 @@ export function EntryDetail(props: {
   kind: EntryKind;
   entry: QuarantineEntry;
   session: UiSession;
+  timeZone: string;
 }) {
   const e = props.entry;
   const bad = new Set(e.problems.map((p) => p.field));
@@ -68,7 +70,7 @@ export function EntryDetail(props: {
         </ul>
         <p class="muted">
           Stream <code>{e.stream}</code> · {e.direction === 'in' ? 'inbound' : 'outbound'} · since{' '}
-          {when(e.at)}
+          {when(e.at, props.timeZone)}
           {e.replays > 0 && ` · replayed ${e.replays} time(s) without success`}
         </p>
       </div>

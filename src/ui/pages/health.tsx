@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Connection } from '../../store/connections.ts';
 import type { RunReport, Sync } from '../../sync/types.ts';
 import { Badge, TableHead } from '../layout.tsx';
@@ -22,14 +23,11 @@ export const duration = (ms: number | null) =>
         : ms < 3_600_000
           ? `${Math.round(ms / 60_000)} min`
           : `${(ms / 3_600_000).toFixed(1)} h`;
-/** A time for people, in UTC (the run history is in UTC). */
-export const when = (iso: string | null) =>
-  iso
-    ? iso
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, ' UTC')
-        .replace(/Z$/, ' UTC')
-    : '—';
+/** A time for people, in the store's time zone with the zone's abbreviation (`2026-12-03 10:18:40 CST`). */
+export const when = (iso: string | null, timeZone: string) => {
+  const t = iso ? DateTime.fromISO(iso, { zone: 'utc' }) : null;
+  return t?.isValid ? t.setZone(timeZone).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') : '—';
+};
 
 /** The connections table: status and, for broken ones, why. */
 export function ConnectionsTable(props: { connections: Connection[] }) {
@@ -66,7 +64,7 @@ export function ConnectionsTable(props: { connections: Connection[] }) {
 }
 
 /** The syncs table: schedule, last run with its counts, and change-log lag. */
-export function SyncsTable(props: { rows: SyncRow[] }) {
+export function SyncsTable(props: { rows: SyncRow[]; timeZone: string }) {
   return (
     <table>
       <caption>Syncs</caption>
@@ -98,7 +96,7 @@ export function SyncsTable(props: { rows: SyncRow[] }) {
               {last ? (
                 <>
                   <Badge status={last.status} />{' '}
-                  <a href={`/ui/runs/${last.id}`}>{when(last.startedAt)}</a>
+                  <a href={`/ui/runs/${last.id}`}>{when(last.startedAt, props.timeZone)}</a>
                 </>
               ) : (
                 <span class="muted">never</span>
@@ -116,7 +114,7 @@ export function SyncsTable(props: { rows: SyncRow[] }) {
 }
 
 /** One run in detail. */
-export function RunDetail(props: { run: RunReport; sync: Sync }) {
+export function RunDetail(props: { run: RunReport; sync: Sync; timeZone: string }) {
   const r = props.run;
   return (
     <>
@@ -133,9 +131,9 @@ export function RunDetail(props: { run: RunReport; sync: Sync }) {
           <dt>Trigger</dt>
           <dd>{r.trigger}</dd>
           <dt>Started</dt>
-          <dd>{when(r.startedAt)}</dd>
+          <dd>{when(r.startedAt, props.timeZone)}</dd>
           <dt>Finished</dt>
-          <dd>{when(r.finishedAt)}</dd>
+          <dd>{when(r.finishedAt, props.timeZone)}</dd>
           <dt>Duration</dt>
           <dd>{duration(r.durationMs)}</dd>
           <dt>Pages / batches</dt>

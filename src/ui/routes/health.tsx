@@ -77,7 +77,7 @@ export function healthRoutes(): Hono {
       <>
         <ConnectionsTable connections={connections} />
         <div style="height:24px" />
-        <SyncsTable rows={rows} />
+        <SyncsTable rows={rows} timeZone={await zoneOf(c)} />
       </>,
       { lede: 'What is connected, how each sync last ran, and how far outbound syncs are behind.' },
     );
@@ -93,15 +93,20 @@ export function healthRoutes(): Hono {
     const tenantId = c.get('ui').tenantId;
     const run = await svc.runs.get(tenantId, c.req.param('id'));
     const sync = await svc.syncs.get(tenantId, run.syncId);
-    return page(c, `Run ${run.id}`, <RunDetail run={run} sync={sync} />);
+    return page(c, `Run ${run.id}`, <RunDetail run={run} sync={sync} timeZone={await zoneOf(c)} />);
   });
   entryRoutes(app, 'quarantine');
   entryRoutes(app, 'dead-letters');
   return app;
 }
 
+/** The store's time zone, in which the pages show times. */
+const zoneOf = async (c: Context) =>
+  (await c.get('hub').settings.get(c.get('ui').tenantId)).timeZone;
+
 /** One sync: what it is, a run button, and its recent runs. */
 async function syncPage(c: Context, id: string) {
+  const timeZone = await zoneOf(c);
   const { svc } = c.get('sync');
   const tenantId = c.get('ui').tenantId;
   const sync = await svc.syncs.get(tenantId, id);
@@ -131,7 +136,7 @@ async function syncPage(c: Context, id: string) {
           {runs.map((r) => (
             <tr>
               <th scope="row">
-                <a href={`/ui/runs/${r.id}`}>{when(r.startedAt)}</a>
+                <a href={`/ui/runs/${r.id}`}>{when(r.startedAt, timeZone)}</a>
               </th>
               <td>{r.trigger}</td>
               <td>
@@ -166,16 +171,22 @@ function entryRoutes(app: Hono, kind: EntryKind) {
       kind === 'quarantine'
         ? 'Records the hub refused, with the reasons. Open one to fix it and replay it, or discard it.'
         : 'Outbound records that kept failing after every retry. Replay sends them again.';
-    return page(c, title, <EntriesTable kind={kind} entries={entries} syncNames={names} />, {
-      lede,
-    });
+    const timeZone = await zoneOf(c);
+    return page(
+      c,
+      title,
+      <EntriesTable kind={kind} entries={entries} syncNames={names} timeZone={timeZone} />,
+      {
+        lede,
+      },
+    );
   });
   app.get(`/ui/${kind}/:id`, async (c) => {
     const entry = await store(c).get(c.get('ui').tenantId, c.req.param('id'));
     return page(
       c,
       `${kind === 'quarantine' ? 'Quarantined' : 'Dead letter'}: ${entry.externalKey ?? entry.id}`,
-      <EntryDetail kind={kind} entry={entry} session={c.get('ui')} />,
+      <EntryDetail kind={kind} entry={entry} session={c.get('ui')} timeZone={await zoneOf(c)} />,
     );
   });
   app.post(`/ui/${kind}/:id/replay`, async (c) => {

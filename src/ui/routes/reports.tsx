@@ -202,7 +202,7 @@ async function salePage(c: Context) {
 
 /** Response time per salesperson and store, and the unanswered leads. */
 async function accountabilityPage(c: Context) {
-  const { view: v, problem } = await viewOf(c);
+  const { view: v, timeZone, problem } = await viewOf(c);
   const hub = c.get('hub');
   const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(
     c.get('ui').tenantId,
@@ -218,7 +218,7 @@ async function accountabilityPage(c: Context) {
         <ResponseTable report={r} />
       </Panel>
       <Panel title="Unanswered leads">
-        <UnansweredTable report={r} />
+        <UnansweredTable report={r} timeZone={timeZone} />
       </Panel>
     </>,
     { lede: 'Who answered their leads, and how fast: the first outbound call, email or text.' },
