@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 
-import { maySee } from './access.ts';
+import { maySee, type Area } from './access.ts';
 import type { UiSession } from './session.ts';
 
 /** The `<head>` and body frame shared by every page. */
@@ -78,6 +78,36 @@ export function Page(props: {
   );
 }
 
+/** The navigation's sections: an area of access, its heading and its pages. */
+const NAV_SECTIONS: readonly { area: Area; title: string; links: readonly [string, string][] }[] = [
+  {
+    area: 'reports',
+    title: 'Reports',
+    links: [
+      ['/ui/reports/attribution', 'Attribution'],
+      ['/ui/reports/accountability', 'Accountability'],
+      ['/ui/reports/data-quality', 'Data quality'],
+    ],
+  },
+  {
+    area: 'health',
+    title: 'Sync health',
+    links: [
+      ['/ui/health', 'Connections & syncs'],
+      ['/ui/quarantine', 'Quarantine'],
+      ['/ui/dead-letters', 'Dead letters'],
+    ],
+  },
+  {
+    area: 'setup',
+    title: 'Set-up',
+    links: [
+      ['/ui/setup', 'Add a connection'],
+      ['/ui/setup/preview', 'Preview a mapping'],
+    ],
+  },
+];
+
 /** The navigation: the areas the role may see. */
 function MainNav({ session: s, path }: { session: UiSession; path: string }) {
   return (
@@ -85,45 +115,16 @@ function MainNav({ session: s, path }: { session: UiSession; path: string }) {
       <NavLink href="/ui" current={path}>
         Overview
       </NavLink>
-      {maySee(s.role, 'reports') && (
+      {NAV_SECTIONS.filter((x) => maySee(s.role, x.area)).map((x) => (
         <>
-          <h2>Reports</h2>
-          <NavLink href="/ui/reports/attribution" current={path}>
-            Attribution
-          </NavLink>
-          <NavLink href="/ui/reports/accountability" current={path}>
-            Accountability
-          </NavLink>
-          <NavLink href="/ui/reports/data-quality" current={path}>
-            Data quality
-          </NavLink>
+          <h2>{x.title}</h2>
+          {x.links.map(([href, label]) => (
+            <NavLink href={href} current={path}>
+              {label}
+            </NavLink>
+          ))}
         </>
-      )}
-      {maySee(s.role, 'health') && (
-        <>
-          <h2>Sync health</h2>
-          <NavLink href="/ui/health" current={path}>
-            Connections &amp; syncs
-          </NavLink>
-          <NavLink href="/ui/quarantine" current={path}>
-            Quarantine
-          </NavLink>
-          <NavLink href="/ui/dead-letters" current={path}>
-            Dead letters
-          </NavLink>
-        </>
-      )}
-      {maySee(s.role, 'setup') && (
-        <>
-          <h2>Set-up</h2>
-          <NavLink href="/ui/setup" current={path}>
-            Add a connection
-          </NavLink>
-          <NavLink href="/ui/setup/preview" current={path}>
-            Preview a mapping
-          </NavLink>
-        </>
-      )}
+      ))}
       {s.role === 'admin' && (
         <>
           <h2>Admin</h2>

@@ -1,27 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { FakeMailchimp } from '../../../src/sandbox/mailchimp.ts';
 import { FakeSystem } from '../../support/fake-system.ts';
-import { mailchimpAndCrm, openMailchimpHarness, type MailchimpHarness } from './harness.ts';
-import { API_KEY, LIST, useNock } from './support.ts';
+import { mailchimpAndCrm, useLoopbackWorld, type MailchimpHarness } from './harness.ts';
 
 let h: MailchimpHarness;
 let crm: FakeSystem;
 let mc: FakeMailchimp;
 
-// Everything on loopback: Redis (own prefix), the CRM and the Mailchimp audience.
-useNock({ loopback: true });
-beforeEach(async () => {
-  h = await openMailchimpHarness();
-  crm = await new FakeSystem().start();
-  mc = await new FakeMailchimp(LIST, API_KEY).start();
-});
-afterEach(async () => {
-  await h.close();
-  await crm.stop();
-  await mc.stop();
-});
+useLoopbackWorld((w) => ({ h, crm, mc } = w));
 
 const run = (syncId: string) => runSync(h.engine.service.svc, h.tenantId, syncId, 'manual');
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 
+import { afterEach, beforeEach } from 'vitest';
+
 import httpJson from '../../../connectors/http-json/index.ts';
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
@@ -8,8 +10,10 @@ import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/
 import type { MappingSource } from '../../../src/sync/services.ts';
 import type { SyncMapping } from '../../../src/sync/sync-mapping.ts';
 import type { SyncInput } from '../../../src/sync/types.ts';
+import { FakeMailchimp } from '../../../src/sandbox/mailchimp.ts';
 import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
-import { API_KEY, LIST, SECRET } from './support.ts';
+import { FakeSystem } from '../../support/fake-system.ts';
+import { API_KEY, LIST, SECRET, useNock } from './support.ts';
 
 /** The mappings of these tests: a CRM mapping of their own, then the shipped ones. */
 const TEST_MAPPINGS = join(import.meta.dirname, 'fixtures/mappings');
@@ -83,4 +87,33 @@ export async function mailchimpAndCrm(
     mode: crm.mode ?? 'two-way',
   });
   return { mc, crmConn, mcSync, crmSync };
+}
+
+/** What `useLoopbackWorld` opens for each test. */
+export interface LoopbackWorld {
+  h: MailchimpHarness;
+  crm: FakeSystem;
+  mc: FakeMailchimp;
+}
+
+/**
+ * Everything on loopback for each test of a file: the hub (own Redis prefix), a fake CRM and the
+ * Mailchimp sandbox audience; `take` receives them before each test, and all close after it.
+ */
+export function useLoopbackWorld(take: (w: LoopbackWorld) => void): void {
+  let w: LoopbackWorld;
+  useNock({ loopback: true });
+  beforeEach(async () => {
+    w = {
+      h: await openMailchimpHarness(),
+      crm: await new FakeSystem().start(),
+      mc: await new FakeMailchimp(LIST, API_KEY).start(),
+    };
+    take(w);
+  });
+  afterEach(async () => {
+    await w.h.close();
+    await w.crm.stop();
+    await w.mc.stop();
+  });
 }
