@@ -23,9 +23,13 @@ const SinkMember = z.looseObject({
 /**
  * Parts of the ADDRESS merge field Mailchimp requires; a partial address fails the whole member
  * with 400 "Your merge fields were invalid". Decision (the required parts are not in docs/vendors.md):
- * a partial address is left out so the rest of the member is still written.
+ * a partial address is left out so the rest of the member is still written, and said so in the
+ * run's notes (`leftOut.partialAddress`).
  */
 const ADDRESS_REQUIRED = ['addr1', 'city', 'state', 'zip'] as const;
+
+/** Why a part of a member was left out (`SinkResult.leftOut`): an ADDRESS missing a required part. */
+export const PARTIAL_ADDRESS = 'partialAddress';
 
 /**
  * One member update: where, the PATCH body (null when there is nothing but tags to change), and
@@ -35,12 +39,19 @@ export interface MemberWrite {
   hash: string;
   body: Record<string, unknown> | null;
   tags: TagUpdate[];
+  /** What of the record is not sent (`SinkResult.leftOut`), e.g. a partial address. */
+  leftOut: string[];
+}
+
+/** Whether merge fields carry an ADDRESS Mailchimp would refuse (a required part missing). */
+function partialAddress(fields: Record<string, unknown> | undefined): boolean {
+  const address = fields?.ADDRESS as Record<string, unknown> | undefined;
+  return address !== undefined && !ADDRESS_REQUIRED.every((k) => address?.[k]);
 }
 
 function mergeFieldsOf(fields: Record<string, unknown> | undefined): Record<string, unknown> {
   const out = { ...fields };
-  const address = out.ADDRESS as Record<string, unknown> | undefined;
-  if (address !== undefined && !ADDRESS_REQUIRED.every((k) => address?.[k])) delete out.ADDRESS;
+  if (partialAddress(fields)) delete out.ADDRESS;
   return out;
 }
 
@@ -90,6 +101,7 @@ export function memberWrite(record: SystemRecord, s: MailchimpSettings): MemberW
     hash: subscriberHash(email_address),
     body: Object.keys(body).length ? body : null,
     tags: tagUpdates(lifecycle, tags ?? [], s.lifecycleTags),
+    leftOut: partialAddress(merge_fields) ? [PARTIAL_ADDRESS] : [],
   };
 }
 

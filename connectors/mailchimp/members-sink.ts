@@ -30,6 +30,15 @@ function outcomeOf(err: unknown): SinkResult {
 /** A member with nothing to change: nothing is sent (not knowing whether it is on the list). */
 const NOTHING: SinkResult = { ok: true, destinationId: null, skipped: 'nothingToWrite' };
 
+/**
+ * A member's outcome with what of it was not sent (`leftOut`), when the rest was written or there
+ * was nothing else to write; a member not on the list was not written at all.
+ */
+function writtenOutcome(w: MemberWrite, r: SinkResult): SinkResult {
+  const sent = r.ok && r.skipped !== NOT_ON_LIST;
+  return sent && w.leftOut.length ? { ...r, leftOut: w.leftOut } : r;
+}
+
 /** Updates one member, then sets its tags; each call retried on 429/5xx. */
 async function writeOne(ctx: MailchimpContext, w: MemberWrite): Promise<SinkResult> {
   const path = memberPath(ctx.settings.listId, w.hash);
@@ -55,7 +64,7 @@ async function writeOne(ctx: MailchimpContext, w: MemberWrite): Promise<SinkResu
 /** Small writes: one PATCH (and one tags POST) per member, `maxConnections` at a time. */
 function writeEach(ctx: MailchimpContext, prepared: Prepared[]): Promise<SinkResult[]> {
   return mapLimit(prepared, ctx.settings.maxConnections, async (w) =>
-    isWrite(w) ? writeOne(ctx, w) : w,
+    isWrite(w) ? writtenOutcome(w, await writeOne(ctx, w)) : w,
   );
 }
 
@@ -93,7 +102,10 @@ async function writeBatched(ctx: MailchimpContext, prepared: Prepared[]): Promis
     const failed = tagOutcomes.get(`tags-${i}`);
     results[i] = failed ? outcomeOf(failed) : { ok: true, destinationId: w.hash };
   });
-  return results as SinkResult[];
+  return (results as SinkResult[]).map((r, i) => {
+    const w = prepared[i]!;
+    return isWrite(w) ? writtenOutcome(w, r) : r;
+  });
 }
 
 /**

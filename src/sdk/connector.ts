@@ -73,10 +73,12 @@ export interface SinkItem {
  * quarantined) says the sink left the record out by design, naming why in camelCase (e.g.
  * `notOnList`: the email tool has no such member and the hub never creates one); the run counts
  * it as skipped under the note `skipped.<reason>` and records no delivery, so a later change of
- * the record is tried again.
+ * the record is tried again. `leftOut` names, in camelCase, the parts of the record the sink left
+ * out by design while writing (or skipping) the rest (e.g. `partialAddress`: the vendor refuses an
+ * incomplete address); the run counts each under the note `leftOut.<reason>`.
  */
 export type SinkResult =
-  | { ok: true; destinationId: string | null; skipped?: string }
+  | { ok: true; destinationId: string | null; skipped?: string; leftOut?: string[] }
   | { ok: false; retryable: boolean; reason: string; field?: string };
 
 /** A writable collection of a system. */

@@ -11,7 +11,7 @@ import type { SyncServices } from './services.ts';
 import { mapOut, type SyncMapping } from './sync-mapping.ts';
 import { readAfter } from '../feed/positions.ts';
 import { REFUSED_BATCHES, SPLIT_REQUESTS, writeSplitting } from './sink-write.ts';
-import { addNotes, SKIPPED } from './run-notes.ts';
+import { addNotes, SKIPPED, withSinkNotes } from './run-notes.ts';
 import { zeroCounts, type PageCounts, type Sync } from './types.ts';
 
 /** Change log entries read per step. */
@@ -263,10 +263,10 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
     const linkKey = k.links(tenantId, sync.connectionId, scope.sinkName);
     results.forEach((r, j) => {
       const item = todo[j]!;
+      if (r.ok) notes = withSinkNotes(notes, r);
       if (r.ok && r.skipped) {
         // Left out by design (no delivery recorded: a later change of the record tries again).
         skipped++;
-        addNotes((notes ??= {}), { [`${SKIPPED}.${r.skipped}`]: 1 });
       } else if (r.ok) {
         written++;
         const { canonicalId, destinationId } = item.item;

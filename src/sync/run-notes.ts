@@ -7,6 +7,8 @@ export const DUPLICATE_ROWS = 'duplicateRows';
 export const UNMATCHABLE = 'unmatchable';
 /** Prefix of the notes counting records a sink left out by design, by reason (`skipped.notOnList`). */
 export const SKIPPED = 'skipped';
+/** Prefix of the notes counting records a sink wrote without a part it left out by design (`leftOut.partialAddress`). */
+export const LEFT_OUT = 'leftOut';
 /** Record keys a run remembers to count duplicates (beyond it, duplicates go uncounted). */
 export const MAX_KEYS_REMEMBERED = 1_000_000;
 
@@ -43,6 +45,21 @@ export function unmatchableNotes(
     notes[k] = (notes[k] ?? 0) + 1;
   });
   return notes;
+}
+
+/**
+ * `notes` with what a sink said of one record it wrote or left out by design: `skipped.<reason>`
+ * for a record skipped, `leftOut.<reason>` for each part of it left out.
+ */
+export function withSinkNotes(
+  notes: RunNotes | undefined,
+  r: { skipped?: string; leftOut?: string[] },
+): RunNotes | undefined {
+  if (!r.skipped && !r.leftOut?.length) return notes;
+  const out = notes ?? {};
+  if (r.skipped) addNotes(out, { [`${SKIPPED}.${r.skipped}`]: 1 });
+  for (const why of r.leftOut ?? []) addNotes(out, { [`${LEFT_OUT}.${why}`]: 1 });
+  return out;
 }
 
 /** Adds `b` into `a`. */

@@ -88,7 +88,8 @@ export interface RunCounts {
 /**
  * Named counters of a run worth a person's attention beyond the counts: `duplicateRows` (rows
  * whose record key was read earlier in the run), `unmatchable.<reason>` (records identity could
- * match to nobody: `noContactDetails`, `nameWithoutPostal`, `businessWithoutEmailOrPhone`...).
+ * match to nobody: `noContactDetails`, `nameWithoutPostal`, `businessWithoutEmailOrPhone`...),
+ * `skipped.<reason>` and `leftOut.<reason>` (records, or parts of records, a sink left out by design).
  */
 export type RunNotes = Record<string, number>;
 

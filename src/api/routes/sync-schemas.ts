@@ -76,7 +76,9 @@ export const RunSchema = z
     notes: z
       .record(z.string(), z.number())
       .optional()
-      .describe('Named counters: duplicateRows, unmatchable.<reason> (records matched to nobody)'),
+      .describe(
+        'Named counters: duplicateRows, unmatchable.<reason> (records matched to nobody), skipped.<reason> and leftOut.<reason> (records or parts of them a sink left out by design)',
+      ),
     batches: z.number(),
     errors: z.array(z.string()),
   })

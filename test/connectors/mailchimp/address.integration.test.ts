@@ -38,6 +38,8 @@ describe('Mailchimp members: a partial address the sink leaves out is not re-sen
     expect((await run(crmSync.id))?.counts).toMatchObject({ read: 1, quarantined: 0 });
     const first = await run(mcSync.id);
     expect(first?.counts).toMatchObject({ written: 1, failed: 0, quarantined: 0 });
+    // Not silent: the run report counts the member written without its partial address.
+    expect(first?.notes).toEqual({ 'leftOut.partialAddress': 1 });
     const patches = () => mc.writes().filter((r) => r.method === 'PATCH' && r.status < 300);
     expect(patches().map((r) => r.body)).toEqual([{ merge_fields: { FNAME: 'Jane' } }]);
     expect(mc.members.get(jane)?.merge_fields).toEqual({ FNAME: 'Jane' });
@@ -54,7 +56,9 @@ describe('Mailchimp members: a partial address the sink leaves out is not re-sen
     const full = { street: '1 Congress Ave', city: 'Austin', state: 'TX', zip: '78701' };
     contact({ ...full, country: 'US' }, '2026-12-02T15:00:00Z');
     expect((await run(crmSync.id))?.counts).toMatchObject({ read: 1, quarantined: 0 });
-    expect((await run(mcSync.id))?.counts).toMatchObject({ written: 1, failed: 0 });
+    const fullRun = await run(mcSync.id);
+    expect(fullRun?.counts).toMatchObject({ written: 1, failed: 0 });
+    expect(fullRun?.notes?.['leftOut.partialAddress']).toBeUndefined();
     const address = { addr1: '1 Congress Ave', city: 'Austin', state: 'TX', zip: '78701' };
     expect(patches().at(-1)?.body).toMatchObject({
       merge_fields: { ADDRESS: expect.objectContaining(address) },

@@ -18,7 +18,11 @@ const items: SinkItem[] = [
     merge_fields: { FNAME: 'Jane' },
   },
   { email_address: 'bad.phone@example.com', merge_fields: { PHONE: '555' } },
-  { email_address: 'pat.kim@example.com', merge_fields: { FNAME: 'Pat' } },
+  // A partial address (no street, city or state): left out of the PATCH, and said so.
+  {
+    email_address: 'pat.kim@example.com',
+    merge_fields: { FNAME: 'Pat', ADDRESS: { zip: '78701' } },
+  },
   { email_address: 'lost@example.com', merge_fields: { FNAME: 'Lou' } },
 ].map((record, i) => ({
   canonicalId: `cus_${i}`,
@@ -55,6 +59,7 @@ describe('members sink, batch operations', () => {
     const results = await writeMembers(context({ batchThreshold: 4 }), items);
 
     expect(submitted!.operations).toHaveLength(4);
+    expect(submitted!.operations[2]?.body).toBe(JSON.stringify({ merge_fields: { FNAME: 'Pat' } }));
     expect(submitted!.operations[0]).toEqual({
       // An update of an existing member, never an upsert; no status (never a re-subscribe).
       method: 'PATCH',
@@ -85,7 +90,11 @@ describe('members sink, batch operations', () => {
         reason:
           'Invalid Resource: Your merge fields were invalid. (PHONE: Please enter a complete phone number.)',
       },
-      { ok: true, destinationId: subscriberHash('pat.kim@example.com') },
+      {
+        ok: true,
+        destinationId: subscriberHash('pat.kim@example.com'),
+        leftOut: ['partialAddress'],
+      },
       // Not in the results archive: unknown outcome, so tried again.
       { ok: false, retryable: true, reason: 'batch b3f1c9d2e8 has no result for member-3' },
     ]);

@@ -68,21 +68,25 @@ describe('members sink, one call per member', () => {
           email_address: 'new.buyer@example.com',
           status: 'subscribed',
           lifecycle: 'owner',
-          merge_fields: { FNAME: 'New' },
+          // Not on the list: nothing of it was written, so nothing is said to be left out.
+          merge_fields: { FNAME: 'New', ADDRESS: { zip: '78701' } },
         },
         0,
       ),
       item({ email_address: 'tags.only@example.com', lifecycle: 'owner' }, 1),
       item({ email_address: 'nothing@example.com', status: 'subscribed' }, 2),
+      // Only a partial address: nothing is sent, and the address is said to be left out.
+      item({ email_address: 'zip.only@example.com', merge_fields: { ADDRESS: { zip: '1' } } }, 3),
     ]);
     expect(results).toEqual([
       { ok: true, destinationId: null, skipped: 'notOnList' },
       { ok: true, destinationId: null, skipped: 'notOnList' },
       { ok: true, destinationId: null, skipped: 'nothingToWrite' },
+      { ok: true, destinationId: null, skipped: 'nothingToWrite', leftOut: ['partialAddress'] },
     ]);
   });
 
-  it('never writes a status other than unsubscribed, and drops a partial address', async () => {
+  it('never writes a status other than unsubscribed, and drops a partial address, saying so', async () => {
     mailchimp()
       .patch(member('pat.kim@example.com'), { merge_fields: { FNAME: 'Pat' } })
       .query({ skip_merge_validation: 'true' })
@@ -94,7 +98,14 @@ describe('members sink, one call per member', () => {
         merge_fields: { FNAME: 'Pat', ADDRESS: { addr1: '1 Main St', city: 'Austin' } },
       }),
     ]);
-    expect(results[0]).toMatchObject({ ok: true });
+    // Written without the address, and the result says what was left out (a run note).
+    expect(results).toEqual([
+      {
+        ok: true,
+        destinationId: subscriberHash('pat.kim@example.com'),
+        leftOut: ['partialAddress'],
+      },
+    ]);
   });
 
   it('reports each member on its own: a 400 problem, a tags 500, and an invalid record', async () => {
