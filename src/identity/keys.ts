@@ -12,6 +12,8 @@ export interface IdentityKeys {
   firstName?: string;
 }
 
+const PLAIN_NAME = /^[A-Za-z0-9]+(?: [A-Za-z0-9]+)*$/;
+
 /**
  * A name as identity compares it: accents removed, lower case, hyphens as spaces, other
  * punctuation dropped, inner spaces kept (one), ends trimmed.
@@ -19,6 +21,8 @@ export interface IdentityKeys {
  * @example normalizeName("O'Neil-Smith") // 'oneil smith'
  */
 export function normalizeName(s: string): string {
+  // Words of ASCII letters and digits one space apart (most names) only lose their capitals.
+  if (PLAIN_NAME.test(s)) return s.toLowerCase();
   // NFKD changes no ASCII text and leaves it no accents to drop: skipped for it (most names).
   const plain = /^[\x20-\x7e]*$/.test(s) ? s : s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   return plain

@@ -1,11 +1,10 @@
 import type { Redis } from 'ioredis';
-import { pack } from 'msgpackr';
 
 import type { Contact } from '../canonical/index.ts';
 import { newRecordId } from '../records/ids.ts';
 import type { Keys } from '../store/keys.ts';
 import { identityKeys, type IdentityKeys } from './keys.ts';
-import { ProfileWriter, type IdentityProfile } from './profile-writer.ts';
+import { MsgpackWriter, ProfileWriter, type IdentityProfile } from './profile-writer.ts';
 import { RESOLVE_SCRIPT } from './resolve-script.ts';
 
 /** Which identity key matched a record to its customer. */
@@ -49,16 +48,17 @@ export const newCustomerId = () => newRecordId('customer');
 export const identityIndexKeys = (k: Keys, tenantId: string): string[] =>
   ['email', 'phone', 'np', 'prof', 'merged'].map((kind) => k.identity(tenantId, kind));
 
+const one = (v: string | undefined): string[] => (v ? [v] : []);
+
 /**
  * The identity profile a contact gives the customer it creates (resolve-script.ts, KEYS[4]):
- * created at `now`, with the contact's own keys.
+ * created at `now`, with the contact's own keys (`phones` has no repeats: identityKeys).
  */
 function newProfile(ids: IdentityKeys, now: number): IdentityProfile {
-  const one = (v: string | undefined) => (v ? [v] : []);
   return {
     t: now,
     e: one(ids.email),
-    p: [...new Set(ids.phones)],
+    p: ids.phones,
     f: one(ids.firstName),
     w: one(ids.namePostal),
   };
@@ -79,34 +79,41 @@ export async function resolveCustomers(
   proposed?: (i: number) => string,
   now = Date.now(),
 ): Promise<{ people: (ResolvedCustomer | null)[]; merges: CustomerMerge[] }> {
-  const args: unknown[] = [];
   const sent: number[] = []; // index of each contact sent, in order
-  const profiles = new ProfileWriter();
+  const keys: IdentityKeys[] = [];
   contacts.forEach((c, i) => {
     if (!c) return;
     const ids = identityKeys(c);
     if (!ids.email && !ids.phones.length && !ids.namePostal) return;
-    const id = proposed?.(i) ?? newCustomerId();
-    const [from, to] = profiles.add(newProfile(ids, now));
-    args.push([
-      id,
-      ids.email ?? '',
-      ids.phones,
-      ids.namePostal ?? '',
-      ids.firstName ?? '',
-      from,
-      to,
-    ]);
+    keys.push(ids);
     sent.push(i);
   });
   const people: (ResolvedCustomer | null)[] = contacts.map(() => null);
   if (sent.length === 0) return { people, merges: [] };
+  // The script's ARGV[1]: per contact [proposed id, email, [phones], weak key, first name, first
+  // and last byte of its profile in ARGV[4]], written straight into MessagePack.
+  const profiles = new ProfileWriter();
+  const args = new MsgpackWriter();
+  args.array(sent.length);
+  sent.forEach((ci, j) => {
+    const ids = keys[j]!;
+    const [from, to] = profiles.add(newProfile(ids, now));
+    args.array(7);
+    args.str(proposed?.(ci) ?? newCustomerId());
+    args.str(ids.email ?? '');
+    args.array(ids.phones.length);
+    for (const p of ids.phones) args.str(p);
+    args.str(ids.namePostal ?? '');
+    args.str(ids.firstName ?? '');
+    args.uint(from);
+    args.uint(to);
+  });
   if (!('resolveIdentity' in redis))
     redis.defineCommand('resolveIdentity', { lua: RESOLVE_SCRIPT });
   const [out, merged] = await (redis as ResolveRedis).resolveIdentity(
     5,
     ...identityIndexKeys(k, tenantId),
-    pack(args),
+    args.bytes(),
     now,
     k.customerRecords(tenantId, ''),
     profiles.bytes(),

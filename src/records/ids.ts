@@ -1,4 +1,4 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 
 const PREFIX: Record<string, string> = {
   customer: 'cus',
@@ -37,6 +37,8 @@ export function newRecordId(entity: string): string {
  * key holds 48 random bits and the batch time, so no two pages share a seed.
  */
 export function derivedRecordId(entity: string, seed: string, recordKey: string): string {
-  const hash = createHash('sha256').update(`${seed}\n${entity}\n${recordKey}`).digest('hex');
-  return `${PREFIX[entity] ?? 'rec'}_${hash.slice(0, ID_BYTES * 2)}`;
+  // One-shot `hash` (Node ≥ 20.12): a third of the cost of createHash().update().digest(), once
+  // per new record of every page.
+  const digest = hash('sha256', `${seed}\n${entity}\n${recordKey}`, 'hex');
+  return `${PREFIX[entity] ?? 'rec'}_${digest.slice(0, ID_BYTES * 2)}`;
 }
