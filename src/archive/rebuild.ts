@@ -86,7 +86,7 @@ async function inboundScopes(
 
 async function scopeOf(svc: SyncServices, sync: Sync): Promise<InboundScope> {
   const connection = await svc.hub.connections.get(sync.tenantId, sync.connectionId);
-  const mapping = await svc.mappings.get(sync.mapping);
+  const mapping = await svc.mappings.get(sync.mapping, sync.tenantId);
   return {
     sync,
     connector: svc.registry.get(connection.connectorId),

@@ -1,5 +1,5 @@
 import type { SyncService } from '../sync/sync-service.ts';
-import type { RunReport } from '../sync/types.ts';
+import { mappingLabel, type RunReport } from '../sync/types.ts';
 import { ProgressDisplay, type ProgressStream } from './progress-display.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -18,7 +18,8 @@ export function describeRun(r: RunReport): string {
     `failed ${n(c.failed)}`,
   ];
   const time = r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : '';
-  return `${r.status} · ${parts.join(' · ')} · ${r.batches} batches${time}`;
+  const mapping = r.mapping ? ` · mapping ${mappingLabel(r.mapping)}` : '';
+  return `${r.status} · ${parts.join(' · ')} · ${r.batches} batches${time}${mapping}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { runSync } from '../sync/run-sync.ts';
-import { SYNC_MODES, type SyncMode } from '../sync/types.ts';
+import { mappingLabel, SYNC_MODES, type SyncMode } from '../sync/types.ts';
 import { emit, table } from './output.ts';
 import { describeRun, followRun } from './progress.ts';
 import type { Engine } from '../runtime/engine.ts';
@@ -193,7 +193,7 @@ function addHistory(sync: Command): void {
     .option('--json', 'output JSON')
     .action(async (id: string, o: { tenant: string; limit: number; json?: boolean }) => {
       const runs = await withEngine((e) => e.service.runs(o.tenant, id, o.limit));
-      const flat = runs.map((r) => ({ ...r, ...r.counts }));
+      const flat = runs.map((r) => ({ ...r, ...r.counts, mapping: mappingLabel(r.mapping) }));
       emit(!!o.json, runs, () =>
         table(rows(flat), [
           'id',
@@ -207,6 +207,7 @@ function addHistory(sync: Command): void {
           'written',
           'quarantined',
           'failed',
+          'mapping',
         ]),
       );
     });

@@ -111,6 +111,11 @@ function fail(result: MappingResult, r: Runner, i: number, reason: string, value
 }
 
 const cache = new Map<string, CompiledMapping>();
+/**
+ * Compiled mappings kept: tenants save versions of their own while a worker runs for weeks, so
+ * the least recently used ones go (compiling again costs milliseconds).
+ */
+const CACHE_MAX = 500;
 
 /** Every non-empty id among what `read` gives (one value or a list, nested lists flattened). */
 function idsOf(read: (r: unknown) => unknown, r: unknown): string[] {
@@ -142,7 +147,11 @@ export const hashOf = (doc: MappingDoc): string =>
 export function compileMapping(doc: MappingDoc): CompiledMapping {
   const hash = hashOf(doc);
   const hit = cache.get(hash);
-  if (hit) return hit;
+  if (hit) {
+    cache.delete(hash);
+    cache.set(hash, hit); // most recently used last
+    return hit;
+  }
   const plan = planMapping(doc);
   if (plan.problems.length > 0) {
     throw new MappingCompileError(
@@ -187,6 +196,7 @@ export function compileMapping(doc: MappingDoc): CompiledMapping {
   };
   if (doc.landsOn) compiled.landsOn = compileLanding(doc.landsOn, plan.originIds);
   cache.set(hash, compiled);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
   return compiled;
 }
 

@@ -23,7 +23,7 @@ export {
 export { formatDocPath, MappingError, type DocPath, type FieldError } from './errors.ts';
 export { mappingJsonSchema, SCHEMA_FILE } from './json-schema.ts';
 export * from './limits.ts';
-export { loadMappingFile, loadMappingText, type LoadResult } from './load.ts';
+export { loadMappingFile, loadMappingText, locateProblems, type LoadResult } from './load.ts';
 export {
   previewInWorker,
   type PreviewJob,

@@ -33,7 +33,11 @@ function validFieldProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): 
 }
 
 /** Places problems at their YAML nodes, one message per place, in file order. */
-function locateProblems(text: string, fileName: string, problems: Problem[]): MappingError[] {
+export function locateProblems(
+  text: string,
+  fileName: string,
+  problems: Problem[],
+): MappingError[] {
   const { doc, lines } = yamlDocument(text);
   const seen = new Set<string>();
   const out: MappingError[] = [];

@@ -13,7 +13,7 @@ const OUT: (keyof RunCounts)[] = ['written', 'skipped', 'failed'];
 export async function observeRun(svc: SyncServices, run: RunReport): Promise<void> {
   const sync = await svc.syncs.get(run.tenantId, run.syncId);
   const connection = await svc.hub.connections.get(run.tenantId, sync.connectionId);
-  const mapping = await svc.mappings.get(sync.mapping);
+  const mapping = await svc.mappings.get(sync.mapping, sync.tenantId);
   const connector = connection.connectorId;
   const add = (names: (keyof RunCounts)[], direction: 'in' | 'out', stream: string) => {
     for (const outcome of names) {

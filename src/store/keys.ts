@@ -13,6 +13,7 @@ export function keys(prefix: string) {
     ...recordKeys(t),
     ...syncKeys(t),
     ...closedLoopKeys(t),
+    ...mappingKeys(t),
   };
 }
 
@@ -205,6 +206,21 @@ function closedLoopKeys(t: TenantKey) {
      * more changes meanwhile queue no second one (cleared when the pass starts).
      */
     derivedQueued: (tenantId: string, name: string) => t(tenantId, `derive:queued:${name}`),
+  };
+}
+
+/** The tenant's own mappings (src/mappings-store/). */
+function mappingKeys(t: TenantKey) {
+  return {
+    /** Sorted set, all at score 0: names of the tenant's live mappings (ZRANGEBYLEX pages them). */
+    tenantMappings: (tenantId: string) => t(tenantId, 'mappings'),
+    /**
+     * Hash: one tenant mapping's versions: `seq` (the last version number), `latest`
+     * (`<version>|<content hash>`, absent once deleted), `kind` (`<connector>|<stream>|<entity>`,
+     * fixed by the first version), `m:<n>` (JSON: hash, who and when) and `y:<n>` (the YAML text)
+     * of each version n, `deleted` (JSON: who and when, while deleted).
+     */
+    tenantMapping: (tenantId: string, name: string) => t(tenantId, `mapping:${name}`),
   };
 }
 

@@ -19,7 +19,7 @@ export async function fetchByIds(
   signal?: AbortSignal,
 ) {
   const sync = await svc.syncs.get(tenantId, syncId);
-  const mapping = await svc.mappings.get(sync.mapping);
+  const mapping = await svc.mappings.get(sync.mapping, tenantId);
   const rt = await openConnection(svc.hub, svc.registry, tenantId, sync.connectionId, {
     signal,
     retry: svc.retry,

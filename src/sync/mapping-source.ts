@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { AppError } from '../errors/app-error.ts';
-import { compileMapping, loadMappingFile } from '../mapping/index.ts';
+import { compileMapping, loadMappingFile, type MappingError } from '../mapping/index.ts';
 import { toSyncMapping } from './mapping-adapter.ts';
 import type { MappingSource } from './services.ts';
 import type { SyncMapping } from './sync-mapping.ts';
@@ -22,6 +23,22 @@ function packageRoot(): string {
 /** The mapping files shipped with DealerLoop. */
 export const DEFAULT_MAPPINGS_DIR = join(packageRoot(), 'mappings');
 
+/** A mapping's name: its file name without .yaml. */
+export const MAPPING_NAME = /^[a-z0-9][a-z0-9-]{0,80}$/;
+
+/** The 422 of a mapping that does not validate, each error with its line and column. */
+export function invalidMapping(name: string, errors: readonly MappingError[]): AppError {
+  return new AppError(
+    422,
+    'invalid_mapping',
+    `mapping "${name}" does not validate`,
+    errors.map((e) => ({
+      path: `${e.line}:${e.column} ${e.toJSON().path}`,
+      message: e.message,
+    })),
+  );
+}
+
 /**
  * Mappings read from a folder of YAML files, by name (file name without .yaml). A file is loaded
  * and compiled on first use and cached; compiled mappings are shared by content hash.
@@ -32,7 +49,7 @@ export class DirectoryMappingSource implements MappingSource {
   constructor(readonly dir: string = DEFAULT_MAPPINGS_DIR) {}
 
   get(name: string): Promise<SyncMapping> {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+    if (!MAPPING_NAME.test(name)) {
       return Promise.reject(new AppError(422, 'unknown_mapping', `invalid mapping name "${name}"`));
     }
     let hit = this.cache.get(name);
@@ -49,17 +66,16 @@ export class DirectoryMappingSource implements MappingSource {
     if (!existsSync(file))
       throw new AppError(422, 'unknown_mapping', `no mapping "${name}" in ${this.dir}`);
     const loaded = await loadMappingFile(file);
-    if (!loaded.ok) {
-      throw new AppError(
-        422,
-        'invalid_mapping',
-        `mapping "${name}" does not validate`,
-        loaded.errors.map((e) => ({
-          path: `${e.line}:${e.column} ${e.toJSON().path}`,
-          message: e.message,
-        })),
-      );
-    }
-    return toSyncMapping(name, compileMapping(loaded.doc));
+    if (!loaded.ok) throw invalidMapping(name, loaded.errors);
+    return { ...toSyncMapping(name, compileMapping(loaded.doc)), origin: { source: 'shipped' } };
+  }
+
+  /** The mapping names of the folder (its `.yaml` files), in name order. */
+  async names(): Promise<string[]> {
+    const files = await readdir(this.dir).catch(() => [] as string[]);
+    return files
+      .filter((f) => f.endsWith('.yaml') && MAPPING_NAME.test(f.slice(0, -5)))
+      .map((f) => f.slice(0, -5))
+      .sort();
   }
 }

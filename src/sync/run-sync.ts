@@ -11,7 +11,7 @@ import { closeStaleRuns } from './stale-runs.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { FROM_SCRATCH } from './sync-store.ts';
 import { addNotes, countDuplicates, DUPLICATE_ROWS } from './run-notes.ts';
-import type { PageCounts, RunCounts, RunReport, RunTrigger, Sync } from './types.ts';
+import type { PageCounts, RunCounts, RunMapping, RunReport, RunTrigger, Sync } from './types.ts';
 
 /**
  * Marks a promise that is awaited later (in order, or not at all once the run has failed) as
@@ -68,7 +68,8 @@ export async function runSync(
       signal: opts.signal,
       retry: svc.retry,
     });
-    const mapping = await svc.mappings.get(sync.mapping);
+    const mapping = await svc.mappings.get(sync.mapping, tenantId);
+    run.mapping = mappingUsed(mapping);
     const generation = await openGeneration(svc, sync, run);
     const parts = { svc, sync, rt, mapping, run, generation, forceResend: !!opts.forceResend };
     if (sync.mode !== 'outbound') {
@@ -110,6 +111,12 @@ export async function runSync(
     const pending = await svc.hub.redis.getdel(k.syncPending(tenantId, syncId));
     if (pending && opts.requeue) await opts.requeue();
   }
+}
+
+/** What a run report says of its mapping. */
+function mappingUsed(m: SyncMapping): RunMapping {
+  const version = m.origin?.source === 'tenant' ? { version: m.origin.version } : {};
+  return { name: m.name, source: m.origin?.source ?? 'shipped', ...version, hash: m.hash };
 }
 
 /** What the two halves of a run work with. */
@@ -294,7 +301,7 @@ export async function ingestArchived(
 ) {
   const sync = await svc.syncs.get(tenantId, syncId);
   const connection = await svc.hub.connections.get(tenantId, sync.connectionId);
-  const mapping = await svc.mappings.get(sync.mapping);
+  const mapping = await svc.mappings.get(sync.mapping, tenantId);
   const records: Record<string, unknown>[] = [];
   for await (const r of svc.hub.archive.read(archiveKey))
     records.push(r as Record<string, unknown>);
@@ -306,6 +313,7 @@ export async function ingestArchived(
     twoWay: sync.mode === 'two-way',
   };
   const run = await svc.runs.start(tenantId, syncId, 'webhook');
+  run.mapping = mappingUsed(mapping);
   try {
     const counts = await ingestPage(svc, scope, records, { archived: { key: archiveKey } });
     addCounts(run.counts, counts, run);

@@ -1,4 +1,6 @@
 import type { Hub } from '../hub.ts';
+import { TenantMappingStore } from '../mappings-store/store.ts';
+import { TenantMappings } from '../mappings-store/tenant-mappings.ts';
 import { observeRun } from '../metrics/runs.ts';
 import { RecordStore } from '../records/record-store.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
@@ -9,16 +11,22 @@ import type { RunReport } from './types.ts';
 import type { SyncMapping } from './sync-mapping.ts';
 import { SyncStore } from './sync-store.ts';
 
-/** Finds a compiled mapping by name. */
+/**
+ * Finds a compiled mapping by name; with a tenant, that tenant's own mapping of the name when it
+ * has one (src/mappings-store/), else the shipped file.
+ */
 export interface MappingSource {
-  get(name: string): Promise<SyncMapping>;
+  get(name: string, tenantId?: string): Promise<SyncMapping>;
+  /** The names this source holds (the shipped files), when it can list them. */
+  names?(): Promise<string[]>;
 }
 
 /** The sync engine's stores and collaborators, built once per process. */
 export interface SyncServices {
   hub: Hub;
   registry: ConnectorRegistry;
-  mappings: MappingSource;
+  /** Each tenant's own mappings in front of the shipped ones. */
+  mappings: TenantMappings;
   records: RecordStore;
   syncs: SyncStore;
   runs: RunStore;
@@ -28,17 +36,19 @@ export interface SyncServices {
   retry?: RetryPolicy;
 }
 
-/** Builds the sync services on an opened hub. */
+/** Builds the sync services on an opened hub; `shipped` is what tenants' own mappings fall back to. */
 export function createSyncServices(
   hub: Hub,
   registry: ConnectorRegistry,
-  mappings: MappingSource,
+  shipped: MappingSource,
   opts: { retry?: RetryPolicy } = {},
 ): SyncServices {
   const svc: SyncServices = {
     hub,
     registry,
-    mappings,
+    mappings: new TenantMappings(new TenantMappingStore(hub.redis, hub.keys), shipped, (id) =>
+      registry.has(id),
+    ),
     records: new RecordStore(hub.redis, hub.keys),
     syncs: new SyncStore(hub.redis, hub.keys),
     runs: new RunStore(hub.redis, hub.keys),
@@ -61,7 +71,7 @@ async function archiveRun(svc: SyncServices, run: RunReport): Promise<void> {
   try {
     const sync = await svc.syncs.get(run.tenantId, run.syncId);
     const named = sync.mode === 'outbound' ? sync.sink : sync.stream;
-    const stream = named ?? (await svc.mappings.get(sync.mapping)).stream;
+    const stream = named ?? (await svc.mappings.get(sync.mapping, sync.tenantId)).stream;
     const { holder: _holder, ...report } = run;
     await svc.hub.archive.append(
       { tenantId: run.tenantId, connectionId: sync.connectionId, stream, kind: 'report' },

@@ -11,12 +11,20 @@ export interface MappedRecord<T> {
   warnings: FieldProblem[];
 }
 
+/**
+ * Where a sync's mapping came from: the tenant's own (a version saved in Redis) or the file
+ * shipped in the mappings folder. Run reports record it with the name and content hash.
+ */
+export type MappingOrigin = { source: 'tenant'; version: number } | { source: 'shipped' };
+
 /** A compiled mapping as the sync engine uses it. */
 export interface SyncMapping {
   /** Mapping name (file name without .yaml). */
   name: string;
   /** Content hash of the mapping; part of the written-hash, so a changed mapping rewrites. */
   hash: string;
+  /** Tenant version or shipped file (absent on mappings built outside a mapping source). */
+  origin?: MappingOrigin;
   connector: string;
   stream: string;
   entity: string;

@@ -192,7 +192,7 @@ export class SyncQueue {
     if (await redis.exists(keys.feedRegistered(tenantId))) return;
     for (const s of await this.svc.syncs.list(tenantId)) {
       if (s.mode === 'inbound') continue;
-      const mapping = await this.svc.mappings.get(s.mapping).catch(() => null);
+      const mapping = await this.svc.mappings.get(s.mapping, tenantId).catch(() => null);
       if (mapping) await this.registerReader(s, mapping.entity);
     }
     await redis.set(keys.feedRegistered(tenantId), '1');

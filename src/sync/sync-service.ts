@@ -27,7 +27,7 @@ export class SyncService {
         ]);
       });
     const connector = this.svc.registry.get(connection.connectorId);
-    const mapping = await this.svc.mappings.get(parsed.mapping);
+    const mapping = await this.svc.mappings.get(parsed.mapping, tenantId);
     const problems: { path: string; message: string }[] = [];
     if (mapping.connector !== connector.id) {
       problems.push({
@@ -134,14 +134,14 @@ export class SyncService {
     const entry = await this.svc.quarantine.get(tenantId, entryId);
     const sync = await this.svc.syncs.get(tenantId, entry.syncId);
     if (entry.direction === 'out') {
-      const mapping = await this.svc.mappings.get(sync.mapping);
+      const mapping = await this.svc.mappings.get(sync.mapping, tenantId);
       await this.svc.records.touch(tenantId, mapping.entity, entry.externalKey ?? '', 'replay');
       await this.svc.quarantine.remove(tenantId, entryId);
       await this.queue.runNow(sync, 'replay');
       return { replayed: true, entry: null };
     }
     const connection = await this.svc.hub.connections.get(tenantId, sync.connectionId);
-    const mapping = await this.svc.mappings.get(sync.mapping);
+    const mapping = await this.svc.mappings.get(sync.mapping, tenantId);
     const record = fixed ?? entry.record;
     let problems: QuarantineEntry['problems'] = [];
     await ingestPage(
@@ -170,7 +170,7 @@ export class SyncService {
   async replayDeadLetter(tenantId: string, entryId: string): Promise<void> {
     const entry = await this.svc.deadLetters.get(tenantId, entryId);
     const sync = await this.svc.syncs.get(tenantId, entry.syncId);
-    const mapping = await this.svc.mappings.get(sync.mapping);
+    const mapping = await this.svc.mappings.get(sync.mapping, tenantId);
     if (!entry.externalKey) throw new PermanentError('dead letter has no record id');
     await this.svc.records.touch(tenantId, mapping.entity, entry.externalKey, 'replay');
     await this.svc.deadLetters.remove(tenantId, entryId);

@@ -101,6 +101,25 @@ export interface PageCounts extends RunCounts {
 /** How a run was started. */
 export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'backfill' | 'replay';
 
+/** The mapping a run used: its name, where it came from (a tenant version, or the shipped file) and content hash. */
+export interface RunMapping {
+  name: string;
+  source: 'tenant' | 'shipped';
+  /** The tenant's version (tenant mappings only). */
+  version?: number;
+  /** SHA-256 of the mapping's YAML text. */
+  hash: string;
+}
+
+/** A run's mapping in one phrase: `crm-contacts v2 (tenant, 3f9a…)` or `crm-contacts (shipped, 77c1…)`. */
+export function mappingLabel(m: RunMapping | undefined): string {
+  if (!m) return '-';
+  const hash = `${m.hash.slice(0, 12)}…`;
+  return m.source === 'tenant'
+    ? `${m.name} v${m.version} (tenant, ${hash})`
+    : `${m.name} (shipped, ${hash})`;
+}
+
 /** The report of one run. */
 export interface RunReport {
   id: string;
@@ -113,6 +132,8 @@ export interface RunReport {
   finishedAt: string | null;
   durationMs: number | null;
   counts: RunCounts;
+  /** The mapping it ran on (absent on runs from before this was recorded, or failed before). */
+  mapping?: RunMapping;
   /** Named counters (see `RunNotes`); absent on runs that noted nothing. */
   notes?: RunNotes;
   /** Pages/batches done so far, for progress displays. */

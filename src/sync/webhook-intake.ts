@@ -57,7 +57,7 @@ export async function receiveWebhook(
     if (outcome.kind === 'ignore') continue;
     const targets = [];
     for (const s of syncs) {
-      const stream = s.stream ?? (await sync.svc.mappings.get(s.mapping)).stream;
+      const stream = s.stream ?? (await sync.svc.mappings.get(s.mapping, s.tenantId)).stream;
       if (stream === outcome.stream) targets.push(s);
     }
     if (outcome.kind === 'hint') {

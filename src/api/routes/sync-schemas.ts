@@ -73,6 +73,15 @@ export const RunSchema = z
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
     counts,
+    mapping: z
+      .object({
+        name: z.string(),
+        source: z.enum(['tenant', 'shipped']),
+        version: z.number().int().optional().describe("The tenant's version (tenant mappings)"),
+        hash: z.string().describe('SHA-256 of the YAML text'),
+      })
+      .optional()
+      .describe("The mapping the run used: the tenant's own (which version) or the shipped file"),
     notes: z
       .record(z.string(), z.number())
       .optional()

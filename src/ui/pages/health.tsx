@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Connection } from '../../store/connections.ts';
-import type { RunReport, Sync } from '../../sync/types.ts';
+import { mappingLabel, type RunReport, type Sync } from '../../sync/types.ts';
 import { Badge, TableHead } from '../layout.tsx';
 
 /** One sync row: the definition, its newest run and how far behind it is. */
@@ -138,6 +138,8 @@ export function RunDetail(props: { run: RunReport; sync: Sync; timeZone: string 
           <dd>{duration(r.durationMs)}</dd>
           <dt>Pages / batches</dt>
           <dd>{n(r.batches)}</dd>
+          <dt>Mapping</dt>
+          <dd>{mappingLabel(r.mapping)}</dd>
         </dl>
       </div>
       <table>
