@@ -22,6 +22,8 @@ export interface HubTask {
    * touchpoint and spend row (to a scratch hash, deleted after).
    */
   task: 'recompute' | 'report' | 'floor';
+  /** recompute: from every record, not the live generation's "seen" entries. */
+  fromRecords?: boolean;
   /** report: the models of one call (all fetched at once), the range and the number of calls. */
   models?: Model[];
   from?: string;
@@ -71,7 +73,9 @@ try {
     answer.ms.push(performance.now() - t0);
   } else if (task.task === 'recompute') {
     const t0 = performance.now();
-    answer.sales = await hub.attribution.recompute(task.tenantId);
+    answer.sales = await hub.attribution.recompute(task.tenantId, undefined, {
+      fromRecords: task.fromRecords,
+    });
     answer.ms.push(performance.now() - t0);
   } else {
     const q = { from: task.from!, to: task.to!, groupBy: 'campaign' as const };

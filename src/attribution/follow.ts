@@ -7,7 +7,7 @@ import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
 import { IncrementalAttribution } from './incremental.ts';
-import { recomputeAll, type RecomputeProgress } from './recompute.ts';
+import { recomputeAll, type RecomputeOptions, type RecomputeProgress } from './recompute.ts';
 import { GEN_FIELD, POSITION_FIELD, PROGRESS_FIELD, stateMatches, STATE_FIELD } from './state.ts';
 
 /** Changes read per batch of the incremental reader. */
@@ -73,6 +73,7 @@ export class AttributionFollower {
     tenantId: string,
     onProgress?: (p: RecomputeProgress) => Promise<void>,
     jobId?: string,
+    opts: RecomputeOptions = {},
   ): Promise<number> {
     const save = async (p: RecomputeProgress) => {
       await this.redis.hset(
@@ -85,7 +86,7 @@ export class AttributionFollower {
     const seen: { last?: RecomputeProgress } = {};
     try {
       const deps = { redis: this.redis, k: this.k, records: this.records, settings: this.settings };
-      const n = await recomputeAll(deps, tenantId, async (p) => save((seen.last = p)));
+      const n = await recomputeAll(deps, tenantId, async (p) => save((seen.last = p)), opts);
       const finishedAt = new Date().toISOString();
       await save({ ...seen.last!, state: 'done', phase: 'done', sales: n, finishedAt });
       return n;

@@ -1,16 +1,18 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Redis } from 'ioredis';
 
-import type { StoredRecord } from '../records/merge.ts';
-import type { RecordStore } from '../records/record-store.ts';
-import type { Keys } from '../store/keys.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
-import type { SettingsStore } from '../tenants/settings-store.ts';
 import { attributeSale } from './attribute.ts';
-import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
-import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
-import { encodeSeen, seenOf } from './seen.ts';
+import {
+  copySeen,
+  readFromSeen,
+  readRecords,
+  type Progress,
+  type ReadContext,
+  type RecomputeDeps,
+  type RecomputeProgress,
+} from './recompute-inputs.ts';
+import { encodeSums, type RollupBuilder, splitField } from './rollups.ts';
+import { Staging, throwFirst } from './staging.ts';
 import {
   encodeAttribution,
   GEN_FIELD,
@@ -20,162 +22,62 @@ import {
   StateKeys,
   STATE_FIELD,
 } from './state.ts';
-import { buildTouches } from './touches.ts';
-import {
-  MODELS,
-  type LeadInput,
-  type Model,
-  type SaleInput,
-  type Touch,
-  type TouchpointInput,
-} from './types.ts';
+import { MODELS, type Model } from './types.ts';
 
-/** Records per HMGET while reading, and HMGETs in flight at once. */
-const PAGE = 1000;
-const IN_FLIGHT = 4;
-/** Fields per HSET into the staging hashes. */
-const HSET_CHUNK = 1000;
-/** Hashes of a recompute that died expire after this (seconds). */
-const STAGING_TTL_S = 86_400;
+export type { RecomputeDeps, RecomputeProgress } from './recompute-inputs.ts';
+
 /**
  * The generation a recompute replaced expires after this (seconds): a report or explanation that
  * read the old generation's name just before the swap still finds its hashes.
  */
 const RETIRED_TTL_S = 60;
 
-/** Where a full recompute stands: what the CLI, the API and the job's progress show. */
-export interface RecomputeProgress {
-  state: 'running' | 'done' | 'failed';
-  /** `reading <entity>`, `attributing`, `writing`, or `done`. */
-  phase: string;
-  /** Records read so far, of `total` (leads, touchpoints, sales and spend rows). */
-  done: number;
-  total: number;
-  /** Sales attributed (when done). */
-  sales?: number;
-  startedAt: string;
-  finishedAt?: string;
-  jobId?: string;
-  error?: string;
-}
-
-/** What a recompute reads and writes. */
-export interface RecomputeDeps {
-  redis: Redis;
-  k: Keys;
-  records: RecordStore;
-  settings: SettingsStore;
-}
-
 const ENTITIES = ['sale', 'lead', 'touchpoint', 'spend'] as const;
-type Progress = (p: RecomputeProgress) => Promise<void>;
 
-/**
- * The new generation's hashes, written as they are computed (expiring unless swapped in), so the
- * recompute never holds them all in memory.
- */
-class Staging {
-  private readonly pending = new Map<number, string[]>();
-  private inFlight: Promise<unknown>[] = [];
-  /** Indexes (into `keys.list`) of the hashes with at least one field. */
-  readonly written = new Set<number>();
-  readonly keys: StateKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    k: Keys,
-    tenantId: string,
-  ) {
-    this.keys = new StateKeys(k, tenantId, randomUUID());
-  }
-
-  set(i: number, field: string, value: string): void {
-    let list = this.pending.get(i);
-    if (!list) this.pending.set(i, (list = []));
-    list.push(field, value);
-    if (list.length >= 2 * HSET_CHUNK) this.send(i);
-  }
-
-  private send(i: number): void {
-    const list = this.pending.get(i);
-    if (!list?.length) return;
-    this.pending.set(i, []);
-    this.written.add(i);
-    const key = this.keys.list[i]!;
-    this.pipe ??= this.redis.pipeline();
-    this.pipe.hset(key, ...list).expire(key, STAGING_TTL_S);
-    this.piped += list.length;
-    if (this.piped >= 16 * HSET_CHUNK) this.ship();
-  }
-
-  /** The pipeline being filled (many small day hashes share one) and its size in fields × 2. */
-  private pipe: ReturnType<Redis['pipeline']> | null = null;
-  private piped = 0;
-
-  private ship(): void {
-    if (!this.pipe) return;
-    this.inFlight.push(this.pipe.exec().then(throwFirst));
-    this.pipe = null;
-    this.piped = 0;
-  }
-
-  /** Waits for every write sent so far (call once per page, so writes never pile up). */
-  async settle(): Promise<void> {
-    this.ship();
-    const all = this.inFlight;
-    this.inFlight = [];
-    await Promise.all(all);
-  }
-
-  /** Sends what is left and waits for it. */
-  async flush(): Promise<void> {
-    for (const i of this.pending.keys()) this.send(i);
-    await this.settle();
-  }
-
-  /** Deletes what was written (a recompute that failed). */
-  async discard(): Promise<void> {
-    await this.settle().catch(() => undefined);
-    const keys = [...this.written].map((i) => this.keys.list[i]!);
-    if (keys.length) await this.redis.unlink(...keys);
-  }
-}
-
-function throwFirst(replies: [Error | null, unknown][] | null): void {
-  for (const [err] of replies ?? []) if (err) throw err;
+/** How a recompute reads its input. */
+export interface RecomputeOptions {
+  /** Read every record even when the live generation's "seen" entries could be the input. */
+  fromRecords?: boolean;
 }
 
 /**
- * Full recompute from the stored records (a settings change, a lost feed position, or on
- * request): every sale re-attributed, every rollup and "seen" entry rewritten, a new state
- * generation, and the incremental reader put back to where the change log stood when the
- * recompute began. The new hashes are built beside the live ones and swapped in with the state
- * and position in one MULTI, so a report never sees half of it and the changes made while it
- * read are handled again by the reader (idempotently). `progress` is told after every few pages.
+ * Full recompute (a settings change, a lost feed position, a first run, or on request): every
+ * sale re-attributed, every rollup and "seen" entry rewritten, a new state generation, and the
+ * incremental reader's position set to where its input stands. The new hashes are built beside
+ * the live ones and swapped in with the state and position in one MULTI, so a report never sees
+ * half of it, and the changes logged after that position are handled again by the reader
+ * (idempotently). `progress` is told after every few pages.
  *
- * It keeps in memory only the sales, the touches of customers with a sale, and the rollups:
- * records are read in id order, several pages at a time; every lead and spend row is counted on
- * the way, and every lead's and touchpoint's "seen" entry is written as it is read.
+ * Two ways in (`RecomputeProgress.from`): with a live generation whose position is still in the
+ * change log, from its "seen" entries (copied at that position), the sales and the timelines of
+ * customers with a sale (`readFromSeen`); otherwise, or with `fromRecords`, from every record,
+ * the reader put back to where the change log stood when it began (`readRecords`). It keeps in
+ * memory only the sales, the touches of customers with a sale, and the rollups.
  */
 export async function recomputeAll(
   d: RecomputeDeps,
   tenantId: string,
   progress: Progress = async () => undefined,
+  opts: RecomputeOptions = {},
 ): Promise<number> {
   const settings = await d.settings.get(tenantId);
   const logAt = (await d.records.lastChangeId(tenantId)) ?? '0-0';
   const counts = await Promise.all(ENTITIES.map((e) => d.redis.zcard(d.k.recordIds(tenantId, e))));
   const p: RecomputeProgress = {
     state: 'running',
-    phase: 'reading sale',
+    phase: 'starting',
     done: 0,
-    total: counts.reduce((a, b) => a + b, 0),
+    total: 0,
     startedAt: new Date().toISOString(),
   };
   const out = new Staging(d.redis, d.k, tenantId);
+  const c: ReadContext = { d, tenantId, settings, out, p, progress };
   try {
-    const read = readInputs(d, tenantId, settings, out, p, progress);
-    const { sales, touches, rollups } = await read();
+    const start = opts.fromRecords ? null : await copySeen(c);
+    p.from = start ? 'seen' : 'records';
+    // From "seen": sales, then customers with a sale (added when known), leads and spend rows.
+    p.total = start ? counts[0]! + counts[1]! + counts[3]! : counts.reduce((a, b) => a + b, 0);
+    const { sales, touches, rollups } = start ? await readFromSeen(c, start) : await readRecords(c);
     p.phase = 'attributing';
     await progress(p);
     for (const s of sales) {
@@ -188,93 +90,13 @@ export async function recomputeAll(
     await progress(p);
     writeRollups(out, rollups);
     await out.flush();
-    const old = await swap(d.redis, out, settings, logAt);
+    const old = await swap(d.redis, out, settings, start?.position ?? logAt);
     await retire(d, tenantId, old);
     return sales.length;
   } catch (err) {
     await out.discard().catch(() => undefined);
     throw err;
   }
-}
-
-/** What the reading phase keeps. */
-interface Inputs {
-  sales: SaleInput[];
-  /** Touches per customer with a sale. */
-  touches: Map<string, Touch[]>;
-  rollups: RollupBuilder;
-}
-
-/**
- * Reads sales, then leads, touchpoints and spend: sales kept, leads and spend counted into the
- * base rollups, the leads and touchpoints of customers with a sale kept for their touches, and
- * every "seen" entry staged.
- */
-function readInputs(
-  d: RecomputeDeps,
-  tenantId: string,
-  settings: TenantSettings,
-  out: Staging,
-  p: RecomputeProgress,
-  progress: Progress,
-): () => Promise<Inputs> {
-  const tz = settings.timeZone;
-  const rollups = new RollupBuilder(tz);
-  // A walk of the id index in id order, IN_FLIGHT pages at a time: records created during it
-  // with a smaller id are not read here, and are replayed from the change log by the reader.
-  const each = async (entity: string, fn: (r: StoredRecord) => void) => {
-    p.phase = `reading ${entity}`;
-    const index = d.k.recordIds(tenantId, entity);
-    const span = PAGE * IN_FLIGHT;
-    for (let after: string | null = null, more = true; more;) {
-      const from: string = after === null ? '-' : `(${after}`;
-      const ids = await d.redis.zrangebylex(index, from, '+', 'LIMIT', 0, span);
-      [after, more] = [ids.at(-1) ?? null, ids.length === span];
-      const pages = await Promise.all(
-        Array.from({ length: IN_FLIGHT }, (_, j) => ids.slice(j * PAGE, (j + 1) * PAGE))
-          .filter((chunk) => chunk.length)
-          .map((chunk) => d.records.getMany(tenantId, entity, chunk, { lean: true })),
-      );
-      for (const page of pages)
-        for (const r of page) {
-          if (!r) continue;
-          fn(r);
-          const s = seenOf(r, tz);
-          if (s) out.set(KEY.seen, `${entity}:${r.id}`, encodeSeen(s));
-        }
-      p.done += ids.length;
-      await out.settle();
-      await progress(p);
-    }
-  };
-  return async () => {
-    const sales: SaleInput[] = [];
-    await each('sale', (r) => {
-      const s = saleInput(r);
-      if (s) sales.push(s);
-    });
-    const buyers = new Set(sales.map((s) => s.customerId));
-    const leads: LeadInput[] = [];
-    const tps: TouchpointInput[] = [];
-    await each('lead', (r) => {
-      const l = leadInput(r);
-      if (!l) return;
-      rollups.addLead(l);
-      if (l.customerId && buyers.has(l.customerId)) leads.push(l);
-    });
-    await each('touchpoint', (r) => {
-      const t = r.customerId && buyers.has(r.customerId) ? touchpointInput(r) : null;
-      if (t) tps.push(t);
-    });
-    await each('spend', (r) => {
-      const s = spendInput(r);
-      if (s) rollups.addSpend(s);
-    });
-    const touches = new Map<string, Touch[]>();
-    for (const t of buildTouches(leads, tps))
-      (touches.get(t.customerId) ?? touches.set(t.customerId, []).get(t.customerId)!).push(t);
-    return { sales, touches, rollups };
-  };
 }
 
 /** Stages the day hashes and the days index (a field that sums to nothing is not kept). */

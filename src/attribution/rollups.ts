@@ -17,6 +17,9 @@ export function splitField(field: string): [date: string, cell: string] {
   return [field.slice(0, i), field.slice(i + 1)];
 }
 
+/** `field` (see `rollupField`) on another date. */
+export const withDate = (field: string, date: string) => date + field.slice(field.indexOf(SEP));
+
 /** The rollup hashes' contents, computed in memory from attributed sales, leads and spend. */
 export interface Rollups {
   base: Map<string, { spendCents: bigint; leads: number }>;
@@ -44,6 +47,13 @@ export class RollupBuilder {
 
   addSpend(s: SpendInput): void {
     this.baseAt(rollupField(s.date, s.channel, s.campaignId)).spendCents += BigInt(s.amountCents);
+  }
+
+  /** Adds to a base field directly (a "seen" entry's field and amount). */
+  addBase(field: string, spendCents: bigint, leads: number): void {
+    const b = this.baseAt(field);
+    b.spendCents += spendCents;
+    b.leads += leads;
   }
 
   addLead(l: Pick<LeadInput, 'createdAt' | 'channel' | 'campaignId'>): void {

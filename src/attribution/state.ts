@@ -28,6 +28,10 @@ export const PROGRESS_FIELD = 'recompute';
 export const settingsDigest = (s: TenantSettings): string =>
   JSON.stringify([s.timeZone, s.lookbackDays, s.halfLifeDays, s.minMatchConfidence]);
 
+/** The time zone a state value was computed in (see `settingsDigest`). */
+export const timeZoneOfState = (state: string): string =>
+  (JSON.parse(state.slice(state.indexOf('|') + 1)) as [string])[0];
+
 /**
  * A state value of generation `gen`: a full recompute starts a generation, so an incremental
  * write computed against the state before it fails its check and is computed again.

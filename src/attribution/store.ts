@@ -8,7 +8,7 @@ import type { SettingsStore } from '../tenants/settings-store.ts';
 import { attributeSale, type SaleAttribution } from './attribute.ts';
 import { AttributionFollower, type CatchUp } from './follow.ts';
 import { saleInput } from './inputs.ts';
-import type { RecomputeProgress } from './recompute.ts';
+import type { RecomputeOptions, RecomputeProgress } from './recompute.ts';
 import { renderReport, type GroupBy, type Report } from './report.ts';
 import { cellsFromDays } from './rollups.ts';
 import { GEN_FIELD } from './state.ts';
@@ -35,15 +35,17 @@ export class AttributionStore {
   }
 
   /**
-   * Full recompute from the stored records, now, in this process (the jobs do it on their own
-   * after a settings change): every sale re-attributed, every rollup rewritten in one MULTI so a
-   * report never sees half of it. Returns the number of sales attributed.
+   * Full recompute, now, in this process (the jobs do it on their own after a settings change):
+   * every sale re-attributed, every rollup rewritten in one MULTI so a report never sees half of
+   * it. From the live generation's "seen" entries when it can, else (or with `fromRecords`) from
+   * every stored record (src/attribution/recompute.ts). Returns the number of sales attributed.
    */
   async recompute(
     tenantId: string,
     onProgress?: (p: RecomputeProgress) => Promise<void>,
+    opts: RecomputeOptions = {},
   ): Promise<number> {
-    return this.follower.recompute(tenantId, onProgress);
+    return this.follower.recompute(tenantId, onProgress, undefined, opts);
   }
 
   /** Reads the change feed to its end, re-attributing the sales the changes concern. */

@@ -25,7 +25,11 @@ export function registerAttributionCommands(program: Command): void {
     .description('Re-attribute every sale of a tenant from the stored records, showing progress')
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--queue', 'leave it to the workers (follow it with `attribution status`)')
-    .action(async (o: { tenant: string; queue?: boolean }) => {
+    .option(
+      '--from-records',
+      'read every stored record (not the live generation\'s "seen" entries)',
+    )
+    .action(async (o: { tenant: string; queue?: boolean; fromRecords?: boolean }) => {
       await withHub(async (hub) => {
         await hub.tenants.get(o.tenant);
         if (o.queue) {
@@ -34,9 +38,10 @@ export function registerAttributionCommands(program: Command): void {
         }
         const display = new ProgressDisplay(`recompute ${o.tenant}`);
         try {
-          const n = await hub.attribution.recompute(o.tenant, async (p) => {
+          const show = async (p: RecomputeProgress) => {
             display.update(describeRecompute(p), p.done, p.total);
-          });
+          };
+          const n = await hub.attribution.recompute(o.tenant, show, { fromRecords: o.fromRecords });
           display.stop();
           process.stdout.write(`attributed ${n} sales\n`);
         } finally {

@@ -17,11 +17,19 @@ const sale = (id: string, deal: string, date: string, gross: number, c?: string)
 const lead = (id: string, at: string, source: string, campaignId: string, c?: string) =>
   rec('lead', id, { createdAt: at, source, campaignId }, c);
 
-/** The incremental state equals what a full recompute makes of the same records. */
+const snapshot = () => attributionSnapshot(t.hub.redis, t.hub.keys, T);
+
+/**
+ * The incremental state equals what a full recompute from every record makes of the same
+ * records, and what one from the live generation's "seen" entries makes.
+ */
 async function expectSameAsRecompute() {
-  const incremental = await attributionSnapshot(t.hub.redis, t.hub.keys, T);
+  const incremental = await snapshot();
+  await t.hub.attribution.recompute(T, undefined, { fromRecords: true });
+  expect(incremental).toEqual(await snapshot());
   await t.hub.attribution.recompute(T);
-  expect(incremental).toEqual(await attributionSnapshot(t.hub.redis, t.hub.keys, T));
+  expect((await t.hub.attribution.follower.progress(T))?.from).toBe('seen');
+  expect(incremental).toEqual(await snapshot());
 }
 
 const stored = async (saleId: string) => t.hub.attribution.stored(T, saleId);
@@ -171,6 +179,26 @@ describe('incremental attribution from the change feed', () => {
     } finally {
       await pool.close();
     }
+    await expectSameAsRecompute();
+  });
+
+  it('a recompute from the seen entries after a time-zone change equals one from every record', async () => {
+    const before = await t.hub.settings.get(T);
+    // Lead l11 (2026-03-16T16:00Z) is on the 17th in Auckland, where no other lead or spend is:
+    // its "seen" entry and lead count move a day.
+    await t.hub.settings.update(T, { timeZone: 'Pacific/Auckland', lookbackDays: 30 });
+    await t.hub.attribution.recompute(T);
+    expect((await t.hub.attribution.follower.progress(T))?.from).toBe('seen');
+    const fromSeen = await snapshot();
+    expect(Object.keys(fromSeen)).toContain('base:2026-03-17');
+    await t.hub.attribution.recompute(T, undefined, { fromRecords: true });
+    expect((await t.hub.attribution.follower.progress(T))?.from).toBe('records');
+    expect(fromSeen).toEqual(await snapshot());
+    await t.hub.settings.update(T, {
+      timeZone: before.timeZone,
+      lookbackDays: before.lookbackDays,
+    });
+    await t.hub.attribution.catchUp(T);
     await expectSameAsRecompute();
   });
 

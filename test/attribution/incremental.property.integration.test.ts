@@ -175,6 +175,9 @@ describe('incremental attribution, property (real Redis)', () => {
         }
         await t.hub.attribution.catchUp(tenantId);
         const incremental = await attributionSnapshot(t.hub.redis, t.hub.keys, tenantId);
+        await t.hub.attribution.recompute(tenantId, undefined, { fromRecords: true });
+        expect(incremental).toEqual(await attributionSnapshot(t.hub.redis, t.hub.keys, tenantId));
+        // And a recompute from the live generation's "seen" entries makes the same.
         await t.hub.attribution.recompute(tenantId);
         expect(incremental).toEqual(await attributionSnapshot(t.hub.redis, t.hub.keys, tenantId));
       }),

@@ -203,6 +203,8 @@ describe('closed loop: the fixture world through the real connectors', () => {
   });
 
   it('a full recompute gives the same reports as the incremental reader', async () => {
+    await stage.h.hub.attribution.recompute(stage.h.tenantId, undefined, { fromRecords: true });
+    await expectReports('campaign', ['last_touch', 'time_decay']);
     await stage.h.hub.attribution.recompute(stage.h.tenantId);
     await expectReports('campaign', ['last_touch', 'time_decay']);
   });

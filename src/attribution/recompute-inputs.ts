@@ -1,0 +1,301 @@
+import type { Redis } from 'ioredis';
+
+import type { StoredRecord } from '../records/merge.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import type { Keys } from '../store/keys.ts';
+import type { TenantSettings } from '../tenants/settings.ts';
+import type { SettingsStore } from '../tenants/settings-store.ts';
+import { tenantDate } from './dates.ts';
+import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
+import { RollupBuilder, withDate } from './rollups.ts';
+import { decodeSeen, encodeSeen, seenOf } from './seen.ts';
+import { STAGING_TTL_S, throwFirst, type Staging } from './staging.ts';
+import {
+  GEN_FIELD,
+  genOf,
+  KEY,
+  POSITION_FIELD,
+  StateKeys,
+  STATE_FIELD,
+  timeZoneOfState,
+} from './state.ts';
+import { buildTouches } from './touches.ts';
+import type { LeadInput, SaleInput, Touch, TouchpointInput } from './types.ts';
+
+/** Ids per HMGET while reading, and HMGETs in flight at once. */
+const PAGE = 1000;
+const IN_FLIGHT = 4;
+/** Customers whose touch sets one pipeline reads. */
+const CUSTOMERS_PER_PIPELINE = 500;
+
+/** Where a full recompute stands: what the CLI, the API and the job's progress show. */
+export interface RecomputeProgress {
+  state: 'running' | 'done' | 'failed';
+  /**
+   * `copying seen`, `reading <entity>`, `reading timelines`, `counting <entity>`, `attributing`,
+   * `writing`, or `done`.
+   */
+  phase: string;
+  /** Items read so far (records, or "seen" entries counted), of `total`. */
+  done: number;
+  total: number;
+  /** Sales attributed (when done). */
+  sales?: number;
+  /** `seen` (from the live generation's seen entries) or `records` (from every record). */
+  from?: 'seen' | 'records';
+  startedAt: string;
+  finishedAt?: string;
+  jobId?: string;
+  error?: string;
+}
+
+/** What a recompute reads and writes. */
+export interface RecomputeDeps {
+  redis: Redis;
+  k: Keys;
+  records: RecordStore;
+  settings: SettingsStore;
+}
+
+export type Progress = (p: RecomputeProgress) => Promise<void>;
+
+/** What the reading phase keeps. */
+export interface Inputs {
+  sales: SaleInput[];
+  /** Touches per customer with a sale. */
+  touches: Map<string, Touch[]>;
+  rollups: RollupBuilder;
+}
+
+/** What one reading phase is given. */
+export interface ReadContext {
+  d: RecomputeDeps;
+  tenantId: string;
+  settings: TenantSettings;
+  out: Staging;
+  p: RecomputeProgress;
+  progress: Progress;
+}
+
+/**
+ * Walks a sorted set of ids in lex order, PAGE × IN_FLIGHT ids at a time, handing each page's
+ * ids in chunks of PAGE to `onChunks` (which reads them in parallel). Ids added during the walk
+ * with a smaller id are not read here; the reader replays their changes from the change log.
+ */
+async function walkIndex(
+  c: ReadContext,
+  index: string,
+  onChunks: (chunks: string[][]) => Promise<void>,
+): Promise<void> {
+  const span = PAGE * IN_FLIGHT;
+  for (let after: string | null = null, more = true; more;) {
+    const from: string = after === null ? '-' : `(${after}`;
+    const ids = await c.d.redis.zrangebylex(index, from, '+', 'LIMIT', 0, span);
+    [after, more] = [ids.at(-1) ?? null, ids.length === span];
+    await onChunks(chunk(ids, PAGE));
+    c.p.done += ids.length;
+    await c.out.settle();
+    await c.progress(c.p);
+  }
+}
+
+const chunk = <T>(xs: readonly T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, j) => xs.slice(j * n, (j + 1) * n));
+
+/** Every stored record of `entity`, in id order, to `fn` (read lean, in parallel pages). */
+async function eachRecord(
+  c: ReadContext,
+  entity: string,
+  fn: (r: StoredRecord) => void,
+): Promise<void> {
+  c.p.phase = `reading ${entity}`;
+  await walkIndex(c, c.d.k.recordIds(c.tenantId, entity), async (chunks) => {
+    const pages = await Promise.all(
+      chunks.map((ids) => c.d.records.getMany(c.tenantId, entity, ids, { lean: true })),
+    );
+    for (const page of pages) for (const r of page) if (r) fn(r);
+  });
+}
+
+/** The touches of leads and touchpoints, per customer. */
+function touchesByCustomer(leads: LeadInput[], tps: TouchpointInput[]): Map<string, Touch[]> {
+  const touches = new Map<string, Touch[]>();
+  for (const t of buildTouches(leads, tps))
+    (touches.get(t.customerId) ?? touches.set(t.customerId, []).get(t.customerId)!).push(t);
+  return touches;
+}
+
+/** Every stored sale. */
+async function readSales(c: ReadContext): Promise<SaleInput[]> {
+  const sales: SaleInput[] = [];
+  await eachRecord(c, 'sale', (r) => {
+    const s = saleInput(r);
+    if (s) sales.push(s);
+  });
+  return sales;
+}
+
+/**
+ * From every record (the slower path: a first run, a lost feed position, or on request): reads
+ * sales, then leads, touchpoints and spend; sales kept, leads and spend counted into the base
+ * rollups, the leads and touchpoints of customers with a sale kept for their touches, and every
+ * "seen" entry staged as it is read.
+ */
+export async function readRecords(c: ReadContext): Promise<Inputs> {
+  const tz = c.settings.timeZone;
+  const rollups = new RollupBuilder(tz);
+  const each = (entity: string, fn: (r: StoredRecord) => void) =>
+    eachRecord(c, entity, (r) => {
+      fn(r);
+      const s = seenOf(r, tz);
+      if (s) c.out.set(KEY.seen, `${entity}:${r.id}`, encodeSeen(s));
+    });
+  const sales = await readSales(c);
+  const buyers = new Set(sales.map((s) => s.customerId));
+  const leads: LeadInput[] = [];
+  const tps: TouchpointInput[] = [];
+  await each('lead', (r) => {
+    const l = leadInput(r);
+    if (!l) return;
+    rollups.addLead(l);
+    if (l.customerId && buyers.has(l.customerId)) leads.push(l);
+  });
+  await each('touchpoint', (r) => {
+    const t = r.customerId && buyers.has(r.customerId) ? touchpointInput(r) : null;
+    if (t) tps.push(t);
+  });
+  await each('spend', (r) => {
+    const s = spendInput(r);
+    if (s) rollups.addSpend(s);
+  });
+  return { sales, touches: touchesByCustomer(leads, tps), rollups };
+}
+
+/** Where a recompute from the live generation's "seen" entries starts. */
+export interface SeenStart {
+  /** The reader's position the copied entries stand at (the new generation's position). */
+  position: string;
+  /** The time zone the live generation was computed in (its lead entries' dates). */
+  timeZone: string;
+}
+
+/**
+ * Copies the live generation's "seen" entries into the staging generation, with the reader's
+ * position, in one MULTI (the entries and the position are committed together, so the copy is
+ * exactly the state at that position). Null when there is nothing to start from: no live
+ * generation, its state cleared (a lost position), or its position trimmed from the change log.
+ */
+export async function copySeen(c: ReadContext): Promise<SeenStart | null> {
+  const { redis, k } = c.d;
+  const meta = k.attrMeta(c.tenantId);
+  const [state, gen] = await redis.hmget(meta, STATE_FIELD, GEN_FIELD);
+  if (!state || !gen || genOf(state) !== gen) return null;
+  c.p.phase = 'copying seen';
+  await c.progress(c.p);
+  const from = new StateKeys(k, c.tenantId, gen).list[KEY.seen]!;
+  const to = c.out.keys.list[KEY.seen]!;
+  const replies = await redis
+    .multi()
+    .hget(meta, STATE_FIELD)
+    .hget(k.feedPositions(c.tenantId), POSITION_FIELD)
+    .copy(from, to)
+    .expire(to, STAGING_TTL_S)
+    .exec();
+  throwFirst(replies);
+  const [now, position] = replies!.map((r) => r[1]);
+  if (now === state && typeof position === 'string')
+    if (!(await c.d.records.trimmedAfter(c.tenantId, position))) {
+      c.out.written.add(KEY.seen);
+      return { position, timeZone: timeZoneOfState(state) };
+    }
+  await redis.unlink(to);
+  return null;
+}
+
+/**
+ * From the live generation (a settings change, or a recompute on request while the reader holds
+ * its position): the sales, the timelines of the customers with a sale (their touch sets, then
+ * their leads and touchpoints), and the leads' and spend rows' copied "seen" entries for the base
+ * rollups (a lead's date moved into the new time zone when it changed). No other record is read:
+ * settings never change anyone's touches.
+ */
+export async function readFromSeen(c: ReadContext, start: SeenStart): Promise<Inputs> {
+  const sales = await readSales(c);
+  const buyers = new Set<string>();
+  for (const s of sales) if (s.customerId) buyers.add(s.customerId);
+  c.p.total += buyers.size;
+  const touches = await readTimelines(c, buyers);
+  const rollups = new RollupBuilder(c.settings.timeZone);
+  await countSeen(c, rollups, start.timeZone);
+  return { sales, touches, rollups };
+}
+
+/** The touches of `buyers`: their touch sets (pipelined), then the leads and touchpoints named. */
+async function readTimelines(c: ReadContext, buyers: Set<string>): Promise<Map<string, Touch[]>> {
+  c.p.phase = 'reading timelines';
+  const ids: Record<string, string[]> = { lead: [], touchpoint: [] };
+  for (const some of chunk([...buyers], CUSTOMERS_PER_PIPELINE)) {
+    const pipe = c.d.redis.pipeline();
+    for (const id of some) pipe.zrange(c.d.k.customerTouches(c.tenantId, id), 0, -1);
+    const replies = (await pipe.exec()) ?? [];
+    throwFirst(replies);
+    for (const [, members] of replies)
+      for (const m of members as string[]) {
+        const colon = m.indexOf(':');
+        ids[m.slice(0, colon)]?.push(m.slice(colon + 1));
+      }
+    c.p.done += some.length;
+    await c.progress(c.p);
+  }
+  const leads: LeadInput[] = [];
+  const tps: TouchpointInput[] = [];
+  // A record that moved to another customer since its set was read is left out unless that one
+  // has a sale too (its change is replayed by the reader either way).
+  const mine = (r: StoredRecord) => !!r.customerId && buyers.has(r.customerId);
+  for (const [entity, list] of Object.entries(ids))
+    for (const some of chunk(list, PAGE * IN_FLIGHT)) {
+      const pages = await Promise.all(
+        chunk(some, PAGE).map((x) => c.d.records.getMany(c.tenantId, entity, x, { lean: true })),
+      );
+      for (const r of pages.flat()) {
+        if (!r || !mine(r)) continue;
+        if (entity === 'lead') {
+          const l = leadInput(r);
+          if (l) leads.push(l);
+        } else {
+          const t = touchpointInput(r);
+          if (t) tps.push(t);
+        }
+      }
+    }
+  return touchesByCustomer(leads, tps);
+}
+
+/**
+ * Counts the copied "seen" entries of every lead and spend row into the base rollups (walking
+ * their id indexes, so no entry is counted twice); a lead's entry whose date differs in the new
+ * time zone is rewritten.
+ */
+async function countSeen(c: ReadContext, rollups: RollupBuilder, fromZone: string): Promise<void> {
+  const seenKey = c.out.keys.list[KEY.seen]!;
+  const tz = c.settings.timeZone;
+  for (const entity of ['lead', 'spend'] as const) {
+    c.p.phase = `counting ${entity}`;
+    await walkIndex(c, c.d.k.recordIds(c.tenantId, entity), async (chunks) => {
+      const pages = await Promise.all(
+        chunks.map((ids) => c.d.redis.hmget(seenKey, ...ids.map((id) => `${entity}:${id}`))),
+      );
+      pages.forEach((page, j) =>
+        page.forEach((text, i) => {
+          const s = decodeSeen(text);
+          if (!s) return;
+          if (entity === 'spend') return rollups.addBase(s.field, BigInt(s.amount), 0);
+          const field = fromZone === tz ? s.field : withDate(s.field, tenantDate(s.t, tz));
+          if (field !== s.field)
+            c.out.set(KEY.seen, `lead:${chunks[j]![i]}`, encodeSeen({ ...s, field }));
+          rollups.addBase(field, 0n, s.amount);
+        }),
+      );
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Redis } from 'ioredis';
+
+import type { Keys } from '../store/keys.ts';
+import { StateKeys } from './state.ts';
+
+/** Fields per HSET into the staging hashes. */
+const HSET_CHUNK = 1000;
+/** Hashes of a recompute that died expire after this (seconds). */
+export const STAGING_TTL_S = 86_400;
+
+/**
+ * The new generation's hashes, written as they are computed (expiring unless swapped in), so the
+ * recompute never holds them all in memory.
+ */
+export class Staging {
+  private readonly pending = new Map<number, string[]>();
+  private inFlight: Promise<unknown>[] = [];
+  /** Indexes (into `keys.list`) of the hashes with at least one field. */
+  readonly written = new Set<number>();
+  readonly keys: StateKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    k: Keys,
+    tenantId: string,
+  ) {
+    this.keys = new StateKeys(k, tenantId, randomUUID());
+  }
+
+  set(i: number, field: string, value: string): void {
+    let list = this.pending.get(i);
+    if (!list) this.pending.set(i, (list = []));
+    list.push(field, value);
+    if (list.length >= 2 * HSET_CHUNK) this.send(i);
+  }
+
+  private send(i: number): void {
+    const list = this.pending.get(i);
+    if (!list?.length) return;
+    this.pending.set(i, []);
+    this.written.add(i);
+    const key = this.keys.list[i]!;
+    this.pipe ??= this.redis.pipeline();
+    this.pipe.hset(key, ...list).expire(key, STAGING_TTL_S);
+    this.piped += list.length;
+    if (this.piped >= 16 * HSET_CHUNK) this.ship();
+  }
+
+  /** The pipeline being filled (many small day hashes share one) and its size in fields × 2. */
+  private pipe: ReturnType<Redis['pipeline']> | null = null;
+  private piped = 0;
+
+  private ship(): void {
+    if (!this.pipe) return;
+    this.inFlight.push(this.pipe.exec().then(throwFirst));
+    this.pipe = null;
+    this.piped = 0;
+  }
+
+  /** Waits for every write sent so far (call once per page, so writes never pile up). */
+  async settle(): Promise<void> {
+    this.ship();
+    const all = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(all);
+  }
+
+  /** Sends what is left and waits for it. */
+  async flush(): Promise<void> {
+    for (const i of this.pending.keys()) this.send(i);
+    await this.settle();
+  }
+
+  /** Deletes what was written (a recompute that failed). */
+  async discard(): Promise<void> {
+    await this.settle().catch(() => undefined);
+    const keys = [...this.written].map((i) => this.keys.list[i]!);
+    if (keys.length) await this.redis.unlink(...keys);
+  }
+}
+
+export function throwFirst(replies: [Error | null, unknown][] | null): void {
+  for (const [err] of replies ?? []) if (err) throw err;
+}
