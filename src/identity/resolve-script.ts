@@ -6,8 +6,11 @@
  * KEYS[4] profiles (hash: customer id → MessagePack {t = created ms, e, p, f, w} = its emails,
  *         phones, first names and weak keys, as every record resolved to it carried them)
  * KEYS[5] merged (hash: merged customer id → the customer it was merged into)
- * ARGV[1] the contacts, MessagePack array of {proposed id, email, {phones}, weak key, first name,
- *         first and last byte of its profile in ARGV[4]} ('' = none); ARGV[2] now (ms); ARGV[3] key
+ * ARGV[1] the contacts, one flat MessagePack array, 8 items per contact: proposed id, email, first
+ *         phone, second phone, weak key, first name, first and last byte of its profile in ARGV[4]
+ *         ('' = none; read into one table {id, email, {phones}, weak, first, from, to} each, built
+ *         by the table constructor: cmsgpack growing a table per contact item by item cost Redis
+ *         more than resolving the contact); ARGV[2] now (ms); ARGV[3] key
  *         prefix of the per-customer record sets (`<prefix><customer id>`, built by keys.ts; same
  *         hash tag as KEYS); ARGV[4] the profiles the contacts give the customers they create
  *         ({t = ARGV[2], e, p, f, w} of the contact's own keys), MessagePack, end to end: packed by
@@ -27,7 +30,14 @@
  *           list of merges {loser, survivor, loser's record members...} }.
  */
 export const RESOLVE_SCRIPT = `
-local C = cmsgpack.unpack(ARGV[1])
+local A = cmsgpack.unpack(ARGV[1])
+local C = {}
+for i = 1, #A / 8 do
+  local b = (i - 1) * 8
+  local p1, p2 = A[b + 3], A[b + 4]
+  local phones = p2 ~= '' and {p1, p2} or (p1 ~= '' and {p1} or {})
+  C[i] = {A[b + 1], A[b + 2], phones, A[b + 5], A[b + 6], A[b + 7], A[b + 8]}
+end
 local now, setPrefix = tonumber(ARGV[2]), ARGV[3]
 local idx, idxDirty, idxOrder = {{}, {}, {}}, {{}, {}, {}}, {{}, {}, {}}
 local prof, raw, profDirty, profOrder, fresh, gone, fwd = {}, {}, {}, {}, {}, {}, {}

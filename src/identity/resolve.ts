@@ -90,19 +90,20 @@ export async function resolveCustomers(
   });
   const people: (ResolvedCustomer | null)[] = contacts.map(() => null);
   if (sent.length === 0) return { people, merges: [] };
-  // The script's ARGV[1]: per contact [proposed id, email, [phones], weak key, first name, first
-  // and last byte of its profile in ARGV[4]], written straight into MessagePack.
+  // The script's ARGV[1], flat, 8 items per contact: proposed id, email, two phones, weak key,
+  // first name, first and last byte of its profile in ARGV[4]; written straight into MessagePack.
   const profiles = new ProfileWriter();
   const args = new MsgpackWriter();
-  args.array(sent.length);
+  args.array(sent.length * 8);
   sent.forEach((ci, j) => {
     const ids = keys[j]!;
+    // identityKeys gives at most `phone` and `mobilePhone`; more would not fit the two items.
+    if (ids.phones.length > 2) throw new Error('a contact has more than two identity phones');
     const [from, to] = profiles.add(newProfile(ids, now));
-    args.array(7);
     args.str(proposed?.(ci) ?? newCustomerId());
     args.str(ids.email ?? '');
-    args.array(ids.phones.length);
-    for (const p of ids.phones) args.str(p);
+    args.str(ids.phones[0] ?? '');
+    args.str(ids.phones[1] ?? '');
     args.str(ids.namePostal ?? '');
     args.str(ids.firstName ?? '');
     args.uint(from);

@@ -223,9 +223,11 @@ export class RecordStore {
         const { entity } = group[0]!.record;
         const items: (string | number)[] = [];
         const dated = entity in TIME_FIELDS;
+        const touches = TOUCH_ENTITIES.has(entity);
         for (const w of group) {
-          const { touchMs, dateScore } = dated ? indexScores(entity, w.record.f) : NO_SCORES;
           items.push(w.record.id, w.expected, encodeBody(w.record, w.expected + 1));
+          if (!dated && !touches) continue; // the script reads 3 items a record then
+          const { touchMs, dateScore } = dated ? indexScores(entity, w.record.f) : NO_SCORES;
           items.push(w.record.customerId ?? '', touchMs, dateScore);
         }
         const conflicts = await cas.casRecords(
@@ -239,7 +241,7 @@ export class RecordStore {
           group[0]!.sourceConnectionId,
           pack(items),
           dated ? '1' : '0',
-          TOUCH_ENTITIES.has(entity) ? this.k.customerTouches(tenantId, '') : '',
+          touches ? this.k.customerTouches(tenantId, '') : '',
         );
         for (const i of conflicts) lost.add(group[i - 1]!);
       }),
