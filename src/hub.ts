@@ -11,6 +11,7 @@ import { RecordStore } from './records/record-store.ts';
 import { ApiKeyStore } from './store/api-keys.ts';
 import { ConnectionStore } from './store/connections.ts';
 import { resolveMasterKey, Vault } from './store/crypto.ts';
+import { GroupStore } from './store/groups.ts';
 import { keys, type Keys } from './store/keys.ts';
 import { connectRedis } from './store/redis.ts';
 import { Sentinels } from './store/sentinel.ts';
@@ -24,6 +25,8 @@ export interface Hub {
   redis: Redis;
   keys: Keys;
   tenants: TenantStore;
+  /** Tenant groups: stores reported on together. */
+  groups: GroupStore;
   /** Per-tenant closed-loop settings (time zone, lookback, half-life, ...). */
   settings: SettingsStore;
   /** Stored attribution: per-sale results, rollups, reports. */
@@ -79,6 +82,7 @@ export async function openHub(
     redis,
     keys: k,
     tenants,
+    groups: new GroupStore(redis, k, tenants),
     settings,
     attribution,
     attributionJobs,

@@ -7,13 +7,14 @@ import type { SyncService } from '../sync/sync-service.ts';
 import { serveAsset, SWAGGER_HTML, SWAGGER_INIT } from './assets.ts';
 import './context.ts';
 import { errorResponse, validationHook } from './errors.ts';
-import { bearerAuth, tenantScope } from './middleware/auth.ts';
+import { bearerAuth, groupScope, tenantScope } from './middleware/auth.ts';
 import { idGuard } from './middleware/id-guard.ts';
 import { requestContext } from './middleware/request-id.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { recordRoutes } from './routes/records.ts';
 import { entriesRoutes } from './routes/entries.ts';
+import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -34,7 +35,7 @@ const INFO = {
     version: '0.1.0',
     description:
       'Integration hub for car dealerships. Every /v1 call needs `Authorization: Bearer <api key>`; ' +
-      'a key sees only its own tenant.',
+      'a key sees only its own tenant; a group key reads the reports of its group and of its member stores.',
   },
 };
 
@@ -63,6 +64,7 @@ export function createApp(hub: Hub, sync: SyncService) {
     }),
   );
   app.use('/v1/tenants/*', idGuard());
+  app.use('/v1/groups/*', idGuard('groupId'));
   app.use('/hooks/*', idGuard());
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) =>
@@ -82,6 +84,8 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.use('/v1/*', bearerAuth());
   app.use('/v1/tenants/:tenantId', tenantScope());
   app.use('/v1/tenants/:tenantId/*', tenantScope());
+  app.use('/v1/groups/:groupId', groupScope());
+  app.use('/v1/groups/:groupId/*', groupScope());
   app.route('/v1', tenantRoutes());
   app.route('/v1', settingsRoutes());
   app.route('/v1', reportRoutes());
@@ -92,6 +96,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/v1', syncRoutes());
   app.route('/v1', entriesRoutes());
   app.route('/v1', recordRoutes());
+  app.route('/v1', groupRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

@@ -180,9 +180,17 @@ export function renderReport(
     u.gross.roundScaled(0),
     u.revenue.roundScaled(0),
   );
-  const all = [...rows, unattributed];
+  const totals = totalsOf([...rows, unattributed]);
+  return { ...meta, groupBy: set.groupBy, rows, unattributed, totals };
+}
+
+/**
+ * The totals row of rendered rows: money as shown summed in cents, leads, exact credits, and the
+ * ratios computed from those sums (a report's totals; a tenant group's totals of its stores).
+ */
+export function totalsOf(all: readonly ReportRow[]): ReportRow {
   const sum = (f: (r: ReportRow) => bigint) => all.reduce((a, r) => a + f(r), 0n);
-  const totals = row(
+  return row(
     'total',
     null,
     null,
@@ -192,7 +200,6 @@ export function renderReport(
     sum((r) => cents(r.gross)),
     sum((r) => cents(r.revenue)),
   );
-  return { ...meta, groupBy: set.groupBy, rows, unattributed, totals };
 }
 
 function row(

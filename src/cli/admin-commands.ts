@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 
 import { ROLES, type Role } from '../auth/roles.ts';
+import type { KeyOwner, KeyScope } from '../store/api-keys.ts';
 import { ID_PATTERN } from '../store/keys.ts';
 import { TenantSettingsSchema } from '../tenants/settings.ts';
 import { LOGIN_LINK_TTL_SECONDS, LoginLinks, loginLinkUrl } from '../ui/login-link.ts';
@@ -68,37 +69,67 @@ function registerTenantCommands(program: Command): void {
   registerSettingsCommands(tenant);
 }
 
+/** The options that say whose key it is: exactly one of them. */
+interface OwnerOpts {
+  tenant?: string;
+  group?: string;
+  hub?: boolean;
+}
+
+/** The key owner the options name; refuses none or more than one. */
+function ownerOf(o: OwnerOpts): KeyOwner {
+  const given = [o.tenant && 'tenant', o.group && 'group', o.hub && 'hub'].filter(Boolean);
+  if (given.length !== 1)
+    throw new Error('give exactly one of --tenant <id>, --group <id> or --hub');
+  if (o.hub) return { scope: 'hub', id: '' };
+  return o.group ? { scope: 'group', id: o.group } : { scope: 'tenant', id: o.tenant! };
+}
+
+/** Roles each scope's keys may have: group keys are read-only, hub keys manage groups. */
+const SCOPE_ROLES: Record<KeyScope, readonly Role[]> = {
+  tenant: ROLES,
+  group: ['marketing', 'viewer'],
+  hub: ['admin'],
+};
+
+/** `--tenant`, `--group`, `--hub` on a command. */
+const withOwner = (cmd: Command) =>
+  cmd
+    .option('--tenant <id>', "a store's key")
+    .option('--group <id>', "a tenant group's key (reads the group's and its stores' reports)")
+    .option('--hub', 'an operator key of the hub (creates and changes tenant groups)');
+
 /** `apikey create|list`. */
 function addApiKeyCreateList(apikey: Command): void {
-  apikey
-    .command('create')
-    .description('Create an API key; the token is printed once')
-    .requiredOption('--tenant <id>', 'tenant id')
+  withOwner(apikey.command('create').description('Create an API key; the token is printed once'))
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--name <name>', 'what the key is for', 'cli')
     .option('--json', 'output JSON')
-    .action(async (opts: { tenant: string; role: string; name: string; json?: boolean }) => {
+    .action(async (opts: OwnerOpts & { role: string; name: string; json?: boolean }) => {
+      const owner = ownerOf(opts);
+      const allowed = SCOPE_ROLES[owner.scope];
       const role = z
-        .enum(ROLES, { message: `--role must be one of ${ROLES.join(', ')}` })
-        .parse(opts.role) as Role;
+        .enum(allowed as [Role, ...Role[]], {
+          message: `--role of a ${owner.scope} key must be one of ${allowed.join(', ')}`,
+        })
+        .parse(opts.role);
       const created = await withHub(async (hub) => {
-        await hub.tenants.get(opts.tenant);
-        return hub.apiKeys.create(opts.tenant, role, opts.name);
+        if (owner.scope === 'tenant') await hub.tenants.get(owner.id);
+        if (owner.scope === 'group') await hub.groups.get(owner.id);
+        return hub.apiKeys.createFor(owner, role, opts.name);
       });
+      const whose = owner.scope === 'hub' ? 'the hub' : `${owner.scope} ${owner.id}`;
       emit(!!opts.json, created, () =>
         [
-          `created ${role} key ${created.key.id} for ${opts.tenant}`,
+          `created ${role} key ${created.key.id} for ${whose}`,
           `token (shown once): ${created.token}`,
         ].join('\n'),
       );
     });
-  apikey
-    .command('list')
-    .description("List a tenant's API keys")
-    .requiredOption('--tenant <id>', 'tenant id')
+  withOwner(apikey.command('list').description('List the API keys of a tenant, a group or the hub'))
     .option('--json', 'output JSON')
-    .action(async (opts: { tenant: string; json?: boolean }) => {
-      const all = await withHub((hub) => hub.apiKeys.list(opts.tenant));
+    .action(async (opts: OwnerOpts & { json?: boolean }) => {
+      const all = await withHub((hub) => hub.apiKeys.listOf(ownerOf(opts)));
       emit(!!opts.json, all, () =>
         table(all as unknown as Record<string, unknown>[], [
           'id',
@@ -113,13 +144,10 @@ function addApiKeyCreateList(apikey: Command): void {
 
 /** `apikey revoke|login-link`. */
 function addApiKeyRevokeLink(apikey: Command): void {
-  apikey
-    .command('revoke <keyId>')
-    .description('Revoke an API key')
-    .requiredOption('--tenant <id>', 'tenant id')
+  withOwner(apikey.command('revoke <keyId>').description('Revoke an API key'))
     .option('--json', 'output JSON')
-    .action(async (keyId: string, opts: { tenant: string; json?: boolean }) => {
-      const k = await withHub((hub) => hub.apiKeys.revoke(opts.tenant, keyId));
+    .action(async (keyId: string, opts: OwnerOpts & { json?: boolean }) => {
+      const k = await withHub((hub) => hub.apiKeys.revokeFor(ownerOf(opts), keyId));
       emit(!!opts.json, k, () => `revoked key ${k.id}`);
     });
   apikey

@@ -5,6 +5,7 @@ import { registerAttributionCommands } from './attribution-commands.ts';
 import { registerConnectionCommands } from './connection-commands.ts';
 import { registerConnectorCommands } from './connector-commands.ts';
 import { registerEntryCommands } from './entry-commands.ts';
+import { registerGroupCommands } from './group-commands.ts';
 import { registerMappingCommands } from './mapping.ts';
 import { registerMigrateCommands } from './migrate-commands.ts';
 import { registerRebuildCommands } from './rebuild-commands.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommands(program);
   registerAdminCommands(program);
+  registerGroupCommands(program);
   registerConnectorCommands(program);
   registerConnectionCommands(program);
   registerSyncCommands(program);

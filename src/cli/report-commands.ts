@@ -2,7 +2,18 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 
 import { exportAttribution } from '../attribution/export.ts';
-import { COLUMNS, reportCsv } from '../attribution/report-csv.ts';
+import {
+  groupAttributionReport,
+  type AttributionQ,
+  type GroupReport,
+} from '../attribution/group-report.ts';
+import {
+  COLUMNS,
+  GROUP_COLUMNS,
+  groupReportCsv,
+  groupReportLines,
+  reportCsv,
+} from '../attribution/report-csv.ts';
 import type { SaleAttribution } from '../attribution/attribute.ts';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { AttributionQuery } from '../api/routes/reports.ts';
@@ -10,27 +21,39 @@ import { emit } from './output.ts';
 import { registerQualityReports } from './quality-commands.ts';
 import { withHub } from './with-hub.ts';
 
+const two = (v: string | null) => (v === null ? '-' : Number(v).toFixed(2));
+
+/** One report row's cells in a table for people: money and sold with two decimals. */
+const tableLine = (row: ReportRow) => [
+  row.channel,
+  row.campaignId ?? '',
+  row.spend,
+  String(row.leads),
+  two(row.sold),
+  row.gross,
+  row.revenue,
+  row.costPerLead ?? '-',
+  row.costPerSale ?? '-',
+  two(row.roas),
+];
+
+/** Left-aligned text columns, then right-aligned figures. */
+const aligns = (text: number, all: number) =>
+  Array.from({ length: all }, (_, i) => (i < text ? 'left' : 'right') as 'left' | 'right');
+
 /** The report as an aligned table for people: money and sold with two decimals. */
 export function reportTable(r: Report): string {
-  const t = new Table({
-    head: [...COLUMNS],
-    colAligns: ['left', 'left', ...COLUMNS.slice(2).map(() => 'right' as const)],
-  });
-  const two = (v: string | null) => (v === null ? '-' : Number(v).toFixed(2));
-  const line = (row: ReportRow) => [
-    row.channel,
-    row.campaignId ?? '',
-    row.spend,
-    String(row.leads),
-    two(row.sold),
-    row.gross,
-    row.revenue,
-    row.costPerLead ?? '-',
-    row.costPerSale ?? '-',
-    two(row.roas),
-  ];
-  for (const row of [...r.rows, r.unattributed, r.totals]) t.push(line(row));
+  const t = new Table({ head: [...COLUMNS], colAligns: aligns(2, COLUMNS.length) });
+  for (const row of [...r.rows, r.unattributed, r.totals]) t.push(tableLine(row));
   return `${r.model}, ${r.from} to ${r.to}\n${t.toString()}`;
+}
+
+/** A group report as a table: each store's rows, unattributed row and subtotal, then totals. */
+export function groupReportTable(g: GroupReport): string {
+  const t = new Table({ head: [...GROUP_COLUMNS], colAligns: aligns(4, GROUP_COLUMNS.length) });
+  for (const row of groupReportLines(g)) t.push([row.tenantId, row.currency, ...tableLine(row)]);
+  const zones = g.stores.map((s) => `${s.tenantId} ${s.timeZone}`).join(', ');
+  return `group ${g.groupId} (${g.groupName}), ${g.model}, ${g.from} to ${g.to} in each store's own dates (${zones || 'no stores'})\n${t.toString()}`;
 }
 
 /** `report attribution`, `sale explain <dealNumber>`. */
@@ -46,7 +69,8 @@ function addAttributionReport(report: Command): void {
   report
     .command('attribution')
     .description('Spend, leads, sales, gross and ratios per campaign (from stored rollups)')
-    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--tenant <id>', 'tenant id (a store)')
+    .option('--group <id>', 'a tenant group: a row per store, totals per currency')
     .requiredOption('--from <date>', 'first tenant date, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last tenant date, YYYY-MM-DD')
     .option(
@@ -59,37 +83,55 @@ function addAttributionReport(report: Command): void {
     .option('--csv', 'output CSV')
     .option(
       '--export',
-      'write the CSV to the archive (reports/attribution/<from>_<to>_<model>.csv)',
+      'write the CSV to the archive (reports/attribution/<from>_<to>_<model>.csv), a store only',
     )
-    .action(
-      async (o: {
-        tenant: string;
-        from: string;
-        to: string;
-        model: string;
-        groupBy: string;
-        json?: boolean;
-        csv?: boolean;
-        export?: boolean;
-      }) => {
-        const q = AttributionQuery.parse({
-          from: o.from,
-          to: o.to,
-          model: o.model,
-          groupBy: o.groupBy,
-        });
-        const [r, key] = await withHub(async (hub) => {
-          await hub.tenants.get(o.tenant);
-          const exported = o.export
-            ? await exportAttribution(hub.attribution, hub.archive, o.tenant, q)
-            : null;
-          return [await hub.attribution.report(o.tenant, q), exported] as const;
-        });
-        if (key) process.stderr.write(`exported to ${key}\n`);
-        if (o.csv) process.stdout.write(reportCsv(r) + '\n');
-        else emit(!!o.json, r, () => reportTable(r));
-      },
-    );
+    .action(async (o: AttributionOpts) => {
+      const q = AttributionQuery.parse({
+        from: o.from,
+        to: o.to,
+        model: o.model,
+        groupBy: o.groupBy,
+      });
+      if (!o.tenant === !o.group)
+        throw new Error('give exactly one of --tenant <id> or --group <id>');
+      if (o.group) return printGroupReport(o.group, q, o);
+      const tenant = o.tenant!;
+      const [r, key] = await withHub(async (hub) => {
+        await hub.tenants.get(tenant);
+        const exported = o.export
+          ? await exportAttribution(hub.attribution, hub.archive, tenant, q)
+          : null;
+        return [await hub.attribution.report(tenant, q), exported] as const;
+      });
+      if (key) process.stderr.write(`exported to ${key}\n`);
+      if (o.csv) process.stdout.write(reportCsv(r) + '\n');
+      else emit(!!o.json, r, () => reportTable(r));
+    });
+}
+
+/** Options of `report attribution`. */
+interface AttributionOpts {
+  tenant?: string;
+  group?: string;
+  from: string;
+  to: string;
+  model: string;
+  groupBy: string;
+  json?: boolean;
+  csv?: boolean;
+  export?: boolean;
+}
+
+/** `report attribution --group <id>`: table, `--json` or `--csv`. */
+async function printGroupReport(
+  groupId: string,
+  q: AttributionQ,
+  o: AttributionOpts,
+): Promise<void> {
+  if (o.export) throw new Error("--export writes a store's report: use it with --tenant");
+  const g = await withHub((hub) => groupAttributionReport(hub, groupId, q));
+  if (o.csv) process.stdout.write(groupReportCsv(g) + '\n');
+  else emit(!!o.json, g, () => groupReportTable(g));
 }
 
 /** `sale explain <dealNumber>`. */

@@ -6,10 +6,26 @@ import type { Role } from '../auth/roles.ts';
 import { notFound } from '../errors/app-error.ts';
 import type { Keys } from './keys.ts';
 
+/**
+ * What a key reaches: one store (`tenant`), the reports of one tenant group and of its member
+ * stores, read-only (`group`), or the hub's tenant groups themselves (`hub`, operators' keys).
+ */
+export type KeyScope = 'tenant' | 'group' | 'hub';
+
+/** The owner of a key: a tenant id, a group id, or the hub (id `''`). */
+export interface KeyOwner {
+  scope: KeyScope;
+  id: string;
+}
+
 /** An API key's record; the secret itself is never stored, only its SHA-256. */
 export interface ApiKeyRecord {
   id: string;
+  scope: KeyScope;
+  /** The key's store; `''` for group and hub keys. */
   tenantId: string;
+  /** The key's tenant group; null unless `scope` is `group`. */
+  groupId: string | null;
   role: Role;
   name: string;
   createdAt: string;
@@ -30,34 +46,37 @@ export class ApiKeyStore {
     private readonly k: Keys,
   ) {}
 
-  /** Creates a key; the returned `token` is shown once and cannot be recovered. */
+  /** Creates a key of a tenant; the returned `token` is shown once and cannot be recovered. */
   async create(
     tenantId: string,
     role: Role,
     name: string,
   ): Promise<{ token: string; key: ApiKeyRecord }> {
+    return this.createFor({ scope: 'tenant', id: tenantId }, role, name);
+  }
+
+  /** Creates a key of a tenant, a group or the hub; the `token` is shown once. */
+  async createFor(
+    owner: KeyOwner,
+    role: Role,
+    name: string,
+  ): Promise<{ token: string; key: ApiKeyRecord }> {
     const id = randomBytes(10).toString('hex').slice(0, 16);
     const secret = randomBytes(32).toString('base64url');
-    const key: ApiKeyRecord = {
-      id,
-      tenantId,
+    const fields = {
+      scope: owner.scope,
+      tenantId: owner.scope === 'tenant' ? owner.id : '',
+      groupId: owner.scope === 'group' ? owner.id : '',
       role,
       name,
       createdAt: new Date().toISOString(),
-      revokedAt: null,
     };
     await this.redis
       .multi()
-      .hset(this.k.apiKey(id), {
-        tenantId,
-        role,
-        name,
-        createdAt: key.createdAt,
-        hash: sha256(secret).toString('hex'),
-      })
-      .sadd(this.k.tenantApiKeys(tenantId), id)
+      .hset(this.k.apiKey(id), { ...fields, hash: sha256(secret).toString('hex') })
+      .sadd(this.ownerSet(owner), id)
       .exec();
-    return { token: `dlk_${id}_${secret}`, key };
+    return { token: `dlk_${id}_${secret}`, key: toRecord(id, fields) };
   }
 
   /** Returns the live key a token stands for, or null (malformed, unknown, wrong secret, revoked). */
@@ -80,8 +99,13 @@ export class ApiKeyStore {
 
   /** Revokes a key of the tenant; unknown or foreign ids are `not_found`. */
   async revoke(tenantId: string, id: string): Promise<ApiKeyRecord> {
+    return this.revokeFor({ scope: 'tenant', id: tenantId }, id);
+  }
+
+  /** Revokes a key of `owner`; unknown or foreign ids are `not_found`. */
+  async revokeFor(owner: KeyOwner, id: string): Promise<ApiKeyRecord> {
     const h = await this.redis.hgetall(this.k.apiKey(id));
-    if (h.tenantId !== tenantId) throw notFound('API key');
+    if (!h.hash || !owns(owner, toRecord(id, h))) throw notFound('API key');
     const revokedAt = h.revokedAt || new Date().toISOString();
     await this.redis.hset(this.k.apiKey(id), 'revokedAt', revokedAt);
     return toRecord(id, { ...h, revokedAt });
@@ -89,21 +113,40 @@ export class ApiKeyStore {
 
   /** The tenant's keys (without secrets), newest first. */
   async list(tenantId: string): Promise<ApiKeyRecord[]> {
-    const ids = await this.redis.smembers(this.k.tenantApiKeys(tenantId));
+    return this.listOf({ scope: 'tenant', id: tenantId });
+  }
+
+  /** The keys of a tenant, a group or the hub (without secrets), newest first. */
+  async listOf(owner: KeyOwner): Promise<ApiKeyRecord[]> {
+    const ids = await this.redis.smembers(this.ownerSet(owner));
     const rows = await Promise.all(
-      ids.map(async (id) => [id, await this.redis.hgetall(this.k.apiKey(id))] as const),
+      ids.map(async (id) => toRecord(id, await this.redis.hgetall(this.k.apiKey(id)))),
     );
     return rows
-      .filter(([, h]) => h.tenantId === tenantId)
-      .map(([id, h]) => toRecord(id, h))
+      .filter((r) => owns(owner, r))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
+
+  private ownerSet(owner: KeyOwner): string {
+    if (owner.scope === 'group') return this.k.groupApiKeys(owner.id);
+    return owner.scope === 'hub' ? this.k.hubApiKeys() : this.k.tenantApiKeys(owner.id);
+  }
+}
+
+/** True when the key belongs to `owner`. */
+function owns(owner: KeyOwner, key: ApiKeyRecord): boolean {
+  if (key.scope !== owner.scope) return false;
+  if (owner.scope === 'hub') return true;
+  return (owner.scope === 'group' ? key.groupId : key.tenantId) === owner.id;
 }
 
 function toRecord(id: string, h: Record<string, string>): ApiKeyRecord {
   return {
     id,
+    // Keys made before groups have no scope field: they are tenant keys.
+    scope: (h.scope || 'tenant') as KeyScope,
     tenantId: h.tenantId ?? '',
+    groupId: h.groupId ? h.groupId : null,
     role: h.role as Role,
     name: h.name ?? '',
     createdAt: h.createdAt ?? '',

@@ -38,6 +38,16 @@ function accessKeys(prefix: string, t: TenantKey) {
     uiLoginLink: (token: string) => `${prefix}:uilogin:${token}`,
     /** Set: ids of the tenant's API keys. */
     tenantApiKeys: (tenantId: string) => t(tenantId, 'apikeys'),
+    /** Set of all tenant group ids (global index). */
+    groups: () => `${prefix}:groups`,
+    /** Hash: one tenant group's profile (name, createdAt); tagged `{grp:<id>}`, never a tenant's slot. */
+    group: (groupId: string) => `${prefix}:{grp:${groupId}}:group`,
+    /** Set: the member tenant ids of a group. */
+    groupMembers: (groupId: string) => `${prefix}:{grp:${groupId}}:members`,
+    /** Set: ids of a group's API keys. */
+    groupApiKeys: (groupId: string) => `${prefix}:{grp:${groupId}}:apikeys`,
+    /** Set: ids of the hub's own (operator) API keys, which manage groups. */
+    hubApiKeys: () => `${prefix}:hub:apikeys`,
     /** Hash: one connection. */
     connection: (tenantId: string, connectionId: string) => t(tenantId, `conn:${connectionId}`),
     /** String: a connection's current OAuth access token, sealed (`ConnectionStore.tokenCache`), with a TTL. */

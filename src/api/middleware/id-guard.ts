@@ -7,12 +7,12 @@ import { ID_PATTERN } from '../../store/keys.ts';
 export const MAX_PATH_CHARS = 2_048;
 
 /**
- * Checks every segment of a `/v1/tenants/...` or `/hooks/...` path against the one id pattern
+ * Checks every segment of a `/v1/tenants/...`, `/v1/groups/...` or `/hooks/...` path against the one id pattern
  * (`ID_PATTERN`), at the edge, before any route or store sees it: an id with `:` (which would
  * reach another key type), a brace, a slash in disguise or a bad escape answers 400 `invalid_id`.
  * Literal segments (`syncs`, `api-keys`) match the pattern too, so no route list is needed.
  */
-export function idGuard(): MiddlewareHandler {
+export function idGuard(firstField = 'tenantId'): MiddlewareHandler {
   return async function guardIds(c, next) {
     const path = c.req.path;
     if (path.length > MAX_PATH_CHARS)
@@ -27,7 +27,7 @@ export function idGuard(): MiddlewareHandler {
         seg = raw;
       }
       if (ID_PATTERN.test(seg)) return;
-      const field = i === 0 ? 'tenantId' : 'id';
+      const field = i === 0 ? firstField : 'id';
       throw new AppError(400, 'invalid_id', 'The path holds an invalid id', [
         {
           path: field,

@@ -30,7 +30,8 @@ export const RangeQuery = z
       });
   });
 
-const Stats = z.object({
+/** Response-time figures of a store or a salesperson. */
+export const Stats = z.object({
   leads: z.number().describe('Leads created in the range'),
   answered: z.number().describe('Leads answered at any time'),
   medianMs: z.number().nullable().describe('Median response time over answered leads, ms'),

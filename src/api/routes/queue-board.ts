@@ -16,7 +16,8 @@ export function adminOnly(): MiddlewareHandler {
   const auth = bearerAuth();
   return async function adminOnly(c, next) {
     await auth(c, async () => {
-      if (c.get('auth').role !== 'admin')
+      const { role, scope } = c.get('auth');
+      if (role !== 'admin' || scope === 'group')
         throw new AppError(403, 'forbidden', 'The queue board is for admin keys only');
       await next();
     });

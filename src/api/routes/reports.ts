@@ -1,9 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
-import { withCampaignNames } from '../../attribution/campaign-names.ts';
+import { namedReport } from '../../attribution/group-report.ts';
 import { isIsoDate } from '../../attribution/dates.ts';
 import { MODELS } from '../../attribution/types.ts';
-import { RecordStore } from '../../records/record-store.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { bearer, json } from './openapi-helpers.ts';
@@ -22,7 +21,8 @@ export const AttributionQuery = z.object({
     .describe('Row per campaign or per channel'),
 });
 
-const Row = z.object({
+/** One row of the attribution report. */
+export const Row = z.object({
   channel: z.string(),
   campaignId: z.string().nullable(),
   campaignName: z.string().nullable(),
@@ -79,20 +79,7 @@ export function reportRoutes() {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(attributionReport, async (c) => {
       const { tenantId } = c.req.valid('param');
-      const q = c.req.valid('query');
-      const hub = c.get('hub');
-      const [report, settings] = await Promise.all([
-        hub.attribution.report(tenantId, q),
-        hub.settings.get(tenantId),
-      ]);
-      const records = new RecordStore(hub.redis, hub.keys);
-      const named = await withCampaignNames(
-        { redis: hub.redis, keys: hub.keys, records },
-        tenantId,
-        report,
-        settings.timeZone,
-      );
-      return c.json(named, 200);
+      return c.json(await namedReport(c.get('hub'), tenantId, c.req.valid('query')), 200);
     })
     .openapi(saleAttribution, async (c) => {
       const { tenantId, saleId } = c.req.valid('param');

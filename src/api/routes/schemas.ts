@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { ROLES } from '../../auth/roles.ts';
+import { ID_PATTERN } from '../../store/keys.ts';
 
 /** Path parameter: the tenant the request is about; must be the API key's own tenant. */
 export const TenantParam = z.object({
@@ -22,7 +23,11 @@ export const TenantSchema = z
 export const ApiKeySchema = z
   .object({
     id: z.string(),
-    tenantId: z.string(),
+    scope: z
+      .enum(['tenant', 'group', 'hub'])
+      .describe('A store, the reports of a tenant group (read-only), or the hub (groups)'),
+    tenantId: z.string().describe("The key's store; empty for group and hub keys"),
+    groupId: z.string().nullable().describe("The key's tenant group, for group keys"),
     role: z.enum(ROLES),
     name: z.string(),
     createdAt: z.string(),
@@ -84,3 +89,46 @@ export const ConnectionUpdateSchema = z
     credentials: credentials.optional(),
   })
   .openapi('ConnectionUpdate');
+
+const groupId = z
+  .string()
+  .regex(
+    ID_PATTERN,
+    'group id: lowercase letters, digits, "_" or "-" (at most 63), e.g. lone-star-group',
+  )
+  .describe('Id of the group, e.g. lone-star-group');
+
+/** Path parameter: the tenant group the request is about. */
+export const GroupParam = z.object({
+  groupId: z
+    .string()
+    .openapi({ param: { name: 'groupId', in: 'path' }, example: 'lone-star-group' }),
+});
+
+/** A tenant group: stores reported on together. */
+export const GroupSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    members: z.array(z.string()).describe('Member tenant ids, sorted'),
+    createdAt: z.string(),
+  })
+  .openapi('TenantGroup');
+
+/** Body of POST groups (and the input of `dealerloop group create`). */
+export const GroupCreateSchema = z
+  .object({
+    id: groupId,
+    name: z
+      .string()
+      .min(1, 'name is required')
+      .max(100)
+      .describe('Display name, e.g. "Lone Star Auto Group"'),
+    members: z
+      .array(z.string().regex(ID_PATTERN, 'must be a tenant id'))
+      .max(500)
+      .default([])
+      .describe('First member tenant ids; each must exist'),
+  })
+  .strict()
+  .openapi('TenantGroupCreate');

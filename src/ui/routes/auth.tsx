@@ -45,6 +45,8 @@ export function authRoutes(): Hono {
       return form(c, 'The form expired. Please sign in again.', 403);
     const key = await c.get('hub').apiKeys.verify(String(body.apiKey ?? '').trim());
     if (!key) return form(c, 'That API key is not valid (or was revoked).', 401);
+    if (key.scope !== 'tenant')
+      return form(c, 'Group and hub keys work through the API; sign in with a store key.', 403);
     const s = await sessions(c).create(key);
     deleteCookie(c, SIGNIN_COOKIE, { path: '/ui/signin' });
     setCookie(c, SESSION_COOKIE, s.id, { ...cookieBase, maxAge: SESSION_TTL_SECONDS });

@@ -19,7 +19,7 @@ export function loginLinkRoutes(): Hono {
     const key = keyId ? await hub.apiKeys.live(keyId) : null;
     c.header('cache-control', 'no-store');
     c.header('referrer-policy', 'no-referrer');
-    if (!key) return c.redirect('/ui/signin?link=expired', 303);
+    if (key?.scope !== 'tenant') return c.redirect('/ui/signin?link=expired', 303);
     const s = await sessions(c).create(key);
     setCookie(c, SESSION_COOKIE, s.id, {
       httpOnly: true,
