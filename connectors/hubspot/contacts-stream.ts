@@ -41,5 +41,5 @@ export const contactsStream = searchStream(
     modifiedProperty: 'lastmodifieddate',
     properties: propertiesOf(ctx, 'contacts', CONTACT_PROPERTIES),
   }),
-  async (_ctx, objects) => objects.map((o) => ({ ...o, objectType: 'contacts' })),
+  async (_ctx, objects) => ({ records: objects.map((o) => ({ ...o, objectType: 'contacts' })) }),
 );

@@ -1,5 +1,6 @@
 import type { SystemRecord } from '../../src/sdk/connector.ts';
 import { associatedIds, readObjects } from './associations.ts';
+import { withOwnerNames, type Presented } from './owners.ts';
 import type { HubSpotContext } from './search.ts';
 import { lifecycleOfDeal, STAGE_PROPERTIES } from './stages.ts';
 import { propertiesOf, searchStream } from './stream.ts';
@@ -23,9 +24,20 @@ export const DEAL_CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'phone
 /**
  * Deals as the mapping reads them: the deal object, plus `lifecycleStage` (its stage on the
  * canonical lifecycle, per this connection's pipelines), `contactIds` and `contact` (the first
- * associated contact's properties, so the deal's lead resolves to the same customer).
+ * associated contact's properties, so the deal's lead resolves to the same customer) and
+ * `ownerName` (the deal owner's name, owners API; an owner it does not name is noted).
  */
-async function presentDeals(ctx: HubSpotContext, page: CrmObject[]): Promise<SystemRecord[]> {
+async function presentDeals(ctx: HubSpotContext, page: CrmObject[]): Promise<Presented> {
+  const deals = await dealRecords(ctx, page);
+  return withOwnerNames(
+    ctx,
+    deals,
+    (d) => (d.properties as CrmObject['properties'] | undefined)?.hubspot_owner_id,
+  );
+}
+
+/** The deals of a page the hub did not write, with their stage and first contact. */
+async function dealRecords(ctx: HubSpotContext, page: CrmObject[]): Promise<SystemRecord[]> {
   // Deals the hub wrote from DMS sales (its `deals` sink's own write record, not a property a CRM
   // user may also fill in) are sales the hub already has, not leads: reading them back would only
   // add empty "sold" leads. (The cursor still moves past them: it comes from the raw page.)

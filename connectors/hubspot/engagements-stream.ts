@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
-import type { SystemRecord } from '../../src/sdk/connector.ts';
 import { associatedIds, readObjects } from './associations.ts';
 import { decodeJson, SearchCursor, START } from './cursor.ts';
 import { DEAL_CONTACT_PROPERTIES } from './deals-stream.ts';
 import { ENGAGEMENT_PROPERTIES, engagementRecord } from './engagement-record.ts';
-import { ownerNames } from './owners.ts';
+import { withOwnerNames, type Presented } from './owners.ts';
 import { searchPage, type HubSpotContext } from './search.ts';
 import { ENGAGEMENT_TYPES, type EngagementType } from './settings.ts';
 import { propertiesOf, type HubSpotStream } from './stream.ts';
@@ -21,34 +20,32 @@ type EngagementsCursor = z.output<typeof EngagementsCursor>;
 
 /**
  * A page of engagements as records, each with its first contact's identifying properties
- * (`contact`: the customer it belongs to) and its owner's name (`ownerName`).
+ * (`contact`: the customer it belongs to) and its owner's name (`ownerName`; an owner the
+ * owners API does not name is noted).
  */
 async function present(
   ctx: HubSpotContext,
   type: EngagementType,
   objects: CrmObject[],
   links: Map<string, string[]>,
-): Promise<SystemRecord[]> {
+): Promise<Presented> {
   const first = objects.map((o) => links.get(o.id)?.[0]).filter((x): x is string => !!x);
-  const [contacts, names] = await Promise.all([
+  const records = objects.map((o) =>
+    engagementRecord(type, o, links.get(o.id) ?? [], ctx.settings.callOutcomes),
+  );
+  const [contacts, named] = await Promise.all([
     first.length
       ? readObjects(ctx, 'contacts', first, DEAL_CONTACT_PROPERTIES)
       : new Map<string, CrmObject>(),
-    objects.some((o) => o.properties.hubspot_owner_id)
-      ? ownerNames(ctx)
-      : new Map<string, string>(),
+    withOwnerNames(ctx, records, (r) => r.ownerId),
   ]);
-  return objects.map((o) => {
-    const contactIds = links.get(o.id) ?? [];
-    const r = engagementRecord(type, o, contactIds, ctx.settings.callOutcomes);
-    const contact = contactIds[0] ? contacts.get(contactIds[0]) : undefined;
-    const name = typeof r.ownerId === 'string' ? names.get(r.ownerId) : undefined;
-    return {
-      ...r,
-      ...(contact ? { contact: contact.properties } : {}),
-      ...(name ? { ownerName: name } : {}),
-    };
-  });
+  return {
+    ...named,
+    records: named.records.map((r) => {
+      const contact = typeof r.contactId === 'string' ? contacts.get(r.contactId) : undefined;
+      return contact ? { ...r, contact: contact.properties } : r;
+    }),
+  };
 }
 
 /**
@@ -77,12 +74,12 @@ export const engagementsStream: HubSpotStream = {
     );
     const ids = page.objects.map((o) => o.id);
     const contacts = ids.length ? await associatedIds(ctx, type, 'contacts', ids) : new Map();
-    const records = await present(ctx, type, page.objects, contacts);
+    const presented = await present(ctx, type, page.objects, contacts);
     const last = current + 1 >= types.length;
     const next: EngagementsCursor = {
       current: page.hasMore ? current : last ? 0 : current + 1,
       windows: { ...c.windows, [type]: page.cursor },
     };
-    return { records, nextCursor: JSON.stringify(next), hasMore: page.hasMore || !last };
+    return { ...presented, nextCursor: JSON.stringify(next), hasMore: page.hasMore || !last };
   },
 };

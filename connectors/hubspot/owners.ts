@@ -1,3 +1,4 @@
+import type { SystemRecord } from '../../src/sdk/connector.ts';
 import { MAX_OWNERS_PAGE } from './limits.ts';
 import type { HubSpotContext } from './search.ts';
 import { OwnersPage, parseBody } from './wire.ts';
@@ -46,4 +47,41 @@ export function ownerNames(ctx: HubSpotContext): Promise<Map<string, string>> {
     names.catch(() => cache.delete(ctx.http));
   }
   return names;
+}
+
+/**
+ * Note of records whose owner id the owners API does not name (not among the account's owners,
+ * e.g. a user since removed, or one with neither name nor email): they keep the id.
+ */
+export const UNKNOWN_OWNER = 'unknownOwner';
+
+/** Records as a stream presents them, with the run notes they give rise to. */
+export interface Presented {
+  records: SystemRecord[];
+  notes?: Record<string, number>;
+}
+
+/**
+ * The records with `ownerName`, the name of the owner `ownerIdOf` gives (owners read once per
+ * run: see `ownerNames`); a record whose owner has no name keeps only the id and is counted in
+ * the `unknownOwner` note. No owner id on the page: no owners call.
+ */
+export async function withOwnerNames(
+  ctx: HubSpotContext,
+  records: SystemRecord[],
+  ownerIdOf: (r: SystemRecord) => unknown,
+): Promise<Presented> {
+  const ids = records.map((r) => {
+    const id = ownerIdOf(r);
+    return typeof id === 'string' && id.trim() ? id.trim() : undefined;
+  });
+  if (!ids.some(Boolean)) return { records };
+  const names = await ownerNames(ctx);
+  let unknown = 0;
+  const named = records.map((r, i) => {
+    const name = ids[i] === undefined ? undefined : names.get(ids[i]);
+    if (ids[i] !== undefined && !name) unknown++;
+    return name ? { ...r, ownerName: name } : r;
+  });
+  return { records: named, ...(unknown ? { notes: { [UNKNOWN_OWNER]: unknown } } : {}) };
 }

@@ -1,5 +1,6 @@
-import type { StreamDef, SystemRecord } from '../../src/sdk/connector.ts';
+import type { StreamDef } from '../../src/sdk/connector.ts';
 import { decodeJson, SearchCursor, START } from './cursor.ts';
+import type { Presented } from './owners.ts';
 import { searchPage, type HubSpotContext, type SearchSpec } from './search.ts';
 import type { HubSpotCredentials, HubSpotSettings } from './settings.ts';
 import type { CrmObject } from './wire.ts';
@@ -14,12 +15,13 @@ export function propertiesOf(ctx: HubSpotContext, objectType: string, own: reado
 
 /**
  * A stream of one CRM object type read incrementally with the search API; `present` turns a page
- * of objects into the records the mapping reads (and may fetch what they refer to).
+ * of objects into the records the mapping reads (and may fetch what they refer to), with the
+ * page's run notes.
  */
 export function searchStream(
   description: string,
   spec: (ctx: HubSpotContext) => SearchSpec,
-  present: (ctx: HubSpotContext, objects: CrmObject[]) => Promise<SystemRecord[]>,
+  present: (ctx: HubSpotContext, objects: CrmObject[]) => Promise<Presented>,
 ): HubSpotStream {
   return {
     description,
@@ -28,7 +30,7 @@ export function searchStream(
       const c = cursor ? decodeJson(SearchCursor, cursor, s.objectType) : START;
       const page = await searchPage(ctx, s, c);
       return {
-        records: await present(ctx, page.objects),
+        ...(await present(ctx, page.objects)),
         nextCursor: JSON.stringify(page.cursor),
         hasMore: page.hasMore,
       };

@@ -41,6 +41,12 @@ export interface StreamPage {
   nextCursor: string | null;
   /** False on the last page of this run. */
   hasMore: boolean;
+  /**
+   * Named counts the run report adds up (`RunReport.notes`), for what the stream presented short
+   * of the system's intent without failing a record, e.g. `unknownOwner`: records whose owner id
+   * the system could not name.
+   */
+  notes?: Record<string, number>;
 }
 
 /** A readable collection of a system (contacts, leads, deals...). */

@@ -211,6 +211,7 @@ async function pullAll(
       for (const key of pageKeys) if (key) keys.add(key);
       const dup = countDuplicates(pageKeys, seen);
       if (dup) addNotes((run.notes ??= {}), { [DUPLICATE_ROWS]: dup });
+      if (page.notes) addNotes((run.notes ??= {}), page.notes);
       while (
         inFlight.length >= PAGES_IN_FLIGHT ||
         inFlight.some((p) => [...keys].some((k) => p.keys.has(k)))

@@ -140,7 +140,7 @@ describe('CRM stage changes land on the hub lead', () => {
     // No lead of the deal's own, and the lead keeps what its own source said.
     expect(await h.hub.redis.hlen(h.hub.keys.links(TENANT, hubspotConn, 'deals'))).toBe(0);
     const a = await lead(ids['m-1']!);
-    expect(a.f).toMatchObject({ stage: 'appointment', source: 'meta', assignedTo: '7731' });
+    expect(a.f).toMatchObject({ stage: 'appointment', source: 'meta', assignedTo: 'Dana Brooks' });
     expect(a.f.sourceDetail).toBeUndefined();
     expect(stages(a)).toEqual([
       'new@2026-11-01T15:00:00.000Z',

@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
@@ -25,7 +26,10 @@ describe('deals stream', () => {
         '/crm/v3/objects/contacts/batch/read',
         (b: Record<string, unknown>) => ((read = b), true),
       )
-      .reply(200, fixture('contacts-batch-read'));
+      .reply(200, fixture('contacts-batch-read'))
+      .get('/crm/v3/owners')
+      .query({ limit: 500 })
+      .reply(200, fixture('owners'));
 
     const ctx = context({
       dealStages: { '88120031': 'appointment' },
@@ -48,13 +52,48 @@ describe('deals stream', () => {
         lifecycleStage: 'sold',
         contactIds: ['51'],
         contact: expect.objectContaining({ email: 'jane.doe@example.com', firstname: 'Jane' }),
+        ownerName: 'Dana Brooks',
       }),
       expect.objectContaining({
         id: '9002',
         lifecycleStage: 'appointment',
         contact: expect.objectContaining({ email: 'sam.lee@example.com' }),
+        ownerName: 'Dana Brooks',
       }),
     ]);
+    expect(page.notes).toBeUndefined();
+  });
+
+  it('names each deal owner from the owners API once per client; an owner it does not list keeps the id, noted', async () => {
+    const page = fixture('deals-search') as { results: { properties: Record<string, string> }[] };
+    page.results[1]!.properties.hubspot_owner_id = '99999'; // no such owner (a user since removed)
+    const search = () =>
+      hubspot()
+        .post('/crm/v3/objects/deals/search')
+        .reply(200, page)
+        .post('/crm/v4/associations/deals/contacts/batch/read')
+        .reply(200, fixture('deals-contacts-associations'))
+        .post('/crm/v3/objects/contacts/batch/read')
+        .reply(200, fixture('contacts-batch-read'));
+    search();
+    search();
+    const owners = hubspot()
+      .get('/crm/v3/owners')
+      .query({ limit: 500 })
+      .once()
+      .reply(200, fixture('owners'));
+    const ctx = context();
+    for (let run = 0; run < 2; run++) {
+      const read = await deals.read(ctx, null);
+      expect(read.records.map((r) => [r.id, r.ownerName])).toEqual([
+        ['9001', 'Dana Brooks'],
+        ['9002', undefined],
+      ]);
+      expect(read.records[1]!.properties).toMatchObject({ hubspot_owner_id: '99999' });
+      expect(read.notes).toEqual({ unknownOwner: 1 });
+    }
+    expect(owners.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it("skips the deals the hub wrote (its own write record), not those with a user's deal number", async () => {
@@ -72,7 +111,10 @@ describe('deals stream', () => {
       )
       .reply(200, fixture('deals-contacts-associations'))
       .post('/crm/v3/objects/contacts/batch/read')
-      .reply(200, fixture('contacts-batch-read'));
+      .reply(200, fixture('contacts-batch-read'))
+      .get('/crm/v3/owners')
+      .query({ limit: 500 })
+      .reply(200, fixture('owners'));
     const ctx = context({ dealIdProperty: 'dms_deal_no' });
     const asked: string[][] = [];
     // The engine answers from the deals sink's link table and write record: the hub wrote 9002.

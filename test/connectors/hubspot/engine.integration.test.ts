@@ -1,46 +1,22 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import hubspotConnector from '../../../connectors/hubspot/index.ts';
-import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { decodeDestination } from '../../../src/sync/destinations.ts';
-import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
-import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
-import { deal, fixture, hubspot, HOST, mockDealsPage, TOKEN, windowFilter } from './support.ts';
+import { useHubSpotEngine } from './engine-support.ts';
+import { deal, fixture, hubspot, mockDealsPage, windowFilter } from './support.ts';
 
 const TENANT = 'store-a';
-let h: EngineHarness;
-let connectionId: string;
+const world = useHubSpotEngine(TENANT, { requestsPerSecond: 4 });
 
-beforeEach(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1'); // Redis
-  h = await openEngineHarness(
-    {},
-    {
-      registry: new ConnectorRegistry([hubspotConnector]),
-      mappings: new DirectoryMappingSource(DEFAULT_MAPPINGS_DIR),
-      tenantId: TENANT,
-    },
-  );
-  const c = await h.hub.connections.create(TENANT, {
-    connectorId: 'hubspot',
-    name: 'HubSpot',
-    settings: { apiHost: HOST, indexLagMs: 0, requestsPerSecond: 4 },
-    credentials: { accessToken: TOKEN },
-  });
-  connectionId = c.id;
-});
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  await h.close();
-});
-
-const svc = () => h.engine.service.svc;
+const svc = () => world.h.engine.service.svc;
 const addSync = (mapping: string, mode: 'inbound' | 'outbound' | 'two-way') =>
-  h.engine.service.create(TENANT, { name: mapping, connectionId, mapping, mode });
+  world.h.engine.service.create(TENANT, {
+    name: mapping,
+    connectionId: world.connectionId,
+    mapping,
+    mode,
+  });
 
 describe('HubSpot through the sync engine', () => {
   it('a HubSpot deal moved to closed-won appears as canonical stage `sold`', async () => {
@@ -49,8 +25,8 @@ describe('HubSpot through the sync engine', () => {
     const first = await runSync(svc(), TENANT, sync.id, 'manual');
     expect(first).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });
 
-    const leadId = await h.hub.redis.hget(
-      h.hub.keys.links(TENANT, connectionId, 'deals'),
+    const leadId = await world.h.hub.redis.hget(
+      world.h.hub.keys.links(TENANT, world.connectionId, 'deals'),
       'deals:9001',
     );
     expect(leadId).toBeTruthy();
@@ -96,8 +72,8 @@ describe('HubSpot through the sync engine', () => {
     expect(first).toMatchObject({ status: 'succeeded', counts: { created: 1, skipped: 1 } });
 
     // The hub learns a better phone for the customer (say from a DMS sale).
-    const customerId = (await h.hub.redis.hget(
-      h.hub.keys.links(TENANT, connectionId, 'contacts'),
+    const customerId = (await world.h.hub.redis.hget(
+      world.h.hub.keys.links(TENANT, world.connectionId, 'contacts'),
       '51',
     ))!;
     const customer = (await svc().records.get(TENANT, 'customer', customerId))!;
@@ -131,7 +107,7 @@ describe('HubSpot through the sync engine', () => {
     await expect(runSync(svc(), TENANT, sync.id, 'manual')).rejects.toThrow(
       /EXPIRED_AUTHENTICATION/,
     );
-    const connection = await h.hub.connections.get(TENANT, connectionId);
+    const connection = await world.h.hub.connections.get(TENANT, world.connectionId);
     expect(connection.status).toBe('broken');
     expect(nock.pendingMocks()).toEqual([]);
   });
@@ -182,8 +158,8 @@ describe('HubSpot through the sync engine', () => {
     const run = await runSync(svc(), TENANT, sync.id, 'manual');
     expect(run).toMatchObject({ status: 'succeeded', counts: { written: 1, quarantined: 1 } });
     expect(body.inputs.map((i) => i.id).sort()).toEqual(['D-1001', 'D-1002']);
-    const dest = await h.hub.redis.hget(
-      h.hub.keys.destinations(TENANT, connectionId, 'deals'),
+    const dest = await world.h.hub.redis.hget(
+      world.h.hub.keys.destinations(TENANT, world.connectionId, 'deals'),
       'sal_a',
     );
     expect(decodeDestination(dest).id).toBe('9100');
@@ -242,13 +218,16 @@ describe('deals the hub wrote, by its own write record', () => {
       .post('/crm/v4/associations/deals/contacts/batch/read', (b: unknown) => ((assoc = b), true))
       .reply(200, { results: [{ from: { id: '9001' }, to: [{ toObjectId: 51 }] }] })
       .post('/crm/v3/objects/contacts/batch/read')
-      .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] });
+      .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] })
+      .get('/crm/v3/owners')
+      .query({ limit: 500 })
+      .reply(200, fixture('owners'));
     const inbound = await addSync('hubspot-deals', 'inbound');
     const run = await runSync(svc(), TENANT, inbound.id, 'manual');
     expect(run).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });
     expect(assoc).toEqual({ inputs: [{ id: '9001' }] });
-    const leadId = await h.hub.redis.hget(
-      h.hub.keys.links(TENANT, connectionId, 'deals'),
+    const leadId = await world.h.hub.redis.hget(
+      world.h.hub.keys.links(TENANT, world.connectionId, 'deals'),
       'deals:9001',
     );
     const lead = await svc().records.get(TENANT, 'lead', leadId!);

@@ -104,6 +104,10 @@ describe('shipped HubSpot mappings', () => {
         updatedAt: '2026-11-21T18:00:05Z',
       },
     });
+    // With the owner's name (owners API) the lead is assigned to the name, as activities are.
+    expect(m.in({ ...deal, ownerName: 'Dana Brooks' }).value).toMatchObject({
+      assignedTo: 'Dana Brooks',
+    });
   });
 
   it('engagements: calls, emails and meetings become activities', async () => {

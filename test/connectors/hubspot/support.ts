@@ -77,11 +77,20 @@ export function deal(stage: string, at: string, won = false) {
   };
 }
 
-/** One deals page: the search, the deal's contact association and its contact 51 (Jane Doe). */
+/**
+ * One deals page: the search, the deal's contact association and its contact 51 (Jane Doe), and
+ * the account's owners (optional: a client reads them once, so a second page of the same run
+ * leaves its owners answer unused).
+ */
 export function mockDealsPage(
   dealBody: unknown,
   onSearch: (b: Record<string, unknown>) => void = () => {},
 ) {
+  hubspot()
+    .get('/crm/v3/owners')
+    .query({ limit: 500 })
+    .optionally()
+    .reply(200, fixture('owners') as Record<string, unknown>);
   hubspot()
     .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => (onSearch(b), true))
     .reply(200, { total: 1, results: [dealBody] })
