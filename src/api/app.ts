@@ -17,6 +17,7 @@ import { entriesRoutes } from './routes/entries.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
+import { mappingRoutes } from './routes/mappings.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { qualityReportRoutes } from './routes/quality-reports.ts';
 import { queueBoardRoutes } from './routes/queue-board.ts';
@@ -94,6 +95,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/v1', apiKeyRoutes());
   app.route('/v1', connectionRoutes());
   app.route('/v1', syncRoutes());
+  app.route('/v1', mappingRoutes());
   app.route('/v1', entriesRoutes());
   app.route('/v1', recordRoutes());
   app.route('/v1', groupRoutes());

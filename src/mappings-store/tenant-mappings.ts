@@ -25,6 +25,16 @@ export type SaveResult =
   | { ok: true; created: boolean; version: MappingVersionMeta; kind: MappingKind }
   | { ok: false; errors: MappingError[] };
 
+/** One mapping with its text: a version of the tenant's own, or the shipped file. */
+export interface MappingShown extends MappingKind {
+  name: string;
+  source: 'tenant' | 'shipped';
+  hash: string;
+  yaml: string;
+  /** The tenant's version shown, with who saved it and when (tenant mappings only). */
+  version?: MappingVersionMeta;
+}
+
 /** A mapping as listed: the tenant's own (latest version) or a shipped file. */
 export interface MappingListing extends MappingKind {
   name: string;
@@ -162,6 +172,27 @@ export class TenantMappings implements MappingSource {
     if (!v)
       throw notFound(version ? `version ${version} of mapping "${name}"` : `mapping "${name}"`);
     return v;
+  }
+
+  /**
+   * What a sync of the tenant would use under `name` (its latest version, else the shipped file),
+   * or, with `version`, that version of the tenant's own.
+   */
+  async show(tenantId: string, name: string, version?: number): Promise<MappingShown> {
+    checkName(name);
+    if (version !== undefined || (await this.store.latest(tenantId, name))) {
+      const { yaml, ...meta } = await this.version(tenantId, name, version);
+      const kind = (await this.store.kind(tenantId, name))!;
+      return { name, source: 'tenant', ...kind, hash: meta.hash, yaml, version: meta };
+    }
+    const m = await this.shipped.get(name).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'unknown_mapping')
+        throw notFound(`mapping "${name}"`);
+      throw err;
+    });
+    const yaml = this.shipped.text ? await this.shipped.text(name) : '';
+    const kind = { connector: m.connector, stream: m.stream, entity: m.entity };
+    return { name, source: 'shipped', ...kind, hash: m.hash, yaml };
   }
 
   /** The tenant's mappings and the shipped ones, one entry per name, in name order. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,6 +68,12 @@ export class DirectoryMappingSource implements MappingSource {
     const loaded = await loadMappingFile(file);
     if (!loaded.ok) throw invalidMapping(name, loaded.errors);
     return { ...toSyncMapping(name, compileMapping(loaded.doc)), origin: { source: 'shipped' } };
+  }
+
+  /** The YAML text of mapping `name` (validated when it is used, as `get` does). */
+  async text(name: string): Promise<string> {
+    await this.get(name);
+    return readFile(join(this.dir, `${name}.yaml`), 'utf8');
   }
 
   /** The mapping names of the folder (its `.yaml` files), in name order. */

@@ -19,6 +19,8 @@ export interface MappingSource {
   get(name: string, tenantId?: string): Promise<SyncMapping>;
   /** The names this source holds (the shipped files), when it can list them. */
   names?(): Promise<string[]>;
+  /** The YAML text of mapping `name`, when this source reads text. */
+  text?(name: string): Promise<string>;
 }
 
 /** The sync engine's stores and collaborators, built once per process. */
