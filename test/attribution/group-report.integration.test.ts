@@ -349,6 +349,53 @@ describe('tenant group attribution report', () => {
   });
 });
 
+describe('group and hub keys elsewhere', () => {
+  it('an empty group reports no stores and no totals; the OpenAPI document lists the group routes', async () => {
+    const res = await call(
+      'otherGroup',
+      '/groups/other/reports/attribution?from=2026-03-01&to=2026-03-31',
+    );
+    expect(res.status).toBe(200);
+    const g = res.body as unknown as GroupReport;
+    expect([g.groupId, g.stores, g.rows, g.subtotals, g.totals]).toEqual(['other', [], [], [], []]);
+    const doc = (await (await fetch(`http://127.0.0.1:${api.port}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/groups'))).toEqual([
+      '/v1/groups',
+      '/v1/groups/{groupId}',
+      '/v1/groups/{groupId}/members/{tenantId}',
+      '/v1/groups/{groupId}/reports/attribution',
+      '/v1/groups/{groupId}/reports/response-time',
+    ]);
+  });
+
+  it('a revoked group key is refused (401); group keys cannot sign in to the dashboard', async () => {
+    const { token, key } = await t.hub.apiKeys.createFor(
+      { scope: 'group', id: G },
+      'marketing',
+      'x',
+    );
+    tokens.revoked = token;
+    expect((await call('revoked', `/groups/${G}`)).status).toBe(200);
+    // The request's log line names the key's group (a group key has no tenant).
+    const line = t.logs.find((l) => l.msg === 'request' && l.path === `/v1/groups/${G}`);
+    expect([line?.groupId, line?.tenantId]).toEqual([G, undefined]);
+    await t.hub.apiKeys.revokeFor({ scope: 'group', id: G }, key.id);
+    expect((await call('revoked', `/groups/${G}`)).status).toBe(401);
+    const form = await fetch(`http://127.0.0.1:${api.port}/ui/signin`);
+    const csrf = /dl_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+    const res = await fetch(`http://127.0.0.1:${api.port}/ui/signin`, {
+      method: 'POST',
+      headers: { cookie: `dl_signin=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, apiKey: tokens.group!, next: '/ui' }).toString(),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/Group and hub keys work through the API/);
+  });
+});
+
 describe('dealerloop group and report attribution --group', () => {
   it('manages a group and prints its report as JSON, CSV and a table', async () => {
     const env = {

@@ -22,7 +22,8 @@ export function requestContext(): MiddlewareHandler {
         path: c.req.path,
         status: c.res.status,
         ms: Math.round(performance.now() - started),
-        tenantId: c.get('auth')?.tenantId,
+        tenantId: c.get('auth')?.tenantId || undefined,
+        groupId: c.get('auth')?.groupId ?? undefined,
       },
       'request',
     );
