@@ -1,5 +1,5 @@
 import type { TenantSettings } from '../tenants/settings.ts';
-import { dayNumber, tenantDate } from './dates.ts';
+import { dateOfDay, dayNumber, tenantDay } from './dates.ts';
 import { credits } from './models.ts';
 import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
 
@@ -38,7 +38,8 @@ export interface SaleAttribution {
 /**
  * Attributes one sale to the touches of its customer (CLOSED-LOOP.md, "Which touches a sale
  * credits"): a touch is in the window when `D − lookbackDays ≤ d(t) ≤ D` in the tenant zone.
- * `touches` are the customer's touches (any order); each sale stands alone.
+ * `touches` are the customer's touches (any order); each sale stands alone. `leftOut` lists the
+ * others unless `withLeftOut` is false (what is stored has none: explain works it out).
  */
 export function attributeSale(
   sale: SaleInput,
@@ -47,34 +48,31 @@ export function attributeSale(
     TenantSettings,
     'timeZone' | 'lookbackDays' | 'halfLifeDays' | 'minMatchConfidence'
   >,
+  withLeftOut = true,
 ): SaleAttribution {
   const day = dayNumber(sale.saleDate);
   const matched =
     sale.customerId !== null &&
     (settings.minMatchConfidence === 'medium' || sale.matchConfidence === 'high');
-  const dated = touches
-    .map((t): DatedTouch => {
-      const date = tenantDate(t.t, settings.timeZone);
-      return { ...t, date, delta: day - dayNumber(date) };
-    })
-    .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const inWindow: DatedTouch[] = [];
   const leftOut: SaleAttribution['leftOut'] = [];
-  for (const t of dated) {
+  for (const t of touches) {
+    const td = tenantDay(t.t, settings.timeZone);
+    const delta = day - td;
     const reason: LeftOutReason | null = !matched
       ? 'match_below_minimum'
-      : t.delta < 0
+      : delta < 0
         ? 'after_sale'
-        : t.delta > settings.lookbackDays
+        : delta > settings.lookbackDays
           ? 'before_lookback'
           : null;
-    if (reason) leftOut.push({ ...t, reason });
-    else inWindow.push(t);
+    if (!reason) inWindow.push({ ...t, date: dateOfDay(td), delta });
+    else if (withLeftOut) leftOut.push({ ...t, date: dateOfDay(td), delta, reason });
   }
+  inWindow.sort(byTime);
+  leftOut.sort(byTime);
   const deltas = inWindow.map((t) => t.delta);
-  const perModel = Object.fromEntries(
-    MODELS.map((m) => [m, credits(m, deltas, settings.halfLifeDays)]),
-  ) as Record<Model, ReturnType<typeof credits>>;
+  const perModel = MODELS.map((m) => credits(m, deltas, settings.halfLifeDays));
   return {
     saleId: sale.id,
     dealNumber: sale.dealNumber,
@@ -85,13 +83,13 @@ export function attributeSale(
     matched,
     priceCents: sale.priceCents,
     grossCents: sale.grossCents,
-    touches: inWindow.map((t, i) => ({
-      ...t,
-      credits: Object.fromEntries(MODELS.map((m) => [m, perModel[m][i]!.toString()])) as Record<
-        Model,
-        string
-      >,
-    })),
+    touches: inWindow.map((t, i) => {
+      const c = {} as Record<Model, string>;
+      MODELS.forEach((m, j) => (c[m] = perModel[j]![i]!.toString()));
+      return { ...t, credits: c };
+    }),
     leftOut,
   };
 }
+
+const byTime = (a: Touch, b: Touch) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

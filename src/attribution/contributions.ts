@@ -1,6 +1,6 @@
 import type { SaleAttribution } from './attribute.ts';
 import { Frac } from './fraction.ts';
-import { quantize } from './models.ts';
+import { quantize, type Ratio } from './models.ts';
 import type { Model } from './types.ts';
 
 /** Channel of the report row that holds sales without a touch in their window. */
@@ -27,8 +27,12 @@ export function credited(
   model: Model,
 ): Pick<Contribution, 'channel' | 'campaignId' | 'sold'>[] {
   if (sale.touches.length === 0) return [{ channel: UNATTRIBUTED, campaignId: '', sold: Frac.ONE }];
-  let cs = sale.touches.map((t) => Frac.parse(t.credits[model]));
-  if (model === 'time_decay') cs = quantize(cs);
+  // time_decay's long credits are quantized as read (quantize needs no reduced fraction);
+  // the other models' few distinct credits are parsed once each.
+  const cs =
+    model === 'time_decay'
+      ? quantize(sale.touches.map((t) => ratioOf(t.credits[model])))
+      : sale.touches.map((t) => parsedCredit(t.credits[model]));
   const byKey = new Map<string, Pick<Contribution, 'channel' | 'campaignId' | 'sold'>>();
   sale.touches.forEach((t, i) => {
     const c = cs[i]!;
@@ -42,6 +46,25 @@ export function credited(
     });
   });
   return [...byKey.values()];
+}
+
+const ratioOf = (text: string): Ratio => {
+  const slash = text.indexOf('/');
+  return slash < 0
+    ? { n: BigInt(text), d: 1n }
+    : { n: BigInt(text.slice(0, slash)), d: BigInt(text.slice(slash + 1)) };
+};
+
+/** Credits parsed so far (linear, position-based, first and last touch: a few hundred values). */
+const parsed = new Map<string, Frac>();
+
+function parsedCredit(text: string): Frac {
+  let f = parsed.get(text);
+  if (!f) {
+    if (parsed.size >= 10_000) parsed.clear();
+    parsed.set(text, (f = Frac.parse(text)));
+  }
+  return f;
 }
 
 /** One sale's contributions under `model`: its credit (`credited`) with gross and revenue. */

@@ -6,12 +6,23 @@ export class Frac {
   readonly n: bigint;
   readonly d: bigint;
 
-  constructor(n: bigint, d: bigint = 1n) {
+  /** `isReduced`: the caller knows `n/d` is reduced with `d > 0` (see `Frac.reduced`). */
+  constructor(n: bigint, d: bigint = 1n, isReduced = false) {
+    if (isReduced) {
+      this.n = n;
+      this.d = d;
+      return;
+    }
     if (d === 0n) throw new RangeError('denominator 0');
     if (d < 0n) [n, d] = [-n, -d];
     const g = gcd(n < 0n ? -n : n, d);
     this.n = g > 1n ? n / g : n;
     this.d = g > 1n ? d / g : d;
+  }
+
+  /** `n/d` known to be reduced with `d > 0` (no gcd): for callers that reduced it themselves. */
+  static reduced(n: bigint, d: bigint): Frac {
+    return new Frac(n, d, true);
   }
 
   static readonly ZERO = new Frac(0n);

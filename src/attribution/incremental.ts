@@ -121,7 +121,7 @@ export class IncrementalAttribution {
     touches: Parameters<typeof attributeSale>[1],
   ): { saleId: string; after: SaleAttribution | null } {
     const s = saleInput(r);
-    return { saleId: r.id, after: s ? attributeSale(s, touches, ctx.settings) : null };
+    return { saleId: r.id, after: s ? attributeSale(s, touches, ctx.settings, false) : null };
   }
 
   /**

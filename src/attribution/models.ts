@@ -20,6 +20,7 @@ const D = Decimal.clone({ precision: DECAY_DIGITS, rounding: Decimal.ROUND_HALF_
 export function credits(model: Model, deltas: readonly number[], halfLifeDays: number): Frac[] {
   const n = deltas.length;
   if (n === 0) return [];
+  if (n === 1) return [Frac.ONE];
   const one = (i: number) => deltas.map((_, j) => (j === i ? Frac.ONE : Frac.ZERO));
   switch (model) {
     case 'last_touch':
@@ -45,22 +46,30 @@ function positionBased(n: number): Frac[] {
 function timeDecay(deltas: readonly number[], h: number): Frac[] {
   const max = Math.max(...deltas);
   const weights = deltas.map((delta) => decayWeight(max - delta, h));
-  const sum = weights.reduce((a, b) => a.add(b), Frac.ZERO);
-  return weights.map((w) => w.div(sum));
+  // Over one common denominator (every weight's is a power of ten, the largest a multiple of the
+  // others), so each credit is one reduction of its numerator over the numerators' sum.
+  let common = 1n;
+  for (const w of weights) if (w.d > common) common = w.d;
+  const nums = weights.map((w) => w.n * (common / w.d));
+  const sum = nums.reduce((a, b) => a + b, 0n);
+  return nums.map((x) => new Frac(x, sum));
 }
 
 /** Decay weights computed so far, by `e/h` (a handful of values per lookback and half-life). */
-const weights = new Map<string, Frac>();
+const weights = new Map<string, Ratio>();
 
-/** 2^(e/h): exact when h divides e, else a DECAY_DIGITS-digit decimal as an exact fraction. */
-function decayWeight(e: number, h: number): Frac {
-  if (e % h === 0) return new Frac(2n ** BigInt(e / h));
+/**
+ * 2^(e/h), over a power of ten (not reduced): exact when h divides e, else a DECAY_DIGITS-digit
+ * decimal.
+ */
+function decayWeight(e: number, h: number): Ratio {
+  if (e % h === 0) return { n: 2n ** BigInt(e / h), d: 1n };
   const key = `${e}/${h}`;
   let w = weights.get(key);
   if (!w) {
     if (weights.size >= 100_000) weights.clear();
     const [whole, frac = ''] = new D(2).pow(new D(e).div(h)).toFixed().split('.');
-    weights.set(key, (w = new Frac(BigInt(whole! + frac), 10n ** BigInt(frac.length))));
+    weights.set(key, (w = { n: BigInt(whole! + frac), d: 10n ** BigInt(frac.length) }));
   }
   return w;
 }
@@ -73,7 +82,7 @@ export const DECAY_SCALE = 10n ** 40n;
  * remainder, ties to the later touch). Report sums of time_decay would otherwise carry ever
  * larger denominators; the other models' denominators stay small and are never quantized.
  */
-export function quantize(cs: Frac[]): Frac[] {
+export function quantize(cs: readonly Ratio[]): Frac[] {
   // floor(c × SCALE) and the remainder r / d left below it, compared as r_a × d_b vs r_b × d_a
   // (integers only: no fraction is built per step).
   const floors = cs.map((c) => (c.n * DECAY_SCALE) / c.d);
@@ -89,5 +98,23 @@ export function quantize(cs: Frac[]): Frac[] {
     floors[i]! += 1n;
     missing -= 1n;
   }
-  return floors.map((f) => new Frac(f, DECAY_SCALE));
+  return floors.map(overScale);
+}
+
+/** A numerator and a positive denominator, reduced or not (`quantize` gives the same for both). */
+export interface Ratio {
+  n: bigint;
+  d: bigint;
+}
+
+/**
+ * `f / DECAY_SCALE` reduced: DECAY_SCALE is 2^40 × 5^40, so the common factor is the powers of
+ * two and five `f` holds (a few remainders), not a gcd of 40-digit numbers.
+ */
+function overScale(f: bigint): Frac {
+  if (f === 0n) return Frac.ZERO;
+  let [n, d] = [f, DECAY_SCALE];
+  while (d % 2n === 0n && n % 2n === 0n) [n, d] = [n / 2n, d / 2n];
+  while (d % 5n === 0n && n % 5n === 0n) [n, d] = [n / 5n, d / 5n];
+  return Frac.reduced(n, d);
 }

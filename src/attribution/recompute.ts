@@ -81,7 +81,12 @@ export async function recomputeAll(
     p.phase = 'attributing';
     await progress(p);
     for (const s of sales) {
-      const a = attributeSale(s, (s.customerId && touches.get(s.customerId)) || [], settings);
+      const a = attributeSale(
+        s,
+        (s.customerId && touches.get(s.customerId)) || [],
+        settings,
+        false,
+      );
       rollups.addSale(a);
       out.set(KEY.sales, a.saleId, encodeAttribution(a));
       if (a.dealNumber) out.set(KEY.deals, a.dealNumber, a.saleId);
