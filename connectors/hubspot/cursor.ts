@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-import { PermanentError } from '../../src/sdk/errors.ts';
-
 /**
  * Where an incremental search stands. HubSpot's search answers at most 10,000 results per query
  * and takes one sort rule, so the query is a window `modified >= since` sorted by modification
@@ -40,19 +38,6 @@ export const START: SearchCursor = {
   strict: false,
   tie: null,
 };
-
-/** Decodes a stored cursor; a cursor this connector did not write is a permanent error. */
-export function decodeJson<T>(schema: z.ZodType<T>, raw: string, what: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new PermanentError(`${what} cursor is not JSON: reset the sync's cursor`);
-  }
-  const r = schema.safeParse(json);
-  if (!r.success) throw new PermanentError(`${what} cursor has an unknown shape: reset it`);
-  return r.data;
-}
 
 /**
  * The query bounds of the next page. A finished window restarts from its last change, less the

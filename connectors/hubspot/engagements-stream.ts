@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { typedStream } from '../../src/sdk/cursor.ts';
 import { associatedIds, readObjects } from './associations.ts';
-import { decodeJson, SearchCursor, START } from './cursor.ts';
+import { SearchCursor, START } from './cursor.ts';
 import { DEAL_CONTACT_PROPERTIES } from './deals-stream.ts';
 import { ENGAGEMENT_PROPERTIES, engagementRecord } from './engagement-record.ts';
 import { withOwnerNames, type Presented } from './owners.ts';
@@ -54,13 +55,13 @@ async function present(
  * other, each with its associated contacts and its owner's name (owners API), as one flat record
  * shape (see `engagementRecord`).
  */
-export const engagementsStream: HubSpotStream = {
+export const engagementsStream: HubSpotStream = typedStream({
   description: 'HubSpot calls, emails and meetings with their contacts, incrementally',
-  async read(ctx, cursor) {
+  cursor: EngagementsCursor,
+  what: 'hubspot engagements',
+  async read(ctx: HubSpotContext, cursor) {
     const types = ctx.settings.engagementTypes;
-    const c: EngagementsCursor = cursor
-      ? decodeJson(EngagementsCursor, cursor, 'engagements')
-      : { current: 0, windows: {} };
+    const c: EngagementsCursor = cursor ?? { current: 0, windows: {} };
     const current = c.current < types.length ? c.current : 0;
     const type: EngagementType = types[current]!;
     const page = await searchPage(
@@ -80,6 +81,6 @@ export const engagementsStream: HubSpotStream = {
       current: page.hasMore ? current : last ? 0 : current + 1,
       windows: { ...c.windows, [type]: page.cursor },
     };
-    return { ...presented, nextCursor: JSON.stringify(next), hasMore: page.hasMore || !last };
+    return { ...presented, next, hasMore: page.hasMore || !last };
   },
-};
+});

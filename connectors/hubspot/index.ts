@@ -1,5 +1,5 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
-import { classifyHubSpotError } from './classify.ts';
+import { hubspotErrors } from './errors.ts';
 import { createHubSpotClient } from './client.ts';
 import { contactsStream } from './contacts-stream.ts';
 import { dealsStream } from './deals-stream.ts';
@@ -41,7 +41,7 @@ export default defineConnector({
     ],
   }),
   client: createHubSpotClient,
-  classify: classifyHubSpotError,
+  errors: hubspotErrors,
   // The cheapest authenticated read (one contact id), then the options of the enumeration
   // properties the sinks write, kept in the connection's settings.
   check: async (ctx) => {

@@ -1,7 +1,15 @@
 import type { SystemRecord } from '../../src/sdk/connector.ts';
+import { pagedReader, type PagePosition } from '../../src/sdk/paging.ts';
 import { MAX_OWNERS_PAGE } from './limits.ts';
-import type { HubSpotContext } from './search.ts';
-import { OwnersPage, parseBody } from './wire.ts';
+import { HUBSPOT_PAGING, type HubSpotContext } from './search.ts';
+import { OwnersPage } from './wire.ts';
+
+const ownersPage = pagedReader({
+  paging: HUBSPOT_PAGING.query,
+  records: 'results',
+  schema: OwnersPage,
+});
+const OWNERS_REQUEST = { url: '/crm/v3/owners', params: { limit: MAX_OWNERS_PAGE } };
 
 /** Owner names by owner id, read once per opened connection (its HTTP client). */
 const cache = new WeakMap<object, Promise<Map<string, string>>>();
@@ -17,19 +25,15 @@ function nameOf(o: { firstName?: string | null; lastName?: string | null; email?
 
 async function readOwners(ctx: HubSpotContext): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  let after: string | undefined;
+  let at: PagePosition = null;
   do {
-    const res = await ctx.http.get('/crm/v3/owners', {
-      params: { limit: MAX_OWNERS_PAGE, ...(after ? { after } : {}) },
-      signal: ctx.signal,
-    });
-    const page = parseBody(OwnersPage, res.data, 'GET /crm/v3/owners');
-    for (const o of page.results) {
+    const page = await ownersPage(ctx, OWNERS_REQUEST, at);
+    for (const o of page.body.results) {
       const name = nameOf(o);
       if (name) names.set(o.id, name);
     }
-    after = page.paging?.next?.after;
-  } while (after);
+    at = page.next;
+  } while (at !== null);
   return names;
 }
 

@@ -1,8 +1,24 @@
 import type { ConnectorContext } from '../../src/sdk/connector.ts';
+import { pagedReader, type Pagination } from '../../src/sdk/paging.ts';
 import { advance, dedupe, windowOf, type SearchCursor } from './cursor.ts';
 import { SEARCH_RESULT_CAP } from './limits.ts';
 import type { HubSpotCredentials, HubSpotSettings } from './settings.ts';
-import { parseBody, SearchBody, type CrmObject } from './wire.ts';
+import { SearchBody, type CrmObject } from './wire.ts';
+
+/**
+ * How HubSpot pages (CRM API v3): the next page's token is `paging.next.after`, sent back as
+ * `after`: in the body of a search, as a query parameter of a list (docs/vendors.md (HubSpot)).
+ */
+export const HUBSPOT_PAGING = {
+  search: { kind: 'cursor', token: { body: 'paging.next.after' }, send: { body: 'after' } },
+  query: { kind: 'cursor', token: { body: 'paging.next.after' }, send: { query: 'after' } },
+} as const satisfies Record<string, Pagination>;
+
+const searchPages = pagedReader({
+  paging: HUBSPOT_PAGING.search,
+  records: 'results',
+  schema: SearchBody,
+});
 
 /** The connector context of a HubSpot call. */
 export type HubSpotContext = ConnectorContext<HubSpotSettings, HubSpotCredentials>;
@@ -40,7 +56,7 @@ export function modifiedAt(o: CrmObject, property: string): number {
 export const OBJECT_ID_PROPERTY = 'hs_object_id';
 
 /**
- * The search body of the cursor's next query (see `SearchCursor`): the time-sorted window, or the
+ * The search body of the cursor's next query (the `after` of its page is added by the paging) (see `SearchCursor`): the time-sorted window, or the
  * query of the records at one instant sorted by id. HubSpot applies one sort rule only ("Only one
  * sorting rule can be applied to any search", Search the CRM), so ties are split by a filter.
  */
@@ -65,7 +81,6 @@ export function searchBody(spec: SearchSpec, c: SearchCursor, pageSize: number) 
     sorts: [{ propertyName: c.tie ? OBJECT_ID_PROPERTY : m, direction: 'ASCENDING' }],
     properties: [...new Set([...spec.properties, OBJECT_ID_PROPERTY])],
     limit: pageSize,
-    ...(c.after ? { after: c.after } : {}),
   };
 }
 
@@ -81,8 +96,8 @@ export async function searchPage(
   const s = ctx.settings;
   const c = windowOf(cursor, s.indexLagMs);
   const path = `/crm/v3/objects/${spec.objectType}/search`;
-  const res = await ctx.http.post(path, searchBody(spec, c, s.pageSize), { signal: ctx.signal });
-  const page = parseBody(SearchBody, res.data, `POST ${path}`);
+  const request = { method: 'POST' as const, url: path, body: searchBody(spec, c, s.pageSize) };
+  const { body: page, next: after } = await searchPages(ctx, request, c.after);
   const timed = page.results.map((o) => ({
     o,
     id: o.id,
@@ -93,7 +108,7 @@ export async function searchPage(
     c,
     seen,
     {
-      next: page.paging?.next?.after,
+      next: after === null ? undefined : String(after),
       count: page.results.length,
       total: page.total,
       lastId: page.results.at(-1)?.id,

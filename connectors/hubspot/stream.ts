@@ -1,5 +1,6 @@
 import type { StreamDef } from '../../src/sdk/connector.ts';
-import { decodeJson, SearchCursor, START } from './cursor.ts';
+import { typedStream } from '../../src/sdk/cursor.ts';
+import { SearchCursor, START } from './cursor.ts';
 import type { Presented } from './owners.ts';
 import { searchPage, type HubSpotContext, type SearchSpec } from './search.ts';
 import type { HubSpotCredentials, HubSpotSettings } from './settings.ts';
@@ -23,17 +24,17 @@ export function searchStream(
   spec: (ctx: HubSpotContext) => SearchSpec,
   present: (ctx: HubSpotContext, objects: CrmObject[]) => Promise<Presented>,
 ): HubSpotStream {
-  return {
+  return typedStream({
     description,
-    async read(ctx, cursor) {
-      const s = spec(ctx);
-      const c = cursor ? decodeJson(SearchCursor, cursor, s.objectType) : START;
-      const page = await searchPage(ctx, s, c);
+    cursor: SearchCursor,
+    what: 'hubspot search',
+    async read(ctx: HubSpotContext, cursor) {
+      const page = await searchPage(ctx, spec(ctx), cursor ?? START);
       return {
         ...(await present(ctx, page.objects)),
-        nextCursor: JSON.stringify(page.cursor),
+        next: page.cursor,
         hasMore: page.hasMore,
       };
     },
-  };
+  });
 }

@@ -21,7 +21,7 @@ export const MAX_PAGE_SIZE = 500;
  * — developers.facebook.com/docs/graph-api/overview/rate-limiting and
  * /docs/marketing-api/overview/rate-limiting (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-apis/rate-limiting/mcp.waymark.network route (third-party) and bulkcreatives.com/blog/meta-ads-api-rate-limits).
  */
-export const THROTTLE_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613]);
+export const THROTTLE_CODES: readonly number[] = [4, 17, 32, 613];
 
 /**
  * Business Use Case throttles: codes 80000–80014. Which code is which use case (80000
@@ -36,14 +36,14 @@ export const BUC_THROTTLE_RANGE = { min: 80000, max: 80014 } as const;
  * (developers.facebook.com/docs/graph-api/guides/error-handling); bodies may also say
  * `is_transient: true`.
  */
-export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2]);
+export const TRANSIENT_CODES: readonly number[] = [1, 2];
 
 /**
  * Token and permission errors: 190 invalid or expired access token (OAuthException), 102 session
  * invalid, 10 and 200–299 permission missing (Graph API error-handling page). A person must act:
  * the connection is marked broken.
  */
-export const AUTH_CODES: ReadonlySet<number> = new Set([10, 102, 190]);
+export const AUTH_CODES: readonly number[] = [10, 102, 190];
 
 /** Permission error range (`#200`–`#299`) of the Graph API error-handling page. */
 export const PERMISSION_RANGE = { min: 200, max: 299 } as const;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 import type { ConnectorContext } from '../../src/sdk/connector.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
-import { nextAfter } from './paging.ts';
-import { edgePage, LeadForm, parseGraph } from './schemas.ts';
+import type { PagePosition } from '../../src/sdk/paging.ts';
+import { edgeReader } from './paging.ts';
+import { LeadForm, parseGraph } from './schemas.ts';
 import type { MetaCredentials, MetaSettings } from './settings.ts';
 
 /** What a Meta stream or sink receives. */
@@ -15,7 +16,7 @@ export interface FormRef {
   name?: string;
 }
 
-const FormPage = edgePage(LeadForm);
+const formPage = edgeReader(LeadForm);
 // Forms that can hold leads: archived forms keep the leads they had, drafts and deleted ones
 // have none to read (leadgen form `status` values of the Graph API LeadgenForm node).
 const NO_LEADS = new Set(['DRAFT', 'DELETED']);
@@ -41,16 +42,16 @@ export async function resolveForms(ctx: MetaContext, backfill: boolean): Promise
   }
   if (!s.pageId) throw new PermanentError('meta: set pageId (or formIds) to read leads');
   const forms: z.output<typeof LeadForm>[] = [];
-  let after: string | null = null;
+  const request = {
+    url: `/${s.pageId}/leadgen_forms`,
+    params: { fields: 'id,name,status', limit: s.pageSize },
+  };
+  let at: PagePosition = null;
   do {
-    const res = await ctx.http.get(`/${s.pageId}/leadgen_forms`, {
-      params: { fields: 'id,name,status', limit: s.pageSize, ...(after ? { after } : {}) },
-      signal: ctx.signal,
-    });
-    const page = parseGraph(FormPage, res.data, `GET /${s.pageId}/leadgen_forms`);
-    forms.push(...page.data);
-    after = nextAfter(page.paging);
-  } while (after);
+    const page = await formPage(ctx, request, at);
+    forms.push(...page.body.data);
+    at = page.next;
+  } while (at !== null);
   return forms
     .filter((f) => !NO_LEADS.has(f.status ?? '') && (backfill || f.status !== 'ARCHIVED'))
     .map((f) => ({ id: f.id, ...(f.name ? { name: f.name } : {}) }));

@@ -1,6 +1,6 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { createMetaClient } from './client.ts';
-import { classifyMetaError } from './errors.ts';
+import { metaErrors } from './errors.ts';
 import { eventsSink } from './events.ts';
 import { leadsStream } from './leads.ts';
 import { MetaCredentials, MetaSettings } from './settings.ts';
@@ -32,7 +32,7 @@ export default defineConnector({
   credentials: MetaCredentials,
   limits: (s) => ({ requestsPerSecond: s.requestsPerSecond, burst: BURST, batchSize: 100 }),
   client: createMetaClient,
-  classify: classifyMetaError,
+  errors: metaErrors,
   check: async (ctx) => {
     // The cheapest authenticated read: the Page (or, without one, the token's own node).
     await ctx.http.get(`/${ctx.settings.pageId ?? 'me'}`, {

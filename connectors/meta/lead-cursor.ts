@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { PermanentError } from '../../src/sdk/errors.ts';
+import { cursorCodec } from '../../src/sdk/cursor.ts';
 import type { FormRef } from './forms.ts';
 
 const Form = z.object({ id: z.string(), name: z.string().optional() });
@@ -40,31 +40,28 @@ export function isoTime(graphTime: string): string {
 export const timeMs = (t: string): number => Date.parse(isoTime(t));
 
 /**
+ * The codec of the leads cursor. A stored text that is not JSON but a time (an operator's
+ * backfill "since") is read as `since`.
+ */
+export const leadCursor = cursorCodec(LeadCursor, 'meta leads', {
+  fromText: (text) =>
+    Number.isNaN(timeMs(text)) ? undefined : { since: new Date(timeMs(text)).toISOString() },
+});
+
+/**
  * Reads a stored cursor. Null (first run or backfill) starts `backfillDays` ago; a bare ISO time
- * (set by an operator for a backfill "since") is accepted as `since`.
+ * (set by an operator for a backfill "since") is accepted as `since`, as a backfill.
  */
 export function parseLeadCursor(
   cursor: string | null,
   backfillDays: number,
   now = Date.now(),
 ): LeadCursor & { backfill: boolean } {
-  if (!cursor) {
+  const decoded = leadCursor.decode(cursor);
+  if (!decoded) {
     const since = new Date(now - backfillDays * 86_400_000).toISOString();
     return { since, backfill: true };
   }
-  if (!cursor.startsWith('{')) {
-    if (Number.isNaN(timeMs(cursor)))
-      throw new PermanentError(`meta leads: cursor "${cursor}" is neither JSON nor a time`);
-    return { since: new Date(timeMs(cursor)).toISOString(), backfill: true };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(cursor);
-  } catch {
-    throw new PermanentError('meta leads: the stored cursor is not valid JSON');
-  }
-  const r = LeadCursor.safeParse(json);
-  if (!r.success)
-    throw new PermanentError(`meta leads: bad cursor (${r.error.issues[0]!.message})`);
-  return { ...r.data, backfill: r.data.run?.backfill ?? false };
+  const plain = cursor !== null && !cursor.startsWith('{');
+  return { ...decoded, backfill: plain || (decoded.run?.backfill ?? false) };
 }

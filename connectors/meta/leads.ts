@@ -2,12 +2,12 @@ import type { StreamDef, StreamPage, SystemRecord } from '../../src/sdk/connecto
 import { LEAD_AD_CONTEXT_FIELDS, LEAD_FIELDS } from './constants.ts';
 import { presentLeads } from './campaign-context.ts';
 import { resolveForms, type FormRef, type MetaContext } from './forms.ts';
-import { parseLeadCursor, timeMs, type LeadRun } from './lead-cursor.ts';
-import { nextAfter } from './paging.ts';
-import { edgePage, GraphLead, LeadForm, parseGraph } from './schemas.ts';
+import { leadCursor, parseLeadCursor, timeMs, type LeadRun } from './lead-cursor.ts';
+import { edgeReader } from './paging.ts';
+import { GraphLead, LeadForm, parseGraph } from './schemas.ts';
 import type { MetaCredentials, MetaSettings } from './settings.ts';
 
-const LeadPage = edgePage(GraphLead);
+const leadPage = edgeReader(GraphLead);
 
 /** The `fields` of a lead read: the ad context too when `campaignContext` is `lead-fields`. */
 export function leadFields(ctx: MetaContext): string {
@@ -36,36 +36,39 @@ export async function readLeads(ctx: MetaContext, cursor: string | null): Promis
   };
   const form = run.forms[run.form];
   if (!form)
-    return { records: [], nextCursor: JSON.stringify({ since: run.newest }), hasMore: false };
+    return { records: [], nextCursor: leadCursor.encode({ since: run.newest }), hasMore: false };
 
   const sinceMs = timeMs(state.since) - s.overlapSeconds * 1000;
   const filtering = [
     { field: 'time_created', operator: 'GREATER_THAN', value: Math.floor(sinceMs / 1000) },
   ];
-  const res = await ctx.http.get(`/${form.id}/leads`, {
+  const request = {
+    url: `/${form.id}/leads`,
     params: {
       fields: leadFields(ctx),
       limit: s.pageSize,
       ...(s.serverSideFilter ? { filtering: JSON.stringify(filtering) } : {}),
-      ...(run.after ? { after: run.after } : {}),
     },
-    signal: ctx.signal,
-  });
-  const page = parseGraph(LeadPage, res.data, `GET /${form.id}/leads`);
-  const fresh = page.data.filter((l) => timeMs(l.created_time) > sinceMs);
+  };
+  const page = await leadPage(ctx, request, run.after ?? null);
+  const fresh = page.body.data.filter((l) => timeMs(l.created_time) > sinceMs);
   const records = await presentLeads(ctx, fresh, () => form);
 
   let newest = run.newest;
   for (const l of fresh)
     if (timeMs(l.created_time) > Date.parse(newest))
       newest = new Date(timeMs(l.created_time)).toISOString();
-  const after = nextAfter(page.paging);
+  const after = page.next === null ? null : String(page.next);
   const next: LeadRun = after
     ? { ...run, after, newest }
     : { forms: run.forms, form: run.form + 1, newest, backfill: run.backfill };
   if (next.form >= next.forms.length)
-    return { records, nextCursor: JSON.stringify({ since: newest }), hasMore: false };
-  return { records, nextCursor: JSON.stringify({ since: state.since, run: next }), hasMore: true };
+    return { records, nextCursor: leadCursor.encode({ since: newest }), hasMore: false };
+  return {
+    records,
+    nextCursor: leadCursor.encode({ since: state.since, run: next }),
+    hasMore: true,
+  };
 }
 
 /**

@@ -1,19 +1,20 @@
 import type { z } from 'zod';
 
-import type { Paging } from './schemas.ts';
+import { pagedReader, type Pagination } from '../../src/sdk/paging.ts';
+import { edgePage } from './schemas.ts';
 
 /**
- * The `after` cursor of the next page, or null on the last page. Graph omits `paging.next` on the
- * last page even when `cursors.after` is present (docs/vendors.md (Meta), public code fixtures of `/{form_id}/leads` and lead reads), so `next` decides whether
- * there is more; the cursor comes from `cursors.after`, or from the `after` query parameter of
- * `next` when a page carries only the URL.
+ * How Graph pages an edge (docs/vendors.md (Meta)): `paging.next` is there while there is more
+ * (Graph omits it on the last page even when `cursors.after` is present), and its `after`
+ * parameter is sent with our own request. The `next` URL itself carries the access token, so it
+ * is never followed nor stored in a cursor.
  */
-export function nextAfter(paging: z.output<typeof Paging>): string | null {
-  if (!paging?.next) return null;
-  if (paging.cursors?.after) return paging.cursors.after;
-  try {
-    return new URL(paging.next).searchParams.get('after');
-  } catch {
-    return null;
-  }
-}
+export const GRAPH_PAGING: Pagination = {
+  kind: 'link',
+  next: { body: 'paging.next' },
+  send: { query: 'after' },
+};
+
+/** The reader of one page of an edge of `row`s (`{ data: [...], paging }`). */
+export const edgeReader = <T extends z.ZodType>(row: T) =>
+  pagedReader({ paging: GRAPH_PAGING, records: 'data', schema: edgePage(row) });

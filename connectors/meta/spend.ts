@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
 import type { StreamDef, StreamPage } from '../../src/sdk/connector.ts';
+import { cursorCodec } from '../../src/sdk/cursor.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
 import { spendWindow } from '../../src/sdk/spend-window.ts';
 import { INSIGHTS_FIELDS } from './constants.ts';
 import type { MetaContext } from './forms.ts';
-import { nextAfter } from './paging.ts';
-import { edgePage, InsightsRow, parseGraph } from './schemas.ts';
+import { edgeReader } from './paging.ts';
+import { InsightsRow } from './schemas.ts';
 import type { MetaCredentials, MetaSettings } from './settings.ts';
 
 const day = z.iso.date();
@@ -20,16 +21,8 @@ const SpendCursor = z.object({
 });
 type SpendCursor = z.output<typeof SpendCursor>;
 
-const InsightsPage = edgePage(InsightsRow);
-
-function parseCursor(cursor: string | null): SpendCursor {
-  if (!cursor) return {};
-  try {
-    return SpendCursor.parse(JSON.parse(cursor));
-  } catch {
-    throw new PermanentError(`meta spend: bad cursor ${JSON.stringify(cursor)}`);
-  }
-}
+const insightsPage = edgeReader(InsightsRow);
+const spendCursor = cursorCodec(SpendCursor, 'meta spend');
 
 /**
  * One page of daily spend per campaign: `GET /act_{id}/insights?level=campaign&time_increment=1
@@ -45,29 +38,23 @@ export async function readSpend(
   const s = ctx.settings;
   if (!s.adAccountId) throw new PermanentError('meta spend: set adAccountId to read insights');
   const account = s.adAccountId.startsWith('act_') ? s.adAccountId : `act_${s.adAccountId}`;
-  const state = parseCursor(cursor);
+  const state = spendCursor.decode(cursor) ?? {};
   const run: { since: string; until: string; after?: string } =
     state.run ?? spendWindow(s, state.until, now, 'meta spend');
-  const res = await ctx.http.get(`/${account}/insights`, {
+  const request = {
+    url: `/${account}/insights`,
     params: {
       level: 'campaign',
       fields: INSIGHTS_FIELDS.join(','),
       time_range: JSON.stringify({ since: run.since, until: run.until }),
       time_increment: 1,
       limit: s.pageSize,
-      ...(run.after ? { after: run.after } : {}),
     },
-    signal: ctx.signal,
-  });
-  const page = parseGraph(InsightsPage, res.data, `GET /${account}/insights`);
-  const after = nextAfter(page.paging);
-  return after
-    ? {
-        records: page.data,
-        nextCursor: JSON.stringify({ ...state, run: { ...run, after } }),
-        hasMore: true,
-      }
-    : { records: page.data, nextCursor: JSON.stringify({ until: run.until }), hasMore: false };
+  };
+  const page = await insightsPage(ctx, request, run.after ?? null);
+  const after = page.next === null ? null : String(page.next);
+  const next: SpendCursor = after ? { ...state, run: { ...run, after } } : { until: run.until };
+  return { records: page.body.data, nextCursor: spendCursor.encode(next), hasMore: !!after };
 }
 
 /** The `spend` stream: daily spend per campaign from the Marketing API insights edge. */

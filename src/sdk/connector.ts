@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { z } from 'zod';
 
 import type { Logger } from '../log/logger.ts';
+import type { ErrorTable } from './error-table.ts';
 import type { OAuth2RefreshConfig } from './oauth2.ts';
 import type { WebhookAuth } from './webhook-auth.ts';
 
@@ -189,8 +190,14 @@ export interface ConnectorDef<SS extends z.ZodType = z.ZodType, CS extends z.Zod
    */
   oauth2?: (settings: z.output<SS>, credentials: z.output<CS>) => OAuth2RefreshConfig;
   /**
-   * Turns a failed call into a classified error. The default (`classifyHttpError`) handles
-   * timeouts, 5xx, 429 with Retry-After, 401/403; vendors with throttles in 400 bodies add theirs.
+   * The vendor's error table (src/sdk/error-table.ts): status or vendor code → `retryable` (with
+   * where its wait comes from), `auth`, `per-record` or `fatal`. What no row matches gets the
+   * default (`classifyHttpError`: timeouts, 5xx, 429 with Retry-After, 401/403, other 4xx).
+   */
+  errors?: ErrorTable;
+  /**
+   * Escape hatch for a vendor whose failures are not HTTP answers (a file store's SDK errors):
+   * turns a failed call into a classified error. Ignored when `errors` is declared.
    */
   classify?: (err: unknown) => Error;
   streams?: Record<string, StreamDef<z.output<SS>, z.output<CS>>>;

@@ -72,6 +72,17 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * A request that can never succeed although no record in it is at fault (wrong settings, a
+ * missing account or bucket): the run fails, and a refused batch is not split to find a culprit.
+ */
+export class FatalError extends PermanentError {
+  constructor(message: string, status: number | null = null) {
+    super(message, status);
+    this.name = 'FatalError';
+  }
+}
+
 /** Any of the three classified errors. */
 export type ClassifiedError = RetryableError | AuthError | PermanentError;
 

@@ -1,6 +1,7 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 
 import { AuthError, isClassified, PermanentError, RetryableError } from './errors.ts';
+import { installRateLimitHeaders, type RateLimitHeaders } from './rate-limit.ts';
 import { installRedaction, redactText } from './redact.ts';
 
 /** Default timeout of a vendor call; long enough for batch endpoints, short enough to notice a hang. */
@@ -43,6 +44,8 @@ export interface HttpSpec {
   headers?: Record<string, string>;
   /** Query parameters on every request. */
   params?: Record<string, string>;
+  /** The vendor's rate-limit headers, which pace the client (src/sdk/rate-limit.ts). */
+  rateLimit?: RateLimitHeaders;
 }
 
 /** What `auth` adds to every request, or the credential it is missing. */
@@ -80,6 +83,7 @@ export function httpClientOf(spec: HttpSpec): AxiosInstance {
     const why = `${spec.auth.kind} auth needs the ${auth.missing} credentials`;
     http.interceptors.request.use(() => Promise.reject(new AuthError(why)));
   }
+  if (spec.rateLimit) installRateLimitHeaders(http, spec.rateLimit);
   return http;
 }
 

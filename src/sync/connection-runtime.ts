@@ -12,7 +12,7 @@ import type {
   EndpointLimit,
 } from '../sdk/connector.ts';
 import { AuthError } from '../sdk/errors.ts';
-import { classifyHttpError } from '../sdk/http.ts';
+import { classifierOfConnector } from '../sdk/error-table.ts';
 import { installOAuth2, OAuth2TokenSource } from '../sdk/oauth2.ts';
 import { installRedaction } from '../sdk/redact.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
@@ -239,7 +239,7 @@ function vendorCall(
   policy: RetryPolicy,
 ): ConnectionRuntime['call'] {
   const { signal } = ctx;
-  const classify = connector.classify ?? classifyHttpError;
+  const classify = classifierOfConnector(connector);
   return async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await withRetry(

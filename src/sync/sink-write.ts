@@ -1,6 +1,6 @@
 import { sendSplitting } from '../sdk/batch-sink.ts';
 import type { SinkDef, SinkItem, SinkResult } from '../sdk/connector.ts';
-import { PermanentError, UnreadableAnswerError } from '../sdk/errors.ts';
+import { FatalError, PermanentError, UnreadableAnswerError } from '../sdk/errors.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 
 /** Run note: requests a sink call took beyond one per batch, to find the records it refused. */
@@ -30,7 +30,10 @@ const REFUSING_STATUSES = new Set([400, 413, 422]);
 
 /** Why the sink refused a batch for its content, or null (the error is thrown on). */
 const refusalOf = (err: unknown): string | null =>
-  err instanceof PermanentError && err.status !== null && REFUSING_STATUSES.has(err.status)
+  err instanceof PermanentError &&
+  !(err instanceof FatalError) &&
+  err.status !== null &&
+  REFUSING_STATUSES.has(err.status)
     ? err.message
     : null;
 

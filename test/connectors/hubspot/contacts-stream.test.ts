@@ -99,7 +99,9 @@ describe('contacts stream', () => {
   });
 
   it('refuses a cursor it did not write', async () => {
-    await expect(contacts.read(context(), '{"page":3}')).rejects.toThrow(/unknown shape/);
+    await expect(contacts.read(context(), '{"page":3}')).rejects.toThrow(
+      /hubspot search: the stored cursor is bad: field "since"/,
+    );
     await expect(contacts.read(context(), 'not json')).rejects.toThrow(/not JSON/);
   });
 });

@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
 
-import { classifyHubSpotError } from '../../../connectors/hubspot/classify.ts';
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import { DAILY_LIMIT_RETRY_MS } from '../../../connectors/hubspot/limits.ts';
+import { classifierOf } from '../../../src/sdk/error-table.ts';
 import {
   AuthError,
   PermanentError,
@@ -14,6 +14,8 @@ import { context, fixture, hubspot, useNock } from './support.ts';
 
 const SEARCH = '/crm/v3/objects/contacts/search';
 const contacts = hubspotConnector.streams!.contacts!;
+/** The connector's declared error table, as the engine applies it. */
+const classifyHubSpotError = classifierOf(hubspotConnector.errors!);
 
 /** Reads contacts once and returns the classified failure. */
 async function failure(): Promise<Error> {

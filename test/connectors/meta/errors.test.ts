@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 
-import { announcedWaitMs, classifyMetaError } from '../../../connectors/meta/errors.ts';
 import meta from '../../../connectors/meta/index.ts';
 import { readLeads } from '../../../connectors/meta/leads.ts';
+import { classifierOf } from '../../../src/sdk/error-table.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
 import { asEngine, contextOf, useNock } from './support.ts';
 
@@ -82,7 +82,9 @@ describe('meta error classification through the engine retry', () => {
   });
 });
 
-describe('classifyMetaError', () => {
+const classifyMetaError = classifierOf(meta.errors!);
+
+describe('the declared Graph error table', () => {
   it.each([
     [{ code: 4, message: 'Application request limit reached' }, RetryableError],
     [{ code: 32, message: 'Page request limit reached' }, RetryableError],
@@ -100,11 +102,25 @@ describe('classifyMetaError', () => {
     expect(classifyMetaError(raw)).toBeInstanceOf(kind);
   });
 
-  it('reads the announced wait from the usage headers', () => {
-    expect(
-      announcedWaitMs({ 'x-ad-account-usage': '{"acc_id_util_pct":100,"reset_time_duration":42}' }),
-    ).toBe(42_000);
-    expect(announcedWaitMs({ 'x-business-use-case-usage': 'not json' })).toBeNull();
-    expect(announcedWaitMs(undefined)).toBeNull();
+  it('reads the announced wait from the usage headers, the longest of them', async () => {
+    const throttled = async (headers: Record<string, string>) => {
+      nock('https://graph.facebook.com')
+        .get('/v25.0/x')
+        .query(true)
+        .reply(400, { error: { code: 613, message: 'ad account limit' } }, headers);
+      return classifyMetaError(
+        await ctx()
+          .http.get('/x')
+          .catch((e: unknown) => e),
+      );
+    };
+    const account = { 'x-ad-account-usage': '{"acc_id_util_pct":100,"reset_time_duration":42}' };
+    expect(await throttled(account)).toMatchObject({ retryAfterMs: 42_000 });
+    expect(await throttled({ ...account, 'retry-after': '60' })).toMatchObject({
+      retryAfterMs: 60_000,
+    });
+    expect(await throttled({ 'x-business-use-case-usage': 'not json' })).toMatchObject({
+      retryAfterMs: null,
+    });
   });
 });

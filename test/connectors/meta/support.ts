@@ -5,7 +5,7 @@ import type { z } from 'zod';
 
 import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import type { ConnectorContext, ConnectorDef } from '../../../src/sdk/connector.ts';
-import { classifyHttpError } from '../../../src/sdk/http.ts';
+import { classifierOfConnector } from '../../../src/sdk/error-table.ts';
 import { withRetry } from '../../../src/sdk/retry.ts';
 
 /**
@@ -35,12 +35,12 @@ export function contextOf<SS extends z.ZodType, CS extends z.ZodType>(
  * retryable ones retried, here without waiting. The waits asked for are recorded.
  */
 export async function asEngine<T>(
-  def: Pick<ConnectorDef, 'classify'>,
+  def: Pick<ConnectorDef, 'classify' | 'errors'>,
   fn: () => Promise<T>,
   waits: number[] = [],
 ): Promise<T> {
   return withRetry(fn, {
-    classify: def.classify ?? classifyHttpError,
+    classify: classifierOfConnector(def),
     policy: { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 3_600_000 },
     onRetry: ({ error }) => void waits.push(error.retryAfterMs ?? 0),
     sleep: async () => undefined,
