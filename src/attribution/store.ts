@@ -16,6 +16,33 @@ import { dateOfDay, dayNumber } from './dates.ts';
 import { loadTimeline } from './timeline.ts';
 import type { Model } from './types.ts';
 
+/** Stands for the generation's name in the day keys a report script is given. */
+const GEN_MARK = '\u0001';
+
+/*
+ * KEYS[1] attrMeta; ARGV[1] its generation field, ARGV[2] the day keys' part before the
+ * generation, ARGV[3..] their parts after it. Returns { gen, HGETALL of each day key } ({} with no
+ * generation). The day keys are the tenant's (same hash slot as KEYS[1]).
+ */
+const DAYS_SCRIPT = `
+local gen = redis.call('HGET', KEYS[1], ARGV[1])
+if not gen or gen == '' then return {} end
+local out = { gen }
+for i = 3, #ARGV do out[#out + 1] = redis.call('HGETALL', ARGV[2] .. gen .. ARGV[i]) end
+return out
+`;
+
+type DaysRedis = Redis & {
+  attrDays(numKeys: number, ...args: string[]): Promise<(string | string[])[]>;
+};
+
+/** A flat HGETALL reply as a record. */
+function asHash(flat: string | string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+}
+
 /**
  * Stored attribution of a tenant: per-sale attributions and rollups per day × channel × campaign
  * × model, kept up to date by the change-feed reader (`catchUp`, run by the attribution jobs);
@@ -54,31 +81,35 @@ export class AttributionStore {
   }
 
   /**
-   * The attribution report over `[from, to]` (tenant dates), read from the rollups: the live
-   * generation's name, then one pipeline of two small hashes per date (base and the model's).
+   * The attribution report over `[from, to]` (tenant dates), read from the rollups in one round
+   * trip: a script reads the live generation's name, then two small hashes per date (base and
+   * the model's).
    */
   async report(
     tenantId: string,
     q: { from: string; to: string; model: Model; groupBy: GroupBy },
   ): Promise<Report> {
-    const gen = await this.generation(tenantId);
     const days: { base: Record<string, string>; model: Record<string, string> }[] = [];
     const first = dayNumber(q.from);
     const last = dayNumber(q.to);
-    if (gen && last >= first) {
-      const p = this.redis.pipeline();
-      for (let day = first; day <= last; day++) {
-        const date = dateOfDay(day);
-        p.hgetall(this.k.attrDay(tenantId, gen, 'base', date));
-        p.hgetall(this.k.attrDay(tenantId, gen, q.model, date));
-      }
-      const replies = (await p.exec()) ?? [];
-      for (let i = 0; i < replies.length; i += 2) {
-        const [e1, base] = replies[i]!;
-        const [e2, model] = replies[i + 1]!;
-        if (e1 ?? e2) throw e1 ?? e2;
-        days.push({ base: base as Record<string, string>, model: model as Record<string, string> });
-      }
+    if (last >= first) {
+      // Day keys around the generation's name (the script puts it in): `head <gen> tail`.
+      const probe = (kind: string, date: string) => this.k.attrDay(tenantId, GEN_MARK, kind, date);
+      const head = probe('base', q.from).split(GEN_MARK)[0]!;
+      const tails: string[] = [];
+      for (let day = first; day <= last; day++)
+        for (const kind of ['base', q.model])
+          tails.push(probe(kind, dateOfDay(day)).split(GEN_MARK)[1]!);
+      if (!('attrDays' in this.redis)) this.redis.defineCommand('attrDays', { lua: DAYS_SCRIPT });
+      const replies = await (this.redis as DaysRedis).attrDays(
+        1,
+        this.k.attrMeta(tenantId),
+        GEN_FIELD,
+        head,
+        ...tails,
+      );
+      for (let i = 1; i < replies.length; i += 2)
+        days.push({ base: asHash(replies[i]!), model: asHash(replies[i + 1]!) });
     }
     return renderReport(cellsFromDays(days, q.groupBy), q);
   }
