@@ -11,6 +11,7 @@ import {
   type MappingError,
   type MappingResult,
 } from '../mapping/index.ts';
+import { registerTenantMappingCommands } from './tenant-mapping-commands.ts';
 
 /** Where command output goes; tests pass their own. */
 export interface CliIO {
@@ -172,7 +173,7 @@ const setExit = (code: number) => {
 export function registerMappingCommands(program: Command): void {
   const mapping = program
     .command('mapping')
-    .description('Validate, preview and describe mapping files');
+    .description("Validate, preview and describe mapping files; save and show a tenant's own");
   mapping
     .command('validate')
     .description('Validate mapping files (default: every file in mappings/)')
@@ -203,4 +204,5 @@ export function registerMappingCommands(program: Command): void {
     .description(`Write the mapping JSON Schema (default ${SCHEMA_FILE}; "-" for stdout)`)
     .option('--out <file>', 'where to write it')
     .action(async (o: { out?: string }) => setExit(await writeMappingSchema(o)));
+  registerTenantMappingCommands(mapping);
 }

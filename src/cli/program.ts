@@ -18,6 +18,8 @@ export function buildProgram(): Command {
   const program = new Command('dealerloop')
     .description('DealerLoop: the integration hub for car dealerships')
     .version('0.1.0')
+    // `dealerloop --version` only before a command, so `mapping show --version N` is the command's.
+    .enablePositionalOptions()
     .showHelpAfterError();
   registerServeCommands(program);
   registerAdminCommands(program);

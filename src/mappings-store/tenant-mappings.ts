@@ -195,6 +195,21 @@ export class TenantMappings implements MappingSource {
     return { name, source: 'shipped', ...kind, hash: m.hash, yaml };
   }
 
+  /**
+   * The tenant's versions of `name` older than `before` (null: from the newest), newest first.
+   * @throws AppError 404 when the tenant never saved that name.
+   */
+  async versions(
+    tenantId: string,
+    name: string,
+    before: number | null,
+    limit: number,
+  ): Promise<MappingVersionMeta[]> {
+    checkName(name);
+    if (!(await this.store.exists(tenantId, name))) throw notFound(`mapping "${name}"`);
+    return this.store.versions(tenantId, name, before, limit);
+  }
+
   /** The tenant's mappings and the shipped ones, one entry per name, in name order. */
   async list(tenantId: string): Promise<MappingListing[]> {
     const [own, shippedNames] = await Promise.all([this.store.names(tenantId), this.names()]);

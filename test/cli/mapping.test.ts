@@ -95,10 +95,19 @@ describe('dealerloop mapping', () => {
     expect(readFileSync(out, 'utf8')).toBe(mappingJsonSchema());
   });
 
-  it('registers validate, preview and schema under mapping', () => {
+  it("registers validate, preview, schema and the tenant's own (save ... delete) under mapping", () => {
     const program = new Command('dealerloop');
     registerMappingCommands(program);
     const mapping = program.commands.find((cmd) => cmd.name() === 'mapping')!;
-    expect(mapping.commands.map((cmd) => cmd.name())).toEqual(['validate', 'preview', 'schema']);
+    expect(mapping.commands.map((cmd) => cmd.name())).toEqual([
+      'validate',
+      'preview',
+      'schema',
+      'save',
+      'show',
+      'versions',
+      'list',
+      'delete',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
-import { AppError, notFound } from '../../errors/app-error.ts';
+import { AppError } from '../../errors/app-error.ts';
 import { loadMappingText, previewInWorker } from '../../mapping/index.ts';
 import {
   decodeCursor,
@@ -239,10 +239,9 @@ export function mappingRoutes() {
     .openapi(routes.versions, async (c) => {
       const { tenantId, name } = c.req.valid('param');
       const q = c.req.valid('query');
-      const mappings = c.get('sync').svc.mappings;
-      if (!(await mappings.store.exists(tenantId, name))) throw notFound(`mapping "${name}"`);
       const before = versionCursor(q.cursor);
-      const items = await mappings.store.versions(tenantId, name, before, q.limit + 1);
+      const mappings = c.get('sync').svc.mappings;
+      const items = await mappings.versions(tenantId, name, before, q.limit + 1);
       const page = items.slice(0, q.limit);
       const last = items.length > q.limit ? String(page[page.length - 1]!.version) : null;
       return c.json(toPage(page, last), 200);
