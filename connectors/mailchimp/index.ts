@@ -1,4 +1,5 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
+import { readCampaigns } from './campaigns-stream.ts';
 import { createMailchimpClient } from './client.ts';
 import { classifyMailchimpError } from './errors.ts';
 import { MEMBERS_PER_WRITE, REQUESTS_PER_SECOND } from './limits.ts';
@@ -13,7 +14,8 @@ import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 /**
  * Mailchimp Marketing API 3.0, both ways, for one audience: members read incrementally and
  * updated by subscriber hash with lifecycle tags (only members already on it: never added) (per member or, for large writes, as batch
- * operations), campaign email activity read as touchpoints, and audience webhooks (form-encoded,
+ * operations), campaign email activity read as touchpoints, the campaigns (their names for
+ * reports), and audience webhooks (form-encoded,
  * authenticated by a secret in the URL) turned into member records, unsubscribes included.
  * Never more than 10 calls in flight per account (Mailchimp's simultaneous-connection cap).
  */
@@ -44,6 +46,10 @@ export default defineConnector({
     touchpoints: {
       description: 'Opens and clicks of the audience’s recent campaigns',
       read: readTouchpoints,
+    },
+    campaigns: {
+      description: 'The audience’s sent campaigns with their titles and subject lines',
+      read: readCampaigns,
     },
   },
   sinks: {

@@ -28,9 +28,24 @@ export const MembersPage = z.object({
   total_items: z.number().int().nonnegative(),
 });
 
-/** One page of `GET /campaigns`. */
+/**
+ * One page of `GET /campaigns` (the fields a caller asked for: `settings.title` is the campaign's
+ * name in Mailchimp, `settings.subject_line` its email's subject; Marketing API campaigns
+ * reference).
+ */
 export const CampaignsPage = z.object({
-  campaigns: z.array(z.object({ id: z.string().min(1), send_time: z.string().optional() })),
+  campaigns: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      send_time: z.string().optional(),
+      settings: z
+        .looseObject({
+          title: z.string().nullable().optional(),
+          subject_line: z.string().nullable().optional(),
+        })
+        .optional(),
+    }),
+  ),
   total_items: z.number().int().nonnegative(),
 });
 

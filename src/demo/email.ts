@@ -7,6 +7,19 @@ export const MAILCHIMP = { listId: 'lsm0a1b2c3', apiKey: '0123456789abcdef012345
 
 /** Campaigns over the quarter: one every two weeks. */
 const EVERY_DAYS = 14;
+
+/**
+ * The newsletters' titles and subject lines, in send order (Mailchimp's `settings.title` and
+ * `subject_line`); the last one is untitled, so reports name it by its subject line.
+ */
+const NEWSLETTERS: readonly [title: string, subject: string][] = [
+  ['Truck Month kickoff', 'Truck Month at Lone Star Motors: Silverados from $389/mo'],
+  ['Service specials', 'Your oil change, $29.95 this month'],
+  ['Trade-in appraisal event', 'What is your car worth? Free appraisals this Saturday'],
+  ['EV test drive weekend', 'Drive electric this weekend, on us'],
+  ['Year-end sales event', 'Year-end prices on every 2026 in stock'],
+  ['', 'Last call: 0% APR for 60 months ends Sunday'],
+];
 const DAY = 86_400_000;
 
 /** What the audience did with the newsletters. */
@@ -35,9 +48,12 @@ export function playNewsletters(mc: FakeMailchimp, story: Story, seed = 13): Ema
     sent < story.now - DAY;
     sent += EVERY_DAYS * DAY
   ) {
+    const [title, subject] = NEWSLETTERS[played.campaigns % NEWSLETTERS.length]!;
     const campaign: FakeCampaign = {
       id: `c${(played.campaigns + 1).toString().padStart(3, '0')}lsm`,
       send_time: new Date(sent).toISOString(),
+      title,
+      subject_line: subject,
       emails: [],
     };
     played.campaigns++;

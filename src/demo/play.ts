@@ -87,6 +87,7 @@ export async function playStory(
     'googleSpend',
     'googleCampaigns',
     'emailActivity',
+    'emailCampaigns',
     'dmsSales',
   ] as const;
   for (const sync of reads) await api.call('POST', `/syncs/${ids.syncs[sync]}/run`);

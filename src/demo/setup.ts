@@ -37,6 +37,8 @@ export interface DemoSyncs {
   hubspotEngagements: string;
   hubspotDeals: string;
   emailActivity: string;
+  /** The newsletters' names (Mailchimp campaigns → campaign records, for the reports). */
+  emailCampaigns: string;
   emailTags: string;
 }
 
@@ -230,7 +232,7 @@ async function createOutcomeSyncs(
 
 /**
  * Leads out to HubSpot, the salespeople's calls, emails, meetings and deal stages back in; the
- * newsletter's activity in from Mailchimp and the buyers' owner tag out.
+ * newsletters' activity and names in from Mailchimp and the buyers' owner tag out.
  */
 async function createCrmSyncs(
   create: (body: Record<string, unknown>) => Promise<string>,
@@ -261,6 +263,13 @@ async function createCrmSyncs(
       name: 'Newsletter opens, clicks and bounces',
       connectionId: c.mailchimp,
       mapping: 'mailchimp-touchpoints',
+      mode: 'inbound',
+      schedule: '0 * * * *',
+    }),
+    emailCampaigns: await create({
+      name: 'Newsletter names',
+      connectionId: c.mailchimp,
+      mapping: 'mailchimp-campaigns',
       mode: 'inbound',
       schedule: '0 * * * *',
     }),

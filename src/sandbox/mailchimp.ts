@@ -27,6 +27,10 @@ export interface FakeRecipientActivity {
 export interface FakeCampaign {
   id: string;
   send_time: string;
+  /** `settings.title`: the campaign's name in Mailchimp (may be empty). */
+  title?: string;
+  /** `settings.subject_line`: its email's subject. */
+  subject_line?: string;
   emails: FakeRecipientActivity[];
 }
 
@@ -138,7 +142,10 @@ export class FakeMailchimp {
     return { members, total_items: all.length };
   }
 
-  /** `GET /campaigns?list_id&status=sent&since_send_time&sort_field=send_time&count&offset`. */
+  /**
+   * `GET /campaigns?list_id&status=sent&since_send_time&count&offset`, oldest first (the fake's
+   * campaigns are created when sent), each with its `settings.title` and `subject_line`.
+   */
   private sent(url: URL) {
     const q = url.searchParams;
     const since = q.get('since_send_time');
@@ -149,7 +156,13 @@ export class FakeMailchimp {
     const { offset, count } = paging(q);
     const campaigns = all
       .slice(offset, offset + count)
-      .map(({ id, send_time }) => ({ id, send_time }));
+      .map(({ id, send_time, title, subject_line }) => ({
+        id,
+        status: 'sent',
+        create_time: send_time,
+        send_time,
+        settings: { title: title ?? '', subject_line: subject_line ?? '' },
+      }));
     return { campaigns, total_items: all.length };
   }
 

@@ -28,7 +28,7 @@ describe('dealerloop connector show', () => {
     });
     expect(mc.settings.find((f) => f.name === 'activityActions')?.choices).toContain('bounce');
     expect(mc.credentials.map((f) => f.name)).toEqual(['apiKey', 'accessToken', 'webhookSecret']);
-    expect(mc.streams.map((s) => s.name)).toEqual(['members', 'touchpoints']);
+    expect(mc.streams.map((s) => s.name)).toEqual(['members', 'touchpoints', 'campaigns']);
   });
 
   it('every connector describes every field it asks for', () => {

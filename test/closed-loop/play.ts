@@ -165,13 +165,22 @@ function dmsCsv(sales: WorldSale[]): string {
 
 /** Mailchimp's campaign list and email-activity reports for the world (docs/vendors.md (Mailchimp), kestra.io mailchimp ListEmailActivity / GetCampaignReport). */
 function mockMailchimp(w: World) {
-  const campaigns = [...new Set(w.emails.map((e) => e.campaign.id))].sort();
+  const campaigns = [...new Map(w.emails.map((e) => [e.campaign.id, e.campaign])).values()].sort(
+    (a, b) => a.id.localeCompare(b.id),
+  );
   const api = nock('https://us21.api.mailchimp.com').persist();
   api
     .get('/3.0/campaigns')
     .query(true)
     .reply(200, {
-      campaigns: campaigns.map((id) => ({ id, send_time: `${w.today}T00:00:00+00:00` })),
+      // The first campaign is untitled (named by its subject line); the others are titled.
+      campaigns: campaigns.map((c, i) => ({
+        id: c.id,
+        status: 'sent',
+        send_time: `${w.today}T00:00:00+00:00`,
+        settings:
+          i === 0 ? { title: '', subject_line: c.name } : { title: c.name, subject_line: 'Hi' },
+      })),
       total_items: campaigns.length,
     });
   api
@@ -260,7 +269,7 @@ export async function openStage(w: World): Promise<Stage> {
     async playMain() {
       await postLeads(w.leads.filter((l) => !l.late));
       await pull(ids.syncs.clicks, ids.syncs.email, ids.syncs.metaSpend, ids.syncs.googleSpend);
-      await pull(ids.syncs.metaCampaigns, ids.syncs.googleCampaigns);
+      await pull(ids.syncs.metaCampaigns, ids.syncs.googleCampaigns, ids.syncs.emailCampaigns);
       writeFileSync(join(dir, 'sales', 'deals.csv'), dmsCsv(w.sales));
       await pull(ids.syncs.dms, ids.syncs.engagements);
     },
@@ -406,6 +415,7 @@ async function createConnections(
       metaSpend: await sync(c.meta, 'meta-spend'),
       googleSpend: await sync(c.google, 'google-ads-spend'),
       metaCampaigns: await sync(c.meta, 'meta-campaigns'),
+      emailCampaigns: await sync(c.mailchimp, 'mailchimp-campaigns'),
       googleCampaigns: await sync(c.google, 'google-ads-campaigns'),
       clicks: await sync(c.site, 'http-json-clicks'),
       email: await sync(c.mailchimp, 'mailchimp-touchpoints'),

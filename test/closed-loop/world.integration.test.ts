@@ -188,13 +188,17 @@ describe('closed loop: the fixture world through the real connectors', () => {
     expect(whole.store.answered).toBeGreaterThan(300);
   });
 
-  it("names campaigns from the platforms' campaign records, else from the leads", async () => {
+  it("names campaigns from the platforms' campaign records (Mailchimp's too), else from the leads", async () => {
     const r = await report({ from: RANGES[2]!.from, to: RANGES[2]!.to });
     for (const row of r.rows) {
       const c = CAMPAIGNS.find((x) => x.id === row.campaignId)!;
-      // Mailchimp's activity carries no campaign name, and no lead names an email campaign.
-      expect(row.campaignName, c.id).toBe(c.channel === 'email' ? null : c.name);
+      // Email too: Mailchimp's activity carries only the campaign id, and no lead names an email
+      // campaign; the Mailchimp campaigns stream names it (the title, else the subject line).
+      expect(row.campaignName, c.id).toBe(c.name);
     }
+    // The email campaign the sales credit is untitled in Mailchimp: named by its subject line.
+    const emailRows = r.rows.filter((x) => x.channel === 'email');
+    expect(emailRows.map((x) => x.campaignName)).toEqual(['Service Customers Trade-Up']);
     // Google's rows are named as Google Ads names them, not by the leads' UTM slugs.
     expect(r.rows.filter((x) => x.channel === 'google').map((x) => x.campaignName)).toEqual([
       'Google, Brand Search',

@@ -119,6 +119,11 @@ describe('npm run demo', () => {
     expect(paid.length).toBeGreaterThanOrEqual(3);
     expect(paid.map((x) => x.channel)).toContain('meta');
     expect(paid.map((x) => x.channel)).toContain('google');
+    // Newsletters credited with sales are named as Mailchimp names them (the title, else the
+    // subject line), not by their campaign ids.
+    const email = r.rows.filter((x) => x.channel === 'email');
+    expect(email.length).toBeGreaterThan(0);
+    for (const row of email) expect(row.campaignName, row.campaignId ?? '').toMatch(/[a-z] [a-z]/i);
     expect(out).toMatch(/Top campaigns by cost per sale/);
   });
 
