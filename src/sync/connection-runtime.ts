@@ -21,6 +21,7 @@ import type { Connection } from '../store/connections.ts';
 import { SharedSemaphore, type Lease } from './concurrency.ts';
 import { writtenByHub } from './own-writes.ts';
 import { paceRequests, SharedRateLimiter } from './rate-limiter.ts';
+import { secretsInSettings } from './settings-secrets.ts';
 
 /** A connection ready to talk to its system: parsed settings and credentials, client, limits. */
 export interface ConnectionRuntime {
@@ -49,8 +50,12 @@ type Schema = {
  * Parses a connection's settings and credentials with its connector's schemas; throws one 422
  * naming every bad field of both (`settings.baseUrl: Invalid URL`).
  */
-function parseConnection(connector: ConnectorDef, settings: unknown, credentials: unknown) {
-  const problems: { path: string; message: string }[] = [];
+function parseConnection(
+  connector: ConnectorDef,
+  settings: unknown,
+  credentials: unknown,
+  problems: { path: string; message: string }[] = [],
+) {
   const parse = (schema: Schema, value: unknown, what: string) => {
     const r = schema.safeParse(value ?? {});
     if (r.success) return r.data;
@@ -70,13 +75,17 @@ function parseConnection(connector: ConnectorDef, settings: unknown, credentials
   return { settings: s as Record<string, unknown>, credentials: c as Record<string, string> };
 }
 
-/** Validates a connection's settings and credentials against its connector's schemas. */
+/**
+ * Validates a connection's settings and credentials against its connector's schemas, and refuses
+ * settings that would keep a secret in plain text (a URL with a password or a token in it:
+ * settings are stored as they are, credentials sealed).
+ */
 export function validateConnectionInput(
   connector: ConnectorDef,
   settings: unknown,
   credentials: unknown,
 ): void {
-  parseConnection(connector, settings, credentials);
+  parseConnection(connector, settings, credentials, secretsInSettings(settings));
 }
 
 const LEASE = Symbol('lease');
