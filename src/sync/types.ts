@@ -21,7 +21,9 @@ export const SyncInputSchema = z
         /^[a-z0-9][a-z0-9-]{0,80}$/,
         'a mapping file name without .yaml, e.g. hubspot-contacts',
       )
-      .describe('Mapping file in mappings/, without .yaml'),
+      .describe(
+        "Mapping name: the tenant's own (saved with PUT .../mappings/{name}) or a file in mappings/ without .yaml",
+      ),
     mode: z.enum(SYNC_MODES).describe('inbound, outbound or two-way'),
     stream: z
       .string()

@@ -165,6 +165,24 @@ describe('tenant mapping store', () => {
       shipped: true,
       latest: { version: 2 },
     });
+    // A sync can name a mapping only the tenant has; another tenant's sync cannot.
+    await mappings().save(h.tenantId, 'own-contacts', V2, 'cli:test');
+    const connectionId = await h.connect('http-json', source);
+    const own = await h.addSync({ connectionId, mapping: 'own-contacts', mode: 'inbound' });
+    expect(own.mapping).toBe('own-contacts');
+    const connB = await h.hub.connections.create('store-b', {
+      connectorId: 'http-json',
+      name: 'B',
+      settings: { baseUrl: source.url },
+    });
+    await expect(
+      h.engine.service.create('store-b', {
+        name: 'x',
+        connectionId: connB.id,
+        mapping: 'own-contacts',
+        mode: 'inbound',
+      }),
+    ).rejects.toMatchObject({ status: 422, code: 'unknown_mapping' });
     // B saving its own leaves A's as it was.
     expect(await save(V1, 'store-b')).toMatchObject({ ok: true, version: { version: 1 } });
     expect(await mappings().store.latest(h.tenantId, NAME)).toMatchObject({ version: 2 });
