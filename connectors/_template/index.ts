@@ -6,8 +6,8 @@ import {
   type ConnectorContext,
   type SinkItem,
   type SinkResult,
-  type StreamPage,
 } from '../../src/sdk/connector.ts';
+import { typedStream, type TypedPage } from '../../src/sdk/cursor.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
 import { classifyHttpError, httpClientOf } from '../../src/sdk/http.ts';
 import { jsonBody, parseVendorBody, parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
@@ -31,15 +31,11 @@ import {
 
 type Ctx = ConnectorContext<TemplateSettings, TemplateCredentials>;
 
-/** The cursor as the engine stores it (a string), and back; a bad one is a clear error. */
-export const encodeCursor = (c: ContactsCursor): string => JSON.stringify(c);
-export function decodeCursor(text: string): ContactsCursor {
-  return parseVendorBody(ContactsCursor, jsonBody(Buffer.from(text), 'cursor'), 'cursor');
-}
-
-/** `GET /contacts?updated_after=&after_id=&limit=`: one page after the cursor. */
-async function readContacts(ctx: Ctx, cursor: string | null): Promise<StreamPage> {
-  const from = cursor ? decodeCursor(cursor) : null;
+/** `GET /contacts?updated_after=&after_id=&limit=`: one page after the cursor (decoded by the SDK). */
+async function readContacts(
+  ctx: Ctx,
+  from: ContactsCursor | null,
+): Promise<TypedPage<ContactsCursor>> {
   const res = await ctx.http.get('/contacts', {
     params: {
       limit: ctx.settings.pageSize,
@@ -51,7 +47,7 @@ async function readContacts(ctx: Ctx, cursor: string | null): Promise<StreamPage
   const last = page.contacts.at(-1);
   return {
     records: page.contacts,
-    nextCursor: last ? encodeCursor({ updatedAfter: last.updated_at, afterId: last.id }) : cursor,
+    next: last ? { updatedAfter: last.updated_at, afterId: last.id } : null,
     hasMore: page.has_more,
   };
 }
@@ -139,11 +135,14 @@ export default defineConnector({
     await ctx.http.get('/contacts', { params: { limit: 1 }, signal: ctx.signal });
   },
   streams: {
-    contacts: {
+    // The cursor is declared as a schema: the SDK validates a stored one and encodes the next.
+    contacts: typedStream({
       description: 'Contacts, by last change',
+      cursor: ContactsCursor,
+      what: 'template contacts',
       read: readContacts,
       readByIds: readContactsByIds,
-    },
+    }),
   },
   sinks: {
     contacts: { description: 'Creates or updates contacts', write: writeContacts },

@@ -1,74 +1,62 @@
-import { AxiosError } from 'axios';
-
-import { AuthError, isClassified, PermanentError, RetryableError } from '../../src/sdk/errors.ts';
-import { classifyHttpError, parseRetryAfter } from '../../src/sdk/http.ts';
+import {
+  classifierOf,
+  RETRY_AFTER,
+  type ErrorTable,
+  type VendorAnswer,
+  type WaitSource,
+} from '../../src/sdk/error-table.ts';
+import { describeBody } from '../../src/sdk/http.ts';
 import { QUOTA_WAIT_CODES } from './constants.ts';
-import { codeOf, ErrorBody, errorsOf, type RpcStatus } from './wire.ts';
-
-/** Milliseconds of a proto Duration in JSON (`"40591s"`, `"1.5s"`), or null. */
-export function durationMs(text: string | undefined): number | null {
-  const m = /^(\d+(?:\.\d+)?)s$/.exec(text?.trim() ?? '');
-  return m ? Math.round(Number(m[1]) * 1000) : null;
-}
+import { codeOf, ErrorBody, errorsOf } from './wire.ts';
 
 /**
  * The longest wait a failed call announces: `quotaErrorDetails.retryDelay` of its quota errors
- * (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/reference/rpc/v20/QuotaErrorEnum.QuotaError and /QuotaErrorDetails: "Honour retryDelay"), a google.rpc.RetryInfo `retryDelay`, or Retry-After.
+ * (docs/vendors.md (Google Ads), developers.google.com/google-ads/api/reference/rpc/v20/QuotaErrorEnum.QuotaError
+ * and /QuotaErrorDetails: "Honour retryDelay"), a google.rpc.RetryInfo `retryDelay`, or Retry-After.
  */
-function announcedWaitMs(status: RpcStatus, headers: Record<string, unknown>): number | null {
-  const waits = [
-    ...errorsOf(status).map((e) => durationMs(e.details?.quotaErrorDetails?.retryDelay)),
-    ...status.details.map((d) => durationMs(d.retryDelay)),
-    parseRetryAfter(headers['retry-after']),
-  ].filter((w): w is number => w !== null);
-  return waits.length ? Math.max(...waits) : null;
-}
+const GOOGLE_WAIT: readonly WaitSource[] = [
+  { body: 'error.details.*.errors.*.details.quotaErrorDetails.retryDelay', unit: 'duration' },
+  { body: 'error.details.*.retryDelay', unit: 'duration' },
+  RETRY_AFTER,
+];
 
 /** `quotaError RESOURCE_EXHAUSTED: Too many requests. Retry in 40591 seconds. [request-id x]` */
-function describe(status: RpcStatus, httpStatus: number): string {
+function describe(a: VendorAnswer): string {
+  const body = ErrorBody.safeParse(a.body);
+  if (!body.success) return `${a.what} answered ${a.status} ${describeBody(a.body)}`.trim();
+  const status = body.data.error;
   const errors = errorsOf(status);
   const parts = errors.length
     ? errors.map((e) => `${codeOf(e).join(' ')}: ${e.message}`)
-    : [`${status.status ?? httpStatus}: ${status.message}`];
+    : [`${status.status ?? a.status}: ${status.message}`];
   const requestId = status.details.find((d) => d.requestId)?.requestId;
-  return `Google Ads answered ${httpStatus}: ${parts.join('; ')}${requestId ? ` [request-id ${requestId}]` : ''}`;
+  return `Google Ads answered ${a.status}: ${parts.join('; ')}${requestId ? ` [request-id ${requestId}]` : ''}`;
 }
 
+const waits = { kind: 'retryable', wait: GOOGLE_WAIT, waitOf: 'longest' } as const;
+
 /**
- * Classifies a failed Google Ads call once, at the edge (docs/vendors.md (Google Ads)): a quota error that is a
- * wait (`RESOURCE_EXHAUSTED` and kin) or HTTP 429 is retryable with Google's `retryDelay` (a wait
- * longer than a run may sleep parks the run); 401, 403 and `ACCESS_PROHIBITED` are auth (a person
- * must act: the connection is marked broken); 5xx, UNAVAILABLE, INTERNAL and DEADLINE_EXCEEDED are
- * retryable; any other error is permanent, with Google's codes and messages.
+ * Google Ads errors (docs/vendors.md (Google Ads)), by the google.rpc status and the quota error
+ * codes of the body: `ACCESS_PROHIBITED` is auth (a person must act); HTTP 429,
+ * `RESOURCE_EXHAUSTED` and the quota waits (`RESOURCE_TEMPORARILY_EXHAUSTED`, ...) are retryable
+ * with Google's `retryDelay` (a wait longer than a run may sleep parks the run); 401, 403,
+ * UNAUTHENTICATED and PERMISSION_DENIED are auth; 5xx, UNAVAILABLE, INTERNAL and
+ * DEADLINE_EXCEEDED are retryable; any other Google error is per record, with Google's codes.
  */
-export function classifyGoogleAdsError(err: unknown): Error {
-  if (isClassified(err)) return err;
-  if (!(err instanceof AxiosError) || !err.response) return classifyHttpError(err);
-  const body = ErrorBody.safeParse(err.response.data);
-  if (!body.success) return classifyHttpError(err);
-  const status = body.data.error;
-  const http = err.response.status;
-  const detail = describe(status, http);
-  const quota = errorsOf(status)
-    .map(codeOf)
-    .filter(([kind]) => kind === 'quotaError')
-    .map(([, v]) => v);
-  if (quota.includes('ACCESS_PROHIBITED')) return new AuthError(detail, http);
-  const waits = announcedWaitMs(status, err.response.headers as Record<string, unknown>);
-  if (
-    http === 429 ||
-    status.status === 'RESOURCE_EXHAUSTED' ||
-    quota.some((q) => QUOTA_WAIT_CODES.has(q))
-  )
-    return new RetryableError(detail, waits, http);
-  if (
-    http === 401 ||
-    http === 403 ||
-    status.status === 'UNAUTHENTICATED' ||
-    status.status === 'PERMISSION_DENIED'
-  )
-    return new AuthError(detail, http);
-  if (http >= 500 || ['UNAVAILABLE', 'INTERNAL', 'DEADLINE_EXCEEDED'].includes(status.status ?? ''))
-    return new RetryableError(detail, waits, http);
-  return new PermanentError(detail, http);
-}
+export const googleAdsErrors: ErrorTable = {
+  codes: ['error.status', 'error.details.*.errors.*.errorCode.quotaError'],
+  describe,
+  rules: [
+    { code: 'ACCESS_PROHIBITED', kind: 'auth' },
+    { status: 429, ...waits },
+    { code: ['RESOURCE_EXHAUSTED', ...QUOTA_WAIT_CODES], ...waits },
+    { status: [401, 403], kind: 'auth' },
+    { code: ['UNAUTHENTICATED', 'PERMISSION_DENIED'], kind: 'auth' },
+    { status: { min: 500, max: 599 }, ...waits },
+    { code: ['UNAVAILABLE', 'INTERNAL', 'DEADLINE_EXCEEDED'], ...waits },
+    { body: { path: 'error' }, kind: 'per-record' },
+  ],
+};
+
+/** The table as a classifier. */
+export const classifyGoogleAdsError = classifierOf(googleAdsErrors);

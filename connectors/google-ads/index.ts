@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { clickConversionsSink } from './click-conversions.ts';
 import { createGoogleAdsClient, googleOAuth2 } from './client.ts';
-import { classifyGoogleAdsError } from './errors.ts';
+import { googleAdsErrors } from './errors.ts';
 import { searchStream } from './gaql.ts';
 import { GoogleAdsCredentials, GoogleAdsSettings } from './settings.ts';
 import { spendStream } from './spend.ts';
@@ -36,7 +36,7 @@ export default defineConnector({
   limits: (s) => ({ requestsPerSecond: s.requestsPerSecond, batchSize: 2000, concurrency: 2 }),
   client: createGoogleAdsClient,
   oauth2: googleOAuth2,
-  classify: classifyGoogleAdsError,
+  errors: googleAdsErrors,
   check: async (ctx) => {
     // One authenticated call: the account's own row, which also gives its time zone and currency.
     const [row] = await searchStream(

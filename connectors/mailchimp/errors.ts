@@ -1,8 +1,12 @@
-import { AxiosError } from 'axios';
-
 import type { SinkResult } from '../../src/sdk/connector.ts';
-import { AuthError, isClassified, PermanentError, RetryableError } from '../../src/sdk/errors.ts';
-import { classifyHttpError, parseRetryAfter } from '../../src/sdk/http.ts';
+import {
+  answerClassifier,
+  classifierOf,
+  RETRY_AFTER,
+  type ErrorTable,
+  type VendorAnswer,
+} from '../../src/sdk/error-table.ts';
+import { AuthError, PermanentError } from '../../src/sdk/errors.ts';
 import { PENDING_BATCHES_WAIT_MS } from './limits.ts';
 
 /**
@@ -44,39 +48,46 @@ function describe(status: number, p: Problem | null): string {
   return `${head || `Mailchimp answered ${status}`}${fields ? ` (${fields})` : ''}`;
 }
 
+const problem = (a: VendorAnswer) => problemOf(a.body);
+
 /**
- * Classifies a Mailchimp answer by status and problem document (used for direct calls and for
- * each operation of a batch):
+ * Mailchimp's answers, by status and problem document (used for direct calls and for each
+ * operation of a batch; docs/vendors.md (Mailchimp)):
  * - 401 → auth. 403 with a problem document ("API Key Invalid", "User Disabled", wrong data
  *   center) → auth; a bare 403 without one is Mailchimp's edge throttling at high volume
  *   (api-evangelist mailchimp-rate-limits.yml, from the Fundamentals page) → retryable.
- * - 429 (more than 10 simultaneous connections), 408, 5xx → retryable (no Retry-After is sent;
- *   the engine backs off). "more than 500 pending batches" → retryable after a minute (public code).
- * - any other 4xx → permanent, naming the first invalid field.
+ * - 429 (more than 10 simultaneous connections), 408, 5xx → retryable (Mailchimp sends no
+ *   Retry-After; one is honoured if it comes). "more than 500 pending batches" → retryable
+ *   after a minute (public code).
+ * - anything else → per record, naming the first invalid field.
  */
-export function classifyStatus(
-  status: number,
-  p: Problem | null,
-  retryAfterMs: number | null = null,
-): Error {
-  const message = describe(status, p);
-  if (status === 401 || (status === 403 && p)) return new AuthError(message, status);
-  if (status === 403 || status === 408 || status === 429 || status >= 500)
-    return new RetryableError(message, retryAfterMs, status);
-  if (/pending batches/i.test(p?.detail ?? ''))
-    return new RetryableError(message, PENDING_BATCHES_WAIT_MS, status);
-  return new PermanentError(message, status, p?.errors?.[0]?.field ?? null);
+export const mailchimpErrors: ErrorTable = {
+  field: 'errors.0.field',
+  describe: (a) => describe(a.status, problem(a)),
+  rules: [
+    { status: 401, kind: 'auth' },
+    { status: 403, body: { path: 'title', matches: /.*/ }, kind: 'auth' },
+    { status: 403, body: { path: 'detail', matches: /.*/ }, kind: 'auth' },
+    { status: [403, 408, 429], kind: 'retryable', wait: [RETRY_AFTER] },
+    { status: { min: 500, max: 599 }, kind: 'retryable', wait: [RETRY_AFTER] },
+    {
+      body: { path: 'detail', matches: /pending batches/i },
+      kind: 'retryable',
+      wait: [{ fixedMs: PENDING_BATCHES_WAIT_MS }],
+    },
+    { kind: 'per-record' },
+  ],
+};
+
+const classifyAnswer = answerClassifier(mailchimpErrors);
+
+/** One answer (a batch operation's status and problem document) through the table. */
+export function classifyStatus(status: number, p: Problem | null): Error {
+  return classifyAnswer({ status, body: p, headers: {}, what: 'Mailchimp' })!;
 }
 
-/** The connector's `classify`: Mailchimp's statuses and problem documents, else the SDK default. */
-export function classifyMailchimpError(err: unknown): Error {
-  if (isClassified(err)) return err;
-  if (err instanceof AxiosError && err.response) {
-    const { status, data, headers } = err.response;
-    return classifyStatus(status, problemOf(data), parseRetryAfter(headers?.['retry-after']));
-  }
-  return classifyHttpError(err);
-}
+/** The table as a classifier of failed calls. */
+export const classifyMailchimpError = classifierOf(mailchimpErrors);
 
 /** One member's failed write as a sink result. Auth failures stop the whole write (rethrown). */
 export function failureOf(err: unknown): SinkResult {

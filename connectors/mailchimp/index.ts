@@ -1,7 +1,7 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { readCampaigns } from './campaigns-stream.ts';
 import { createMailchimpClient } from './client.ts';
-import { classifyMailchimpError } from './errors.ts';
+import { mailchimpErrors } from './errors.ts';
 import { MEMBERS_PER_WRITE, REQUESTS_PER_SECOND } from './limits.ts';
 import { readMembers } from './members-stream.ts';
 import { writeMembers } from './members-sink.ts';
@@ -31,7 +31,7 @@ export default defineConnector({
     concurrency: s.maxConnections,
   }),
   client: createMailchimpClient,
-  classify: classifyMailchimpError,
+  errors: mailchimpErrors,
   check: async (ctx) => {
     await ctx.http.get(`/lists/${encodeURIComponent(ctx.settings.listId)}`, {
       params: { fields: 'id,name' },

@@ -81,7 +81,8 @@ export interface ErrorTable {
 const inNumbers = (n: number, m: NumberMatch): boolean =>
   typeof m === 'number' ? n === m : 'min' in m ? n >= m.min && n <= m.max : m.includes(n);
 
-function unitMs(raw: unknown, unit: WaitUnit): number | null {
+/** Milliseconds of a wait value in its unit (`'40591s'` as a `duration`), or null. */
+export function unitMs(raw: unknown, unit: WaitUnit): number | null {
   if (unit === 'retry-after') return parseRetryAfter(raw);
   if (unit === 'duration') {
     const m = /^(\d+(?:\.\d+)?)s$/.exec(typeof raw === 'string' ? raw.trim() : '');

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { AxiosError, AxiosHeaders } from 'axios';
 import { describe, expect, it } from 'vitest';
 
-import { classifyGoogleAdsError, durationMs } from '../../../connectors/google-ads/errors.ts';
+import { classifyGoogleAdsError } from '../../../connectors/google-ads/errors.ts';
+import { unitMs } from '../../../src/sdk/error-table.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
 
 const fx = (name: string) =>
@@ -108,8 +109,8 @@ describe('classifyGoogleAdsError (§1.5)', () => {
   });
 
   it('reads proto Durations', () => {
-    expect(durationMs('40591s')).toBe(40_591_000);
-    expect(durationMs('0.25s')).toBe(250);
-    expect(durationMs('soon')).toBeNull();
+    expect(unitMs('40591s', 'duration')).toBe(40_591_000);
+    expect(unitMs('0.25s', 'duration')).toBe(250);
+    expect(unitMs('soon', 'duration')).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { mapLimit, Semaphore } from '../../../connectors/mailchimp/concurrency.t
 import { classifyStatus, problemOf } from '../../../connectors/mailchimp/errors.ts';
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { MailchimpCredentials, MailchimpSettings } from '../../../connectors/mailchimp/settings.ts';
+import { classifierOf } from '../../../src/sdk/error-table.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
 import { API_KEY, context, fixture, LIST, mailchimp, useNock } from './support.ts';
 
@@ -93,7 +94,7 @@ describe('error classification', () => {
   });
 
   it('classifies network failures like the SDK does', () => {
-    const classify = mailchimpConnector.classify!;
+    const classify = classifierOf(mailchimpConnector.errors!);
     const timeout = Object.assign(new Error('timeout'), { code: 'ECONNABORTED' });
     expect(classify(timeout)).toBeInstanceOf(RetryableError);
   });

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { subscriberHash } from '../../../connectors/mailchimp/hash.ts';
 import mailchimpConnector from '../../../connectors/mailchimp/index.ts';
 import { readMembers } from '../../../connectors/mailchimp/members-stream.ts';
+import { classifierOf } from '../../../src/sdk/error-table.ts';
 import { AuthError, PermanentError, RetryableError } from '../../../src/sdk/errors.ts';
 import { context, decode, fixture, LIST, mailchimp, PROBLEM, useNock } from './support.ts';
 
 useNock();
 
 const path = `/3.0/lists/${LIST}/members`;
-const classify = mailchimpConnector.classify!;
+const classify = classifierOf(mailchimpConnector.errors!);
 
 describe('members stream', () => {
   it('reads a page, oldest change first, with tags read as lifecycle and tags', async () => {
