@@ -33,6 +33,8 @@ export type { RecomputeDeps, RecomputeProgress } from './recompute-inputs.ts';
 const RETIRED_TTL_S = 60;
 
 const ENTITIES = ['sale', 'lead', 'touchpoint', 'spend'] as const;
+/** Sales attributed between waits for the writes sent. */
+const SETTLE_EVERY = 500;
 
 /** How a recompute reads its input. */
 export interface RecomputeOptions {
@@ -80,7 +82,9 @@ export async function recomputeAll(
     const { sales, touches, rollups } = start ? await readFromSeen(c, start) : await readRecords(c);
     p.phase = 'attributing';
     await progress(p);
-    for (const s of sales) {
+    for (const [i, s] of sales.entries()) {
+      // Writes waited for every few hundred sales, so they never pile up in memory.
+      if (i % SETTLE_EVERY === 0) await out.settle();
       const a = attributeSale(
         s,
         (s.customerId && touches.get(s.customerId)) || [],
@@ -93,7 +97,7 @@ export async function recomputeAll(
     }
     p.phase = 'writing';
     await progress(p);
-    writeRollups(out, rollups);
+    await writeRollups(out, rollups);
     await out.flush();
     const old = await swap(d.redis, out, settings, start?.position ?? logAt);
     await retire(d, tenantId, old);
@@ -105,7 +109,7 @@ export async function recomputeAll(
 }
 
 /** Stages the day hashes and the days index (a field that sums to nothing is not kept). */
-function writeRollups(out: Staging, builder: RollupBuilder): void {
+async function writeRollups(out: Staging, builder: RollupBuilder): Promise<void> {
   const rollups = builder.result();
   const dates = new Set<string>();
   const put = (kind: Model | 'base', field: string, value: string) => {
@@ -115,7 +119,10 @@ function writeRollups(out: Staging, builder: RollupBuilder): void {
   };
   for (const [f, v] of rollups.base)
     if (v.spendCents !== 0n || v.leads !== 0) put('base', f, `${v.spendCents};${v.leads}`);
-  for (const m of MODELS) for (const [f, v] of rollups.byModel[m]) put(m, f, encodeSums(v));
+  for (const m of MODELS) {
+    await out.settle();
+    for (const [f, v] of rollups.byModel[m]) put(m, f, encodeSums(v));
+  }
   for (const date of dates) out.set(KEY.days, date, '1');
 }
 
