@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { StreamDef, StreamPage } from '../../src/sdk/connector.ts';
-import { PermanentError } from '../../src/sdk/errors.ts';
+import { cursorCodec } from '../../src/sdk/cursor.ts';
 import { addDays, spendWindow } from '../../src/sdk/spend-window.ts';
 import type { GoogleAdsContext } from './client.ts';
 import { searchStream } from './gaql.ts';
@@ -19,14 +19,7 @@ const SpendCursor = z.object({
 });
 type SpendCursor = z.output<typeof SpendCursor>;
 
-function parseCursor(cursor: string | null): SpendCursor {
-  if (!cursor) return {};
-  try {
-    return SpendCursor.parse(JSON.parse(cursor));
-  } catch {
-    throw new PermanentError(`google-ads spend: bad cursor ${JSON.stringify(cursor)}`);
-  }
-}
+const spendCursor = cursorCodec(SpendCursor, 'google-ads spend');
 
 /**
  * GAQL of campaign cost per day (docs/vendors.md (Google Ads), public client code for `/googleAds:searchStream`/developers.google.com/google-ads/api/reference/rpc/v25/SearchGoogleAdsStreamResponse), with the account currency (an attributed
@@ -55,7 +48,7 @@ export async function readSpend(
   now = Date.now(),
 ): Promise<StreamPage> {
   const s = ctx.settings;
-  const state = parseCursor(cursor);
+  const state = spendCursor.decode(cursor) ?? {};
   const run = state.run ?? { ...spendWindow(s, state.until, now, 'google-ads spend'), from: '' };
   const from = run.from || run.since;
   const last = addDays(from, s.spendWindowDays - 1);
@@ -63,9 +56,9 @@ export async function readSpend(
   const records = await searchStream(ctx, spendQuery(from, to), SpendRow);
   if (to < run.until) {
     const next = { ...state, run: { since: run.since, until: run.until, from: addDays(to, 1) } };
-    return { records, nextCursor: JSON.stringify(next), hasMore: true };
+    return { records, nextCursor: spendCursor.encode(next), hasMore: true };
   }
-  return { records, nextCursor: JSON.stringify({ until: run.until }), hasMore: false };
+  return { records, nextCursor: spendCursor.encode({ until: run.until }), hasMore: false };
 }
 
 /** The `spend` stream: cost, impressions and clicks per campaign and day, with campaign names. */
