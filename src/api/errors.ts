@@ -37,6 +37,8 @@ export function errorResponse(err: unknown, c: Context): Response {
   let details: FieldIssue[] = [];
   if (err instanceof AppError) {
     ({ status, code, message, details } = err);
+    // Operators need these (a stored value that fails its schema): key and field names, no values.
+    if (status >= 500) c.get('hub')?.log.error({ code, message, details, requestId }, code);
   } else if (err instanceof HTTPException) {
     status = err.status as ContentfulStatusCode;
     code =

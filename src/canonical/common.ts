@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 /** An ISO 8601 date-time with an offset, seconds precision (`2025-10-08T09:09:27Z`). */
 export const isoDateTime = z.iso

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 import { currency, e164, email, id, isoDateTime, money } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 import { address, e164, email, id, isoDateTime } from './common.ts';
 

@@ -7,16 +7,22 @@ import { saleSchema } from './sale.ts';
 import { spendSchema } from './spend.ts';
 import { touchpointSchema } from './touchpoint.ts';
 
-/** Every canonical entity by name: the records that all systems map to and from. */
+/**
+ * Every canonical entity by name: the records that all systems map to and from. These objects are
+ * the ones mappings are checked against (src/mapping/plan.ts), the records API validates what it
+ * reads with (src/entities/records.ts) and the OpenAPI document shows (components `Customer`,
+ * `Lead`...): one schema per entity. (The entity files take `z` from @hono/zod-openapi, plain zod
+ * with `.openapi()`: a zod schema has it only when made after that import.)
+ */
 export const canonicalEntities = {
-  customer: customerSchema,
-  lead: leadSchema,
-  touchpoint: touchpointSchema,
-  sale: saleSchema,
-  activity: activitySchema,
-  campaign: campaignSchema,
-  spend: spendSchema,
-  conversion: conversionSchema,
+  customer: customerSchema.openapi('Customer'),
+  lead: leadSchema.openapi('Lead'),
+  touchpoint: touchpointSchema.openapi('Touchpoint'),
+  sale: saleSchema.openapi('Sale'),
+  activity: activitySchema.openapi('Activity'),
+  campaign: campaignSchema.openapi('Campaign'),
+  spend: spendSchema.openapi('Spend'),
+  conversion: conversionSchema.openapi('Conversion'),
 } as const;
 
 /** Name of a canonical entity. */

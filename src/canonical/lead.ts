@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 import { channel, currency, id, isoDateTime, money, vin } from './common.ts';
 import { contactSchema } from './customer.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 import { currency, id, isoDate, money, vin } from './common.ts';
 import { contactSchema } from './customer.ts';

@@ -3,6 +3,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import type { Role } from '../auth/roles.ts';
+import { ApiKeySchema, type ApiKeyRecord } from '../entities/hub.ts';
+import { parseStored } from '../entities/stored.ts';
 import { notFound } from '../errors/app-error.ts';
 import type { Keys } from './keys.ts';
 
@@ -18,19 +20,7 @@ export interface KeyOwner {
   id: string;
 }
 
-/** An API key's record; the secret itself is never stored, only its SHA-256. */
-export interface ApiKeyRecord {
-  id: string;
-  scope: KeyScope;
-  /** The key's store; `''` for group and hub keys. */
-  tenantId: string;
-  /** The key's tenant group; null unless `scope` is `group`. */
-  groupId: string | null;
-  role: Role;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+export type { ApiKeyRecord } from '../entities/hub.ts';
 
 const TOKEN = /^dlk_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -140,16 +130,14 @@ function owns(owner: KeyOwner, key: ApiKeyRecord): boolean {
   return (owner.scope === 'group' ? key.groupId : key.tenantId) === owner.id;
 }
 
+/** The key's record from its hash (`ApiKeySchema` leaves the hash out); a bad field is a StoredValueError. */
 function toRecord(id: string, h: Record<string, string>): ApiKeyRecord {
-  return {
+  return parseStored(ApiKeySchema, 'API key', `apikey:${id}`, {
+    ...h,
     id,
     // Keys made before groups have no scope field: they are tenant keys.
-    scope: (h.scope || 'tenant') as KeyScope,
-    tenantId: h.tenantId ?? '',
+    scope: h.scope || 'tenant',
     groupId: h.groupId ? h.groupId : null,
-    role: h.role as Role,
-    name: h.name ?? '',
-    createdAt: h.createdAt ?? '',
     revokedAt: h.revokedAt ? h.revokedAt : null,
-  };
+  });
 }

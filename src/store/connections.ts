@@ -2,27 +2,14 @@ import { randomBytes } from 'node:crypto';
 
 import type { Redis } from 'ioredis';
 
+import { ConnectionSchema, type Connection, type ConnectionStatus } from '../entities/hub.ts';
+import { parseStored, unlessGone } from '../entities/stored.ts';
 import { notFound } from '../errors/app-error.ts';
 import type { TokenCache } from '../sdk/oauth2.ts';
 import type { Vault } from './crypto.ts';
 import type { Keys } from './keys.ts';
 
-/** Health of a connection: `broken` after an auth failure, until credentials are replaced. */
-export type ConnectionStatus = 'active' | 'broken' | 'paused';
-
-/** A connection as shown to people: credentials are never returned, only their names. */
-export interface Connection {
-  id: string;
-  tenantId: string;
-  connectorId: string;
-  name: string;
-  settings: Record<string, unknown>;
-  credentialFields: string[];
-  status: ConnectionStatus;
-  statusReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Connection, ConnectionStatus } from '../entities/hub.ts';
 
 export interface ConnectionInput {
   connectorId: string;
@@ -70,28 +57,38 @@ export class ConnectionStore {
     return this.get(tenantId, id);
   }
 
-  /** Returns the connection or throws `not_found` (also for another tenant's id). */
+  /**
+   * Returns the connection (without credentials) or throws `not_found` (also for another
+   * tenant's id).
+   * @throws StoredValueError when the stored hash does not fit `ConnectionSchema` (naming the field).
+   */
   async get(tenantId: string, id: string): Promise<Connection> {
-    const h = await this.redis.hgetall(this.k.connection(tenantId, id));
+    const key = this.k.connection(tenantId, id);
+    const h = await this.redis.hgetall(key);
     if (!h.id) throw notFound('connection');
-    return {
-      id: h.id,
-      tenantId,
-      connectorId: h.connectorId ?? '',
-      name: h.name ?? '',
-      settings: JSON.parse(h.settings ?? '{}') as Record<string, unknown>,
-      credentialFields: JSON.parse(h.credentialFields ?? '[]') as string[],
-      status: (h.status as ConnectionStatus) ?? 'active',
-      statusReason: h.statusReason ? h.statusReason : null,
-      createdAt: h.createdAt ?? '',
-      updatedAt: h.updatedAt ?? '',
+    const json = (field: 'settings' | 'credentialFields', empty: string) => {
+      try {
+        return JSON.parse(h[field] ?? empty) as unknown;
+      } catch {
+        return h[field]; // not JSON: the schema names the field
+      }
     };
+    return parseStored(ConnectionSchema, 'connection', key, {
+      ...h,
+      tenantId,
+      settings: json('settings', '{}'),
+      credentialFields: json('credentialFields', '[]'),
+      statusReason: h.statusReason ? h.statusReason : null,
+    });
   }
 
-  /** All connections of the tenant, by name. */
+  /**
+   * All connections of the tenant, by name. One deleted meanwhile is left out; one whose stored
+   * value is bad fails the list (see `unlessGone`), it is not hidden.
+   */
   async list(tenantId: string): Promise<Connection[]> {
     const ids = await this.redis.smembers(this.k.connections(tenantId));
-    const all = await Promise.all(ids.map((id) => this.get(tenantId, id).catch(() => null)));
+    const all = await Promise.all(ids.map((id) => unlessGone(this.get(tenantId, id))));
     return all
       .filter((c): c is Connection => c !== null)
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -133,12 +130,18 @@ export class ConnectionStore {
     status: ConnectionStatus,
     reason: string | null,
   ): Promise<void> {
-    await this.get(tenantId, id);
+    await this.mustExist(tenantId, id);
     await this.redis.hset(this.k.connection(tenantId, id), {
       status,
       statusReason: reason ?? '',
       updatedAt: new Date().toISOString(),
     });
+  }
+
+  /** `not_found` unless the connection exists; its stored value is not read, so a bad one can be fixed or deleted. */
+  private async mustExist(tenantId: string, id: string): Promise<void> {
+    if (!(await this.redis.hexists(this.k.connection(tenantId, id), 'id')))
+      throw notFound('connection');
   }
 
   /** Decrypts the credentials, for connector code only; never send these to a client or a log. */
@@ -150,7 +153,7 @@ export class ConnectionStore {
 
   /** Deletes the connection. */
   async remove(tenantId: string, id: string): Promise<void> {
-    await this.get(tenantId, id);
+    await this.mustExist(tenantId, id);
     await this.redis
       .multi()
       .del(this.k.connection(tenantId, id), this.k.oauthToken(tenantId, id))

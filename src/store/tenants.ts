@@ -1,17 +1,12 @@
 import type { Redis } from 'ioredis';
 
+import { TenantSchema, type Tenant } from '../entities/hub.ts';
+import { parseStored } from '../entities/stored.ts';
 import { conflict, notFound } from '../errors/app-error.ts';
 import { bornMigratedFields } from '../migrations/runner.ts';
 import type { Keys } from './keys.ts';
 
-/** A dealership store; `group` names the dealer group it belongs to, if any. */
-export interface Tenant {
-  id: string;
-  name: string;
-  group: string | null;
-  timezone: string;
-  createdAt: string;
-}
+export type { Tenant } from '../entities/hub.ts';
 
 /** Tenants: create, read, list. */
 export class TenantStore {
@@ -29,13 +24,13 @@ export class TenantStore {
     group?: string | null;
     timezone?: string;
   }): Promise<Tenant> {
-    const tenant: Tenant = {
+    const tenant = parseStored(TenantSchema, 'tenant', this.k.tenant(input.id), {
       id: input.id,
       name: input.name,
       group: input.group ?? null,
       timezone: input.timezone ?? 'America/Chicago',
       createdAt: new Date().toISOString(),
-    };
+    });
     const created = await this.redis.hsetnx(this.k.tenant(tenant.id), 'id', tenant.id);
     if (!created) throw conflict(`tenant "${tenant.id}" already exists`);
     const tx = this.redis.multi();
@@ -54,17 +49,15 @@ export class TenantStore {
     return tenant;
   }
 
-  /** Returns the tenant or null. */
+  /**
+   * Returns the tenant or null.
+   * @throws StoredValueError when the stored hash does not fit `TenantSchema` (naming the field).
+   */
   async find(id: string): Promise<Tenant | null> {
-    const h = await this.redis.hgetall(this.k.tenant(id));
+    const key = this.k.tenant(id);
+    const h = await this.redis.hgetall(key);
     if (!h.id) return null;
-    return {
-      id: h.id,
-      name: h.name ?? '',
-      group: h.group ? h.group : null,
-      timezone: h.timezone ?? 'America/Chicago',
-      createdAt: h.createdAt ?? '',
-    };
+    return parseStored(TenantSchema, 'tenant', key, { ...h, group: h.group ? h.group : null });
   }
 
   /** Returns the tenant or throws `not_found`. */

@@ -3,38 +3,18 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import type { Archive } from '../archive/archive.ts';
+import { DeadLetterSchema, QuarantineEntrySchema, type QuarantineEntry } from '../entities/sync.ts';
+import { parseStored, parseStoredJson } from '../entities/stored.ts';
 import { notFound } from '../errors/app-error.ts';
 import { HashBatch } from '../records/hash-batch.ts';
 import type { Keys } from '../store/keys.ts';
 import { toPage, type Page, type PageRequest } from '../ops/pagination.ts';
 
-/** Why one field of a record was refused. */
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+export type { DeadLetter, FieldProblem, QuarantineEntry } from '../entities/sync.ts';
 
-/**
- * A record the hub refused: kept whole with the reasons, until fixed and replayed or discarded.
- * Inbound entries hold the system record as read; outbound entries the canonical id.
- */
-export interface QuarantineEntry {
-  id: string;
-  tenantId: string;
-  syncId: string;
-  connectionId: string;
-  direction: 'in' | 'out';
-  stream: string;
-  externalKey: string | null;
-  record: Record<string, unknown>;
-  problems: FieldProblem[];
-  at: string;
-  /** Times it was replayed and failed again. */
-  replays: number;
-}
-
-/** Dead letters share the quarantine's shape: outbound items that kept failing for a retryable reason. */
-export type DeadLetter = QuarantineEntry;
+/** The schema of each entry store's entries. */
+const ENTRY_SCHEMAS = { quarantine: QuarantineEntrySchema, deadLetters: DeadLetterSchema };
+const ENTRY_NAMES = { quarantine: 'quarantine entry', deadLetters: 'dead letter' };
 
 /**
  * Quarantine (invalid records) and dead letters (items that kept failing): one hash each per
@@ -57,6 +37,20 @@ export class EntryStore {
     return this.k.entryOrder(tenantId, this.which);
   }
 
+  /** An entry's stored text, checked against its schema first (a bad field: StoredValueError). */
+  private encode(e: QuarantineEntry): string {
+    const where = `${this.key(e.tenantId)} ${e.id}`;
+    return JSON.stringify(
+      parseStored(ENTRY_SCHEMAS[this.which], ENTRY_NAMES[this.which], where, e),
+    );
+  }
+
+  /** An entry from its stored text (a bad field is a StoredValueError naming it). */
+  private decode(tenantId: string, id: string, text: string): QuarantineEntry {
+    const where = `${this.key(tenantId)} ${id}`;
+    return parseStoredJson(ENTRY_SCHEMAS[this.which], ENTRY_NAMES[this.which], where, text);
+  }
+
   /** Adds entries; returns them with their ids. */
   async add(entries: Omit<QuarantineEntry, 'id' | 'at' | 'replays'>[]): Promise<QuarantineEntry[]> {
     if (entries.length === 0) return [];
@@ -68,7 +62,7 @@ export class EntryStore {
       replays: 0,
     }));
     const batch = new HashBatch();
-    for (const e of full) batch.set(this.key(e.tenantId), e.id, JSON.stringify(e));
+    for (const e of full) batch.set(this.key(e.tenantId), e.id, this.encode(e));
     const order = this.redis.multi();
     for (const e of full) order.zadd(this.orderKey(e.tenantId), 0, orderMember(e));
     await Promise.all([batch.flush(this.redis), order.exec(), this.archiveEntries(full)]);
@@ -94,8 +88,8 @@ export class EntryStore {
 
   /** Entries of a tenant, optionally of one sync, oldest first. */
   async list(tenantId: string, syncId?: string): Promise<QuarantineEntry[]> {
-    const all = Object.values(await this.redis.hgetall(this.key(tenantId))).map(
-      (t) => JSON.parse(t) as QuarantineEntry,
+    const all = Object.entries(await this.redis.hgetall(this.key(tenantId))).map(([id, t]) =>
+      this.decode(tenantId, id, t),
     );
     return all
       .filter((e) => !syncId || e.syncId === syncId)
@@ -119,9 +113,10 @@ export class EntryStore {
         req.limit + 1,
       );
       if (members.length === 0) return toPage(items, null);
-      const texts = await this.redis.hmget(this.key(tenantId), ...members.map(entryIdOf));
-      for (const text of texts) {
-        const e = text ? (JSON.parse(text) as QuarantineEntry) : null;
+      const ids = members.map(entryIdOf);
+      const texts = await this.redis.hmget(this.key(tenantId), ...ids);
+      for (const [i, text] of texts.entries()) {
+        const e = text ? this.decode(tenantId, ids[i]!, text) : null;
         if (!e || (syncId && e.syncId !== syncId)) continue;
         if (items.length === req.limit) return toPage(items, orderMember(items[items.length - 1]!));
         items.push(e);
@@ -134,15 +129,15 @@ export class EntryStore {
   /** One entry, or `not_found`. */
   async get(tenantId: string, id: string): Promise<QuarantineEntry> {
     const text = await this.redis.hget(this.key(tenantId), id);
-    if (!text) throw notFound(this.which === 'quarantine' ? 'quarantine entry' : 'dead letter');
-    return JSON.parse(text) as QuarantineEntry;
+    if (!text) throw notFound(ENTRY_NAMES[this.which]);
+    return this.decode(tenantId, id, text);
   }
 
   /** Replaces an entry (after a failed replay, with the new problems). */
   async put(entry: QuarantineEntry): Promise<void> {
     await this.redis
       .multi()
-      .hset(this.key(entry.tenantId), entry.id, JSON.stringify(entry))
+      .hset(this.key(entry.tenantId), entry.id, this.encode(entry))
       .zadd(this.orderKey(entry.tenantId), 0, orderMember(entry))
       .exec();
   }
@@ -151,7 +146,8 @@ export class EntryStore {
   async remove(tenantId: string, id: string): Promise<void> {
     const text = await this.redis.hget(this.key(tenantId), id);
     if (!text) throw notFound('entry');
-    const entry = JSON.parse(text) as QuarantineEntry;
+    // Only its order member is needed: an entry whose stored value is bad can still be discarded.
+    const entry = { id, at: atOf(text) };
     const [[, n] = []] =
       (await this.redis
         .multi()
@@ -169,5 +165,14 @@ export class EntryStore {
 
 /** An entry's member in its order set: `<at>|<id>` (ISO times sort as they follow each other). */
 export const orderMember = (e: Pick<QuarantineEntry, 'at' | 'id'>) => `${e.at}|${e.id}`;
+
+/** The `at` of a stored entry's text, read without its schema ('' when the text is not JSON). */
+function atOf(text: string): string {
+  try {
+    return String((JSON.parse(text) as { at?: unknown }).at ?? '');
+  } catch {
+    return '';
+  }
+}
 
 const entryIdOf = (member: string) => member.slice(member.indexOf('|') + 1);

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type { Redis } from 'ioredis';
 
+import { RunSchema } from '../entities/sync.ts';
+import { parseStored, parseStoredJson } from '../entities/stored.ts';
 import { notFound } from '../errors/app-error.ts';
 import { toPage, type Page, type PageRequest } from '../ops/pagination.ts';
 import type { Keys } from '../store/keys.ts';
@@ -52,20 +54,32 @@ export class RunStore {
       .lpush(runsKey, run.id)
       .ltrim(runsKey, 0, RUNS_KEPT - 1);
     for (const old of dropped) m.del(this.k.run(tenantId, old));
-    m.set(this.k.run(tenantId, run.id), JSON.stringify(run), 'EX', RUN_TTL_SECONDS);
+    m.set(this.k.run(tenantId, run.id), this.encode(run), 'EX', RUN_TTL_SECONDS);
     await m.exec();
     return run;
+  }
+
+  /** A run's stored text, checked against `RunSchema` first (a bad field is a StoredValueError). */
+  private encode(run: RunReport): string {
+    return JSON.stringify(parseStored(RunSchema, 'run', this.k.run(run.tenantId, run.id), run));
+  }
+
+  /** A run from its stored text (a bad field is a StoredValueError naming it). */
+  private decode(tenantId: string, runId: string, text: string): RunReport {
+    return parseStoredJson(RunSchema, 'run', this.k.run(tenantId, runId), text);
+  }
+
+  /** The reports of `ids` that are still kept, in the order of `ids`. */
+  private async many(tenantId: string, ids: string[]): Promise<RunReport[]> {
+    if (ids.length === 0) return [];
+    const texts = await this.redis.mget(ids.map((id) => this.k.run(tenantId, id)));
+    return texts.flatMap((t, i) => (t ? [this.decode(tenantId, ids[i]!, t)] : []));
   }
 
   /** Saves progress (counts, batches, errors) of a running run. */
   async save(run: RunReport): Promise<void> {
     if (run.errors.length > ERRORS_KEPT) run.errors = run.errors.slice(-ERRORS_KEPT);
-    await this.redis.set(
-      this.k.run(run.tenantId, run.id),
-      JSON.stringify(run),
-      'EX',
-      RUN_TTL_SECONDS,
-    );
+    await this.redis.set(this.k.run(run.tenantId, run.id), this.encode(run), 'EX', RUN_TTL_SECONDS);
   }
 
   /** Ends a run with its final status. */
@@ -83,7 +97,7 @@ export class RunStore {
   async get(tenantId: string, runId: string): Promise<RunReport> {
     const text = await this.redis.get(this.k.run(tenantId, runId));
     if (!text) throw notFound('run');
-    return JSON.parse(text) as RunReport;
+    return this.decode(tenantId, runId, text);
   }
 
   /**
@@ -97,16 +111,13 @@ export class RunStore {
     const start = after === null ? 0 : ids.indexOf(after) + 1 || ids.findIndex((id) => id < after);
     const slice = start < 0 ? [] : ids.slice(start, start + req.limit);
     if (slice.length === 0) return toPage([], null);
-    const texts = await this.redis.mget(slice.map((id) => this.k.run(tenantId, id)));
-    const runs = texts.filter((t): t is string => !!t).map((t) => JSON.parse(t) as RunReport);
+    const runs = await this.many(tenantId, slice);
     return toPage(runs, start + req.limit < ids.length ? slice[slice.length - 1]! : null);
   }
 
   /** The newest runs of a sync. */
   async list(tenantId: string, syncId: string, limit = 20): Promise<RunReport[]> {
     const ids = await this.redis.lrange(this.k.runs(tenantId, syncId), 0, limit - 1);
-    if (ids.length === 0) return [];
-    const texts = await this.redis.mget(ids.map((id) => this.k.run(tenantId, id)));
-    return texts.filter((t): t is string => !!t).map((t) => JSON.parse(t) as RunReport);
+    return this.many(tenantId, ids);
   }
 }

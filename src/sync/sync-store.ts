@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type { Redis } from 'ioredis';
 
+import { SyncSchema } from '../entities/sync.ts';
+import { parseStored, parseStoredJson, unlessGone } from '../entities/stored.ts';
 import { notFound } from '../errors/app-error.ts';
 import type { Keys } from '../store/keys.ts';
 import { Sentinels } from '../store/sentinel.ts';
@@ -39,14 +41,15 @@ export class SyncStore {
   async create(tenantId: string, input: SyncInput): Promise<Sync> {
     const parsed = SyncInputSchema.parse(input);
     const now = new Date().toISOString();
-    const sync: Sync = {
+    const id = `s_${randomBytes(8).toString('hex')}`;
+    const sync = parseStored(SyncSchema, 'sync', this.k.sync(tenantId, id), {
       ...parsed,
-      id: `s_${randomBytes(8).toString('hex')}`,
+      id,
       tenantId,
       status: 'active',
       createdAt: now,
       updatedAt: now,
-    };
+    });
     await this.redis
       .multi()
       .hset(this.k.sync(tenantId, sync.id), {
@@ -59,17 +62,21 @@ export class SyncStore {
     return sync;
   }
 
-  /** The sync, or `not_found`. */
+  /**
+   * The sync, or `not_found`.
+   * @throws StoredValueError when the stored definition does not fit `SyncSchema` (naming the field).
+   */
   async get(tenantId: string, id: string): Promise<Sync> {
-    const def = await this.redis.hget(this.k.sync(tenantId, id), 'def');
+    const key = this.k.sync(tenantId, id);
+    const def = await this.redis.hget(key, 'def');
     if (!def) throw notFound('sync');
-    return JSON.parse(def) as Sync;
+    return parseStoredJson(SyncSchema, 'sync', `${key} def`, def);
   }
 
-  /** All syncs of the tenant, by name. */
+  /** All syncs of the tenant, by name (a bad stored one fails the list: see `unlessGone`). */
   async list(tenantId: string): Promise<Sync[]> {
     const ids = await this.redis.smembers(this.k.syncs(tenantId));
-    const all = await Promise.all(ids.map((id) => this.get(tenantId, id).catch(() => null)));
+    const all = await Promise.all(ids.map((id) => unlessGone(this.get(tenantId, id))));
     return all.filter((s): s is Sync => s !== null).sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -80,14 +87,22 @@ export class SyncStore {
     patch: Partial<Omit<Sync, 'id' | 'tenantId' | 'createdAt'>>,
   ): Promise<Sync> {
     const cur = await this.get(tenantId, id);
-    const next: Sync = { ...cur, ...patch, id, tenantId, updatedAt: new Date().toISOString() };
-    await this.redis.hset(this.k.sync(tenantId, id), 'def', JSON.stringify(next));
+    const key = this.k.sync(tenantId, id);
+    const next = parseStored(SyncSchema, 'sync', `${key} def`, {
+      ...cur,
+      ...patch,
+      id,
+      tenantId,
+      updatedAt: new Date().toISOString(),
+    });
+    await this.redis.hset(key, 'def', JSON.stringify(next));
     return next;
   }
 
   /** Deletes a sync and its state. */
   async remove(tenantId: string, id: string): Promise<void> {
-    await this.get(tenantId, id);
+    // Existence only: a sync whose stored definition is bad can still be deleted.
+    if (!(await this.redis.hexists(this.k.sync(tenantId, id), 'def'))) throw notFound('sync');
     await this.redis
       .multi()
       .del(this.k.sync(tenantId, id), this.k.runs(tenantId, id), this.k.syncPending(tenantId, id))

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { RunCounts, RunMapping } from '../entities/sync.ts';
 import { cronProblem, isTimeZone } from './schedule.ts';
 
 /** Which way a sync moves records. */
@@ -62,30 +63,7 @@ export const SyncInputSchema = z
   .strict();
 export type SyncInput = z.input<typeof SyncInputSchema>;
 
-/** A sync as stored and shown. */
-export interface Sync extends z.output<typeof SyncInputSchema> {
-  id: string;
-  tenantId: string;
-  status: 'active' | 'paused';
-  createdAt: string;
-  updatedAt: string;
-}
-
-/**
- * Counts of one run. Inbound: every record read ends as created, updated, unchanged or
- * quarantined. Outbound: every changed record ends as written, skipped (the destination already
- * has it, or the mapping's conditions exclude it), quarantined or failed (dead letter).
- */
-export interface RunCounts {
-  read: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  quarantined: number;
-  written: number;
-  skipped: number;
-  failed: number;
-}
+export type { RunCounts, RunMapping, RunReport, RunTrigger, Sync } from '../entities/sync.ts';
 
 /**
  * Named counters of a run worth a person's attention beyond the counts: `duplicateRows` (rows
@@ -100,19 +78,6 @@ export interface PageCounts extends RunCounts {
   notes?: RunNotes;
 }
 
-/** How a run was started. */
-export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'backfill' | 'replay';
-
-/** The mapping a run used: its name, where it came from (a tenant version, or the shipped file) and content hash. */
-export interface RunMapping {
-  name: string;
-  source: 'tenant' | 'shipped';
-  /** The tenant's version (tenant mappings only). */
-  version?: number;
-  /** SHA-256 of the mapping's YAML text. */
-  hash: string;
-}
-
 /** A run's mapping in one phrase: `crm-contacts v2 (tenant, 3f9a…)` or `crm-contacts (shipped, 77c1…)`. */
 export function mappingLabel(m: RunMapping | undefined): string {
   if (!m) return '-';
@@ -120,31 +85,6 @@ export function mappingLabel(m: RunMapping | undefined): string {
   return m.source === 'tenant'
     ? `${m.name} v${m.version} (tenant, ${hash})`
     : `${m.name} (shipped, ${hash})`;
-}
-
-/** The report of one run. */
-export interface RunReport {
-  id: string;
-  syncId: string;
-  tenantId: string;
-  trigger: RunTrigger;
-  /** `interrupted`: its worker stopped (killed, Redis outage) or lost its lock before the end. */
-  status: 'running' | 'succeeded' | 'failed' | 'coalesced' | 'interrupted' | 'parked';
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  counts: RunCounts;
-  /** The mapping it ran on (absent on runs from before this was recorded, or failed before). */
-  mapping?: RunMapping;
-  /** Named counters (see `RunNotes`); absent on runs that noted nothing. */
-  notes?: RunNotes;
-  /** Pages/batches done so far, for progress displays. */
-  batches: number;
-  errors: string[];
-  /** `parked`: when its job runs again (the vendor's Retry-After was past the in-run cap). */
-  parkedUntil?: string;
-  /** Token of the sync lock the run was started under (webhook ingests take no lock). */
-  holder?: string;
 }
 
 /** A fresh set of zero counts. */

@@ -5,7 +5,12 @@ import { requirePermission } from '../middleware/auth.ts';
 import { bearer, body, json, listOf } from './openapi-helpers.ts';
 import { PageQuerySchema, pageRequest } from '../../ops/pagination.ts';
 import { TenantParam } from './schemas.ts';
-import { EntryParam, EntrySchema, ReplaySchema } from './sync-schemas.ts';
+import {
+  DeadLetterSchema,
+  EntryParam,
+  QuarantineEntrySchema,
+  ReplaySchema,
+} from './sync-schemas.ts';
 
 const read = () => [requirePermission('syncs:read')];
 const write = () => [requirePermission('syncs:write')];
@@ -19,6 +24,7 @@ const ListQuery = PageQuerySchema.extend({
 /** Routes of one kind of entry store: quarantine or dead letters. */
 function entryRoutes(kind: 'quarantine' | 'dead-letters') {
   const base = { tags: [kind === 'quarantine' ? 'Quarantine' : 'Dead letters'], security: bearer };
+  const entry = kind === 'quarantine' ? QuarantineEntrySchema : DeadLetterSchema;
   const path = `/tenants/{tenantId}/${kind}`;
   return {
     list: createRoute({
@@ -28,7 +34,7 @@ function entryRoutes(kind: 'quarantine' | 'dead-letters') {
       summary: `List ${kind === 'quarantine' ? 'quarantined records' : 'dead letters'}`,
       middleware: read(),
       request: { params: TenantParam, query: ListQuery },
-      responses: { 200: listOf(EntrySchema, 'Entries'), ...errorResponses(401, 403, 404) },
+      responses: { 200: listOf(entry, 'Entries'), ...errorResponses(401, 403, 404) },
     }),
     get: createRoute({
       ...base,
@@ -37,7 +43,7 @@ function entryRoutes(kind: 'quarantine' | 'dead-letters') {
       summary: 'One entry',
       middleware: read(),
       request: { params: EntryParam },
-      responses: { 200: json(EntrySchema, 'The entry'), ...errorResponses(401, 403, 404) },
+      responses: { 200: json(entry, 'The entry'), ...errorResponses(401, 403, 404) },
     }),
     discard: createRoute({
       ...base,
@@ -66,7 +72,7 @@ const replayQ = createRoute({
   },
   responses: {
     200: json(
-      z.object({ replayed: z.boolean(), entry: EntrySchema.nullable() }),
+      z.object({ replayed: z.boolean(), entry: QuarantineEntrySchema.nullable() }),
       'replayed=false: refused again, with the new reasons',
     ),
     ...errorResponses(401, 403, 404, 422),

@@ -2,38 +2,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
 import { entityNames, type EntityName } from '../../canonical/index.ts';
 import { PageQuerySchema, pageRequest, toPage } from '../../ops/pagination.ts';
-import { unflatten } from '../../records/flat.ts';
-import type { StoredRecord } from '../../records/merge.ts';
+import { RecordSchema, recordView } from '../../entities/records.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { bearer, listOf } from './openapi-helpers.ts';
 import { TenantParam } from './schemas.ts';
-
-/** A canonical record as the API shows it. */
-export const RecordSchema = z
-  .object({
-    id: z.string(),
-    entity: z.enum(entityNames as [EntityName, ...EntityName[]]),
-    version: z.number().int().describe('+1 on every change'),
-    customerId: z.string().optional().describe('The customer the record belongs to'),
-    matchKey: z.enum(['email', 'phone', 'namePostal']).optional(),
-    matchConfidence: z.enum(['high', 'medium']).optional(),
-    fields: z.record(z.string(), z.unknown()).describe('The canonical fields'),
-  })
-  .openapi('Record');
-
-/** The API form of a stored record. */
-export function recordView(r: StoredRecord): z.infer<typeof RecordSchema> {
-  return {
-    id: r.id,
-    entity: r.entity as EntityName,
-    version: r.v,
-    ...(r.customerId ? { customerId: r.customerId } : {}),
-    ...(r.matchKey ? { matchKey: r.matchKey } : {}),
-    ...(r.matchConfidence ? { matchConfidence: r.matchConfidence } : {}),
-    fields: unflatten(r.f),
-  };
-}
 
 const list = createRoute({
   tags: ['Records'],
@@ -61,6 +34,8 @@ export function recordRoutes() {
     const { records, last } = await c
       .get('sync')
       .svc.records.walk(tenantId, entity, req.after, req.limit);
-    return c.json(toPage(records.map(recordView), records.length < req.limit ? null : last), 200);
+    const key = c.get('hub').keys.records(tenantId, entity);
+    const views = records.map((r) => recordView(r, `${key} ${r.id}`));
+    return c.json(toPage(views, records.length < req.limit ? null : last), 200);
   });
 }

@@ -3,37 +3,13 @@ import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth/roles.ts';
 import { ID_PATTERN } from '../../store/keys.ts';
 
+/** The entities' schemas, shared with their stores (src/entities/hub.ts). */
+export { ApiKeySchema, ConnectionSchema, TenantSchema } from '../../entities/hub.ts';
+
 /** Path parameter: the tenant the request is about; must be the API key's own tenant. */
 export const TenantParam = z.object({
   tenantId: z.string().openapi({ param: { name: 'tenantId', in: 'path' }, example: 'acme-motors' }),
 });
-
-/** A tenant (dealership store). */
-export const TenantSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    group: z.string().nullable(),
-    timezone: z.string(),
-    createdAt: z.string(),
-  })
-  .openapi('Tenant');
-
-/** An API key without its secret. */
-export const ApiKeySchema = z
-  .object({
-    id: z.string(),
-    scope: z
-      .enum(['tenant', 'group', 'hub'])
-      .describe('A store, the reports of a tenant group (read-only), or the hub (groups)'),
-    tenantId: z.string().describe("The key's store; empty for group and hub keys"),
-    groupId: z.string().nullable().describe("The key's tenant group, for group keys"),
-    role: z.enum(ROLES),
-    name: z.string(),
-    createdAt: z.string(),
-    revokedAt: z.string().nullable(),
-  })
-  .openapi('ApiKey');
 
 /** Body of POST api-keys. */
 export const ApiKeyCreateSchema = z
@@ -44,22 +20,6 @@ export const ApiKeyCreateSchema = z
   .openapi('ApiKeyCreate');
 
 const CONNECTOR_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
-
-/** A connection, without credentials (only their field names). */
-export const ConnectionSchema = z
-  .object({
-    id: z.string(),
-    tenantId: z.string(),
-    connectorId: z.string(),
-    name: z.string(),
-    settings: z.record(z.string(), z.unknown()),
-    credentialFields: z.array(z.string()),
-    status: z.enum(['active', 'broken', 'paused']),
-    statusReason: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Connection');
 
 const settings = z
   .record(z.string(), z.unknown())

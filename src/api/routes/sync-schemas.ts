@@ -1,7 +1,15 @@
 import { z } from '@hono/zod-openapi';
 
-import { SYNC_MODES, SyncInputSchema } from '../../sync/types.ts';
+import { SyncInputSchema } from '../../sync/types.ts';
 import { TenantParam } from './schemas.ts';
+
+/** The entities' schemas, shared with their stores (src/entities/sync.ts). */
+export {
+  DeadLetterSchema,
+  QuarantineEntrySchema,
+  RunSchema,
+  SyncSchema,
+} from '../../entities/sync.ts';
 
 /** Path parameters of one sync. */
 export const SyncParam = TenantParam.extend({
@@ -25,89 +33,6 @@ export const EntryParam = TenantParam.extend({
  * OpenAPI renders it inline).
  */
 export const SyncCreateSchema = SyncInputSchema;
-
-/** A sync. */
-export const SyncSchema = z
-  .object({
-    id: z.string(),
-    tenantId: z.string(),
-    name: z.string(),
-    connectionId: z.string(),
-    mapping: z.string(),
-    mode: z.enum(SYNC_MODES),
-    stream: z.string().optional(),
-    sink: z.string().optional(),
-    schedule: z.string().nullable(),
-    timezone: z.string(),
-    debounceMs: z.number(),
-    status: z.enum(['active', 'paused']),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Sync');
-
-const counts = z.object({
-  read: z.number(),
-  created: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  quarantined: z.number(),
-  written: z.number(),
-  skipped: z.number(),
-  failed: z.number(),
-});
-
-/** A run report. */
-export const RunSchema = z
-  .object({
-    id: z.string(),
-    syncId: z.string(),
-    tenantId: z.string(),
-    trigger: z.string(),
-    status: z.enum(['running', 'succeeded', 'failed', 'coalesced', 'interrupted', 'parked']),
-    parkedUntil: z
-      .string()
-      .optional()
-      .describe('parked: when the run goes on (the vendor asked to wait past the in-run cap)'),
-    startedAt: z.string(),
-    finishedAt: z.string().nullable(),
-    durationMs: z.number().nullable(),
-    counts,
-    mapping: z
-      .object({
-        name: z.string(),
-        source: z.enum(['tenant', 'shipped']),
-        version: z.number().int().optional().describe("The tenant's version (tenant mappings)"),
-        hash: z.string().describe('SHA-256 of the YAML text'),
-      })
-      .optional()
-      .describe("The mapping the run used: the tenant's own (which version) or the shipped file"),
-    notes: z
-      .record(z.string(), z.number())
-      .optional()
-      .describe(
-        'Named counters: duplicateRows, unmatchable.<reason> (records matched to nobody), skipped.<reason> and leftOut.<reason> (records or parts of them a sink left out by design)',
-      ),
-    batches: z.number(),
-    errors: z.array(z.string()),
-  })
-  .openapi('Run');
-
-/** A quarantined record or dead letter. */
-export const EntrySchema = z
-  .object({
-    id: z.string(),
-    syncId: z.string(),
-    connectionId: z.string(),
-    direction: z.enum(['in', 'out']),
-    stream: z.string(),
-    externalKey: z.string().nullable(),
-    record: z.record(z.string(), z.unknown()),
-    problems: z.array(z.object({ field: z.string(), reason: z.string() })),
-    at: z.string(),
-    replays: z.number(),
-  })
-  .openapi('QuarantineEntry');
 
 /** Body of "replay a quarantined record": the fixed record, or nothing to replay it as it is. */
 export const ReplaySchema = z
