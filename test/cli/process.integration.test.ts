@@ -202,7 +202,9 @@ describe('dealerloop process', { timeout: 180_000 }, () => {
     expect(key.out()).toMatch(/token \(shown once\): dlk_[a-z0-9]{16}_/);
     const bad = run(['apikey', 'create', '--tenant', 'acme-ford', '--role', 'owner']);
     expect(await bad.exited).toBe(1);
-    expect(bad.err()).toContain('--role must be one of admin, it, marketing, viewer');
+    expect(bad.err()).toContain(
+      '--role of a tenant key must be one of admin, it, marketing, viewer',
+    );
     const list = run(['tenant', 'list']);
     expect(await list.exited).toBe(0);
     expect(list.out()).toMatch(/ID\s+NAME[\s\S]*acme-ford\s+Acme Ford/);
