@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { conflict, notFound } from '../errors/app-error.ts';
+import { IndexedStore } from './indexed-store.ts';
 import type { Keys } from './keys.ts';
 import type { TenantStore } from './tenants.ts';
 
@@ -18,12 +19,18 @@ export interface TenantGroup {
  * groups. A store may be in several groups; membership is read on every group request, so a
  * store removed from a group leaves its reports and its group keys' reach at once.
  */
-export class GroupStore {
+export class GroupStore extends IndexedStore<TenantGroup> {
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly k: Keys,
     private readonly tenants: TenantStore,
-  ) {}
+  ) {
+    super(redis, 'group');
+  }
+
+  protected indexKey(): string {
+    return this.k.groups();
+  }
 
   /** Creates a group (with optional first members, which must exist); `conflict` if the id is taken. */
   async create(input: { id: string; name: string; members?: string[] }): Promise<TenantGroup> {
@@ -48,20 +55,6 @@ export class GroupStore {
     ]);
     if (!h.id) return null;
     return { id, name: h.name ?? '', members: members.sort(), createdAt: h.createdAt ?? '' };
-  }
-
-  /** The group or `not_found`. */
-  async get(id: string): Promise<TenantGroup> {
-    const g = await this.find(id);
-    if (!g) throw notFound('group');
-    return g;
-  }
-
-  /** All groups, sorted by id. */
-  async list(): Promise<TenantGroup[]> {
-    const ids = (await this.redis.smembers(this.k.groups())).sort();
-    const all = await Promise.all(ids.map((id) => this.find(id)));
-    return all.filter((g): g is TenantGroup => g !== null);
   }
 
   /** Adds stores (each must exist) to the group; adding a member again changes nothing. */

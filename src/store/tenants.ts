@@ -2,20 +2,27 @@ import type { Redis } from 'ioredis';
 
 import { TenantSchema, type Tenant } from '../entities/hub.ts';
 import { parseStored } from '../entities/stored.ts';
-import { conflict, notFound } from '../errors/app-error.ts';
+import { conflict } from '../errors/app-error.ts';
 import { bornMigratedFields } from '../migrations/runner.ts';
+import { IndexedStore } from './indexed-store.ts';
 import type { Keys } from './keys.ts';
 
 export type { Tenant } from '../entities/hub.ts';
 
 /** Tenants: create, read, list. */
-export class TenantStore {
+export class TenantStore extends IndexedStore<Tenant> {
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly k: Keys,
     /** Migrations a new tenant starts with marked done: its data is born in the current shape. */
     private readonly bornMigrated: readonly string[] = [],
-  ) {}
+  ) {
+    super(redis, 'tenant');
+  }
+
+  protected indexKey(): string {
+    return this.k.tenants();
+  }
 
   /** Creates a tenant; fails with `conflict` if the id is taken. */
   async create(input: {
@@ -58,19 +65,5 @@ export class TenantStore {
     const h = await this.redis.hgetall(key);
     if (!h.id) return null;
     return parseStored(TenantSchema, 'tenant', key, { ...h, group: h.group ? h.group : null });
-  }
-
-  /** Returns the tenant or throws `not_found`. */
-  async get(id: string): Promise<Tenant> {
-    const t = await this.find(id);
-    if (!t) throw notFound('tenant');
-    return t;
-  }
-
-  /** All tenants, sorted by id. */
-  async list(): Promise<Tenant[]> {
-    const ids = (await this.redis.smembers(this.k.tenants())).sort();
-    const all = await Promise.all(ids.map((id) => this.find(id)));
-    return all.filter((t): t is Tenant => t !== null);
   }
 }
