@@ -9,7 +9,15 @@ const ownersPage = pagedReader({
   records: 'results',
   schema: OwnersPage,
 });
-const OWNERS_REQUEST = { url: '/crm/v3/owners', params: { limit: MAX_OWNERS_PAGE } };
+/**
+ * The owners API lists active owners only unless `archived=true`, which lists the archived
+ * (deactivated) ones instead: both are read, so the deals and activities of a salesperson who
+ * left keep their name.
+ */
+const OWNERS_REQUESTS = [
+  { url: '/crm/v3/owners', params: { limit: MAX_OWNERS_PAGE } },
+  { url: '/crm/v3/owners', params: { limit: MAX_OWNERS_PAGE, archived: true } },
+];
 
 /** Owner names by owner id, read once per opened connection (its HTTP client). */
 const cache = new WeakMap<object, Promise<Map<string, string>>>();
@@ -25,21 +33,25 @@ function nameOf(o: { firstName?: string | null; lastName?: string | null; email?
 
 async function readOwners(ctx: HubSpotContext): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  let at: PagePosition = null;
-  do {
-    const page = await ownersPage(ctx, OWNERS_REQUEST, at);
-    for (const o of page.body.results) {
-      const name = nameOf(o);
-      if (name) names.set(o.id, name);
-    }
-    at = page.next;
-  } while (at !== null);
+  for (const request of OWNERS_REQUESTS) {
+    let at: PagePosition = null;
+    do {
+      const page = await ownersPage(ctx, request, at);
+      for (const o of page.body.results) {
+        const name = nameOf(o);
+        // An id listed both ways keeps its active owner's name.
+        if (name && !names.has(o.id)) names.set(o.id, name);
+      }
+      at = page.next;
+    } while (at !== null);
+  }
   return names;
 }
 
 /**
  * The account's owners (the people `hubspot_owner_id` names: salespeople), by owner id, listed
- * with the owners API (`GET /crm/v3/owners`, paged) once per opened connection. Engagements carry
+ * with the owners API (`GET /crm/v3/owners`, paged; active, then archived with `archived=true`)
+ * once per opened connection. Engagements carry
  * only the owner id; reports per salesperson want the name.
  */
 export function ownerNames(ctx: HubSpotContext): Promise<Map<string, string>> {
@@ -54,8 +66,8 @@ export function ownerNames(ctx: HubSpotContext): Promise<Map<string, string>> {
 }
 
 /**
- * Note of records whose owner id the owners API does not name (not among the account's owners,
- * e.g. a user since removed, or one with neither name nor email): they keep the id.
+ * Note of records whose owner id the owners API does not name (among neither the account's active
+ * nor its archived owners, e.g. a user since deleted, or one with neither name nor email): they keep the id.
  */
 export const UNKNOWN_OWNER = 'unknownOwner';
 

@@ -481,7 +481,7 @@ function loadHubSpot(w: World, crm: FakeHubSpot): FakeHubSpot {
     });
     crm.objects.set(a.objectType, list);
   }
-  crm.routes.push(({ method, path, body }) => {
+  crm.routes.push(({ method, path, body, query }) => {
     const inputs = ((body as { inputs?: { id: string }[] } | undefined)?.inputs ?? []).map(
       (i) => i.id,
     );
@@ -512,11 +512,12 @@ function loadHubSpot(w: World, crm: FakeHubSpot): FakeHubSpot {
           })),
         },
       };
+    // Every salesperson of the world is active: the archived list (`archived=true`) is empty.
     if (method === 'GET' && path === '/crm/v3/owners')
       return {
         status: 200,
         body: {
-          results: OWNERS.map((o) => ({
+          results: (query.get('archived') === 'true' ? [] : OWNERS).map((o) => ({
             ...o,
             email: `${o.firstName}@hcc.example`,
             type: 'PERSON',

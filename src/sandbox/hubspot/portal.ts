@@ -17,17 +17,28 @@ interface UpsertInput {
 export class HubSpotPortal extends FakeHubSpot {
   /** `<from>/<to>/<fromId>` → associated ids. */
   readonly associations = new Map<string, string[]>();
-  /** The account's users (`GET /crm/v3/owners`): salespeople by owner id. */
-  readonly owners: { id: string; firstName: string; lastName: string; email: string }[] = [];
+  /**
+   * The account's users (`GET /crm/v3/owners`): salespeople by owner id; `archived` ones (who
+   * left) are listed only with `archived=true`, as HubSpot does.
+   */
+  readonly owners: {
+    id: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    archived?: boolean;
+  }[] = [];
   private next = 800_000;
 
   constructor() {
     super();
     this.routes.push(
-      ({ method, path }) =>
-        method === 'GET' && path === '/crm/v3/owners'
-          ? { status: 200, body: { results: this.owners.map((o) => ({ ...o, archived: false })) } }
-          : null,
+      ({ method, path, query }) => {
+        if (method !== 'GET' || path !== '/crm/v3/owners') return null;
+        const archived = query.get('archived') === 'true';
+        const listed = this.owners.filter((o) => (o.archived ?? false) === archived);
+        return { status: 200, body: { results: listed.map((o) => ({ ...o, archived })) } };
+      },
       (r) => this.upsertContacts(r),
       (r) => this.batchRead(r),
       (r) => this.assoc(r),

@@ -9,7 +9,12 @@ export interface Reply {
   body: unknown;
 }
 /** A route of the fake beyond search: method + path pattern → handler. */
-export type Route = (req: { method: string; path: string; body: unknown }) => Reply | null;
+export type Route = (req: {
+  method: string;
+  path: string;
+  body: unknown;
+  query: URLSearchParams;
+}) => Reply | null;
 
 /**
  * "The search endpoints are rate limited to five requests per second per account" (Search the
@@ -50,7 +55,7 @@ export class FakeHubSpot extends LoopbackServer {
     return false;
   }
 
-  private answer(method: string, path: string, body: unknown): Reply {
+  private answer(method: string, path: string, body: unknown, query: URLSearchParams): Reply {
     const m = /^\/crm\/v3\/objects\/([a-z_]+)\/search$/.exec(path);
     if (m && method === 'POST') {
       if (this.rateLimited()) {
@@ -87,7 +92,7 @@ export class FakeHubSpot extends LoopbackServer {
       }
     }
     for (const route of this.routes) {
-      const r = route({ method, path, body });
+      const r = route({ method, path, body, query });
       if (r) return r;
     }
     return {
@@ -105,10 +110,11 @@ export class FakeHubSpot extends LoopbackServer {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const body: unknown = raw ? JSON.parse(raw) : undefined;
-    const path = (req.url ?? '/').split('?')[0]!;
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    const query = new URLSearchParams(search);
     const method = req.method ?? 'GET';
     const reply = req.headers.authorization?.startsWith('Bearer ')
-      ? this.answer(method, path, body)
+      ? this.answer(method, path, body, query)
       : {
           status: 401,
           body: { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'no token' },

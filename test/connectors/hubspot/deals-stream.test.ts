@@ -9,6 +9,16 @@ const deals = hubspotConnector.streams!.deals!;
 
 useNock();
 
+/** The deals search answering `page`, its contact associations and contacts. */
+const mockDealsSearch = (page: unknown) =>
+  hubspot()
+    .post('/crm/v3/objects/deals/search')
+    .reply(200, page as Record<string, unknown>)
+    .post('/crm/v4/associations/deals/contacts/batch/read')
+    .reply(200, fixture('deals-contacts-associations'))
+    .post('/crm/v3/objects/contacts/batch/read')
+    .reply(200, fixture('contacts-batch-read'));
+
 describe('deals stream', () => {
   it('presents each deal with its lifecycle stage and first contact', async () => {
     let search: Record<string, unknown> = {};
@@ -29,7 +39,10 @@ describe('deals stream', () => {
       .reply(200, fixture('contacts-batch-read'))
       .get('/crm/v3/owners')
       .query({ limit: 500 })
-      .reply(200, fixture('owners'));
+      .reply(200, fixture('owners'))
+      .get('/crm/v3/owners')
+      .query({ limit: 500, archived: true })
+      .reply(200, fixture('owners-archived'));
 
     const ctx = context({
       dealStages: { '88120031': 'appointment' },
@@ -67,21 +80,17 @@ describe('deals stream', () => {
   it('names each deal owner from the owners API once per client; an owner it does not list keeps the id, noted', async () => {
     const page = fixture('deals-search') as { results: { properties: Record<string, string> }[] };
     page.results[1]!.properties.hubspot_owner_id = '99999'; // no such owner (a user since removed)
-    const search = () =>
-      hubspot()
-        .post('/crm/v3/objects/deals/search')
-        .reply(200, page)
-        .post('/crm/v4/associations/deals/contacts/batch/read')
-        .reply(200, fixture('deals-contacts-associations'))
-        .post('/crm/v3/objects/contacts/batch/read')
-        .reply(200, fixture('contacts-batch-read'));
-    search();
-    search();
+    mockDealsSearch(page);
+    mockDealsSearch(page);
     const owners = hubspot()
       .get('/crm/v3/owners')
       .query({ limit: 500 })
       .once()
-      .reply(200, fixture('owners'));
+      .reply(200, fixture('owners'))
+      .get('/crm/v3/owners')
+      .query({ limit: 500, archived: true })
+      .once()
+      .reply(200, fixture('owners-archived'));
     const ctx = context();
     for (let run = 0; run < 2; run++) {
       const read = await deals.read(ctx, null);
@@ -93,6 +102,27 @@ describe('deals stream', () => {
       expect(read.notes).toEqual({ unknownOwner: 1 });
     }
     expect(owners.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('names the deals of an archived (deactivated) owner from the archived owners list, not as unknown', async () => {
+    const page = fixture('deals-search') as { results: { properties: Record<string, string> }[] };
+    page.results[1]!.properties.hubspot_owner_id = '7702'; // Ray Ortiz, who left: archived
+    const archived: string[] = [];
+    mockDealsSearch(page)
+      .get('/crm/v3/owners')
+      .query({ limit: 500 })
+      .reply(200, fixture('owners'))
+      .get('/crm/v3/owners')
+      .query((q) => (archived.push(String(q.archived)), q.archived === 'true' && q.limit === '500'))
+      .reply(200, fixture('owners-archived'));
+    const read = await deals.read(context(), null);
+    expect(archived).toEqual(['true']);
+    expect(read.records.map((r) => [r.id, r.ownerName])).toEqual([
+      ['9001', 'Dana Brooks'],
+      ['9002', 'Ray Ortiz'],
+    ]);
+    expect(read.notes).toBeUndefined();
     expect(nock.pendingMocks()).toEqual([]);
   });
 
@@ -114,7 +144,10 @@ describe('deals stream', () => {
       .reply(200, fixture('contacts-batch-read'))
       .get('/crm/v3/owners')
       .query({ limit: 500 })
-      .reply(200, fixture('owners'));
+      .reply(200, fixture('owners'))
+      .get('/crm/v3/owners')
+      .query({ limit: 500, archived: true })
+      .reply(200, fixture('owners-archived'));
     const ctx = context({ dealIdProperty: 'dms_deal_no' });
     const asked: string[][] = [];
     // The engine answers from the deals sink's link table and write record: the hub wrote 9002.

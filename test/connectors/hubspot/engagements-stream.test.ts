@@ -29,7 +29,10 @@ function mockContactsAndOwners() {
   const owners = hubspot()
     .get('/crm/v3/owners')
     .query({ limit: 500 })
-    .reply(200, fixture('owners') as Record<string, unknown>);
+    .reply(200, fixture('owners') as Record<string, unknown>)
+    .get('/crm/v3/owners')
+    .query({ limit: 500, archived: true })
+    .reply(200, fixture('owners-archived') as Record<string, unknown>);
   hubspot()
     .post('/crm/v3/objects/contacts/batch/read')
     .times(4)

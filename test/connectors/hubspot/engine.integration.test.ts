@@ -221,7 +221,10 @@ describe('deals the hub wrote, by its own write record', () => {
       .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] })
       .get('/crm/v3/owners')
       .query({ limit: 500 })
-      .reply(200, fixture('owners'));
+      .reply(200, fixture('owners'))
+      .get('/crm/v3/owners')
+      .query({ limit: 500, archived: true })
+      .reply(200, fixture('owners-archived'));
     const inbound = await addSync('hubspot-deals', 'inbound');
     const run = await runSync(svc(), TENANT, inbound.id, 'manual');
     expect(run).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });

@@ -70,7 +70,10 @@ function mockPage(type: 'deals' | 'calls', objects: Obj[], assoc: [string, numbe
     .reply(200, contacts)
     .get('/crm/v3/owners')
     .query({ limit: 500 })
-    .reply(200, fixture('owners'));
+    .reply(200, fixture('owners'))
+    .get('/crm/v3/owners')
+    .query({ limit: 500, archived: true })
+    .reply(200, fixture('owners-archived'));
 }
 
 const addSync = (mapping: string) =>

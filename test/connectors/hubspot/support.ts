@@ -90,7 +90,11 @@ export function mockDealsPage(
     .get('/crm/v3/owners')
     .query({ limit: 500 })
     .optionally()
-    .reply(200, fixture('owners') as Record<string, unknown>);
+    .reply(200, fixture('owners') as Record<string, unknown>)
+    .get('/crm/v3/owners')
+    .query({ limit: 500, archived: true })
+    .optionally()
+    .reply(200, fixture('owners-archived') as Record<string, unknown>);
   hubspot()
     .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => (onSearch(b), true))
     .reply(200, { total: 1, results: [dealBody] })
