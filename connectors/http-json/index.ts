@@ -1,5 +1,6 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
 import { httpClientOf } from '../../src/sdk/http.ts';
+import { pagedReader, type Pagination } from '../../src/sdk/paging.ts';
 import { jsonBody, parseVendorBody, parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
 import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 import {
@@ -12,6 +13,19 @@ import {
 
 /** Header carrying `sha256=<hex HMAC of the raw body>`. */
 export const SIGNATURE_HEADER = 'X-DealerLoop-Signature';
+
+/**
+ * How the system pages a stream: the body's `nextCursor` is sent back as the `cursor` query
+ * parameter. `hasMore` says whether this run reads on; the last page's `nextCursor` is where the
+ * next run resumes, so `more` is not declared (it would drop that cursor).
+ */
+export const HTTP_JSON_PAGING = {
+  kind: 'cursor',
+  token: { body: 'nextCursor' },
+  send: { query: 'cursor' },
+} as const satisfies Pagination;
+
+const streamPage = pagedReader({ paging: HTTP_JSON_PAGING, records: 'records', schema: PageBody });
 
 /**
  * A generic JSON-over-HTTP system: any stream is `GET <baseUrl>/<stream>?cursor=&limit=`, any sink
@@ -51,11 +65,14 @@ export default defineConnector({
           },
           cursor: string | null,
         ) => {
-          const res = await ctx.http.get(`/${encodeURIComponent(stream)}`, {
-            params: { limit: ctx.settings.pageSize, ...(cursor ? { cursor } : {}) },
-            signal: ctx.signal,
-          });
-          return parseVendorBody(PageBody, res.data, `GET /${stream}`);
+          const request = {
+            url: `/${encodeURIComponent(stream)}`,
+            params: { limit: ctx.settings.pageSize },
+          };
+          const page = await streamPage(ctx, request, cursor || null);
+          // The last page's cursor is kept too (as sent): the next run resumes from it.
+          const { records, nextCursor, hasMore } = page.body;
+          return { records, nextCursor, hasMore };
         },
       }),
     },

@@ -1,13 +1,13 @@
 import { defineConnector } from '../../src/sdk/connector.ts';
-import { readCampaigns } from './campaigns-stream.ts';
+import { campaignsStream } from './campaigns-stream.ts';
 import { createMailchimpClient } from './client.ts';
 import { mailchimpErrors } from './errors.ts';
 import { MEMBERS_PER_WRITE, REQUESTS_PER_SECOND } from './limits.ts';
-import { readMembers } from './members-stream.ts';
+import { membersStream } from './members-stream.ts';
 import { writeMembers } from './members-sink.ts';
 import { sentMember } from './member-write.ts';
 import { MailchimpCredentials, MailchimpSettings } from './settings.ts';
-import { readTouchpoints } from './touchpoints-stream.ts';
+import { touchpointsStream } from './touchpoints-stream.ts';
 import { handleWebhook, WEBHOOK_AUTH } from './webhook.ts';
 import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 
@@ -39,18 +39,9 @@ export default defineConnector({
     });
   },
   streams: {
-    members: {
-      description: 'Audience members changed since the cursor (oldest change first)',
-      read: readMembers,
-    },
-    touchpoints: {
-      description: 'Opens and clicks of the audience’s recent campaigns',
-      read: readTouchpoints,
-    },
-    campaigns: {
-      description: 'The audience’s sent campaigns with their titles and subject lines',
-      read: readCampaigns,
-    },
+    members: membersStream,
+    touchpoints: touchpointsStream,
+    campaigns: campaignsStream,
   },
   sinks: {
     members: {

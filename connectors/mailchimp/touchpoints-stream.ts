@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { StreamPage, SystemRecord } from '../../src/sdk/connector.ts';
+import type { SystemRecord } from '../../src/sdk/connector.ts';
+import { typedStream } from '../../src/sdk/cursor.ts';
+import { pagedReader, type PagePosition } from '../../src/sdk/paging.ts';
 import type { MailchimpContext } from './call.ts';
-import { isoSeconds, parseCursor } from './cursor.ts';
-import { MAX_PAGE_SIZE } from './limits.ts';
-import { CampaignsPage, EmailActivityPage, parseBody } from './schemas.ts';
+import { campaignsPage } from './campaigns-stream.ts';
+import { isoSeconds, MAILCHIMP_PAGING } from './cursor.ts';
+import { EmailActivityPage } from './schemas.ts';
 
 /**
  * Overlap of consecutive passes: activity since the previous pass's start minus this is read
@@ -29,27 +31,35 @@ const Cursor = z.object({
 });
 type Cursor = z.output<typeof Cursor>;
 
+const activityPage = pagedReader({
+  paging: MAILCHIMP_PAGING,
+  records: 'emails',
+  schema: EmailActivityPage,
+});
+
 /** Sent campaigns of the audience within the lookback window, oldest first. */
 async function listCampaigns(ctx: MailchimpContext): Promise<string[]> {
   const { listId, activityLookbackDays } = ctx.settings;
+  const request = {
+    url: '/campaigns',
+    params: {
+      list_id: listId,
+      status: 'sent',
+      since_send_time: isoSeconds(Date.now() - activityLookbackDays * 86_400_000),
+      sort_field: 'send_time',
+      sort_dir: 'ASC',
+      count: MAILCHIMP_PAGING.pageSize,
+      offset: 0,
+      fields: 'campaigns.id,campaigns.send_time,total_items',
+    },
+  };
   const ids: string[] = [];
+  let at: PagePosition = null;
   for (let page = 0; page < MAX_CAMPAIGN_PAGES; page++) {
-    const res = await ctx.http.get('/campaigns', {
-      params: {
-        list_id: listId,
-        status: 'sent',
-        since_send_time: isoSeconds(Date.now() - activityLookbackDays * 86_400_000),
-        sort_field: 'send_time',
-        sort_dir: 'ASC',
-        count: MAX_PAGE_SIZE,
-        offset: page * MAX_PAGE_SIZE,
-        fields: 'campaigns.id,campaigns.send_time,total_items',
-      },
-      signal: ctx.signal,
-    });
-    const body = parseBody(CampaignsPage, res.data, 'GET /campaigns');
-    ids.push(...body.campaigns.map((c) => c.id));
-    if (ids.length >= body.total_items || body.campaigns.length < MAX_PAGE_SIZE) break;
+    const read = await campaignsPage(ctx, request, at);
+    ids.push(...read.body.campaigns.map((c) => c.id));
+    at = read.next;
+    if (at === null) break;
   }
   return ids;
 }
@@ -62,16 +72,19 @@ function activityId(parts: (string | undefined)[]): string {
 /** One page of a campaign's email activity as touchpoint records (opens, clicks, hard bounces). */
 async function readActivity(ctx: MailchimpContext, cur: Cursor, campaignId: string) {
   const since = cur.since ? isoSeconds(Date.parse(cur.since) - ACTIVITY_OVERLAP_MS) : null;
-  const res = await ctx.http.get(`/reports/${encodeURIComponent(campaignId)}/email-activity`, {
+  const { pageSize } = ctx.settings;
+  const request = {
+    url: `/reports/${encodeURIComponent(campaignId)}/email-activity`,
+    pageSize,
     params: {
-      count: ctx.settings.pageSize,
-      offset: cur.offset,
+      count: pageSize,
+      offset: 0,
       exclude_fields: 'emails._links,_links',
       ...(since ? { since } : {}),
     },
-    signal: ctx.signal,
-  });
-  const page = parseBody(EmailActivityPage, res.data, `GET /reports/${campaignId}/email-activity`);
+  };
+  const read = await activityPage(ctx, request, cur.offset);
+  const page = read.body;
   const actions = new Set<string>(ctx.settings.activityActions);
   const after = since ? Date.parse(since) : -Infinity;
   const records: SystemRecord[] = page.emails.flatMap((e) =>
@@ -90,31 +103,36 @@ async function readActivity(ctx: MailchimpContext, cur: Cursor, campaignId: stri
         ...(a.url ? { url: a.url } : {}),
       })),
   );
-  const more = page.emails.length === ctx.settings.pageSize;
-  return { records, more: more && cur.offset + page.emails.length < page.total_items };
+  return { records, more: read.next !== null };
 }
 
 /**
- * Reads campaign email activity (`GET /reports/{campaign_id}/email-activity`, kestra.io mailchimp ListEmailActivity / GetCampaignReport) of the
- * audience's campaigns as touchpoint records, one page per call.
+ * Campaign email activity (`GET /reports/{campaign_id}/email-activity`, kestra.io mailchimp
+ * ListEmailActivity / GetCampaignReport) of the audience's campaigns as touchpoint records, one
+ * page per call.
  */
-export async function readTouchpoints(
-  ctx: MailchimpContext,
-  cursorText: string | null,
-): Promise<StreamPage> {
-  let cur: Cursor = parseCursor(Cursor, cursorText) ?? { since: null, campaigns: [], offset: 0 };
-  if (cur.campaigns.length === 0) {
-    cur = { since: cur.since, passStart: isoSeconds(Date.now()), campaigns: [], offset: 0 };
-    cur.campaigns = await listCampaigns(ctx);
-  }
-  const [campaignId, ...rest] = cur.campaigns;
-  const page = campaignId ? await readActivity(ctx, cur, campaignId) : { records: [], more: false };
-  const next: Cursor = page.more
-    ? { ...cur, offset: cur.offset + ctx.settings.pageSize }
-    : { ...cur, campaigns: rest, offset: 0 };
-  if (next.campaigns.length > 0) {
-    return { records: page.records, nextCursor: JSON.stringify(next), hasMore: true };
-  }
-  const done: Cursor = { since: cur.passStart ?? null, campaigns: [], offset: 0 };
-  return { records: page.records, nextCursor: JSON.stringify(done), hasMore: false };
-}
+export const touchpointsStream = typedStream({
+  description: 'Opens and clicks of the audience’s recent campaigns',
+  cursor: Cursor,
+  what: 'mailchimp touchpoints',
+  async read(ctx: MailchimpContext, stored) {
+    let cur: Cursor = stored ?? { since: null, campaigns: [], offset: 0 };
+    if (cur.campaigns.length === 0) {
+      cur = { since: cur.since, passStart: isoSeconds(Date.now()), campaigns: [], offset: 0 };
+      cur.campaigns = await listCampaigns(ctx);
+    }
+    const [campaignId, ...rest] = cur.campaigns;
+    const page = campaignId
+      ? await readActivity(ctx, cur, campaignId)
+      : { records: [], more: false };
+    const next: Cursor = page.more
+      ? { ...cur, offset: cur.offset + ctx.settings.pageSize }
+      : { ...cur, campaigns: rest, offset: 0 };
+    if (next.campaigns.length > 0) return { records: page.records, next, hasMore: true };
+    const done: Cursor = { since: cur.passStart ?? null, campaigns: [], offset: 0 };
+    return { records: page.records, next: done, hasMore: false };
+  },
+});
+
+/** Reads one page of touchpoints from a stored cursor (the stream's `read`). */
+export const readTouchpoints = touchpointsStream.read;

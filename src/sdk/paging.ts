@@ -10,7 +10,9 @@ import { parseVendorBody } from './vendor-body.ts';
  *   (`token.header`) and is sent back as a query parameter or a body field (`send`); no token,
  *   or a `more` body field that is false, ends the collection.
  * - `offset`: `offset` and `limit` query parameters; the collection ends at `total` (a body path)
- *   when the vendor gives one, else at a short page.
+ *   when the vendor gives one, else at a short page (`shortPageEnds: true` ends it at a short page
+ *   even before the total, as Mailchimp's readers do). The page size is the declared `pageSize`
+ *   unless the request sets its own (`PageRequest.pageSize`: a connection's setting).
  * - `link`: the next page's URL is in an RFC 8288 `Link: <…>; rel="next"` header (`next: 'header'`)
  *   or a body field (`next: { body: 'paging.next' }`, as Meta Graph). Either the URL is followed
  *   (without the `strip` parameters: credentials the client adds itself, so none is ever stored
@@ -23,7 +25,14 @@ export type Pagination =
       send: { query: string } | { body: string };
       more?: { body: string };
     }
-  | { kind: 'offset'; offset: string; limit: string; pageSize: number; total?: string }
+  | {
+      kind: 'offset';
+      offset: string;
+      limit: string;
+      pageSize: number;
+      total?: string;
+      shortPageEnds?: boolean;
+    }
   | {
       kind: 'link';
       next: 'header' | { body: string };
@@ -41,6 +50,8 @@ export interface PageRequest {
   url: string;
   params?: Record<string, unknown>;
   body?: Record<string, unknown>;
+  /** The page size of this collection when not the declared one (`offset` paging). */
+  pageSize?: number;
 }
 
 /** One declared paged read: the paging, where the records are and the body schema. */
@@ -84,7 +95,7 @@ function requestAt(paging: Pagination, req: PageRequest, at: PagePosition) {
   }
   if (paging.kind === 'offset') {
     params[paging.offset] ??= 0;
-    params[paging.limit] = paging.pageSize;
+    params[paging.limit] = req.pageSize ?? paging.pageSize;
   }
   return { url, params, body };
 }
@@ -105,16 +116,18 @@ function nextOf(
   paging: Pagination,
   paths: { token?: BodyPath; more?: BodyPath; total?: BodyPath; next?: BodyPath },
   res: AxiosResponse,
-  at: PagePosition,
-  count: number,
+  page: { at: PagePosition; count: number; size: number },
 ): PagePosition {
   const data: unknown = res.data;
+  const { at, count } = page;
   if (paging.kind === 'offset') {
     const offset = Number(at ?? 0) + count;
     const total = paths.total ? Number(valueAt(data, paths.total)) : NaN;
     if (count === 0) return null;
-    if (Number.isFinite(total)) return offset < total ? offset : null;
-    return count < paging.pageSize ? null : offset;
+    const short = count < page.size;
+    if (Number.isFinite(total))
+      return offset < total && !(paging.shortPageEnds && short) ? offset : null;
+    return short ? null : offset;
   }
   if (paging.kind === 'cursor') {
     if (paths.more && valueAt(data, paths.more) === false) return null;
@@ -173,6 +186,8 @@ export function pagedReader<S extends z.ZodType>(read: PagedRead<S>) {
     const body = parseVendorBody(read.schema, res.data, what);
     const found = valueAt(res.data, recordsPath);
     const records = Array.isArray(found) ? (found as unknown[]) : [];
-    return { body, records, next: nextOf(p, paths, res, at, records.length) };
+    const size = base.pageSize ?? (p.kind === 'offset' ? p.pageSize : 0);
+    const next = nextOf(p, paths, res, { at, count: records.length, size });
+    return { body, records, next };
   };
 }

@@ -55,6 +55,11 @@ class PagingFake extends LoopbackServer {
       }
       case '/offset':
         return send({ members: slice(Number(q('offset'))), total_items: ITEMS.length });
+      case '/offset-capped': {
+        // A vendor that answers at most two items a page, whatever the count asked.
+        const from = Number(q('offset'));
+        return send({ members: ITEMS.slice(from, from + 2), total_items: ITEMS.length });
+      }
       case '/offset-short':
         return send({ members: ITEMS.slice(Number(q('offset')), Number(q('offset')) + SIZE) });
       case '/link': {
@@ -102,6 +107,14 @@ async function walk(paging: Pagination, records: string, request: PageRequest) {
 }
 
 const ALL = ITEMS.map((i) => i.id);
+
+const OFFSET_TOTAL = {
+  kind: 'offset',
+  offset: 'offset',
+  limit: 'count',
+  pageSize: SIZE,
+  total: 'total_items',
+} as const satisfies Pagination;
 
 describe('declared pagination, against a loopback server', () => {
   it('cursor: a token from a body path, sent as a query parameter', async () => {
@@ -155,6 +168,29 @@ describe('declared pagination, against a loopback server', () => {
       { url: '/offset-short' },
     );
     expect(r).toEqual({ ids: ALL, positions: [3, 6, null] });
+  });
+
+  it('offset: a total outlasts a short page, unless short pages are declared to end', async () => {
+    const paging = OFFSET_TOTAL;
+    const capped = await walk(paging, 'members', { url: '/offset-capped' });
+    expect(capped).toEqual({ ids: ALL, positions: [2, 4, 6, null] });
+    const ends = await walk({ ...paging, shortPageEnds: true }, 'members', {
+      url: '/offset-capped',
+    });
+    expect(ends).toEqual({ ids: ['i1', 'i2'], positions: [null] });
+  });
+
+  it('offset: a request of its own page size asks for it and pages by it', async () => {
+    fake.seen.length = 0;
+    const paging = { ...OFFSET_TOTAL, shortPageEnds: true };
+    const r = await walk(paging, 'members', { url: '/offset-capped', pageSize: 2 });
+    expect(r).toEqual({ ids: ALL, positions: [2, 4, 6, null] });
+    expect(fake.seen.map((s) => s.split(' ')[1])).toEqual([
+      '/offset-capped?offset=0&count=2',
+      '/offset-capped?offset=2&count=2',
+      '/offset-capped?offset=4&count=2',
+      '/offset-capped?offset=6&count=2',
+    ]);
   });
 
   it('link: follows the RFC 8288 rel="next" URL, without the parameters it strips', async () => {

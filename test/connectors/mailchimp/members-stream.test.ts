@@ -102,6 +102,9 @@ describe('members stream', () => {
   });
 
   it('refuses an unreadable cursor instead of silently starting over', async () => {
-    await expect(readMembers(context(), '{"since":3}')).rejects.toThrow(/unreadable cursor/);
+    await expect(readMembers(context(), '{"since":3}')).rejects.toThrow(
+      /mailchimp members: the stored cursor is bad: field "since"/,
+    );
+    await expect(readMembers(context(), 'not json')).rejects.toThrow(/stored cursor is not JSON/);
   });
 });

@@ -117,6 +117,21 @@ describe('touchpoints stream', () => {
     expect(page.hasMore).toBe(false);
   });
 
+  it('reads a stored cursor of the older shape (since only) as the start of a pass', async () => {
+    vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+    mailchimp().get('/3.0/campaigns').query(true).reply(200, { campaigns: [], total_items: 0 });
+    const page = await readTouchpoints(
+      context(),
+      JSON.stringify({ since: '2026-11-19T11:30:00+00:00' }),
+    );
+    expect(page.nextCursor).toBe(
+      JSON.stringify({ since: '2026-11-25T12:00:00+00:00', campaigns: [], offset: 0 }),
+    );
+    await expect(readTouchpoints(context(), '{"since":"x","offset":-1}')).rejects.toThrow(
+      /mailchimp touchpoints: the stored cursor is bad: field "offset"/,
+    );
+  });
+
   it('ends the pass at once when no campaign was sent in the lookback window', async () => {
     vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
     mailchimp().get('/3.0/campaigns').query(true).reply(200, { campaigns: [], total_items: 0 });
