@@ -128,7 +128,6 @@ function MainNav({ session: s, path }: { session: UiSession; path: string }) {
       {s.role === 'admin' && (
         <>
           <h2>Admin</h2>
-          <a href="/admin/queues">Queue board</a>
           <a href="/docs">API reference</a>
         </>
       )}

@@ -17,6 +17,7 @@ beforeAll(async () => {
   app = createApp(h.hub, h.engine.service);
   for (const role of ['admin', 'it'] as const)
     tokens[role] = (await h.hub.apiKeys.create(h.tenantId, role, role)).token;
+  tokens.hub = (await h.hub.apiKeys.createFor({ scope: 'hub', id: '' }, 'admin', 'hub')).token;
 });
 afterAll(async () => {
   await h?.close();
@@ -115,13 +116,20 @@ describe('/metrics', () => {
 });
 
 describe('/admin/queues', () => {
-  it('is the queue board for admin keys; other roles get 403, no key 401', async () => {
+  it("is the queue board for hub admin keys only: a store's admin key gets 403 (every tenant's jobs are on it), no key 401", async () => {
     expect((await get('/admin/queues')).status).toBe(401);
     expect((await get('/admin/queues', tokens.it)).status).toBe(403);
-    const page = await get('/admin/queues', tokens.admin);
+    for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
+      const refused = await get(path, tokens.admin);
+      expect(refused.status, path).toBe(403);
+      expect(await refused.json()).toMatchObject({
+        error: { message: expect.stringContaining('hub admin key') },
+      });
+    }
+    const page = await get('/admin/queues', tokens.hub);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('DealerLoop queues');
-    const api = await get('/admin/queues/api/queues', tokens.admin);
+    const api = await get('/admin/queues/api/queues', tokens.hub);
     expect(api.status).toBe(200);
     expect(JSON.stringify(await api.json())).toContain(h.engine.queue.queue.name);
   });

@@ -11,23 +11,28 @@ import { bearerAuth } from '../middleware/auth.ts';
 /** Where the queue board is mounted. */
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
-/** Only admin keys get past: 401 without a key, 403 with a key of another role. */
+/**
+ * Only hub admin keys get past: 401 without a key, 403 with any other key. The board shows every
+ * tenant's jobs (their payloads and errors), so a store's admin key, which sees one tenant, is
+ * refused like a group key.
+ */
 export function adminOnly(): MiddlewareHandler {
   const auth = bearerAuth();
   return async function adminOnly(c, next) {
     await auth(c, async () => {
       const { role, scope } = c.get('auth');
-      if (role !== 'admin' || scope === 'group')
-        throw new AppError(403, 'forbidden', 'The queue board is for admin keys only');
+      if (role !== 'admin' || scope !== 'hub')
+        throw new AppError(
+          403,
+          'forbidden',
+          "The queue board shows every tenant's jobs: it needs a hub admin key (dealerloop apikey create --hub --role admin)",
+        );
       await next();
     });
   };
 }
 
-/**
- * Bull Board on the sync queue at /admin/queues, for admin keys only (the key as a Bearer
- * header, or the dashboard's session of an admin; see `sessionAuth`).
- */
+/** Bull Board on the sync queue at /admin/queues, for hub admin keys only (a Bearer header). */
 export function queueBoardRoutes(sync: SyncService, guard: MiddlewareHandler = adminOnly()): Hono {
   const adapter = new HonoAdapter(serveStatic);
   adapter.setBasePath(QUEUE_BOARD_PATH);
