@@ -2,8 +2,10 @@ import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 import type { Archive } from '../archive/archive.ts';
+import { conflict } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { openQueue } from '../queue/queues.ts';
 import type { Keys } from '../store/keys.ts';
@@ -12,6 +14,7 @@ import type { QueueProcessor } from '../worker/pool.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
 import { exportAttribution, previousTenantDay } from './export.ts';
 import type { CatchUp } from './follow.ts';
+import type { RecomputeOptions, RecomputeProgress } from './recompute.ts';
 import type { AttributionStore } from './store.ts';
 import type { Model } from './types.ts';
 
@@ -97,6 +100,33 @@ export class AttributionJobs {
       { jobId: `recompute-${tenantId}-${randomUUID()}` },
     );
     return job.id!;
+  }
+
+  /**
+   * A full recompute in this process (the CLI's inline one), holding the tenant's lock as the
+   * jobs do, so it never runs beside a worker's recompute or catch-up of the tenant: while another
+   * holds it, refused with a conflict naming the holder. A catch-up that found the lock taken
+   * while this ran is woken once it lets go. Returns the number of sales attributed.
+   */
+  async recomputeHere(
+    tenantId: string,
+    onProgress?: (p: RecomputeProgress) => Promise<void>,
+    opts: RecomputeOptions = {},
+  ): Promise<number> {
+    const key = this.d.keys.attrLock(tenantId);
+    const lock = await tryLock(this.d.redis, key, `cli:${hostname()}:${process.pid}`);
+    if (!lock)
+      throw conflict(
+        `Attribution of tenant "${tenantId}" is being worked on by ${(await this.d.redis.get(key)) ?? 'another job'}: wait for it (dealerloop attribution status --tenant ${tenantId}) or queue the recompute with --queue`,
+      );
+    let sales: number;
+    try {
+      sales = await this.d.attribution.recompute(tenantId, onProgress, opts);
+    } finally {
+      await lock.release();
+    }
+    if (await this.d.attribution.follower.behind(tenantId)) await this.wake(tenantId);
+    return sales;
   }
 
   /**

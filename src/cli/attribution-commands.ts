@@ -41,7 +41,10 @@ export function registerAttributionCommands(program: Command): void {
           const show = async (p: RecomputeProgress) => {
             display.update(describeRecompute(p), p.done, p.total);
           };
-          const n = await hub.attribution.recompute(o.tenant, show, { fromRecords: o.fromRecords });
+          // The tenant's lock, as a worker's job takes it: refused while one works on the tenant.
+          const n = await hub.attributionJobs.recomputeHere(o.tenant, show, {
+            fromRecords: o.fromRecords,
+          });
           display.stop();
           process.stdout.write(`attributed ${n} sales\n`);
         } finally {
