@@ -64,15 +64,46 @@ function windowLeftMs(spec: RateLimitHeaders, res: AxiosResponse, now: number): 
   return spec.windowMs;
 }
 
+/** Notes what an answer's headers say; returns the ms the window stays spent, or null. */
 function observe(spec: RateLimitHeaders, budget: Budget, res: AxiosResponse, now = Date.now()) {
   if (spec.daily && headerNumber(res, spec.daily.remaining) === 0) budget.dailySpent = true;
-  if (headerNumber(res, spec.remaining) === 0)
-    budget.notBefore = Math.max(budget.notBefore, now + windowLeftMs(spec, res, now));
+  if (headerNumber(res, spec.remaining) !== 0) return null;
+  const left = windowLeftMs(spec, res, now);
+  budget.notBefore = Math.max(budget.notBefore, now + left);
+  return left > 0 ? left : null;
+}
+
+/**
+ * Holds every worker process of the connection for `ms`: the runtime passes its shared Redis
+ * limiter's pause (src/sync/rate-limiter.ts), see `shareRateLimitWindow`.
+ */
+export type WindowHold = (ms: number) => Promise<void>;
+
+/** The shared holds of the clients that have declared rate-limit headers. */
+const sharedHolds = new WeakMap<AxiosInstance, { hold: WindowHold | null }>();
+
+/**
+ * Makes the rate-limit headers of `http` hold every process of its connection, not only this
+ * one: a spent window (`remaining` 0) is passed to `hold` (awaited before the answer is returned,
+ * so the next request anywhere sees it). False when the client declared no rate-limit headers.
+ * The daily budget stays per process: a spent day fails calls at once rather than making other
+ * processes sleep for hours.
+ */
+export function shareRateLimitWindow(http: AxiosInstance, hold: WindowHold): boolean {
+  const shared = sharedHolds.get(http);
+  if (shared) shared.hold = hold;
+  return shared !== undefined;
 }
 
 /** Installs the declared rate-limit headers on a client (see `RateLimitHeaders`). */
 export function installRateLimitHeaders(http: AxiosInstance, spec: RateLimitHeaders): void {
   const budget: Budget = { notBefore: 0, dailySpent: false };
+  const shared: { hold: WindowHold | null } = { hold: null };
+  sharedHolds.set(http, shared);
+  const seen = async (res: AxiosResponse) => {
+    const spentMs = observe(spec, budget, res);
+    if (spentMs !== null && shared.hold) await shared.hold(spentMs);
+  };
   http.interceptors.request.use(async (config) => {
     if (budget.dailySpent && spec.daily) {
       throw new RetryableError(
@@ -86,14 +117,14 @@ export function installRateLimitHeaders(http: AxiosInstance, spec: RateLimitHead
     return config;
   });
   http.interceptors.response.use(
-    (res) => {
-      observe(spec, budget, res);
+    async (res) => {
+      await seen(res);
       return res;
     },
-    (err: unknown) => {
+    async (err: unknown) => {
       const res = (err as { response?: AxiosResponse }).response;
-      if (res) observe(spec, budget, res);
-      return Promise.reject(err);
+      if (res) await seen(res);
+      throw err;
     },
   );
 }

@@ -14,6 +14,7 @@ import type {
 import { AuthError } from '../sdk/errors.ts';
 import { classifierOfConnector } from '../sdk/error-table.ts';
 import { installOAuth2, OAuth2TokenSource } from '../sdk/oauth2.ts';
+import { shareRateLimitWindow } from '../sdk/rate-limit.ts';
 import { installRedaction } from '../sdk/redact.ts';
 import type { ConnectorRegistry } from '../sdk/registry.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../sdk/retry.ts';
@@ -176,7 +177,11 @@ export async function openConnection(
   const http = openClient(hub, connector, { settings, credentials, limits }, at, signal);
   // A connector that talks HTTP is paced per request, as it is sent; one that does not (files)
   // per call.
-  if (connector.client) paceRequests(http, limiter, signal);
+  if (connector.client) {
+    paceRequests(http, limiter, signal);
+    // A window the vendor's rate-limit headers say is spent holds every worker, not only this one.
+    shareRateLimitWindow(http, (ms) => limiter.pause(ms));
+  }
   if (connector.oauth2) installOAuth(hub, connector, http, { settings, credentials }, at, signal);
   const ctx: ConnectorContext = {
     tenantId,
