@@ -1,5 +1,6 @@
 import type { TenantSettings } from '../tenants/settings.ts';
 import { dateOfDay, dayNumber, tenantDay } from './dates.ts';
+import type { Frac } from './fraction.ts';
 import { credits } from './models.ts';
 import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
 
@@ -73,7 +74,7 @@ export function attributeSale(
   leftOut.sort(byTime);
   const deltas = inWindow.map((t) => t.delta);
   const perModel = MODELS.map((m) => credits(m, deltas, settings.halfLifeDays));
-  return {
+  const a: SaleAttribution = {
     saleId: sale.id,
     dealNumber: sale.dealNumber,
     saleDate: sale.saleDate,
@@ -90,6 +91,18 @@ export function attributeSale(
     }),
     leftOut,
   };
+  computed.set(a, perModel);
+  return a;
 }
+
+/** The credits `attributeSale` computed, per model (MODELS order) and touch. */
+const computed = new WeakMap<SaleAttribution, Frac[][]>();
+
+/**
+ * The exact credits of `a`'s touches under `MODELS[m]` as computed (what `touches[i].credits`
+ * spells), or undefined for an attribution read back from storage.
+ */
+export const computedCredits = (a: SaleAttribution, m: number): readonly Frac[] | undefined =>
+  computed.get(a)?.[m];
 
 const byTime = (a: Touch, b: Touch) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

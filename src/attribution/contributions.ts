@@ -1,7 +1,7 @@
-import type { SaleAttribution } from './attribute.ts';
+import { computedCredits, type SaleAttribution } from './attribute.ts';
 import { Frac } from './fraction.ts';
 import { quantize, type Ratio } from './models.ts';
-import type { Model } from './types.ts';
+import { MODELS, type Model } from './types.ts';
 
 /** Channel of the report row that holds sales without a touch in their window. */
 export const UNATTRIBUTED = 'unattributed';
@@ -29,10 +29,12 @@ export function credited(
   if (sale.touches.length === 0) return [{ channel: UNATTRIBUTED, campaignId: '', sold: Frac.ONE }];
   // time_decay's long credits are quantized as read (quantize needs no reduced fraction);
   // the other models' few distinct credits are parsed once each.
+  // Those just computed are taken as they are.
+  const exact = computedCredits(sale, MODELS.indexOf(model));
   const cs =
     model === 'time_decay'
-      ? quantize(sale.touches.map((t) => ratioOf(t.credits[model])))
-      : sale.touches.map((t) => parsedCredit(t.credits[model]));
+      ? quantize(exact ?? sale.touches.map((t) => ratioOf(t.credits[model])))
+      : (exact ?? sale.touches.map((t) => parsedCredit(t.credits[model])));
   const byKey = new Map<string, Pick<Contribution, 'channel' | 'campaignId' | 'sold'>>();
   sale.touches.forEach((t, i) => {
     const c = cs[i]!;

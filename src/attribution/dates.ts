@@ -3,32 +3,47 @@ import { DateTime } from 'luxon';
 const MS_PER_DAY = 86_400_000;
 
 const MS_PER_HOUR = 3_600_000;
-/** Cached UTC offsets (minutes) per zone and UTC hour; NaN where the offset changes in the hour. */
-const offsets = new Map<string, Map<number, number>>();
-const OFFSET_CACHE_HOURS = 200_000;
+/**
+ * Cached UTC offsets (minutes) per zone and UTC day, NaN where the offset changes in the day;
+ * and per UTC hour, for the hours of those days.
+ */
+const dayOffsets = new Map<string, Map<number, number>>();
+const hourOffsets = new Map<string, Map<number, number>>();
+const OFFSET_CACHE_SIZE = 100_000;
 
-/** The zone's offset over the whole UTC hour `hour` (NaN when it changes within that hour). */
-function hourOffset(hour: number, timeZone: string): number {
-  let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = new Map()));
-  let off = zone.get(hour);
+/**
+ * The zone's offset over the whole UTC span `[i × span, (i + 1) × span)` (NaN when it changes
+ * within it), cached in `cache`.
+ */
+function spanOffset(
+  cache: Map<string, Map<number, number>>,
+  span: number,
+  i: number,
+  timeZone: string,
+): number {
+  let zone = cache.get(timeZone);
+  if (!zone) cache.set(timeZone, (zone = new Map()));
+  let off = zone.get(i);
   if (off === undefined) {
-    if (zone.size >= OFFSET_CACHE_HOURS) zone.clear();
+    if (zone.size >= OFFSET_CACHE_SIZE) zone.clear();
     const at = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).offset;
-    const first = at(hour * MS_PER_HOUR);
-    off = first === at(hour * MS_PER_HOUR + MS_PER_HOUR - 1) ? first : NaN;
-    zone.set(hour, off);
+    const first = at(i * span);
+    off = first === at(i * span + span - 1) ? first : NaN;
+    zone.set(i, off);
   }
   return off;
 }
 
 /**
  * The day number (see `dayNumber`) of an instant's date in the tenant's time zone. The zone's
- * offset is looked up once per UTC hour (an offset only changes at a transition, and no zone has
- * two in one hour); within an hour holding a transition every instant is converted on its own.
+ * offset is looked up once per UTC day (the same at both ends of the day: no zone has two
+ * transitions in one day), in a day holding a transition once per UTC hour (nor two in an hour),
+ * and within an hour holding one every instant is converted on its own.
  */
 export function tenantDay(ms: number, timeZone: string): number {
-  const off = hourOffset(Math.floor(ms / MS_PER_HOUR), timeZone);
+  let off = spanOffset(dayOffsets, MS_PER_DAY, Math.floor(ms / MS_PER_DAY), timeZone);
+  if (Number.isNaN(off))
+    off = spanOffset(hourOffsets, MS_PER_HOUR, Math.floor(ms / MS_PER_HOUR), timeZone);
   if (Number.isNaN(off)) return dayNumber(DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!);
   return Math.floor((ms + off * 60_000) / MS_PER_DAY);
 }

@@ -1,3 +1,7 @@
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+type TwoFive = { twos: number; fives: number };
+const smooth = new Map<bigint, TwoFive>();
+
 /**
  * Exact rational numbers on bigint, always reduced, denominator > 0. Attribution credits and
  * credit × cents are kept in this form and rounded once, at the end (CLOSED-LOOP.md, "The report").
@@ -129,7 +133,48 @@ export function scaledToString(v: bigint, scale: number): string {
   return (neg ? '-' : '') + whole + frac;
 }
 
+/**
+ * gcd(a, b) of a ≥ 0 and b > 0 (rollup and report sums reduce tens of thousands of them). In
+ * doubles as soon as one side is below 2^53 (exact there); over a denominator whose only prime
+ * factors are 2 and 5 (time_decay's, a divisor of 10^40) by the powers of 2 and 5 the other side
+ * holds, a few remainders; else Euclid in bigint until the numbers are small.
+ */
 function gcd(a: bigint, b: bigint): bigint {
-  while (b) [a, b] = [b, a % b];
-  return a;
+  if (a === 0n) return b;
+  if (b <= SAFE) return BigInt(smallGcd(Number(a % b), Number(b)));
+  if (a <= SAFE) return BigInt(smallGcd(Number(b % a), Number(a)));
+  const f = twoFive(b);
+  if (f) return twoFiveGcd(a % b, f);
+  while (b > SAFE) [a, b] = [b, a % b];
+  return b === 0n ? a : BigInt(smallGcd(Number(a % b), Number(b)));
+}
+
+function smallGcd(a: number, b: number): number {
+  while (a) [a, b] = [b % a, a];
+  return b;
+}
+
+/**
+ * `b` as 2^twos × 5^fives, or null when it has another prime factor (those found are cached:
+ * time_decay's denominators are a few hundred divisors of 10^40).
+ */
+function twoFive(b: bigint): TwoFive | null {
+  const known = smooth.get(b);
+  if (known) return known;
+  let [x, twos, fives] = [b, 0, 0];
+  for (; x % 2n === 0n; twos++) x /= 2n;
+  for (; x % 5n === 0n; fives++) x /= 5n;
+  if (x !== 1n) return null;
+  if (smooth.size >= 10_000) smooth.clear();
+  smooth.set(b, { twos, fives });
+  return { twos, fives };
+}
+
+/** gcd(r, 2^twos × 5^fives) for r ≥ 0. */
+function twoFiveGcd(r: bigint, f: TwoFive): bigint {
+  if (r === 0n) return 2n ** BigInt(f.twos) * 5n ** BigInt(f.fives);
+  let g = 1n;
+  for (let i = 0; i < f.twos && r % 2n === 0n; i++) [r, g] = [r / 2n, g * 2n];
+  for (let i = 0; i < f.fives && r % 5n === 0n; i++) [r, g] = [r / 5n, g * 5n];
+  return g;
 }

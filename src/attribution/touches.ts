@@ -38,12 +38,10 @@ export function buildTouches(leads: LeadInput[], touchpoints: TouchpointInput[])
   }
   for (const tp of touchpoints) {
     if (!tp.customerId || !CREDITED.has(tp.type)) continue;
-    const own = (id: string) => `${tp.customerId}\u0000${id}`;
-    const same =
-      (tp.leadId ? byLead.get(own(tp.leadId)) : undefined) ??
-      (tp.type === 'ad_click'
-        ? tp.clickIds.map((c) => byClick.get(own(c))).find(Boolean)
-        : undefined);
+    const own = `${tp.customerId}\u0000`;
+    let same = tp.leadId ? byLead.get(own + tp.leadId) : undefined;
+    if (!same && tp.type === 'ad_click')
+      for (const c of tp.clickIds) if ((same = byClick.get(own + c))) break;
     if (same) {
       same.sources.push(`touchpoint:${tp.id}`);
       continue;

@@ -31,6 +31,8 @@ export async function openTestHub(env: Record<string, string> = {}): Promise<Tes
     DATA_DIR: dir,
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // A bench's private redis-server (bench/support/redis.ts); tests use the shared one.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
   let text = '';
