@@ -76,17 +76,18 @@ export async function openHub(
   });
   const sentinels = new Sentinels(redis, k);
   await sentinels.openHub();
+  const apiKeys = new ApiKeyStore(redis, k);
   return {
     config,
     log,
     redis,
     keys: k,
     tenants,
-    groups: new GroupStore(redis, k, tenants),
+    groups: new GroupStore(redis, k, tenants, apiKeys),
     settings,
     attribution,
     attributionJobs,
-    apiKeys: new ApiKeyStore(redis, k),
+    apiKeys,
     connections: new ConnectionStore(redis, k, vault),
     archive,
     sentinels,

@@ -14,6 +14,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { recordRoutes } from './routes/records.ts';
 import { entriesRoutes } from './routes/entries.ts';
+import { groupKeyRoutes } from './routes/group-keys.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -99,6 +100,7 @@ export function createApp(hub: Hub, sync: SyncService) {
   app.route('/v1', entriesRoutes());
   app.route('/v1', recordRoutes());
   app.route('/v1', groupRoutes());
+  app.route('/v1', groupKeyRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

@@ -64,7 +64,18 @@ export interface Archive {
    * letters, digits, `.`, `_` and `-` (e.g. `reports/attribution/2026-03-01_2026-03-31_linear.csv`).
    */
   putDocument(tenantId: string, path: string, body: string, contentType: string): Promise<string>;
-  /** Reads a document written by `putDocument`, by its key. @throws AppError `not_found`. */
+  /**
+   * Writes a named document of a tenant group (its exported report) as one whole object, replacing
+   * an earlier one of the same name; returns its key `_groups/<group>/<path>` (`path` as in
+   * `putDocument`).
+   */
+  putGroupDocument(
+    groupId: string,
+    path: string,
+    body: string,
+    contentType: string,
+  ): Promise<string>;
+  /** Reads a document written by `putDocument` or `putGroupDocument`, by its key. @throws AppError `not_found`. */
   readDocument(key: string): Promise<string>;
   /** Resolves when the archive is reachable and writable; rejects with the reason otherwise. */
   ping(): Promise<void>;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 import type { Archive, ArchiveFilter, ArchiveLocation } from './archive.ts';
-import { assertKey, buildKey, documentKey } from './layout.ts';
+import { assertKey, buildKey, documentKey, groupDocumentKey } from './layout.ts';
 import { decodeNdjsonGzip, encodeNdjsonGzip } from './ndjson.ts';
 import { scanKeys } from './scan.ts';
 
@@ -66,7 +66,21 @@ export abstract class ObjectArchive implements Archive {
     body: string,
     contentType: string,
   ): Promise<string> {
-    const key = documentKey(tenantId, path);
+    return this.putText(documentKey(tenantId, path), body, contentType);
+  }
+
+  /** {@inheritDoc Archive.putGroupDocument} */
+  async putGroupDocument(
+    groupId: string,
+    path: string,
+    body: string,
+    contentType: string,
+  ): Promise<string> {
+    return this.putText(groupDocumentKey(groupId, path), body, contentType);
+  }
+
+  /** Stores a text document under `key` as one whole object; returns the key. */
+  private async putText(key: string, body: string, contentType: string): Promise<string> {
     await this.put(key, Buffer.from(body, 'utf8'), contentType);
     return key;
   }

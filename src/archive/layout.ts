@@ -54,7 +54,7 @@ export function isArchiveDate(date: unknown): date is string {
 export const isObjectName = (name: string): boolean => OBJECT_NAME.test(name);
 
 /** What an id in a key names. */
-type IdField = 'tenant' | 'connection' | 'connector' | 'stream';
+type IdField = 'tenant' | 'group' | 'connection' | 'connector' | 'stream';
 
 /** @throws AppError `invalid_archive_input` unless `id` is a valid id for `what`. */
 export function assertArchiveId(what: IdField, id: unknown): asserts id is string {
@@ -184,4 +184,20 @@ export function documentKey(tenantId: string, path: string): string {
       `Invalid document path ${JSON.stringify(path)}: use folders and a file name of letters, digits, '.', '_' and '-'`,
     );
   return `${tenantId}/${path}`;
+}
+
+/**
+ * The folder of tenant groups' documents. Tenant ids start with a letter or digit, so no tenant's
+ * folder can be named this: a group and a store of the same id never share a key.
+ */
+export const GROUP_DOCUMENTS = '_groups';
+
+/**
+ * The key of a named document of a tenant group: `_groups/<group>/<path>`.
+ * @throws AppError `invalid_archive_input` on a bad group id or path.
+ * @example groupDocumentKey('lone-star', 'reports/attribution/2026-03-01_2026-03-31_linear.csv')
+ */
+export function groupDocumentKey(groupId: string, path: string): string {
+  assertArchiveId('group', groupId);
+  return `${GROUP_DOCUMENTS}/${documentKey(groupId, path)}`;
 }

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 
 import type { Archive } from '../archive/archive.ts';
+import type { GroupReport } from './group-report.ts';
 import type { AttributionStore } from './store.ts';
 import type { GroupBy } from './report.ts';
-import { reportCsv } from './report-csv.ts';
+import { groupReportCsv, reportCsv } from './report-csv.ts';
 import type { Model } from './types.ts';
 
 /** The archive path of an exported report: `reports/<kind>/<from>_<to>_<model>.csv`. */
@@ -26,6 +27,21 @@ export async function exportAttribution(
     tenantId,
     exportPath('attribution', q.from, q.to, q.model),
     reportCsv(r) + '\n',
+    'text/csv; charset=utf-8',
+  );
+}
+
+/**
+ * Writes a tenant group's attribution report (a row per store × campaign or channel, each store's
+ * unattributed row and subtotal, totals per currency: the CSV of `report attribution --group
+ * --csv`) to the archive as `_groups/<group>/reports/attribution/<from>_<to>_<model>.csv`,
+ * replacing an earlier export of the same range and model. Returns the object's key.
+ */
+export async function exportGroupAttribution(archive: Archive, g: GroupReport): Promise<string> {
+  return archive.putGroupDocument(
+    g.groupId,
+    exportPath('attribution', g.from, g.to, g.model),
+    groupReportCsv(g) + '\n',
     'text/csv; charset=utf-8',
   );
 }

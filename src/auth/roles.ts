@@ -2,6 +2,9 @@
 export const ROLES = ['admin', 'it', 'marketing', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles a tenant group's key may have: group keys are read-only (they read reports). */
+export const GROUP_ROLES = ['marketing', 'viewer'] as const satisfies readonly Role[];
+
 /** What a request may do. Routes name one permission each. */
 export type Permission =
   | 'tenant:read'

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 
-import { ROLES, type Role } from '../auth/roles.ts';
+import { GROUP_ROLES, ROLES, type Role } from '../auth/roles.ts';
 import type { KeyOwner, KeyScope } from '../store/api-keys.ts';
 import { ID_PATTERN } from '../store/keys.ts';
 import { TenantSettingsSchema } from '../tenants/settings.ts';
@@ -88,7 +88,7 @@ function ownerOf(o: OwnerOpts): KeyOwner {
 /** Roles each scope's keys may have: group keys are read-only, hub keys manage groups. */
 const SCOPE_ROLES: Record<KeyScope, readonly Role[]> = {
   tenant: ROLES,
-  group: ['marketing', 'viewer'],
+  group: GROUP_ROLES,
   hub: ['admin'],
 };
 

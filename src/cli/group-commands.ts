@@ -10,7 +10,7 @@ import { withHub } from './with-hub.ts';
 const groupText = (g: TenantGroup) =>
   `group ${g.id} (${g.name}): ${g.members.length ? g.members.join(', ') : 'no stores'}`;
 
-/** `group create|add|remove|list|show`: tenant groups, stores reported on together. */
+/** `group create|add|remove|delete|list|show`: tenant groups, stores reported on together. */
 export function registerGroupCommands(program: Command): void {
   const group = program
     .command('group')
@@ -37,6 +37,19 @@ export function registerGroupCommands(program: Command): void {
       });
   change('add', 'Add stores (tenant ids) to a group');
   change('remove', 'Remove stores (tenant ids) from a group: they leave its reports at once');
+  group
+    .command('delete <id>')
+    .description('Delete a group and revoke its keys (its stores and their data stay)')
+    .option('--json', 'output JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const done = await withHub((hub) => hub.groups.delete(id));
+      emit(!!o.json, done, () =>
+        [
+          `deleted ${groupText(done.group)}; the stores stay`,
+          `revoked ${done.revokedKeys.length} group key(s)${done.revokedKeys.length ? `: ${done.revokedKeys.join(', ')}` : ''}`,
+        ].join('\n'),
+      );
+    });
   group
     .command('list')
     .description('List tenant groups')

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 
-import { exportAttribution } from '../attribution/export.ts';
+import { exportAttribution, exportGroupAttribution } from '../attribution/export.ts';
 import {
   groupAttributionReport,
   type AttributionQ,
@@ -83,7 +83,7 @@ function addAttributionReport(report: Command): void {
     .option('--csv', 'output CSV')
     .option(
       '--export',
-      'write the CSV to the archive (reports/attribution/<from>_<to>_<model>.csv), a store only',
+      'write the CSV to the archive (<tenant>/ or _groups/<group>/ reports/attribution/<from>_<to>_<model>.csv)',
     )
     .action(async (o: AttributionOpts) => {
       const q = AttributionQuery.parse({
@@ -122,14 +122,17 @@ interface AttributionOpts {
   export?: boolean;
 }
 
-/** `report attribution --group <id>`: table, `--json` or `--csv`. */
+/** `report attribution --group <id>`: table, `--json` or `--csv`; `--export` to the archive. */
 async function printGroupReport(
   groupId: string,
   q: AttributionQ,
   o: AttributionOpts,
 ): Promise<void> {
-  if (o.export) throw new Error("--export writes a store's report: use it with --tenant");
-  const g = await withHub((hub) => groupAttributionReport(hub, groupId, q));
+  const [g, key] = await withHub(async (hub) => {
+    const report = await groupAttributionReport(hub, groupId, q);
+    return [report, o.export ? await exportGroupAttribution(hub.archive, report) : null] as const;
+  });
+  if (key) process.stderr.write(`exported to ${key}\n`);
   if (o.csv) process.stdout.write(groupReportCsv(g) + '\n');
   else emit(!!o.json, g, () => groupReportTable(g));
 }

@@ -101,6 +101,17 @@ export class ApiKeyStore {
     return toRecord(id, { ...h, revokedAt });
   }
 
+  /** Revokes every live key of `owner` in one transaction; returns the keys it revoked. */
+  async revokeAll(owner: KeyOwner): Promise<ApiKeyRecord[]> {
+    const live = (await this.listOf(owner)).filter((key) => !key.revokedAt);
+    if (!live.length) return [];
+    const revokedAt = new Date().toISOString();
+    const tx = this.redis.multi();
+    for (const key of live) tx.hset(this.k.apiKey(key.id), 'revokedAt', revokedAt);
+    await tx.exec();
+    return live.map((key) => ({ ...key, revokedAt }));
+  }
+
   /** The tenant's keys (without secrets), newest first. */
   async list(tenantId: string): Promise<ApiKeyRecord[]> {
     return this.listOf({ scope: 'tenant', id: tenantId });

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { conflict, notFound } from '../errors/app-error.ts';
+import type { ApiKeyStore } from './api-keys.ts';
 import { IndexedStore } from './indexed-store.ts';
 import type { Keys } from './keys.ts';
 import type { TenantStore } from './tenants.ts';
@@ -24,6 +25,7 @@ export class GroupStore extends IndexedStore<TenantGroup> {
     redis: Redis,
     private readonly k: Keys,
     private readonly tenants: TenantStore,
+    private readonly apiKeys: ApiKeyStore,
   ) {
     super(redis, 'group');
   }
@@ -72,6 +74,22 @@ export class GroupStore extends IndexedStore<TenantGroup> {
     if (strangers.length) throw notFound(`member ${strangers.join(', ')} of group ${id}`);
     if (tenantIds.length) await this.redis.srem(this.k.groupMembers(id), ...tenantIds);
     return this.get(id);
+  }
+
+  /**
+   * Deletes the group: its profile, its member set and its index entry go first (so no new key
+   * can be made for it), then every live key of the group is revoked, which also ends their
+   * dashboard sessions. The member stores and their data are untouched. `not_found` if unknown.
+   */
+  async delete(id: string): Promise<{ group: TenantGroup; revokedKeys: string[] }> {
+    const group = await this.get(id);
+    await this.redis
+      .multi()
+      .del(this.k.group(id), this.k.groupMembers(id))
+      .srem(this.k.groups(), id)
+      .exec();
+    const revoked = await this.apiKeys.revokeAll({ scope: 'group', id });
+    return { group, revokedKeys: revoked.map((key) => key.id) };
   }
 
   /** True when the tenant is a member of the group now. */

@@ -367,6 +367,8 @@ describe('group and hub keys elsewhere', () => {
       '/v1/groups/{groupId}/members/{tenantId}',
       '/v1/groups/{groupId}/reports/attribution',
       '/v1/groups/{groupId}/reports/response-time',
+      '/v1/groups/{groupId}/api-keys',
+      '/v1/groups/{groupId}/api-keys/{keyId}',
     ]);
   });
 

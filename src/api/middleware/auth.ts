@@ -73,12 +73,12 @@ export function groupScope(): MiddlewareHandler {
   };
 }
 
-/** Refuses the request with 403 unless it comes with a hub key (creating and changing groups). */
+/** Refuses the request with 403 unless it comes with a hub key (managing groups and their keys). */
 export function requireHubKey(): MiddlewareHandler {
   return async function requireHubKey(c, next) {
     if (c.get('auth').scope !== 'hub')
       throw forbidden(
-        'Creating and changing tenant groups needs a hub key (dealerloop apikey create --hub)',
+        'Creating, changing and deleting tenant groups and their keys needs a hub key (dealerloop apikey create --hub)',
       );
     await next();
   };

@@ -94,6 +94,25 @@ const member = (method: 'put' | 'delete', summary: string) =>
   });
 const addMember = member('put', 'Add a store to a group (hub keys; adding it again is a no-op)');
 const removeMember = member('delete', 'Remove a store from a group (hub keys)');
+const remove = createRoute({
+  method: 'delete',
+  path: '/groups/{groupId}',
+  tags,
+  summary: 'Delete a group (hub keys): its keys are revoked; its member stores and their data stay',
+  security: bearer,
+  middleware: [requireHubKey()],
+  request: { params: GroupParam },
+  responses: {
+    200: json(
+      z.object({
+        group: GroupSchema.describe('The group as it was'),
+        revokedKeys: z.array(z.string()).describe('Ids of the group keys revoked now'),
+      }),
+      'Deleted',
+    ),
+    ...errorResponses(401, 403, 404),
+  },
+});
 const attribution = createRoute({
   method: 'get',
   path: '/groups/{groupId}/reports/attribution',
@@ -138,6 +157,9 @@ export function groupRoutes() {
     )
     .openapi(show, async (c) =>
       c.json(await c.get('hub').groups.get(c.req.valid('param').groupId), 200),
+    )
+    .openapi(remove, async (c) =>
+      c.json(await c.get('hub').groups.delete(c.req.valid('param').groupId), 200),
     )
     .openapi(addMember, async (c) => {
       const { groupId, tenantId } = c.req.valid('param');

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { ROLES } from '../../auth/roles.ts';
+import { GROUP_ROLES, ROLES } from '../../auth/roles.ts';
 import { ID_PATTERN } from '../../store/keys.ts';
 
 /** The entities' schemas, shared with their stores (src/entities/hub.ts). */
@@ -18,6 +18,17 @@ export const ApiKeyCreateSchema = z
     name: z.string().min(1).max(100).describe('What the key is for, e.g. "Looker export"'),
   })
   .openapi('ApiKeyCreate');
+
+/** Body of POST groups/{groupId}/api-keys: group keys are read-only. */
+export const GroupApiKeyCreateSchema = z
+  .object({
+    role: z
+      .enum(GROUP_ROLES)
+      .describe('marketing (reads the reports) or viewer: group keys are read-only'),
+    name: ApiKeyCreateSchema.shape.name,
+  })
+  .strict()
+  .openapi('GroupApiKeyCreate');
 
 const CONNECTOR_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
 

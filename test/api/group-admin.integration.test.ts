@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startApi, type ApiServer } from '../../src/api/server.ts';
+import type { GroupReport } from '../../src/attribution/group-report.ts';
+import { groupReportCsv } from '../../src/attribution/report-csv.ts';
+import { RecordStore } from '../../src/records/record-store.ts';
+import { createEngine, type Engine } from '../../src/runtime/engine.ts';
+import { put, rec } from '../attribution/support.ts';
+import { runCli } from '../support/cli.ts';
+import { openTestHub, type TestHub } from '../support/hub.ts';
+
+// Issue 13 build 5, the admin side of tenant groups on real Redis through the API on loopback:
+// group keys made and revoked by a hub key, a group deleted (its keys revoked, its stores left
+// alone), and the group report exported to the archive by the CLI.
+
+const G = 'river-group';
+const STORES = [
+  { id: 'river-ford', name: 'River Ford', currency: 'USD' },
+  { id: 'river-kia', name: 'River Kia', currency: 'CAD' },
+] as const;
+const Q = 'from=2026-03-01&to=2026-03-31&model=linear';
+
+let t: TestHub;
+let engine: Engine;
+let api: ApiServer;
+const tokens: Record<string, string> = {};
+
+async function call(
+  token: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`http://127.0.0.1:${api.port}/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+const message = (r: { body: Record<string, unknown> }) =>
+  (r.body as { error: { message: string } }).error.message;
+
+/** A hub-key call that must answer `status`. */
+async function hub(path: string, method = 'GET', body?: unknown, status = 200) {
+  const res = await call(tokens.hub!, path, method, body);
+  expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(status);
+  return res.body;
+}
+
+/** A new key of `groupId`, made by the hub key through the API. */
+const newKey = async (groupId: string, role: string, name: string) =>
+  (await hub(`/groups/${groupId}/api-keys`, 'POST', { role, name }, 201)) as {
+    token: string;
+    key: { id: string };
+  };
+
+beforeAll(async () => {
+  t = await openTestHub();
+  engine = createEngine(t.hub, { queueName: `group-admin-${randomUUID()}` });
+  const records = new RecordStore(t.hub.redis, t.hub.keys);
+  for (const s of STORES) {
+    await t.hub.tenants.create({ id: s.id, name: s.name, timezone: 'America/Chicago' });
+    await t.hub.settings.update(s.id, { currency: s.currency });
+    await put(records, s.id, [
+      rec(
+        'lead',
+        'l1',
+        { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' },
+        'c1',
+      ),
+      rec(
+        'sale',
+        's1',
+        { dealNumber: 'D-1', saleDate: '2026-03-17', price: 2_100_000, totalGross: 350_001 },
+        'c1',
+      ),
+      rec('spend', 'sp1', {
+        date: '2026-03-10',
+        channel: 'meta',
+        campaignId: 'm1',
+        amount: 123_456,
+      }),
+    ]);
+    await t.hub.attribution.recompute(s.id);
+    tokens[s.id] = (await t.hub.apiKeys.create(s.id, 'admin', 'store admin')).token;
+  }
+  tokens.hub = (await t.hub.apiKeys.createFor({ scope: 'hub', id: '' }, 'admin', 'ops')).token;
+  api = await startApi(t.hub, engine.service, 0);
+  await hub(
+    '/groups',
+    'POST',
+    { id: G, name: 'River Auto Group', members: STORES.map((s) => s.id) },
+    201,
+  );
+  await hub('/groups', 'POST', { id: 'other', name: 'Other' }, 201);
+}, 60_000);
+afterAll(async () => {
+  await api?.close();
+  await engine?.close();
+  await t?.cleanup();
+});
+
+describe('group keys through the API', () => {
+  it('a hub key creates a group key that reads the group report, lists and revokes it', async () => {
+    const made = (await hub(
+      `/groups/${G}/api-keys`,
+      'POST',
+      { role: 'marketing', name: 'CMO' },
+      201,
+    )) as {
+      token: string;
+      key: { id: string; scope: string; groupId: string; role: string; tenantId: string };
+    };
+    expect(made.key).toMatchObject({ scope: 'group', groupId: G, role: 'marketing', tenantId: '' });
+    expect(made.token).toMatch(/^dlk_/);
+    const report = await call(made.token, `/groups/${G}/reports/attribution?${Q}`);
+    expect(report.status).toBe(200);
+    expect((report.body as unknown as GroupReport).stores.map((s) => s.tenantId)).toEqual([
+      'river-ford',
+      'river-kia',
+    ]);
+    const listed = (await hub(`/groups/${G}/api-keys`)) as { items: Record<string, unknown>[] };
+    expect(listed.items.map((k) => k.id)).toEqual([made.key.id]);
+    expect(JSON.stringify(listed)).not.toContain(made.token.split('_')[2]);
+    // Another group's path does not reach this key.
+    await hub(`/groups/other/api-keys/${made.key.id}`, 'DELETE', undefined, 404);
+    const revoked = await hub(`/groups/${G}/api-keys/${made.key.id}`, 'DELETE');
+    expect(revoked.revokedAt).toEqual(expect.any(String));
+    expect((await call(made.token, `/groups/${G}`)).status).toBe(401);
+  });
+
+  it('refuses a role a group key cannot have, an unknown group, and keys that are not the hub', async () => {
+    const bad = await call(tokens.hub!, `/groups/${G}/api-keys`, 'POST', {
+      role: 'admin',
+      name: 'x',
+    });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toMatch(/"role"/);
+    await hub('/groups/nope/api-keys', 'POST', { role: 'viewer', name: 'x' }, 404);
+    const group = (await t.hub.apiKeys.createFor({ scope: 'group', id: G }, 'marketing', 'g'))
+      .token;
+    for (const token of [tokens['river-ford']!, group]) {
+      const res = await call(token, `/groups/${G}/api-keys`, 'POST', { role: 'viewer', name: 'x' });
+      expect(res.status).toBe(403);
+    }
+    expect(message(await call(group, `/groups/${G}/api-keys`))).toMatch(/needs a hub key/);
+  });
+});
+
+describe('deleting a group', () => {
+  it('revokes its keys, leaves its stores and their keys, and a group of the same id starts clean', async () => {
+    await hub('/groups', 'POST', { id: 'doomed', name: 'Doomed', members: ['river-ford'] }, 201);
+    const k1 = await newKey('doomed', 'marketing', 'a');
+    const k2 = await newKey('doomed', 'viewer', 'b');
+    const before = await call(
+      tokens['river-ford']!,
+      `/tenants/river-ford/reports/attribution?${Q}`,
+    );
+    expect((await call(k1.token, '/groups/doomed')).status).toBe(200);
+    expect(message(await call(k1.token, '/groups/doomed', 'DELETE'))).toMatch(/hub key/);
+    const deleted = (await hub('/groups/doomed', 'DELETE')) as {
+      group: { id: string; members: string[] };
+      revokedKeys: string[];
+    };
+    expect(deleted.group).toMatchObject({ id: 'doomed', members: ['river-ford'] });
+    expect([...deleted.revokedKeys].sort()).toEqual([k1.key.id, k2.key.id].sort());
+    for (const k of [k1, k2]) expect((await call(k.token, '/groups/doomed')).status).toBe(401);
+    await hub('/groups/doomed', 'GET', undefined, 404);
+    await hub('/groups/doomed', 'DELETE', undefined, 404);
+    expect(((await hub('/groups')) as { items: { id: string }[] }).items.map((g) => g.id)).toEqual([
+      'other',
+      G,
+    ]);
+    // The member store, its key, its data and its other group are untouched.
+    expect(await t.hub.tenants.find('river-ford')).not.toBeNull();
+    const after = await call(tokens['river-ford']!, `/tenants/river-ford/reports/attribution?${Q}`);
+    expect(after).toEqual(before);
+    expect(((await hub(`/groups/${G}`)) as { members: string[] }).members).toContain('river-ford');
+    // Made again under the same id, the group has no members and its old keys stay revoked.
+    await hub('/groups', 'POST', { id: 'doomed', name: 'Again' }, 201);
+    expect(((await hub('/groups/doomed')) as { members: string[] }).members).toEqual([]);
+    expect((await call(k1.token, '/groups/doomed')).status).toBe(401);
+  });
+
+  it('the OpenAPI document lists the routes', async () => {
+    const doc = (await (await fetch(`http://127.0.0.1:${api.port}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths['/v1/groups/{groupId}']!).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(doc.paths['/v1/groups/{groupId}/api-keys']!).sort()).toEqual([
+      'get',
+      'post',
+    ]);
+    expect(Object.keys(doc.paths['/v1/groups/{groupId}/api-keys/{keyId}']!)).toEqual(['delete']);
+  });
+});
+
+describe('dealerloop group delete and report attribution --group --export', () => {
+  it('exports the group CSV under _groups/<group>/ and deletes a group from the CLI', async () => {
+    const env = {
+      REDIS_PREFIX: t.config.REDIS_PREFIX,
+      DATA_DIR: t.config.DATA_DIR,
+      ARCHIVE_URL: t.config.ARCHIVE_URL,
+    };
+    // The first child process writes the local master key and says so on its log: delete first.
+    await hub('/groups', 'POST', { id: 'cli-del', name: 'CLI', members: ['river-kia'] }, 201);
+    const k = await newKey('cli-del', 'marketing', 'a');
+    const del = await runCli(['group', 'delete', 'cli-del'], env);
+    expect(del.code, del.err).toBe(0);
+    expect(del.out).toMatch(/deleted group cli-del \(CLI\): river-kia; the stores stay/);
+    expect(del.out).toContain(`revoked 1 group key(s): ${k.key.id}`);
+    expect((await call(k.token, '/groups/cli-del')).status).toBe(401);
+    expect(await t.hub.tenants.find('river-kia')).not.toBeNull();
+
+    const range = ['--from', '2026-03-01', '--to', '2026-03-31', '--model', 'linear'];
+    const exp = await runCli(
+      ['report', 'attribution', '--group', G, ...range, '--export', '--json'],
+      env,
+    );
+    expect(exp.code, exp.err).toBe(0);
+    const key = `_groups/${G}/reports/attribution/2026-03-01_2026-03-31_linear.csv`;
+    expect(exp.err).toContain(`exported to ${key}`);
+    const viaApi = await hub(`/groups/${G}/reports/attribution?${Q}`);
+    expect(JSON.parse(exp.out)).toEqual(viaApi);
+    const csv = readFileSync(join(t.config.ARCHIVE_URL, key), 'utf8');
+    expect(csv).toBe(groupReportCsv(viaApi as unknown as GroupReport) + '\n');
+    expect(csv.split('\n').filter((l) => l.startsWith('(group),'))).toHaveLength(2); // CAD, USD
+    expect(await t.hub.archive.readDocument(key)).toBe(csv);
+  }, 120_000);
+});
