@@ -1,18 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { cliHome, runCli } from '../support/cli.ts';
+import { cliHome, runCli, runCliInProcess } from '../support/cli.ts';
 import { TEST_MAPPINGS } from '../support/engine.ts';
 import { FakeSystem } from '../support/fake-system.ts';
 
 // `sync run --inline` once crashed with "Connection is closed" after a failed run: the progress
-// follower kept polling Redis after the command had closed the hub. Run as a child process against
-// a system that refuses the read, so the crash (an unhandled rejection) would show as it did.
+// follower kept polling Redis after the command had closed the hub. The failed run runs as a child
+// process against a system that refuses the read, so the crash (an unhandled rejection) would show
+// as it did; in this process vitest would fail the run on it.
 
 const home = cliHome('inline');
 afterAll(() => home.cleanup());
 
-/** Runs the CLI to its end; its exit code and output. */
-const cli = (args: string[]) => runCli(args, { ...home.env, MAPPINGS_DIR: TEST_MAPPINGS });
+const env = { ...home.env, MAPPINGS_DIR: TEST_MAPPINGS };
+/** Runs the CLI to its end in this process (the set-up and the second run); its exit code and output. */
+const cli = (args: string[]) => runCliInProcess(args, env);
 
 describe('dealerloop sync run --inline on a failing system', () => {
   it('reports the failed run and exits 1, without "Connection is closed"', async () => {
@@ -46,7 +48,7 @@ describe('dealerloop sync run --inline on a failing system', () => {
       );
       const syncId = (JSON.parse(sync.out) as { id: string }).id;
 
-      const failed = await cli(['sync', 'run', syncId, '--tenant', 'bayside', '--inline']);
+      const failed = await runCli(['sync', 'run', syncId, '--tenant', 'bayside', '--inline'], env);
       expect(failed.err).not.toContain('Connection is closed');
       expect(failed.code).toBe(1);
       expect(failed.out).toMatch(/^failed · read 0 · /m);

@@ -9,10 +9,13 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { listenLoopback } from '../../src/sandbox/loopback.ts';
+import { runCliInProcess } from '../support/cli.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
 const dir = mkdtempSync(join(tmpdir(), 'dl-proc-'));
 const prefix = `t${randomUUID().slice(0, 8)}`;
+/** Where the commands keep their data: a Redis prefix and a folder of this file's own. */
+const home = { REDIS_PREFIX: prefix, DATA_DIR: dir, ARCHIVE_URL: join(dir, 'archive') };
 
 afterAll(async () => {
   const redis = new Redis('redis://127.0.0.1:6379');
@@ -25,13 +28,7 @@ afterAll(async () => {
 /** Runs the CLI as a child process with a test environment. */
 function run(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: {
-      ...process.env,
-      REDIS_PREFIX: prefix,
-      DATA_DIR: dir,
-      ARCHIVE_URL: join(dir, 'archive'),
-      ...env,
-    },
+    env: { ...process.env, ...home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -40,6 +37,21 @@ function run(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+/**
+ * Runs the CLI in this process (the same program, output captured) with the same environment and
+ * the same answer as `run`: a child process costs seconds of start-up on a loaded machine, so each
+ * command family here keeps one child and runs its other commands in process.
+ */
+function runHere(args: string[], env: Record<string, string> = {}) {
+  const done = runCliInProcess(args, { ...home, ...env });
+  const got = { out: '', err: '' };
+  const exited = done.then((r) => {
+    Object.assign(got, r);
+    return r.code;
+  });
+  return { exited, out: () => got.out, err: () => got.err };
 }
 
 /**
@@ -77,23 +89,35 @@ describe('connections and syncs from the command line', { timeout: 180_000 }, ()
         });
       system.put('contacts', { id: 'bad', email: 'nope', updated_at: '2026-11-20T10:00:00Z' });
       const env = { MAPPINGS_DIR: TEST_MAPPINGS };
-      expect(await run(['tenant', 'create', 'bayside', '--name', 'Bayside'], env).exited).toBe(0);
-      /** `connection create` of an http-json connection with these settings. */
-      const createConnection = (name: string, settings: string, ...more: string[]) =>
-        run(
+      expect(await runHere(['tenant', 'create', 'bayside', '--name', 'Bayside'], env).exited).toBe(
+        0,
+      );
+      /** `connection create` of an http-json connection with these settings, in process or a child. */
+      const createConnection = (
+        via: typeof runHere,
+        name: string,
+        settings: string,
+        ...more: string[]
+      ) =>
+        via(
           ['connection', 'create', '--tenant', 'bayside', '--connector', 'http-json'].concat(
             ['--name', name, '--settings', settings],
             more,
           ),
           env,
         );
-      const conn = createConnection('CRM', JSON.stringify({ baseUrl: system.url }), '--json');
+      const conn = createConnection(
+        runHere,
+        'CRM',
+        JSON.stringify({ baseUrl: system.url }),
+        '--json',
+      );
       expect(await conn.exited).toBe(0);
       const connectionId = (JSON.parse(conn.out()) as { id: string }).id;
-      const typo = createConnection('x', '{"baseUrl":"crm"}');
+      const typo = createConnection(run, 'x', '{"baseUrl":"crm"}');
       expect(await typo.exited).toBe(1);
       expect(typo.err()).toContain('settings.baseUrl');
-      const sync = run(
+      const sync = runHere(
         [
           'sync',
           'create',
@@ -111,10 +135,10 @@ describe('connections and syncs from the command line', { timeout: 180_000 }, ()
       );
       expect(await sync.exited).toBe(0);
       const syncId = (JSON.parse(sync.out()) as { id: string }).id;
-      const first = run(['sync', 'run', syncId, '--tenant', 'bayside', '--inline'], env);
+      const first = runHere(['sync', 'run', syncId, '--tenant', 'bayside', '--inline'], env);
       expect(await first.exited).toBe(0);
       expect(first.out()).toMatch(/^succeeded · read 4 · created 3 · .*quarantined 1/m);
-      const q = run(['quarantine', 'list', '--tenant', 'bayside'], env);
+      const q = runHere(['quarantine', 'list', '--tenant', 'bayside'], env);
       expect(await q.exited).toBe(0);
       expect(q.out()).toMatch(/bad\s+email: /);
     } finally {
@@ -169,7 +193,8 @@ describe('dealerloop process', { timeout: 180_000 }, () => {
   });
 
   it('start: a port that is not a number is refused with the reason', async () => {
-    const p = run(['start', '--port', 'abc']);
+    // Refused by commander before anything starts, so in this process (`start` runs as a child above).
+    const p = runHere(['start', '--port', 'abc']);
     expect(await p.exited).toBe(1);
     expect(p.err()).toContain(
       `argument 'abc' is invalid. must be a whole number from 1 to 65535, got "abc"`,
@@ -177,7 +202,8 @@ describe('dealerloop process', { timeout: 180_000 }, () => {
   });
 
   it('refuses an invalid environment, naming every bad variable', async () => {
-    const p = run(['start'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
+    // Refused while reading the environment, before anything starts: in this process too.
+    const p = runHere(['start'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
     expect(await p.exited).toBe(1);
     expect(p.err()).toContain('PORT: must be a number');
     expect(p.err()).toContain('LOG_LEVEL: must be one of');
@@ -197,7 +223,7 @@ describe('dealerloop process', { timeout: 180_000 }, () => {
     const created = run(['tenant', 'create', 'acme-ford', '--name', 'Acme Ford', '--json']);
     expect(await created.exited).toBe(0);
     expect(JSON.parse(created.out())).toMatchObject({ id: 'acme-ford', name: 'Acme Ford' });
-    const key = run(['apikey', 'create', '--tenant', 'acme-ford', '--role', 'it']);
+    const key = runHere(['apikey', 'create', '--tenant', 'acme-ford', '--role', 'it']);
     expect(await key.exited).toBe(0);
     expect(key.out()).toMatch(/token \(shown once\): dlk_[a-z0-9]{16}_/);
     const bad = run(['apikey', 'create', '--tenant', 'acme-ford', '--role', 'owner']);
@@ -205,7 +231,7 @@ describe('dealerloop process', { timeout: 180_000 }, () => {
     expect(bad.err()).toContain(
       '--role of a tenant key must be one of admin, it, marketing, viewer',
     );
-    const list = run(['tenant', 'list']);
+    const list = runHere(['tenant', 'list']);
     expect(await list.exited).toBe(0);
     expect(list.out()).toMatch(/ID\s+NAME[\s\S]*acme-ford\s+Acme Ford/);
   });

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { DEFAULT_MAPPINGS_DIR } from '../../src/sync/mapping-source.ts';
-import { cliHome, runCli } from '../support/cli.ts';
+import { cliHome, runCli, runCliInProcess } from '../support/cli.ts';
 
 const home = cliHome('tenant-mappings');
 afterAll(() => home.cleanup());
 
 const NAME = 'http-json-leads';
 const SHIPPED = readFileSync(join(DEFAULT_MAPPINGS_DIR, `${NAME}.yaml`), 'utf8');
-const cli = (...args: string[]) => runCli(args, home.env);
+// In this process (the same program, output captured), but for the refusal, which runs the real
+// binary as a child: its exit code 1 and both streams as a person sees them.
+const cli = (...args: string[]) => runCliInProcess(args, home.env);
 const file = (name: string, text: string) => {
   const path = join(home.dir, name);
   writeFileSync(path, text);
@@ -33,7 +35,7 @@ describe('dealerloop mapping save | show | versions | list | delete', () => {
 
     const badText = readFileSync(v2, 'utf8').replace('transform: [email]', 'transform: [emial]');
     const bad = file('bad.yaml', badText);
-    const refused = await cli('mapping', 'save', NAME, ...t, '--file', bad);
+    const refused = await runCli(['mapping', 'save', NAME, ...t, '--file', bad], home.env);
     const line = badText.split('\n').findIndex((l) => l.includes('emial')) + 1;
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(

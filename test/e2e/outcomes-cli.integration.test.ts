@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { GoogleAdsSandbox } from '../../src/sandbox/google-ads.ts';
-import { cliHome, runCli } from '../support/cli.ts';
+import { cliHome, runCli, runCliInProcess } from '../support/cli.ts';
 
 // Issue 14, connection set-up: `dealerloop connection create --connector google-ads ...` as a
-// person types it (the CLI as a child process on its own Redis prefix), every bad setting named,
+// person types it (the CLI on its own Redis prefix; see `dealerloop` below), every bad setting named,
 // then `connection test` making one authenticated call against the Google Ads fake.
 
 const home = cliHome('gads-cli');
@@ -32,17 +32,27 @@ afterAll(async () => {
   await home.cleanup();
 });
 
-/** Runs the CLI as a child process to its end. */
-const dealerloop = (...args: string[]) =>
-  runCli(args, { ...home.env, HUB_MASTER_KEY: masterKey, LOG_LEVEL: 'warn' });
+const env = { ...home.env, HUB_MASTER_KEY: masterKey, LOG_LEVEL: 'warn' };
+/**
+ * Runs the CLI to its end: the refused connection as a child process (what a person sees, with no
+ * credential echoed), the rest in this process (the same program, output captured), since each
+ * child costs seconds of start-up on a loaded machine.
+ */
+const dealerloop = (...args: string[]) => runCliInProcess(args, env);
+const child = (...args: string[]) => runCli(args, env);
 
 describe('dealerloop connection create --connector google-ads', { timeout: 240_000 }, () => {
   it('names every bad setting and credential, then a good one passes connection test with one call', async () => {
     expect((await dealerloop('tenant', 'create', 'ridge-ford', '--name', 'Ridge Ford')).code).toBe(
       0,
     );
-    const create = (settings: unknown, credentials: string, ...more: string[]) =>
-      dealerloop(
+    const create = (
+      via: typeof dealerloop,
+      settings: unknown,
+      credentials: string,
+      ...more: string[]
+    ) =>
+      via(
         'connection',
         'create',
         '--tenant',
@@ -59,6 +69,7 @@ describe('dealerloop connection create --connector google-ads', { timeout: 240_0
       );
 
     const bad = await create(
+      child,
       {
         apiHost: 'not a url',
         apiVersion: 'version22',
@@ -96,6 +107,7 @@ describe('dealerloop connection create --connector google-ads', { timeout: 240_0
       }),
     );
     const good = await create(
+      dealerloop,
       {
         apiHost: google.url,
         tokenUrl: `${google.url}/token`,

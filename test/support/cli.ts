@@ -4,7 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { Command } from 'commander';
 import { Redis } from 'ioredis';
+
+import { buildProgram } from '../../src/cli/program.ts';
+import { runDealerloop } from '../../src/cli/run.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
 
@@ -46,4 +50,56 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+/** Every command of the tree calls back instead of `process.exit` (commander copies it only to commands made later). */
+function exitOverride(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) exitOverride(sub);
+}
+
+/** A `write` of stdout or stderr that appends to `sink` instead. */
+function capture(sink: (text: string) => void): typeof process.stdout.write {
+  return ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  }) as typeof process.stdout.write;
+}
+
+/**
+ * Runs `dealerloop <args>` in this process, as `runCli` would in a child: the same program and
+ * error printing (src/cli/run.ts), `env` over the test's own, stdout, stderr and the exit code
+ * captured, then all three given back. A child process costs seconds of module loading on a loaded
+ * machine; each command family keeps one `runCli` test, so the real binary stays covered.
+ * For one-shot commands only (not `start` or `worker`, which wait for signals).
+ */
+export async function runCliInProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<CliResult> {
+  const program = buildProgram();
+  exitOverride(program);
+  const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const exitCode = process.exitCode;
+  let out = '';
+  let err = '';
+  Object.assign(process.env, env);
+  process.stdout.write = capture((t) => (out += t));
+  process.stderr.write = capture((t) => (err += t));
+  process.exitCode = undefined;
+  try {
+    await runDealerloop(['node', 'dealerloop', ...args], program);
+    return { code: Number(process.exitCode ?? 0), out, err };
+  } finally {
+    process.exitCode = exitCode;
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -9,6 +7,7 @@ import { parseAssignments } from '../../src/cli/settings-commands.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { DEFAULT_SETTINGS } from '../../src/tenants/settings.ts';
 import type { SettingsChange } from '../../src/tenants/settings-store.ts';
+import { runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 
 let t: TestHub;
@@ -114,30 +113,16 @@ describe('tenant settings', () => {
   });
 
   it('`dealerloop tenant set` refuses a bad value naming it, and `tenant show` prints the table', async () => {
-    const env = {
-      ...process.env,
-      REDIS_PREFIX: t.config.REDIS_PREFIX,
-      DATA_DIR: t.config.DATA_DIR,
-    };
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [join(import.meta.dirname, '../../bin/dealerloop.js'), ...args],
-          { env },
-        );
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('exit', (code) => resolve({ code, out, err }));
-      });
-    const bad = await run(['tenant', 'set', 'store-d', 'lookbackDays=-3']);
+    // The refusal as a child process, as a person sees it; the rest in this process (the same
+    // program, output captured), since each child costs seconds of start-up on a loaded machine.
+    const env = { REDIS_PREFIX: t.config.REDIS_PREFIX, DATA_DIR: t.config.DATA_DIR };
+    const here = (args: string[]) => runCliInProcess(args, env);
+    const bad = await runCli(['tenant', 'set', 'store-d', 'lookbackDays=-3'], env);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('lookbackDays: must be 0 or more');
-    const ok = await run(['tenant', 'set', 'store-d', 'lookbackDays=45']);
+    const ok = await here(['tenant', 'set', 'store-d', 'lookbackDays=45']);
     expect(ok.code).toBe(0);
-    const shown = await run(['tenant', 'show', 'store-d']);
+    const shown = await here(['tenant', 'show', 'store-d']);
     expect(shown.out).toMatch(/lookbackDays\s+45/);
     expect(shown.out).toMatch(/timeZone\s+America\/Denver/);
   }, 60_000);
