@@ -14,6 +14,11 @@ export class FakeAcme extends LoopbackServer {
   /** Contacts written through `POST /contacts/batch`, by the id Acme gave them. */
   readonly written = new Map<string, Record<string, unknown>>();
   readonly requests: string[] = [];
+  readonly owners: { id: string; name: string }[] = [];
+  /** What `X-RateLimit-Remaining` says on the next answer (the window resets in a second). */
+  remaining = 100;
+  /** Answers every call 403 `account_suspended` (a fatal error in the template's table). */
+  suspended = false;
 
   constructor(readonly apiKey: string) {
     super();
@@ -27,9 +32,19 @@ export class FakeAcme extends LoopbackServer {
     const url = new URL(req.url ?? '/', 'http://acme');
     this.requests.push(`${req.method} ${url.pathname}`);
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const limit = { 'x-ratelimit-remaining': String(this.remaining), 'x-ratelimit-reset': '1' };
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...limit })
+        .end(JSON.stringify(body));
     };
     if (req.headers['x-api-key'] !== this.apiKey) return send(401, { error: 'bad api key' });
+    if (this.suspended) return send(403, { error: { code: 'account_suspended' } });
+    if (req.method === 'GET' && url.pathname === '/owners') {
+      const offset = Number(url.searchParams.get('offset'));
+      const limit = Number(url.searchParams.get('limit'));
+      const owners = this.owners.slice(offset, offset + limit);
+      return send(200, { owners, total: this.owners.length });
+    }
     if (req.method === 'GET' && url.pathname === '/contacts') return send(200, this.page(url));
     if (req.method === 'GET' && url.pathname === '/contacts/lookup') {
       const ids = (url.searchParams.get('ids') ?? '').split(',');

@@ -9,7 +9,10 @@ import {
 } from '../../src/sdk/connector.ts';
 import { typedStream, type TypedPage } from '../../src/sdk/cursor.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
-import { classifyHttpError, httpClientOf } from '../../src/sdk/http.ts';
+import { classifierOf, RETRY_AFTER, type ErrorTable } from '../../src/sdk/error-table.ts';
+import { httpClientOf } from '../../src/sdk/http.ts';
+import { pagedReader, type Pagination } from '../../src/sdk/paging.ts';
+import type { RateLimitHeaders } from '../../src/sdk/rate-limit.ts';
 import { jsonBody, parseVendorBody, parseWriteAnswer } from '../../src/sdk/vendor-body.ts';
 import { authenticatedWebhook } from '../../src/sdk/webhook-auth.ts';
 import {
@@ -17,6 +20,8 @@ import {
   BatchRefusal,
   ContactsCursor,
   ContactsPage,
+  OwnersCursor,
+  OwnersPage,
   TemplateCredentials,
   TemplateSettings,
   WebhookBody,
@@ -30,6 +35,53 @@ import {
  */
 
 type Ctx = ConnectorContext<TemplateSettings, TemplateCredentials>;
+
+/**
+ * Acme's errors, declared (docs/connectors.md, "Errors, retries and rate limits"): rows tried in
+ * order, what none matches gets the SDK default. Put the vendor's codes and their page in
+ * docs/vendors.md.
+ */
+export const acmeErrors: ErrorTable = {
+  codes: ['error.code'],
+  field: 'invalid.0.field',
+  rules: [
+    { status: 401, kind: 'auth' },
+    { status: 429, kind: 'retryable', wait: [RETRY_AFTER, { fixedMs: 1_000 }] },
+    // The account is suspended: no request of the run can succeed, and no record is at fault.
+    { code: 'account_suspended', kind: 'fatal' },
+    { status: 400, kind: 'per-record' },
+  ],
+};
+const classifyAcme = classifierOf(acmeErrors);
+
+/** Acme's rate-limit headers: a spent window holds every worker of the connection until reset. */
+export const ACME_RATE_HEADERS: RateLimitHeaders = {
+  vendor: 'Acme',
+  remaining: 'x-ratelimit-remaining',
+  reset: { header: 'x-ratelimit-reset', unit: 's' },
+  windowMs: 1_000,
+};
+
+/** How Acme pages a list: `offset` and `limit`, the list's size in `total`. */
+export const ACME_PAGING = {
+  kind: 'offset',
+  offset: 'offset',
+  limit: 'limit',
+  pageSize: 100,
+  total: 'total',
+} as const satisfies Pagination;
+
+/** The owners request: the connection's page size, not the declared default. */
+const OWNERS = (ctx: Ctx) => ({ url: '/owners', pageSize: ctx.settings.pageSize });
+const ownersPage = pagedReader({ paging: ACME_PAGING, records: 'owners', schema: OwnersPage });
+
+/** `GET /owners`: the account's salespeople, the whole list every pass, a page per call. */
+async function readOwners(ctx: Ctx, from: OwnersCursor | null): Promise<TypedPage<OwnersCursor>> {
+  const page = await ownersPage(ctx, OWNERS(ctx), from?.offset ?? null);
+  const next = page.next === null ? null : Number(page.next);
+  // The last page ends the pass; the next one starts over.
+  return { records: page.body.owners, next: { offset: next ?? 0 }, hasMore: next !== null };
+}
 
 /** `GET /contacts?updated_after=&after_id=&limit=`: one page after the cursor (decoded by the SDK). */
 async function readContacts(
@@ -94,7 +146,7 @@ async function writeContacts(ctx: Ctx, items: SinkItem[]): Promise<SinkResult[]>
       batch.forEach((item, j) => ids.set(item, answer.results[j]?.id ?? ''));
     },
     (err) => {
-      const e = classifyHttpError(err);
+      const e = classifyAcme(err);
       return e instanceof PermanentError && e.status === 400 ? e.message : null;
     },
     { named: namedInRefusal },
@@ -130,7 +182,9 @@ export default defineConnector({
     httpClientOf({
       baseUrl: s.baseUrl,
       auth: { kind: 'api_key', header: 'X-Api-Key', value: c.apiKey },
+      rateLimit: ACME_RATE_HEADERS,
     }),
+  errors: acmeErrors,
   check: async (ctx) => {
     await ctx.http.get('/contacts', { params: { limit: 1 }, signal: ctx.signal });
   },
@@ -142,6 +196,12 @@ export default defineConnector({
       what: 'template contacts',
       read: readContacts,
       readByIds: readContactsByIds,
+    }),
+    owners: typedStream({
+      description: 'Salespeople of the account',
+      cursor: OwnersCursor,
+      what: 'template owners',
+      read: readOwners,
     }),
   },
   sinks: {

@@ -26,7 +26,7 @@ export const TemplateCredentials = z.object({
 export type TemplateSettings = z.output<typeof TemplateSettings>;
 export type TemplateCredentials = z.output<typeof TemplateCredentials>;
 
-/** The stream's cursor, as data: the engine stores the string `encodeCursor` makes. */
+/** The contacts stream's cursor, as data: the SDK's cursor codec stores it (src/sdk/cursor.ts). */
 export const ContactsCursor = z.object({
   /** `updated_at` of the last contact read. */
   updatedAfter: z.string(),
@@ -44,6 +44,16 @@ export const Contact = z.looseObject({
 
 /** `GET /contacts`: a page of contacts in (updated_at, id) order. */
 export const ContactsPage = z.object({ contacts: z.array(Contact), has_more: z.boolean() });
+
+/** A salesperson as Acme sends it. */
+export const Owner = z.looseObject({ id: z.string(), name: z.string() });
+
+/** `GET /owners?offset=&limit=`: a page of the account's owners and how many there are. */
+export const OwnersPage = z.object({ owners: z.array(Owner), total: z.number().int() });
+
+/** Where a pass over the owners stands: the offset of the next page. */
+export const OwnersCursor = z.object({ offset: z.number().int().nonnegative() });
+export type OwnersCursor = z.output<typeof OwnersCursor>;
 
 /** `POST /contacts/batch` accepted: one result per item, in order. */
 export const BatchAnswer = z.object({ results: z.array(z.object({ id: z.string() })) });

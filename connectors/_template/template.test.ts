@@ -7,6 +7,8 @@ import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import { receiveWebhook } from '../../src/sync/webhook-intake.ts';
 import { describeFields } from '../../src/sdk/describe.ts';
+import { classifierOfConnector } from '../../src/sdk/error-table.ts';
+import { FatalError } from '../../src/sdk/errors.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { openEngineHarness, type EngineHarness } from '../../test/support/engine.ts';
 import { FakeAcme } from './fake-acme.ts';
@@ -132,5 +134,35 @@ describe('connector template', () => {
       status: 401,
       message: 'webhook: missing or bad X-Acme-Signature',
     });
+  });
+
+  it('pages the owners by offset, holds every worker on a spent window, declares its errors', async () => {
+    source.owners.push(...['Ann', 'Bob', 'Cy'].map((name, i) => ({ id: `o${i + 1}`, name })));
+    const conn = await connect(source);
+    const rt = await openConnection(h.hub, h.engine.service.svc.registry, h.tenantId, conn);
+    const owners = rt.connector.streams!.owners!;
+    const first = await owners.read(rt.ctx, null);
+    expect([first.records.map((r) => r.name), first.nextCursor, first.hasMore]).toEqual([
+      ['Ann', 'Bob'],
+      '{"offset":2}',
+      true,
+    ]);
+    // Acme says the window is spent: the connection's shared bucket in Redis holds every worker.
+    source.remaining = 0;
+    const last = await owners.read(rt.ctx, first.nextCursor);
+    expect([last.records.map((r) => r.name), last.nextCursor, last.hasMore]).toEqual([
+      ['Cy'],
+      '{"offset":0}',
+      false,
+    ]);
+    const bucket = h.hub.keys.rateBucket(h.tenantId, conn);
+    expect(Number(await h.hub.redis.hget(bucket, 'until'))).toBeGreaterThan(0);
+
+    source.suspended = true;
+    const failed = await owners.read(rt.ctx, null).catch((e: unknown) => e);
+    expect(classifierOfConnector(template)(failed)).toBeInstanceOf(FatalError);
+    await expect(owners.read(rt.ctx, '{"offset":-1}')).rejects.toThrow(
+      /template owners: the stored cursor is bad: field "offset"/,
+    );
   });
 });
