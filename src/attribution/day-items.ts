@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Redis } from 'ioredis';
 
 import { expectRead, type CasItem } from './hash-cas.ts';
@@ -14,7 +16,8 @@ export interface DayChanges {
 /**
  * Compare-and-set items for changes to rollup fields kept in day hashes: reads the fields'
  * current values (one HMGET per date hash, all in one pipeline), computes each new value, and
- * names every date written in the generation's `days` index (what a recompute retires).
+ * names every date written in the generation's `days` index (what a recompute retires) with a
+ * new version, in the same write: reports keep parsed days by that version (day-reader.ts).
  */
 export async function dayItems(
   redis: Redis,
@@ -50,8 +53,9 @@ export async function dayItems(
       dates.add(r.date);
     });
   });
+  const version = randomUUID();
   for (const date of dates)
-    items.push({ key: KEY.days, field: date, expect: { kind: 'any' }, write: '1' });
+    items.push({ key: KEY.days, field: date, expect: { kind: 'any' }, write: version });
   return items;
 }
 

@@ -2,7 +2,6 @@ import type { SaleAttribution } from './attribute.ts';
 import { credited } from './contributions.ts';
 import { tenantDate } from './dates.ts';
 import { FracSum, type Frac } from './fraction.ts';
-import { CellSet, type GroupBy } from './report.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
 const SEP = '\u001f';
@@ -99,28 +98,3 @@ export class RollupBuilder {
 /** Encodes a model rollup value. */
 export const encodeSums = (v: { sold: Frac; gross: Frac; revenue: Frac }) =>
   `${v.sold};${v.gross};${v.revenue}`;
-
-/**
- * Sums stored day hashes (one base and one model hash per date of the range) into report
- * cells: what a report reads, no record.
- */
-export function cellsFromDays(
-  days: readonly { base: Record<string, string>; model: Record<string, string> }[],
-  groupBy: GroupBy,
-): CellSet {
-  const set = new CellSet(groupBy);
-  for (const { base, model } of days) {
-    for (const cell in base) {
-      const [channel, campaignId] = cell.split(SEP) as [string, string];
-      const v = base[cell]!;
-      const i = v.indexOf(';');
-      set.addBase(channel, campaignId, BigInt(v.slice(0, i)), Number(v.slice(i + 1)));
-    }
-    for (const cell in model) {
-      const [channel, campaignId] = cell.split(SEP) as [string, string];
-      const [sold, gross, revenue] = model[cell]!.split(';') as [string, string, string];
-      set.addTexts(channel, campaignId, sold, gross, revenue);
-    }
-  }
-  return set;
-}

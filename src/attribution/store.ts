@@ -10,38 +10,10 @@ import { AttributionFollower, type CatchUp } from './follow.ts';
 import { saleInput } from './inputs.ts';
 import type { RecomputeOptions, RecomputeProgress } from './recompute.ts';
 import { renderReport, type GroupBy, type Report } from './report.ts';
-import { cellsFromDays } from './rollups.ts';
 import { GEN_FIELD } from './state.ts';
-import { dateOfDay, dayNumber } from './dates.ts';
+import { DayReader } from './day-reader.ts';
 import { loadTimeline } from './timeline.ts';
 import type { Model } from './types.ts';
-
-/** Stands for the generation's name in the day keys a report script is given. */
-const GEN_MARK = '\u0001';
-
-/*
- * KEYS[1] attrMeta; ARGV[1] its generation field, ARGV[2] the day keys' part before the
- * generation, ARGV[3..] their parts after it. Returns { gen, HGETALL of each day key } ({} with no
- * generation). The day keys are the tenant's (same hash slot as KEYS[1]).
- */
-const DAYS_SCRIPT = `
-local gen = redis.call('HGET', KEYS[1], ARGV[1])
-if not gen or gen == '' then return {} end
-local out = { gen }
-for i = 3, #ARGV do out[#out + 1] = redis.call('HGETALL', ARGV[2] .. gen .. ARGV[i]) end
-return out
-`;
-
-type DaysRedis = Redis & {
-  attrDays(numKeys: number, ...args: string[]): Promise<(string | string[])[]>;
-};
-
-/** A flat HGETALL reply as a record. */
-function asHash(flat: string | string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
-  return out;
-}
 
 /**
  * Stored attribution of a tenant: per-sale attributions and rollups per day × channel × campaign
@@ -51,6 +23,8 @@ function asHash(flat: string | string[]): Record<string, string> {
 export class AttributionStore {
   /** The change-feed reader that keeps the stored attribution up to date. */
   readonly follower: AttributionFollower;
+  /** Reads and keeps parsed day hashes for reports. */
+  private readonly days: DayReader;
 
   constructor(
     private readonly redis: Redis,
@@ -59,6 +33,7 @@ export class AttributionStore {
     private readonly settings: SettingsStore,
   ) {
     this.follower = new AttributionFollower(redis, k, records, settings);
+    this.days = new DayReader(redis, k);
   }
 
   /**
@@ -82,36 +57,14 @@ export class AttributionStore {
 
   /**
    * The attribution report over `[from, to]` (tenant dates), read from the rollups in one round
-   * trip: a script reads the live generation's name, then two small hashes per date (base and
-   * the model's).
+   * trip: a script reads the live generation's name, then each date's version and, unless this
+   * process holds that version parsed, its base and model hashes (day-reader.ts).
    */
   async report(
     tenantId: string,
     q: { from: string; to: string; model: Model; groupBy: GroupBy },
   ): Promise<Report> {
-    const days: { base: Record<string, string>; model: Record<string, string> }[] = [];
-    const first = dayNumber(q.from);
-    const last = dayNumber(q.to);
-    if (last >= first) {
-      // Day keys around the generation's name (the script puts it in): `head <gen> tail`.
-      const probe = (kind: string, date: string) => this.k.attrDay(tenantId, GEN_MARK, kind, date);
-      const head = probe('base', q.from).split(GEN_MARK)[0]!;
-      const tails: string[] = [];
-      for (let day = first; day <= last; day++)
-        for (const kind of ['base', q.model])
-          tails.push(probe(kind, dateOfDay(day)).split(GEN_MARK)[1]!);
-      if (!('attrDays' in this.redis)) this.redis.defineCommand('attrDays', { lua: DAYS_SCRIPT });
-      const replies = await (this.redis as DaysRedis).attrDays(
-        1,
-        this.k.attrMeta(tenantId),
-        GEN_FIELD,
-        head,
-        ...tails,
-      );
-      for (let i = 1; i < replies.length; i += 2)
-        days.push({ base: asHash(replies[i]!), model: asHash(replies[i + 1]!) });
-    }
-    return renderReport(cellsFromDays(days, q.groupBy), q);
+    return renderReport(await this.days.cells(tenantId, q), q);
   }
 
   /** The live generation of the tenant's attribution ('' before the first recompute). */

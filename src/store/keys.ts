@@ -179,7 +179,9 @@ function closedLoopKeys(t: TenantKey) {
      * `SaleAttribution`, src/attribution/attribute.ts), `deals` (DMS deal number → sale id),
      * `seen` (what attribution last accounted for each lead, touchpoint and spend row,
      * `<entity>:<id>` → src/attribution/seen.ts, so a change can undo the old contribution),
-     * `days` (tenant date → 1: the dates that have `attrDay` hashes).
+     * `days` (tenant date → its version: the dates that have `attrDay` hashes; a recompute writes
+     * `1`, every incremental write of a date's hashes a new token in the same script, so a report
+     * may keep a parsed day while its version stands).
      */
     attrGen: (tenantId: string, gen: string, part: 'sales' | 'deals' | 'seen' | 'days') =>
       t(tenantId, `attr:g:${gen}:${part}`),
