@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 
 import { AppError } from '../errors/app-error.ts';
-import { AuthError, ParkedError, PermanentError } from '../sdk/errors.ts';
+import { AuthError, ParkedError, PermanentError, RetryableError } from '../sdk/errors.ts';
 import { openConnection, type ConnectionRuntime } from './connection-runtime.ts';
 import { ingestPage } from './inbound.ts';
 import { tryLock } from './lock.ts';
@@ -100,17 +100,31 @@ export async function runSync(
       log.warn({ until: run.parkedUntil, counts: run.counts }, 'sync run parked');
       throw err;
     }
-    await svc.runs.finish(run, 'failed', message);
-    log.warn({ err: message, counts: run.counts }, 'sync run failed');
-    if (err instanceof AuthError || err instanceof PermanentError || err instanceof AppError) {
+    const report = failureOf(err);
+    await svc.runs.finish(run, 'failed', report);
+    log.warn({ err: report, counts: run.counts }, 'sync run failed');
+    if (err instanceof AuthError || err instanceof PermanentError || err instanceof AppError)
       throw new UnrecoverableError(message);
-    }
     throw err;
   } finally {
     await lock.release();
     const pending = await svc.hub.redis.getdel(k.syncPending(tenantId, syncId));
     if (pending && opts.requeue) await opts.requeue();
   }
+}
+
+/** How a failed run's report begins when the vendor stayed unavailable past every retry. */
+export const VENDOR_UNAVAILABLE = 'vendor unavailable';
+
+/**
+ * A failed run's message. A vendor that stayed unavailable (5xx, 429, timeouts, resets) past
+ * every retry says nothing about the records: nothing was quarantined or dead-lettered for it,
+ * the cursors stand at the last page committed, and the job is retried later, resuming there.
+ */
+function failureOf(err: unknown): string {
+  const message = (err as Error).message;
+  if (!(err instanceof RetryableError)) return message;
+  return `${VENDOR_UNAVAILABLE} after every retry (${message}): nothing was skipped, the next run resumes from the saved cursor`;
 }
 
 /** What a run report says of its mapping. */
