@@ -103,7 +103,8 @@ async function readActivity(ctx: MailchimpContext, cur: Cursor, campaignId: stri
         ...(a.url ? { url: a.url } : {}),
       })),
   );
-  return { records, more: read.next !== null };
+  // Where the campaign's next page starts (the SDK's offset paging), null after its last.
+  return { records, next: read.next === null ? null : Number(read.next) };
 }
 
 /**
@@ -124,10 +125,9 @@ export const touchpointsStream = typedStream({
     const [campaignId, ...rest] = cur.campaigns;
     const page = campaignId
       ? await readActivity(ctx, cur, campaignId)
-      : { records: [], more: false };
-    const next: Cursor = page.more
-      ? { ...cur, offset: cur.offset + ctx.settings.pageSize }
-      : { ...cur, campaigns: rest, offset: 0 };
+      : { records: [], next: null };
+    const next: Cursor =
+      page.next !== null ? { ...cur, offset: page.next } : { ...cur, campaigns: rest, offset: 0 };
     if (next.campaigns.length > 0) return { records: page.records, next, hasMore: true };
     const done: Cursor = { since: cur.passStart ?? null, campaigns: [], offset: 0 };
     return { records: page.records, next: done, hasMore: false };
