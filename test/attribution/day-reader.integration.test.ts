@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { Report } from '../../src/attribution/report.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { put, rec } from './support.ts';
@@ -22,7 +23,7 @@ const q = {
   groupBy: 'campaign' as const,
 };
 /** A report as the `api` hub reads it next to one read afresh (a new hub, nothing cached). */
-async function bothWays() {
+async function bothWays(): Promise<[Report, Report]> {
   const fresh = await openTestHub({ REDIS_PREFIX: writer.config.REDIS_PREFIX });
   try {
     return [await api.hub.attribution.report(T, q), await fresh.hub.attribution.report(T, q)];
