@@ -7,7 +7,11 @@ import { ADF_MIME } from './dtd.ts';
 /** How the CRM's lead intake authenticates the hub; the secrets themselves are credentials. */
 export const AdfAuth = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('none') }).describe('No authentication (a secret URL)'),
+    z
+      .object({ type: z.literal('none') })
+      .describe(
+        'No authentication; when the URL itself is the secret, give it as the leadIntakeUrl credential (sealed, never shown)',
+      ),
     z
       .object({ type: z.literal('basic') })
       .describe('HTTP Basic with the username and password credentials'),
@@ -40,7 +44,12 @@ export const AdfVendor = z
 
 /** Settings of an ADF lead delivery to one dealer CRM. */
 export const AdfSettings = z.object({
-  leadIntakeUrl: z.url().describe("The CRM's ADF lead-intake URL; one document is POSTed per lead"),
+  leadIntakeUrl: z
+    .url()
+    .optional()
+    .describe(
+      "The CRM's ADF lead-intake URL; one document is POSTed per lead. A URL that is itself the secret goes in the credentials instead",
+    ),
   auth: AdfAuth.describe('How the lead intake authenticates the hub'),
   contentType: z
     .enum(['application/xml', 'text/xml', ADF_MIME])
@@ -72,13 +81,20 @@ export const AdfSettings = z.object({
 });
 
 /**
- * Credentials: `username`/`password` for basic auth or `token` for header auth; `webhookToken`
- * authenticates lead vendors that post ADF to the hub.
+ * Credentials: `username`/`password` for basic auth or `token` for header auth; `leadIntakeUrl`
+ * for a CRM whose intake URL is the secret; `webhookToken` authenticates lead vendors that post
+ * ADF to the hub.
  */
 export const AdfCredentials = z.object({
   username: z.string().min(1).optional().describe('Basic auth user'),
   password: z.string().min(1).optional().describe('Basic auth password'),
   token: z.string().min(1).optional().describe('Token sent in the auth header'),
+  leadIntakeUrl: z
+    .url()
+    .optional()
+    .describe(
+      'The lead-intake URL when it is itself the secret (a secret URL, auth none): sealed with the credentials, never shown or logged; used instead of settings.leadIntakeUrl',
+    ),
   webhookToken: z
     .string()
     .min(16)
