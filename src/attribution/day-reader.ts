@@ -94,6 +94,11 @@ export class DayReader {
   private readonly cache = new Map<string, CachedDate>();
   private readonly gens = new Map<string, string>();
   private cellCount = 0;
+  /** Reads waiting for the next turn of the event loop, by tenant and range. */
+  private readonly batches = new Map<
+    string,
+    { kinds: Set<string>; done: Promise<Map<string, ParsedDay>[]> }
+  >();
 
   constructor(
     private readonly redis: Redis,
@@ -110,7 +115,7 @@ export class DayReader {
     for (let day = dayNumber(q.from); day <= dayNumber(q.to); day++) dates.push(dateOfDay(day));
     const set = new CellSet(q.groupBy);
     if (dates.length === 0) return set;
-    const days = await this.read(tenantId, kinds, dates);
+    const days = await this.batched(tenantId, kinds, dates);
     for (const s of sumDays(days.map((d) => d.get('base'))).values())
       set.addBase(s.channel, s.campaignId, s.a, Number(s.b));
     const { sums, den } = sumModel(days.map((d) => d.get(q.model)));
@@ -123,6 +128,29 @@ export class DayReader {
         revenue: new Frac(s.c, den),
       });
     return set;
+  }
+
+  /**
+   * `read`, shared by the reports of one tenant and range asked for in the same turn of the event
+   * loop (e.g. all five models at once): one script reads the base and every model asked for.
+   */
+  private batched(
+    tenantId: string,
+    kinds: readonly string[],
+    dates: readonly string[],
+  ): Promise<Map<string, ParsedDay>[]> {
+    const key = `${tenantId}\u0000${dates[0]}\u0000${dates.at(-1)}`;
+    let b = this.batches.get(key);
+    if (!b) {
+      const all = new Set<string>();
+      const done = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        this.batches.delete(key);
+        return this.read(tenantId, [...all], dates);
+      });
+      this.batches.set(key, (b = { kinds: all, done }));
+    }
+    for (const kind of kinds) b.kinds.add(kind);
+    return b.done;
   }
 
   /** Each date's parsed hashes of `kinds` (from the cache when its version is unchanged). */
