@@ -1,8 +1,6 @@
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 type TwoFive = { twos: number; fives: number };
 const smooth = new Map<bigint, TwoFive>();
-/** `toString` of fractions formatted so far (see there). */
-const texts = new WeakMap<Frac, string>();
 
 /**
  * Exact rational numbers on bigint, always reduced, denominator > 0. Attribution credits and
@@ -80,11 +78,7 @@ export class Frac {
 
   /** `n/d`, or `n` when whole: the exact value. */
   toString(): string {
-    if (this.d === 1n) return String(this.n);
-    // Kept: time_decay's credits are 40-digit fractions, shared by many sales (models.ts).
-    let text = texts.get(this);
-    if (text === undefined) texts.set(this, (text = `${this.n}/${this.d}`));
-    return text;
+    return this.d === 1n ? String(this.n) : `${this.n}/${this.d}`;
   }
 
   /** Parses `toString()` output. */

@@ -32,25 +32,8 @@ export function credits(model: Model, deltas: readonly number[], halfLifeDays: n
     case 'position_based':
       return positionBased(n);
     case 'time_decay':
-      return decayCredits(deltas, halfLifeDays);
+      return timeDecay(deltas, halfLifeDays);
   }
-}
-
-/**
- * time_decay credits by their touches' ages relative to the oldest and the half-life (many sales
- * share a few patterns: the same day offsets give the same credits). Shared: never changed.
- */
-const decayed = new Map<string, Frac[]>();
-
-function decayCredits(deltas: readonly number[], h: number): Frac[] {
-  const max = Math.max(...deltas);
-  const key = `${h}|${deltas.map((d) => max - d).join(',')}`;
-  let cs = decayed.get(key);
-  if (!cs) {
-    if (decayed.size >= 20_000) decayed.clear();
-    decayed.set(key, (cs = timeDecay(deltas, h)));
-  }
-  return cs;
 }
 
 function positionBased(n: number): Frac[] {
