@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { maySee } from './access.ts';
 import { sessionAuth } from './middleware.tsx';
 import { authRoutes, signOutRoute } from './routes/auth.tsx';
+import { groupRoutes } from './routes/group.tsx';
 import { healthRoutes, page } from './routes/health.tsx';
 import { loginLinkRoutes } from './routes/login-link.tsx';
 import { reportRoutes } from './routes/reports.tsx';
@@ -63,5 +64,6 @@ export function uiRoutes(): Hono {
   app.route('/', healthRoutes());
   app.route('/', setupRoutes());
   app.route('/', reportRoutes());
+  app.route('/', groupRoutes());
   return app;
 }

@@ -108,8 +108,17 @@ const NAV_SECTIONS: readonly { area: Area; title: string; links: readonly [strin
   },
 ];
 
-/** The navigation: the areas the role may see. */
+/** The navigation: the areas the role may see (a group session: the group's report). */
 function MainNav({ session: s, path }: { session: UiSession; path: string }) {
+  if (s.groupId)
+    return (
+      <nav aria-label="Main">
+        <h2>Group reports</h2>
+        <NavLink href="/ui/group" current={path}>
+          Attribution by store
+        </NavLink>
+      </nav>
+    );
   return (
     <nav aria-label="Main">
       <NavLink href="/ui" current={path}>
@@ -140,7 +149,8 @@ function TopBar({ session: s, tenantName }: { session: UiSession; tenantName: st
   return (
     <header class="top">
       <div>
-        <strong>{tenantName}</strong> <span class="muted">({s.tenantId})</span>
+        <strong>{tenantName}</strong>{' '}
+        <span class="muted">({s.groupId ? `group ${s.groupId}` : s.tenantId})</span>
       </div>
       <div class="who">
         <span>

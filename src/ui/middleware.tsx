@@ -35,6 +35,10 @@ export function sessionAuth(): MiddlewareHandler {
       return c.text('Sign in first', 401);
     }
     c.set('ui', { ...s, role: key.role });
+    if (s.groupId) {
+      const refused = await groupGate(c, s.groupId);
+      if (refused) return refused;
+    }
     if (c.req.method === 'POST') {
       const origin = c.req.header('origin');
       const form = (await c.req.parseBody({ all: true })) as Record<string, string | string[]>;
@@ -52,6 +56,29 @@ export function sessionAuth(): MiddlewareHandler {
   };
 }
 
+/** The home page of a group key's session: the group's attribution report. */
+export const GROUP_HOME = '/ui/group';
+
+/** Paths a group session may open: the group's pages, a member store's reports, sign-out. */
+const GROUP_PATH = /^\/ui\/(group(\/.*)?|signout)$/;
+const STORE_PATH = /^\/ui\/group\/stores\/([^/]+)\//;
+
+/**
+ * Keeps a group key's session on its group: `/ui` goes to the group report, a store's pages
+ * need the store to be a member now, and a store-only page is refused with a page saying why.
+ * Returns the answer of a refused request, or null.
+ */
+async function groupGate(c: Context, groupId: string): Promise<Response | null> {
+  if (c.req.path === '/ui') return c.redirect(GROUP_HOME);
+  const store = STORE_PATH.exec(c.req.path)?.[1];
+  const member = store ? await c.get('hub').groups.hasMember(groupId, store) : true;
+  if (GROUP_PATH.test(c.req.path) && member) return null;
+  const text = member
+    ? `A key of group ${groupId} sees the group's reports and its stores' attribution; this page is for a store's own key.`
+    : `Store ${store} is not a member of group ${groupId}.`;
+  return c.html(<Refused title="Not for a group key" text={text} />, 403);
+}
+
 /** Refuses (403, with a page saying why) a role that may not see `area`. */
 export function requireArea(area: Area): MiddlewareHandler {
   return async function requireArea(c, next) {
@@ -60,7 +87,7 @@ export function requireArea(area: Area): MiddlewareHandler {
       return c.html(
         <Refused
           title="Not for your role"
-          text={`The “${s.role}” role cannot open this page: it needs the ${AREAS[area]} permission. Ask an admin of ${s.tenantId} for a key with that role.`}
+          text={`The “${s.role}” role cannot open this page: it needs the ${AREAS[area]} permission. Ask an admin of ${s.groupId ?? s.tenantId} for a key with that role.`}
         />,
         403,
       );

@@ -14,7 +14,10 @@ export const SESSION_COOKIE = 'dl_session';
 export interface UiSession {
   id: string;
   keyId: string;
+  /** The store of a store key's session; `''` for a group key's. */
   tenantId: string;
+  /** The tenant group of a group key's session (it sees the group's reports only); else absent. */
+  groupId?: string;
   role: Role;
   keyName: string;
   /** Every form posts it back (`_csrf`); a request without it is refused. */
@@ -35,6 +38,7 @@ export class SessionStore {
   async create(key: {
     id: string;
     tenantId: string;
+    groupId?: string | null;
     role: Role;
     name: string;
   }): Promise<UiSession> {
@@ -42,6 +46,7 @@ export class SessionStore {
       id: token(),
       keyId: key.id,
       tenantId: key.tenantId,
+      ...(key.groupId ? { groupId: key.groupId } : {}),
       role: key.role,
       keyName: key.name,
       csrf: token(),

@@ -14,6 +14,8 @@ export interface ReportView {
   to: string;
   model: Model;
   currency: string;
+  /** Where the store's report pages are: `/ui/reports`, or a group member's `/ui/group/stores/<t>/reports`. */
+  base: string;
 }
 
 const q = (v: ReportView, more: Record<string, string> = {}) =>
@@ -21,7 +23,7 @@ const q = (v: ReportView, more: Record<string, string> = {}) =>
 
 /** The link to a report row's sales. */
 const salesHref = (v: ReportView, r: ReportRow) =>
-  `/ui/reports/attribution/sales?${q(v, { channel: r.channel, campaignId: r.campaignId ?? '' })}`;
+  `${v.base}/attribution/sales?${q(v, { channel: r.channel, campaignId: r.campaignId ?? '' })}`;
 
 /** The report per campaign, the unattributed row and the totals. */
 export function AttributionTable(props: { report: Report; view: ReportView }) {
@@ -214,7 +216,7 @@ export function CampaignSalesTable(props: { sales: CampaignSale[]; view: ReportV
         {props.sales.map((s) => (
           <tr>
             <th scope="row">
-              <a href={`/ui/reports/sales/${encodeURIComponent(s.saleId)}?${q(v)}`}>
+              <a href={`${v.base}/sales/${encodeURIComponent(s.saleId)}?${q(v)}`}>
                 {s.dealNumber || s.saleId}
               </a>
             </th>

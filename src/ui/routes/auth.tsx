@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
-import { sessions } from '../middleware.tsx';
+import { GROUP_HOME, sessions } from '../middleware.tsx';
 import { SignIn } from '../pages/signin.tsx';
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from '../session.ts';
 import { APP_CSS } from '../styles.ts';
@@ -45,12 +45,12 @@ export function authRoutes(): Hono {
       return form(c, 'The form expired. Please sign in again.', 403);
     const key = await c.get('hub').apiKeys.verify(String(body.apiKey ?? '').trim());
     if (!key) return form(c, 'That API key is not valid (or was revoked).', 401);
-    if (key.scope !== 'tenant')
-      return form(c, 'Group and hub keys work through the API; sign in with a store key.', 403);
+    if (key.scope === 'hub')
+      return form(c, 'Hub keys work through the API; sign in with a store or group key.', 403);
     const s = await sessions(c).create(key);
     deleteCookie(c, SIGNIN_COOKIE, { path: '/ui/signin' });
     setCookie(c, SESSION_COOKIE, s.id, { ...cookieBase, maxAge: SESSION_TTL_SECONDS });
-    return c.redirect(safeNext(body.next), 303);
+    return c.redirect(key.scope === 'group' ? GROUP_HOME : safeNext(body.next), 303);
   });
   return app;
 }

@@ -7,7 +7,7 @@ import { EntriesTable, EntryDetail, type EntryKind } from '../pages/entries.tsx'
 import { ConnectionsTable, RunDetail, SyncsTable, when, type SyncRow } from '../pages/health.tsx';
 import { unflatten } from '../record-form.ts';
 
-/** Renders a signed-in page of this request (tenant name, path, flash from `?ok=`/`?err=`). */
+/** Renders a signed-in page of this request (tenant or group name, path, flash from `?ok=`/`?err=`). */
 export async function page(
   c: Context,
   title: string,
@@ -15,7 +15,8 @@ export async function page(
   opts: { lede?: string; status?: number; scripts?: readonly string[] } = {},
 ) {
   const s = c.get('ui');
-  const tenant = await c.get('hub').tenants.get(s.tenantId);
+  const hub = c.get('hub');
+  const owner = s.groupId ? await hub.groups.get(s.groupId) : await hub.tenants.get(s.tenantId);
   const ok = c.req.query('ok');
   const err = c.req.query('err');
   const flash = ok ? { ok: true, text: ok } : err ? { ok: false, text: err } : null;
@@ -23,7 +24,7 @@ export async function page(
     <Page
       title={title}
       session={s}
-      tenantName={tenant.name}
+      tenantName={owner.name}
       path={c.req.path}
       lede={opts.lede}
       flash={flash}

@@ -35,15 +35,24 @@ export const DEFAULT_DAYS = 90;
 
 const CHART_SCRIPTS = ['/assets/chart.umd.min.js', '/ui/assets/charts.js'];
 
+/** The store a report page is about: the session's, or (a group session) the member in the path. */
+const storeOf = (c: Context): string => c.req.param('tenantId') ?? c.get('ui').tenantId;
+
+/** Where the store's report pages are: `/ui/reports`, or `/ui/group/stores/<t>/reports`. */
+const baseOf = (c: Context): string => {
+  const member = c.req.param('tenantId');
+  return member ? `/ui/group/stores/${encodeURIComponent(member)}/reports` : '/ui/reports';
+};
+
 /**
  * The range and model a report page was asked for, defaults filled in (the last DEFAULT_DAYS
- * days, last touch); a bad value falls back to the default and says why.
+ * days ending today in `timeZone`, last touch); a bad value falls back to the default and says why.
  */
-async function viewOf(
+export function askedRange(
   c: Context,
-): Promise<{ view: ReportView; timeZone: string; problem?: string }> {
-  const s = await c.get('hub').settings.get(c.get('ui').tenantId);
-  const to = tenantDate(Date.now(), s.timeZone);
+  timeZone: string,
+): { from: string; to: string; model: Model; problem?: string } {
+  const to = tenantDate(Date.now(), timeZone);
   const fallback = { from: dateOfDay(dayNumber(to) - DEFAULT_DAYS + 1), to };
   const asked = {
     from: c.req.query('from') ?? fallback.from,
@@ -55,27 +64,47 @@ async function viewOf(
   const problem = range.success
     ? undefined
     : `${range.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}, so the last ${DEFAULT_DAYS} days are shown`;
+  return { ...(range.success ? range.data : fallback), model, problem };
+}
+
+/** The store's report view: the asked range and model, its currency and where its pages are. */
+async function viewOf(
+  c: Context,
+): Promise<{ view: ReportView; timeZone: string; problem?: string }> {
+  const s = await c.get('hub').settings.get(storeOf(c));
+  const { problem, ...range } = askedRange(c, s.timeZone);
   return {
-    view: { ...(range.success ? range.data : fallback), model, currency: s.currency },
+    view: { ...range, currency: s.currency, base: baseOf(c) },
     timeZone: s.timeZone,
     problem,
   };
 }
 
-/** The report with campaign names filled in where its rows have none. */
+/** On a group member's page: the way back to the group report, naming the store. */
+async function memberCrumb(c: Context, v: ReportView) {
+  const member = c.req.param('tenantId');
+  if (!member) return null;
+  const store = await c.get('hub').tenants.get(member);
+  const q = new URLSearchParams({ from: v.from, to: v.to, model: v.model });
+  return (
+    <p class="crumb" id="store-crumb">
+      <a href={`/ui/group?${q}`}>← Group report</a> · store <strong>{store.name}</strong> ({member})
+    </p>
+  );
+}
 
 /** A link back to the attribution report of the same range and model. */
 const BackToReport = (props: { view: ReportView }) => (
   <p>
     <a
-      href={`/ui/reports/attribution?${new URLSearchParams({ from: props.view.from, to: props.view.to, model: props.view.model })}`}
+      href={`${props.view.base}/attribution?${new URLSearchParams({ from: props.view.from, to: props.view.to, model: props.view.model })}`}
     >
       ← Back to the report
     </a>
   </p>
 );
 
-const Problem = (props: { text?: string }) =>
+export const Problem = (props: { text?: string }) =>
   props.text ? (
     <div class="flash bad" role="alert">
       {props.text}
@@ -89,9 +118,13 @@ export function reportRoutes(): Hono {
     c.body(CHARTS_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   );
   app.use('/ui/reports/*', requireArea('reports'));
-  app.get('/ui/reports/attribution', attributionPage);
-  app.get('/ui/reports/attribution/sales', campaignSalesPage);
-  app.get('/ui/reports/sales/:saleId', salePage);
+  app.use('/ui/group/*', requireArea('reports'));
+  // A store's attribution pages, for its own session and (under a member's path) a group's.
+  for (const base of ['/ui/reports', '/ui/group/stores/:tenantId/reports']) {
+    app.get(`${base}/attribution`, attributionPage);
+    app.get(`${base}/attribution/sales`, campaignSalesPage);
+    app.get(`${base}/sales/:saleId`, salePage);
+  }
   app.get('/ui/reports/accountability', accountabilityPage);
   app.get('/ui/reports/data-quality', dataQualityPage);
   return app;
@@ -101,7 +134,7 @@ export function reportRoutes(): Hono {
 async function attributionPage(c: Context) {
   const { view: v, timeZone, problem } = await viewOf(c);
   const hub = c.get('hub');
-  const tenantId = c.get('ui').tenantId;
+  const tenantId = storeOf(c);
   const [stored, leads, weeks] = await Promise.all([
     hub.attribution.report(tenantId, { ...v, groupBy: 'campaign' }),
     leadsOfRange(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
@@ -111,12 +144,14 @@ async function attributionPage(c: Context) {
   const settings = await hub.settings.get(tenantId);
   const bought = await boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings);
   const funnel = leadFunnel(leads, v, bought);
+  const crumb = await memberCrumb(c, v);
   const t = report.totals;
   return page(
     c,
     'Attribution',
     <>
-      <RangeForm action="/ui/reports/attribution" from={v.from} to={v.to} model={v.model} />
+      {crumb}
+      <RangeForm action={`${v.base}/attribution`} from={v.from} to={v.to} model={v.model} />
       <Problem text={problem} />
       <div class="cards five" id="totals">
         <Figure value={money(t.spend, v.currency)} label="spend" />
@@ -153,7 +188,7 @@ async function campaignSalesPage(c: Context) {
   const channel = c.req.query('channel') ?? '';
   const campaignId = c.req.query('campaignId') ?? '';
   const hub = c.get('hub');
-  const sales = await campaignSales(hub.redis, hub.keys, hub.attribution, c.get('ui').tenantId, {
+  const sales = await campaignSales(hub.redis, hub.keys, hub.attribution, storeOf(c), {
     ...v,
     channel,
     campaignId,
@@ -165,7 +200,7 @@ async function campaignSalesPage(c: Context) {
     title,
     <>
       <RangeForm
-        action="/ui/reports/attribution/sales"
+        action={`${v.base}/attribution/sales`}
         from={v.from}
         to={v.to}
         model={v.model}
@@ -184,7 +219,7 @@ async function campaignSalesPage(c: Context) {
 /** One sale's explanation: its touches with their credits under each model. */
 async function salePage(c: Context) {
   const { view: v } = await viewOf(c);
-  const sale = await c.get('hub').attribution.explain(c.get('ui').tenantId, {
+  const sale = await c.get('hub').attribution.explain(storeOf(c), {
     saleId: c.req.param('saleId'),
   });
   return page(

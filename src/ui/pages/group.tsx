@@ -1,0 +1,93 @@
+import type { GroupReport } from '../../attribution/group-report.ts';
+import type { ReportRow } from '../../attribution/report.ts';
+import { count, money, two } from '../format.ts';
+import { TableHead } from '../layout.tsx';
+import { Figure, MODEL_NAMES } from './report-parts.tsx';
+
+/** One row's figures in a currency: spend, leads, sold, cost per sale, ROAS. */
+function Cells(props: { row: ReportRow; currency: string }) {
+  const { row, currency } = props;
+  return (
+    <>
+      <td class="num">{money(row.spend, currency)}</td>
+      <td class="num">{count(row.leads)}</td>
+      <td class="num">{two(row.sold)}</td>
+      <td class="num">{money(row.gross, currency)}</td>
+      <td class="num">{money(row.costPerSale, currency)}</td>
+      <td class="num">{row.roas === null ? '—' : `${two(row.roas)}×`}</td>
+    </>
+  );
+}
+
+/** The group's totals as figure cards, one line per currency (never added across currencies). */
+export function GroupTotals(props: { report: GroupReport }) {
+  return (
+    <>
+      {props.report.totals.map((t) => (
+        <div class="cards five" id={`totals-${t.currency}`}>
+          <Figure value={money(t.spend, t.currency)} label={`spend (${t.currency})`} />
+          <Figure value={count(t.leads)} label={`leads (${t.currency} stores)`} />
+          <Figure value={two(t.sold)} label="cars sold" />
+          <Figure value={money(t.costPerSale, t.currency)} label="cost per sale" />
+          <Figure value={t.roas === null ? '—' : `${two(t.roas)}×`} label="ROAS (gross / spend)" />
+        </div>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A row per member store (its own report's totals, in its currency), each linking to the store's
+ * report of the same range and model, then the group's totals per currency.
+ */
+export function GroupStoresTable(props: { report: GroupReport; query: string }) {
+  const g = props.report;
+  return (
+    <table id="group-stores">
+      <caption>
+        Per store, {MODEL_NAMES[g.model].toLowerCase()} model, {g.from} to {g.to} in each store's
+        own dates
+      </caption>
+      <TableHead
+        cols={['Store', 'Time zone', 'Currency']}
+        nums={['Spend', 'Leads', 'Sold', 'Gross', 'Cost per sale', 'ROAS']}
+      />
+      <tbody>
+        {g.stores.length === 0 && (
+          <tr>
+            <td colspan={9} class="muted">
+              This group has no stores yet.
+            </td>
+          </tr>
+        )}
+        {g.stores.map((s, i) => (
+          <tr>
+            <th scope="row">
+              <a
+                href={`/ui/group/stores/${encodeURIComponent(s.tenantId)}/reports/attribution?${props.query}`}
+              >
+                {s.name}
+              </a>{' '}
+              <span class="muted">({s.tenantId})</span>
+            </th>
+            <td>{s.timeZone}</td>
+            <td>{s.currency}</td>
+            <Cells row={g.subtotals[i]!} currency={s.currency} />
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        {g.totals.map((t) => (
+          <tr>
+            <th scope="row">Total {t.currency}</th>
+            <td class="muted">
+              {t.stores.length} {t.stores.length === 1 ? 'store' : 'stores'}
+            </td>
+            <td>{t.currency}</td>
+            <Cells row={t} currency={t.currency} />
+          </tr>
+        ))}
+      </tfoot>
+    </table>
+  );
+}
