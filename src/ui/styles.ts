@@ -23,7 +23,7 @@ h1 { font-size:24px; margin:0 0 4px; } .lede { color:var(--muted); margin:0 0 20
 h2.section { font-size:17px; margin:28px 0 10px; }
 .cards { display:grid; grid-template-columns: repeat(auto-fill,minmax(200px,1fr)); gap:14px; margin-bottom:8px; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:16px 18px; }
-.card .n { font-size:28px; font-weight:700; } .card .l { color:var(--muted); font-size:13px; }
+.card .n { font-size:28px; font-weight:700; overflow-wrap:anywhere; } .cards.five .card .n { font-size:clamp(16px, 1.6vw, 28px); white-space:nowrap; } .card .l { color:var(--muted); font-size:13px; }
 .panel { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:18px 20px; margin-bottom:18px; }
 table { width:100%; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:10px; overflow:hidden; }
 caption { text-align:left; font-weight:600; padding:0 0 8px; }
