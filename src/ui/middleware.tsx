@@ -59,8 +59,8 @@ export function sessionAuth(): MiddlewareHandler {
 /** The home page of a group key's session: the group's attribution report. */
 export const GROUP_HOME = '/ui/group';
 
-/** Paths a group session may open: the group's pages, a member store's reports, sign-out. */
-const GROUP_PATH = /^\/ui\/(group(\/.*)?|signout)$/;
+/** Paths a group session may open: the group's pages, a member store's reports, the pages' scripts, sign-out. */
+const GROUP_PATH = /^\/ui\/(group(\/.*)?|signout|assets\/[\w.-]+)$/;
 const STORE_PATH = /^\/ui\/group\/stores\/([^/]+)\//;
 
 /**

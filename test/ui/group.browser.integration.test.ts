@@ -174,6 +174,10 @@ describe('the group dashboard', () => {
     ).then((r) => r.json() as Promise<{ rows: { campaignId: string }[] }>);
     expect(await page.locator('#attribution-table tbody tr').count()).toBe(own.rows.length + 1);
     await checkAccessible(page);
+    // The charts' script loads for a group session too, and draws the campaign chart.
+    const script = await page.request.get(`${base}/ui/assets/charts.js`);
+    expect(script.status()).toBe(200);
+    await page.waitForFunction('window.Chart && Object.keys(window.Chart.instances).length > 0');
     await shot(page, 'group-store-attribution');
     await page.locator('#attribution-table tbody tr').first().locator('a').click();
     await page.waitForURL((u) => u.pathname.endsWith('/reports/attribution/sales'));
