@@ -12,6 +12,7 @@ import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { put, rec } from '../attribution/support.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { apiCall } from '../support/api-call.ts';
 
 // Issue 13 build 5, the admin side of tenant groups on real Redis through the API on loopback:
 // group keys made and revoked by a hub key, a group deleted (its keys revoked, its stores left
@@ -29,22 +30,8 @@ let engine: Engine;
 let api: ApiServer;
 const tokens: Record<string, string> = {};
 
-async function call(
-  token: string,
-  path: string,
-  method = 'GET',
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`http://127.0.0.1:${api.port}/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (token: string, path: string, method = 'GET', body?: unknown) =>
+  apiCall(api.port, token, path, method, body);
 const message = (r: { body: Record<string, unknown> }) =>
   (r.body as { error: { message: string } }).error.message;
 

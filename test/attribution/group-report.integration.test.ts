@@ -11,6 +11,7 @@ import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { runCli, runCliInProcess } from '../support/cli.ts';
 import { put, rec } from './support.ts';
+import { apiCall } from '../support/api-call.ts';
 
 // Issue 13 build 5: a tenant group's attribution report, on real Redis through the API on
 // loopback. Three stores in two currencies and three zones, records written as the other report
@@ -113,23 +114,9 @@ let engine: Engine;
 let api: ApiServer;
 const tokens: Record<string, string> = {};
 
-/** GET or another method on the API over loopback, with a key. */
-async function call(
-  key: string,
-  path: string,
-  method = 'GET',
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`http://127.0.0.1:${api.port}/v1${path}`, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${tokens[key]}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+/** A call on the API over loopback with the named key's token (no key: none). */
+const call = (key: string, path: string, method = 'GET', body?: unknown) =>
+  apiCall(api.port, key ? tokens[key]! : '', path, method, body);
 
 async function groupReport(q: string, key = 'group'): Promise<GroupReport> {
   const res = await call(key, `/groups/${G}/reports/attribution?${q}`);
