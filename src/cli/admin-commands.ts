@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 
 import { GROUP_ROLES, ROLES, type Role } from '../auth/roles.ts';
-import type { KeyOwner, KeyScope } from '../store/api-keys.ts';
+import { owns, type KeyOwner, type KeyScope } from '../store/api-keys.ts';
 import { ID_PATTERN } from '../store/keys.ts';
 import { TenantSettingsSchema } from '../tenants/settings.ts';
 import { LOGIN_LINK_TTL_SECONDS, LoginLinks, loginLinkUrl } from '../ui/login-link.ts';
@@ -150,19 +150,23 @@ function addApiKeyRevokeLink(apikey: Command): void {
       const k = await withHub((hub) => hub.apiKeys.revokeFor(ownerOf(opts), keyId));
       emit(!!opts.json, k, () => `revoked key ${k.id}`);
     });
-  apikey
-    .command('login-link <keyId>')
-    .description(
-      `A one-time dashboard sign-in link for a key (valid ${LOGIN_LINK_TTL_SECONDS / 60} minutes)`,
-    )
-    .requiredOption('--tenant <id>', 'tenant id')
+  withOwner(
+    apikey
+      .command('login-link <keyId>')
+      .description(
+        `A one-time dashboard sign-in link for a store's or a group's key (valid ${LOGIN_LINK_TTL_SECONDS / 60} minutes)`,
+      ),
+  )
     .option('--url <base>', 'the hub as the browser reaches it (default http://HOST:PORT)')
     .option('--json', 'output JSON')
-    .action(async (keyId: string, opts: { tenant: string; url?: string; json?: boolean }) => {
+    .action(async (keyId: string, opts: OwnerOpts & { url?: string; json?: boolean }) => {
+      const owner = ownerOf(opts);
+      if (owner.scope === 'hub')
+        throw new Error('hub keys cannot sign in to the dashboard: give --tenant or --group');
       const url = await withHub(async (hub) => {
         const key = await hub.apiKeys.live(keyId);
-        if (!key || key.tenantId !== opts.tenant)
-          throw new Error(`no live API key ${keyId} in tenant ${opts.tenant}`);
+        if (!key || !owns(owner, key))
+          throw new Error(`no live API key ${keyId} in ${owner.scope} ${owner.id}`);
         const token = await new LoginLinks(hub.redis, hub.keys).create(key.id);
         return loginLinkUrl(opts.url ?? `http://${hub.config.HOST}:${hub.config.PORT}`, token);
       });

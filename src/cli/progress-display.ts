@@ -83,10 +83,11 @@ export class ProgressDisplay {
 }
 
 /**
- * The CLI's log destination: log lines go to `out` (stdout), except while a progress display is
+ * The CLI's log destination: log lines go to `out` (stderr, so a command's stdout holds only its
+ * output and `--json` stays parseable), except while a progress display is
  * on a terminal, when they are written above its bar so a line is never split by a redraw.
  */
-export function cliLogDestination(out: ProgressStream = process.stdout): DestinationStream {
+export function cliLogDestination(out: ProgressStream = process.stderr): DestinationStream {
   return {
     write(line: string) {
       const d = shown.display;

@@ -135,7 +135,7 @@ export class ApiKeyStore {
 }
 
 /** True when the key belongs to `owner`. */
-function owns(owner: KeyOwner, key: ApiKeyRecord): boolean {
+export function owns(owner: KeyOwner, key: ApiKeyRecord): boolean {
   if (key.scope !== owner.scope) return false;
   if (owner.scope === 'hub') return true;
   return (owner.scope === 'group' ? key.groupId : key.tenantId) === owner.id;

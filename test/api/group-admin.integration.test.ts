@@ -10,7 +10,7 @@ import { groupReportCsv } from '../../src/attribution/report-csv.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { put, rec } from '../attribution/support.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { apiCall } from '../support/api-call.ts';
 
@@ -191,6 +191,46 @@ describe('deleting a group', () => {
     ]);
     expect(Object.keys(doc.paths['/v1/groups/{groupId}/api-keys/{keyId}']!)).toEqual(['delete']);
   });
+});
+
+describe('dealerloop apikey login-link for a group key', () => {
+  it('signs a group key in to the group report once; other owners and hub keys are refused', async () => {
+    const env = { REDIS_PREFIX: t.config.REDIS_PREFIX, DATA_DIR: t.config.DATA_DIR };
+    const base = `http://127.0.0.1:${api.port}`;
+    const k = await newKey(G, 'marketing', 'link');
+    const made = await runCliInProcess(
+      ['apikey', 'login-link', k.key.id, '--group', G, '--url', base, '--json'],
+      env,
+    );
+    expect(made.code, made.err).toBe(0);
+    const { url } = JSON.parse(made.out) as { url: string };
+    expect(url).toMatch(new RegExp(`^${base}/ui/login/[A-Za-z0-9_-]{43}$`));
+    const first = await fetch(url, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/ui/group');
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(`${base}/ui/group`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('River Auto Group');
+    // Used once: the second visit goes to the sign-in form.
+    const again = await fetch(url, { redirect: 'manual' });
+    expect(again.headers.get('location')).toBe('/ui/signin?link=expired');
+
+    const wrong = await runCliInProcess(
+      ['apikey', 'login-link', k.key.id, '--group', 'other'],
+      env,
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain(`no live API key ${k.key.id} in group other`);
+    const asTenant = await runCliInProcess(
+      ['apikey', 'login-link', k.key.id, '--tenant', 'river-ford'],
+      env,
+    );
+    expect(asTenant.err).toContain(`no live API key ${k.key.id} in tenant river-ford`);
+    const hubLink = await runCliInProcess(['apikey', 'login-link', k.key.id, '--hub'], env);
+    expect(hubLink.code).toBe(1);
+    expect(hubLink.err).toContain('hub keys cannot sign in to the dashboard');
+  }, 60_000);
 });
 
 describe('dealerloop group delete and report attribution --group --export', () => {
