@@ -9,7 +9,7 @@ import type { GroupReport } from '../../src/attribution/group-report.ts';
 import { groupReportCsv } from '../../src/attribution/report-csv.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
-import { put, rec } from '../attribution/support.ts';
+import { metaLeadL1, put, rec, saleS1 } from '../attribution/support.ts';
 import { runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { apiCall } from '../support/api-call.ts';
@@ -57,18 +57,8 @@ beforeAll(async () => {
     await t.hub.tenants.create({ id: s.id, name: s.name, timezone: 'America/Chicago' });
     await t.hub.settings.update(s.id, { currency: s.currency });
     await put(records, s.id, [
-      rec(
-        'lead',
-        'l1',
-        { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' },
-        'c1',
-      ),
-      rec(
-        'sale',
-        's1',
-        { dealNumber: 'D-1', saleDate: '2026-03-17', price: 2_100_000, totalGross: 350_001 },
-        'c1',
-      ),
+      metaLeadL1(),
+      saleS1(),
       rec('spend', 'sp1', {
         date: '2026-03-10',
         channel: 'meta',

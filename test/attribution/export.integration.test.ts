@@ -9,7 +9,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { s3ArchiveOn, startS3Server } from '../support/s3-server.ts';
-import { put, rec } from './support.ts';
+import { metaLeadL1, put, rec, saleS1 } from './support.ts';
 
 let t: TestHub;
 const T = 'store-exp';
@@ -19,24 +19,14 @@ beforeAll(async () => {
   t = await openTestHub();
   await t.hub.tenants.create({ id: T, name: 'Acme Ford' });
   await put(new RecordStore(t.hub.redis, t.hub.keys), T, [
-    rec(
-      'lead',
-      'l1',
-      { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' },
-      'c1',
-    ),
+    metaLeadL1(),
     rec(
       'lead',
       'l2',
       { createdAt: '2026-03-10T16:00:00Z', source: 'google', campaignId: 'g,1' },
       'c1',
     ),
-    rec(
-      'sale',
-      's1',
-      { dealNumber: 'D-1', saleDate: '2026-03-17', price: 2_100_000, totalGross: 350_001 },
-      'c1',
-    ),
+    saleS1(),
     rec('spend', 'sp1', {
       date: '2026-03-10',
       channel: 'google',

@@ -5,7 +5,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import { tryLock } from '../../src/sync/lock.ts';
 import { cliHome, runCli } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
-import { put, rec } from './support.ts';
+import { metaLeadL1, put, rec } from './support.ts';
 
 // The CLI's inline recompute once took no lock: it could rewrite a tenant's attribution beside a
 // worker's recompute or catch-up of the same tenant. It now takes the lock the jobs take.
@@ -19,12 +19,7 @@ beforeAll(async () => {
   await t.hub.tenants.create({ id: T, name: 'Acme Ford' });
   await put(new RecordStore(t.hub.redis, t.hub.keys), T, [
     rec('customer', 'c1', { firstName: 'Ann' }),
-    rec(
-      'lead',
-      'l1',
-      { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' },
-      'c1',
-    ),
+    metaLeadL1(),
     rec('sale', 's1', { dealNumber: 'D-1', saleDate: '2026-03-17', price: 2_000_000 }, 'c1'),
   ]);
 });

@@ -27,6 +27,14 @@ export function rec(
   };
 }
 
+/** Customer c1's Meta lead of 2026-03-03 (campaign m1), the first touch of the small worlds here. */
+export const metaLeadL1 = (): StoredRecord =>
+  rec('lead', 'l1', { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' }, 'c1');
+
+/** Customer c1's sale s1 on 2026-03-17 (deal D-1 unless named). */
+export const saleS1 = (dealNumber = 'D-1', price = 2_100_000, totalGross = 350_001): StoredRecord =>
+  rec('sale', 's1', { dealNumber, saleDate: '2026-03-17', price, totalGross }, 'c1');
+
 /** Writes records as they are now (creating or replacing each, at its current version). */
 export async function put(
   records: RecordStore,

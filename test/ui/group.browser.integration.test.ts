@@ -8,7 +8,7 @@ import type { GroupReport } from '../../src/attribution/group-report.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { money } from '../../src/ui/format.ts';
-import { put, rec } from '../attribution/support.ts';
+import { metaLeadL1, put, rec } from '../attribution/support.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
 
@@ -51,12 +51,7 @@ beforeAll(async () => {
     await t.hub.tenants.create({ id: s.id, name: s.name, timezone: s.zone });
     await t.hub.settings.update(s.id, { currency: s.currency });
     await put(records, s.id, [
-      rec(
-        'lead',
-        'l1',
-        { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' },
-        'c1',
-      ),
+      metaLeadL1(),
       rec(
         'touchpoint',
         'p1',
