@@ -4,6 +4,7 @@ import { identityRekey } from './002-identity-rekey.ts';
 import { recordIdsMigration } from './003-record-ids.ts';
 import { accessPathsMigration } from './004-access-paths.ts';
 import { entryOrderMigration } from './005-entry-order.ts';
+import { adfSecretUrlMigration } from './006-adf-secret-url.ts';
 import { migrateTenant, type MigrateOptions } from './runner.ts';
 import type { Migration } from './types.ts';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   recordIdsMigration,
   accessPathsMigration,
   entryOrderMigration,
+  adfSecretUrlMigration,
 ];
 
 /** Ids of every registered migration (a new tenant is created with all of them marked done). */
@@ -31,7 +33,7 @@ export const MIGRATION_IDS: readonly string[] = MIGRATIONS.map((m) => m.id);
  * tenant had applied; tenants with nothing pending are left out.
  */
 export async function migrateHub(
-  hub: Pick<Hub, 'redis' | 'keys' | 'log' | 'tenants'>,
+  hub: Pick<Hub, 'redis' | 'keys' | 'log' | 'tenants' | 'connections'>,
   opts: {
     tenantId?: string;
     migrations?: readonly Migration[];
@@ -47,6 +49,7 @@ export async function migrateHub(
       redis: hub.redis,
       keys: hub.keys,
       log: hub.log,
+      connections: hub.connections,
       tenantId,
       migrations: opts.migrations ?? MIGRATIONS,
       progress: opts.progress,

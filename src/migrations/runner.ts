@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 import type { Logger } from '../log/logger.ts';
 import type { Keys } from '../store/keys.ts';
-import type { Migration } from './types.ts';
+import type { Migration, MigrationContext } from './types.ts';
 
 /** How long a tenant's migration lock lives without renewal; renewed every third of it. */
 export const MIGRATION_LOCK_MS = 30_000;
@@ -33,6 +33,7 @@ export interface MigrateOptions {
   log: Logger;
   tenantId: string;
   migrations: readonly Migration[];
+  connections?: MigrationContext['connections'];
   progress?: (migrationId: string, done: number, total: number) => void;
 }
 
@@ -84,6 +85,7 @@ export async function migrateTenant(
         keys,
         tenantId,
         log,
+        connections: opts.connections,
         progress: opts.progress && ((d, t) => opts.progress!(m.id, d, t)),
       });
       const record: MigrationDone = { doneAt: new Date().toISOString(), changed };

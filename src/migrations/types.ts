@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../log/logger.ts';
+import type { ConnectionStore } from '../store/connections.ts';
 import type { Keys } from '../store/keys.ts';
 
 /** What a migration works with: one tenant's data in one hub. */
@@ -9,6 +10,11 @@ export interface MigrationContext {
   keys: Keys;
   tenantId: string;
   log: Logger;
+  /**
+   * The hub's connections, whose credentials only it can open and seal (`migrateHub` gives it;
+   * a migration that needs it fails without).
+   */
+  connections?: Pick<ConnectionStore, 'sealSettings'>;
   /** Reports progress (records done of total) for progress bars and logs. */
   progress?: (done: number, total: number) => void;
 }

@@ -18,6 +18,18 @@ export interface ConnectionInput {
   credentials?: Record<string, string>;
 }
 
+/*
+ * Replaces a connection's settings and sealed credentials only if neither changed since they
+ * were read (compare-and-set). KEYS[1] the connection hash; ARGV[1] settings read, ARGV[2]
+ * credentials read, ARGV[3] new settings, ARGV[4] new credentials, ARGV[5] new credentialFields,
+ * ARGV[6] updatedAt. Returns 1 when replaced, 0 when the connection changed meanwhile.
+ */
+const SWAP_SEALED = `
+if redis.call('HGET', KEYS[1], 'settings') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'credentials') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'settings', ARGV[3], 'credentials', ARGV[4], 'credentialFields', ARGV[5], 'updatedAt', ARGV[6])
+return 1`;
+
 /**
  * Connections of a tenant. Credentials are sealed with the vault, bound to tenant and connection id,
  * so no plaintext secret is ever written to Redis.
@@ -142,6 +154,44 @@ export class ConnectionStore {
   private async mustExist(tenantId: string, id: string): Promise<void> {
     if (!(await this.redis.hexists(this.k.connection(tenantId, id), 'id')))
       throw notFound('connection');
+  }
+
+  /**
+   * Moves settings that turned out to be secrets into the sealed credentials and drops them from
+   * the settings, in one compare-and-set (retried when the connection changed meanwhile). A
+   * credential already set keeps its value (the setting is only dropped). Status, OAuth token
+   * and everything else stay as they are. Returns the fields taken out of the settings: none
+   * when there is nothing left to move, so running it again changes nothing.
+   */
+  async sealSettings(tenantId: string, id: string, fields: readonly string[]): Promise<string[]> {
+    const key = this.k.connection(tenantId, id);
+    for (;;) {
+      const [settingsText, sealed] = await this.redis.hmget(key, 'settings', 'credentials');
+      if (settingsText == null || sealed == null) throw notFound('connection');
+      const settings = JSON.parse(settingsText) as Record<string, unknown>;
+      const moved = fields.filter((f) => typeof settings[f] === 'string');
+      if (moved.length === 0) return [];
+      const credentials = JSON.parse(this.vault.open(sealed, this.aad(tenantId, id))) as Record<
+        string,
+        string
+      >;
+      for (const f of moved) {
+        credentials[f] ??= settings[f] as string;
+        delete settings[f];
+      }
+      const swapped = await this.redis.eval(
+        SWAP_SEALED,
+        1,
+        key,
+        settingsText,
+        sealed,
+        JSON.stringify(settings),
+        this.vault.seal(JSON.stringify(credentials), this.aad(tenantId, id)),
+        JSON.stringify(Object.keys(credentials).sort()),
+        new Date().toISOString(),
+      );
+      if (swapped === 1) return moved;
+    }
   }
 
   /** Decrypts the credentials, for connector code only; never send these to a client or a log. */
