@@ -55,10 +55,15 @@ export class ConversionDeriver {
     this.facts = new FactsReader(records, new AccessPaths(hub.redis, hub.keys));
   }
 
-  /** Reads every entity's feed to its end, deriving as it goes. One pass per tenant at a time. */
-  async run(tenantId: string, signal?: AbortSignal): Promise<DeriveReport> {
+  /**
+   * Reads every entity's feed to its end, deriving as it goes. One pass per tenant at a time.
+   * `token` names the pass's holder of the tenant's lock: a queue job gives its job id, so the
+   * same job taken back after its worker died takes its own lock back at once (as a sync run
+   * does) instead of finding it held until the lock's TTL and giving up.
+   */
+  async run(tenantId: string, signal?: AbortSignal, token?: string): Promise<DeriveReport> {
     const { redis, keys } = this.hub;
-    const token = `${process.pid}:${Date.now()}:${Math.random()}`;
+    token ??= `${process.pid}:${Date.now()}:${Math.random()}`;
     const lock = await tryLock(redis, keys.conversionsLock(tenantId), token);
     const report: DeriveReport = { conversions: 0, owners: 0, ran: !!lock };
     if (!lock) {

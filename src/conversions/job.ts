@@ -16,8 +16,8 @@ export function conversionsReader(hub: Hub, records: RecordStore): DerivedReader
   return {
     name: DERIVE_CONVERSIONS_JOB,
     entities: new Set(DERIVE_ENTITIES),
-    async run(tenantId, signal) {
-      const r = await deriver.run(tenantId, signal);
+    async run(tenantId, signal, jobId) {
+      const r = await deriver.run(tenantId, signal, jobId ? `job:${jobId}` : undefined);
       const changed = new Set<string>();
       if (r.conversions) changed.add('conversion');
       if (r.owners) changed.add('customer');

@@ -35,11 +35,13 @@ export interface DerivedReader {
   entities: ReadonlySet<string>;
   /**
    * One pass for a tenant. Returns the entities it changed (their readers are woken in turn),
-   * whether it must go again, and a report kept as the job's result.
+   * whether it must go again, and a report kept as the job's result. `jobId` is the pass's job
+   * (the same after a dead worker's job is taken back), for the reader's lock.
    */
   run(
     tenantId: string,
     signal?: AbortSignal,
+    jobId?: string,
   ): Promise<{ changed: ReadonlySet<string>; again: boolean; report?: unknown }>;
 }
 
@@ -230,7 +232,7 @@ export class SyncQueue {
       process: async (job: Job<SyncJobData>, token?: string, signal?: AbortSignal) => {
         const { tenantId, syncId, trigger, archiveKey, ids, forceResend } = job.data;
         const derived = this.derived.get(job.name);
-        if (derived) return this.runDerived(derived, tenantId, signal);
+        if (derived) return this.runDerived(derived, tenantId, signal, job.id);
         const pushed =
           job.name === 'webhook' && archiveKey
             ? () => ingestArchived(this.svc, tenantId, syncId, archiveKey)
@@ -262,10 +264,15 @@ export class SyncQueue {
   }
 
   /** One pass of a derived reader; wakes the readers of what it changed, and itself if asked. */
-  private async runDerived(d: DerivedReader, tenantId: string, signal?: AbortSignal) {
+  private async runDerived(
+    d: DerivedReader,
+    tenantId: string,
+    signal?: AbortSignal,
+    jobId?: string,
+  ) {
     // Before reading: a change from now on queues another pass, one before is read by this one.
     await this.svc.hub.redis.del(this.svc.hub.keys.derivedQueued(tenantId, d.name));
-    const { changed, again, report } = await d.run(tenantId, signal);
+    const { changed, again, report } = await d.run(tenantId, signal, jobId);
     await this.notifyOutbound(tenantId, changed);
     if (again) await this.wakeDerived(d.name, tenantId);
     return report ?? null;
