@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { listenLoopback } from '../../src/sandbox/loopback.ts';
 import { runCliInProcess } from '../support/cli.ts';
+import { deleteMatching, testRedisUrl } from '../support/hub.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
 const dir = mkdtempSync(join(tmpdir(), 'dl-proc-'));
@@ -18,9 +19,8 @@ const prefix = `t${randomUUID().slice(0, 8)}`;
 const home = { REDIS_PREFIX: prefix, DATA_DIR: dir, ARCHIVE_URL: join(dir, 'archive') };
 
 afterAll(async () => {
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const found = await redis.keys(`${prefix}:*`);
-  if (found.length) await redis.del(...found);
+  const redis = new Redis(testRedisUrl());
+  await deleteMatching(redis, `${prefix}:*`);
   await redis.quit();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { connectors } from '../../connectors/index.ts';
+import { AccessPaths } from '../../src/records/access-paths.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
@@ -132,6 +133,15 @@ describe('identity through inbound pages', () => {
     for (const id of losers) expect(await idx('prof', id)).toBeNull(); // profile folded in
     const loserRecs = await svc.records.getMany(tenantId, 'customer', losers);
     expect(loserRecs.map((c) => c!.f.mergedInto)).toEqual([survivor, survivor]);
+    // The access paths moved too: every lead is a touch of the survivor, none of a loser.
+    const paths = new AccessPaths(t.hub.redis, t.hub.keys);
+    const ever = [0, Date.parse('2100-01-01T00:00:00Z')] as const;
+    const touches = await paths.touchesOfCustomer(tenantId, survivor!, ...ever);
+    expect(touches.map((x) => `${x.entity}:${x.id}`).sort()).toEqual(
+      leads.map((l) => `lead:${l.id}`).sort(),
+    );
+    for (const id of losers)
+      expect(await paths.touchesOfCustomer(tenantId, id, ...ever)).toEqual([]);
     const changes = await svc.records.readChanges(tenantId, before ?? '0', 100_000);
     const changed = new Set(changes.filter((c) => c.entity === 'customer').map((c) => c.id));
     for (const id of losers) expect(changed.has(id)).toBe(true);

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 
 import { buildProgram } from '../../src/cli/program.ts';
 import { runDealerloop } from '../../src/cli/run.ts';
+import { deleteMatching, testRedisUrl } from './hub.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/dealerloop.js');
 
@@ -30,9 +31,8 @@ export function cliHome(name: string) {
     dir,
     env: { REDIS_PREFIX: prefix, DATA_DIR: dir, ARCHIVE_URL: join(dir, 'archive') },
     async cleanup() {
-      const redis = new Redis('redis://127.0.0.1:6379');
-      const found = await redis.keys(`${prefix}:*`);
-      if (found.length) await redis.del(...found);
+      const redis = new Redis(testRedisUrl());
+      await deleteMatching(redis, `${prefix}:*`);
       await redis.quit();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 import { Writable } from 'node:stream';
 
+import type { Redis } from 'ioredis';
+
 import { createArchive } from '../../src/archive/index.ts';
 import { loadConfig, type Config } from '../../src/config/env.ts';
 import { openHub, type Hub } from '../../src/hub.ts';
@@ -67,10 +69,21 @@ export async function openTestHub(env: Record<string, string> = {}): Promise<Tes
 
 /** Deletes the keys matching `pattern` (SCAN, never FLUSHDB: the Redis is shared). */
 export async function deleteByPrefix(hub: Hub, pattern: string): Promise<void> {
+  await deleteMatching(hub.redis, pattern);
+}
+
+/**
+ * Deletes the keys matching `pattern` on `redis` with SCAN (never KEYS, which blocks the shared
+ * Redis for every other test while it walks the whole keyspace, nor FLUSHDB).
+ */
+export async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
   let cursor = '0';
   do {
-    const [next, batch] = await hub.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (batch.length) await hub.redis.del(...batch);
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (batch.length) await redis.del(...batch);
     cursor = next;
   } while (cursor !== '0');
 }
+
+/** The Redis the tests use: REDIS_URL (a bench's private server) or the shared one. */
+export const testRedisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
