@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import { lifecycleOfDeal } from '../../../connectors/hubspot/stages.ts';
-import { context, fixture, hubspot, useNock } from './support.ts';
+import { context, fixture, hubspot, useNock, withOwnerLists } from './support.ts';
 
 const deals = hubspotConnector.streams!.deals!;
 
@@ -36,13 +36,8 @@ describe('deals stream', () => {
         '/crm/v3/objects/contacts/batch/read',
         (b: Record<string, unknown>) => ((read = b), true),
       )
-      .reply(200, fixture('contacts-batch-read'))
-      .get('/crm/v3/owners')
-      .query({ limit: 500 })
-      .reply(200, fixture('owners'))
-      .get('/crm/v3/owners')
-      .query({ limit: 500, archived: true })
-      .reply(200, fixture('owners-archived'));
+      .reply(200, fixture('contacts-batch-read'));
+    withOwnerLists(api);
 
     const ctx = context({
       dealStages: { '88120031': 'appointment' },
@@ -82,15 +77,7 @@ describe('deals stream', () => {
     page.results[1]!.properties.hubspot_owner_id = '99999'; // no such owner (a user since removed)
     mockDealsSearch(page);
     mockDealsSearch(page);
-    const owners = hubspot()
-      .get('/crm/v3/owners')
-      .query({ limit: 500 })
-      .once()
-      .reply(200, fixture('owners'))
-      .get('/crm/v3/owners')
-      .query({ limit: 500, archived: true })
-      .once()
-      .reply(200, fixture('owners-archived'));
+    const owners = withOwnerLists(hubspot());
     const ctx = context();
     for (let run = 0; run < 2; run++) {
       const read = await deals.read(ctx, null);
@@ -141,13 +128,8 @@ describe('deals stream', () => {
       )
       .reply(200, fixture('deals-contacts-associations'))
       .post('/crm/v3/objects/contacts/batch/read')
-      .reply(200, fixture('contacts-batch-read'))
-      .get('/crm/v3/owners')
-      .query({ limit: 500 })
-      .reply(200, fixture('owners'))
-      .get('/crm/v3/owners')
-      .query({ limit: 500, archived: true })
-      .reply(200, fixture('owners-archived'));
+      .reply(200, fixture('contacts-batch-read'));
+    withOwnerLists(api);
     const ctx = context({ dealIdProperty: 'dms_deal_no' });
     const asked: string[][] = [];
     // The engine answers from the deals sink's link table and write record: the hub wrote 9002.

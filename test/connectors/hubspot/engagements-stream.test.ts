@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
-import { context, decode, fixture, hubspot, useNock } from './support.ts';
+import { context, decode, fixture, hubspot, useNock, withOwnerLists } from './support.ts';
 
 const engagements = hubspotConnector.streams!.engagements!;
 
@@ -26,13 +26,7 @@ function mockType(
 
 /** The associated contacts' identifying properties, and the account's owners (read once). */
 function mockContactsAndOwners() {
-  const owners = hubspot()
-    .get('/crm/v3/owners')
-    .query({ limit: 500 })
-    .reply(200, fixture('owners') as Record<string, unknown>)
-    .get('/crm/v3/owners')
-    .query({ limit: 500, archived: true })
-    .reply(200, fixture('owners-archived') as Record<string, unknown>);
+  const owners = withOwnerLists(hubspot());
   hubspot()
     .post('/crm/v3/objects/contacts/batch/read')
     .times(4)

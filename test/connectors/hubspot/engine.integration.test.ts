@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeDestination } from '../../../src/sync/destinations.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { useHubSpotEngine } from './engine-support.ts';
-import { deal, fixture, hubspot, mockDealsPage, windowFilter } from './support.ts';
+import { deal, fixture, hubspot, mockDealsPage, windowFilter, withOwnerLists } from './support.ts';
 
 const TENANT = 'store-a';
 const world = useHubSpotEngine(TENANT, { requestsPerSecond: 4 });
@@ -212,19 +212,14 @@ describe('deals the hub wrote, by its own write record', () => {
       properties: { ...later.properties, dms_deal_number: 'D-1001', hs_object_id: '9100' },
     };
     let assoc: unknown = null;
-    hubspot()
+    const api = hubspot()
       .post('/crm/v3/objects/deals/search')
       .reply(200, { total: 2, results: [userDeal, hubDeal] })
       .post('/crm/v4/associations/deals/contacts/batch/read', (b: unknown) => ((assoc = b), true))
       .reply(200, { results: [{ from: { id: '9001' }, to: [{ toObjectId: 51 }] }] })
       .post('/crm/v3/objects/contacts/batch/read')
-      .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] })
-      .get('/crm/v3/owners')
-      .query({ limit: 500 })
-      .reply(200, fixture('owners'))
-      .get('/crm/v3/owners')
-      .query({ limit: 500, archived: true })
-      .reply(200, fixture('owners-archived'));
+      .reply(200, { results: [fixture<{ results: unknown[] }>('contacts-batch-read').results[0]] });
+    withOwnerLists(api);
     const inbound = await addSync('hubspot-deals', 'inbound');
     const run = await runSync(svc(), TENANT, inbound.id, 'manual');
     expect(run).toMatchObject({ status: 'succeeded', counts: { read: 1, created: 1 } });

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ResponseTimeReader } from '../../../src/attribution/response-store.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { useHubSpotEngine } from './engine-support.ts';
-import { fixture, hubspot } from './support.ts';
+import { fixture, hubspot, withOwnerLists } from './support.ts';
 
 // Response time per salesperson takes the answering activity's user, else the lead's assignedTo.
 // Engagements carried the owner's name and deals the owner id, so one salesperson showed as two
@@ -61,19 +61,14 @@ const call: Obj = {
 
 /** One page of `type` objects, their contacts, and the account's owners (read once per run). */
 function mockPage(type: 'deals' | 'calls', objects: Obj[], assoc: [string, number][]) {
-  return hubspot()
+  const api = hubspot()
     .post(`/crm/v3/objects/${type}/search`)
     .reply(200, { total: objects.length, results: objects })
     .post(`/crm/v4/associations/${type}/contacts/batch/read`)
     .reply(200, links(assoc))
     .post('/crm/v3/objects/contacts/batch/read')
-    .reply(200, contacts)
-    .get('/crm/v3/owners')
-    .query({ limit: 500 })
-    .reply(200, fixture('owners'))
-    .get('/crm/v3/owners')
-    .query({ limit: 500, archived: true })
-    .reply(200, fixture('owners-archived'));
+    .reply(200, contacts);
+  return withOwnerLists(api);
 }
 
 const addSync = (mapping: string) =>

@@ -41,6 +41,22 @@ export function hubspot() {
   return nock(HOST, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
 }
 
+/**
+ * The account's owners on `scope`: the active list, then the archived one (deactivated users,
+ * whose records still name them), from the fixtures. A client reads both once; `optional` when
+ * a test may not get that far.
+ */
+export function withOwnerLists(scope: nock.Scope, opts: { optional?: boolean } = {}): nock.Scope {
+  const list = (query: Record<string, string | number | boolean>, name: string) =>
+    scope
+      .get('/crm/v3/owners')
+      .query(query)
+      .optionally(opts.optional ?? false)
+      .reply(200, fixture(name));
+  list({ limit: 500 }, 'owners');
+  return list({ limit: 500, archived: true }, 'owners-archived');
+}
+
 /** A stream cursor, decoded for assertions. */
 export function decode(cursor: string | null): Record<string, unknown> | null {
   return cursor === null ? null : (JSON.parse(cursor) as Record<string, unknown>);
@@ -86,15 +102,7 @@ export function mockDealsPage(
   dealBody: unknown,
   onSearch: (b: Record<string, unknown>) => void = () => {},
 ) {
-  hubspot()
-    .get('/crm/v3/owners')
-    .query({ limit: 500 })
-    .optionally()
-    .reply(200, fixture('owners') as Record<string, unknown>)
-    .get('/crm/v3/owners')
-    .query({ limit: 500, archived: true })
-    .optionally()
-    .reply(200, fixture('owners-archived') as Record<string, unknown>);
+  withOwnerLists(hubspot(), { optional: true });
   hubspot()
     .post('/crm/v3/objects/deals/search', (b: Record<string, unknown>) => (onSearch(b), true))
     .reply(200, { total: 1, results: [dealBody] })

@@ -1,14 +1,13 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createHubSpotClient } from '../../../connectors/hubspot/client.ts';
 import hubspotConnector from '../../../connectors/hubspot/index.ts';
 import type { HubSpotContext } from '../../../connectors/hubspot/search.ts';
-import { HubSpotSettings } from '../../../connectors/hubspot/settings.ts';
 import { compileMapping, loadMappingFile } from '../../../src/mapping/index.ts';
 import type { SinkItem, SinkResult } from '../../../src/sdk/connector.ts';
 import { DEFAULT_LEAD_STATUSES, serveContactWrites } from '../../../src/sandbox/hubspot/writes.ts';
 import { FakeHubSpot } from '../../../src/sandbox/hubspot/server.ts';
+
+import { context } from './support.ts';
 
 const STAGES = ['new', 'contacted', 'appointment', 'shown', 'sold', 'lost'];
 const N = 12_000;
@@ -21,19 +20,9 @@ afterEach(async () => {
   await fake.stop();
 });
 
-function contextOn(settings: Record<string, unknown> = {}): HubSpotContext {
-  const s = HubSpotSettings.parse({ apiHost: fake.url, ...settings });
-  const credentials = { accessToken: 'pat-na1-00000000-test-token' };
-  return {
-    tenantId: 'store-a',
-    connectionId: 'conn-1',
-    settings: s,
-    credentials,
-    http: createHubSpotClient(s, credentials),
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-  };
-}
+/** A connector context on the fake HubSpot. */
+const contextOn = (settings: Record<string, unknown> = {}) =>
+  context({ apiHost: fake.url, ...settings });
 
 /** 12,000 leads across every stage, mapped out with the shipped mapping, in sink batches. */
 async function leadItems(): Promise<SinkItem[][]> {
