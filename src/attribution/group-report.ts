@@ -128,19 +128,49 @@ export function combineStoreReports(
 /** One member store's response-time figures (medians do not add: there is no group figure). */
 export type StoreResponse = GroupStoreInfo & { slaMinutes: number } & ResponseStats;
 
-/** The group's response time: one row per member store, each over its own dates. */
+/** One salesperson of one member store, with the store's figures of CLOSED-LOOP.md. */
+export type StoreSalesperson = {
+  tenantId: string;
+  tenantName: string;
+  salesperson: string;
+} & ResponseStats;
+
+/**
+ * The group's response time: a row per member store and one per store × salesperson, each
+ * store's own report (`ResponseTimeReader`, its own dates and SLA), side by side.
+ */
+export interface GroupResponseReport {
+  groupId: string;
+  groupName: string;
+  from: string;
+  to: string;
+  stores: StoreResponse[];
+  salespeople: StoreSalesperson[];
+}
+
+/** The group's response time, from each member's own report; `now` decides what is pending. */
 export async function groupResponseTime(
   hub: Hub,
   groupId: string,
   q: { from: string; to: string },
-): Promise<{ groupId: string; from: string; to: string; stores: StoreResponse[] }> {
+  now = Date.now(),
+): Promise<GroupResponseReport> {
   const group = await hub.groups.get(groupId);
   const reader = new ResponseTimeReader(hub.redis, hub.keys, hub.settings);
-  const stores = await Promise.all(
-    (await storeInfos(hub, group)).map(async (s) => {
-      const r = await reader.report(s.tenantId, q);
-      return { ...s, slaMinutes: r.slaMinutes, ...r.store };
-    }),
-  );
-  return { groupId, from: q.from, to: q.to, stores };
+  const infos = await storeInfos(hub, group);
+  const reports = await Promise.all(infos.map((s) => reader.report(s.tenantId, q, now)));
+  return {
+    groupId,
+    groupName: group.name,
+    from: q.from,
+    to: q.to,
+    stores: infos.map((s, i) => ({
+      ...s,
+      slaMinutes: reports[i]!.slaMinutes,
+      ...reports[i]!.store,
+    })),
+    salespeople: infos.flatMap((s, i) =>
+      reports[i]!.salespeople.map((p) => ({ tenantId: s.tenantId, tenantName: s.name, ...p })),
+    ),
+  };
 }

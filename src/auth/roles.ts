@@ -18,8 +18,9 @@ export type Permission =
 
 /**
  * The permission matrix. IT runs connections and syncs; marketing reads reports and sync health
- * and sets the tenant's attribution settings;
- * viewers read; only admins manage API keys.
+ * and sets the tenant's attribution settings; viewers read (the reports too: a viewer is the
+ * read-only seat of marketing or a GM, so a viewer's group key reads its group's reports) and
+ * change nothing; only admins manage API keys.
  */
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -42,7 +43,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'reports:read',
   ],
   marketing: ['tenant:read', 'tenant:write', 'connections:read', 'syncs:read', 'reports:read'],
-  viewer: ['tenant:read', 'connections:read', 'syncs:read'],
+  viewer: ['tenant:read', 'connections:read', 'syncs:read', 'reports:read'],
 };
 
 /** True when `role` holds `permission`. */

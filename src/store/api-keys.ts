@@ -26,6 +26,21 @@ const TOKEN = /^dlk_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
+/*
+ * Adds a key id to its group's key set while the group exists.
+ * KEYS[1] the group's profile hash; KEYS[2] the group's key set; ARGV[1] the key id.
+ * Returns 1 when added, 0 when the group does not exist (nothing changed).
+ */
+const JOIN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+`;
+
+type GroupKeyRedis = Redis & {
+  joinGroupKeys(group: string, keySet: string, keyId: string): Promise<number>;
+};
+
 /**
  * API keys: `dlk_<id>_<secret>`. The id finds the record; the secret is checked against its hash in
  * constant time. Secrets carry 256 random bits, so a plain SHA-256 suffices (no password stretching).
@@ -61,12 +76,37 @@ export class ApiKeyStore {
       name,
       createdAt: new Date().toISOString(),
     };
-    await this.redis
-      .multi()
-      .hset(this.k.apiKey(id), { ...fields, hash: sha256(secret).toString('hex') })
-      .sadd(this.ownerSet(owner), id)
-      .exec();
+    const record = { ...fields, hash: sha256(secret).toString('hex') };
+    if (owner.scope === 'group') await this.attachToGroup(owner.id, id, record);
+    else
+      await this.redis
+        .multi()
+        .hset(this.k.apiKey(id), record)
+        .sadd(this.ownerSet(owner), id)
+        .exec();
     return { token: `dlk_${id}_${secret}`, key: toRecord(id, fields) };
+  }
+
+  /**
+   * Writes a group key: its record first, then its id joins the group's key set in one script
+   * that checks the group still exists (both keys in the group's slot). A group deleted meanwhile
+   * is `not_found` and the record goes; a delete that comes after sees the key in the set and
+   * revokes it (GroupStore.delete removes the group first, then revokes what the set holds), so
+   * no live key of a deleted group is left, however the calls interleave.
+   */
+  private async attachToGroup(
+    groupId: string,
+    id: string,
+    record: Record<string, string>,
+  ): Promise<void> {
+    await this.redis.hset(this.k.apiKey(id), record);
+    if (!('joinGroupKeys' in this.redis))
+      this.redis.defineCommand('joinGroupKeys', { numberOfKeys: 2, lua: JOIN });
+    const r = this.redis as GroupKeyRedis;
+    if ((await r.joinGroupKeys(this.k.group(groupId), this.k.groupApiKeys(groupId), id)) === 1)
+      return;
+    await this.redis.del(this.k.apiKey(id));
+    throw notFound(`group "${groupId}"`);
   }
 
   /** Returns the live key a token stands for, or null (malformed, unknown, wrong secret, revoked). */

@@ -78,8 +78,9 @@ export class GroupStore extends IndexedStore<TenantGroup> {
 
   /**
    * Deletes the group: its profile, its member set and its index entry go first (so no new key
-   * can be made for it), then every live key of the group is revoked, which also ends their
-   * dashboard sessions. The member stores and their data are untouched. `not_found` if unknown.
+   * can be made for it: ApiKeyStore joins a key to its group only while the profile exists, in
+   * one script), then every live key of the group is revoked, which also ends their dashboard
+   * sessions. The member stores and their data are untouched. `not_found` if unknown.
    */
   async delete(id: string): Promise<{ group: TenantGroup; revokedKeys: string[] }> {
     const group = await this.get(id);

@@ -3,7 +3,7 @@ import { can, type Permission, type Role } from '../auth/roles.ts';
 /**
  * The dashboard's areas and the API permission each needs (roles as in src/auth/roles.ts): sync
  * health and fixing records are for those who run syncs (IT, admin); set-up for those who manage
- * connections; reports for everyone holding `reports:read` (marketing, IT, admin).
+ * connections; reports for everyone holding `reports:read` (every role: viewer, marketing, IT, admin).
  */
 export const AREAS = {
   health: 'syncs:write',

@@ -117,6 +117,9 @@ function MainNav({ session: s, path }: { session: UiSession; path: string }) {
         <NavLink href="/ui/group" current={path}>
           Attribution by store
         </NavLink>
+        <NavLink href="/ui/group/response-time" current={path}>
+          Response time by store
+        </NavLink>
       </nav>
     );
   return (

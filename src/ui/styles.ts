@@ -31,6 +31,7 @@ th, td { text-align:left; padding:9px 12px; border-bottom:1px solid var(--line);
 th { background:#f0f3f8; font-weight:600; color:#334155; font-size:13px; }
 tbody th { background:transparent; font-weight:600; color:var(--ink); font-size:14px; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tr:last-child td, tr:last-child th { border-bottom:none; }
 .badge { display:inline-block; padding:2px 8px; border-radius:999px; font-size:12px; font-weight:600; }
 .b-ok { background:var(--ok-bg); color:var(--ok); } .b-bad { background:var(--bad-bg); color:var(--bad); }

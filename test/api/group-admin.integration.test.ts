@@ -10,7 +10,7 @@ import { groupReportCsv } from '../../src/attribution/report-csv.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { metaLeadL1, put, rec, saleS1 } from '../attribution/support.ts';
-import { runCli, runCliInProcess } from '../support/cli.ts';
+import { cliEnvOf, runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { apiCall } from '../support/api-call.ts';
 
@@ -225,11 +225,7 @@ describe('dealerloop apikey login-link for a group key', () => {
 
 describe('dealerloop group delete and report attribution --group --export', () => {
   it('exports the group CSV under _groups/<group>/ and deletes a group from the CLI', async () => {
-    const env = {
-      REDIS_PREFIX: t.config.REDIS_PREFIX,
-      DATA_DIR: t.config.DATA_DIR,
-      ARCHIVE_URL: t.config.ARCHIVE_URL,
-    };
+    const env = cliEnvOf(t.config);
     // The first child process writes the local master key and says so on its log: delete first.
     await hub('/groups', 'POST', { id: 'cli-del', name: 'CLI', members: ['river-kia'] }, 201);
     const k = await newKey('cli-del', 'marketing', 'a');

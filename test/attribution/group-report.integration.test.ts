@@ -9,7 +9,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
-import { runCli, runCliInProcess } from '../support/cli.ts';
+import { cliEnvOf, cliOk, runCli } from '../support/cli.ts';
 import { put, rec } from './support.ts';
 import { apiCall } from '../support/api-call.ts';
 
@@ -274,7 +274,8 @@ describe('tenant group attribution report', () => {
     expect(
       await refused('group', '/tenants/north/settings', 'PATCH', { lookbackDays: 30 }),
     ).toMatch(/read-only/);
-    expect(await refused('groupViewer', `/groups/${G}/${q}`)).toMatch(/needs reports:read/);
+    // A viewer's group key reads the reports (test/api/group-response-time...), and changes nothing.
+    expect(await refused('groupViewer', `/groups/${G}/members/outsider`, 'PUT')).toMatch(/hub key/);
     expect(await refused('group', `/groups/${G}/members/outsider`, 'PUT')).toMatch(/hub key/);
     expect(await refused('north', '/groups', 'POST', { id: 'mine', name: 'Mine' })).toMatch(
       /hub key/,
@@ -387,18 +388,10 @@ describe('group and hub keys elsewhere', () => {
 
 describe('dealerloop group and report attribution --group', () => {
   it('manages a group and prints its report as JSON, CSV and a table', async () => {
-    const env = {
-      REDIS_PREFIX: t.config.REDIS_PREFIX,
-      DATA_DIR: t.config.DATA_DIR,
-      ARCHIVE_URL: t.config.ARCHIVE_URL,
-    };
+    const env = cliEnvOf(t.config);
     // In this process (the same program, output captured), but for the CSV report, which runs the
     // real binary as a child: a child process costs seconds of start-up on a loaded machine.
-    const cli = async (...args: string[]) => {
-      const r = await runCliInProcess(args, env);
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const cli = cliOk(env);
     const child = async (...args: string[]) => {
       const r = await runCli(args, env);
       expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 
 import { buildProgram } from '../../src/cli/program.ts';
 import { runDealerloop } from '../../src/cli/run.ts';
@@ -102,4 +103,24 @@ export async function runCliInProcess(
       else process.env[k] = v;
     }
   }
+}
+
+/** The CLI's environment for a test hub: its Redis prefix, data folder and archive. */
+export const cliEnvOf = (config: {
+  REDIS_PREFIX: string;
+  DATA_DIR: string;
+  ARCHIVE_URL: string;
+}): Record<string, string> => ({
+  REDIS_PREFIX: config.REDIS_PREFIX,
+  DATA_DIR: config.DATA_DIR,
+  ARCHIVE_URL: config.ARCHIVE_URL,
+});
+
+/** Runs `dealerloop <args>` in process on `env`, expects exit 0 (else fails naming stderr), gives stdout. */
+export function cliOk(env: Record<string, string>) {
+  return async (...args: string[]): Promise<string> => {
+    const r = await runCliInProcess(args, env);
+    expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+    return r.out;
+  };
 }

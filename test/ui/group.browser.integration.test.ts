@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startApi, type ApiServer } from '../../src/api/server.ts';
-import type { GroupReport } from '../../src/attribution/group-report.ts';
+import type { GroupReport, GroupResponseReport } from '../../src/attribution/group-report.ts';
+import { formatDuration } from '../../src/attribution/response-time.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { money } from '../../src/ui/format.ts';
@@ -79,6 +80,18 @@ beforeAll(async () => {
         'l2',
         { createdAt: '2026-03-08T16:00:00Z', source: 'meta', campaignId: 'm1' },
         'c2',
+      ),
+      // Dana calls c1 back 5 minutes (plus the store's index) after the Meta lead; c2 waits.
+      rec(
+        'activity',
+        'a1',
+        {
+          type: 'call',
+          direction: 'outbound',
+          occurredAt: `2026-03-03T16:0${5 + i}:00Z`,
+          user: 'Dana',
+        },
+        'c1',
       ),
       rec('spend', 'sp1', {
         date: '2026-03-10',
@@ -182,6 +195,55 @@ describe('the group dashboard', () => {
     await page.getByRole('link', { name: '← Back to the report' }).click();
     await page.getByRole('link', { name: '← Group report' }).click();
     await page.waitForURL((u) => u.pathname === '/ui/group');
+    await page.context().close();
+  }, 120_000);
+
+  it("shows response time per store and salesperson, and opens a store's unanswered leads", async () => {
+    const page = await newPage(browser);
+    await signIn(page, base, tokens.group!);
+    await page.getByRole('link', { name: 'Response time by store' }).click();
+    await page.waitForURL((u) => u.pathname === '/ui/group/response-time');
+    await page.getByLabel('From', { exact: true }).fill('2026-03-01');
+    await page.getByLabel('To', { exact: true }).fill('2026-03-31');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((u) => u.searchParams.get('from') === '2026-03-01');
+    expect(await checkAccessible(page)).toBeGreaterThan(2);
+    const res = await fetch(`${base}/v1/groups/${G}/reports/response-time?${RANGE}`, {
+      headers: { authorization: `Bearer ${tokens.group}` },
+    });
+    const expected = (await res.json()) as GroupResponseReport;
+    const rows = page.locator('#group-response-stores tbody tr');
+    expect(await rows.count()).toBe(3);
+    for (const [i, s] of expected.stores.entries()) {
+      const cells = await rows.nth(i).locator('th, td').allInnerTexts();
+      expect(cells).toEqual([
+        `${s.name} (${s.tenantId})`,
+        s.timeZone,
+        `${s.slaMinutes} min`,
+        String(s.leads),
+        String(s.answered),
+        formatDuration(s.medianMs),
+        formatDuration(s.p90Ms),
+        `${(Number(s.withinSlaShare) * 100).toFixed(1)}%`,
+        String(s.unanswered),
+        String(s.pending),
+      ]);
+    }
+    const people = await page.locator('#group-response-people tbody tr').allInnerTexts();
+    expect(people.map((r) => r.split('\t').slice(0, 2).join(' / '))).toEqual(
+      expected.salespeople.map((p) => `${p.tenantName} / ${p.salesperson}`),
+    );
+    expect(people.some((r) => r.includes('Dana'))).toBe(true);
+    await shot(page, 'group-response-time');
+
+    await page.getByRole('link', { name: 'Gulf Kia' }).click();
+    await page.waitForURL((u) => u.pathname === '/ui/group/stores/gulf-kia/reports/accountability');
+    expect(await page.locator('#store-crumb').innerText()).toContain('Gulf Kia');
+    expect(await page.locator('#unanswered tbody tr').count()).toBe(1); // c2's lead, never answered
+    await checkAccessible(page);
+    await shot(page, 'group-store-accountability');
+    await page.getByRole('link', { name: '← Group report' }).click();
+    await page.waitForURL((u) => u.pathname === '/ui/group/response-time');
     await page.context().close();
   }, 120_000);
 

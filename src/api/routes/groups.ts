@@ -42,9 +42,17 @@ const GroupReportSchema = z
 const GroupResponseSchema = z
   .object({
     groupId: z.string(),
+    groupName: z.string(),
     from: z.string(),
     to: z.string(),
-    stores: z.array(Store.extend({ slaMinutes: z.number() }).merge(Stats)),
+    stores: z
+      .array(Store.extend({ slaMinutes: z.number() }).merge(Stats))
+      .describe("Each store's own figures (its report's `store`), over its own dates and SLA"),
+    salespeople: z
+      .array(
+        Stats.extend({ tenantId: z.string(), tenantName: z.string(), salesperson: z.string() }),
+      )
+      .describe("Each store's salespeople (its report's `salespeople`), store by store"),
   })
   .openapi('GroupResponseTimeReport');
 
@@ -128,7 +136,8 @@ const responseTime = createRoute({
   method: 'get',
   path: '/groups/{groupId}/reports/response-time',
   tags,
-  summary: 'Response time, one row per member store',
+  summary:
+    'Response time of every member store and of each of its salespeople, each over its own dates and SLA',
   security: bearer,
   middleware: reads,
   request: { params: GroupParam, query: RangeQuery },

@@ -7,7 +7,8 @@ import { count, percent } from '../format.ts';
 import { TableHead } from '../layout.tsx';
 import { when } from './health.tsx';
 
-const STAT_HEADS = [
+/** The column heads of a row of response-time figures. */
+export const STAT_HEADS = [
   'Leads',
   'Answered',
   'Median',
@@ -17,7 +18,8 @@ const STAT_HEADS = [
   'Pending',
 ];
 
-function StatCells(props: { s: ResponseStats }) {
+/** A row's response-time figures: counts, durations, the share within the SLA. */
+export function StatCells(props: { s: ResponseStats }) {
   const s = props.s;
   return (
     <>

@@ -1,8 +1,13 @@
-import type { GroupReport } from '../../attribution/group-report.ts';
+import type { GroupReport, GroupResponseReport } from '../../attribution/group-report.ts';
 import type { ReportRow } from '../../attribution/report.ts';
 import { count, money, two } from '../format.ts';
 import { TableHead } from '../layout.tsx';
+import { STAT_HEADS, StatCells } from './accountability.tsx';
 import { Figure, MODEL_NAMES } from './report-parts.tsx';
+
+/** Where a member store's own page of the dashboard is, for a group session. */
+export const memberPage = (tenantId: string, page: string, query: string) =>
+  `/ui/group/stores/${encodeURIComponent(tenantId)}/reports/${page}?${query}`;
 
 /** One row's figures in a currency: spend, leads, sold, cost per sale, ROAS. */
 function Cells(props: { row: ReportRow; currency: string }) {
@@ -63,11 +68,7 @@ export function GroupStoresTable(props: { report: GroupReport; query: string }) 
         {g.stores.map((s, i) => (
           <tr>
             <th scope="row">
-              <a
-                href={`/ui/group/stores/${encodeURIComponent(s.tenantId)}/reports/attribution?${props.query}`}
-              >
-                {s.name}
-              </a>{' '}
+              <a href={memberPage(s.tenantId, 'attribution', props.query)}>{s.name}</a>{' '}
               <span class="muted">({s.tenantId})</span>
             </th>
             <td>{s.timeZone}</td>
@@ -88,6 +89,72 @@ export function GroupStoresTable(props: { report: GroupReport; query: string }) 
           </tr>
         ))}
       </tfoot>
+    </table>
+  );
+}
+
+/**
+ * The group's response time: a row per store (its own figures and SLA), each linking to the
+ * store's accountability page (salespeople and unanswered leads) for the same range.
+ */
+export function GroupResponseStores(props: { report: GroupResponseReport; query: string }) {
+  const g = props.report;
+  return (
+    <table id="group-response-stores">
+      <caption>
+        Leads created {g.from} to {g.to} in each store's own dates; each store's own SLA (exactly
+        the SLA is within)
+      </caption>
+      <TableHead cols={['Store', 'Time zone', 'SLA']} nums={STAT_HEADS} />
+      <tbody>
+        {g.stores.length === 0 && (
+          <tr>
+            <td colspan={3 + STAT_HEADS.length} class="muted">
+              This group has no stores yet.
+            </td>
+          </tr>
+        )}
+        {g.stores.map((s) => (
+          <tr>
+            <th scope="row">
+              <a href={memberPage(s.tenantId, 'accountability', props.query)}>{s.name}</a>{' '}
+              <span class="muted">({s.tenantId})</span>
+            </th>
+            <td>{s.timeZone}</td>
+            <td class="nowrap">{s.slaMinutes} min</td>
+            <StatCells s={s} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A row per store × salesperson (the salesperson rows of each store's own report). */
+export function GroupResponsePeople(props: { report: GroupResponseReport }) {
+  const g = props.report;
+  return (
+    <table id="group-response-people">
+      <caption>
+        Per salesperson: the user of the answering activity, else the lead's assignee
+      </caption>
+      <TableHead cols={['Store', 'Salesperson']} nums={STAT_HEADS} />
+      <tbody>
+        {g.salespeople.length === 0 && (
+          <tr>
+            <td colspan={2 + STAT_HEADS.length} class="muted">
+              No leads were created in these dates at any store of the group.
+            </td>
+          </tr>
+        )}
+        {g.salespeople.map((p) => (
+          <tr>
+            <td>{p.tenantName}</td>
+            <th scope="row">{p.salesperson}</th>
+            <StatCells s={p} />
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }

@@ -80,15 +80,15 @@ async function viewOf(
   };
 }
 
-/** On a group member's page: the way back to the group report, naming the store. */
-async function memberCrumb(c: Context, v: ReportView) {
+/** On a group member's page: the way back to the group report (`back`), naming the store. */
+async function memberCrumb(c: Context, v: ReportView, back = '/ui/group') {
   const member = c.req.param('tenantId');
   if (!member) return null;
   const store = await c.get('hub').tenants.get(member);
   const q = new URLSearchParams({ from: v.from, to: v.to, model: v.model });
   return (
     <p class="crumb" id="store-crumb">
-      <a href={`/ui/group?${q}`}>← Group report</a> · store <strong>{store.name}</strong> ({member})
+      <a href={`${back}?${q}`}>← Group report</a> · store <strong>{store.name}</strong> ({member})
     </p>
   );
 }
@@ -124,8 +124,8 @@ export function reportRoutes(): Hono {
     app.get(`${base}/attribution`, attributionPage);
     app.get(`${base}/attribution/sales`, campaignSalesPage);
     app.get(`${base}/sales/:saleId`, salePage);
+    app.get(`${base}/accountability`, accountabilityPage);
   }
-  app.get('/ui/reports/accountability', accountabilityPage);
   app.get('/ui/reports/data-quality', dataQualityPage);
   return app;
 }
@@ -239,15 +239,14 @@ async function salePage(c: Context) {
 async function accountabilityPage(c: Context) {
   const { view: v, timeZone, problem } = await viewOf(c);
   const hub = c.get('hub');
-  const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(
-    c.get('ui').tenantId,
-    v,
-  );
+  const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(storeOf(c), v);
+  const crumb = await memberCrumb(c, v, '/ui/group/response-time');
   return page(
     c,
     'Accountability',
     <>
-      <RangeForm action="/ui/reports/accountability" from={v.from} to={v.to} />
+      {crumb}
+      <RangeForm action={`${v.base}/accountability`} from={v.from} to={v.to} />
       <Problem text={problem} />
       <Panel title="Response time">
         <ResponseTable report={r} />
