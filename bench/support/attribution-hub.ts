@@ -8,8 +8,9 @@
  */
 import { performance } from 'node:perf_hooks';
 
+import { decodeSaleInput, decodeTouches } from '../../src/attribution/packed.ts';
+import { GEN_FIELD, KEY, StateKeys } from '../../src/attribution/state.ts';
 import type { Model } from '../../src/attribution/types.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
 import { openTestHub } from '../../test/support/hub.ts';
 
 /** What the parent asks for. */
@@ -17,9 +18,11 @@ export interface HubTask {
   prefix: string;
   tenantId: string;
   /**
-   * `floor`: what any recompute on these records must do at the least: read every record by id
-   * (pipelined pages, as the recompute does, decoded) and write one "seen" entry per lead,
-   * touchpoint and spend row (to a scratch hash, deleted after).
+   * `floor`: the Redis traffic a recompute after a settings change cannot avoid in the stored
+   * shape it reads: every compact sale input (one HVALS), the packed timelines of the sales'
+   * customers (an HMGET per 1,000 sales, decoded), and one attribution written per sale (the
+   * live generation's own texts, read beside the timelines and written to a scratch hash,
+   * deleted after). No attribution is computed and no rollup written.
    */
   task: 'recompute' | 'report' | 'floor';
   /** recompute: from every record, not the live generation's "seen" entries. */
@@ -40,23 +43,20 @@ export interface HubAnswer {
 
 /** The floor task (see `HubTask.task`). */
 async function floor(): Promise<void> {
-  const records = new RecordStore(hub.redis, hub.keys);
-  const scratch = hub.keys.attrGen(task.tenantId, 'floor', 'seen');
-  for (const entity of ['sale', 'lead', 'touchpoint', 'spend']) {
-    const ids = await hub.redis.zrange(hub.keys.recordIds(task.tenantId, entity), 0, -1);
-    for (let i = 0; i < ids.length; i += 4_000) {
-      const pages = await Promise.all(
-        [0, 1, 2, 3]
-          .map((j) => ids.slice(i + j * 1_000, i + (j + 1) * 1_000))
-          .filter((c) => c.length)
-          .map((c) => records.getMany(task.tenantId, entity, c, { lean: true })),
-      );
-      if (entity === 'sale') continue;
-      const fields: string[] = [];
-      for (const r of pages.flat())
-        if (r) fields.push(`${entity}:${r.id}`, `${r.customerId ?? ''}\t${r.v}\t1\t`);
-      if (fields.length) await hub.redis.hset(scratch, ...fields);
-    }
+  const gen = (await hub.redis.hget(hub.keys.attrMeta(task.tenantId), GEN_FIELD)) ?? '';
+  const live = new StateKeys(hub.keys, task.tenantId, gen);
+  const scratch = hub.keys.attrGen(task.tenantId, 'floor', 'sales');
+  const texts = await hub.redis.hvals(live.list[KEY.saleInputs]!);
+  for (let i = 0; i < texts.length; i += 1_000) {
+    const sales = texts.slice(i, i + 1_000).map(decodeSaleInput);
+    const buyers = [...new Set(sales.flatMap((s) => (s.customerId ? [s.customerId] : [])))];
+    const [timelines, attributions] = await Promise.all([
+      hub.redis.hmget(live.list[KEY.timelines]!, ...buyers),
+      hub.redis.hmget(live.list[KEY.sales]!, ...sales.map((s) => s.id)),
+    ]);
+    buyers.forEach((id, j) => decodeTouches(id, timelines[j]));
+    const fields = sales.flatMap((s, j) => [s.id, attributions[j] ?? '']);
+    await hub.redis.hset(scratch, ...fields);
   }
   await hub.redis.unlink(scratch);
 }

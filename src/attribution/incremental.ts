@@ -10,10 +10,11 @@ import { applyBase, applySums, modelDeltas } from './deltas.ts';
 import { dayItems } from './day-items.ts';
 import { casHashes, expectRead, type CasItem } from './hash-cas.ts';
 import { saleInput } from './inputs.ts';
+import { encodeSaleInput, encodeTouches } from './packed.ts';
 import { decodeSeen, encodeSeen, SEEN_ENTITIES, seenOf } from './seen.ts';
 import { encodeAttribution, genOf, KEY, POSITION_FIELD, StateKeys, STATE_FIELD } from './state.ts';
 import { loadTimeline, type Timeline } from './timeline.ts';
-import { MODELS } from './types.ts';
+import { MODELS, type SaleInput } from './types.ts';
 
 /** Customers' timelines read at once, and sales written per compare-and-set. */
 const TIMELINES_IN_FLIGHT = 32;
@@ -46,6 +47,13 @@ export interface BatchOutcome {
 const TIMELINE_ENTITIES: ReadonlySet<string> = new Set(['lead', 'touchpoint', 'sale']);
 
 const member = (r: StoredRecord) => `${r.entity}:${r.id}`;
+
+/** One sale attributed again: its input (null: not a valid sale) and attribution. */
+interface SaleResult {
+  saleId: string;
+  input: SaleInput | null;
+  after: SaleAttribution | null;
+}
 
 /**
  * Incremental attribution of changed records (the feed reader's handler). A change concerns the
@@ -90,14 +98,19 @@ export class IncrementalAttribution {
     };
     seenRecs.forEach(keep);
     const results = unmatched.map((r) => this.attribute(ctx, r, []));
+    const packed = new Map<string, string | null>();
     for (const tl of await this.timelines(ctx.tenantId, [...customers])) {
       tl.records.forEach(keep);
+      const before = results.length;
       for (const r of tl.sales) results.push(this.attribute(ctx, r, tl.touches));
+      // The compact copy keeps the touches of customers with a sale only (what a recompute reads).
+      const buyer = results.slice(before).some((x) => x.input !== null);
+      packed.set(tl.customerId, buyer ? encodeTouches(tl.touches) : null);
     }
     let salesChanged = 0;
     for (let i = 0; i < results.length; i += SALES_PER_WRITE)
       salesChanged += await this.writeSales(ctx, results.slice(i, i + SALES_PER_WRITE));
-    const committed = await this.finish(ctx, [...touched.values()]);
+    const committed = await this.finish(ctx, [...touched.values()], packed);
     return { committed, customers: customers.size, salesChanged };
   }
 
@@ -119,19 +132,20 @@ export class IncrementalAttribution {
     ctx: BatchContext,
     r: StoredRecord,
     touches: Parameters<typeof attributeSale>[1],
-  ): { saleId: string; after: SaleAttribution | null } {
+  ): SaleResult {
     const s = saleInput(r);
-    return { saleId: r.id, after: s ? attributeSale(s, touches, ctx.settings, false) : null };
+    return {
+      saleId: r.id,
+      input: s,
+      after: s ? attributeSale(s, touches, ctx.settings, false) : null,
+    };
   }
 
   /**
    * Writes the sales whose attribution changed, with their rollup change, in one compare-and-set
    * (re-read and retried when a concurrent writer got there first). Returns how many changed.
    */
-  private async writeSales(
-    ctx: BatchContext,
-    results: readonly { saleId: string; after: SaleAttribution | null }[],
-  ): Promise<number> {
+  private async writeSales(ctx: BatchContext, results: readonly SaleResult[]): Promise<number> {
     if (results.length === 0) return 0;
     const keys = new StateKeys(this.k, ctx.tenantId, genOf(ctx.state));
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -140,13 +154,16 @@ export class IncrementalAttribution {
         { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
       ];
       const changes: { before: SaleAttribution | null; after: SaleAttribution | null }[] = [];
-      results.forEach(({ saleId, after }, i) => {
+      results.forEach(({ saleId, input, after }, i) => {
         const text = after ? encodeAttribution(after) : null;
         const old = stored[i] ?? null;
         if (text === old) return;
         const before = old ? (JSON.parse(old) as SaleAttribution) : null;
         changes.push({ before, after });
         items.push({ key: KEY.sales, field: saleId, expect: expectRead(old), write: text });
+        // The attribution holds every input field, so an unchanged one means an unchanged input.
+        const compact = input ? encodeSaleInput(input) : null;
+        items.push({ key: KEY.saleInputs, field: saleId, expect: { kind: 'any' }, write: compact });
         if (before?.dealNumber && before.dealNumber !== after?.dealNumber)
           items.push({
             key: KEY.deals,
@@ -179,19 +196,35 @@ export class IncrementalAttribution {
   }
 
   /**
-   * Lead counts, spend and "seen" entries of the records the batch read, and the reader's
-   * position, in one compare-and-set. False when the state or position moved (read again).
+   * Lead counts, spend and "seen" entries of the records the batch read, the packed timelines of
+   * the customers it read (null: no sale, not kept), and the reader's position, in one
+   * compare-and-set. False when the state or position moved (read again).
    */
-  private async finish(ctx: BatchContext, recs: readonly StoredRecord[]): Promise<boolean> {
+  private async finish(
+    ctx: BatchContext,
+    recs: readonly StoredRecord[],
+    packed: ReadonlyMap<string, string | null>,
+  ): Promise<boolean> {
     const keys = new StateKeys(this.k, ctx.tenantId, genOf(ctx.state));
     const tz = ctx.settings.timeZone;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const old = recs.length
-        ? await this.redis.hmget(keys.list[KEY.seen]!, ...recs.map(member))
-        : [];
+      const [old, oldPacked] = await Promise.all([
+        recs.length ? this.redis.hmget(keys.list[KEY.seen]!, ...recs.map(member)) : [],
+        packed.size ? this.redis.hmget(keys.list[KEY.timelines]!, ...packed.keys()) : [],
+      ]);
       const items: CasItem[] = [
         { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
       ];
+      [...packed].forEach(([customerId, text], i) => {
+        const prev = oldPacked[i] ?? null;
+        if (text !== prev)
+          items.push({
+            key: KEY.timelines,
+            field: customerId,
+            expect: expectRead(prev),
+            write: text,
+          });
+      });
       const base = new Map<string, { spend: bigint; leads: number }>();
       const bump = (field: string, entity: string, amount: number) => {
         if (!field) return;

@@ -8,17 +8,10 @@ import type { SettingsStore } from '../tenants/settings-store.ts';
 import { tenantDate } from './dates.ts';
 import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
 import { RollupBuilder, withDate } from './rollups.ts';
+import { encodeSaleInput, encodeTouches } from './packed.ts';
 import { decodeSeen, encodeSeen, seenOf } from './seen.ts';
-import { STAGING_TTL_S, throwFirst, type Staging } from './staging.ts';
-import {
-  GEN_FIELD,
-  genOf,
-  KEY,
-  POSITION_FIELD,
-  StateKeys,
-  STATE_FIELD,
-  timeZoneOfState,
-} from './state.ts';
+import { throwFirst, type Staging } from './staging.ts';
+import { KEY } from './state.ts';
 import { buildTouches } from './touches.ts';
 import type { LeadInput, SaleInput, Touch, TouchpointInput } from './types.ts';
 
@@ -32,8 +25,8 @@ const CUSTOMERS_PER_PIPELINE = 500;
 export interface RecomputeProgress {
   state: 'running' | 'done' | 'failed';
   /**
-   * `copying seen`, `reading <entity>`, `reading timelines`, `counting <entity>`, `attributing`,
-   * `writing`, or `done`.
+   * `copying seen`, `reading <entity>`, `reading sales`, `reading timelines`, `counting <entity>`,
+   * `attributing`, `writing`, or `done`.
    */
   phase: string;
   /** Items read so far (records, or "seen" entries counted), of `total`. */
@@ -43,6 +36,8 @@ export interface RecomputeProgress {
   sales?: number;
   /** `seen` (from the live generation's seen entries) or `records` (from every record). */
   from?: 'seen' | 'records';
+  /** From the live generation's compact copy (packed.ts), not the sale and timeline records. */
+  compact?: boolean;
   startedAt: string;
   finishedAt?: string;
   jobId?: string;
@@ -59,12 +54,11 @@ export interface RecomputeDeps {
 
 export type Progress = (p: RecomputeProgress) => Promise<void>;
 
-/** What the reading phase keeps. */
+/** What reading from records keeps. */
 export interface Inputs {
   sales: SaleInput[];
   /** Touches per customer with a sale. */
   touches: Map<string, Touch[]>;
-  rollups: RollupBuilder;
 }
 
 /** What one reading phase is given. */
@@ -141,9 +135,8 @@ async function readSales(c: ReadContext): Promise<SaleInput[]> {
  * rollups, the leads and touchpoints of customers with a sale kept for their touches, and every
  * "seen" entry staged as it is read.
  */
-export async function readRecords(c: ReadContext): Promise<Inputs> {
+export async function readRecords(c: ReadContext, rollups: RollupBuilder): Promise<Inputs> {
   const tz = c.settings.timeZone;
-  const rollups = new RollupBuilder(tz);
   const each = (entity: string, fn: (r: StoredRecord) => void) =>
     eachRecord(c, entity, (r) => {
       fn(r);
@@ -168,66 +161,34 @@ export async function readRecords(c: ReadContext): Promise<Inputs> {
     const s = spendInput(r);
     if (s) rollups.addSpend(s);
   });
-  return { sales, touches: touchesByCustomer(leads, tps), rollups };
-}
-
-/** Where a recompute from the live generation's "seen" entries starts. */
-export interface SeenStart {
-  /** The reader's position the copied entries stand at (the new generation's position). */
-  position: string;
-  /** The time zone the live generation was computed in (its lead entries' dates). */
-  timeZone: string;
+  return { sales, touches: touchesByCustomer(leads, tps) };
 }
 
 /**
- * Copies the live generation's "seen" entries into the staging generation, with the reader's
- * position, in one MULTI (the entries and the position are committed together, so the copy is
- * exactly the state at that position). Null when there is nothing to start from: no live
- * generation, its state cleared (a lost position), or its position trimmed from the change log.
+ * From the live generation without a compact copy (the first recompute after the compact copy
+ * came in, packed.ts): the sales and the timelines of the customers with a sale (their touch
+ * sets, then their leads and touchpoints). No other record is read: settings never change
+ * anyone's touches. The caller stages the compact copy from them.
  */
-export async function copySeen(c: ReadContext): Promise<SeenStart | null> {
-  const { redis, k } = c.d;
-  const meta = k.attrMeta(c.tenantId);
-  const [state, gen] = await redis.hmget(meta, STATE_FIELD, GEN_FIELD);
-  if (!state || !gen || genOf(state) !== gen) return null;
-  c.p.phase = 'copying seen';
-  await c.progress(c.p);
-  const from = new StateKeys(k, c.tenantId, gen).list[KEY.seen]!;
-  const to = c.out.keys.list[KEY.seen]!;
-  const replies = await redis
-    .multi()
-    .hget(meta, STATE_FIELD)
-    .hget(k.feedPositions(c.tenantId), POSITION_FIELD)
-    .copy(from, to)
-    .expire(to, STAGING_TTL_S)
-    .exec();
-  throwFirst(replies);
-  const [now, position] = replies!.map((r) => r[1]);
-  if (now === state && typeof position === 'string')
-    if (!(await c.d.records.trimmedAfter(c.tenantId, position))) {
-      c.out.written.add(KEY.seen);
-      return { position, timeZone: timeZoneOfState(state) };
-    }
-  await redis.unlink(to);
-  return null;
-}
-
-/**
- * From the live generation (a settings change, or a recompute on request while the reader holds
- * its position): the sales, the timelines of the customers with a sale (their touch sets, then
- * their leads and touchpoints), and the leads' and spend rows' copied "seen" entries for the base
- * rollups (a lead's date moved into the new time zone when it changed). No other record is read:
- * settings never change anyone's touches.
- */
-export async function readFromSeen(c: ReadContext, start: SeenStart): Promise<Inputs> {
+export async function readFromSeen(c: ReadContext): Promise<Inputs> {
   const sales = await readSales(c);
   const buyers = new Set<string>();
   for (const s of sales) if (s.customerId) buyers.add(s.customerId);
   c.p.total += buyers.size;
   const touches = await readTimelines(c, buyers);
-  const rollups = new RollupBuilder(c.settings.timeZone);
-  await countSeen(c, rollups, start.timeZone);
-  return { sales, touches, rollups };
+  return { sales, touches };
+}
+
+/**
+ * Stages the compact copy of what was read (packed.ts): every sale's input, and the touches of
+ * every customer with a sale (none is `[]`).
+ */
+export function stageCompact(c: ReadContext, { sales, touches }: Inputs): void {
+  for (const s of sales) {
+    c.out.set(KEY.saleInputs, s.id, encodeSaleInput(s));
+    if (s.customerId)
+      c.out.set(KEY.timelines, s.customerId, encodeTouches(touches.get(s.customerId) ?? []));
+  }
 }
 
 /** The touches of `buyers`: their touch sets (pipelined), then the leads and touchpoints named. */
@@ -276,7 +237,11 @@ async function readTimelines(c: ReadContext, buyers: Set<string>): Promise<Map<s
  * their id indexes, so no entry is counted twice); a lead's entry whose date differs in the new
  * time zone is rewritten.
  */
-async function countSeen(c: ReadContext, rollups: RollupBuilder, fromZone: string): Promise<void> {
+export async function countSeen(
+  c: ReadContext,
+  rollups: RollupBuilder,
+  fromZone: string,
+): Promise<void> {
   const seenKey = c.out.keys.list[KEY.seen]!;
   const tz = c.settings.timeZone;
   for (const entity of ['lead', 'spend'] as const) {

@@ -2,18 +2,21 @@ import type { Redis } from 'ioredis';
 
 import type { TenantSettings } from '../tenants/settings.ts';
 import { attributeSale } from './attribute.ts';
+import { attributeCompact, copyLive, type SeenStart } from './recompute-compact.ts';
 import {
-  copySeen,
+  countSeen,
   readFromSeen,
   readRecords,
+  stageCompact,
   type Progress,
   type ReadContext,
   type RecomputeDeps,
   type RecomputeProgress,
 } from './recompute-inputs.ts';
-import { encodeSums, type RollupBuilder, splitField } from './rollups.ts';
+import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
 import { Staging, throwFirst } from './staging.ts';
 import {
+  COMPACT_FIELD,
   encodeAttribution,
   GEN_FIELD,
   KEY,
@@ -22,7 +25,7 @@ import {
   StateKeys,
   STATE_FIELD,
 } from './state.ts';
-import { MODELS, type Model } from './types.ts';
+import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
 
 export type { RecomputeDeps, RecomputeProgress } from './recompute-inputs.ts';
 
@@ -44,17 +47,22 @@ export interface RecomputeOptions {
 
 /**
  * Full recompute (a settings change, a lost feed position, a first run, or on request): every
- * sale re-attributed, every rollup and "seen" entry rewritten, a new state generation, and the
- * incremental reader's position set to where its input stands. The new hashes are built beside
- * the live ones and swapped in with the state and position in one MULTI, so a report never sees
- * half of it, and the changes logged after that position are handled again by the reader
+ * sale re-attributed, every model rollup rewritten, a new state generation, and the incremental
+ * reader's position set to where its input stands. The new hashes are built beside the live
+ * ones and swapped in with the state and position in one MULTI, so a report never sees half of
+ * it, and the changes logged after that position are handled again by the reader
  * (idempotently). `progress` is told after every few pages.
  *
- * Two ways in (`RecomputeProgress.from`): with a live generation whose position is still in the
- * change log, from its "seen" entries (copied at that position), the sales and the timelines of
- * customers with a sale (`readFromSeen`); otherwise, or with `fromRecords`, from every record,
- * the reader put back to where the change log stood when it began (`readRecords`). It keeps in
- * memory only the sales, the touches of customers with a sale, and the rollups.
+ * Three ways in. With a live generation whose position is still in the change log
+ * (`copyLive`): its "seen" entries, compact copy and (time zone unchanged) base day hashes are
+ * copied at that position; then only the compact sale inputs and the packed timelines of
+ * customers with a sale are read, streamed a round of sales at a time (`attributeCompact`):
+ * what a lookback, half-life or match-confidence change needs. A time-zone change also counts
+ * the copied lead and spend "seen" entries again into new base day hashes (`countSeen`). A live
+ * generation without a compact copy (from before it) reads the sales and the buyers' records
+ * instead (`readFromSeen`) and stages the compact copy. Otherwise, or with `fromRecords`, every
+ * record is read, the reader put back to where the change log stood when it began
+ * (`readRecords`); that path holds the sales and the buyers' touches in memory.
  */
 export async function recomputeAll(
   d: RecomputeDeps,
@@ -64,7 +72,6 @@ export async function recomputeAll(
 ): Promise<number> {
   const settings = await d.settings.get(tenantId);
   const logAt = (await d.records.lastChangeId(tenantId)) ?? '0-0';
-  const counts = await Promise.all(ENTITIES.map((e) => d.redis.zcard(d.k.recordIds(tenantId, e))));
   const p: RecomputeProgress = {
     state: 'running',
     phase: 'starting',
@@ -75,43 +82,74 @@ export async function recomputeAll(
   const out = new Staging(d.redis, d.k, tenantId);
   const c: ReadContext = { d, tenantId, settings, out, p, progress };
   try {
-    const start = opts.fromRecords ? null : await copySeen(c);
+    const start = opts.fromRecords ? null : await copyLive(c);
     p.from = start ? 'seen' : 'records';
-    // From "seen": sales, then customers with a sale (added when known), leads and spend rows.
-    p.total = start ? counts[0]! + counts[1]! + counts[3]! : counts.reduce((a, b) => a + b, 0);
-    const { sales, touches, rollups } = start ? await readFromSeen(c, start) : await readRecords(c);
-    p.phase = 'attributing';
-    await progress(p);
-    for (const [i, s] of sales.entries()) {
-      // Writes waited for every few hundred sales, so they never pile up in memory.
-      if (i % SETTLE_EVERY === 0) await out.settle();
-      const a = attributeSale(
-        s,
-        (s.customerId && touches.get(s.customerId)) || [],
-        settings,
-        false,
-      );
-      rollups.addSale(a);
-      out.set(KEY.sales, a.saleId, encodeAttribution(a));
-      if (a.dealNumber) out.set(KEY.deals, a.dealNumber, a.saleId);
-    }
+    p.compact = !!start?.compact;
+    const rollups = new RollupBuilder(settings.timeZone);
+    const n = await attributeAll(c, start, rollups);
+    if (start && !start.baseDates) await countSeen(c, rollups, start.timeZone);
     p.phase = 'writing';
     await progress(p);
-    await writeRollups(out, rollups);
+    await writeRollups(out, rollups, start?.baseDates ?? []);
     await out.flush();
     const old = await swap(d.redis, out, settings, start?.position ?? logAt);
     await retire(d, tenantId, old);
-    return sales.length;
+    return n;
   } catch (err) {
     await out.discard().catch(() => undefined);
     throw err;
   }
 }
 
-/** Stages the day hashes and the days index (a field that sums to nothing is not kept). */
-async function writeRollups(out: Staging, builder: RollupBuilder): Promise<void> {
+/**
+ * Reads the inputs the way `start` allows and attributes every sale into `rollups`, staging
+ * each sale's attribution (writes waited for every few hundred sales, so they never pile up in
+ * memory). Returns the number of sales.
+ */
+async function attributeAll(
+  c: ReadContext,
+  start: SeenStart | null,
+  rollups: RollupBuilder,
+): Promise<number> {
+  let i = 0;
+  const attribute = async (s: SaleInput, touches: readonly Touch[]) => {
+    if (i++ % SETTLE_EVERY === 0) await c.out.settle();
+    const a = attributeSale(s, touches, c.settings, false);
+    rollups.addSale(a);
+    c.out.set(KEY.sales, a.saleId, encodeAttribution(a));
+    if (a.dealNumber) c.out.set(KEY.deals, a.dealNumber, a.saleId);
+  };
+  const counts = await Promise.all(
+    ENTITIES.map((e) => c.d.redis.zcard(c.d.k.recordIds(c.tenantId, e))),
+  );
+  // Counted again from "seen" (a time-zone change): leads and spend rows.
+  const recount = start && !start.baseDates ? counts[1]! + counts[3]! : 0;
+  if (start?.compact) {
+    c.p.total = recount;
+    return attributeCompact(c, attribute);
+  }
+  // From "seen": sales, then customers with a sale (added when known); else every record.
+  c.p.total = start ? counts[0]! + recount : counts.reduce((a, b) => a + b, 0);
+  const inputs = start ? await readFromSeen(c) : await readRecords(c, rollups);
+  stageCompact(c, inputs);
+  c.p.phase = 'attributing';
+  await c.progress(c.p);
+  for (const s of inputs.sales)
+    await attribute(s, (s.customerId && inputs.touches.get(s.customerId)) || []);
+  return inputs.sales.length;
+}
+
+/**
+ * Stages the model day hashes and the days index (a field that sums to nothing is not kept),
+ * and the base day hashes unless they were copied (`baseDates`: the dates copied).
+ */
+async function writeRollups(
+  out: Staging,
+  builder: RollupBuilder,
+  baseDates: readonly string[],
+): Promise<void> {
   const rollups = builder.result();
-  const dates = new Set<string>();
+  const dates = new Set<string>(baseDates);
   const put = (kind: Model | 'base', field: string, value: string) => {
     const [date, cell] = splitField(field);
     dates.add(date);
@@ -139,7 +177,16 @@ async function swap(
   const { list, gen } = out.keys;
   const tx = redis.multi().hget(list[KEY.meta]!, GEN_FIELD);
   for (const i of out.written) tx.persist(list[i]!);
-  tx.hset(list[KEY.meta]!, STATE_FIELD, newState(settings, gen), GEN_FIELD, gen);
+  // Every way in stages a whole compact copy (copied, or built from what it read).
+  tx.hset(
+    list[KEY.meta]!,
+    STATE_FIELD,
+    newState(settings, gen),
+    GEN_FIELD,
+    gen,
+    COMPACT_FIELD,
+    gen,
+  );
   tx.hset(list[KEY.positions]!, POSITION_FIELD, logAt);
   const replies = await tx.exec();
   throwFirst(replies);

@@ -21,6 +21,13 @@ export const STATE_FIELD = 'state';
  */
 export const GEN_FIELD = 'gen';
 
+/**
+ * Field of `attrMeta` naming the generation whose compact copy (`timelines`, `saleInputs`:
+ * packed.ts) is complete: every full recompute writes one whole; a generation from before the
+ * compact copy has none, and the first recompute builds it from records.
+ */
+export const COMPACT_FIELD = 'compact';
+
 /** Field of `attrMeta` holding the last full recompute's progress (JSON `RecomputeProgress`). */
 export const PROGRESS_FIELD = 'recompute';
 
@@ -72,6 +79,8 @@ export const KEY = {
   deals: 3,
   seen: 4,
   days: 5,
+  timelines: 6,
+  saleInputs: 7,
 } as const;
 
 /**
@@ -88,7 +97,7 @@ export class StateKeys {
     private readonly tenantId: string,
     readonly gen: string,
   ) {
-    const g = (part: 'sales' | 'deals' | 'seen' | 'days') => k.attrGen(tenantId, gen, part);
+    const g = (part: Parameters<Keys['attrGen']>[2]) => k.attrGen(tenantId, gen, part);
     this.list = [
       k.attrMeta(tenantId),
       k.feedPositions(tenantId),
@@ -96,6 +105,8 @@ export class StateKeys {
       g('deals'),
       g('seen'),
       g('days'),
+      g('timelines'),
+      g('saleInputs'),
     ];
   }
 

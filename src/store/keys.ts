@@ -181,10 +181,15 @@ function closedLoopKeys(t: TenantKey) {
      * `<entity>:<id>` → src/attribution/seen.ts, so a change can undo the old contribution),
      * `days` (tenant date → its version: the dates that have `attrDay` hashes; a recompute writes
      * `1`, every incremental write of a date's hashes a new token in the same script, so a report
-     * may keep a parsed day while its version stands).
+     * may keep a parsed day while its version stands), and the compact copy a full recompute
+     * reads (src/attribution/packed.ts): `timelines` (customer id with a sale → its packed
+     * touches) and `saleInputs` (sale id → its packed attribution input).
      */
-    attrGen: (tenantId: string, gen: string, part: 'sales' | 'deals' | 'seen' | 'days') =>
-      t(tenantId, `attr:g:${gen}:${part}`),
+    attrGen: (
+      tenantId: string,
+      gen: string,
+      part: 'sales' | 'deals' | 'seen' | 'days' | 'timelines' | 'saleInputs',
+    ) => t(tenantId, `attr:g:${gen}:${part}`),
     /**
      * Hash of one tenant date's rollups in a generation: `<channel>␟<campaign>` →
      * `<spend cents>;<leads>` for `kind` `base`, or `<sold>;<gross>;<revenue>` exact fractions

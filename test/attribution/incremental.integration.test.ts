@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createApp } from '../../src/api/app.ts';
+import { COMPACT_FIELD } from '../../src/attribution/state.ts';
 import { applyMerges } from '../../src/identity/merge.ts';
 import { createEngine } from '../../src/runtime/engine.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
@@ -28,7 +29,8 @@ async function expectSameAsRecompute() {
   await t.hub.attribution.recompute(T, undefined, { fromRecords: true });
   expect(incremental).toEqual(await snapshot());
   await t.hub.attribution.recompute(T);
-  expect((await t.hub.attribution.follower.progress(T))?.from).toBe('seen');
+  const p = await t.hub.attribution.follower.progress(T);
+  expect(p).toMatchObject({ from: 'seen', compact: true });
   expect(incremental).toEqual(await snapshot());
 }
 
@@ -179,6 +181,18 @@ describe('incremental attribution from the change feed', () => {
     } finally {
       await pool.close();
     }
+    await expectSameAsRecompute();
+  });
+
+  it('a generation from before the compact copy: the first recompute builds it from the buyers records', async () => {
+    await t.hub.attribution.catchUp(T);
+    const live = await snapshot();
+    // As a hub in service before the compact copy: no generation names it complete.
+    await t.hub.redis.hdel(t.hub.keys.attrMeta(T), COMPACT_FIELD);
+    await t.hub.attribution.recompute(T);
+    const p = await t.hub.attribution.follower.progress(T);
+    expect(p).toMatchObject({ from: 'seen', compact: false });
+    expect(await snapshot()).toEqual(live);
     await expectSameAsRecompute();
   });
 

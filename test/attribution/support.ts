@@ -57,7 +57,7 @@ export async function put(
 
 /**
  * Everything attribution stores that a report or explain reads (sales, deals, rollups, base,
- * seen), to compare an incremental state with a full recompute's.
+ * seen) and the compact copy a recompute reads, to compare an incremental state with a full recompute's.
  */
 export async function attributionSnapshot(
   redis: Redis,
@@ -67,8 +67,15 @@ export async function attributionSnapshot(
   const gen = (await redis.hget(k.attrMeta(tenantId), GEN_FIELD)) ?? '';
   const keys = new StateKeys(k, tenantId, gen);
   const out: Record<string, Record<string, string>> = {};
-  for (const part of ['sales', 'deals', 'seen'] as const)
+  for (const part of ['sales', 'deals', 'seen', 'saleInputs'] as const)
     out[part] = await redis.hgetall(keys.list[KEY[part]]!);
+  // The compact timelines of customers with a sale (one that lost its sales may keep a stale
+  // entry, which no recompute reads).
+  const buyers = new Set(
+    Object.values(out.saleInputs!).map((text) => (JSON.parse(text) as unknown[])[3]),
+  );
+  const timelines = await redis.hgetall(keys.list[KEY.timelines]!);
+  out.timelines = Object.fromEntries(Object.entries(timelines).filter(([c]) => buyers.has(c)));
   // Day hashes by kind and date; the days index itself may name dates whose sums came to zero.
   for (const date of (await redis.hkeys(keys.list[KEY.days]!)).sort())
     for (const kind of ['base', ...MODELS] as const) {
