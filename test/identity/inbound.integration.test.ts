@@ -1,15 +1,11 @@
-import { join } from 'node:path';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { connectors } from '../../connectors/index.ts';
 import { AccessPaths } from '../../src/records/access-paths.ts';
-import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
-import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
-import { createSyncServices, type SyncServices } from '../../src/sync/services.ts';
+import type { SyncServices } from '../../src/sync/services.ts';
 import { people245, returning as cameBack } from '../fixtures/meta/leads-245-people.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { metaInbound } from '../support/meta-inbound.ts';
 
 let t: TestHub;
 let svc: SyncServices;
@@ -18,24 +14,7 @@ const tenantId = 'identity-store';
 
 beforeAll(async () => {
   t = await openTestHub({ LOG_LEVEL: 'warn' });
-  const registry = new ConnectorRegistry(connectors);
-  const mappings = new DirectoryMappingSource(join(import.meta.dirname, '../../mappings'));
-  svc = createSyncServices(t.hub, registry, mappings);
-  await t.hub.tenants.create({ id: tenantId, name: 'Identity Motors' });
-  const conn = await t.hub.connections.create(tenantId, {
-    connectorId: 'meta',
-    name: 'meta',
-    settings: { pageId: '123456789' },
-    credentials: { accessToken: 'test-token' },
-  });
-  const mapping = await mappings.get('meta-leads');
-  const sync = await svc.syncs.create(tenantId, {
-    name: 'meta in',
-    connectionId: conn.id,
-    mapping: mapping.name,
-    mode: 'inbound',
-  });
-  scope = { sync, connector: registry.get('meta'), mapping, stream: 'leads', twoWay: false };
+  ({ svc, scope } = await metaInbound(t.hub, tenantId, 'Identity Motors'));
 });
 afterAll(() => t.cleanup());
 

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { ingestPage } from '../../src/sync/inbound.ts';
+import { metaLeads250 } from '../fixtures/meta/leads-245-people.ts';
+import { cliHome, runCliInProcess } from '../support/cli.ts';
+import { openTestHub, type TestHub } from '../support/hub.ts';
+import { metaInbound } from '../support/meta-inbound.ts';
+
+// Issue 12 Build 7, the command itself: `dealerloop rebuild --tenant <id>` after the tenant's data
+// keys are deleted gives back the same records, indexes and links (test/archive/rebuild covers
+// rebuildTenant over a richer world, local and S3).
+
+const tenantId = 'rebuild-cli';
+const home = cliHome('rebuild-cli');
+const env = { ...home.env, HUB_MASTER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' };
+const REBUILT = /^(rec|ids|touch|bydate|idx|link|dest):/;
+let t: TestHub;
+afterAll(async () => {
+  await t?.cleanup();
+  await home.cleanup();
+});
+
+/** The tenant's keys (SCAN, never KEYS), each with what follows the tenant's tag. */
+async function tenantKeys(): Promise<[string, string][]> {
+  const tag = `${t.config.REDIS_PREFIX}:{${tenantId}}:`;
+  const out: [string, string][] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await t.hub.redis.scan(cursor, 'MATCH', `${tag}*`, 'COUNT', 1000);
+    for (const k of batch) out.push([k, k.slice(tag.length)]);
+    cursor = next;
+  } while (cursor !== '0');
+  return out.sort();
+}
+
+/** Every record, index and link key with its whole content. */
+async function dump(): Promise<Record<string, unknown>> {
+  const r = t.hub.redis;
+  const out: Record<string, unknown> = {};
+  for (const [key, rest] of await tenantKeys()) {
+    if (!REBUILT.test(rest)) continue;
+    const type = await r.type(key);
+    out[rest] =
+      type === 'hash'
+        ? await r.hgetall(key)
+        : type === 'zset'
+          ? await r.zrange(key, 0, -1, 'WITHSCORES')
+          : type === 'set'
+            ? (await r.smembers(key)).sort()
+            : await r.get(key);
+  }
+  return out;
+}
+
+describe('dealerloop rebuild --tenant', () => {
+  it("gives back the same records, indexes and links after the tenant's data keys are deleted", async () => {
+    t = await openTestHub(env);
+    const { svc, scope } = await metaInbound(t.hub, tenantId, 'Rebuild Motors');
+    const leads = metaLeads250().map((l) => ({ ...l }));
+    for (let i = 0; i < leads.length; i += 100)
+      await ingestPage(svc, scope, leads.slice(i, i + 100));
+
+    const before = await dump();
+    expect(Object.keys(before['rec:lead'] as object)).toHaveLength(250);
+    const data = (await tenantKeys()).filter(([, rest]) => REBUILT.test(rest)).map(([k]) => k);
+    await t.hub.redis.del(...data);
+    expect(await dump()).toEqual({});
+
+    const r = await runCliInProcess(['rebuild', '--tenant', tenantId, '--json'], env);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ tenantId, pages: 3, records: 250, skipped: [] });
+    expect(await dump()).toEqual(before);
+  });
+});
