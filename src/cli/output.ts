@@ -1,3 +1,5 @@
+import Table from 'cli-table3';
+
 /** Writes a result: JSON for scripts with `--json`, otherwise the human rendering. */
 export function emit(json: boolean, data: unknown, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human() + '\n');
@@ -31,4 +33,13 @@ export function toCsv(head: readonly string[], rows: readonly (readonly unknown[
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [head, ...rows].map((r) => r.map(esc).join(',')).join('\n');
+}
+
+/**
+ * A cli-table3 table for people. Its default style colours the header and borders with ANSI codes;
+ * those stay for a terminal and are left out when stdout is a pipe or a file, so `> report.txt`
+ * and scripts that read the table get plain text.
+ */
+export function peopleTable(opts: Table.TableConstructorOptions): Table.Table {
+  return new Table(process.stdout.isTTY ? opts : { ...opts, style: { head: [], border: [] } });
 }

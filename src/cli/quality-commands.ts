@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 
 import {
@@ -15,7 +14,7 @@ import {
   type DataQualityReport,
   type QualityFigures,
 } from '../quality/report.ts';
-import { emit, toCsv } from './output.ts';
+import { emit, peopleTable, toCsv } from './output.ts';
 import { withHub } from './with-hub.ts';
 
 const STAT_COLUMNS = [
@@ -78,7 +77,7 @@ const aligned = (text: number, nums: number) => [
 
 /** A group's response time for people: a row per store and per store × salesperson. */
 export function groupResponseTimeTable(g: GroupResponseReport): string {
-  const t = new Table({
+  const t = peopleTable({
     head: ['store', 'salesperson', ...STAT_HEAD],
     colAligns: aligned(2, STAT_HEAD.length),
   });
@@ -92,7 +91,7 @@ export function groupResponseTimeTable(g: GroupResponseReport): string {
 
 /** The response-time report for people: durations, shares as percent, the unanswered leads. */
 export function responseTimeTable(r: ResponseReport): string {
-  const t = new Table({
+  const t = peopleTable({
     head: ['salesperson', ...STAT_HEAD],
     colAligns: aligned(1, STAT_HEAD.length),
   });
@@ -133,7 +132,7 @@ export function dataQualityCsv(r: DataQualityReport): string {
 export function dataQualityTable(r: DataQualityReport): string {
   if (!r.sources.length) return `data quality, ${r.from} to ${r.to}: nothing imported`;
   const parts = r.sources.map((s) => {
-    const t = new Table({
+    const t = peopleTable({
       head: ['date', 'read', 'quarantined', 'no email', 'no phone', 'normalized', 'duplicates'],
       colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     });

@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 
 import { exportAttribution, exportGroupAttribution } from '../attribution/export.ts';
@@ -17,7 +16,7 @@ import {
 import type { SaleAttribution } from '../attribution/attribute.ts';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { AttributionQuery } from '../api/routes/reports.ts';
-import { emit } from './output.ts';
+import { emit, peopleTable } from './output.ts';
 import { registerQualityReports } from './quality-commands.ts';
 import { withHub } from './with-hub.ts';
 
@@ -43,14 +42,14 @@ const aligns = (text: number, all: number) =>
 
 /** The report as an aligned table for people: money and sold with two decimals. */
 export function reportTable(r: Report): string {
-  const t = new Table({ head: [...COLUMNS], colAligns: aligns(2, COLUMNS.length) });
+  const t = peopleTable({ head: [...COLUMNS], colAligns: aligns(2, COLUMNS.length) });
   for (const row of [...r.rows, r.unattributed, r.totals]) t.push(tableLine(row));
   return `${r.model}, ${r.from} to ${r.to}\n${t.toString()}`;
 }
 
 /** A group report as a table: each store's rows, unattributed row and subtotal, then totals. */
 export function groupReportTable(g: GroupReport): string {
-  const t = new Table({ head: [...GROUP_COLUMNS], colAligns: aligns(4, GROUP_COLUMNS.length) });
+  const t = peopleTable({ head: [...GROUP_COLUMNS], colAligns: aligns(4, GROUP_COLUMNS.length) });
   for (const row of groupReportLines(g)) t.push([row.tenantId, row.currency, ...tableLine(row)]);
   const zones = g.stores.map((s) => `${s.tenantId} ${s.timeZone}`).join(', ');
   return `group ${g.groupId} (${g.groupName}), ${g.model}, ${g.from} to ${g.to} in each store's own dates (${zones || 'no stores'})\n${t.toString()}`;
@@ -156,7 +155,7 @@ function addSaleExplain(program: Command): void {
 
 /** A sale's explanation for people: the match, its touches with credits, what was left out. */
 function explainText(a: SaleAttribution): string {
-  const t = new Table({
+  const t = peopleTable({
     head: [
       'time',
       'date',

@@ -1,7 +1,7 @@
-import Table from 'cli-table3';
 import { Decimal } from 'decimal.js';
 
 import type { Report, ReportRow } from '../attribution/report.ts';
+import { peopleTable } from '../cli/output.ts';
 import type { RunReport } from '../sync/types.ts';
 import type { DemoApi } from './api-client.ts';
 import type { CrmPlayed } from './crm.ts';
@@ -29,10 +29,9 @@ export function topCampaignsTable(r: Report): string {
     .filter((x) => Number(x.sold) > 0)
     .sort((a, b) => cps(a) - cps(b) || Number(b.sold) - Number(a.sold))
     .slice(0, TOP);
-  const t = new Table({
+  const t = peopleTable({
     head: ['campaign', 'channel', 'spend', 'leads', 'sold', 'cost per sale', 'gross', 'ROAS'],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
-    ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }),
   });
   for (const x of rows)
     t.push([

@@ -46,11 +46,12 @@ describe('client', () => {
   });
 
   it('checks the connection by reading the audience', async () => {
-    mailchimp()
+    const scope = mailchimp()
       .get(`/3.0/lists/${LIST}`)
       .query({ fields: 'id,name' })
       .reply(200, { id: LIST, name: 'Acme Ford customers' });
     await mailchimpConnector.check!(context());
+    expect(scope.isDone()).toBe(true);
   });
 
   it('declares the connection limit as the engine-visible concurrency', () => {
