@@ -29,29 +29,7 @@ export function registerAttributionCommands(program: Command): void {
       '--from-records',
       'read every stored record (not the live generation\'s "seen" entries)',
     )
-    .action(async (o: { tenant: string; queue?: boolean; fromRecords?: boolean }) => {
-      await withHub(async (hub) => {
-        await hub.tenants.get(o.tenant);
-        if (o.queue) {
-          process.stdout.write(`queued ${await hub.attributionJobs.recompute(o.tenant)}\n`);
-          return;
-        }
-        const display = new ProgressDisplay(`recompute ${o.tenant}`);
-        try {
-          const show = async (p: RecomputeProgress) => {
-            display.update(describeRecompute(p), p.done, p.total);
-          };
-          // The tenant's lock, as a worker's job takes it: refused while one works on the tenant.
-          const n = await hub.attributionJobs.recomputeHere(o.tenant, show, {
-            fromRecords: o.fromRecords,
-          });
-          display.stop();
-          process.stdout.write(`attributed ${n} sales\n`);
-        } finally {
-          display.stop();
-        }
-      });
-    });
+    .action(recompute);
   attribution
     .command('schedule-export')
     .description("Export the previous day's attribution report to the archive every day")
@@ -93,4 +71,29 @@ export function registerAttributionCommands(program: Command): void {
         ].join('\n'),
       );
     });
+}
+
+/** `attribution recompute`: queued for the workers, or here with a progress display. */
+async function recompute(o: { tenant: string; queue?: boolean; fromRecords?: boolean }) {
+  await withHub(async (hub) => {
+    await hub.tenants.get(o.tenant);
+    if (o.queue) {
+      process.stdout.write(`queued ${await hub.attributionJobs.recompute(o.tenant)}\n`);
+      return;
+    }
+    const display = new ProgressDisplay(`recompute ${o.tenant}`);
+    try {
+      const show = async (p: RecomputeProgress) => {
+        display.update(describeRecompute(p), p.done, p.total);
+      };
+      // The tenant's lock, as a worker's job takes it: refused while one works on the tenant.
+      const n = await hub.attributionJobs.recomputeHere(o.tenant, show, {
+        fromRecords: o.fromRecords,
+      });
+      display.stop();
+      process.stdout.write(`attributed ${n} sales\n`);
+    } finally {
+      display.stop();
+    }
+  });
 }

@@ -63,21 +63,24 @@ export function registerGroupCommands(program: Command): void {
     .command('show <id>')
     .description('A group and its stores, with their time zones and currencies')
     .option('--json', 'output JSON')
-    .action(async (id: string, o: { json?: boolean }) => {
-      const shown = await withHub(async (hub) => {
-        const g = await hub.groups.get(id);
-        return { ...g, stores: await storeInfos(hub, g) };
-      });
-      emit(!!o.json, shown, () =>
-        [
-          `group ${shown.id} (${shown.name}), created ${shown.createdAt}`,
-          table(shown.stores as unknown as Record<string, unknown>[], [
-            'tenantId',
-            'name',
-            'timeZone',
-            'currency',
-          ]),
-        ].join('\n'),
-      );
-    });
+    .action(showGroup);
+}
+
+/** `group show`: the group and each store's name, time zone and currency. */
+async function showGroup(id: string, o: { json?: boolean }) {
+  const shown = await withHub(async (hub) => {
+    const g = await hub.groups.get(id);
+    return { ...g, stores: await storeInfos(hub, g) };
+  });
+  emit(!!o.json, shown, () =>
+    [
+      `group ${shown.id} (${shown.name}), created ${shown.createdAt}`,
+      table(shown.stores as unknown as Record<string, unknown>[], [
+        'tenantId',
+        'name',
+        'timeZone',
+        'currency',
+      ]),
+    ].join('\n'),
+  );
 }

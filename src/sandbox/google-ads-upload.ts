@@ -108,25 +108,8 @@ export function rowError(
   if (!clickIds.length && !Array.isArray(c.userIdentifiers))
     return err('fieldError', 'REQUIRED', 'A click id or userIdentifiers is required.');
   if (typeof c.gclid === 'string') {
-    const clicked = ctx.clicks.get(c.gclid);
-    if (clicked === undefined)
-      return err(
-        'conversionUploadError',
-        'UNPARSEABLE_GCLID',
-        'The imported gclid could not be decoded.',
-      );
-    if (at < clicked)
-      return err(
-        'conversionUploadError',
-        'CONVERSION_PRECEDES_EVENT',
-        'The conversion_date_time precedes the click.',
-      );
-    if (at - clicked > CLICK_WINDOW_DAYS * 86_400_000)
-      return err(
-        'conversionUploadError',
-        'EXPIRED_EVENT',
-        "The click occurred before this conversion's click-through window.",
-      );
+    const refused = clickError(ctx, c.gclid, at);
+    if (refused) return refused;
   }
   if (typeof c.orderId === 'string') {
     const key = `${action[1]}|${c.orderId}`;
@@ -144,6 +127,30 @@ export function rowError(
       );
     seenInRequest.add(key);
   }
+  return null;
+}
+
+/** A gclid's click: known to the account, before the conversion, inside the click-through window. */
+function clickError(ctx: UploadContext, gclid: string, at: number): RowError | null {
+  const clicked = ctx.clicks.get(gclid);
+  if (clicked === undefined)
+    return err(
+      'conversionUploadError',
+      'UNPARSEABLE_GCLID',
+      'The imported gclid could not be decoded.',
+    );
+  if (at < clicked)
+    return err(
+      'conversionUploadError',
+      'CONVERSION_PRECEDES_EVENT',
+      'The conversion_date_time precedes the click.',
+    );
+  if (at - clicked > CLICK_WINDOW_DAYS * 86_400_000)
+    return err(
+      'conversionUploadError',
+      'EXPIRED_EVENT',
+      "The click occurred before this conversion's click-through window.",
+    );
   return null;
 }
 

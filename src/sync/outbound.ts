@@ -244,7 +244,7 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
   let written = 0;
   let skipped = 0;
   let notes: Record<string, number> | undefined;
-  const rejected: { p: Prepared; reason: string; field?: string; retryable: boolean }[] = [];
+  const rejected: Rejected[] = [];
   let extraRequests = 0;
   let refusedBatches = 0;
   for (let attempt = 0; todo.length && attempt < ITEM_ATTEMPTS; attempt++) {
@@ -289,11 +289,34 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
     await writes.flush(svc.hub.redis);
     todo = again;
   }
+  const { quarantined, failed } = await setAside(svc, scope, rejected);
+  if (refusedBatches)
+    addNotes((notes ??= {}), {
+      [REFUSED_BATCHES]: refusedBatches,
+      [SPLIT_REQUESTS]: extraRequests,
+    });
+  return { written, failed, quarantined, skipped, notes };
+}
+
+/** An item the sink refused for good, or that stayed retryable past every attempt. */
+interface Rejected {
+  p: Prepared;
+  reason: string;
+  field?: string;
+  retryable: boolean;
+}
+
+/**
+ * Sets refused items aside with the sink's reason: refused ones in quarantine, ones still
+ * retryable after every attempt as dead letters. Returns how many went to each.
+ */
+async function setAside(svc: SyncServices, scope: OutboundScope, rejected: Rejected[]) {
+  const { sync } = scope;
   const entries = (retryable: boolean): Omit<QuarantineEntry, 'id' | 'at' | 'replays'>[] =>
     rejected
       .filter((r) => r.retryable === retryable)
       .map((r) => ({
-        tenantId,
+        tenantId: sync.tenantId,
         syncId: sync.id,
         connectionId: sync.connectionId,
         direction: 'out',
@@ -304,12 +327,7 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
       }));
   const quarantined = (await svc.quarantine.add(entries(false))).length;
   const failed = (await svc.deadLetters.add(entries(true))).length;
-  if (refusedBatches)
-    addNotes((notes ??= {}), {
-      [REFUSED_BATCHES]: refusedBatches,
-      [SPLIT_REQUESTS]: extraRequests,
-    });
-  return { written, failed, quarantined, skipped, notes };
+  return { quarantined, failed };
 }
 
 /** Quarantines records that could not be mapped out. */

@@ -1,6 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 
 import { AppError } from '../errors/app-error.ts';
+import type { Logger } from '../log/logger.ts';
+import type { StreamPage } from '../sdk/connector.ts';
 import { AuthError, ParkedError, PermanentError, RetryableError } from '../sdk/errors.ts';
 import { openConnection, type ConnectionRuntime } from './connection-runtime.ts';
 import { ingestPage } from './inbound.ts';
@@ -72,20 +74,7 @@ export async function runSync(
     run.mapping = mappingUsed(mapping);
     const generation = await openGeneration(svc, sync, run);
     const parts = { svc, sync, rt, mapping, run, generation, forceResend: !!opts.forceResend };
-    if (sync.mode !== 'outbound') {
-      // Outbound syncs hear of changes while a long inbound run is still reading (at most once
-      // per WAKE_EVERY_MS), so they stream the changes out behind it; and once more at the end.
-      const entities = new Set([mapping.entity]);
-      let lastWake = -Infinity;
-      const wake = async (final: boolean) => {
-        if (!opts.onChanges || run.counts.created + run.counts.updated === 0) return;
-        if (!final && performance.now() - lastWake < WAKE_EVERY_MS) return;
-        lastWake = performance.now();
-        await opts.onChanges(entities);
-      };
-      await pullAll(parts, () => wake(false));
-      await wake(true);
-    }
+    if (sync.mode !== 'outbound') await pullWaking(parts, opts.onChanges);
     if (sync.mode !== 'inbound') await pushAll(parts);
     // Nothing more to read can also mean Redis came back empty: the run proves it did not.
     await svc.hub.sentinels.checkTenant(tenantId, generation);
@@ -93,24 +82,60 @@ export async function runSync(
     log.info({ counts: run.counts, ms: run.durationMs }, 'sync run succeeded');
     return run;
   } catch (err) {
-    const message = (err as Error).message;
-    if (err instanceof ParkedError) {
-      run.parkedUntil = new Date(err.untilMs).toISOString();
-      await svc.runs.finish(run, 'parked', message);
-      log.warn({ until: run.parkedUntil, counts: run.counts }, 'sync run parked');
-      throw err;
-    }
-    const report = failureOf(err);
-    await svc.runs.finish(run, 'failed', report);
-    log.warn({ err: report, counts: run.counts }, 'sync run failed');
-    if (err instanceof AuthError || err instanceof PermanentError || err instanceof AppError)
-      throw new UnrecoverableError(message);
-    throw err;
+    throw await finishFailed(svc, run, log, err);
   } finally {
     await lock.release();
     const pending = await svc.hub.redis.getdel(k.syncPending(tenantId, syncId));
     if (pending && opts.requeue) await opts.requeue();
   }
+}
+
+/**
+ * Records a run that threw: `parked` (a vendor wait too long to sleep through) or `failed` with
+ * its report. Returns what to rethrow: auth, permanent and app errors as BullMQ's
+ * UnrecoverableError (no retry storm), the rest as they are (retried with backoff).
+ */
+async function finishFailed(
+  svc: SyncServices,
+  run: RunReport,
+  log: Logger,
+  err: unknown,
+): Promise<unknown> {
+  const message = (err as Error).message;
+  if (err instanceof ParkedError) {
+    run.parkedUntil = new Date(err.untilMs).toISOString();
+    await svc.runs.finish(run, 'parked', message);
+    log.warn({ until: run.parkedUntil, counts: run.counts }, 'sync run parked');
+    return err;
+  }
+  const report = failureOf(err);
+  await svc.runs.finish(run, 'failed', report);
+  log.warn({ err: report, counts: run.counts }, 'sync run failed');
+  if (err instanceof AuthError || err instanceof PermanentError || err instanceof AppError)
+    return new UnrecoverableError(message);
+  return err;
+}
+
+/**
+ * The inbound half, waking the outbound syncs of what it changes while a long run is still
+ * reading (at most once per WAKE_EVERY_MS), so they stream the changes out behind it; and once
+ * more at the end.
+ */
+async function pullWaking(
+  parts: RunParts,
+  onChanges: ((entities: ReadonlySet<string>) => Promise<void>) | undefined,
+): Promise<void> {
+  const { run, mapping } = parts;
+  const entities = new Set([mapping.entity]);
+  let lastWake = -Infinity;
+  const wake = async (final: boolean) => {
+    if (!onChanges || run.counts.created + run.counts.updated === 0) return;
+    if (!final && performance.now() - lastWake < WAKE_EVERY_MS) return;
+    lastWake = performance.now();
+    await onChanges(entities);
+  };
+  await pullAll(parts, () => wake(false));
+  await wake(true);
 }
 
 /** How a failed run's report begins when the vendor stayed unavailable past every retry. */
@@ -220,12 +245,7 @@ async function pullAll(
         );
       }
       if (page.hasMore) next = read(page.nextCursor);
-      const pageKeys = page.records.map((r) => mapping.recordKey(r) ?? null);
-      const keys = new Set<string>();
-      for (const key of pageKeys) if (key) keys.add(key);
-      const dup = countDuplicates(pageKeys, seen);
-      if (dup) addNotes((run.notes ??= {}), { [DUPLICATE_ROWS]: dup });
-      if (page.notes) addNotes((run.notes ??= {}), page.notes);
+      const keys = notePage(run, mapping, page, seen);
       while (
         inFlight.length >= PAGES_IN_FLIGHT ||
         inFlight.some((p) => [...keys].some((k) => p.keys.has(k)))
@@ -238,24 +258,53 @@ async function pullAll(
     }
     while (inFlight.length) await finishOldest();
   } catch (err) {
-    // The run fails, but the pages already in flight still commit: their cursors are saved in
-    // order up to the first that failed; what later ones committed is counted, their cursors not
-    // saved (the next run reads them again and they merge as no-ops).
-    let saving = true;
-    while (inFlight.length) {
-      if (saving) {
-        try {
-          await finishOldest();
-          continue;
-        } catch {
-          saving = false; // that page may have left the queue already: look again
-          continue;
-        }
-      }
-      const [settled] = await Promise.allSettled([inFlight.shift()!.done]);
-      if (settled!.status === 'fulfilled') addCounts(run.counts, settled!.value, run);
-    }
+    await drainAfterFailure(inFlight, finishOldest, run);
     throw err;
+  }
+}
+
+/**
+ * A page's record keys (to hold back a later page that shares one), and its notes into the
+ * run's: the page's own, and rows whose key this run read before (`duplicateRows`).
+ */
+function notePage(
+  run: RunReport,
+  mapping: SyncMapping,
+  page: Pick<StreamPage, 'records' | 'notes'>,
+  seen: Set<number>,
+): Set<string> {
+  const pageKeys = page.records.map((r) => mapping.recordKey(r) ?? null);
+  const keys = new Set<string>();
+  for (const key of pageKeys) if (key) keys.add(key);
+  const dup = countDuplicates(pageKeys, seen);
+  if (dup) addNotes((run.notes ??= {}), { [DUPLICATE_ROWS]: dup });
+  if (page.notes) addNotes((run.notes ??= {}), page.notes);
+  return keys;
+}
+
+/**
+ * When an inbound run fails, the pages already in flight still commit: their cursors are saved
+ * in order up to the first that failed; what later ones committed is counted, their cursors not
+ * saved (the next run reads them again and they merge as no-ops).
+ */
+async function drainAfterFailure(
+  inFlight: InFlightPage[],
+  finishOldest: () => Promise<void>,
+  run: RunReport,
+): Promise<void> {
+  let saving = true;
+  while (inFlight.length) {
+    if (saving) {
+      try {
+        await finishOldest();
+        continue;
+      } catch {
+        saving = false; // that page may have left the queue already: look again
+        continue;
+      }
+    }
+    const [settled] = await Promise.allSettled([inFlight.shift()!.done]);
+    if (settled!.status === 'fulfilled') addCounts(run.counts, settled!.value, run);
   }
 }
 
