@@ -2,18 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { formatMajorUnits, parseMinorUnits } from '../../src/mapping/transforms/money.ts';
-
-/** How systems write an amount of `cents`: the writer picks one style per value. */
-function styles(cents: number): string[] {
-  const neg = cents < 0;
-  const abs = Math.abs(cents);
-  const plain = formatMajorUnits(abs);
-  const grouped = plain.replace(/\B(?=(\d{3})+(?!\d))(?=.*\.)/g, ',');
-  const short = plain.replace(/\.?0+$/, '') || '0'; // "1234.5", "1234"
-  return neg
-    ? [`-${plain}`, `(${grouped})`, `$(${grouped})`, `${plain}-`, `-$${grouped}`, `-${short}`]
-    : [plain, `$${grouped}`, short, `USD ${plain}`, ` ${grouped} `, `+${plain}`];
-}
+import { moneyStyles as styles } from '../support/money.ts';
 
 describe('money in integer cents', () => {
   it.each([
