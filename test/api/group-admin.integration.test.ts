@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiServer } from '../../src/api/server.ts';
 import type { GroupReport } from '../../src/attribution/group-report.ts';
 import { groupReportCsv } from '../../src/attribution/report-csv.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
-import { metaLeadL1, put, rec, saleS1 } from '../attribution/support.ts';
+import { metaLeadL1, saleS1, seedStores, spendRow } from '../attribution/support.ts';
 import { cliEnvOf, runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { apiCall } from '../support/api-call.ts';
@@ -52,23 +51,18 @@ const newKey = async (groupId: string, role: string, name: string) =>
 beforeAll(async () => {
   t = await openTestHub();
   engine = createEngine(t.hub, { queueName: `group-admin-${randomUUID()}` });
-  const records = new RecordStore(t.hub.redis, t.hub.keys);
-  for (const s of STORES) {
-    await t.hub.tenants.create({ id: s.id, name: s.name, timezone: 'America/Chicago' });
-    await t.hub.settings.update(s.id, { currency: s.currency });
-    await put(records, s.id, [
-      metaLeadL1(),
-      saleS1(),
-      rec('spend', 'sp1', {
-        date: '2026-03-10',
-        channel: 'meta',
-        campaignId: 'm1',
-        amount: 123_456,
-      }),
-    ]);
-    await t.hub.attribution.recompute(s.id);
+  await seedStores(
+    t.hub,
+    STORES,
+    (s) => ({
+      timezone: 'America/Chicago',
+      settings: { currency: s.currency },
+      records: [metaLeadL1(), saleS1(), spendRow('sp1', '2026-03-10', 'meta', 'm1', 123_456)],
+    }),
+    { recompute: true },
+  );
+  for (const s of STORES)
     tokens[s.id] = (await t.hub.apiKeys.create(s.id, 'admin', 'store admin')).token;
-  }
   tokens.hub = (await t.hub.apiKeys.createFor({ scope: 'hub', id: '' }, 'admin', 'ops')).token;
   api = await startApi(t.hub, engine.service, 0);
   await hub(

@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiServer } from '../../src/api/server.ts';
 import type { GroupResponseReport } from '../../src/attribution/group-report.ts';
 import type { ResponseReport } from '../../src/attribution/response-time.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
-import { put, rec } from '../attribution/support.ts';
+import { rec, seedStores } from '../attribution/support.ts';
 import { apiCall } from '../support/api-call.ts';
 import { cliEnvOf, cliOk, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
@@ -61,13 +60,13 @@ const call = (key: string, path: string, method = 'GET', body?: unknown) =>
 beforeAll(async () => {
   t = await openTestHub();
   engine = createEngine(t.hub, { queueName: `group-rt-${randomUUID()}` });
-  const records = new RecordStore(t.hub.redis, t.hub.keys);
-  for (const [i, s] of STORES.entries()) {
-    await t.hub.tenants.create({ id: s.id, name: s.name, timezone: s.zone });
-    await t.hub.settings.update(s.id, { responseSlaMinutes: s.sla });
-    await put(records, s.id, storeRecords(i * 3));
+  await seedStores(t.hub, STORES, (s, i) => ({
+    timezone: s.zone,
+    settings: { responseSlaMinutes: s.sla },
+    records: storeRecords(i * 3),
+  }));
+  for (const s of STORES)
     tokens[s.id] = (await t.hub.apiKeys.create(s.id, 'marketing', 'store')).token;
-  }
   tokens.storeViewer = (await t.hub.apiKeys.create('bay-ford', 'viewer', 'gm seat')).token;
   await t.hub.groups.create({ id: G, name: 'Bay Auto Group', members: STORES.map((s) => s.id) });
   for (const role of ['marketing', 'viewer'] as const)

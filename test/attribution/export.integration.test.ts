@@ -9,7 +9,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { s3ArchiveOn, startS3Server } from '../support/s3-server.ts';
-import { metaLeadL1, put, rec, saleS1 } from './support.ts';
+import { metaLeadL1, put, rec, saleS1, spendRow } from './support.ts';
 
 let t: TestHub;
 const T = 'store-exp';
@@ -27,12 +27,7 @@ beforeAll(async () => {
       'c1',
     ),
     saleS1(),
-    rec('spend', 'sp1', {
-      date: '2026-03-10',
-      channel: 'google',
-      campaignId: 'g,1',
-      amount: 123_456,
-    }),
+    spendRow('sp1', '2026-03-10', 'google', 'g,1', 123_456),
   ]);
   await t.hub.attribution.catchUp(T);
 });

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiServer } from '../../src/api/server.ts';
 import type { GroupReport, StoreRow } from '../../src/attribution/group-report.ts';
 import type { Report, ReportRow } from '../../src/attribution/report.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { cliEnvOf, cliOk, runCli } from '../support/cli.ts';
-import { put, rec } from './support.ts';
+import { rec, seedStores, spendRow } from './support.ts';
 import { apiCall } from '../support/api-call.ts';
 
 // Issue 13 build 5: a tenant group's attribution report, on real Redis through the API on
@@ -98,14 +97,7 @@ function storeRecords(store: string, seed: number): StoredRecord[] {
   );
   for (const [channel, campaignId] of CAMPAIGNS)
     for (const d of [3, 9, 16, 24])
-      out.push(
-        rec('spend', `sp-${campaignId}-${d}`, {
-          date: day(d),
-          channel,
-          campaignId,
-          amount: 10_001 + r(50_000),
-        }),
-      );
+      out.push(spendRow(`sp-${campaignId}-${d}`, day(d), channel, campaignId, 10_001 + r(50_000)));
   return out;
 }
 
@@ -156,14 +148,18 @@ function sumFractions(xs: readonly string[]): string {
 beforeAll(async () => {
   t = await openTestHub();
   engine = createEngine(t.hub, { queueName: `group-${randomUUID()}` });
-  const records = new RecordStore(t.hub.redis, t.hub.keys);
-  for (const [i, s] of STORES.entries()) {
-    await t.hub.tenants.create({ id: s.id, name: s.name, timezone: s.timeZone });
-    await t.hub.settings.update(s.id, { currency: s.currency });
-    await put(records, s.id, storeRecords(s.id, 1000 + i));
-    await t.hub.attribution.recompute(s.id);
+  await seedStores(
+    t.hub,
+    STORES,
+    (s, i) => ({
+      timezone: s.timeZone,
+      settings: { currency: s.currency },
+      records: storeRecords(s.id, 1000 + i),
+    }),
+    { recompute: true },
+  );
+  for (const s of STORES)
     tokens[s.id] = (await t.hub.apiKeys.create(s.id, 'marketing', 'store')).token;
-  }
   await t.hub.tenants.create({ id: 'outsider', name: 'Not In The Group' });
   const key = (scope: 'group' | 'hub', id: string, role: 'admin' | 'marketing' | 'viewer') =>
     t.hub.apiKeys.createFor({ scope, id }, role, 'test').then((k) => k.token);

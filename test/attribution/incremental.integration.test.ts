@@ -7,7 +7,7 @@ import { createEngine } from '../../src/runtime/engine.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
-import { attributionSnapshot, put, rec } from './support.ts';
+import { attributionSnapshot, put, rec, spendRow } from './support.ts';
 
 let t: TestHub;
 let records: RecordStore;
@@ -50,12 +50,7 @@ beforeAll(async () => {
     lead('l2', '2026-03-10T16:00:00Z', 'google', 'g1', 'c2'),
     sale('s2', 'D-2', '2026-03-18', 70_000, 'c2'),
     sale('s3', 'D-3', '2026-03-18', 50_000), // a walk-in
-    rec('spend', 'sp1', {
-      date: '2026-03-10',
-      channel: 'google',
-      campaignId: 'g1',
-      amount: 123_456,
-    }),
+    spendRow('sp1', '2026-03-10', 'google', 'g1', 123_456),
   ]);
 });
 afterAll(async () => {
@@ -131,9 +126,7 @@ describe('incremental attribution from the change feed', () => {
     const a = await t.hub.attribution.explain(T, { dealNumber: 'D-1' });
     expect(a.touches.map((x) => x.id)).toEqual(['lead:l1', 'lead:l2']);
     // And a spend row of zero adds nothing a recompute would not.
-    await put(records, T, [
-      rec('spend', 'sp0', { date: '2026-03-11', channel: 'meta', campaignId: 'm1', amount: 0 }),
-    ]);
+    await put(records, T, [spendRow('sp0', '2026-03-11', 'meta', 'm1', 0)]);
     await t.hub.attribution.catchUp(T);
     await expectSameAsRecompute();
   });
@@ -142,7 +135,7 @@ describe('incremental attribution from the change feed', () => {
     await put(records, T, [
       lead('l10', '2026-03-15T16:00:00Z', 'meta', 'm2', 'c1'),
       sale('s3', 'D-3', '2026-03-18', 55_000),
-      rec('spend', 'sp2', { date: '2026-03-15', channel: 'meta', campaignId: 'm2', amount: 9_999 }),
+      spendRow('sp2', '2026-03-15', 'meta', 'm2', 9_999),
     ]);
     const inc = (t.hub.attribution.follower as unknown as { incremental: object }).incremental;
     // The sales are written, then the process dies before lead counts, spend and the position.

@@ -5,7 +5,7 @@ import { applyMerges } from '../../src/identity/merge.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
-import { attributionSnapshot, put, rec } from './support.ts';
+import { attributionSnapshot, put, rec, spendRow } from './support.ts';
 
 let t: TestHub;
 let records: RecordStore;
@@ -123,12 +123,7 @@ function recordOf(e: { slot: number; what: Record<string, unknown> }, into: Map<
       c,
       w.medium ? 'medium' : 'high',
     );
-  return rec('spend', `sp${e.slot}`, {
-    date: date(w.day),
-    channel: 'meta',
-    campaignId: w.camp,
-    amount: w.amount,
-  });
+  return spendRow(`sp${e.slot}`, date(w.day), 'meta', w.camp, w.amount);
 }
 
 beforeAll(async () => {

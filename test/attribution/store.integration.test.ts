@@ -3,33 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../src/api/app.ts';
-import { flatten } from '../../src/records/flat.ts';
-import type { StoredRecord } from '../../src/records/merge.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { rec, spendRow } from './support.ts';
 
 let t: TestHub;
 let engine: Engine;
 let token: string;
 const T = 'store-a';
-
-const rec = (
-  entity: string,
-  id: string,
-  body: Record<string, unknown>,
-  customerId?: string,
-  conf: 'high' | 'medium' = 'high',
-): StoredRecord => ({
-  id,
-  entity,
-  v: 1,
-  ...(customerId
-    ? { customerId, matchKey: conf === 'high' ? 'email' : 'namePostal', matchConfidence: conf }
-    : {}),
-  f: flatten(body),
-  m: {},
-});
 
 beforeAll(async () => {
   t = await openTestHub();
@@ -112,13 +94,8 @@ beforeAll(async () => {
       'c3',
       'medium',
     ),
-    rec('spend', 'sp1', {
-      date: '2026-03-10',
-      channel: 'google',
-      campaignId: 'g1',
-      amount: 123_456,
-    }),
-    rec('spend', 'sp2', { date: '2026-03-03', channel: 'meta', campaignId: 'm1', amount: 50_000 }),
+    spendRow('sp1', '2026-03-10', 'google', 'g1', 123_456),
+    spendRow('sp2', '2026-03-03', 'meta', 'm1', 50_000),
   ];
   await new RecordStore(t.hub.redis, t.hub.keys).writeMany(
     T,

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { GEN_FIELD, KEY, StateKeys } from '../../src/attribution/state.ts';
 import { MODELS } from '../../src/attribution/types.ts';
 import { flatten } from '../../src/records/flat.ts';
+import type { Hub } from '../../src/hub.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
-import type { RecordStore } from '../../src/records/record-store.ts';
+import { RecordStore } from '../../src/records/record-store.ts';
 import type { Keys } from '../../src/store/keys.ts';
 
 /** A canonical record of `entity` for `customerId` (high confidence unless `medium`). */
@@ -35,6 +36,15 @@ export const metaLeadL1 = (): StoredRecord =>
 export const saleS1 = (dealNumber = 'D-1', price = 2_100_000, totalGross = 350_001): StoredRecord =>
   rec('sale', 's1', { dealNumber, saleDate: '2026-03-17', price, totalGross }, 'c1');
 
+/** A spend record: `amount` integer cents of `channel`'s campaign `campaignId` on `date` (YYYY-MM-DD). */
+export const spendRow = (
+  id: string,
+  date: string,
+  channel: string,
+  campaignId: string,
+  amount: number,
+): StoredRecord => rec('spend', id, { date, channel, campaignId, amount });
+
 /** Writes records as they are now (creating or replacing each, at its current version). */
 export async function put(
   records: RecordStore,
@@ -52,6 +62,33 @@ export async function put(
       },
     ]);
     if (lost.length) throw new Error(`lost a write race on ${r.entity}:${r.id}`);
+  }
+}
+
+/** What one store of a group is seeded with: its time zone, settings and records. */
+export interface StoreSeed {
+  timezone: string;
+  settings: Record<string, unknown>;
+  records: readonly StoredRecord[];
+}
+
+/**
+ * Creates each store (a tenant with its time zone), updates its settings and writes its records;
+ * with `recompute`, recomputes its attribution from them.
+ */
+export async function seedStores<S extends { id: string; name: string }>(
+  hub: Hub,
+  stores: readonly S[],
+  seed: (store: S, index: number) => StoreSeed,
+  opts: { recompute?: boolean } = {},
+): Promise<void> {
+  const records = new RecordStore(hub.redis, hub.keys);
+  for (const [i, s] of stores.entries()) {
+    const { timezone, settings, records: recs } = seed(s, i);
+    await hub.tenants.create({ id: s.id, name: s.name, timezone });
+    await hub.settings.update(s.id, settings);
+    await put(records, s.id, recs);
+    if (opts.recompute) await hub.attribution.recompute(s.id);
   }
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { reportCsv } from '../../src/attribution/report-csv.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
-import { metaLeadL1, put, rec, saleS1 } from '../attribution/support.ts';
+import { metaLeadL1, put, rec, saleS1, spendRow } from '../attribution/support.ts';
 import { cliHome, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 
@@ -40,12 +40,7 @@ beforeAll(async () => {
       'c1',
     ),
     saleS1(),
-    rec('spend', 'sp1', {
-      date: '2026-03-10',
-      channel: 'google',
-      campaignId: 'g1',
-      amount: 12_345,
-    }),
+    spendRow('sp1', '2026-03-10', 'google', 'g1', 12_345),
   ]);
   await t.hub.attribution.catchUp(T);
 });

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiServer } from '../../src/api/server.ts';
 import type { GroupReport, GroupResponseReport } from '../../src/attribution/group-report.ts';
 import { formatDuration } from '../../src/attribution/response-time.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { money } from '../../src/ui/format.ts';
-import { metaLeadL1, put, rec } from '../attribution/support.ts';
+import { metaLeadL1, rec, seedStores, spendRow } from '../attribution/support.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
 
@@ -47,67 +46,60 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   t = await openTestHub();
   engine = createEngine(t.hub, { queueName: `group-ui-${randomUUID()}` });
-  const records = new RecordStore(t.hub.redis, t.hub.keys);
-  for (const [i, s] of STORES.entries()) {
-    await t.hub.tenants.create({ id: s.id, name: s.name, timezone: s.zone });
-    await t.hub.settings.update(s.id, { currency: s.currency });
-    await put(records, s.id, [
-      metaLeadL1(),
-      rec(
-        'touchpoint',
-        'p1',
-        {
-          type: 'ad_click',
-          occurredAt: '2026-03-06T16:00:00Z',
-          channel: 'google',
-          campaignId: 'g1',
-        },
-        'c1',
-      ),
-      rec(
-        'sale',
-        's1',
-        {
-          dealNumber: `${s.id}-D1`,
-          saleDate: '2026-03-17',
-          price: s.price,
-          totalGross: 300_001 + i,
-        },
-        'c1',
-      ),
-      rec(
-        'lead',
-        'l2',
-        { createdAt: '2026-03-08T16:00:00Z', source: 'meta', campaignId: 'm1' },
-        'c2',
-      ),
-      // Dana calls c1 back 5 minutes (plus the store's index) after the Meta lead; c2 waits.
-      rec(
-        'activity',
-        'a1',
-        {
-          type: 'call',
-          direction: 'outbound',
-          occurredAt: `2026-03-03T16:0${5 + i}:00Z`,
-          user: 'Dana',
-        },
-        'c1',
-      ),
-      rec('spend', 'sp1', {
-        date: '2026-03-10',
-        channel: 'meta',
-        campaignId: 'm1',
-        amount: 100_000 + 1_111 * i,
-      }),
-      rec('spend', 'sp2', {
-        date: '2026-03-11',
-        channel: 'google',
-        campaignId: 'g1',
-        amount: 55_555,
-      }),
-    ]);
-    await t.hub.attribution.recompute(s.id);
-  }
+  await seedStores(
+    t.hub,
+    STORES,
+    (s, i) => ({
+      timezone: s.zone,
+      settings: { currency: s.currency },
+      records: [
+        metaLeadL1(),
+        rec(
+          'touchpoint',
+          'p1',
+          {
+            type: 'ad_click',
+            occurredAt: '2026-03-06T16:00:00Z',
+            channel: 'google',
+            campaignId: 'g1',
+          },
+          'c1',
+        ),
+        rec(
+          'sale',
+          's1',
+          {
+            dealNumber: `${s.id}-D1`,
+            saleDate: '2026-03-17',
+            price: s.price,
+            totalGross: 300_001 + i,
+          },
+          'c1',
+        ),
+        rec(
+          'lead',
+          'l2',
+          { createdAt: '2026-03-08T16:00:00Z', source: 'meta', campaignId: 'm1' },
+          'c2',
+        ),
+        // Dana calls c1 back 5 minutes (plus the store's index) after the Meta lead; c2 waits.
+        rec(
+          'activity',
+          'a1',
+          {
+            type: 'call',
+            direction: 'outbound',
+            occurredAt: `2026-03-03T16:0${5 + i}:00Z`,
+            user: 'Dana',
+          },
+          'c1',
+        ),
+        spendRow('sp1', '2026-03-10', 'meta', 'm1', 100_000 + 1_111 * i),
+        spendRow('sp2', '2026-03-11', 'google', 'g1', 55_555),
+      ],
+    }),
+    { recompute: true },
+  );
   await t.hub.tenants.create({ id: 'outsider', name: 'Outsider Motors' });
   await t.hub.groups.create({
     id: G,

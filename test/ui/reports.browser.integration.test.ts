@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import { RecordStore } from '../../src/records/record-store.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
-import { put, rec } from '../attribution/support.ts';
+import { put, rec, spendRow } from '../attribution/support.ts';
 import type { EngineHarness } from '../support/engine.ts';
 import type { FakeSystem } from '../support/fake-system.ts';
 import {
@@ -38,8 +38,6 @@ function world() {
     rec('activity', id, { type, direction: 'outbound', occurredAt: at, user }, c);
   const sale = (id: string, deal: string, date: string, gross: number, c?: string) =>
     rec('sale', id, { dealNumber: deal, saleDate: date, price: gross * 10, totalGross: gross }, c);
-  const spend = (id: string, date: string, channel: string, campaignId: string, amount: number) =>
-    rec('spend', id, { date, channel, campaignId, amount });
   const L1 = '2026-10-05T15:00:00Z';
   const L2 = '2026-10-10T16:00:00Z';
   const L3 = '2026-11-01T17:00:00Z';
@@ -92,10 +90,10 @@ function world() {
     sale('s-3', 'D-103', '2026-11-10', 150_000, 'c3'),
     lead('l-4', 'c4', '2026-11-03T18:00:00Z', 'meta', 'm-spring', { assignedTo: 'Eli' }),
     sale('s-4', 'D-104', '2026-11-12', 100_000),
-    spend('sp-1', '2026-10-05', 'meta', 'm-spring', 50_000),
-    spend('sp-2', '2026-11-01', 'meta', 'm-spring', 70_000),
-    spend('sp-3', '2026-10-10', 'google', 'g-search', 120_000),
-    spend('sp-4', '2026-11-01', 'email', 'e-news', 5_000),
+    spendRow('sp-1', '2026-10-05', 'meta', 'm-spring', 50_000),
+    spendRow('sp-2', '2026-11-01', 'meta', 'm-spring', 70_000),
+    spendRow('sp-3', '2026-10-10', 'google', 'g-search', 120_000),
+    spendRow('sp-4', '2026-11-01', 'email', 'e-news', 5_000),
   ];
 }
 
