@@ -210,3 +210,14 @@ export function TableHead(props: { cols: readonly string[]; nums?: readonly stri
     </thead>
   );
 }
+
+/** The one row of a table body with nothing to list: a muted line across all `cols` columns. */
+export function EmptyRow(props: { cols: number; children: Child }) {
+  return (
+    <tr>
+      <td colspan={props.cols} class="muted">
+        {props.children}
+      </td>
+    </tr>
+  );
+}

@@ -1,13 +1,33 @@
 import type { GroupReport, GroupResponseReport } from '../../attribution/group-report.ts';
 import type { ReportRow } from '../../attribution/report.ts';
 import { count, money, two } from '../format.ts';
-import { TableHead } from '../layout.tsx';
+import { EmptyRow, TableHead } from '../layout.tsx';
 import { STAT_HEADS, StatCells } from './accountability.tsx';
 import { Figure, MODEL_NAMES } from './report-parts.tsx';
 
 /** Where a member store's own page of the dashboard is, for a group session. */
 export const memberPage = (tenantId: string, page: string, query: string) =>
   `/ui/group/stores/${encodeURIComponent(tenantId)}/reports/${page}?${query}`;
+
+/** A member store's row header: its name linking to its own `page`, and its tenant id. */
+function StoreHead(props: {
+  store: { tenantId: string; name: string };
+  page: string;
+  query: string;
+}) {
+  const { tenantId, name } = props.store;
+  return (
+    <th scope="row">
+      <a href={memberPage(tenantId, props.page, props.query)}>{name}</a>{' '}
+      <span class="muted">({tenantId})</span>
+    </th>
+  );
+}
+
+/** The body row of a group with no member stores. */
+const NoStores = (props: { cols: number }) => (
+  <EmptyRow cols={props.cols}>This group has no stores yet.</EmptyRow>
+);
 
 /** One row's figures in a currency: spend, leads, sold, cost per sale, ROAS. */
 function Cells(props: { row: ReportRow; currency: string }) {
@@ -58,19 +78,10 @@ export function GroupStoresTable(props: { report: GroupReport; query: string }) 
         nums={['Spend', 'Leads', 'Sold', 'Gross', 'Cost per sale', 'ROAS']}
       />
       <tbody>
-        {g.stores.length === 0 && (
-          <tr>
-            <td colspan={9} class="muted">
-              This group has no stores yet.
-            </td>
-          </tr>
-        )}
+        {g.stores.length === 0 && <NoStores cols={9} />}
         {g.stores.map((s, i) => (
           <tr>
-            <th scope="row">
-              <a href={memberPage(s.tenantId, 'attribution', props.query)}>{s.name}</a>{' '}
-              <span class="muted">({s.tenantId})</span>
-            </th>
+            <StoreHead store={s} page="attribution" query={props.query} />
             <td>{s.timeZone}</td>
             <td>{s.currency}</td>
             <Cells row={g.subtotals[i]!} currency={s.currency} />
@@ -107,19 +118,10 @@ export function GroupResponseStores(props: { report: GroupResponseReport; query:
       </caption>
       <TableHead cols={['Store', 'Time zone', 'SLA']} nums={STAT_HEADS} />
       <tbody>
-        {g.stores.length === 0 && (
-          <tr>
-            <td colspan={3 + STAT_HEADS.length} class="muted">
-              This group has no stores yet.
-            </td>
-          </tr>
-        )}
+        {g.stores.length === 0 && <NoStores cols={3 + STAT_HEADS.length} />}
         {g.stores.map((s) => (
           <tr>
-            <th scope="row">
-              <a href={memberPage(s.tenantId, 'accountability', props.query)}>{s.name}</a>{' '}
-              <span class="muted">({s.tenantId})</span>
-            </th>
+            <StoreHead store={s} page="accountability" query={props.query} />
             <td>{s.timeZone}</td>
             <td class="nowrap">{s.slaMinutes} min</td>
             <StatCells s={s} />
@@ -141,11 +143,9 @@ export function GroupResponsePeople(props: { report: GroupResponseReport }) {
       <TableHead cols={['Store', 'Salesperson']} nums={STAT_HEADS} />
       <tbody>
         {g.salespeople.length === 0 && (
-          <tr>
-            <td colspan={2 + STAT_HEADS.length} class="muted">
-              No leads were created in these dates at any store of the group.
-            </td>
-          </tr>
+          <EmptyRow cols={2 + STAT_HEADS.length}>
+            No leads were created in these dates at any store of the group.
+          </EmptyRow>
         )}
         {g.salespeople.map((p) => (
           <tr>
