@@ -21,6 +21,7 @@ export const DEAL_COLUMNS = [
   'customer_number',
   'first_name',
   'last_name',
+  'company_name',
   'email',
   'phone_home',
   'phone_cell',
@@ -66,6 +67,7 @@ function row(s: StorySale, i: number): Record<(typeof DEAL_COLUMNS)[number], str
     customer_number: String(70_000 + i),
     first_name: p.firstName.toUpperCase(),
     last_name: p.lastName.toUpperCase(),
+    company_name: '',
     email: s.contact === 'email' ? p.email : '',
     phone_home: '',
     phone_cell:

@@ -40,6 +40,8 @@ export const CAMPAIGNS: readonly WorldCampaign[] = [
   { id: 'c44d2e8f03', name: 'Year-End Sales Event', channel: 'email', dailyCents: 0 },
 ];
 const byChannel = (c: Channel) => CAMPAIGNS.filter((x) => x.channel === c);
+/** A Google click whose landing URL carried no campaign id: it reports as `(none)` under google. */
+export const NO_CAMPAIGN: WorldCampaign = { id: '', name: '', channel: 'google', dailyCents: 0 };
 
 /** A person as the vendors write them. */
 export interface WorldPerson {
@@ -90,6 +92,8 @@ export interface WorldSale {
   email: string;
   phoneHome: string;
   phoneCell: string;
+  /** A business buyer: the DMS writes the company, and no first or last name. */
+  companyName?: string;
   postalCode: string;
   city: string;
   priceCents: number;
@@ -368,7 +372,7 @@ function addCases(
   w: World,
   rng: Rng,
   crowd: Crowd,
-  ids: { deal: number },
+  ids: { deal: number; click: number },
   addLead: LeadAdder,
   leadTime: (k: number) => number,
 ) {
@@ -435,6 +439,35 @@ function addCases(
   addLead(m2, byChannel('third_party')[1]!, leadTime(-38));
   sale(m1, -26, 'customer merged after the sale arrived', { phoneCell: '' });
   addLead({ ...m1, phone: m2.phone }, byChannel('third_party')[0]!, leadTime(-29), true);
+  // A business buyer: the owner's Meta lead (work email and cell) and a deal the DMS writes to the
+  // company with no first or last name; it matches by the email. A second business deal with no
+  // email or phone matches nobody, even with a lead of the same postal code before it.
+  const owner = crowd.next({ email: 'owner@hillcountryplumbing.example' });
+  addLead(owner, meta[1]!, leadTime(-44));
+  const company = { firstName: '', lastName: '' };
+  sale(owner, -37, 'business buyer, email', {
+    ...company,
+    companyName: 'Hill Country Plumbing LLC',
+  });
+  const roofer = crowd.next();
+  addLead(roofer, google[0]!, leadTime(-31));
+  sale(roofer, -28, 'business buyer, no email or phone', {
+    ...company,
+    companyName: 'Austin Roofing Co',
+    email: '',
+    phoneCell: '',
+  });
+  // A click whose landing URL carried no campaign id, the last touch before a sale: `(none)`.
+  const n = crowd.next();
+  addLead(n, meta[2]!, leadTime(-24));
+  w.clicks.push({
+    id: `clk-${ids.click++}`,
+    gclid: `EAIaIQobChMI${rng.token(30)}`,
+    campaign: NO_CAMPAIGN,
+    email: n.email,
+    occurredAt: leadTime(-19),
+  });
+  sale(n, -16, 'last touch a click without campaign');
 }
 
 /** Every paid campaign's spend, every day. */

@@ -146,6 +146,7 @@ function dmsCsv(sales: WorldSale[]): string {
       new_used: 'N',
       first_name: s.firstName.toUpperCase(),
       last_name: s.lastName.toUpperCase(),
+      company_name: s.companyName?.toUpperCase() ?? '',
       email: s.email,
       phone_home: national(s.phoneHome),
       phone_cell: national(s.phoneCell),

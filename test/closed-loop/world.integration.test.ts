@@ -84,6 +84,8 @@ describe('closed loop: the fixture world through the real connectors', () => {
     expect(conf(byNote('relative: same name, other email').dealNumber)).toBe('new');
     expect(conf(byNote('email in another case').dealNumber)).toBe('high');
     expect(conf(byNote('phone only, cell second').dealNumber)).toBe('high');
+    expect(conf(byNote('business buyer, email').dealNumber)).toBe('high');
+    expect(conf(byNote('business buyer, no email or phone').dealNumber)).toBe('new');
   });
 
   it('reports every model over three ranges by campaign as the rules computed by hand, to the cent', async () => {
@@ -118,6 +120,16 @@ describe('closed loop: the fixture world through the real connectors', () => {
     expect(touches(medium)).toEqual(['meta']);
     for (const note of ['relative: other first name', 'relative: same name, other email'])
       expect((await explain(note)).touches).toEqual([]);
+    // A business buyer matches by its email only; one with no email or phone matches nobody.
+    const business = await explain('business buyer, email');
+    expect(business).toMatchObject({ matchKey: 'email', matchConfidence: 'high' });
+    expect(touches(business)).toEqual(['meta']);
+    expect((await explain('business buyer, no email or phone')).touches).toEqual([]);
+    const none = await explain('last touch a click without campaign');
+    expect(none.touches.map((x) => [x.channel, x.campaignId])).toEqual([
+      ['meta', CAMPAIGNS[2]!.id],
+      ['google', ''],
+    ]);
     const old = await explain('only lead older than lookback (91 days)');
     expect(old.touches).toEqual([]);
     expect(old.leftOut.map((l) => l.reason)).toHaveLength(1);
@@ -190,7 +202,11 @@ describe('closed loop: the fixture world through the real connectors', () => {
 
   it("names campaigns from the platforms' campaign records (Mailchimp's too), else from the leads", async () => {
     const r = await report({ from: RANGES[2]!.from, to: RANGES[2]!.to });
-    for (const row of r.rows) {
+    // A click without a campaign id reports as `(none)` under its channel, with no name.
+    expect(r.rows.filter((x) => x.campaignId === '(none)')).toMatchObject([
+      { channel: 'google', campaignName: null },
+    ]);
+    for (const row of r.rows.filter((x) => x.campaignId !== '(none)')) {
       const c = CAMPAIGNS.find((x) => x.id === row.campaignId)!;
       // Email too: Mailchimp's activity carries only the campaign id, and no lead names an email
       // campaign; the Mailchimp campaigns stream names it (the title, else the subject line).
@@ -200,7 +216,8 @@ describe('closed loop: the fixture world through the real connectors', () => {
     const emailRows = r.rows.filter((x) => x.channel === 'email');
     expect(emailRows.map((x) => x.campaignName)).toEqual(['Service Customers Trade-Up']);
     // Google's rows are named as Google Ads names them, not by the leads' UTM slugs.
-    expect(r.rows.filter((x) => x.channel === 'google').map((x) => x.campaignName)).toEqual([
+    const google = r.rows.filter((x) => x.channel === 'google' && x.campaignId !== '(none)');
+    expect(google.map((x) => x.campaignName)).toEqual([
       'Google, Brand Search',
       'Google, Silverado Search',
     ]);
