@@ -4,7 +4,7 @@ import {
   type ResponseStats,
 } from '../../attribution/response-time.ts';
 import { count, percent } from '../format.ts';
-import { TableHead } from '../layout.tsx';
+import { EmptyRow, TableHead } from '../layout.tsx';
 import { when } from './health.tsx';
 
 /** The column heads of a row of response-time figures. */
@@ -70,11 +70,9 @@ export function UnansweredTable(props: { report: ResponseReport; timeZone: strin
       <TableHead cols={['Lead created', 'Lead', 'Salesperson', 'Customer', 'Answer']} />
       <tbody>
         {leads.length === 0 && (
-          <tr>
-            <td colspan={5} class="muted">
-              Every lead of the range was answered within 24 hours (or is still pending).
-            </td>
-          </tr>
+          <EmptyRow cols={5}>
+            Every lead of the range was answered within 24 hours (or is still pending).
+          </EmptyRow>
         )}
         {leads.map((l) => (
           <tr>

@@ -5,7 +5,7 @@ import { scaledToString } from '../../attribution/fraction.ts';
 import type { Report, ReportRow } from '../../attribution/report.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
 import { count, fractionPercent, money, two } from '../format.ts';
-import { TableHead } from '../layout.tsx';
+import { EmptyRow, TableHead } from '../layout.tsx';
 import { Chart, MODEL_NAMES, Panel } from './report-parts.tsx';
 
 /** What a report page shows: the range, model and currency. */
@@ -207,11 +207,7 @@ export function CampaignSalesTable(props: { sales: CampaignSale[]; view: ReportV
       />
       <tbody>
         {props.sales.length === 0 && (
-          <tr>
-            <td colspan={5} class="muted">
-              No sale in this range credits it under this model.
-            </td>
-          </tr>
+          <EmptyRow cols={5}>No sale in this range credits it under this model.</EmptyRow>
         )}
         {props.sales.map((s) => (
           <tr>

@@ -1,5 +1,5 @@
 import type { QuarantineEntry } from '../../sync/quarantine.ts';
-import { Csrf, TableHead } from '../layout.tsx';
+import { Csrf, EmptyRow, TableHead } from '../layout.tsx';
 import { flatten, TYPE, VALUE } from '../record-form.ts';
 import type { UiSession } from '../session.ts';
 import { when } from './health.tsx';
@@ -22,11 +22,7 @@ export function EntriesTable(props: {
       <TableHead cols={['Record', 'Sync', 'Direction', 'Reasons', 'Since']} />
       <tbody>
         {props.entries.length === 0 && (
-          <tr>
-            <td colspan={5} class="muted">
-              Nothing here: every record went through.
-            </td>
-          </tr>
+          <EmptyRow cols={5}>Nothing here: every record went through.</EmptyRow>
         )}
         {props.entries.map((e) => (
           <tr>

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Connection } from '../../store/connections.ts';
 import { mappingLabel, type RunReport, type Sync } from '../../sync/types.ts';
-import { Badge, TableHead } from '../layout.tsx';
+import { Badge, EmptyRow, TableHead } from '../layout.tsx';
 
 /** One sync row: the definition, its newest run and how far behind it is. */
 export interface SyncRow {
@@ -37,11 +37,9 @@ export function ConnectionsTable(props: { connections: Connection[] }) {
       <TableHead cols={['Name', 'Connector', 'Status', 'Id']} />
       <tbody>
         {props.connections.length === 0 && (
-          <tr>
-            <td colspan={4} class="muted">
-              No connections yet. <a href="/ui/setup">Add one</a>.
-            </td>
-          </tr>
+          <EmptyRow cols={4}>
+            No connections yet. <a href="/ui/setup">Add one</a>.
+          </EmptyRow>
         )}
         {props.connections.map((c) => (
           <tr>
@@ -73,13 +71,7 @@ export function SyncsTable(props: { rows: SyncRow[]; timeZone: string }) {
         nums={['Read', 'Written', 'Quarantined', 'Lag']}
       />
       <tbody>
-        {props.rows.length === 0 && (
-          <tr>
-            <td colspan={8} class="muted">
-              No syncs yet.
-            </td>
-          </tr>
-        )}
+        {props.rows.length === 0 && <EmptyRow cols={8}>No syncs yet.</EmptyRow>}
         {props.rows.map(({ sync: s, connectionName, last, lagSeconds }) => (
           <tr>
             <th scope="row">

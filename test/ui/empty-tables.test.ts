@@ -7,9 +7,10 @@ import {
   GroupResponseStores,
   GroupStoresTable,
 } from '../../src/ui/pages/group.tsx';
+import { ConnectionsTable, SyncsTable } from '../../src/ui/pages/health.tsx';
 
-// The group tables of a group without member stores (the browser test's group has three): one
-// muted row across every column of the table, saying why it is empty.
+// Tables with nothing to list (the browser tests' worlds have something in each): one muted row
+// across every column of the table, saying why it is empty.
 
 const RANGE = { groupId: 'g', groupName: 'Empty Group', from: '2026-03-01', to: '2026-03-31' };
 const empty: GroupReport = {
@@ -60,5 +61,17 @@ describe('group tables without stores', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('health tables of a new store', () => {
+  it('say there are no connections (with the link to add one) and no syncs', () => {
+    const conns = String(ConnectionsTable({ connections: [] }));
+    expect(headCount(conns)).toBe(4);
+    expect(bodyRows(conns)).toEqual([[{ colspan: '4', text: 'No connections yet. Add one.' }]]);
+    expect(conns).toContain('<a href="/ui/setup">Add one</a>');
+    const syncs = String(SyncsTable({ rows: [], timeZone: 'UTC' }));
+    expect(headCount(syncs)).toBe(8);
+    expect(bodyRows(syncs)).toEqual([[{ colspan: '8', text: 'No syncs yet.' }]]);
   });
 });
