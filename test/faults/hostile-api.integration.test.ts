@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
 import { MAX_XML_DEPTH } from '../../src/sdk/xml-guard.ts';
 import { TEST_MAPPINGS } from '../support/engine.ts';
-import { openTestHub, type TestHub } from '../support/hub.ts';
+import { openTestHub, scanKeys, type TestHub } from '../support/hub.ts';
 
 // Hostile input at the HTTP edge, over a real server on loopback: ids that would reach another
 // key type, schedules the queue cannot run, XML bombs at the ADF webhook, an oversized body on a
@@ -99,7 +99,7 @@ describe('a sync whose schedule cannot run is refused and not stored', () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as ErrorBody;
     expect(body.error.details.map((d) => d.path)).toContain(field);
-    expect(await t.hub.redis.keys(`${t.config.REDIS_PREFIX}:*sync*`)).toEqual([]);
+    expect(await scanKeys(t.hub.redis, `${t.config.REDIS_PREFIX}:*sync*`)).toEqual([]);
     const list = (await (await call('GET', '/v1/tenants/store-a/syncs')).json()) as {
       items: unknown[];
     };

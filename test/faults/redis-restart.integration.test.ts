@@ -5,6 +5,7 @@ import { runSync } from '../../src/sync/run-sync.ts';
 import type { RunReport } from '../../src/sync/types.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
 import { FakeSystem } from '../support/fake-system.ts';
+import { scanKeys } from '../support/hub.ts';
 import { OwnRedis } from '../support/redis-server.ts';
 import { expectExactlyOnce } from './support.ts';
 
@@ -96,6 +97,14 @@ async function runUntilSucceeded(syncId: string): Promise<RunReport[]> {
   return runs;
 }
 
+/** Every run report stored under this hub's prefix (SCAN, as on the shared Redis). */
+async function storedRuns(): Promise<RunReport[]> {
+  const reports = await scanKeys(h.hub.redis, `${h.config.REDIS_PREFIX}:*:run:*`);
+  return Promise.all(
+    reports.map(async (k) => JSON.parse((await h.hub.redis.get(k))!) as RunReport),
+  );
+}
+
 /** /readyz of an API on this hub: 503 naming the lost data. */
 async function expectReadyzNoticesLoss() {
   const ready = await createApp(h.hub, h.engine.service).request('/readyz');
@@ -131,10 +140,7 @@ describe('Redis restart (its own redis-server, kill -9)', () => {
     expect((await run(inbound.id))?.counts.created).toBe(N);
     sink.onWrite = restartOn(5);
     await expect(run(outbound.id)).rejects.toThrow(/lost|Connection|not found/i);
-    const reports = await h.hub.redis.keys(`${h.config.REDIS_PREFIX}:*:run:*`);
-    const stored = await Promise.all(
-      reports.map(async (k) => JSON.parse((await h.hub.redis.get(k))!) as RunReport),
-    );
+    const stored = await storedRuns();
     expect(stored.map((r) => r.status)).toEqual(['failed']);
     expect(stored[0]!.errors.join(' ')).toMatch(/lost tenant store-a's data|Connection/);
     expect(exactlyOnce().held).toBeLessThan(N); // what was sent, once; the rest needs a rebuild
@@ -149,10 +155,7 @@ describe('Redis restart (its own redis-server, kill -9)', () => {
     const { inbound } = await open(false);
     source.onRead = restartOn(4);
     await expect(run(inbound.id)).rejects.toThrow();
-    const reports = await h.hub.redis.keys(`${h.config.REDIS_PREFIX}:*:run:*`);
-    const stored = await Promise.all(
-      reports.map(async (k) => JSON.parse((await h.hub.redis.get(k))!) as RunReport),
-    );
+    const stored = await storedRuns();
     expect(stored.map((r) => r.status)).toEqual(['failed']);
     expect(stored[0]!.errors.join(' ')).toMatch(/lost tenant store-a's data|Connection/);
     console.log(

@@ -73,16 +73,28 @@ export async function deleteByPrefix(hub: Hub, pattern: string): Promise<void> {
 }
 
 /**
- * Deletes the keys matching `pattern` on `redis` with SCAN (never KEYS, which blocks the shared
- * Redis for every other test while it walks the whole keyspace, nor FLUSHDB).
+ * The keys matching `pattern` on `redis`, batch by batch, with SCAN: never KEYS, which blocks the
+ * shared Redis for every other test while it walks the whole keyspace.
  */
-export async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
+async function* scanBatches(redis: Redis, pattern: string): AsyncGenerator<string[]> {
   let cursor = '0';
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (batch.length) await redis.del(...batch);
+    if (batch.length) yield batch;
     cursor = next;
   } while (cursor !== '0');
+}
+
+/** The keys matching `pattern` (give it the test's own prefix), sorted; SCAN, never KEYS. */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const batch of scanBatches(redis, pattern)) out.push(...batch);
+  return [...new Set(out)].sort();
+}
+
+/** Deletes the keys matching `pattern` on `redis` with SCAN (never KEYS, nor FLUSHDB). */
+export async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
+  for await (const batch of scanBatches(redis, pattern)) await redis.del(...batch);
 }
 
 /** The Redis the tests use: REDIS_URL (a bench's private server) or the shared one. */
