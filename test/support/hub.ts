@@ -92,6 +92,33 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
   return [...new Set(out)].sort();
 }
 
+/** How to read a whole value of each Redis type. */
+const READ_ALL: Record<string, (redis: Redis, key: string) => Promise<unknown>> = {
+  string: (r, k) => r.get(k),
+  hash: (r, k) => r.hgetall(k),
+  list: (r, k) => r.lrange(k, 0, -1),
+  set: (r, k) => r.smembers(k),
+  zset: (r, k) => r.zrange(k, 0, -1, 'WITHSCORES'),
+  stream: (r, k) => r.xrange(k, '-', '+'),
+  none: async () => null, // expired between SCAN and TYPE
+};
+
+/**
+ * Every value stored under the keys matching `pattern` as raw text, by key (strings as they are,
+ * other types as JSON of their members): for "no secret is stored in clear" checks.
+ */
+export async function rawValues(redis: Redis, pattern: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const key of await scanKeys(redis, pattern)) {
+    const type = await redis.type(key);
+    const read = READ_ALL[type];
+    if (!read) throw new Error(`rawValues: no reader for ${type} key ${key}`);
+    const value = await read(redis, key);
+    if (value !== null) out.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return out;
+}
+
 /** Deletes the keys matching `pattern` on `redis` with SCAN (never KEYS, nor FLUSHDB). */
 export async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
   for await (const batch of scanBatches(redis, pattern)) await redis.del(...batch);

@@ -7,9 +7,11 @@ import type { GoogleAdsContext } from '../../../connectors/google-ads/client.ts'
 import { AuthError, ParkedError, PermanentError } from '../../../src/sdk/errors.ts';
 import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { testConnection, type ConnectionRuntime } from '../../../src/sync/connection-runtime.ts';
+import { rawValues } from '../../support/hub.ts';
 import {
   ADS_HOST,
   clickInput,
+  CREDENTIALS,
   fixture,
   FRESH_TOKEN,
   item,
@@ -57,6 +59,53 @@ describe('google-ads OAuth 2.0 and limits', () => {
     expect(refreshes).toHaveLength(1);
     expect(await cache().get()).toBe(FRESH_TOKEN);
     expect((await h.t.hub.connections.get(TENANT, h.connectionId)).status).toBe('active');
+  });
+
+  it('the renewed token is stored sealed; a runtime opened later reads it back and calls with it', async () => {
+    await cache().set(STALE, 600_000);
+    const key = h.t.hub.keys.oauthToken(TENANT, h.connectionId);
+    const staleSealed = await h.t.hub.redis.get(key);
+    mockToken();
+    const seen: string[] = [];
+    nock(ADS_HOST)
+      .post(UPLOAD_PATH)
+      .times(3)
+      .reply(function (_uri, b) {
+        const auth = String(this.req.headers.authorization);
+        seen.push(auth);
+        return auth === `Bearer ${FRESH_TOKEN}`
+          ? [200, okAnswer((b as Body).conversions)]
+          : [401, fixture('error-401-unauthenticated')];
+      });
+    expect(await upload(await h.open())).toEqual([{ ok: true, destinationId: 'D10000' }]);
+
+    // In Redis: the token cache holds a new sealed value; no key of this hub holds the access
+    // token or the refresh token (or any other credential) in clear or merely base64-encoded.
+    const sealed = await h.t.hub.redis.get(key);
+    expect(sealed).toMatch(/^v1:[\w-]+:[\w-]+:[\w-]+$/);
+    expect(sealed).not.toBe(staleSealed);
+    const raw = await rawValues(h.t.hub.redis, `${h.t.config.REDIS_PREFIX}:*`);
+    expect(raw.get(key)).toBe(sealed);
+    expect([...raw.keys()]).toContain(h.t.hub.keys.connection(TENANT, h.connectionId));
+    const secrets = [FRESH_TOKEN, STALE, ...Object.values(CREDENTIALS)];
+    for (const [k, text] of raw)
+      for (const s of secrets)
+        for (const form of [
+          s,
+          Buffer.from(s).toString('base64'),
+          Buffer.from(s).toString('base64url'),
+        ])
+          expect(text, `${k} holds a credential`).not.toContain(form);
+
+    // Through the product: the cache opens to the new token, and a runtime opened afterwards (as
+    // another worker would) calls with it without asking for another token.
+    expect(await cache().get()).toBe(FRESH_TOKEN);
+    expect(await upload(await h.open())).toEqual([{ ok: true, destinationId: 'D10000' }]);
+    expect(seen).toEqual([`Bearer ${STALE}`, `Bearer ${FRESH_TOKEN}`, `Bearer ${FRESH_TOKEN}`]);
+
+    // Sealed for this connection only: the same value under another connection's key opens to nothing.
+    await h.t.hub.redis.set(h.t.hub.keys.oauthToken(TENANT, 'c_other'), sealed!);
+    expect(await h.t.hub.connections.tokenCache(TENANT, 'c_other').get()).toBeNull();
   });
 
   it('calls waiting at once share one refresh', async () => {
