@@ -1,7 +1,7 @@
 import type { TenantSettings } from '../tenants/settings.ts';
 import { dateOfDay, dayNumber, tenantDay } from './dates.ts';
-import type { Frac } from './fraction.ts';
-import { credits } from './models.ts';
+import { Frac } from './fraction.ts';
+import { modelWeights, type Weights } from './models.ts';
 import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
 
 /** Why a touch of the customer was not credited for a sale. */
@@ -73,7 +73,8 @@ export function attributeSale(
   inWindow.sort(byTime);
   leftOut.sort(byTime);
   const deltas = inWindow.map((t) => t.delta);
-  const perModel = MODELS.map((m) => credits(m, deltas, settings.halfLifeDays));
+  const perModel = MODELS.map((m) => modelWeights(m, deltas, settings.halfLifeDays));
+  const texts = perModel.map(creditTexts);
   const a: SaleAttribution = {
     saleId: sale.id,
     dealNumber: sale.dealNumber,
@@ -86,7 +87,7 @@ export function attributeSale(
     grossCents: sale.grossCents,
     touches: inWindow.map((t, i) => {
       const c = {} as Record<Model, string>;
-      MODELS.forEach((m, j) => (c[m] = perModel[j]![i]!.toString()));
+      MODELS.forEach((m, j) => (c[m] = texts[j]![i]!));
       return { ...t, credits: c };
     }),
     leftOut,
@@ -95,14 +96,27 @@ export function attributeSale(
   return a;
 }
 
-/** The credits `attributeSale` computed, per model (MODELS order) and touch. */
-const computed = new WeakMap<SaleAttribution, Frac[][]>();
+/** The credits `attributeSale` computed, per model (MODELS order). */
+const computed = new WeakMap<SaleAttribution, Weights[]>();
 
 /**
  * The exact credits of `a`'s touches under `MODELS[m]` as computed (what `touches[i].credits`
- * spells), or undefined for an attribution read back from storage.
+ * spells, reduced), or undefined for an attribution read back from storage.
  */
-export const computedCredits = (a: SaleAttribution, m: number): readonly Frac[] | undefined =>
+export const computedWeights = (a: SaleAttribution, m: number): Weights | undefined =>
   computed.get(a)?.[m];
+
+/** Credit texts of weights (those of a touch count are shared by every sale with that count). */
+const countTexts = new WeakMap<Weights, string[]>();
+
+/** Each touch's credit of `w` as `Frac.toString()` spells it (reduced). */
+function creditTexts(w: Weights): string[] {
+  let texts = countTexts.get(w);
+  if (!texts) {
+    texts = w.nums.map((x) => new Frac(x, w.den).toString());
+    countTexts.set(w, texts);
+  }
+  return texts;
+}
 
 const byTime = (a: Touch, b: Touch) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

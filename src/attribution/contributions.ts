@@ -1,6 +1,6 @@
-import { computedCredits, type SaleAttribution } from './attribute.ts';
+import { computedWeights, type SaleAttribution } from './attribute.ts';
 import { Frac } from './fraction.ts';
-import { quantize, type Ratio } from './models.ts';
+import { quantize, ratios, type Ratio } from './models.ts';
 import { MODELS, type Model } from './types.ts';
 
 /** Channel of the report row that holds sales without a touch in their window. */
@@ -30,11 +30,13 @@ export function credited(
   // time_decay's long credits are quantized as read (quantize needs no reduced fraction);
   // the other models' few distinct credits are parsed once each.
   // Those just computed are taken as they are.
-  const exact = computedCredits(sale, MODELS.indexOf(model));
+  const w = computedWeights(sale, MODELS.indexOf(model));
   const cs =
     model === 'time_decay'
-      ? quantize(exact ?? sale.touches.map((t) => ratioOf(t.credits[model])))
-      : (exact ?? sale.touches.map((t) => parsedCredit(t.credits[model])));
+      ? quantize(w ? ratios(w) : sale.touches.map((t) => ratioOf(t.credits[model])))
+      : w
+        ? w.nums.map((x) => (x === 0n ? Frac.ZERO : new Frac(x, w.den)))
+        : sale.touches.map((t) => parsedCredit(t.credits[model]));
   const byKey = new Map<string, Pick<Contribution, 'channel' | 'campaignId' | 'sold'>>();
   sale.touches.forEach((t, i) => {
     const c = cs[i]!;

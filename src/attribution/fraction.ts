@@ -102,6 +102,12 @@ export class FracSum {
     return this;
   }
 
+  /** Adds `n/d × k` (`d > 0`; `n/d` need not be reduced). */
+  addRatio(n: bigint, d: bigint, k = 1n): this {
+    if (n !== 0n) this.byDen.set(d, (this.byDen.get(d) ?? 0n) + n * k);
+    return this;
+  }
+
   /** Adds a fraction in `toString()` form (`n/d` or `n`; it need not be reduced). */
   addText(text: string): this {
     const slash = text.indexOf('/');

@@ -9,50 +9,84 @@ export const DECAY_DIGITS = 40;
 const D = Decimal.clone({ precision: DECAY_DIGITS, rounding: Decimal.ROUND_HALF_EVEN });
 
 /**
- * Credits of touches 1..n (ordered) under `model`; they sum to exactly 1. `deltas[i]` is
- * `D − d(t)` of touch i in whole days (used by time_decay only).
+ * A sale's credits under one model over one common denominator, not reduced: touch i gets
+ * `nums[i] / den` (the numerators sum to `den`). What the rollups add up without a fraction
+ * per touch; `credits` reduces them.
+ */
+export interface Weights {
+  readonly nums: readonly bigint[];
+  readonly den: bigint;
+}
+
+const NO_TOUCH: Weights = { nums: [], den: 1n };
+const ONE_TOUCH: Weights = { nums: [1n], den: 1n };
+/** Weights of the models that depend only on the number of touches, by model and count. */
+const byCount = new Map<string, Weights>();
+
+/**
+ * Credits of touches 1..n (ordered) under `model` as `Weights`. `deltas[i]` is `D − d(t)` of
+ * touch i in whole days (used by time_decay only).
  *
  * time_decay: weight 0.5^(Δ/h) = 2^((Δmax − Δ)/h) scaled by the oldest touch's weight, exact
  * (a power of two) when h divides Δmax − Δ, else `2^x` to DECAY_DIGITS significant digits; the
  * credits are the exact fractions weight / Σ weights. So 0, 7, 14 days at h = 7 give exactly
  * 4/7, 2/7, 1/7.
  */
-export function credits(model: Model, deltas: readonly number[], halfLifeDays: number): Frac[] {
+export function modelWeights(
+  model: Model,
+  deltas: readonly number[],
+  halfLifeDays: number,
+): Weights {
   const n = deltas.length;
-  if (n === 0) return [];
-  if (n === 1) return [Frac.ONE];
-  const one = (i: number) => deltas.map((_, j) => (j === i ? Frac.ONE : Frac.ZERO));
+  if (n === 0) return NO_TOUCH;
+  if (n === 1) return ONE_TOUCH;
+  if (model === 'time_decay') return timeDecay(deltas, halfLifeDays);
+  const key = `${model}:${n}`;
+  let w = byCount.get(key);
+  if (!w) {
+    if (byCount.size >= 10_000) byCount.clear();
+    byCount.set(key, (w = countWeights(model, n)));
+  }
+  return w;
+}
+
+function countWeights(model: Exclude<Model, 'time_decay'>, n: number): Weights {
+  const one = (i: number) => ({
+    nums: Array.from({ length: n }, (_, j) => (j === i ? 1n : 0n)),
+    den: 1n,
+  });
   switch (model) {
     case 'last_touch':
       return one(n - 1);
     case 'first_touch':
       return one(0);
     case 'linear':
-      return deltas.map(() => new Frac(1n, BigInt(n)));
-    case 'position_based':
-      return positionBased(n);
-    case 'time_decay':
-      return timeDecay(deltas, halfLifeDays);
+      return { nums: Array.from({ length: n }, () => 1n), den: BigInt(n) };
+    case 'position_based': {
+      // 40% each to the first and last, 20% shared by the middle: 2/5 = 2(n − 2) / 5(n − 2).
+      if (n === 2) return { nums: [1n, 1n], den: 2n };
+      const end = 2n * BigInt(n - 2);
+      const nums = Array.from({ length: n }, (_, i) => (i === 0 || i === n - 1 ? end : 1n));
+      return { nums, den: 5n * BigInt(n - 2) };
+    }
   }
 }
 
-function positionBased(n: number): Frac[] {
-  if (n === 1) return [Frac.ONE];
-  if (n === 2) return [new Frac(1n, 2n), new Frac(1n, 2n)];
-  const middle = new Frac(1n, 5n * BigInt(n - 2));
-  return Array.from({ length: n }, (_, i) => (i === 0 || i === n - 1 ? new Frac(2n, 5n) : middle));
+/** Credits of touches 1..n (ordered) under `model`, reduced; they sum to exactly 1. */
+export function credits(model: Model, deltas: readonly number[], halfLifeDays: number): Frac[] {
+  const w = modelWeights(model, deltas, halfLifeDays);
+  return w.nums.map((x) => (x === w.den ? Frac.ONE : x === 0n ? Frac.ZERO : new Frac(x, w.den)));
 }
 
-function timeDecay(deltas: readonly number[], h: number): Frac[] {
+function timeDecay(deltas: readonly number[], h: number): Weights {
   const max = Math.max(...deltas);
   const weights = deltas.map((delta) => decayWeight(max - delta, h));
   // Over one common denominator (every weight's is a power of ten, the largest a multiple of the
-  // others), so each credit is one reduction of its numerator over the numerators' sum.
+  // others), so each credit is its numerator over the numerators' sum.
   let common = 1n;
   for (const w of weights) if (w.d > common) common = w.d;
   const nums = weights.map((w) => w.n * (common / w.d));
-  const sum = nums.reduce((a, b) => a + b, 0n);
-  return nums.map((x) => new Frac(x, sum));
+  return { nums, den: nums.reduce((a, b) => a + b, 0n) };
 }
 
 /** Decay weights computed so far, by `e/h` (a handful of values per lookback and half-life). */
@@ -83,6 +117,14 @@ export const DECAY_SCALE = 10n ** 40n;
  * larger denominators; the other models' denominators stay small and are never quantized.
  */
 export function quantize(cs: readonly Ratio[]): Frac[] {
+  return quantizedNumerators(cs).map(overScale);
+}
+
+/**
+ * `quantize`'s credits as their numerators over DECAY_SCALE (what rollups add up, reduced once
+ * per sum instead of once per credit).
+ */
+export function quantizedNumerators(cs: readonly Ratio[]): bigint[] {
   // floor(c × SCALE) and the remainder r / d left below it, compared as r_a × d_b vs r_b × d_a
   // (integers only: no fraction is built per step).
   const floors = cs.map((c) => (c.n * DECAY_SCALE) / c.d);
@@ -98,8 +140,11 @@ export function quantize(cs: readonly Ratio[]): Frac[] {
     floors[i]! += 1n;
     missing -= 1n;
   }
-  return floors.map(overScale);
+  return floors;
 }
+
+/** The credits of `w` as ratios (for `quantize`). */
+export const ratios = (w: Weights): Ratio[] => w.nums.map((n) => ({ n, d: w.den }));
 
 /** A numerator and a positive denominator, reduced or not (`quantize` gives the same for both). */
 export interface Ratio {

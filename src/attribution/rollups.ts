@@ -1,7 +1,8 @@
-import type { SaleAttribution } from './attribute.ts';
-import { credited } from './contributions.ts';
+import { computedWeights, type SaleAttribution } from './attribute.ts';
+import { credited, UNATTRIBUTED } from './contributions.ts';
 import { tenantDate } from './dates.ts';
 import { FracSum, type Frac } from './fraction.ts';
+import { DECAY_SCALE, quantizedNumerators, ratios } from './models.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
 const SEP = '\u001f';
@@ -25,7 +26,19 @@ export interface Rollups {
   byModel: Record<Model, Map<string, { sold: Frac; gross: Frac; revenue: Frac }>>;
 }
 
-type Sums = { sold: FracSum; gross: FracSum; revenue: FracSum };
+/** Exact sums of one model rollup field: credits, and credit × gross and price cents. */
+class Sums {
+  readonly sold = new FracSum();
+  readonly gross = new FracSum();
+  readonly revenue = new FracSum();
+
+  /** Adds a credit `n/d` (not necessarily reduced) of a sale with these gross and price cents. */
+  add(n: bigint, d: bigint, grossCents: bigint, priceCents: bigint): void {
+    this.sold.addRatio(n, d);
+    this.gross.addRatio(n, d, grossCents);
+    this.revenue.addRatio(n, d, priceCents);
+  }
+}
 
 /**
  * Sums sales' contributions per model and leads and spend rows per day × campaign, one record
@@ -60,22 +73,47 @@ export class RollupBuilder {
       .leads++;
   }
 
+  /**
+   * Adds a sale's contributions under every model: each touch's credit numerator over its
+   * model's common denominator (time_decay's quantized, over DECAY_SCALE) into the touch's
+   * field; no fraction is reduced until `result`. A touch credited nothing adds no field.
+   */
   addSale(sale: SaleAttribution): void {
     const gross = BigInt(sale.grossCents);
     const price = BigInt(sale.priceCents);
-    for (const m of MODELS)
-      for (const c of credited(sale, m)) {
-        const f = rollupField(sale.saleDate, c.channel, c.campaignId);
-        let v = this.sums[m].get(f);
-        if (!v)
-          this.sums[m].set(
-            f,
-            (v = { sold: new FracSum(), gross: new FracSum(), revenue: new FracSum() }),
+    const date = sale.saleDate;
+    if (sale.touches.length === 0) {
+      const f = rollupField(date, UNATTRIBUTED, '');
+      for (const m of MODELS) this.sumsAt(m, f).add(1n, 1n, gross, price);
+      return;
+    }
+    const fields = sale.touches.map((t) => rollupField(date, t.channel, t.campaignId));
+    MODELS.forEach((m, j) => {
+      const w = computedWeights(sale, j);
+      if (!w) {
+        // Read back, not computed: its credits as its texts spell them.
+        for (const c of credited(sale, m))
+          this.sumsAt(m, rollupField(date, c.channel, c.campaignId)).add(
+            c.sold.n,
+            c.sold.d,
+            gross,
+            price,
           );
-        v.sold.add(c.sold);
-        v.gross.add(c.sold, gross);
-        v.revenue.add(c.sold, price);
+        return;
       }
+      const decay = m === 'time_decay';
+      const nums = decay ? quantizedNumerators(ratios(w)) : w.nums;
+      const den = decay ? DECAY_SCALE : w.den;
+      nums.forEach((x, i) => {
+        if (x !== 0n) this.sumsAt(m, fields[i]!).add(x, den, gross, price);
+      });
+    });
+  }
+
+  private sumsAt(m: Model, field: string): Sums {
+    let v = this.sums[m].get(field);
+    if (!v) this.sums[m].set(field, (v = new Sums()));
+    return v;
   }
 
   /** The sums so far. */
