@@ -34,6 +34,22 @@ const upload = (rt: ConnectionRuntime, n = 1) =>
     ),
   );
 
+/** `times` uploads that Google answers 401 unless sent with FRESH_TOKEN; the authorizations seen. */
+function refusingAllButFresh(times: number): string[] {
+  const seen: string[] = [];
+  nock(ADS_HOST)
+    .post(UPLOAD_PATH)
+    .times(times)
+    .reply(function (_uri, b) {
+      const auth = String(this.req.headers.authorization);
+      seen.push(auth);
+      return auth === `Bearer ${FRESH_TOKEN}`
+        ? [200, okAnswer((b as Body).conversions)]
+        : [401, fixture('error-401-unauthenticated')];
+    });
+  return seen;
+}
+
 describe('google-ads OAuth 2.0 and limits', () => {
   const h = useGoogleAds();
   const cache = () => h.t.hub.connections.tokenCache(TENANT, h.connectionId);
@@ -42,17 +58,7 @@ describe('google-ads OAuth 2.0 and limits', () => {
     await cache().set(STALE, 600_000);
     const refreshes: URLSearchParams[] = [];
     mockToken(refreshes);
-    const seen: string[] = [];
-    nock(ADS_HOST)
-      .post(UPLOAD_PATH)
-      .times(2)
-      .reply(function (_uri, b) {
-        const auth = String(this.req.headers.authorization);
-        seen.push(auth);
-        return auth === `Bearer ${FRESH_TOKEN}`
-          ? [200, okAnswer((b as Body).conversions)]
-          : [401, fixture('error-401-unauthenticated')];
-      });
+    const seen = refusingAllButFresh(2);
     const rt = await h.open();
     expect(await upload(rt)).toEqual([{ ok: true, destinationId: 'D10000' }]);
     expect(seen).toEqual([`Bearer ${STALE}`, `Bearer ${FRESH_TOKEN}`]);
@@ -66,17 +72,7 @@ describe('google-ads OAuth 2.0 and limits', () => {
     const key = h.t.hub.keys.oauthToken(TENANT, h.connectionId);
     const staleSealed = await h.t.hub.redis.get(key);
     mockToken();
-    const seen: string[] = [];
-    nock(ADS_HOST)
-      .post(UPLOAD_PATH)
-      .times(3)
-      .reply(function (_uri, b) {
-        const auth = String(this.req.headers.authorization);
-        seen.push(auth);
-        return auth === `Bearer ${FRESH_TOKEN}`
-          ? [200, okAnswer((b as Body).conversions)]
-          : [401, fixture('error-401-unauthenticated')];
-      });
+    const seen = refusingAllButFresh(3);
     expect(await upload(await h.open())).toEqual([{ ok: true, destinationId: 'D10000' }]);
 
     // In Redis: the token cache holds a new sealed value; no key of this hub holds the access
