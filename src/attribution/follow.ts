@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { followLog, PositionLostError } from '../feed/positions.ts';
+import { mergedCustomers } from '../identity/merge.ts';
 import { AccessPaths } from '../records/access-paths.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
@@ -148,7 +149,7 @@ export class AttributionFollower {
     const found = await Promise.all(
       [...ids].map(([e, set]) =>
         e === 'customer'
-          ? this.records.getHaving(tenantId, e, [...set], 'mergedInto')
+          ? mergedCustomers(this.redis, this.k, this.records, tenantId, [...set])
           : this.records.getMany(tenantId, e, [...set], { lean: true }),
       ),
     );

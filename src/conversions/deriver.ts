@@ -1,6 +1,7 @@
 import type { Conversion } from '../canonical/index.ts';
 import { FeedReader, type ReaderBatch } from '../feed/reader.ts';
 import type { Hub } from '../hub.ts';
+import { mergedCustomers } from '../identity/merge.ts';
 import { AccessPaths } from '../records/access-paths.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
@@ -85,8 +86,7 @@ export class ConversionDeriver {
         // Of a changed customer only its id and a merge matter here: only merged ones are read.
         const read =
           entity === 'customer'
-            ? (ids: readonly string[]) =>
-                this.records.getHaving(tenantId, 'customer', ids, 'mergedInto')
+            ? (ids: readonly string[]) => mergedCustomers(redis, keys, this.records, tenantId, ids)
             : undefined;
         const next = () => reader.next(BATCH, read);
         for (let batch = await next(); batch; batch = await next()) {

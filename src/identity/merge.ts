@@ -1,10 +1,44 @@
+import type { Redis } from 'ioredis';
+
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore, RecordWrite } from '../records/record-store.ts';
+import type { Keys } from '../store/keys.ts';
 import type { CustomerMerge } from './resolve.ts';
 import type { Membership } from './members.ts';
 
 /** Rounds of re-reading records that lost a write race while being re-pointed. */
 const MAX_ROUNDS = 16;
+/** Fields of the merge marks hash read per HMGET. */
+const MARKS_PER_READ = 1_000;
+
+/**
+ * Of the customers `ids`, the records of those merged into another (`mergedInto` set), read lean:
+ * only customers the tenant's merge marks (the identity hash `merged`, loser → survivor) name are
+ * read, so a reader of thousands of changed customers (an import) sends Redis one small HMGET per
+ * 1,000 instead of reading every body. Identity writes the mark before the loser's record gets
+ * `mergedInto` (resolve-script.ts), and migration 007 marks the customers merged before marks
+ * were kept for every merge; a mark whose record is not marked yet (a merge half applied) is
+ * left out, as the record says.
+ */
+export async function mergedCustomers(
+  redis: Redis,
+  k: Keys,
+  records: RecordStore,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<StoredRecord[]> {
+  const key = k.identity(tenantId, 'merged');
+  const reads = [];
+  for (let s = 0; s < ids.length; s += MARKS_PER_READ)
+    reads.push(redis.hmget(key, ...ids.slice(s, s + MARKS_PER_READ)));
+  const marks = (await Promise.all(reads)).flat();
+  const marked = ids.filter((_, i) => marks[i]);
+  if (marked.length === 0) return [];
+  const found = await records.getMany(tenantId, 'customer', marked, { lean: true });
+  return found.filter(
+    (r): r is StoredRecord => typeof r?.f.mergedInto === 'string' && r.f.mergedInto !== '',
+  );
+}
 
 /**
  * Points records (`<entity>:<id>` members) at their customer, by compare-and-set on the stored

@@ -5,6 +5,7 @@ import { recordIdsMigration } from './003-record-ids.ts';
 import { accessPathsMigration } from './004-access-paths.ts';
 import { entryOrderMigration } from './005-entry-order.ts';
 import { adfSecretUrlMigration } from './006-adf-secret-url.ts';
+import { readerSetsMigration } from './007-reader-sets.ts';
 import { migrateTenant, type MigrateOptions } from './runner.ts';
 import type { Migration } from './types.ts';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   accessPathsMigration,
   entryOrderMigration,
   adfSecretUrlMigration,
+  readerSetsMigration,
 ];
 
 /** Ids of every registered migration (a new tenant is created with all of them marked done). */

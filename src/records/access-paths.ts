@@ -78,6 +78,8 @@ return out
 `;
 /** Customers whose touches one MEMBERS_WITH_PREFIX call reads. */
 const CUSTOMERS_PER_CALL = 500;
+/** Customers one SMISMEMBER of the buyers set asks about. */
+const BUYERS_PER_CALL = 1_000;
 
 type PrefixRedis = Redis & {
   touchMembersWithPrefix(numKeys: number, ...args: string[]): Promise<string[]>;
@@ -114,6 +116,20 @@ export class AccessPaths {
       );
     }
     return (await Promise.all(calls)).flat();
+  }
+
+  /**
+   * Of these customers, those a sale was ever written for (the buyers set the CAS script keeps):
+   * one SMISMEMBER per 1,000.
+   */
+  async buyersAmong(tenantId: string, customerIds: Iterable<string>): Promise<string[]> {
+    const ids = [...new Set(customerIds)];
+    const key = this.k.buyers(tenantId);
+    const asks = [];
+    for (let i = 0; i < ids.length; i += BUYERS_PER_CALL)
+      asks.push(this.redis.smismember(key, ...ids.slice(i, i + BUYERS_PER_CALL)));
+    const member = (await Promise.all(asks)).flat();
+    return ids.filter((_, i) => member[i] === 1);
   }
 
   /** Every touch of a customer with `fromMs <= time <= toMs`, oldest first. One ZRANGEBYSCORE. */

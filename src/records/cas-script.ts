@@ -19,15 +19,20 @@
  * only the first 3 for an entity with neither index (customers: the 3 more cost an unpack of
  * thousands of values nobody reads);
  * ARGV[5] '1' when the entity has a by-date index, ARGV[6] the touch key prefix ('' when the
- * entity is not a touch entity). One packed argument instead of three per record: building and
- * parsing thousands of protocol arguments cost the client and Redis more than the data itself.
+ * entity is not a touch entity), ARGV[7] the tenant's buyers set ('' unless the entity is sale:
+ * every customer a sale is written for joins it, so a reader asks it which of thousands of
+ * changed customers can have sales instead of reading each one's touches; a customer whose sales
+ * moved to another stays, which costs that reader one empty read). One packed argument instead
+ * of three per record: building and parsing thousands of protocol arguments cost the client and
+ * Redis more than the data itself.
  * Returns the 1-based indexes of records whose version did not match (those were not written);
  * a record named twice in one batch conflicts the second time.
  */
 export const CAS_SCRIPT = `
 local CHUNK = 500
 local A = cmsgpack.unpack(ARGV[4])
-local dated, touchPrefix = ARGV[5] == '1', ARGV[6]
+local dated, touchPrefix, buyersKey = ARGV[5] == '1', ARGV[6], ARGV[7]
+local buyers = {}
 local W = (dated or touchPrefix ~= '') and 6 or 3
 local n = #A / W
 local conflicts, seen = {}, {}
@@ -67,6 +72,7 @@ for s = 1, n, CHUNK do
         end
         if old and old ~= c then redis.call('ZREM', touchPrefix .. old, member) end
         if c ~= '' then
+          if buyersKey ~= '' then buyers[#buyers + 1] = c end
           if A[a + 4] >= 0 then redis.call('ZADD', touchPrefix .. c, A[a + 4], member)
           else redis.call('ZREM', touchPrefix .. c, member) end
         end
@@ -81,6 +87,9 @@ for _, z in ipairs({{KEYS[3], fresh}, {KEYS[4], byDate}}) do
   for s = 1, #z[2], 2 * CHUNK do
     redis.call('ZADD', z[1], unpack(z[2], s, math.min(#z[2], s + 2 * CHUNK - 1)))
   end
+end
+for s = 1, #buyers, 2 * CHUNK do
+  redis.call('SADD', buyersKey, unpack(buyers, s, math.min(#buyers, s + 2 * CHUNK - 1)))
 end
 if #rows > 0 then
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))

@@ -242,6 +242,7 @@ export class RecordStore {
           pack(items),
           dated ? '1' : '0',
           touches ? this.k.customerTouches(tenantId, '') : '',
+          entity === 'sale' ? this.k.buyers(tenantId) : '',
         );
         for (const i of conflicts) lost.add(group[i - 1]!);
       }),

@@ -84,6 +84,12 @@ function recordKeys(t: TenantKey) {
      */
     customerTouches: (tenantId: string, customerId: string) => t(tenantId, `touch:${customerId}`),
     /**
+     * Set: every customer a sale was written for (kept by the CAS script; a customer whose sales
+     * all moved to another by a merge stays), so readers of changed customers read the touches of
+     * those that can have sales only.
+     */
+    buyers: (tenantId: string) => t(tenantId, 'buyers'),
+    /**
      * Sorted set: record ids of one entity by time: epoch ms for instants (lead.createdAt,
      * touchpoint/activity.occurredAt), days since 1970-01-01 for dates (sale.saleDate, spend.date).
      */

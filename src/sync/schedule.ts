@@ -1,5 +1,4 @@
 import cronParser from 'cron-parser';
-import { IANAZone } from 'luxon';
 
 /**
  * Why a cron pattern cannot be scheduled, or null when it can. Uses cron-parser, the parser BullMQ
@@ -14,7 +13,4 @@ export function cronProblem(pattern: string): string | null {
   }
 }
 
-/** True for an IANA time zone name Node's Intl knows (`America/Chicago`, `UTC`). */
-export function isTimeZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
-}
+export { isTimeZone } from '../tenants/time-zone.ts';

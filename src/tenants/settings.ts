@@ -1,20 +1,6 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
-/** Time zone names found valid so far (a process's tz data does not change; only names are kept). */
-const validZones = new Set<string>();
-
-/**
- * Whether `tz` is an IANA time zone, remembered once true: luxon's check builds an
- * Intl.DateTimeFormat each time (milliseconds), and the settings are parsed on every read, once
- * for each inbound page among others.
- */
-function isValidZone(tz: string): boolean {
-  if (validZones.has(tz)) return true;
-  const ok = IANAZone.isValidZone(tz);
-  if (ok) validZones.add(tz);
-  return ok;
-}
+import { isTimeZone } from './time-zone.ts';
 
 /**
  * A tenant's settings for the closed loop (CLOSED-LOOP.md): the single source of truth for their
@@ -23,7 +9,7 @@ function isValidZone(tz: string): boolean {
 export const TenantSettingsSchema = z.object({
   timeZone: z
     .string()
-    .refine(isValidZone, {
+    .refine(isTimeZone, {
       message: 'must be an IANA time zone such as America/Chicago',
     })
     .default('America/Chicago')

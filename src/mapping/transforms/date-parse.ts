@@ -1,4 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+
+import { isTimeZone } from '../../tenants/time-zone.ts';
 
 // An ISO 8601 / RFC 3339 date-time with an explicit offset ("Z", "+00:00" or Meta's "+0000");
 // parsed natively, without luxon, because it is by far the most common input.
@@ -24,7 +26,7 @@ export const COMMON_FORMATS = [
 ];
 
 /** True when `zone` is an IANA time zone luxon can use (e.g. America/Chicago, UTC). */
-export const isZone = (zone: string): boolean => zone === 'UTC' || IANAZone.isValidZone(zone);
+export const isZone = isTimeZone;
 
 /** Epoch milliseconds cut to whole seconds: the canonical precision of a date-time. */
 const toSeconds = (ms: number): number => Math.floor(ms / 1000) * 1000;
