@@ -2,6 +2,7 @@ import type { SyncServices } from '../sync/services.ts';
 import { ingestPage, type InboundScope } from '../sync/inbound.ts';
 import type { Sync } from '../sync/types.ts';
 import { parseKey, type KeyParts } from './layout.ts';
+import { restoreQuarantine, takenInOrder } from './rebuild-quarantine.ts';
 
 /** What `rebuildTenant` did. */
 export interface RebuildReport {
@@ -10,9 +11,11 @@ export interface RebuildReport {
   pages: number;
   /** Records read from those pages (a page replayed through two syncs counts once). */
   records: number;
-  /** Field problems met again (the quarantine already holds them; it is not added to). */
+  /** Field problems met again (not quarantined again: the quarantine is restored instead). */
   problems: number;
-  /** Raw pages not replayed, with the reason. */
+  /** Open quarantine entries restored from the archive (missing from Redis before). */
+  quarantine: number;
+  /** Raw pages not replayed and archived entries not restored, with the reason. */
   skipped: { key: string; reason: string }[];
 }
 
@@ -21,13 +24,14 @@ export type RebuildProgress = (done: number, total: number) => void;
 
 /**
  * Rebuilds a tenant's canonical records, their indexes (ids, access paths, identity, customer
- * record sets) and links from the archive: every raw page, in the time order it was taken,
+ * record sets), links and open quarantine entries from the archive: every raw page, in the time order it was taken,
  * through every inbound or two-way sync that reads its connection and stream, as it was first
  * ingested (same record ids and source times, which ingestPage derives from the page's key).
  * The tenant's configuration (tenant, connections, syncs, settings) must be in Redis; what the
  * change feed's readers derive (attribution, conversions) follows from the changes this writes.
  * Pages of the first archive layout (by connector) are replayed where exactly one inbound sync of
- * the tenant uses that connector, and skipped otherwise.
+ * the tenant uses that connector, and skipped otherwise. Then the quarantine entries the archive
+ * holds open are written back (`restoreQuarantine`).
  * @example await rebuildTenant(engine.service.svc, 'acme-ford');
  */
 export async function rebuildTenant(
@@ -37,18 +41,24 @@ export async function rebuildTenant(
 ): Promise<RebuildReport> {
   await svc.hub.tenants.get(tenantId);
   const scopes = await inboundScopes(svc, tenantId);
-  const report: RebuildReport = { tenantId, pages: 0, records: 0, problems: 0, skipped: [] };
-  const pages: { key: string; parts: KeyParts }[] = [];
-  for await (const key of svc.hub.archive.list({ tenantId, kind: 'raw' }))
-    pages.push({ key, parts: parseKey(key)! });
-  // Object names begin with the batch time and a per-process counter: the order pages were taken.
-  pages.sort((a, b) => (a.parts.name < b.parts.name ? -1 : a.parts.name > b.parts.name ? 1 : 0));
-  for (const [i, { key, parts }] of pages.entries()) {
-    const targets = targetsOf(parts, scopes);
+  const report: RebuildReport = {
+    tenantId,
+    pages: 0,
+    records: 0,
+    problems: 0,
+    quarantine: 0,
+    skipped: [],
+  };
+  const pages = await takenInOrder(svc.hub.archive, tenantId, 'raw');
+  for (const [i, { key }] of pages.entries()) {
+    const targets = targetsOf(parseKey(key)!, scopes);
     if (typeof targets === 'string') report.skipped.push({ key, reason: targets });
     else await replayPage(svc, key, targets, report);
     progress?.(i + 1, pages.length);
   }
+  const quarantine = await restoreQuarantine(svc, tenantId);
+  report.quarantine = quarantine.restored;
+  report.skipped.push(...quarantine.skipped);
   return report;
 }
 

@@ -4,12 +4,12 @@ import { rebuildTenant } from '../archive/rebuild.ts';
 import { emit, table } from './output.ts';
 import { withEngine } from './with-hub.ts';
 
-/** `rebuild --tenant <id>`: rebuild a tenant's records, indexes and links from the archive. */
+/** `rebuild --tenant <id>`: rebuild a tenant's records, indexes, links and open quarantine from the archive. */
 export function registerRebuildCommands(program: Command): void {
   program
     .command('rebuild')
     .description(
-      "Rebuild a tenant's canonical records, indexes and links from the archive's raw pages",
+      "Rebuild a tenant's canonical records, indexes, links and open quarantine from the archive",
     )
     .requiredOption('--tenant <id>', 'the tenant')
     .option('--json', 'output JSON')
@@ -22,7 +22,7 @@ export function registerRebuildCommands(program: Command): void {
       );
       if (tty) process.stderr.write('\n');
       emit(!!opts.json, report, () => {
-        const head = `${report.tenantId}: ${report.pages} pages, ${report.records} records replayed, ${report.problems} field problems met again, ${report.skipped.length} pages skipped`;
+        const head = `${report.tenantId}: ${report.pages} pages, ${report.records} records replayed, ${report.problems} field problems met again, ${report.quarantine} quarantine entries restored, ${report.skipped.length} skipped`;
         return report.skipped.length
           ? `${head}\n${table(report.skipped, ['key', 'reason'])}`
           : head;

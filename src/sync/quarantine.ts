@@ -17,9 +17,22 @@ const ENTRY_SCHEMAS = { quarantine: QuarantineEntrySchema, deadLetters: DeadLett
 const ENTRY_NAMES = { quarantine: 'quarantine entry', deadLetters: 'dead letter' };
 
 /**
+ * What the archive holds of an entry that left the store (replayed or discarded): a rebuild
+ * does not bring it back.
+ */
+export interface EntryRemoved {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  stream: string;
+  removedAt: string;
+}
+
+/**
  * Quarantine (invalid records) and dead letters (items that kept failing): one hash each per
- * tenant. Given an archive, new entries are also archived (kind `quarantine`, by connection and
- * stream), so they outlive Redis and a discard.
+ * tenant. Given an archive, every change of an entry is archived too (kind `quarantine`, by
+ * connection and stream): the entry when added and after each failed replay, an `EntryRemoved`
+ * when it leaves. So entries outlive Redis and a discard, and a rebuild restores the open ones.
  */
 export class EntryStore {
   constructor(
@@ -69,11 +82,11 @@ export class EntryStore {
     return full;
   }
 
-  /** Archives entries, one object per tenant, connection and stream. */
-  private async archiveEntries(entries: QuarantineEntry[]): Promise<void> {
+  /** Archives entries (or their removals), one object per tenant, connection and stream. */
+  private async archiveEntries(entries: (QuarantineEntry | EntryRemoved)[]): Promise<void> {
     const archive = this.archive;
     if (!archive) return;
-    const groups = new Map<string, QuarantineEntry[]>();
+    const groups = new Map<string, (QuarantineEntry | EntryRemoved)[]>();
     for (const e of entries) {
       const g = `${e.tenantId}/${e.connectionId}/${e.stream}`;
       groups.set(g, [...(groups.get(g) ?? []), e]);
@@ -135,11 +148,30 @@ export class EntryStore {
 
   /** Replaces an entry (after a failed replay, with the new problems). */
   async put(entry: QuarantineEntry): Promise<void> {
-    await this.redis
+    const write = this.redis
       .multi()
       .hset(this.key(entry.tenantId), entry.id, this.encode(entry))
       .zadd(this.orderKey(entry.tenantId), 0, orderMember(entry))
       .exec();
+    await Promise.all([write, this.archiveEntries([entry])]);
+  }
+
+  /**
+   * Writes back entries read from the archive (a rebuild), each only where the store does not
+   * hold it; they are not archived again. Returns how many were written.
+   */
+  async restore(entries: readonly QuarantineEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const tx = this.redis.multi();
+    for (const e of entries)
+      tx.hsetnx(this.key(e.tenantId), e.id, this.encode(e)).zadd(
+        this.orderKey(e.tenantId),
+        0,
+        orderMember(e),
+      );
+    const res = (await tx.exec()) ?? [];
+    // Each entry's HSETNX answer (1: written) is at an even index, its ZADD's after it.
+    return res.filter(([, n], i) => i % 2 === 0 && n === 1).length;
   }
 
   /** Removes an entry (replayed successfully, or discarded). */
@@ -155,6 +187,9 @@ export class EntryStore {
         .zrem(this.orderKey(tenantId), orderMember(entry))
         .exec()) ?? [];
     if (n === 0) throw notFound('entry');
+    const where = placeOf(text);
+    if (where)
+      await this.archiveEntries([{ id, tenantId, ...where, removedAt: new Date().toISOString() }]);
   }
 
   /** How many entries the tenant has. */
@@ -172,6 +207,18 @@ function atOf(text: string): string {
     return String((JSON.parse(text) as { at?: unknown }).at ?? '');
   } catch {
     return '';
+  }
+}
+
+/** The connection and stream of a stored entry's text, read without its schema (null if unknown). */
+function placeOf(text: string): { connectionId: string; stream: string } | null {
+  try {
+    const { connectionId, stream } = JSON.parse(text) as Record<string, unknown>;
+    return typeof connectionId === 'string' && typeof stream === 'string'
+      ? { connectionId, stream }
+      : null;
+  } catch {
+    return null;
   }
 }
 

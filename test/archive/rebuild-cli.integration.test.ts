@@ -9,7 +9,7 @@ import { openTestHub, type TestHub } from '../support/hub.ts';
 import { metaInbound } from '../support/meta-inbound.ts';
 
 // Issue 12 Build 7, the command itself: `dealerloop rebuild --tenant <id>` after the tenant's data
-// keys are deleted gives back the same records, indexes and links (test/archive/rebuild covers
+// keys are deleted gives back the same records, indexes, links and quarantine (test/archive/rebuild covers
 // rebuildTenant over a richer world, local and S3).
 
 const tenantId = 'rebuild-cli';
@@ -55,22 +55,39 @@ async function dump(): Promise<Record<string, unknown>> {
 }
 
 describe('dealerloop rebuild --tenant', () => {
-  it("gives back the same records, indexes and links after the tenant's data keys are deleted", async () => {
+  it("gives back the same records, indexes, links and quarantine after the tenant's data keys are deleted", async () => {
     t = await openTestHub(env);
     const { svc, scope } = await metaInbound(t.hub, tenantId, 'Rebuild Motors');
     const leads = metaLeads250().map((l) => ({ ...l }));
     for (let i = 0; i < leads.length; i += 100)
       await ingestPage(svc, scope, leads.slice(i, i + 100));
+    // A lead with an email the mapping refuses: stored without it, and quarantined with the
+    // reason (so restored by the rebuild).
+    const bad = { ...leads[0]!, id: '3999999999999999' };
+    bad.field_data = [{ name: 'email', values: ['not an email'] }];
+    await ingestPage(svc, scope, [bad]);
+    const quarantined = await svc.quarantine.list(tenantId);
+    expect(quarantined.map((q) => q.record.id)).toEqual([bad.id]);
 
     const before = await dump();
-    expect(Object.keys(before['rec:lead'] as object)).toHaveLength(250);
-    const data = (await tenantKeys()).filter(([, rest]) => REBUILT.test(rest)).map(([k]) => k);
+    expect(Object.keys(before['rec:lead'] as object)).toHaveLength(251);
+    const data = (await tenantKeys())
+      .filter(([, rest]) => REBUILT.test(rest) || rest.startsWith('quarantine'))
+      .map(([k]) => k);
     await t.hub.redis.del(...data);
     expect(await dump()).toEqual({});
+    expect(await svc.quarantine.count(tenantId)).toBe(0);
 
     const r = await runCliInProcess(['rebuild', '--tenant', tenantId, '--json'], env);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ tenantId, pages: 3, records: 250, skipped: [] });
+    expect(JSON.parse(r.out)).toMatchObject({
+      tenantId,
+      pages: 4,
+      records: 251,
+      quarantine: 1,
+      skipped: [],
+    });
     expect(await dump()).toEqual(before);
+    expect(await svc.quarantine.list(tenantId)).toEqual(quarantined);
   });
 });
