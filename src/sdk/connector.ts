@@ -64,7 +64,10 @@ export interface StreamDef<S, C> {
 
 /**
  * One record to write. `idempotencyKey` names the write (destination, record, version), so a retry
- * is harmless and a later version, even with content seen before, is a new write.
+ * is harmless and a later version, even with content seen before, is a new write. A create (no
+ * `destinationId`) keeps the key of its first attempt until the hub recorded its answer: after a
+ * crash it goes again under that key with the record's newest content, and (when the answer names
+ * the record) again as an update under its own key, since the answer may replay the first one.
  */
 export interface SinkItem {
   /** The canonical record's id. */

@@ -136,6 +136,13 @@ function syncKeys(t: TenantKey) {
      */
     destinations: (tenantId: string, connectionId: string, stream: string) =>
       t(tenantId, `dest:${connectionId}:${stream}`),
+    /**
+     * Hash: creates sent through one connection's sink whose answers are not recorded yet, one
+     * field per batch (`<syncId>:<uuid>` → JSON `[[canonicalId, idempotencyKey], ...]`), written
+     * before the batch is sent and deleted with the write of its answers (src/sync/pending-creates.ts).
+     */
+    pendingCreates: (tenantId: string, connectionId: string, sink: string) =>
+      t(tenantId, `pend:${connectionId}:${sink}`),
     /** Hash: one sync's definition and state. */
     sync: (tenantId: string, syncId: string) => t(tenantId, `sync:${syncId}`),
     /** Set: the tenant's sync ids. */

@@ -6,6 +6,7 @@ import { poisonPreview } from '../records/poison.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 import { decodeDestination, encodeDestination, type Destination } from './destinations.ts';
 import { outHash, sentForm, writeKey } from './out-hash.ts';
+import { markCreates, type PendingCreates } from './pending-creates.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import { mapOut, type SyncMapping } from './sync-mapping.ts';
@@ -26,6 +27,11 @@ const ITEM_ATTEMPTS = 4;
 export const DELIVERED_ONCE: ReadonlySet<string> = new Set(['conversion']);
 /** Run note counting records of a delivered-once entity left out because they were delivered. */
 export const DELIVERED_BEFORE = `${SKIPPED}.deliveredBefore`;
+/**
+ * Run note counting creates sent again under the key of an attempt cut off before its answer was
+ * recorded (a crash), for a record that changed since: each was followed by an update.
+ */
+export const REPLAYED_CREATES = 'replayedCreates';
 
 /** Where an outbound step writes. */
 export interface OutboundScope {
@@ -36,6 +42,8 @@ export interface OutboundScope {
   rt: ConnectionRuntime;
   /** Send every record read again, whatever the destination already has (`--force-resend`). */
   forceResend?: boolean;
+  /** Creates an earlier run sent without recording their answers (`openPendingCreates`). */
+  pending?: PendingCreates;
 }
 
 interface Prepared {
@@ -43,6 +51,11 @@ interface Prepared {
   hash: string;
   /** Canonical version mapped. */
   v: number;
+  /**
+   * A create sent under the pending key of an earlier attempt (`item.idempotencyKey`): this
+   * version's own key, for the update that follows (the answer may be that attempt's replay).
+   */
+  ownKey?: string;
 }
 
 /** One step of an outbound run, read and mapped but not yet written. */
@@ -172,16 +185,21 @@ function prepareRecords(
       counts.skipped++; // the destination already has exactly this
       continue;
     }
-    prepared.push({
+    const key = writeKey(mapping, sync.connectionId, scope.sinkName, rec.id, rec.v);
+    // A create keeps the key it was first sent with until its answer is recorded.
+    const sent = (!dest?.id && scope.pending?.keys.get(rec.id)) || key;
+    const p: Prepared = {
       hash,
       v: rec.v,
       item: {
         canonicalId: rec.id,
         destinationId: dest?.id ?? null,
-        idempotencyKey: writeKey(mapping, sync.connectionId, scope.sinkName, rec.id, rec.v),
+        idempotencyKey: sent,
         record: out.value,
       },
-    });
+    };
+    if (sent !== key) p.ownKey = key;
+    prepared.push(p);
   }
   return { cursor, ids, counts, prepared, problems };
 }
@@ -223,11 +241,7 @@ export async function writeStep(
           failed = true;
           throw err;
         });
-        counts.written += outcome.written;
-        counts.failed += outcome.failed;
-        counts.quarantined += outcome.quarantined;
-        counts.skipped += outcome.skipped;
-        if (outcome.notes) addNotes((counts.notes ??= {}), outcome.notes);
+        addOutcome(counts, outcome);
       }
     }),
   );
@@ -235,16 +249,46 @@ export async function writeStep(
   return counts;
 }
 
-/** Writes one batch, retrying items the sink says are retryable; records links and hashes of successes. */
-async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepared[]) {
+/** Where a sink's write records live: destination entries, links back, unanswered creates. */
+interface EntryKeys {
+  dest: string;
+  link: string;
+  pending: string;
+}
+
+/** What a batch's answers came to, over its attempts. */
+interface BatchOutcome {
+  written: number;
+  skipped: number;
+  notes?: Record<string, number>;
+  rejected: Rejected[];
+  /** Updates owed after creates answered for an earlier attempt's key. */
+  followUps: Prepared[];
+}
+
+/**
+ * Writes one batch, retrying items the sink says are retryable; records links and hashes of
+ * successes. The keys of its creates are recorded before it is sent (`markCreates`) and dropped
+ * in the MULTI that records the last answers: a create cut off by a crash goes again under its key.
+ */
+async function writeBatch(
+  svc: SyncServices,
+  scope: OutboundScope,
+  batch: Prepared[],
+): Promise<BatchCounts> {
   const { sync } = scope;
-  const tenantId = sync.tenantId;
-  const k = svc.hub.keys;
+  const { redis, keys: k } = svc.hub;
+  const at: EntryKeys = {
+    dest: k.destinations(sync.tenantId, sync.connectionId, scope.sinkName),
+    link: k.links(sync.tenantId, sync.connectionId, scope.sinkName),
+    pending: k.pendingCreates(sync.tenantId, sync.connectionId, scope.sinkName),
+  };
+  const creates = batch.flatMap(({ item }): [string, string][] =>
+    item.destinationId === null ? [[item.canonicalId, item.idempotencyKey]] : [],
+  );
+  const marked = creates.length ? await markCreates(redis, at.pending, sync.id, creates) : null;
+  const o: BatchOutcome = { written: 0, skipped: 0, rejected: [], followUps: [] };
   let todo = batch;
-  let written = 0;
-  let skipped = 0;
-  let notes: Record<string, number> | undefined;
-  const rejected: Rejected[] = [];
   let extraRequests = 0;
   let refusedBatches = 0;
   for (let attempt = 0; todo.length && attempt < ITEM_ATTEMPTS; attempt++) {
@@ -259,43 +303,83 @@ async function writeBatch(svc: SyncServices, scope: OutboundScope, batch: Prepar
     if (call.requests > 1) refusedBatches++;
     const writes = new HashBatch();
     const again: Prepared[] = [];
-    const destKey = k.destinations(tenantId, sync.connectionId, scope.sinkName);
-    const linkKey = k.links(tenantId, sync.connectionId, scope.sinkName);
     results.forEach((r, j) => {
       const item = todo[j]!;
-      if (r.ok) notes = withSinkNotes(notes, r);
-      if (r.ok && r.skipped) {
-        // Left out by design (no delivery recorded: a later change of the record tries again).
-        skipped++;
-      } else if (r.ok) {
-        written++;
-        const { canonicalId, destinationId } = item.item;
-        writes.set(
-          destKey,
-          canonicalId,
-          encodeDestination({
-            hash: item.hash,
-            v: item.v,
-            id: r.destinationId ?? destinationId,
-          }),
-        );
-        // The link back is written once, when the destination names a record it did not before.
-        if (r.destinationId && r.destinationId !== destinationId)
-          writes.set(linkKey, r.destinationId, canonicalId);
-      } else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS && !call.exhausted.has(j))
+      if (r.ok) settleWritten(scope, at, writes, o, item, r);
+      else if (r.retryable && attempt + 1 < ITEM_ATTEMPTS && !call.exhausted.has(j))
         again.push(item);
-      else rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
+      else {
+        // Refused: nothing was created. Still retryable: the vendor may have applied the key.
+        if (!r.retryable) scope.pending?.keys.delete(item.item.canonicalId);
+        o.rejected.push({ p: item, reason: r.reason, field: r.field, retryable: r.retryable });
+      }
     });
-    await writes.flush(svc.hub.redis);
+    if (again.length === 0 && marked !== null)
+      await writes.addTo(redis.multi()).hdel(at.pending, marked).exec();
+    else await writes.flush(redis);
     todo = again;
   }
-  const { quarantined, failed } = await setAside(svc, scope, rejected);
+  const { quarantined, failed } = await setAside(svc, scope, o.rejected);
   if (refusedBatches)
-    addNotes((notes ??= {}), {
+    addNotes((o.notes ??= {}), {
       [REFUSED_BATCHES]: refusedBatches,
       [SPLIT_REQUESTS]: extraRequests,
     });
-  return { written, failed, quarantined, skipped, notes };
+  const outcome: BatchCounts = { written: o.written, failed, quarantined, skipped: o.skipped };
+  if (o.notes) outcome.notes = o.notes;
+  if (o.followUps.length === 0) return outcome;
+  addNotes((outcome.notes ??= {}), { [REPLAYED_CREATES]: o.followUps.length });
+  return addOutcome(outcome, await writeBatch(svc, scope, o.followUps));
+}
+
+/** Records a success: the destination entry (hash, version, id) and a new link back. */
+function settleWritten(
+  scope: OutboundScope,
+  at: EntryKeys,
+  writes: HashBatch,
+  o: BatchOutcome,
+  p: Prepared,
+  r: Extract<SinkResult, { ok: true }>,
+) {
+  o.notes = withSinkNotes(o.notes, r);
+  const { canonicalId, destinationId } = p.item;
+  if (destinationId === null) scope.pending?.keys.delete(canonicalId); // answered now
+  if (r.skipped) {
+    // Left out by design (no delivery recorded: a later change of the record tries again).
+    o.skipped++;
+    return;
+  }
+  const id = r.destinationId ?? destinationId;
+  // The link back is written once, when the destination names a record it did not before.
+  if (r.destinationId && r.destinationId !== destinationId)
+    writes.set(at.link, r.destinationId, canonicalId);
+  const once = DELIVERED_ONCE.has(scope.mapping.entity) && !scope.forceResend;
+  if (p.ownKey && id && !once) {
+    // Sent under an earlier attempt's key: the answer may be that attempt's, its content older
+    // than this. The link is saved, not the content: this version follows as an update.
+    writes.set(at.dest, canonicalId, encodeDestination({ hash: null, v: null, id }));
+    o.followUps.push({
+      hash: p.hash,
+      v: p.v,
+      item: { ...p.item, destinationId: id, idempotencyKey: p.ownKey },
+    });
+    return;
+  }
+  o.written++;
+  writes.set(at.dest, canonicalId, encodeDestination({ hash: p.hash, v: p.v, id }));
+}
+
+/** What a batch did to its records. */
+type BatchCounts = Pick<PageCounts, 'written' | 'failed' | 'quarantined' | 'skipped' | 'notes'>;
+
+/** Adds a batch's counts to `a`. */
+function addOutcome<T extends BatchCounts>(a: T, b: BatchCounts): T {
+  a.written += b.written;
+  a.failed += b.failed;
+  a.quarantined += b.quarantined;
+  a.skipped += b.skipped;
+  if (b.notes) addNotes((a.notes ??= {}), b.notes);
+  return a;
 }
 
 /** An item the sink refused for good, or that stayed retryable past every attempt. */

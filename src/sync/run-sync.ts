@@ -8,6 +8,7 @@ import { openConnection, type ConnectionRuntime } from './connection-runtime.ts'
 import { ingestPage } from './inbound.ts';
 import { tryLock } from './lock.ts';
 import { PositionLostError, prepareStep, writeStep } from './outbound.ts';
+import { clearPendingCreates, openPendingCreates } from './pending-creates.ts';
 import type { SyncServices } from './services.ts';
 import { closeStaleRuns } from './stale-runs.ts';
 import type { SyncMapping } from './sync-mapping.ts';
@@ -333,13 +334,14 @@ async function pushSteps({ svc, sync, rt, mapping, run, generation, forceResend 
   const sinkName = sync.sink ?? mapping.stream;
   const sink = rt.connector.sinks?.[sinkName];
   if (!sink) throw new PermanentError(`connector ${rt.connector.id} has no sink "${sinkName}"`);
-  const scope = { sync, mapping, sinkName, sink: sink as never, rt, forceResend };
+  const pending = await openPendingCreates(svc, sync, sinkName);
+  const scope = { sync, mapping, sinkName, sink: sink as never, rt, forceResend, pending };
   const prepare = (from: string) => quiet(prepareStep(svc, scope, from));
   const start = (await svc.syncs.cursors(sync.tenantId, sync.id)).outbound;
   let next = prepare(start);
   for (;;) {
     const step = await next;
-    if (step.cursor === null) return;
+    if (step.cursor === null) return clearPendingCreates(svc.hub.redis, pending);
     const after = step.cursor;
     const following = prepare(after);
     addCounts(run.counts, await writeStep(svc, scope, step), run);
