@@ -31,15 +31,18 @@
  */
 export const RESOLVE_SCRIPT = `
 local A = cmsgpack.unpack(ARGV[1])
-local C = {}
-for i = 1, #A / 8 do
+local N = #A / 8
+-- Contact i as one table {id, email, {phones}, weak, first, from, to}, for the general rules only:
+-- the common cases (known(), create()) read A in place, as building a table per contact cost
+-- Redis more than deciding them.
+local function contact(i)
   local b = (i - 1) * 8
   local p1, p2 = A[b + 3], A[b + 4]
   local phones = p2 ~= '' and {p1, p2} or (p1 ~= '' and {p1} or {})
-  C[i] = {A[b + 1], A[b + 2], phones, A[b + 5], A[b + 6], A[b + 7], A[b + 8]}
+  return {A[b + 1], A[b + 2], phones, A[b + 5], A[b + 6], A[b + 7], A[b + 8]}
 end
 local now, setPrefix = tonumber(ARGV[2]), ARGV[3]
-local idx, idxDirty, idxOrder = {{}, {}, {}}, {{}, {}, {}}, {{}, {}, {}}
+local idx, idxOrder = {{}, {}, {}}, {{}, {}, {}}
 local prof, raw, profDirty, profOrder, fresh, gone, fwd = {}, {}, {}, {}, {}, {}, {}
 local function has(l, v) for i = 1, #l do if l[i] == v then return true end end return false end
 local function add(l, v) if v ~= '' and not has(l, v) then l[#l + 1] = v end end
@@ -57,9 +60,11 @@ local function look(k, v)
   if x == nil then x = redis.call('HGET', KEYS[k], v) or false; idx[k][v] = x end
   return x
 end
+-- A field put twice is named twice in the HSET, both times with its last value (cheaper than a
+-- set of fields put so far, since fields are rarely put twice: merges only).
 local function put(k, v, id)
   idx[k][v] = id
-  if not idxDirty[k][v] then idxDirty[k][v] = true; local o = idxOrder[k]; o[#o + 1] = v end
+  local o = idxOrder[k]; o[#o + 1] = v
 end
 local function dirty(id)
   if not profDirty[id] then profDirty[id] = true; profOrder[#profOrder + 1] = id end
@@ -88,10 +93,9 @@ local function prefetch()
   local function want(k, v)
     if v ~= '' and idx[k][v] == nil then idx[k][v] = false; local l = lists[k]; l[#l + 1] = v end
   end
-  for i = 1, #C do
-    local c = C[i]
-    want(1, c[2]); want(3, c[4])
-    for j = 1, #c[3] do want(2, c[3][j]) end
+  for i = 1, N do
+    local b = (i - 1) * 8
+    want(1, A[b + 2]); want(2, A[b + 3]); want(2, A[b + 4]); want(3, A[b + 5])
   end
   local ids = {}
   for k = 1, 3 do
@@ -176,45 +180,49 @@ local function resolveFull(c)
   end
   return id, k
 end
--- A contact whose keys all name customer x: decided here when x already has all of them (the
--- general rules take x by the first key and change nothing).
-local function known(c, x)
+-- Contact i (A[b + 1 ..] its items) whose keys all name customer x: decided here when x already
+-- has all of them (the general rules take x by the first key and change nothing).
+local function known(b, x)
   local p = getProf(x)
-  if not p or (c[2] ~= '' and not has(p.e, c[2])) or (c[5] ~= '' and not has(p.f, c[5])) then return false end
-  for i = 1, #c[3] do if not has(p.p, c[3][i]) then return false end end
-  return c[4] == '' or (has(p.w, c[4]) and has(split(look(3, c[4]) or ''), x))
+  local email, first, weak = A[b + 2], A[b + 6], A[b + 5]
+  if not p or (email ~= '' and not has(p.e, email)) or (first ~= '' and not has(p.f, first)) then return false end
+  for j = b + 3, b + 4 do if A[j] ~= '' and not has(p.p, A[j]) then return false end end
+  return weak == '' or (has(p.w, weak) and has(split(look(3, weak) or ''), x))
 end
 -- A contact none of whose keys anyone has: a new customer with the profile packed for it.
-local function create(c)
-  local id = c[1]
-  prof[id] = nil; raw[id] = string.sub(ARGV[4], c[6], c[7])
+local function create(b)
+  local id, email, weak = A[b + 1], A[b + 2], A[b + 5]
+  prof[id] = nil; raw[id] = string.sub(ARGV[4], A[b + 7], A[b + 8])
   if profDirty[id] then getProf(id) end
   if not fresh[id] then fresh[id] = true; fresh[#fresh + 1] = id end
-  if c[2] ~= '' then put(1, c[2], id) end
-  for i = 1, #c[3] do if not look(2, c[3][i]) then put(2, c[3][i], id) end end
-  if c[4] ~= '' then put(3, c[4], id) end
+  if email ~= '' then put(1, email, id) end
+  for j = b + 3, b + 4 do if A[j] ~= '' and not look(2, A[j]) then put(2, A[j], id) end end
+  if weak ~= '' then put(3, weak, id) end
   return id, 0
 end
-local function resolve(c)
-  local x, missed = nil, false
-  if c[2] ~= '' then x = look(1, c[2]); missed = not x end
-  for i = 1, #c[3] do
-    local y = look(2, c[3][i])
-    if not y then missed = true
-    elseif not x then x = y
-    elseif y ~= x then return resolveFull(c) end
+local function resolve(i)
+  local b = (i - 1) * 8
+  local x, missed, email, weak = nil, false, A[b + 2], A[b + 5]
+  if email ~= '' then x = look(1, email); missed = not x end
+  for j = b + 3, b + 4 do
+    if A[j] ~= '' then
+      local y = look(2, A[j])
+      if not y then missed = true
+      elseif not x then x = y
+      elseif y ~= x then return resolveFull(contact(i)) end
+    end
   end
   if x and not missed then
-    if known(c, x) then return x, c[2] ~= '' and 1 or 2 end
-  elseif not x and (c[4] == '' or not look(3, c[4])) then
-    return create(c)
+    if known(b, x) then return x, email ~= '' and 1 or 2 end
+  elseif not x and (weak == '' or not look(3, weak)) then
+    return create(b)
   end
-  return resolveFull(c)
+  return resolveFull(contact(i))
 end
 local ids, hows = {}, {}
-for i = 1, #C do ids[i], hows[i] = resolve(C[i]) end
+for i = 1, N do ids[i], hows[i] = resolve(i) end
 local out = {}
-for i = 1, #C do
+for i = 1, N do
   local id = ids[i]
   while fwd[id] do id = fwd[id] end
   out[#out + 1] = id
