@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ingestPage } from '../../src/sync/inbound.ts';
 import { metaLeads250 } from '../fixtures/meta/leads-245-people.ts';
 import { cliHome, runCliInProcess } from '../support/cli.ts';
-import { openTestHub, type TestHub } from '../support/hub.ts';
+import { dumpValues, openTestHub, scanKeys, type TestHub } from '../support/hub.ts';
 import { metaInbound } from '../support/meta-inbound.ts';
 
 // Issue 12 Build 7, the command itself: `dealerloop rebuild --tenant <id>` after the tenant's data
@@ -22,34 +22,19 @@ afterAll(async () => {
   await home.cleanup();
 });
 
+/** What precedes the rest of each of the tenant's keys. */
+const tagOf = () => `${t.config.REDIS_PREFIX}:{${tenantId}}:`;
+
 /** The tenant's keys (SCAN, never KEYS), each with what follows the tenant's tag. */
-async function tenantKeys(): Promise<[string, string][]> {
-  const tag = `${t.config.REDIS_PREFIX}:{${tenantId}}:`;
-  const out: [string, string][] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await t.hub.redis.scan(cursor, 'MATCH', `${tag}*`, 'COUNT', 1000);
-    for (const k of batch) out.push([k, k.slice(tag.length)]);
-    cursor = next;
-  } while (cursor !== '0');
-  return out.sort();
-}
+const tenantKeys = async (): Promise<[string, string][]> =>
+  (await scanKeys(t.hub.redis, `${tagOf()}*`)).map((k) => [k, k.slice(tagOf().length)]);
 
 /** Every record, index and link key with its whole content. */
 async function dump(): Promise<Record<string, unknown>> {
-  const r = t.hub.redis;
   const out: Record<string, unknown> = {};
-  for (const [key, rest] of await tenantKeys()) {
-    if (!REBUILT.test(rest)) continue;
-    const type = await r.type(key);
-    out[rest] =
-      type === 'hash'
-        ? await r.hgetall(key)
-        : type === 'zset'
-          ? await r.zrange(key, 0, -1, 'WITHSCORES')
-          : type === 'set'
-            ? (await r.smembers(key)).sort()
-            : await r.get(key);
+  for (const [key, value] of await dumpValues(t.hub.redis, `${tagOf()}*`)) {
+    const rest = key.slice(tagOf().length);
+    if (REBUILT.test(rest)) out[rest] = value;
   }
   return out;
 }

@@ -19,7 +19,7 @@ import type { Sync } from '../../src/sync/types.ts';
 import dmsSale from '../../mappings/samples/dms-sales.json' with { type: 'json' };
 import hubspotMessy from '../fixtures/hubspot/contacts-search-messy.json' with { type: 'json' };
 import { metaLeads250 } from '../fixtures/meta/leads-245-people.ts';
-import { openTestHub, type TestHub } from '../support/hub.ts';
+import { dumpValues, openTestHub, scanKeys, type TestHub } from '../support/hub.ts';
 import { s3ArchiveOn, startS3Server, type TestS3Server } from '../support/s3-server.ts';
 
 const tenantId = 'rebuild-motors';
@@ -54,41 +54,19 @@ async function openWorld(backend: 'local' | 's3'): Promise<World> {
   return { t, svc, s3, dmsDir: mkdtempSync(join(tmpdir(), 'dl-rebuild-dms-')) };
 }
 
+/** What precedes the rest of each of the tenant's keys. */
+const tagOf = (w: World) => `${w.t.config.REDIS_PREFIX}:{${tenantId}}:`;
+
 /** Scans every key of the tenant (never KEYS or FLUSHDB: the Redis is shared). */
-async function tenantKeys(w: World): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await w.t.hub.redis.scan(
-      cursor,
-      'MATCH',
-      `${w.t.config.REDIS_PREFIX}:{${tenantId}}:*`,
-      'COUNT',
-      1000,
-    );
-    out.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return out.sort();
-}
+const tenantKeys = (w: World) => scanKeys(w.t.hub.redis, `${tagOf(w)}*`);
 
-const restOf = (w: World, key: string) =>
-  key.slice(`${w.t.config.REDIS_PREFIX}:{${tenantId}}:`.length);
+const restOf = (w: World, key: string) => key.slice(tagOf(w).length);
 
-/** Every rebuilt key with its whole content, by type. */
+/** Every rebuilt key with its whole content, by what follows the tenant's tag. */
 async function dump(w: World): Promise<Map<string, unknown>> {
-  const r = w.t.hub.redis;
   const out = new Map<string, unknown>();
-  for (const key of await tenantKeys(w)) {
-    const rest = restOf(w, key);
-    if (!REBUILT.test(rest)) continue;
-    const type = await r.type(key);
-    if (type === 'hash') out.set(rest, await r.hgetall(key));
-    else if (type === 'zset') out.set(rest, await r.zrange(key, 0, -1, 'WITHSCORES'));
-    else if (type === 'set') out.set(rest, (await r.smembers(key)).sort());
-    else if (type === 'string') out.set(rest, await r.get(key));
-    else out.set(rest, `(${type})`);
-  }
+  for (const [key, value] of await dumpValues(w.t.hub.redis, `${tagOf(w)}*`))
+    if (REBUILT.test(restOf(w, key))) out.set(restOf(w, key), value);
   return out;
 }
 

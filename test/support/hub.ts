@@ -92,31 +92,42 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
   return [...new Set(out)].sort();
 }
 
-/** How to read a whole value of each Redis type. */
+/** How to read a whole value of each Redis type (set members sorted, so two reads compare). */
 const READ_ALL: Record<string, (redis: Redis, key: string) => Promise<unknown>> = {
   string: (r, k) => r.get(k),
   hash: (r, k) => r.hgetall(k),
   list: (r, k) => r.lrange(k, 0, -1),
-  set: (r, k) => r.smembers(k),
+  set: async (r, k) => (await r.smembers(k)).sort(),
   zset: (r, k) => r.zrange(k, 0, -1, 'WITHSCORES'),
   stream: (r, k) => r.xrange(k, '-', '+'),
   none: async () => null, // expired between SCAN and TYPE
 };
 
 /**
+ * Every value stored under the keys matching `pattern`, whole, by key in key order: strings as
+ * they are, hashes as objects, lists, sets, sorted sets (with scores) and streams as arrays.
+ */
+export async function dumpValues(redis: Redis, pattern: string): Promise<Map<string, unknown>> {
+  const out = new Map<string, unknown>();
+  for (const key of await scanKeys(redis, pattern)) {
+    const type = await redis.type(key);
+    const read = READ_ALL[type];
+    if (!read) throw new Error(`dumpValues: no reader for ${type} key ${key}`);
+    const value = await read(redis, key);
+    if (value !== null) out.set(key, value);
+  }
+  return out;
+}
+
+/**
  * Every value stored under the keys matching `pattern` as raw text, by key (strings as they are,
  * other types as JSON of their members): for "no secret is stored in clear" checks.
  */
 export async function rawValues(redis: Redis, pattern: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const key of await scanKeys(redis, pattern)) {
-    const type = await redis.type(key);
-    const read = READ_ALL[type];
-    if (!read) throw new Error(`rawValues: no reader for ${type} key ${key}`);
-    const value = await read(redis, key);
-    if (value !== null) out.set(key, typeof value === 'string' ? value : JSON.stringify(value));
-  }
-  return out;
+  const dump = await dumpValues(redis, pattern);
+  return new Map(
+    [...dump].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const),
+  );
 }
 
 /** Deletes the keys matching `pattern` on `redis` with SCAN (never KEYS, nor FLUSHDB). */
