@@ -36,6 +36,23 @@ export interface SaleAttribution {
   leftOut: (DatedTouch & { reason: LeftOutReason })[];
 }
 
+/** The settings attributing a sale reads. */
+export type AttributionSettings = Pick<
+  TenantSettings,
+  'timeZone' | 'lookbackDays' | 'halfLifeDays' | 'minMatchConfidence'
+>;
+
+/**
+ * A sale's attribution as computed, its credits not yet spelled out as texts: what is stored
+ * (state.ts `encodeAttribution`) and what the rollups add up (`RollupBuilder.addSale`).
+ */
+export interface CoreAttribution extends Omit<SaleAttribution, 'touches' | 'leftOut'> {
+  /** Ordered by time, then touch id; empty means unattributed. */
+  touches: DatedTouch[];
+  /** Per model (MODELS order), the touches' credits. */
+  weights: Weights[];
+}
+
 /**
  * Attributes one sale to the touches of its customer (CLOSED-LOOP.md, "Which touches a sale
  * credits"): a touch is in the window when `D − lookbackDays ≤ d(t) ≤ D` in the tenant zone.
@@ -45,18 +62,30 @@ export interface SaleAttribution {
 export function attributeSale(
   sale: SaleInput,
   touches: readonly Touch[],
-  settings: Pick<
-    TenantSettings,
-    'timeZone' | 'lookbackDays' | 'halfLifeDays' | 'minMatchConfidence'
-  >,
+  settings: AttributionSettings,
   withLeftOut = true,
 ): SaleAttribution {
+  const leftOut: SaleAttribution['leftOut'] = [];
+  const a = spellOut(attributeCore(sale, touches, settings, withLeftOut ? leftOut : undefined));
+  a.leftOut = leftOut.sort(byTime);
+  return a;
+}
+
+/**
+ * `attributeSale` without the credit texts (what a recompute stores and adds up); the touches
+ * left out are pushed to `leftOut` when given (unordered).
+ */
+export function attributeCore(
+  sale: SaleInput,
+  touches: readonly Touch[],
+  settings: AttributionSettings,
+  leftOut?: SaleAttribution['leftOut'],
+): CoreAttribution {
   const day = dayNumber(sale.saleDate);
   const matched =
     sale.customerId !== null &&
     (settings.minMatchConfidence === 'medium' || sale.matchConfidence === 'high');
   const inWindow: DatedTouch[] = [];
-  const leftOut: SaleAttribution['leftOut'] = [];
   for (const t of touches) {
     const td = tenantDay(t.t, settings.timeZone);
     const delta = day - td;
@@ -68,14 +97,11 @@ export function attributeSale(
           ? 'before_lookback'
           : null;
     if (!reason) inWindow.push({ ...t, date: dateOfDay(td), delta });
-    else if (withLeftOut) leftOut.push({ ...t, date: dateOfDay(td), delta, reason });
+    else leftOut?.push({ ...t, date: dateOfDay(td), delta, reason });
   }
   inWindow.sort(byTime);
-  leftOut.sort(byTime);
   const deltas = inWindow.map((t) => t.delta);
-  const perModel = MODELS.map((m) => modelWeights(m, deltas, settings.halfLifeDays));
-  const texts = perModel.map(creditTexts);
-  const a: SaleAttribution = {
+  return {
     saleId: sale.id,
     dealNumber: sale.dealNumber,
     saleDate: sale.saleDate,
@@ -85,14 +111,25 @@ export function attributeSale(
     matched,
     priceCents: sale.priceCents,
     grossCents: sale.grossCents,
-    touches: inWindow.map((t, i) => {
+    touches: inWindow,
+    weights: MODELS.map((m) => modelWeights(m, deltas, settings.halfLifeDays)),
+  };
+}
+
+/** `core` with each touch's credit under every model spelled out (reduced), no `leftOut`. */
+export function spellOut(core: CoreAttribution): SaleAttribution {
+  const { weights, touches, ...sale } = core;
+  const texts = weights.map(creditTexts);
+  const a: SaleAttribution = {
+    ...sale,
+    touches: touches.map((t, i) => {
       const c = {} as Record<Model, string>;
       MODELS.forEach((m, j) => (c[m] = texts[j]![i]!));
       return { ...t, credits: c };
     }),
-    leftOut,
+    leftOut: [],
   };
-  computed.set(a, perModel);
+  computed.set(a, weights);
   return a;
 }
 
@@ -100,8 +137,8 @@ export function attributeSale(
 const computed = new WeakMap<SaleAttribution, Weights[]>();
 
 /**
- * The exact credits of `a`'s touches under `MODELS[m]` as computed (what `touches[i].credits`
- * spells, reduced), or undefined for an attribution read back from storage.
+ * The exact credits of `a`'s touches under `MODELS[m]` as computed or decoded (what
+ * `touches[i].credits` spells, reduced), or undefined for an attribution built otherwise.
  */
 export const computedWeights = (a: SaleAttribution, m: number): Weights | undefined =>
   computed.get(a)?.[m];

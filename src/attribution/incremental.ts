@@ -5,14 +5,15 @@ import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
-import { attributeSale, type SaleAttribution } from './attribute.ts';
+import { attributeCore, spellOut, type SaleAttribution } from './attribute.ts';
 import { applyBase, applySums, modelDeltas } from './deltas.ts';
 import { dayItems } from './day-items.ts';
 import { casHashes, expectRead, type CasItem } from './hash-cas.ts';
 import { saleInput } from './inputs.ts';
 import { encodeSaleInput, encodeTouches } from './packed.ts';
 import { decodeSeen, encodeSeen, SEEN_ENTITIES, seenOf } from './seen.ts';
-import { encodeAttribution, genOf, KEY, POSITION_FIELD, StateKeys, STATE_FIELD } from './state.ts';
+import { genOf, KEY, POSITION_FIELD, StateKeys, STATE_FIELD } from './state.ts';
+import { decodeAttribution, encodeAttribution } from './stored-attribution.ts';
 import { loadTimeline, type Timeline } from './timeline.ts';
 import { MODELS, type SaleInput } from './types.ts';
 
@@ -48,11 +49,12 @@ const TIMELINE_ENTITIES: ReadonlySet<string> = new Set(['lead', 'touchpoint', 's
 
 const member = (r: StoredRecord) => `${r.entity}:${r.id}`;
 
-/** One sale attributed again: its input (null: not a valid sale) and attribution. */
+/** One sale attributed again: its input (null: not a valid sale), attribution and stored form. */
 interface SaleResult {
   saleId: string;
   input: SaleInput | null;
   after: SaleAttribution | null;
+  text: string | null;
 }
 
 /**
@@ -131,13 +133,15 @@ export class IncrementalAttribution {
   private attribute(
     ctx: BatchContext,
     r: StoredRecord,
-    touches: Parameters<typeof attributeSale>[1],
+    touches: Parameters<typeof attributeCore>[1],
   ): SaleResult {
     const s = saleInput(r);
+    const core = s ? attributeCore(s, touches, ctx.settings) : null;
     return {
       saleId: r.id,
       input: s,
-      after: s ? attributeSale(s, touches, ctx.settings, false) : null,
+      after: core && spellOut(core),
+      text: core && encodeAttribution(core),
     };
   }
 
@@ -154,11 +158,10 @@ export class IncrementalAttribution {
         { key: KEY.meta, field: STATE_FIELD, expect: expectRead(ctx.state) },
       ];
       const changes: { before: SaleAttribution | null; after: SaleAttribution | null }[] = [];
-      results.forEach(({ saleId, input, after }, i) => {
-        const text = after ? encodeAttribution(after) : null;
+      results.forEach(({ saleId, input, after, text }, i) => {
         const old = stored[i] ?? null;
         if (text === old) return;
-        const before = old ? (JSON.parse(old) as SaleAttribution) : null;
+        const before = old ? decodeAttribution(old) : null;
         changes.push({ before, after });
         items.push({ key: KEY.sales, field: saleId, expect: expectRead(old), write: text });
         // The attribution holds every input field, so an unchanged one means an unchanged input.

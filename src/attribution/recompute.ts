@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import type { TenantSettings } from '../tenants/settings.ts';
-import { attributeSale } from './attribute.ts';
+import { attributeCore } from './attribute.ts';
 import { attributeCompact, copyLive, type SeenStart } from './recompute-compact.ts';
 import {
   countSeen,
@@ -17,7 +17,6 @@ import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
 import { Staging, throwFirst } from './staging.ts';
 import {
   COMPACT_FIELD,
-  encodeAttribution,
   GEN_FIELD,
   KEY,
   newState,
@@ -25,6 +24,7 @@ import {
   StateKeys,
   STATE_FIELD,
 } from './state.ts';
+import { encodeAttribution } from './stored-attribution.ts';
 import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
 
 export type { RecomputeDeps, RecomputeProgress } from './recompute-inputs.ts';
@@ -114,7 +114,7 @@ async function attributeAll(
   let i = 0;
   const attribute = async (s: SaleInput, touches: readonly Touch[]) => {
     if (i++ % SETTLE_EVERY === 0) await c.out.settle();
-    const a = attributeSale(s, touches, c.settings, false);
+    const a = attributeCore(s, touches, c.settings);
     rollups.addSale(a);
     c.out.set(KEY.sales, a.saleId, encodeAttribution(a));
     if (a.dealNumber) c.out.set(KEY.deals, a.dealNumber, a.saleId);

@@ -1,5 +1,5 @@
-import { computedWeights, type SaleAttribution } from './attribute.ts';
-import { credited, UNATTRIBUTED } from './contributions.ts';
+import type { CoreAttribution } from './attribute.ts';
+import { UNATTRIBUTED } from './contributions.ts';
 import { tenantDate } from './dates.ts';
 import { FracSum, type Frac } from './fraction.ts';
 import { DECAY_SCALE, quantizedNumerators, ratios } from './models.ts';
@@ -78,7 +78,7 @@ export class RollupBuilder {
    * model's common denominator (time_decay's quantized, over DECAY_SCALE) into the touch's
    * field; no fraction is reduced until `result`. A touch credited nothing adds no field.
    */
-  addSale(sale: SaleAttribution): void {
+  addSale(sale: CoreAttribution): void {
     const gross = BigInt(sale.grossCents);
     const price = BigInt(sale.priceCents);
     const date = sale.saleDate;
@@ -89,18 +89,7 @@ export class RollupBuilder {
     }
     const fields = sale.touches.map((t) => rollupField(date, t.channel, t.campaignId));
     MODELS.forEach((m, j) => {
-      const w = computedWeights(sale, j);
-      if (!w) {
-        // Read back, not computed: its credits as its texts spell them.
-        for (const c of credited(sale, m))
-          this.sumsAt(m, rollupField(date, c.channel, c.campaignId)).add(
-            c.sold.n,
-            c.sold.d,
-            gross,
-            price,
-          );
-        return;
-      }
+      const w = sale.weights[j]!;
       const decay = m === 'time_decay';
       const nums = decay ? quantizedNumerators(ratios(w)) : w.nums;
       const den = decay ? DECAY_SCALE : w.den;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import type { Keys } from '../store/keys.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
-import type { SaleAttribution } from './attribute.ts';
 import type { Model } from './types.ts';
 
 /** The attribution reader's field in the tenant's feed positions hash. */
@@ -63,13 +62,6 @@ export const stateMatches = (
   state.slice(state.indexOf('|') + 1) === settingsDigest(s) &&
   !!gen &&
   genOf(state) === gen;
-
-/**
- * A sale's attribution as stored: without `leftOut` (explain works that out when asked), so the
- * stored value depends only on the sale and the touches that can enter its window.
- */
-export const encodeAttribution = (a: SaleAttribution): string =>
-  JSON.stringify({ ...a, leftOut: [] });
 
 /** Indexes into `StateKeys.list` of the fixed hashes; day hashes follow (`StateKeys.day`). */
 export const KEY = {

@@ -11,6 +11,7 @@ import { saleInput } from './inputs.ts';
 import type { RecomputeOptions, RecomputeProgress } from './recompute.ts';
 import { renderReport, type GroupBy, type Report } from './report.ts';
 import { GEN_FIELD } from './state.ts';
+import { decodeAttribution } from './stored-attribution.ts';
 import { DayReader } from './day-reader.ts';
 import { loadTimeline } from './timeline.ts';
 import type { Model } from './types.ts';
@@ -99,7 +100,7 @@ export class AttributionStore {
       ref.saleId ?? (ref.dealNumber && gen ? await this.redis.hget(deals, ref.dealNumber) : null);
     const text = id ? await this.stored(tenantId, id) : null;
     if (!text) throw notFound('sale attribution');
-    const stored = JSON.parse(text) as SaleAttribution;
+    const stored = decodeAttribution(text);
     const sale = await this.records.get(tenantId, 'sale', stored.saleId);
     const input = sale && saleInput(sale);
     if (!input?.customerId) return stored;

@@ -4,8 +4,9 @@ import { attributeSale } from '../../src/attribution/attribute.ts';
 import { Frac } from '../../src/attribution/fraction.ts';
 import { credits, quantize } from '../../src/attribution/models.ts';
 import { buildTouches } from '../../src/attribution/touches.ts';
-import { MODELS, type SaleInput, type Touch } from '../../src/attribution/types.ts';
+import { MODELS, type Touch } from '../../src/attribution/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/tenants/settings.ts';
+import { saleInput as sale } from './support.ts';
 
 const s = (fs: Frac[]) => fs.map(String);
 
@@ -38,17 +39,6 @@ describe('credits per model, hand-checked', () => {
   });
 });
 
-const sale = (over: Partial<SaleInput> = {}): SaleInput => ({
-  id: 's1',
-  dealNumber: 'D1',
-  saleDate: '2026-03-31',
-  customerId: 'c1',
-  matchKey: 'email',
-  matchConfidence: 'high',
-  priceCents: 3_000_000,
-  grossCents: 250_000,
-  ...over,
-});
 const touch = (id: string, iso: string, channel = 'google', campaignId = 'g1'): Touch => ({
   id,
   customerId: 'c1',

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { GEN_FIELD, KEY, StateKeys } from '../../src/attribution/state.ts';
-import { MODELS } from '../../src/attribution/types.ts';
+import { MODELS, type SaleInput } from '../../src/attribution/types.ts';
 import { flatten } from '../../src/records/flat.ts';
 import type { Hub } from '../../src/hub.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
@@ -121,3 +121,16 @@ export async function attributionSnapshot(
     }
   return out;
 }
+
+/** An attribution input of sale s1 (customer c1, matched by email) on 2026-03-31. */
+export const saleInput = (over: Partial<SaleInput> = {}): SaleInput => ({
+  id: 's1',
+  dealNumber: 'D1',
+  saleDate: '2026-03-31',
+  customerId: 'c1',
+  matchKey: 'email',
+  matchConfidence: 'high',
+  priceCents: 3_000_000,
+  grossCents: 250_000,
+  ...over,
+});
