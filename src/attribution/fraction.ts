@@ -102,12 +102,6 @@ export class FracSum {
     return this;
   }
 
-  /** Adds `n/d × k` (`d > 0`; `n/d` need not be reduced). */
-  addRatio(n: bigint, d: bigint, k = 1n): this {
-    if (n !== 0n) this.byDen.set(d, (this.byDen.get(d) ?? 0n) + n * k);
-    return this;
-  }
-
   /** Adds a fraction in `toString()` form (`n/d` or `n`; it need not be reduced). */
   addText(text: string): this {
     const slash = text.indexOf('/');
@@ -123,12 +117,15 @@ export class FracSum {
     // Over the least common multiple of the denominators (gcds of denominators only), then one
     // reduction: adding fraction by fraction would gcd ever longer numerators.
     let l = 1n;
-    for (const d of this.byDen.keys()) l = (l / gcd(l, d)) * d;
+    for (const d of this.byDen.keys()) l = lcm(l, d);
     let n = 0n;
     for (const [d, k] of this.byDen) n += k * (l / d);
     return new Frac(n, l);
   }
 }
+
+/** The least common multiple of two positive integers. */
+export const lcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
 
 /** A scaled integer (value × 10^scale) as a decimal string, e.g. (12345n, 2) → "123.45". */
 export function scaledToString(v: bigint, scale: number): string {

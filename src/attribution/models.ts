@@ -21,7 +21,7 @@ export interface Weights {
 const NO_TOUCH: Weights = { nums: [], den: 1n };
 const ONE_TOUCH: Weights = { nums: [1n], den: 1n };
 /** Weights of the models that depend only on the number of touches, by model and count. */
-const byCount = new Map<string, Weights>();
+const byCount = new Map<Model, Weights[]>();
 
 /**
  * Credits of touches 1..n (ordered) under `model` as `Weights`. `deltas[i]` is `D − d(t)` of
@@ -41,13 +41,9 @@ export function modelWeights(
   if (n === 0) return NO_TOUCH;
   if (n === 1) return ONE_TOUCH;
   if (model === 'time_decay') return timeDecay(deltas, halfLifeDays);
-  const key = `${model}:${n}`;
-  let w = byCount.get(key);
-  if (!w) {
-    if (byCount.size >= 10_000) byCount.clear();
-    byCount.set(key, (w = countWeights(model, n)));
-  }
-  return w;
+  let known = byCount.get(model);
+  if (!known) byCount.set(model, (known = []));
+  return (known[n] ??= countWeights(model, n));
 }
 
 function countWeights(model: Exclude<Model, 'time_decay'>, n: number): Weights {
@@ -89,23 +85,26 @@ function timeDecay(deltas: readonly number[], h: number): Weights {
   return { nums, den: nums.reduce((a, b) => a + b, 0n) };
 }
 
-/** Decay weights computed so far, by `e/h` (a handful of values per lookback and half-life). */
-const weights = new Map<string, Ratio>();
+/** Decay weights computed so far, by h, then e (at most a lookback's worth per half-life). */
+const weights = new Map<number, Ratio[]>();
 
 /**
  * 2^(e/h), over a power of ten (not reduced): exact when h divides e, else a DECAY_DIGITS-digit
  * decimal.
  */
 function decayWeight(e: number, h: number): Ratio {
-  if (e % h === 0) return { n: 2n ** BigInt(e / h), d: 1n };
-  const key = `${e}/${h}`;
-  let w = weights.get(key);
-  if (!w) {
-    if (weights.size >= 100_000) weights.clear();
-    const [whole, frac = ''] = new D(2).pow(new D(e).div(h)).toFixed().split('.');
-    weights.set(key, (w = { n: BigInt(whole! + frac), d: 10n ** BigInt(frac.length) }));
+  let byE = weights.get(h);
+  if (!byE) {
+    if (weights.size >= 1_000) weights.clear();
+    weights.set(h, (byE = []));
   }
-  return w;
+  return (byE[e] ??= computeWeight(e, h));
+}
+
+function computeWeight(e: number, h: number): Ratio {
+  if (e % h === 0) return { n: 2n ** BigInt(e / h), d: 1n };
+  const [whole, frac = ''] = new D(2).pow(new D(e).div(h)).toFixed().split('.');
+  return { n: BigInt(whole! + frac), d: 10n ** BigInt(frac.length) };
 }
 
 /** Fixed denominator of time_decay contributions to reports and rollups (see `quantize`). */

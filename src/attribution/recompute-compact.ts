@@ -110,8 +110,13 @@ export async function attributeCompact(
     const { sales, customers, timelines } = next;
     if (from + SALES_PER_ROUND < texts.length) next = round(from + SALES_PER_ROUND);
     const packed = await timelines;
-    const touches = new Map(customers.map((id, i) => [id, decodeTouches(id, packed[i])]));
-    for (const s of sales) await attribute(s, (s.customerId && touches.get(s.customerId)) || []);
+    // Decoded as each sale is attributed, so a round's touches die young (less GC work).
+    const byCustomer = new Map(customers.map((id, i) => [id, packed[i]]));
+    for (const s of sales)
+      await attribute(
+        s,
+        s.customerId ? decodeTouches(s.customerId, byCustomer.get(s.customerId)) : [],
+      );
     c.p.done += sales.length;
     await c.progress(c.p);
   }

@@ -148,18 +148,17 @@ async function writeRollups(
   builder: RollupBuilder,
   baseDates: readonly string[],
 ): Promise<void> {
-  const rollups = builder.result();
   const dates = new Set<string>(baseDates);
   const put = (kind: Model | 'base', field: string, value: string) => {
     const [date, cell] = splitField(field);
     dates.add(date);
     out.set(out.keys.day(kind, date), cell, value);
   };
-  for (const [f, v] of rollups.base)
+  for (const [f, v] of builder.baseSums())
     if (v.spendCents !== 0n || v.leads !== 0) put('base', f, `${v.spendCents};${v.leads}`);
   for (const m of MODELS) {
     await out.settle();
-    for (const [f, v] of rollups.byModel[m]) put(m, f, encodeSums(v));
+    for (const [f, v] of builder.modelSums(m)) put(m, f, encodeSums(v));
   }
   for (const date of dates) out.set(KEY.days, date, '1');
 }

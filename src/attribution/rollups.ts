@@ -1,7 +1,7 @@
 import type { CoreAttribution } from './attribute.ts';
 import { UNATTRIBUTED } from './contributions.ts';
 import { tenantDate } from './dates.ts';
-import { FracSum, type Frac } from './fraction.ts';
+import { Frac, lcm } from './fraction.ts';
 import { DECAY_SCALE, quantizedNumerators, ratios } from './models.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
@@ -28,15 +28,39 @@ export interface Rollups {
 
 /** Exact sums of one model rollup field: credits, and credit × gross and price cents. */
 class Sums {
-  readonly sold = new FracSum();
-  readonly gross = new FracSum();
-  readonly revenue = new FracSum();
+  /** The denominators added over (a few per field: one for time_decay). */
+  private readonly dens: bigint[] = [];
+  /** Per denominator: numerators of the credits, of credit × gross and of credit × price. */
+  private readonly nums: bigint[] = [];
 
   /** Adds a credit `n/d` (not necessarily reduced) of a sale with these gross and price cents. */
   add(n: bigint, d: bigint, grossCents: bigint, priceCents: bigint): void {
-    this.sold.addRatio(n, d);
-    this.gross.addRatio(n, d, grossCents);
-    this.revenue.addRatio(n, d, priceCents);
+    let i = this.dens.indexOf(d);
+    if (i < 0) {
+      i = this.dens.push(d) - 1;
+      this.nums.push(0n, 0n, 0n);
+    }
+    this.nums[3 * i]! += n;
+    this.nums[3 * i + 1]! += n * grossCents;
+    this.nums[3 * i + 2]! += n * priceCents;
+  }
+
+  /** The three sums, reduced. */
+  value(): { sold: Frac; gross: Frac; revenue: Frac } {
+    const { dens, nums } = this;
+    let l = dens[0]!;
+    for (let i = 1; i < dens.length; i++) l = lcm(l, dens[i]!);
+    // Plain loops: this runs once per field of every model (tens of thousands).
+    const sums = [0n, 0n, 0n];
+    for (let i = 0; i < dens.length; i++) {
+      const scale = l / dens[i]!;
+      for (let k = 0; k < 3; k++) sums[k]! += nums[3 * i + k]! * scale;
+    }
+    return {
+      sold: new Frac(sums[0]!, l),
+      gross: new Frac(sums[1]!, l),
+      revenue: new Frac(sums[2]!, l),
+    };
   }
 }
 
@@ -88,15 +112,16 @@ export class RollupBuilder {
       return;
     }
     const fields = sale.touches.map((t) => rollupField(date, t.channel, t.campaignId));
-    MODELS.forEach((m, j) => {
+    // Plain loops, no closure per sale: this runs for every touch under every model.
+    for (let j = 0; j < MODELS.length; j++) {
+      const m = MODELS[j]!;
       const w = sale.weights[j]!;
       const decay = m === 'time_decay';
       const nums = decay ? quantizedNumerators(ratios(w)) : w.nums;
       const den = decay ? DECAY_SCALE : w.den;
-      nums.forEach((x, i) => {
-        if (x !== 0n) this.sumsAt(m, fields[i]!).add(x, den, gross, price);
-      });
-    });
+      for (let i = 0; i < nums.length; i++)
+        if (nums[i] !== 0n) this.sumsAt(m, fields[i]!).add(nums[i]!, den, gross, price);
+    }
   }
 
   private sumsAt(m: Model, field: string): Sums {
@@ -105,20 +130,14 @@ export class RollupBuilder {
     return v;
   }
 
-  /** The sums so far. */
-  result(): Rollups {
-    const byModel = Object.fromEntries(
-      MODELS.map((m) => [
-        m,
-        new Map(
-          [...this.sums[m]].map(([f, v]) => [
-            f,
-            { sold: v.sold.value(), gross: v.gross.value(), revenue: v.revenue.value() },
-          ]),
-        ),
-      ]),
-    ) as Rollups['byModel'];
-    return { base: this.base, byModel };
+  /** The base sums so far (lead counts and spend), by field. */
+  baseSums(): Rollups['base'] {
+    return this.base;
+  }
+
+  /** Model `m`'s sums so far, by field, each reduced as it is read. */
+  *modelSums(m: Model): Generator<[string, { sold: Frac; gross: Frac; revenue: Frac }]> {
+    for (const [f, v] of this.sums[m]) yield [f, v.value()];
   }
 }
 

@@ -82,7 +82,8 @@ export const KEY = {
  */
 export class StateKeys {
   readonly list: string[];
-  private readonly at = new Map<string, number>();
+  /** Indexes of the day hashes in `list`, by kind, then date. */
+  private readonly at = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly k: Keys,
@@ -104,11 +105,12 @@ export class StateKeys {
 
   /** Index of the hash of `date` for `kind` (`base` or a model), added to the list if new. */
   day(kind: Model | 'base', date: string): number {
-    const key = this.k.attrDay(this.tenantId, this.gen, kind, date);
-    let i = this.at.get(key);
+    let byDate = this.at.get(kind);
+    if (!byDate) this.at.set(kind, (byDate = new Map()));
+    let i = byDate.get(date);
     if (i === undefined) {
-      this.at.set(key, (i = this.list.length));
-      this.list.push(key);
+      byDate.set(date, (i = this.list.length));
+      this.list.push(this.k.attrDay(this.tenantId, this.gen, kind, date));
     }
     return i;
   }
