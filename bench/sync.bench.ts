@@ -24,7 +24,6 @@ import { join } from 'node:path';
 import axios from 'axios';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { parse } from 'yaml';
 
 import { createArchive } from '../src/archive/index.ts';
 import { loadConfig } from '../src/config/env.ts';
@@ -33,6 +32,7 @@ import { createLogger } from '../src/log/logger.ts';
 import { createEngine } from '../src/runtime/engine.ts';
 import { DirectoryMappingSource } from '../src/sync/mapping-source.ts';
 import { deleteByPrefix } from '../test/support/hub.ts';
+import { deployedNodeOptions } from './support/deployed.ts';
 import { BENCH_REDIS_URL, benchRedis } from './support/redis.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
@@ -44,13 +44,7 @@ const ROOT = join(import.meta.dirname, '..');
 const MAPPINGS = join(ROOT, 'test/sync/fixtures/mappings');
 const COMPILED_CLI = join(ROOT, 'dist/src/cli/main.js');
 /** The worker service's NODE_OPTIONS in docker-compose.yml: the workers run as deployed. */
-const DEPLOYED_NODE_OPTIONS = String(
-  (
-    parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-      services: { worker: { environment: Record<string, unknown> } };
-    }
-  ).services.worker.environment.NODE_OPTIONS ?? '',
-);
+const DEPLOYED_NODE_OPTIONS = deployedNodeOptions('worker');
 /** Extra node flags for the engine's workers (e.g. `--cpu-prof`), space-separated. */
 const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** Every process started, stopped when this one exits however it exits. */

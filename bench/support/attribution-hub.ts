@@ -6,6 +6,7 @@
  *   tsx bench/support/attribution-hub.ts '{"prefix":"t1234","tenantId":"store-a","task":"recompute"}'
  *   tsx bench/support/attribution-hub.ts '{"prefix":…,"task":"report","models":["last_touch"],"from":…,"to":…,"calls":40}'
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 import { decodeSaleInput, decodeTouches } from '../../src/attribution/packed.ts';
@@ -23,8 +24,10 @@ export interface HubTask {
    * customers (an HMGET per 1,000 sales, decoded), and one attribution written per sale (the
    * live generation's own texts, read beside the timelines and written to a scratch hash,
    * deleted after). No attribution is computed and no rollup written.
+   * `nightly`: the DMS file dropped in `dir` read by a new dms-files inbound sync (connector,
+   * mapping, identity, records), then the incremental reader's catch-up to updated rollups.
    */
-  task: 'recompute' | 'report' | 'floor';
+  task: 'recompute' | 'report' | 'floor' | 'nightly';
   /** recompute: from every record, not the live generation's "seen" entries. */
   fromRecords?: boolean;
   /** report: the models of one call (all fetched at once), the range and the number of calls. */
@@ -32,12 +35,17 @@ export interface HubTask {
   from?: string;
   to?: string;
   calls?: number;
+  /** nightly: the folder the file was dropped in. */
+  dir?: string;
 }
 
 /** What the child answers. */
 export interface HubAnswer {
   ms: number[];
   sales?: number;
+  /** nightly: the sales the run created and what the catch-up did. */
+  created?: number;
+  caught?: unknown;
   rssMb: number;
 }
 
@@ -61,13 +69,74 @@ async function floor(): Promise<void> {
   await hub.redis.unlink(scratch);
 }
 
+/**
+ * The nightly task (see `HubTask.task`): ms are the run's, then the catch-up's. The engine and
+ * connector are imported here, so the other tasks' processes do not load them (about 50 MB).
+ */
+async function nightly(): Promise<void> {
+  const [{ randomUUID }, { createEngine }, { ConnectorRegistry }, { DirectoryMappingSource }] =
+    await Promise.all([
+      import('node:crypto'),
+      import('../../src/runtime/engine.ts'),
+      import('../../src/sdk/registry.ts'),
+      import('../../src/sync/mapping-source.ts'),
+    ]);
+  const [{ runSync }, { localSettings }, { dmsConnector }, { FAST_RETRY }] = await Promise.all([
+    import('../../src/sync/run-sync.ts'),
+    import('../../test/connectors/dms-files/drop.ts'),
+    import('../../test/connectors/dms-files/harness.ts'),
+    import('../../test/support/retry.ts'),
+  ]);
+  const engine = createEngine(hub, {
+    registry: new ConnectorRegistry([dmsConnector]),
+    mappings: new DirectoryMappingSource(),
+    queueName: `sync-${randomUUID()}`,
+    retry: FAST_RETRY,
+  });
+  try {
+    const settings = localSettings(task.dir!, { pageSize: 1_000 });
+    const { tenantId } = task;
+    const connectorId = 'dms-files';
+    const c = await hub.connections.create(tenantId, { connectorId, name: 'dms', settings });
+    const mapping = 'dms-sales';
+    const s = await engine.service.create(tenantId, {
+      name: mapping,
+      connectionId: c.id,
+      mapping,
+      mode: 'inbound',
+    });
+    const t0 = performance.now();
+    answer.created = (await runSync(engine.service.svc, tenantId, s.id, 'manual'))?.counts.created;
+    const t1 = performance.now();
+    answer.caught = await hub.attribution.catchUp(tenantId);
+    answer.ms.push(t1 - t0, performance.now() - t1);
+  } finally {
+    await engine.queue.queue.obliterate({ force: true }).catch(() => undefined);
+    await engine.close();
+  }
+}
+
+/**
+ * This process's peak RSS in MB: Linux's VmHWM, the high-water mark of its own memory. Not
+ * `resourceUsage().maxRSS`: on Linux a spawned process's maxrss starts at what its parent held
+ * when it was spawned (it is kept across the exec), so it reported the bench process's RSS, with
+ * DuckDB and the generated world, whenever that was the larger (off Linux it is all there is).
+ */
+function peakRssMb(): number {
+  const status = existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '';
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return (hwm ? Number(hwm) : process.resourceUsage().maxRSS) / 1024;
+}
+
 const task = JSON.parse(process.argv[2] ?? '{}') as HubTask;
 // The hub on the bench's prefix; never cleaned up here (the parent owns the keys).
 const t = await openTestHub({ REDIS_PREFIX: task.prefix });
 const { hub } = t;
 const answer: HubAnswer = { ms: [], rssMb: 0 };
 try {
-  if (task.task === 'floor') {
+  if (task.task === 'nightly') {
+    await nightly();
+  } else if (task.task === 'floor') {
     const t0 = performance.now();
     await floor();
     answer.ms.push(performance.now() - t0);
@@ -87,7 +156,7 @@ try {
       answer.ms.push(performance.now() - t0);
     }
   }
-  answer.rssMb = process.resourceUsage().maxRSS / 1024;
+  answer.rssMb = peakRssMb();
   process.stdout.write(`${JSON.stringify(answer)}\n`);
 } finally {
   await hub.close();

@@ -20,13 +20,15 @@ const PAGE = 1000;
 const IN_FLIGHT = 4;
 /** Customers whose touch sets one pipeline reads. */
 const CUSTOMERS_PER_PIPELINE = 500;
+/** Sales attributed per round; only a round's (and the next round's) touches are held. */
+const SALES_PER_ROUND = 1000;
 
 /** Where a full recompute stands: what the CLI, the API and the job's progress show. */
 export interface RecomputeProgress {
   state: 'running' | 'done' | 'failed';
   /**
-   * `copying seen`, `reading <entity>`, `reading sales`, `reading timelines`, `counting <entity>`,
-   * `attributing`, `writing`, or `done`.
+   * `copying seen`, `reading <entity>`, `reading sales`, `counting <entity>`, `attributing`,
+   * `writing`, or `done`.
    */
   phase: string;
   /** Items read so far (records, or "seen" entries counted), of `total`. */
@@ -53,13 +55,6 @@ export interface RecomputeDeps {
 }
 
 export type Progress = (p: RecomputeProgress) => Promise<void>;
-
-/** What reading from records keeps. */
-export interface Inputs {
-  sales: SaleInput[];
-  /** Touches per customer with a sale. */
-  touches: Map<string, Touch[]>;
-}
 
 /** What one reading phase is given. */
 export interface ReadContext {
@@ -132,10 +127,11 @@ async function readSales(c: ReadContext): Promise<SaleInput[]> {
 /**
  * From every record (the slower path: a first run, a lost feed position, or on request): reads
  * sales, then leads, touchpoints and spend; sales kept, leads and spend counted into the base
- * rollups, the leads and touchpoints of customers with a sale kept for their touches, and every
- * "seen" entry staged as it is read.
+ * rollups, and every "seen" entry staged as it is read. No lead or touchpoint is kept: the
+ * buyers' touches are read again, a round at a time (`attributeRounds`), so the recompute never
+ * holds every buyer's records at once.
  */
-export async function readRecords(c: ReadContext, rollups: RollupBuilder): Promise<Inputs> {
+export async function readRecords(c: ReadContext, rollups: RollupBuilder): Promise<SaleInput[]> {
   const tz = c.settings.timeZone;
   const each = (entity: string, fn: (r: StoredRecord) => void) =>
     eachRecord(c, entity, (r) => {
@@ -144,56 +140,72 @@ export async function readRecords(c: ReadContext, rollups: RollupBuilder): Promi
       if (s) c.out.set(KEY.seen, `${entity}:${r.id}`, encodeSeen(s));
     });
   const sales = await readSales(c);
-  const buyers = new Set(sales.map((s) => s.customerId));
-  const leads: LeadInput[] = [];
-  const tps: TouchpointInput[] = [];
   await each('lead', (r) => {
     const l = leadInput(r);
-    if (!l) return;
-    rollups.addLead(l);
-    if (l.customerId && buyers.has(l.customerId)) leads.push(l);
+    if (l) rollups.addLead(l);
   });
-  await each('touchpoint', (r) => {
-    const t = r.customerId && buyers.has(r.customerId) ? touchpointInput(r) : null;
-    if (t) tps.push(t);
-  });
+  await each('touchpoint', () => undefined);
   await each('spend', (r) => {
     const s = spendInput(r);
     if (s) rollups.addSpend(s);
   });
-  return { sales, touches: touchesByCustomer(leads, tps) };
+  return sales;
 }
 
 /**
- * From the live generation without a compact copy (the first recompute after the compact copy
- * came in, packed.ts): the sales and the timelines of the customers with a sale (their touch
- * sets, then their leads and touchpoints). No other record is read: settings never change
- * anyone's touches. The caller stages the compact copy from them.
+ * Every sale of the live generation without a compact copy (the first recompute after the
+ * compact copy came in, packed.ts); `attributeRounds` then reads the buyers' timelines. No other
+ * record is read: settings never change anyone's touches.
  */
-export async function readFromSeen(c: ReadContext): Promise<Inputs> {
-  const sales = await readSales(c);
-  const buyers = new Set<string>();
-  for (const s of sales) if (s.customerId) buyers.add(s.customerId);
-  c.p.total += buyers.size;
-  const touches = await readTimelines(c, buyers);
-  return { sales, touches };
-}
+export const readFromSeen = (c: ReadContext): Promise<SaleInput[]> => readSales(c);
 
 /**
- * Stages the compact copy of what was read (packed.ts): every sale's input, and the touches of
- * every customer with a sale (none is `[]`).
+ * Attributes `sales` (`attribute`) in rounds of SALES_PER_ROUND sales, sorted by customer so a
+ * customer's sales share a round: each round reads its customers' timelines (`readTimelines`),
+ * the next round's read sent while this one is attributed, and stages the compact copy
+ * (packed.ts) of what it read: each sale's input and each customer's touches (none is `[]`).
+ * Only two rounds' touches are held. Returns the number of sales.
  */
-export function stageCompact(c: ReadContext, { sales, touches }: Inputs): void {
-  for (const s of sales) {
-    c.out.set(KEY.saleInputs, s.id, encodeSaleInput(s));
-    if (s.customerId)
-      c.out.set(KEY.timelines, s.customerId, encodeTouches(touches.get(s.customerId) ?? []));
+export async function attributeRounds(
+  c: ReadContext,
+  all: readonly SaleInput[],
+  attribute: (s: SaleInput, touches: readonly Touch[]) => Promise<void>,
+): Promise<number> {
+  const sales = [...all].sort((a, b) => cmp(a.customerId ?? '', b.customerId ?? ''));
+  c.p.total += sales.length;
+  c.p.phase = 'attributing';
+  await c.progress(c.p);
+  const round = (from: number) => {
+    const some = sales.slice(from, from + SALES_PER_ROUND);
+    const buyers = new Set(some.flatMap((s) => (s.customerId ? [s.customerId] : [])));
+    const touches = readTimelines(c, buyers);
+    // Awaited in its turn; a failure meanwhile must not count as unhandled.
+    touches.catch(() => undefined);
+    return { some, touches };
+  };
+  for (let from = 0, next = round(0); from < sales.length; from += SALES_PER_ROUND) {
+    const { some, touches } = next;
+    if (from + SALES_PER_ROUND < sales.length) next = round(from + SALES_PER_ROUND);
+    const mine = await touches;
+    for (const s of some) {
+      const t = (s.customerId && mine.get(s.customerId)) || [];
+      c.out.set(KEY.saleInputs, s.id, encodeSaleInput(s));
+      if (s.customerId) c.out.set(KEY.timelines, s.customerId, encodeTouches(t));
+      await attribute(s, t);
+    }
+    c.p.done += some.length;
+    await c.progress(c.p);
   }
+  return sales.length;
 }
 
-/** The touches of `buyers`: their touch sets (pipelined), then the leads and touchpoints named. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The touches of `buyers`: their touch sets (pipelined; the access paths the record store keeps),
+ * then the leads and touchpoints named.
+ */
 async function readTimelines(c: ReadContext, buyers: Set<string>): Promise<Map<string, Touch[]>> {
-  c.p.phase = 'reading timelines';
   const ids: Record<string, string[]> = { lead: [], touchpoint: [] };
   for (const some of chunk([...buyers], CUSTOMERS_PER_PIPELINE)) {
     const pipe = c.d.redis.pipeline();
@@ -205,13 +217,12 @@ async function readTimelines(c: ReadContext, buyers: Set<string>): Promise<Map<s
         const colon = m.indexOf(':');
         ids[m.slice(0, colon)]?.push(m.slice(colon + 1));
       }
-    c.p.done += some.length;
-    await c.progress(c.p);
   }
   const leads: LeadInput[] = [];
   const tps: TouchpointInput[] = [];
   // A record that moved to another customer since its set was read is left out unless that one
-  // has a sale too (its change is replayed by the reader either way).
+  // is in the same round (else it is read in the round of its customer, whose set names it; its
+  // change is replayed by the reader either way).
   const mine = (r: StoredRecord) => !!r.customerId && buyers.has(r.customerId);
   for (const [entity, list] of Object.entries(ids))
     for (const some of chunk(list, PAGE * IN_FLIGHT)) {

@@ -4,10 +4,10 @@ import type { TenantSettings } from '../tenants/settings.ts';
 import { attributeCore } from './attribute.ts';
 import { attributeCompact, copyLive, type SeenStart } from './recompute-compact.ts';
 import {
+  attributeRounds,
   countSeen,
   readFromSeen,
   readRecords,
-  stageCompact,
   type Progress,
   type ReadContext,
   type RecomputeDeps,
@@ -62,7 +62,8 @@ export interface RecomputeOptions {
  * generation without a compact copy (from before it) reads the sales and the buyers' records
  * instead (`readFromSeen`) and stages the compact copy. Otherwise, or with `fromRecords`, every
  * record is read, the reader put back to where the change log stood when it began
- * (`readRecords`); that path holds the sales and the buyers' touches in memory.
+ * (`readRecords`). Both of those hold every sale's input, and the buyers' touches one round of
+ * sales at a time (`attributeRounds`), as the compact path does.
  */
 export async function recomputeAll(
   d: RecomputeDeps,
@@ -128,20 +129,18 @@ async function attributeAll(
     c.p.total = recount;
     return attributeCompact(c, attribute);
   }
-  // From "seen": sales, then customers with a sale (added when known); else every record.
+  // From "seen": sales, then their customers' timelines; else every record, then the same.
   c.p.total = start ? counts[0]! + recount : counts.reduce((a, b) => a + b, 0);
-  const inputs = start ? await readFromSeen(c) : await readRecords(c, rollups);
-  stageCompact(c, inputs);
-  c.p.phase = 'attributing';
-  await c.progress(c.p);
-  for (const s of inputs.sales)
-    await attribute(s, (s.customerId && inputs.touches.get(s.customerId)) || []);
-  return inputs.sales.length;
+  const sales = start ? await readFromSeen(c) : await readRecords(c, rollups);
+  return attributeRounds(c, sales, attribute);
 }
 
 /**
  * Stages the model day hashes and the days index (a field that sums to nothing is not kept),
- * and the base day hashes unless they were copied (`baseDates`: the dates copied).
+ * and the base day hashes unless they were copied (`baseDates`: the dates copied). A day hash
+ * holds a few dozen cells, far from a full HSET, so each kind's cells are sent once staged,
+ * while the next kind's are encoded, and waited for before those are sent: held all at once, the
+ * encoded cells of every model and their commands were the recompute's peak memory.
  */
 async function writeRollups(
   out: Staging,
@@ -157,9 +156,11 @@ async function writeRollups(
   for (const [f, v] of builder.baseSums())
     if (v.spendCents !== 0n || v.leads !== 0) put('base', f, `${v.spendCents};${v.leads}`);
   for (const m of MODELS) {
-    await out.settle();
+    out.sendPending();
     for (const [f, v] of builder.modelSums(m)) put(m, f, encodeSums(v));
+    await out.settle();
   }
+  out.sendPending();
   for (const date of dates) out.set(KEY.days, date, '1');
 }
 

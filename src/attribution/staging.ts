@@ -67,9 +67,15 @@ export class Staging {
     await Promise.all(all);
   }
 
+  /** Sends everything staged so far without waiting for it (`settle` waits). */
+  sendPending(): void {
+    for (const i of this.pending.keys()) this.send(i);
+    this.ship();
+  }
+
   /** Sends what is left and waits for it. */
   async flush(): Promise<void> {
-    for (const i of this.pending.keys()) this.send(i);
+    this.sendPending();
     await this.settle();
   }
 
