@@ -84,7 +84,7 @@ export function sentForm(
  * keys, while a retry of the same write (same version) is the same key (40 hex characters).
  */
 export function writeKey(
-  mapping: SyncMapping,
+  mapping: Pick<SyncMapping, 'hash'>,
   connectionId: string,
   sinkName: string,
   canonicalId: string,

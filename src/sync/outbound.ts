@@ -6,7 +6,7 @@ import { poisonPreview } from '../records/poison.ts';
 import type { ConnectionRuntime } from './connection-runtime.ts';
 import { decodeDestination, encodeDestination, type Destination } from './destinations.ts';
 import { outHash, sentForm, writeKey } from './out-hash.ts';
-import { markCreates, type PendingCreates } from './pending-creates.ts';
+import { markCreates, type PendingCreates, type PendingKey } from './pending-creates.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
 import { mapOut, type SyncMapping } from './sync-mapping.ts';
@@ -56,6 +56,8 @@ interface Prepared {
    * version's own key, for the update that follows (the answer may be that attempt's replay).
    */
   ownKey?: string;
+  /** A create's key as `markCreates` records it (the version and mapping it names, if known). */
+  made?: PendingKey;
 }
 
 /** One step of an outbound run, read and mapped but not yet written. */
@@ -187,7 +189,10 @@ function prepareRecords(
     }
     const key = writeKey(mapping, sync.connectionId, scope.sinkName, rec.id, rec.v);
     // A create keeps the key it was first sent with until its answer is recorded.
-    const sent = (!dest?.id && scope.pending?.keys.get(rec.id)) || key;
+    const made = dest?.id
+      ? undefined
+      : (scope.pending?.keys.get(rec.id) ?? { key, v: rec.v, m: mapping.hash });
+    const sent = made?.key ?? key;
     const p: Prepared = {
       hash,
       v: rec.v,
@@ -199,6 +204,7 @@ function prepareRecords(
       },
     };
     if (sent !== key) p.ownKey = key;
+    if (made) p.made = made;
     prepared.push(p);
   }
   return { cursor, ids, counts, prepared, problems };
@@ -283,10 +289,14 @@ async function writeBatch(
     link: k.links(sync.tenantId, sync.connectionId, scope.sinkName),
     pending: k.pendingCreates(sync.tenantId, sync.connectionId, scope.sinkName),
   };
-  const creates = batch.flatMap(({ item }): [string, string][] =>
-    item.destinationId === null ? [[item.canonicalId, item.idempotencyKey]] : [],
+  const creates = batch.flatMap(({ item, made }): [string, PendingKey][] =>
+    item.destinationId === null
+      ? [[item.canonicalId, made ?? { key: item.idempotencyKey, v: null, m: null }]]
+      : [],
   );
-  const marked = creates.length ? await markCreates(redis, at.pending, sync.id, creates) : null;
+  const marked = creates.length
+    ? await markCreates(redis, at.pending, sync.id, scope.mapping.hash, creates)
+    : null;
   const o: BatchOutcome = { written: 0, skipped: 0, rejected: [], followUps: [] };
   let todo = batch;
   let extraRequests = 0;
