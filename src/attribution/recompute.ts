@@ -114,7 +114,7 @@ async function attributeAll(
 ): Promise<number> {
   let i = 0;
   const attribute = async (s: SaleInput, touches: readonly Touch[]) => {
-    if (i++ % SETTLE_EVERY === 0) await c.out.settle();
+    if (i++ % SETTLE_EVERY === 0) await c.out.settle(1);
     const a = attributeCore(s, touches, c.settings);
     rollups.addSale(a);
     c.out.set(KEY.sales, a.saleId, encodeAttribution(a));
@@ -158,7 +158,7 @@ async function writeRollups(
   for (const m of MODELS) {
     out.sendPending();
     for (const [f, v] of builder.modelSums(m)) put(m, f, encodeSums(v));
-    await out.settle();
+    await out.settle(1);
   }
   out.sendPending();
   for (const date of dates) out.set(KEY.days, date, '1');

@@ -54,16 +54,24 @@ export class Staging {
 
   private ship(): void {
     if (!this.pipe) return;
-    this.inFlight.push(this.pipe.exec().then(throwFirst));
+    const sent = this.pipe.exec().then(throwFirst);
+    // Awaited by a later `settle`: a failure meanwhile must not count as unhandled.
+    sent.catch(() => undefined);
+    this.inFlight.push(sent);
     this.pipe = null;
     this.piped = 0;
   }
 
-  /** Waits for every write sent so far (call once per page, so writes never pile up). */
-  async settle(): Promise<void> {
+  /**
+   * Sends what is piped and waits for every write sent so far but the last `behind` pipelines
+   * (call once per page, so writes never pile up; `behind` 1 keeps Redis busy with the newest
+   * while the next page is computed).
+   */
+  async settle(behind = 0): Promise<void> {
     this.ship();
-    const all = this.inFlight;
-    this.inFlight = [];
+    const keep = Math.min(behind, this.inFlight.length);
+    const all = this.inFlight.slice(0, this.inFlight.length - keep);
+    this.inFlight = this.inFlight.slice(this.inFlight.length - keep);
     await Promise.all(all);
   }
 
