@@ -1,10 +1,7 @@
 import { indexScores, TIME_FIELDS, TOUCH_ENTITIES } from '../records/access-paths.ts';
 import { decodeBody } from '../records/record-store.ts';
-import { scanHash } from '../records/scan-hash.ts';
+import { eachFieldInPages } from './scan-pages.ts';
 import type { Migration, MigrationContext } from './types.ts';
-
-/** Records read per HSCAN while building the indexes. */
-const RECORDS_PER_SCAN = 500;
 
 /**
  * Builds the access paths of records written before the record writes kept them: each dated
@@ -21,18 +18,14 @@ export const accessPathsMigration: Migration = {
     let changed = 0;
     for (const entity of Object.keys(TIME_FIELDS)) {
       const key = keys.records(tenantId, entity);
-      for await (const pairs of scanHash(redis, key, RECORDS_PER_SCAN)) {
-        const m = redis.multi();
-        for (const [id, body] of pairs) {
-          const rec = decodeBody(id, entity, body, false);
-          const { touchMs, dateScore } = indexScores(entity, rec.f);
-          if (dateScore >= 0) m.zadd(keys.recordsByDate(tenantId, entity), dateScore, rec.id);
-          if (TOUCH_ENTITIES.has(entity) && rec.customerId && touchMs >= 0)
-            m.zadd(keys.customerTouches(tenantId, rec.customerId), touchMs, `${entity}:${rec.id}`);
-          changed++;
-        }
-        await m.exec();
-      }
+      await eachFieldInPages(redis, key, (m, id, body) => {
+        const rec = decodeBody(id, entity, body, false);
+        const { touchMs, dateScore } = indexScores(entity, rec.f);
+        if (dateScore >= 0) m.zadd(keys.recordsByDate(tenantId, entity), dateScore, rec.id);
+        if (TOUCH_ENTITIES.has(entity) && rec.customerId && touchMs >= 0)
+          m.zadd(keys.customerTouches(tenantId, rec.customerId), touchMs, `${entity}:${rec.id}`);
+        changed++;
+      });
     }
     return { changed };
   },

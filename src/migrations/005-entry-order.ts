@@ -1,9 +1,6 @@
-import { scanHash } from '../records/scan-hash.ts';
 import { orderMember, type QuarantineEntry } from '../sync/quarantine.ts';
+import { eachFieldInPages } from './scan-pages.ts';
 import type { Migration, MigrationContext } from './types.ts';
-
-/** Entries read per HSCAN. */
-const ENTRIES_PER_SCAN = 500;
 
 /**
  * Builds the order sets of quarantine entries and dead letters written before the stores kept
@@ -17,18 +14,11 @@ export const entryOrderMigration: Migration = {
     const { redis, keys, tenantId } = ctx;
     let changed = 0;
     for (const which of ['quarantine', 'deadLetters'] as const) {
-      for await (const pairs of scanHash(redis, keys[which](tenantId), ENTRIES_PER_SCAN)) {
-        const m = redis.multi();
-        for (const [, text] of pairs) {
-          m.zadd(
-            keys.entryOrder(tenantId, which),
-            0,
-            orderMember(JSON.parse(text) as QuarantineEntry),
-          );
-          changed++;
-        }
-        await m.exec();
-      }
+      const order = keys.entryOrder(tenantId, which);
+      await eachFieldInPages(redis, keys[which](tenantId), (m, _, text) => {
+        m.zadd(order, 0, orderMember(JSON.parse(text) as QuarantineEntry));
+        changed++;
+      });
     }
     return { changed };
   },

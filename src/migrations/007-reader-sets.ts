@@ -1,11 +1,6 @@
-import type { Redis } from 'ioredis';
-
 import { decodeBody } from '../records/record-store.ts';
-import { scanHash } from '../records/scan-hash.ts';
+import { eachFieldInPages } from './scan-pages.ts';
 import type { Migration, MigrationContext } from './types.ts';
-
-/** Records read per HSCAN. */
-const RECORDS_PER_SCAN = 500;
 
 /**
  * Builds the two sets the change-feed readers use to pick, among thousands of changed customers,
@@ -24,32 +19,14 @@ export const readerSetsMigration: Migration = {
     const marks = keys.identity(tenantId, 'merged');
     const buyers = keys.buyers(tenantId);
     let changed = 0;
-    changed += await eachRecord(redis, keys.records(tenantId, 'customer'), (m, id, body) => {
+    changed += await eachFieldInPages(redis, keys.records(tenantId, 'customer'), (m, id, body) => {
       const into = decodeBody(id, 'customer', body, false).f.mergedInto;
       if (typeof into === 'string' && into !== '') m.hsetnx(marks, id, into);
     });
-    changed += await eachRecord(redis, keys.records(tenantId, 'sale'), (m, id, body) => {
+    changed += await eachFieldInPages(redis, keys.records(tenantId, 'sale'), (m, id, body) => {
       const customerId = decodeBody(id, 'sale', body, false).customerId;
       if (customerId) m.sadd(buyers, customerId);
     });
     return { changed };
   },
 };
-
-type Multi = ReturnType<Redis['multi']>;
-
-/** Calls `each` on every record of a records hash, a MULTI per page; the sum of the replies. */
-async function eachRecord(
-  redis: Redis,
-  key: string,
-  each: (m: Multi, id: string, body: string) => void,
-): Promise<number> {
-  let added = 0;
-  for await (const pairs of scanHash(redis, key, RECORDS_PER_SCAN)) {
-    const m = redis.multi();
-    for (const [id, body] of pairs) each(m, id, body);
-    if (m.length === 0) continue;
-    for (const [, n] of (await m.exec()) ?? []) added += Number(n);
-  }
-  return added;
-}

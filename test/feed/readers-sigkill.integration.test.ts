@@ -9,7 +9,7 @@ import { SYNC_QUEUE } from '../../src/sync/sync-queue.ts';
 import { attributionSnapshot } from '../attribution/support.ts';
 import { conversionWorld } from '../conversions/world.ts';
 import { expectExactlyOnce } from '../faults/support.ts';
-import { TEST_MAPPINGS, useEngineWith } from '../support/engine.ts';
+import { putCrmLeads, TEST_MAPPINGS, useEngineWith } from '../support/engine.ts';
 import { spawnWorker, until, type WorkerProcess } from '../support/worker-process.ts';
 
 // Issue 12 acceptance: three kinds of reader on one tenant's change feed (an outbound sync, the
@@ -33,17 +33,13 @@ const READERS: readonly Reader[] = ['attribution', 'deriver', 'outbound'];
 
 /** Leads with a gclid (one person each), and a DMS deal of each of the first SALES people. */
 function putWorld() {
-  for (let i = 0; i < LEADS; i++)
-    t.crm.put('leads', {
-      id: `L-${i}`,
-      created_at: '2026-06-01T15:00:00Z',
-      updated_at: '2026-06-01T15:00:00Z',
-      stage: 'new',
-      source: 'google',
-      campaign_id: `cmp-${i % 7}`,
-      gclid: `G-${i}`,
-      email: `shopper${i}@example.com`,
-    });
+  putCrmLeads(t.crm, LEADS, {
+    at: '2026-06-01T15:00:00Z',
+    source: 'google',
+    campaigns: 7,
+    gclid: (i) => `G-${i}`,
+    email: (i) => `shopper${i}@example.com`,
+  });
   for (let i = 0; i < SALES; i++)
     t.crm.put('sales', {
       id: `S-${i}`,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { formatMajorUnits } from '../../src/mapping/transforms/money.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
-import { useEngineWithSystems } from '../support/engine.ts';
+import { putCrmLeads, useEngineWithSystems } from '../support/engine.ts';
 import { moneyStyles } from '../support/money.ts';
 
 // Issue 12 acceptance, on real Redis: 100,000 generated amounts, written every way systems write
@@ -28,16 +28,12 @@ describe('money through Redis', () => {
     });
     const perRow = new Map<string, bigint>(); // expected gross per report row, by hand
     let exact = 0n;
-    for (let i = 0; i < LEADS; i++)
-      t.dms.put('leads', {
-        id: `L-${i}`,
-        created_at: '2026-01-02T15:00:00Z',
-        updated_at: '2026-01-02T15:00:00Z',
-        stage: 'new',
-        source: 'meta',
-        campaign_id: `cmp-${i % CAMPAIGNS}`,
-        email: `buyer${i}@example.com`,
-      });
+    putCrmLeads(t.dms, LEADS, {
+      at: '2026-01-02T15:00:00Z',
+      source: 'meta',
+      campaigns: CAMPAIGNS,
+      email: (i) => `buyer${i}@example.com`,
+    });
     amounts.forEach(([cents, style], i) => {
       const texts = moneyStyles(cents);
       const buyer = i % BUYERS;

@@ -140,3 +140,29 @@ export async function ingestContacts(
   await runSync(h.engine.service.svc, h.tenantId, inbound.id, 'manual');
   return inbound;
 }
+
+/** Fake CRM leads as `crm-a-leads` reads them (see `putCrmLeads`). */
+export interface CrmLeads {
+  /** Created (and last changed) at. */
+  at: string;
+  source: string;
+  /** Lead i is in campaign `cmp-<i % campaigns>`. */
+  campaigns: number;
+  email: (i: number) => string;
+  gclid?: (i: number) => string;
+}
+
+/** Puts `n` new leads in `system` (ids `L-<i>`), one person each. */
+export function putCrmLeads(system: FakeSystem, n: number, o: CrmLeads): void {
+  for (let i = 0; i < n; i++)
+    system.put('leads', {
+      id: `L-${i}`,
+      created_at: o.at,
+      updated_at: o.at,
+      stage: 'new',
+      source: o.source,
+      campaign_id: `cmp-${i % o.campaigns}`,
+      ...(o.gclid ? { gclid: o.gclid(i) } : {}),
+      email: o.email(i),
+    });
+}
