@@ -1,8 +1,8 @@
 /**
- * What an archived batch is: raw inbound pages, quarantined records, run reports, or webhook
- * deliveries the edge intake took before the hub verified them (`edge`).
+ * What an archived batch is: raw inbound pages, quarantined records, dead letters (`deadletter`),
+ * run reports, or webhook deliveries the edge intake took before the hub verified them (`edge`).
  */
-export type ArchiveKind = 'edge' | 'quarantine' | 'raw' | 'report';
+export type ArchiveKind = 'deadletter' | 'edge' | 'quarantine' | 'raw' | 'report';
 
 /**
  * Where a batch belongs. Objects are laid out as

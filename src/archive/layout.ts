@@ -19,7 +19,13 @@ import { invalidArchiveInput } from './errors.ts';
  */
 
 /** Every kind of batch, in key order. */
-export const ARCHIVE_KINDS: readonly ArchiveKind[] = ['edge', 'quarantine', 'raw', 'report'];
+export const ARCHIVE_KINDS: readonly ArchiveKind[] = [
+  'deadletter',
+  'edge',
+  'quarantine',
+  'raw',
+  'report',
+];
 
 /** File name suffix of every archived object. */
 export const OBJECT_SUFFIX = '.ndjson.gz';

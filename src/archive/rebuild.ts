@@ -2,7 +2,7 @@ import type { SyncServices } from '../sync/services.ts';
 import { ingestPage, type InboundScope } from '../sync/inbound.ts';
 import type { Sync } from '../sync/types.ts';
 import { parseKey, type KeyParts } from './layout.ts';
-import { restoreQuarantine, takenInOrder } from './rebuild-quarantine.ts';
+import { restoreEntries, takenInOrder } from './rebuild-entries.ts';
 
 /** What `rebuildTenant` did. */
 export interface RebuildReport {
@@ -15,6 +15,8 @@ export interface RebuildReport {
   problems: number;
   /** Open quarantine entries restored from the archive (missing from Redis before). */
   quarantine: number;
+  /** Open dead letters restored from the archive (missing from Redis before). */
+  deadLetters: number;
   /** Raw pages not replayed and archived entries not restored, with the reason. */
   skipped: { key: string; reason: string }[];
 }
@@ -24,14 +26,15 @@ export type RebuildProgress = (done: number, total: number) => void;
 
 /**
  * Rebuilds a tenant's canonical records, their indexes (ids, access paths, identity, customer
- * record sets), links and open quarantine entries from the archive: every raw page, in the time order it was taken,
- * through every inbound or two-way sync that reads its connection and stream, as it was first
- * ingested (same record ids and source times, which ingestPage derives from the page's key).
+ * record sets), links, open quarantine entries and dead letters from the archive: every raw page,
+ * in the time order it was taken, through every inbound or two-way sync that reads its connection
+ * and stream, as it was first ingested (same record ids and source times, which ingestPage
+ * derives from the page's key).
  * The tenant's configuration (tenant, connections, syncs, settings) must be in Redis; what the
  * change feed's readers derive (attribution, conversions) follows from the changes this writes.
  * Pages of the first archive layout (by connector) are replayed where exactly one inbound sync of
- * the tenant uses that connector, and skipped otherwise. Then the quarantine entries the archive
- * holds open are written back (`restoreQuarantine`).
+ * the tenant uses that connector, and skipped otherwise. Then the quarantine entries and dead
+ * letters the archive holds open are written back (`restoreEntries`).
  * @example await rebuildTenant(engine.service.svc, 'acme-ford');
  */
 export async function rebuildTenant(
@@ -47,6 +50,7 @@ export async function rebuildTenant(
     records: 0,
     problems: 0,
     quarantine: 0,
+    deadLetters: 0,
     skipped: [],
   };
   const pages = await takenInOrder(svc.hub.archive, tenantId, 'raw');
@@ -56,9 +60,11 @@ export async function rebuildTenant(
     else await replayPage(svc, key, targets, report);
     progress?.(i + 1, pages.length);
   }
-  const quarantine = await restoreQuarantine(svc, tenantId);
-  report.quarantine = quarantine.restored;
-  report.skipped.push(...quarantine.skipped);
+  for (const which of ['quarantine', 'deadLetters'] as const) {
+    const { restored, skipped } = await restoreEntries(svc, tenantId, which);
+    report[which] = restored;
+    report.skipped.push(...skipped);
+  }
   return report;
 }
 

@@ -4,12 +4,15 @@ import { rebuildTenant } from '../archive/rebuild.ts';
 import { emit, table } from './output.ts';
 import { withEngine } from './with-hub.ts';
 
-/** `rebuild --tenant <id>`: rebuild a tenant's records, indexes, links and open quarantine from the archive. */
+/**
+ * `rebuild --tenant <id>`: rebuild a tenant's records, indexes, links, open quarantine and dead
+ * letters from the archive.
+ */
 export function registerRebuildCommands(program: Command): void {
   program
     .command('rebuild')
     .description(
-      "Rebuild a tenant's canonical records, indexes, links and open quarantine from the archive",
+      "Rebuild a tenant's canonical records, indexes, links, open quarantine and dead letters from the archive",
     )
     .requiredOption('--tenant <id>', 'the tenant')
     .option('--json', 'output JSON')
@@ -22,7 +25,7 @@ export function registerRebuildCommands(program: Command): void {
       );
       if (tty) process.stderr.write('\n');
       emit(!!opts.json, report, () => {
-        const head = `${report.tenantId}: ${report.pages} pages, ${report.records} records replayed, ${report.problems} field problems met again, ${report.quarantine} quarantine entries restored, ${report.skipped.length} skipped`;
+        const head = `${report.tenantId}: ${report.pages} pages, ${report.records} records replayed, ${report.problems} field problems met again, ${report.quarantine} quarantine entries and ${report.deadLetters} dead letters restored, ${report.skipped.length} skipped`;
         return report.skipped.length
           ? `${head}\n${table(report.skipped, ['key', 'reason'])}`
           : head;

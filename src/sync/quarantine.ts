@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { Redis } from 'ioredis';
 
-import type { Archive } from '../archive/archive.ts';
+import type { Archive, ArchiveKind } from '../archive/archive.ts';
 import { DeadLetterSchema, QuarantineEntrySchema, type QuarantineEntry } from '../entities/sync.ts';
 import { parseStored, parseStoredJson } from '../entities/stored.ts';
 import { notFound } from '../errors/app-error.ts';
@@ -12,9 +12,17 @@ import { toPage, type Page, type PageRequest } from '../ops/pagination.ts';
 
 export type { DeadLetter, FieldProblem, QuarantineEntry } from '../entities/sync.ts';
 
-/** The schema of each entry store's entries. */
-const ENTRY_SCHEMAS = { quarantine: QuarantineEntrySchema, deadLetters: DeadLetterSchema };
-const ENTRY_NAMES = { quarantine: 'quarantine entry', deadLetters: 'dead letter' };
+/** Which entry store: the quarantine or the dead letters. */
+export type EntryKind = 'quarantine' | 'deadLetters';
+
+/** Each entry store's schema, the name errors give its entries, and the archive kind it keeps. */
+export const ENTRY_KINDS = {
+  quarantine: { schema: QuarantineEntrySchema, name: 'quarantine entry', archive: 'quarantine' },
+  deadLetters: { schema: DeadLetterSchema, name: 'dead letter', archive: 'deadletter' },
+} as const satisfies Record<
+  EntryKind,
+  { schema: typeof QuarantineEntrySchema; name: string; archive: ArchiveKind }
+>;
 
 /**
  * What the archive holds of an entry that left the store (replayed or discarded): a rebuild
@@ -30,15 +38,16 @@ export interface EntryRemoved {
 
 /**
  * Quarantine (invalid records) and dead letters (items that kept failing): one hash each per
- * tenant. Given an archive, every change of an entry is archived too (kind `quarantine`, by
- * connection and stream): the entry when added and after each failed replay, an `EntryRemoved`
- * when it leaves. So entries outlive Redis and a discard, and a rebuild restores the open ones.
+ * tenant. Given an archive, every change of an entry is archived too (kind `quarantine` or
+ * `deadletter`, by connection and stream): the entry when added and after each failed replay, an
+ * `EntryRemoved` when it leaves. So entries outlive Redis and a discard, and a rebuild restores
+ * the open ones.
  */
 export class EntryStore {
   constructor(
     private readonly redis: Redis,
     private readonly k: Keys,
-    private readonly which: 'quarantine' | 'deadLetters',
+    readonly which: EntryKind,
     private readonly archive?: Archive,
   ) {}
 
@@ -54,14 +63,15 @@ export class EntryStore {
   private encode(e: QuarantineEntry): string {
     const where = `${this.key(e.tenantId)} ${e.id}`;
     return JSON.stringify(
-      parseStored(ENTRY_SCHEMAS[this.which], ENTRY_NAMES[this.which], where, e),
+      parseStored(ENTRY_KINDS[this.which].schema, ENTRY_KINDS[this.which].name, where, e),
     );
   }
 
   /** An entry from its stored text (a bad field is a StoredValueError naming it). */
   private decode(tenantId: string, id: string, text: string): QuarantineEntry {
     const where = `${this.key(tenantId)} ${id}`;
-    return parseStoredJson(ENTRY_SCHEMAS[this.which], ENTRY_NAMES[this.which], where, text);
+    const { schema, name } = ENTRY_KINDS[this.which];
+    return parseStoredJson(schema, name, where, text);
   }
 
   /** Adds entries; returns them with their ids. */
@@ -86,6 +96,7 @@ export class EntryStore {
   private async archiveEntries(entries: (QuarantineEntry | EntryRemoved)[]): Promise<void> {
     const archive = this.archive;
     if (!archive) return;
+    const kind = ENTRY_KINDS[this.which].archive;
     const groups = new Map<string, (QuarantineEntry | EntryRemoved)[]>();
     for (const e of entries) {
       const g = `${e.tenantId}/${e.connectionId}/${e.stream}`;
@@ -94,7 +105,7 @@ export class EntryStore {
     await Promise.all(
       [...groups.values()].map((g) => {
         const { tenantId, connectionId, stream } = g[0]!;
-        return archive.append({ tenantId, connectionId, stream, kind: 'quarantine' }, g);
+        return archive.append({ tenantId, connectionId, stream, kind }, g);
       }),
     );
   }
@@ -142,7 +153,7 @@ export class EntryStore {
   /** One entry, or `not_found`. */
   async get(tenantId: string, id: string): Promise<QuarantineEntry> {
     const text = await this.redis.hget(this.key(tenantId), id);
-    if (!text) throw notFound(ENTRY_NAMES[this.which]);
+    if (!text) throw notFound(ENTRY_KINDS[this.which].name);
     return this.decode(tenantId, id, text);
   }
 

@@ -55,7 +55,7 @@ export function createSyncServices(
     syncs: new SyncStore(hub.redis, hub.keys),
     runs: new RunStore(hub.redis, hub.keys),
     quarantine: new EntryStore(hub.redis, hub.keys, 'quarantine', hub.archive),
-    deadLetters: new EntryStore(hub.redis, hub.keys, 'deadLetters'),
+    deadLetters: new EntryStore(hub.redis, hub.keys, 'deadLetters', hub.archive),
     retry: opts.retry,
   };
   svc.runs.onFinish.push(

@@ -153,6 +153,7 @@ async function playWorld(w: World): Promise<void> {
   );
   await ingestPage(w.svc, dms, [sale(99, { sale_date: '02/30/2026' })]);
   await quarantineLife(w, dms);
+  await deadLetterLife(w, hubspot);
   // The same person by email, then by phone, then both: two customers become one.
   await ingestPage(w.svc, meta, [lead('3000000000000001', { email: 'quinn.merge@example.com' })]);
   await ingestPage(w.svc, meta, [lead('3000000000000002', { phone_number: '(512) 555-0177' })]);
@@ -206,6 +207,33 @@ async function quarantineLife(w: World, dms: InboundScope): Promise<void> {
   expect(fixed).toEqual({ replayed: true, entry: null });
 }
 
+/**
+ * Dead letters of the HubSpot contacts sink (as a run sets aside items still failing after every
+ * attempt): four in two batches, then the second sent again (replayDeadLetter, which queues a
+ * run) and the third discarded, so two stay open, one of each batch.
+ */
+async function deadLetterLife(w: World, hubspot: InboundScope): Promise<void> {
+  const { sync } = hubspot;
+  const customers = (await w.t.hub.redis.hkeys(w.t.hub.keys.records(tenantId, 'customer'))).sort();
+  const letter = (n: number) => ({
+    tenantId,
+    syncId: sync.id,
+    connectionId: sync.connectionId,
+    direction: 'out' as const,
+    stream: 'contacts',
+    externalKey: customers[n]!,
+    record: { properties: { email: `dead${n}@example.com`, lifecyclestage: 'lead' } },
+    problems: [{ field: '(record)', reason: `HubSpot answered 503 (attempt 5 of 5, item ${n})` }],
+  });
+  const first = await w.svc.deadLetters.add([letter(0), letter(1)]);
+  const second = await w.svc.deadLetters.add([letter(2), letter(3)]);
+  const queued: string[] = [];
+  const queue = { runNow: async (s: Sync) => void queued.push(s.id) } as unknown as SyncQueue;
+  await new SyncService(w.svc, queue).replayDeadLetter(tenantId, first[1]!.id);
+  expect(queued).toEqual([sync.id]);
+  await w.svc.deadLetters.remove(tenantId, second[0]!.id);
+}
+
 describe.each(['local', 's3'] as const)('rebuild from the %s archive', (backend) => {
   let w: World;
   beforeAll(async () => {
@@ -235,6 +263,12 @@ describe.each(['local', 's3'] as const)('rebuild from the %s archive', (backend)
       (q) => q.syncId === quarantined.find((e) => dealOf(e) === '30099')!.syncId,
     );
     expect(deals.map(dealOf).sort()).toEqual(['30097', '30099']);
+    const dead = await w.svc.deadLetters.list(tenantId);
+    // The first of each batch of two: dead1 was sent again, dead2 discarded.
+    expect(dead.map((d) => JSON.stringify(d.record.properties)).sort()).toEqual([
+      '{"email":"dead0@example.com","lifecyclestage":"lead"}',
+      '{"email":"dead3@example.com","lifecyclestage":"lead"}',
+    ]);
 
     const data = (await tenantKeys(w)).filter((k) => !CONFIG.test(restOf(w, k)));
     await w.t.hub.redis.del(...data);
@@ -256,12 +290,18 @@ describe.each(['local', 's3'] as const)('rebuild from the %s archive', (backend)
       records: 279,
       problems,
       quarantine: quarantined.length,
+      deadLetters: 2,
       skipped: [],
     });
     expect(inOrder(await w.svc.quarantine.list(tenantId))).toEqual(inOrder(quarantined));
     // The order set is back too: a page lists them all, in entry order (<at>|<id>).
     const paged = await w.svc.quarantine.page(tenantId, { after: null, limit: 100 });
     expect(paged.items.map(orderMember)).toEqual(quarantined.map(orderMember).sort());
+    // The open dead letters likewise (ids, record, reason, times, order), not the one sent again
+    // nor the discarded one.
+    expect(inOrder(await w.svc.deadLetters.list(tenantId))).toEqual(inOrder(dead));
+    const deadPaged = await w.svc.deadLetters.page(tenantId, { after: null, limit: 100 });
+    expect(deadPaged.items).toEqual(inOrder(dead).map(({ e }) => e));
     const after = await dump(w);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [key, value] of before)
@@ -272,11 +312,17 @@ describe.each(['local', 's3'] as const)('rebuild from the %s archive', (backend)
       { tenantId, connectionId: 'c_gone', stream: 'sales', kind: 'quarantine' },
       [{ id: 'q_unreadable', tenantId }],
     );
+    const { key: deadKey } = await w.svc.hub.archive.append(
+      { tenantId, connectionId: 'c_gone', stream: 'contacts', kind: 'deadletter' },
+      [{ id: 'q_unreadable_dead', tenantId, direction: 'out' }],
+    );
     const again = await rebuildTenant(w.svc, tenantId);
-    expect(again.quarantine).toBe(0);
+    expect([again.quarantine, again.deadLetters]).toEqual([0, 0]);
     expect(again.skipped).toEqual([
       { key, reason: expect.stringMatching(/^quarantine entry q_unreadable: \w+: /) },
+      { key: deadKey, reason: expect.stringMatching(/^dead letter q_unreadable_dead: \w+: /) },
     ]);
     expect(inOrder(await w.svc.quarantine.list(tenantId))).toEqual(inOrder(quarantined));
+    expect(inOrder(await w.svc.deadLetters.list(tenantId))).toEqual(inOrder(dead));
   });
 });
