@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { testConnection, validateConnectionInput } from '../sync/connection-runtime.ts';
+import { deleteConnection } from '../sync/deletion.ts';
 import { emit, table } from './output.ts';
 import { jsonOption, withEngine } from './with-hub.ts';
 
@@ -123,7 +124,7 @@ function addTestDelete(conn: Command): void {
     .description('Delete a connection')
     .requiredOption('--tenant <id>', 'tenant id')
     .action(async (id: string, o: { tenant: string }) => {
-      await withEngine((_e, hub) => hub.connections.remove(o.tenant, id));
+      await withEngine((e) => deleteConnection(e.service.svc, o.tenant, id));
       emit(false, null, () => `deleted connection ${id}`);
     });
 }

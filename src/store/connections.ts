@@ -201,12 +201,15 @@ export class ConnectionStore {
     return JSON.parse(this.vault.open(sealed, this.aad(tenantId, id))) as Record<string, string>;
   }
 
-  /** Deletes the connection. */
-  async remove(tenantId: string, id: string): Promise<void> {
+  /**
+   * Deletes the connection and its OAuth token, and with them `data`, the keys of what belongs to
+   * it alone (links and such: `deleteConnection` in src/sync/deletion.ts names them).
+   */
+  async remove(tenantId: string, id: string, data: readonly string[] = []): Promise<void> {
     await this.mustExist(tenantId, id);
     await this.redis
       .multi()
-      .del(this.k.connection(tenantId, id), this.k.oauthToken(tenantId, id))
+      .del(this.k.connection(tenantId, id), this.k.oauthToken(tenantId, id), ...data)
       .srem(this.k.connections(tenantId), id)
       .exec();
   }

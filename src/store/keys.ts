@@ -165,6 +165,22 @@ function syncKeys(t: TenantKey) {
      */
     entryOrder: (tenantId: string, which: 'quarantine' | 'deadLetters') =>
       t(tenantId, which === 'quarantine' ? 'quarantine:order' : 'dead:order'),
+    /**
+     * A connection's own data keys besides `connection` and `oauthToken`, for deleting it: a SCAN
+     * pattern of the tenant's keys (`match`) and whether a key found is the connection's (`owns`):
+     * links, landings, destinations and pending creates of any stream or sink (generic connectors
+     * take any name), its rate buckets and in-flight leases.
+     */
+    connectionData: (tenantId: string, connectionId: string) => {
+      const own = ['link', 'land', 'dest', 'pend', 'rl'].map((f) =>
+        t(tenantId, `${f}:${connectionId}:`),
+      );
+      const exact = [t(tenantId, `rl:${connectionId}`), t(tenantId, `cc:${connectionId}`)];
+      return {
+        match: `${t(tenantId, '').replace(/[[\]*?\\]/g, '\\$&')}*`,
+        owns: (key: string) => exact.includes(key) || own.some((p) => key.startsWith(p)),
+      };
+    },
     /** Hash: a connection's shared token bucket (or that of one of its endpoint limits). */
     rateBucket: (tenantId: string, connectionId: string, endpoint?: string) =>
       t(tenantId, endpoint ? `rl:${connectionId}:${endpoint}` : `rl:${connectionId}`),

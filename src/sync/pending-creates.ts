@@ -119,6 +119,19 @@ export async function clearPendingCreates(redis: Redis, pending: PendingCreates)
   pending.fields = [];
 }
 
+/**
+ * Deletes a deleted sync's fields of `hash` (creates it left unanswered): every later run of the
+ * sink's other syncs would read them and none would clear them. Returns how many were deleted.
+ */
+export async function forgetPendingCreates(
+  redis: Redis,
+  hash: string,
+  syncId: string,
+): Promise<number> {
+  const fields = (await redis.hkeys(hash)).filter((f) => f.startsWith(`${syncId}:`));
+  return fields.length ? redis.hdel(hash, ...fields) : 0;
+}
+
 /** The creates a sync's sink was left with (`loadPendingCreates`): read once, when a run starts. */
 export function openPendingCreates(
   svc: SyncServices,

@@ -198,9 +198,26 @@ export class EntryStore {
         .zrem(this.orderKey(tenantId), orderMember(entry))
         .exec()) ?? [];
     if (n === 0) throw notFound('entry');
-    const where = placeOf(text);
-    if (where)
-      await this.archiveEntries([{ id, tenantId, ...where, removedAt: new Date().toISOString() }]);
+    await this.archiveEntries(removals(tenantId, [[id, text]]));
+  }
+
+  /**
+   * Removes every entry of a sync (the sync is deleted), read without the schema so bad ones go
+   * too; their removals are archived. Returns how many were removed.
+   */
+  async removeOfSync(tenantId: string, syncId: string): Promise<number> {
+    const texts = await this.redis.hgetall(this.key(tenantId));
+    const gone = Object.entries(texts).filter(([, t]) => fieldOf(t, 'syncId') === syncId);
+    if (gone.length === 0) return 0;
+    const tx = this.redis.multi();
+    for (const [id, text] of gone)
+      tx.hdel(this.key(tenantId), id).zrem(
+        this.orderKey(tenantId),
+        orderMember({ id, at: atOf(text) }),
+      );
+    await tx.exec();
+    await this.archiveEntries(removals(tenantId, gone));
+    return gone.length;
   }
 
   /** How many entries the tenant has. */
@@ -212,25 +229,31 @@ export class EntryStore {
 /** An entry's member in its order set: `<at>|<id>` (ISO times sort as they follow each other). */
 export const orderMember = (e: Pick<QuarantineEntry, 'at' | 'id'>) => `${e.at}|${e.id}`;
 
-/** The `at` of a stored entry's text, read without its schema ('' when the text is not JSON). */
-function atOf(text: string): string {
+/** A field of a stored entry's text, read without its schema (undefined when not JSON). */
+function fieldOf(text: string, field: string): unknown {
   try {
-    return String((JSON.parse(text) as { at?: unknown }).at ?? '');
+    return (JSON.parse(text) as Record<string, unknown>)[field];
   } catch {
-    return '';
+    return undefined;
   }
 }
 
-/** The connection and stream of a stored entry's text, read without its schema (null if unknown). */
-function placeOf(text: string): { connectionId: string; stream: string } | null {
-  try {
-    const { connectionId, stream } = JSON.parse(text) as Record<string, unknown>;
+/** The `at` of a stored entry's text, read without its schema ('' when the text is not JSON). */
+const atOf = (text: string): string => String(fieldOf(text, 'at') ?? '');
+
+/**
+ * What the archive keeps of entries that left the store, by id and stored text: those whose
+ * connection and stream can be read (an entry without them was never archived either).
+ */
+function removals(tenantId: string, gone: [id: string, text: string][]): EntryRemoved[] {
+  const removedAt = new Date().toISOString();
+  return gone.flatMap(([id, text]) => {
+    const connectionId = fieldOf(text, 'connectionId');
+    const stream = fieldOf(text, 'stream');
     return typeof connectionId === 'string' && typeof stream === 'string'
-      ? { connectionId, stream }
-      : null;
-  } catch {
-    return null;
-  }
+      ? [{ id, tenantId, connectionId, stream, removedAt }]
+      : [];
+  });
 }
 
 const entryIdOf = (member: string) => member.slice(member.indexOf('|') + 1);

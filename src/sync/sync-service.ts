@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error.ts';
 import { PermanentError } from '../sdk/errors.ts';
+import { deleteSync } from './deletion.ts';
 import { ingestPage } from './inbound.ts';
 import type { QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
@@ -108,9 +109,9 @@ export class SyncService {
     return this.queue.runNow(sync, 'backfill', opts);
   }
 
-  /** Deletes a sync and its schedule. */
+  /** Deletes a sync, what belongs to it alone (`deleteSync`) and its schedule. */
   async remove(tenantId: string, syncId: string): Promise<void> {
-    await this.svc.syncs.remove(tenantId, syncId);
+    await deleteSync(this.svc, tenantId, syncId);
     await this.queue.unregisterReader({ tenantId, id: syncId });
     await this.queue.unschedule({ tenantId, id: syncId });
   }

@@ -99,13 +99,20 @@ export class SyncStore {
     return next;
   }
 
-  /** Deletes a sync and its state. */
+  /** Deletes a sync and its state: definition, cursors, runs and their reports, lock, pending flag. */
   async remove(tenantId: string, id: string): Promise<void> {
     // Existence only: a sync whose stored definition is bad can still be deleted.
     if (!(await this.redis.hexists(this.k.sync(tenantId, id), 'def'))) throw notFound('sync');
+    const runs = await this.redis.lrange(this.k.runs(tenantId, id), 0, -1);
     await this.redis
       .multi()
-      .del(this.k.sync(tenantId, id), this.k.runs(tenantId, id), this.k.syncPending(tenantId, id))
+      .del(
+        this.k.sync(tenantId, id),
+        this.k.runs(tenantId, id),
+        this.k.syncPending(tenantId, id),
+        this.k.syncLock(tenantId, id),
+        ...runs.map((r) => this.k.run(tenantId, r)),
+      )
       .srem(this.k.syncs(tenantId), id)
       .exec();
   }

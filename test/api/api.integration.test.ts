@@ -192,6 +192,31 @@ describe('connections', () => {
     ).toBe(404);
   });
 
+  it('refuses to delete a connection its syncs use, naming them (409 connection_in_use)', async () => {
+    const conn = await t.hub.connections.create('store-a', {
+      connectorId: 'http-json',
+      name: 'Leads feed',
+      settings: { baseUrl: 'https://crm.example.com' },
+      credentials: { token: 'pat-na1-secret-value' },
+    });
+    const sync = await engine.service.create('store-a', {
+      name: 'leads in',
+      connectionId: conn.id,
+      mapping: 'http-json-leads',
+      mode: 'inbound',
+    });
+    const path = `/v1/tenants/store-a/connections/${conn.id}`;
+    const refused = await call('DELETE', path, tokens.it);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'connection_in_use', details: [{ path: 'syncs', message: sync.id }] },
+    });
+    const syncPath = `/v1/tenants/store-a/syncs/${sync.id}`;
+    expect((await call('DELETE', syncPath, tokens.it)).status).toBe(204);
+    expect((await call('DELETE', path, tokens.it)).status).toBe(204);
+    expect((await call('GET', path, tokens.it)).status).toBe(404);
+  });
+
   it('names every invalid field in one 422', async () => {
     const res = await call('POST', '/v1/tenants/store-a/connections', tokens.it, {
       connectorId: 'Bad Id!',

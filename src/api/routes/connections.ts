@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
 import { testConnection, validateConnectionInput } from '../../sync/connection-runtime.ts';
+import { deleteConnection } from '../../sync/deletion.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { PageQuerySchema, pageRequest, pageSorted } from '../../ops/pagination.ts';
@@ -78,7 +79,7 @@ const remove = createRoute({
   summary: 'Delete a connection',
   middleware: write,
   request: { params: ConnParam },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409) },
 });
 
 const test = createRoute({
@@ -141,7 +142,7 @@ export function connectionRoutes() {
     })
     .openapi(remove, async (c) => {
       const { tenantId, connectionId } = c.req.valid('param');
-      await c.get('hub').connections.remove(tenantId, connectionId);
+      await deleteConnection(c.get('sync').svc, tenantId, connectionId);
       return c.body(null, 204);
     });
 }
