@@ -33,6 +33,7 @@ import { createEngine } from '../src/runtime/engine.ts';
 import { DirectoryMappingSource } from '../src/sync/mapping-source.ts';
 import { deleteByPrefix } from '../test/support/hub.ts';
 import { deployedNodeOptions } from './support/deployed.ts';
+import { commandCounts, commandLines, slowlogLines, startSlowlog } from './support/commandstats.ts';
 import { BENCH_REDIS_URL, benchRedis } from './support/redis.ts';
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000);
@@ -136,6 +137,8 @@ interface Result {
   cpu: { workers: number[]; systems: number; redis: number };
   /** MB sent to and read from Redis. */
   redisMb: { in: number; out: number };
+  /** COMMANDSTATS=1 or SLOWLOG=1: Redis's time by command and script (lines). */
+  commands: string;
   note?: string;
 }
 
@@ -152,9 +155,14 @@ async function measured(
     systems: cpuOf(systemsPid),
     redis: await redisCpu(probe),
     bytes: await redisBytes(probe),
+    commands: await commandCounts(probe),
   };
+  await startSlowlog(probe);
   const { ms, note } = await body();
   const bytes = await redisBytes(probe);
+  const commands =
+    commandLines(before.commands, await commandCounts(probe), RECORDS) +
+    (await slowlogLines(probe, RECORDS));
   const redisMb = {
     in: (bytes.in - before.bytes.in) / 1e6,
     out: (bytes.out - before.bytes.out) / 1e6,
@@ -166,7 +174,7 @@ async function measured(
   };
   const workerPeakMb = workers.map((w) => peakRssOf(w.pid!));
   await probe.quit();
-  return { ms, workerPeakMb, cpu, redisMb, note };
+  return { ms, workerPeakMb, cpu, redisMb, commands, note };
 }
 
 /** The floor: pages read from the source become jobs; the floor workers post each batch to the sink. */
@@ -329,6 +337,11 @@ const systems = JSON.parse(systemsProcess.printed.split('\n')[0]!) as Systems;
 const rate = (ms: number) => Math.round(RECORDS / (ms / 1000)).toLocaleString('en-US');
 const cpu = (r: Result) =>
   `CPU s: workers ${r.cpu.workers.map((c) => c.toFixed(1)).join(' + ')}, source+sink ${r.cpu.systems.toFixed(1)}, redis ${r.cpu.redis.toFixed(1)}; redis MB in ${r.redisMb.in.toFixed(0)}, out ${r.redisMb.out.toFixed(0)}`;
+/** CPU per record of the workers and of Redis, finer than the seconds `cpu` prints. */
+const perRecord = (r: Result) => {
+  const us = (s: number) => ((s * 1e6) / RECORDS).toFixed(1);
+  return `CPU per record: workers ${us(r.cpu.workers.reduce((a, b) => a + b, 0))} µs, redis ${us(r.cpu.redis)} µs`;
+};
 /** One round: the engine, then the floor, each into a sink stream of its own. */
 async function round(n: number) {
   const engine = await engineRun(systems, systemsProcess.pid!, `contacts-${n}`);
@@ -345,8 +358,9 @@ async function round(n: number) {
       `floor (bare BullMQ, same source/sink/batches): ${rate(bare.ms)} records/s  [${cpu(bare)}]`,
       `engine (inbound + outbound):                   ${rate(engine.ms)} records/s  [${cpu(engine)}]` +
         `  (goal ≥ 20,000: ${RECORDS / (engine.ms / 1000) >= 20_000 ? 'met' : 'NOT met'})`,
-      `  ${engine.note}`,
+      `  ${engine.note}; ${perRecord(engine)}`,
       `engine / floor: ${ratio.toFixed(2)}  (goal ≥ 0.50)`,
+      ...(engine.commands ? [`engine's Redis commands:\n${engine.commands.trimEnd()}`] : []),
       `peak RSS per engine worker process: ${engine.workerPeakMb.join(', ')} MB (goal < 200 MB: ${peak < 200 ? 'met' : 'NOT met'}); floor workers: ${bare.workerPeakMb.join(', ')} MB`,
     ].join('\n') + '\n',
   );

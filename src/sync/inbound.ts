@@ -277,7 +277,8 @@ async function resolvePage(
   const contacts = accepted.map((a) => contactOf(a, isCustomer));
   // The link lookup and identity resolution go to Redis together.
   // New ids derive from the page's archive key: a replay of the page makes the same ones.
-  const newCustomer = (i: number) => derivedRecordId('customer', origin.seed, accepted[i]!.key);
+  const newCustomer = (i: number) =>
+    derivedRecordId('customer', origin.seed, accepted[i]!.key, origin.at);
   const [linked, { people, merges }] = await Promise.all([
     linking,
     resolveCustomers(svc.hub.redis, svc.hub.keys, tenantId, contacts, newCustomer, origin.at),
@@ -305,7 +306,7 @@ async function resolvePage(
       landed[i] ??
       (isCustomer
         ? (people[i]?.customerId ?? newCustomer(i))
-        : derivedRecordId(mapping.entity, origin.seed, a.key)),
+        : derivedRecordId(mapping.entity, origin.seed, a.key, origin.at)),
   );
   return { svc, scope, accepted, isCustomer, linked, people, landed, ids, linkKey };
 }
