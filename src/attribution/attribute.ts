@@ -81,13 +81,40 @@ export function attributeCore(
   settings: AttributionSettings,
   leftOut?: SaleAttribution['leftOut'],
 ): CoreAttribution {
+  return attributeForm(sale, touches, TOUCH, settings, leftOut);
+}
+
+/**
+ * How `attributeForm` reads touches held in another form (e.g. packed, as a recompute reads
+ * them): a touch's time, and the dated touch it is when it enters a sale's window (only those
+ * are built).
+ */
+export interface TouchForm<T> {
+  t(x: T): number;
+  dated(x: T, customerId: string, date: string, delta: number): DatedTouch;
+}
+
+const TOUCH: TouchForm<Touch> = {
+  t: (x) => x.t,
+  dated: (x, _customerId, date, delta) => ({ ...x, date, delta }),
+};
+
+/** `attributeCore` over touches of any form (of the sale's customer). */
+export function attributeForm<T>(
+  sale: SaleInput,
+  touches: readonly T[],
+  form: TouchForm<T>,
+  settings: AttributionSettings,
+  leftOut?: SaleAttribution['leftOut'],
+): CoreAttribution {
   const day = dayNumber(sale.saleDate);
   const matched =
     sale.customerId !== null &&
     (settings.minMatchConfidence === 'medium' || sale.matchConfidence === 'high');
   const inWindow: DatedTouch[] = [];
-  for (const t of touches) {
-    const td = tenantDay(t.t, settings.timeZone);
+  const customerId = sale.customerId ?? '';
+  for (const x of touches) {
+    const td = tenantDay(form.t(x), settings.timeZone);
     const delta = day - td;
     const reason: LeftOutReason | null = !matched
       ? 'match_below_minimum'
@@ -96,8 +123,8 @@ export function attributeCore(
         : delta > settings.lookbackDays
           ? 'before_lookback'
           : null;
-    if (!reason) inWindow.push({ ...t, date: dateOfDay(td), delta });
-    else leftOut?.push({ ...t, date: dateOfDay(td), delta, reason });
+    if (!reason) inWindow.push(form.dated(x, customerId, dateOfDay(td), delta));
+    else leftOut?.push({ ...form.dated(x, customerId, dateOfDay(td), delta), reason });
   }
   inWindow.sort(byTime);
   const deltas = inWindow.map((t) => t.delta);

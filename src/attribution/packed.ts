@@ -1,3 +1,4 @@
+import type { TouchForm } from './attribute.ts';
 import type { SaleInput, Touch } from './types.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { SaleInput, Touch } from './types.ts';
  */
 
 /** One packed touch: `[t, id, type, channel, campaignId, sources]` (sources 0: just `[id]`). */
-type PackedTouch = [number, string, string, string, string, string[] | 0];
+export type PackedTouch = [number, string, string, string, string, string[] | 0];
 
 /** A customer's touches (ordered, as `buildTouches` returns them) as stored. */
 export function encodeTouches(touches: readonly Touch[]): string {
@@ -23,8 +24,20 @@ export function encodeTouches(touches: readonly Touch[]): string {
 
 /** The touches of `customerId` from `encodeTouches` output (none for an absent field). */
 export function decodeTouches(customerId: string, text: string | null | undefined): Touch[] {
-  if (!text) return [];
-  return (JSON.parse(text) as PackedTouch[]).map(([t, id, type, channel, campaignId, s]) => ({
+  return parseTouches(text).map((p) => unpack(p, customerId));
+}
+
+/**
+ * `encodeTouches` output parsed, each touch still packed (none for an absent field): what a
+ * recompute attributes with `PACKED`, building only the touches a sale's window holds.
+ */
+export const parseTouches = (text: string | null | undefined): readonly PackedTouch[] =>
+  text ? (JSON.parse(text) as PackedTouch[]) : [];
+
+/** Packed touches as `attributeForm` reads them. */
+export const PACKED: TouchForm<PackedTouch> = {
+  t: (p) => p[0],
+  dated: ([t, id, type, channel, campaignId, s], customerId, date, delta) => ({
     id,
     customerId,
     t,
@@ -32,7 +45,13 @@ export function decodeTouches(customerId: string, text: string | null | undefine
     campaignId,
     type,
     sources: s === 0 ? [id] : s,
-  }));
+    date,
+    delta,
+  }),
+};
+
+function unpack([t, id, type, channel, campaignId, s]: PackedTouch, customerId: string): Touch {
+  return { id, customerId, t, channel, campaignId, type, sources: s === 0 ? [id] : s };
 }
 
 type PackedSale = [

@@ -5,6 +5,7 @@ import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
 import type { SettingsStore } from '../tenants/settings-store.ts';
+import { attributeCore, type CoreAttribution } from './attribute.ts';
 import { tenantDate } from './dates.ts';
 import { leadInput, saleInput, spendInput, touchpointInput } from './inputs.ts';
 import { RollupBuilder, withDate } from './rollups.ts';
@@ -160,7 +161,7 @@ export async function readRecords(c: ReadContext, rollups: RollupBuilder): Promi
 export const readFromSeen = (c: ReadContext): Promise<SaleInput[]> => readSales(c);
 
 /**
- * Attributes `sales` (`attribute`) in rounds of SALES_PER_ROUND sales, sorted by customer so a
+ * Attributes `sales` (to `record`) in rounds of SALES_PER_ROUND sales, sorted by customer so a
  * customer's sales share a round: each round reads its customers' timelines (`readTimelines`),
  * the next round's read sent while this one is attributed, and stages the compact copy
  * (packed.ts) of what it read: each sale's input and each customer's touches (none is `[]`).
@@ -169,7 +170,7 @@ export const readFromSeen = (c: ReadContext): Promise<SaleInput[]> => readSales(
 export async function attributeRounds(
   c: ReadContext,
   all: readonly SaleInput[],
-  attribute: (s: SaleInput, touches: readonly Touch[]) => Promise<void>,
+  record: (a: CoreAttribution) => Promise<void>,
 ): Promise<number> {
   const sales = [...all].sort((a, b) => cmp(a.customerId ?? '', b.customerId ?? ''));
   c.p.total += sales.length;
@@ -191,7 +192,7 @@ export async function attributeRounds(
       const t = (s.customerId && mine.get(s.customerId)) || [];
       c.out.set(KEY.saleInputs, s.id, encodeSaleInput(s));
       if (s.customerId) c.out.set(KEY.timelines, s.customerId, encodeTouches(t));
-      await attribute(s, t);
+      await record(attributeCore(s, t, c.settings));
     }
     c.p.done += some.length;
     await c.progress(c.p);

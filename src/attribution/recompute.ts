@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import type { TenantSettings } from '../tenants/settings.ts';
-import { attributeCore } from './attribute.ts';
+import type { CoreAttribution } from './attribute.ts';
 import { attributeCompact, copyLive, type SeenStart } from './recompute-compact.ts';
 import {
   attributeRounds,
@@ -15,6 +15,7 @@ import {
 } from './recompute-inputs.ts';
 import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
 import { Staging, throwFirst } from './staging.ts';
+import { swapIn } from './swap.ts';
 import {
   COMPACT_FIELD,
   GEN_FIELD,
@@ -25,7 +26,7 @@ import {
   STATE_FIELD,
 } from './state.ts';
 import { encodeAttribution } from './stored-attribution.ts';
-import { MODELS, type Model, type SaleInput, type Touch } from './types.ts';
+import { MODELS, type Model } from './types.ts';
 
 export type { RecomputeDeps, RecomputeProgress } from './recompute-inputs.ts';
 
@@ -93,7 +94,7 @@ export async function recomputeAll(
     await progress(p);
     await writeRollups(out, rollups, start?.baseDates ?? []);
     await out.flush();
-    const old = await swap(d.redis, out, settings, start?.position ?? logAt);
+    const old = await swap(d.redis, out, settings, start?.position ?? logAt, start?.seen ?? null);
     await retire(d, tenantId, old);
     return n;
   } catch (err) {
@@ -113,12 +114,11 @@ async function attributeAll(
   rollups: RollupBuilder,
 ): Promise<number> {
   let i = 0;
-  const attribute = async (s: SaleInput, touches: readonly Touch[]) => {
+  const record = async (a: CoreAttribution) => {
     if (i++ % SETTLE_EVERY === 0) await c.out.settle(1);
-    const a = attributeCore(s, touches, c.settings);
     rollups.addSale(a);
     c.out.set(KEY.sales, a.saleId, encodeAttribution(a));
-    if (a.dealNumber) c.out.set(KEY.deals, a.dealNumber, a.saleId);
+    if (a.dealNumber && !start?.deals) c.out.set(KEY.deals, a.dealNumber, a.saleId);
   };
   const counts = await Promise.all(
     ENTITIES.map((e) => c.d.redis.zcard(c.d.k.recordIds(c.tenantId, e))),
@@ -127,12 +127,12 @@ async function attributeAll(
   const recount = start && !start.baseDates ? counts[1]! + counts[3]! : 0;
   if (start?.compact) {
     c.p.total = recount;
-    return attributeCompact(c, attribute);
+    return attributeCompact(c, record);
   }
   // From "seen": sales, then their customers' timelines; else every record, then the same.
   c.p.total = start ? counts[0]! + recount : counts.reduce((a, b) => a + b, 0);
   const sales = start ? await readFromSeen(c) : await readRecords(c, rollups);
-  return attributeRounds(c, sales, attribute);
+  return attributeRounds(c, sales, record);
 }
 
 /**
@@ -166,32 +166,33 @@ async function writeRollups(
 
 /**
  * Makes the staged generation the live one, with its state and the reader's position, in one
- * MULTI (its hashes made persistent). Returns the generation it replaced ('' when none).
+ * script (its hashes made persistent; `seen`, the live "seen" hash, moved into it). Returns the
+ * generation it replaced ('' when none).
  */
-async function swap(
+function swap(
   redis: Redis,
   out: Staging,
   settings: TenantSettings,
   logAt: string,
+  seen: string | null,
 ): Promise<string> {
   const { list, gen } = out.keys;
-  const tx = redis.multi().hget(list[KEY.meta]!, GEN_FIELD);
-  for (const i of out.written) tx.persist(list[i]!);
-  // Every way in stages a whole compact copy (copied, or built from what it read).
-  tx.hset(
-    list[KEY.meta]!,
-    STATE_FIELD,
-    newState(settings, gen),
-    GEN_FIELD,
+  return swapIn(redis, {
+    meta: list[KEY.meta]!,
+    positions: list[KEY.positions]!,
+    staged: [...out.written].map((i) => list[i]!),
+    fields: {
+      gen: GEN_FIELD,
+      state: STATE_FIELD,
+      compact: COMPACT_FIELD,
+      position: POSITION_FIELD,
+    },
+    // Every way in stages a whole compact copy (copied, or built from what it read).
     gen,
-    COMPACT_FIELD,
-    gen,
-  );
-  tx.hset(list[KEY.positions]!, POSITION_FIELD, logAt);
-  const replies = await tx.exec();
-  throwFirst(replies);
-  const old = replies?.[0]?.[1];
-  return typeof old === 'string' ? old : '';
+    state: newState(settings, gen),
+    position: logAt,
+    seen: seen ? { from: seen, to: list[KEY.seen]! } : undefined,
+  });
 }
 
 /**

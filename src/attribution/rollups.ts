@@ -2,7 +2,7 @@ import type { CoreAttribution } from './attribute.ts';
 import { UNATTRIBUTED } from './contributions.ts';
 import { tenantDate } from './dates.ts';
 import { Frac, lcm } from './fraction.ts';
-import { DECAY_SCALE, quantizedNumerators, ratios } from './models.ts';
+import { DECAY_SCALE, quantizedNumerators, ratios, type Weights } from './models.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
 const SEP = '\u001f';
@@ -26,34 +26,69 @@ export interface Rollups {
   byModel: Record<Model, Map<string, { sold: Frac; gross: Frac; revenue: Frac }>>;
 }
 
-/** Exact sums of one model rollup field: credits, and credit × gross and price cents. */
-class Sums {
-  /** The denominators added over (a few per field: one for time_decay). */
-  private readonly dens: bigint[] = [];
+const safe = Number.isSafeInteger;
+
+/** The three sums of a model rollup field, reduced. */
+type Value = { sold: Frac; gross: Frac; revenue: Frac };
+
+/**
+ * Exact sums of one rollup field under a model whose denominators are small (all but
+ * time_decay: 1, n or 5(n − 2)): credits, and credit × gross and price cents. In doubles while
+ * every numerator stays a safe integer (a sum of a few thousand products of a small numerator
+ * and cents), else from then on in bigint.
+ */
+class SmallSums {
+  /** The denominators added over (a few per field). */
+  private readonly dens: number[] = [];
   /** Per denominator: numerators of the credits, of credit × gross and of credit × price. */
-  private readonly nums: bigint[] = [];
+  private readonly nums: number[] = [];
+  /** The same in bigint, once a double would have lost a digit (`nums` then unused). */
+  private big: bigint[] | null = null;
+
+  get isEmpty(): boolean {
+    return this.dens.length === 0;
+  }
 
   /** Adds a credit `n/d` (not necessarily reduced) of a sale with these gross and price cents. */
-  add(n: bigint, d: bigint, grossCents: bigint, priceCents: bigint): void {
+  add(n: number, d: number, grossCents: number, priceCents: number): void {
     let i = this.dens.indexOf(d);
     if (i < 0) {
       i = this.dens.push(d) - 1;
-      this.nums.push(0n, 0n, 0n);
+      this.nums.push(0, 0, 0);
+      this.big?.push(0n, 0n, 0n);
     }
-    this.nums[3 * i]! += n;
-    this.nums[3 * i + 1]! += n * grossCents;
-    this.nums[3 * i + 2]! += n * priceCents;
+    const { nums } = this;
+    if (!this.big) {
+      // Plain locals (no array per call): this runs for every touch under four models.
+      const b = n * grossCents;
+      const c = n * priceCents;
+      const a = nums[3 * i]! + n;
+      const g = nums[3 * i + 1]! + b;
+      const p = nums[3 * i + 2]! + c;
+      if (safe(a) && safe(b) && safe(c) && safe(g) && safe(p)) {
+        nums[3 * i] = a;
+        nums[3 * i + 1] = g;
+        nums[3 * i + 2] = p;
+        return;
+      }
+      this.big = nums.map(BigInt);
+    }
+    const [bn, big] = [BigInt(n), this.big];
+    big[3 * i]! += bn;
+    big[3 * i + 1]! += bn * BigInt(grossCents);
+    big[3 * i + 2]! += bn * BigInt(priceCents);
   }
 
   /** The three sums, reduced. */
-  value(): { sold: Frac; gross: Frac; revenue: Frac } {
-    const { dens, nums } = this;
-    let l = dens[0]!;
-    for (let i = 1; i < dens.length; i++) l = lcm(l, dens[i]!);
+  value(): Value {
+    const { dens } = this;
+    const nums = this.big ?? this.nums.map(BigInt);
+    let l = BigInt(dens[0]!);
+    for (let i = 1; i < dens.length; i++) l = lcm(l, BigInt(dens[i]!));
     // Plain loops: this runs once per field of every model (tens of thousands).
     const sums = [0n, 0n, 0n];
     for (let i = 0; i < dens.length; i++) {
-      const scale = l / dens[i]!;
+      const scale = l / BigInt(dens[i]!);
       for (let k = 0; k < 3; k++) sums[k]! += nums[3 * i + k]! * scale;
     }
     return {
@@ -64,16 +99,51 @@ class Sums {
   }
 }
 
+/** The time_decay sums of one rollup field: numerators over DECAY_SCALE (quantized credits). */
+class DecaySums {
+  private sold = 0n;
+  private gross = 0n;
+  private revenue = 0n;
+  isEmpty = true;
+
+  add(n: bigint, grossCents: bigint, priceCents: bigint): void {
+    this.isEmpty = false;
+    this.sold += n;
+    this.gross += n * grossCents;
+    this.revenue += n * priceCents;
+  }
+
+  value(): Value {
+    const d = DECAY_SCALE;
+    return {
+      sold: new Frac(this.sold, d),
+      gross: new Frac(this.gross, d),
+      revenue: new Frac(this.revenue, d),
+    };
+  }
+}
+
+/** The sums of one rollup field under every model (MODELS order; time_decay's at DECAY). */
+type Cell = (SmallSums | DecaySums)[];
+
+const DECAY = MODELS.indexOf('time_decay');
+
+/** Small numerators and denominators of count-only weights (shared, as the weights are). */
+const small = new WeakMap<Weights, { nums: number[]; den: number }>();
+function smallOf(w: Weights): { nums: number[]; den: number } {
+  let s = small.get(w);
+  if (!s) small.set(w, (s = { nums: w.nums.map(Number), den: Number(w.den) }));
+  return s;
+}
+
 /**
  * Sums sales' contributions per model and leads and spend rows per day × campaign, one record
  * at a time (what a full recompute writes), exactly.
  */
 export class RollupBuilder {
   private readonly base: Rollups['base'] = new Map();
-  private readonly sums = Object.fromEntries(MODELS.map((m) => [m, new Map()])) as Record<
-    Model,
-    Map<string, Sums>
-  >;
+  /** Model sums by rollup field, every model's in one cell (one lookup per touch). */
+  private readonly cells = new Map<string, Cell>();
 
   constructor(private readonly timeZone: string) {}
 
@@ -103,31 +173,40 @@ export class RollupBuilder {
    * field; no fraction is reduced until `result`. A touch credited nothing adds no field.
    */
   addSale(sale: CoreAttribution): void {
-    const gross = BigInt(sale.grossCents);
-    const price = BigInt(sale.priceCents);
+    const { grossCents, priceCents } = sale;
     const date = sale.saleDate;
     if (sale.touches.length === 0) {
-      const f = rollupField(date, UNATTRIBUTED, '');
-      for (const m of MODELS) this.sumsAt(m, f).add(1n, 1n, gross, price);
+      const cell = this.cellAt(rollupField(date, UNATTRIBUTED, ''));
+      for (let j = 0; j < MODELS.length; j++)
+        if (j === DECAY)
+          (cell[j] as DecaySums).add(DECAY_SCALE, BigInt(grossCents), BigInt(priceCents));
+        else (cell[j] as SmallSums).add(1, 1, grossCents, priceCents);
       return;
     }
-    const fields = sale.touches.map((t) => rollupField(date, t.channel, t.campaignId));
     // Plain loops, no closure per sale: this runs for every touch under every model.
+    const cells: Cell[] = [];
+    for (const t of sale.touches)
+      cells.push(this.cellAt(rollupField(date, t.channel, t.campaignId)));
     for (let j = 0; j < MODELS.length; j++) {
-      const m = MODELS[j]!;
-      const w = sale.weights[j]!;
-      const decay = m === 'time_decay';
-      const nums = decay ? quantizedNumerators(ratios(w)) : w.nums;
-      const den = decay ? DECAY_SCALE : w.den;
-      for (let i = 0; i < nums.length; i++)
-        if (nums[i] !== 0n) this.sumsAt(m, fields[i]!).add(nums[i]!, den, gross, price);
+      if (j === DECAY) continue;
+      const w = smallOf(sale.weights[j]!);
+      for (let i = 0; i < w.nums.length; i++)
+        if (w.nums[i] !== 0)
+          (cells[i]![j] as SmallSums).add(w.nums[i]!, w.den, grossCents, priceCents);
     }
+    const nums = quantizedNumerators(ratios(sale.weights[DECAY]!));
+    const [gross, price] = [BigInt(grossCents), BigInt(priceCents)];
+    for (let i = 0; i < nums.length; i++)
+      if (nums[i] !== 0n) (cells[i]![DECAY] as DecaySums).add(nums[i]!, gross, price);
   }
 
-  private sumsAt(m: Model, field: string): Sums {
-    let v = this.sums[m].get(field);
-    if (!v) this.sums[m].set(field, (v = new Sums()));
-    return v;
+  private cellAt(field: string): Cell {
+    let c = this.cells.get(field);
+    if (!c) {
+      c = MODELS.map((_, j) => (j === DECAY ? new DecaySums() : new SmallSums()));
+      this.cells.set(field, c);
+    }
+    return c;
   }
 
   /** The base sums so far (lead counts and spend), by field. */
@@ -135,12 +214,12 @@ export class RollupBuilder {
     return this.base;
   }
 
-  /** Model `m`'s sums so far, by field, each reduced as it is read. */
-  *modelSums(m: Model): Generator<[string, { sold: Frac; gross: Frac; revenue: Frac }]> {
-    for (const [f, v] of this.sums[m]) yield [f, v.value()];
+  /** Model `m`'s sums so far, by field (those it added to), each reduced as it is read. */
+  *modelSums(m: Model): Generator<[string, Value]> {
+    const j = MODELS.indexOf(m);
+    for (const [f, c] of this.cells) if (!c[j]!.isEmpty) yield [f, c[j]!.value()];
   }
 }
 
 /** Encodes a model rollup value. */
-export const encodeSums = (v: { sold: Frac; gross: Frac; revenue: Frac }) =>
-  `${v.sold};${v.gross};${v.revenue}`;
+export const encodeSums = (v: Value) => `${v.sold};${v.gross};${v.revenue}`;

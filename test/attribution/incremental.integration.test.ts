@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createApp } from '../../src/api/app.ts';
-import { COMPACT_FIELD } from '../../src/attribution/state.ts';
+import { COMPACT_FIELD, POSITION_FIELD } from '../../src/attribution/state.ts';
 import { applyMerges } from '../../src/identity/merge.ts';
 import { createEngine } from '../../src/runtime/engine.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
@@ -206,6 +206,24 @@ describe('incremental attribution from the change feed', () => {
       lookbackDays: before.lookbackDays,
     });
     await t.hub.attribution.catchUp(T);
+    await expectSameAsRecompute();
+  });
+
+  it('a recompute whose reader moved meanwhile (its lock lost) leaves the live generation as it was', async () => {
+    await t.hub.attribution.catchUp(T);
+    const live = await snapshot();
+    const positions = t.hub.keys.feedPositions(T);
+    const at = await t.hub.redis.hget(positions, POSITION_FIELD);
+    // A reader in another process writing "seen" entries with a new position, mid-recompute:
+    // the live "seen" hash no longer stands where the copies do, so it is not moved.
+    const progress = async (p: { phase: string }) => {
+      if (p.phase === 'writing') await t.hub.redis.hset(positions, POSITION_FIELD, '0-1');
+    };
+    await expect(t.hub.attribution.recompute(T, progress)).rejects.toThrow(
+      `the attribution reader moved from ${at} to 0-1 during the recompute`,
+    );
+    expect(await snapshot()).toEqual(live);
+    await t.hub.redis.hset(positions, POSITION_FIELD, at!);
     await expectSameAsRecompute();
   });
 

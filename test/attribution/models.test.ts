@@ -1,8 +1,9 @@
+import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 
 import { attributeSale } from '../../src/attribution/attribute.ts';
 import { Frac } from '../../src/attribution/fraction.ts';
-import { credits, quantize } from '../../src/attribution/models.ts';
+import { credits, DECAY_DIGITS, modelWeights, quantize } from '../../src/attribution/models.ts';
 import { buildTouches } from '../../src/attribution/touches.ts';
 import { MODELS, type Touch } from '../../src/attribution/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/tenants/settings.ts';
@@ -175,5 +176,24 @@ describe('touches from leads and touchpoints', () => {
       ['touchpoint:p5', 1600, ['touchpoint:p5']],
       ['lead:l1', 2000, ['lead:l1', 'touchpoint:p1', 'touchpoint:p2']],
     ]);
+  });
+});
+
+describe('time decay weights', () => {
+  // 2^(e/h) to 60 digits (its exponent rounded to 60 too), then to the 40 kept: the correct
+  // rounding unless a value lies within 10^-20 of a rounding boundary (none of these does).
+  const D60 = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
+  const reference = (e: number, h: number) =>
+    new D60(2).pow(new D60(e).div(h)).toSignificantDigits(DECAY_DIGITS, Decimal.ROUND_HALF_EVEN);
+
+  it('2^(e/h) correctly rounded to DECAY_DIGITS significant digits, powers of two exact', () => {
+    for (const h of [2, 3, 7, 30, 365])
+      for (const e of [0, 1, 2, 5, 13, 89, 90, 364, 366, 729, 730]) {
+        // Touches e days and 0 days old: the newer one weighs 2^(e/h) times the older one.
+        const w = modelWeights('time_decay', [e, 0], h);
+        const ratio = new D60(w.nums[1]!.toString()).div(w.nums[0]!.toString());
+        if (e % h === 0) expect(w.nums[1]).toBe(2n ** BigInt(e / h) * w.nums[0]!);
+        else expect(ratio.toFixed(), `e ${e}, h ${h}`).toBe(reference(e, h).toFixed());
+      }
   });
 });
