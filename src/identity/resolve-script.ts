@@ -189,17 +189,6 @@ local function known(b, x)
   for j = b + 3, b + 4 do if A[j] ~= '' and not has(p.p, A[j]) then return false end end
   return weak == '' or (has(p.w, weak) and has(split(look(3, weak) or ''), x))
 end
--- A contact none of whose keys anyone has: a new customer with the profile packed for it.
-local function create(b)
-  local id, email, weak = A[b + 1], A[b + 2], A[b + 5]
-  prof[id] = nil; raw[id] = string.sub(ARGV[4], A[b + 7], A[b + 8])
-  if profDirty[id] then getProf(id) end
-  if not fresh[id] then fresh[id] = true; fresh[#fresh + 1] = id end
-  if email ~= '' then put(1, email, id) end
-  for j = b + 3, b + 4 do if A[j] ~= '' and not look(2, A[j]) then put(2, A[j], id) end end
-  if weak ~= '' then put(3, weak, id) end
-  return id, 0
-end
 local function resolve(i)
   local b = (i - 1) * 8
   local x, missed, email, weak = nil, false, A[b + 2], A[b + 5]
@@ -212,15 +201,33 @@ local function resolve(i)
       elseif y ~= x then return resolveFull(contact(i)) end
     end
   end
-  if x and not missed then
-    if known(b, x) then return x, email ~= '' and 1 or 2 end
-  elseif not x and (weak == '' or not look(3, weak)) then
-    return create(b)
-  end
+  if x and not missed and known(b, x) then return x, email ~= '' and 1 or 2 end
   return resolveFull(contact(i))
 end
+-- A contact none of whose keys anyone has (the batch's keys are all prefetched: never nil) is a
+-- new customer with the profile packed for it, decided inline: the calls of resolve() and of
+-- look() and put() per key cost Redis more than the decision.
 local ids, hows = {}, {}
-for i = 1, N do ids[i], hows[i] = resolve(i) end
+local I1, I2, I3, O1, O2, O3 = idx[1], idx[2], idx[3], idxOrder[1], idxOrder[2], idxOrder[3]
+local P, sub = ARGV[4], string.sub
+for i = 1, N do
+  local b = (i - 1) * 8
+  local email, p1, p2, weak = A[b + 2], A[b + 3], A[b + 4], A[b + 5]
+  if (email == '' or not I1[email]) and (p1 == '' or not I2[p1]) and (p2 == '' or not I2[p2])
+    and (weak == '' or not I3[weak]) then
+    local id = A[b + 1]
+    prof[id] = nil; raw[id] = sub(P, A[b + 7], A[b + 8])
+    if profDirty[id] then getProf(id) end
+    if not fresh[id] then fresh[id] = true; fresh[#fresh + 1] = id end
+    if email ~= '' then I1[email] = id; O1[#O1 + 1] = email end
+    if p1 ~= '' then I2[p1] = id; O2[#O2 + 1] = p1 end
+    if p2 ~= '' and not I2[p2] then I2[p2] = id; O2[#O2 + 1] = p2 end
+    if weak ~= '' then I3[weak] = id; O3[#O3 + 1] = weak end
+    ids[i], hows[i] = id, 0
+  else
+    ids[i], hows[i] = resolve(i)
+  end
+end
 local out = {}
 for i = 1, N do
   local id = ids[i]
