@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     crm: owned.sandboxes.crm.url,
   };
   const done = kept
-    ? await keepEarlier({ ...kept, sandboxes }, baseUrl)
+    ? await keepEarlier({ ...kept, sandboxes, apiUrl: baseUrl }, baseUrl)
     : await startOver(hub, baseUrl, story, { now, sandboxes });
   await printSummary(hub, baseUrl, done);
 }
@@ -166,6 +166,7 @@ async function startOver(
     from: dateOf(story.start),
     to: dateOf(at.now),
     sandboxes: at.sandboxes,
+    apiUrl: baseUrl,
   };
   const run = await firstRun(api, owned.sandboxes!, base);
   say(

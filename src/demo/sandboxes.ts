@@ -37,7 +37,15 @@ export const META_IDS = {
   pageName: 'Lone Star Motors',
   adAccountId: '700000000000123',
   pixelId: '900000000000456',
+  /**
+   * The service department's own ad account, which the demo's connection does not read: the
+   * README's "first sync" connects it (its spend is new to the hub, so nothing counts twice).
+   */
+  serviceAdAccountId: '700000000000456',
 } as const;
+
+/** The one campaign of the service department's ad account (spend only: it sells service, not cars). */
+export const SERVICE_CAMPAIGN = { id: '120210000000201', name: 'Meta, Service Specials' } as const;
 
 /** The vendor sandboxes the demo runs. */
 export interface Sandboxes {
@@ -148,6 +156,25 @@ function loadMeta(meta: MetaSandbox, story: Story): void {
       date_stop: s.date,
     });
   }
+  meta.otherAccounts.set(META_IDS.serviceAdAccountId, serviceInsights(story));
+}
+
+/** The service department's daily spend over the story's last 30 days (deterministic). */
+function serviceInsights(story: Story) {
+  const days = [...new Set(story.spend.map((s) => s.date))].sort().slice(-30);
+  return days.map((date, i) => {
+    const cents = 3_000 + ((i * 7_919) % 2_500);
+    return {
+      campaign_id: SERVICE_CAMPAIGN.id,
+      campaign_name: SERVICE_CAMPAIGN.name,
+      spend: (cents / 100).toFixed(2),
+      impressions: String(cents * 2),
+      clicks: String(Math.round(cents / 80)),
+      account_currency: 'USD',
+      date_start: date,
+      date_stop: date,
+    };
+  });
 }
 
 /** The clicks behind the website leads (a few minutes before each form) and daily cost. */

@@ -38,6 +38,11 @@ export interface DemoState {
   to: string;
   /** Where this start's sandboxes listen. */
   sandboxes: { meta: string; google: string; crm: string };
+  /**
+   * Where this start's API listens (`http://127.0.0.1:<port>`), so `--env` in another shell
+   * names the port the demo runs on, not that shell's `PORT`. Absent in a state written before.
+   */
+  apiUrl?: string;
 }
 
 const stateFile = (p: DemoPlace) => join(p.dir, 'state.json');
@@ -59,13 +64,14 @@ export function writeState(p: DemoPlace, s: DemoState): void {
  */
 export function envLines(p: DemoPlace, s: DemoState): string {
   const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const url = s.apiUrl ?? `http://127.0.0.1:${p.port}`;
   const vars: Record<string, string> = {
     REDIS_URL: s.redisUrl,
     REDIS_PREFIX: p.prefix,
     DATA_DIR: p.dir,
     ARCHIVE_URL: join(p.dir, 'archive'),
-    PORT: String(p.port),
-    DEALERLOOP_URL: `http://127.0.0.1:${p.port}`,
+    PORT: new URL(url).port,
+    DEALERLOOP_URL: url,
     DEALERLOOP_API_KEY: s.apiKey,
     DEMO_KEY_ID: s.keyId,
     DEMO_FROM: s.from,

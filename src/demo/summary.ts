@@ -3,6 +3,7 @@ import { Decimal } from 'decimal.js';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { peopleTable } from '../cli/output.ts';
 import type { RunReport } from '../sync/types.ts';
+import { money } from '../ui/format.ts';
 import type { DemoApi } from './api-client.ts';
 import type { CrmPlayed } from './crm.ts';
 import type { Played } from './play.ts';
@@ -37,11 +38,11 @@ export function topCampaignsTable(r: Report): string {
     t.push([
       nameOf(x),
       x.channel,
-      `$${x.spend}`,
+      money(x.spend),
       String(x.leads),
       Number(x.sold).toFixed(1),
-      Number(x.spend) > 0 && x.costPerSale !== null ? `$${x.costPerSale}` : 'no spend',
-      `$${x.gross}`,
+      Number(x.spend) > 0 && x.costPerSale !== null ? money(x.costPerSale) : 'no spend',
+      money(x.gross),
       x.roas === null ? '-' : Number(x.roas).toFixed(2),
     ]);
   return t.toString();
@@ -91,7 +92,7 @@ export function spendByChannel(r: Report): string {
     by.set(row.channel, (by.get(row.channel) ?? new Decimal(0)).plus(row.spend));
   return [...by]
     .filter(([, v]) => !v.isZero())
-    .map(([ch, v]) => `${ch} $${v.toFixed(2)}`)
+    .map(([ch, v]) => `${ch} ${money(v.toFixed(2))}`)
     .join(', ');
 }
 
@@ -109,7 +110,7 @@ export function summaryLines(
     `Attribution ${r.from} to ${r.to} (last touch):`,
     `  leads            ${r.totals.leads}`,
     `  sales            ${sold} (${sold - unattributed} matched to a marketing touch, ${unattributed} walk-in or unmatched)`,
-    `  spend            $${r.totals.spend} (${spendByChannel(r)}), gross $${r.totals.gross}`,
+    `  spend            ${money(r.totals.spend)} (${spendByChannel(r)}), gross ${money(r.totals.gross)}`,
     `  leads to the CRM ${sb.crm.prospects.length} ADF documents accepted by the CRM sandbox`,
     `  conversions sent ${sentLine('Google Ads click conversions', sent.google)}`,
     `                   ${sentLine('Meta Conversions API events', sent.meta)}`,

@@ -57,6 +57,8 @@ export class MetaSandbox extends SandboxServer {
   readonly leads = new Map<string, SandboxLead>();
   readonly forms = new Map<string, { id: string; name: string; status: string }>();
   readonly insights: SandboxInsight[] = [];
+  /** Daily insights of other ad accounts the same token reads, by account id (digits, no `act_`). */
+  readonly otherAccounts = new Map<string, SandboxInsight[]>();
   /**
    * Events the Conversions API kept: the first of each (event_name, event_id) pair (Meta
    * deduplicates the pair within 48 hours, docs/vendors.md (Meta) developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/server-event).
@@ -179,7 +181,11 @@ export class MetaSandbox extends SandboxServer {
   }
 
   private insightsPage(account: string, req: SandboxRequest): SandboxReply {
-    if (account !== `act_${this.opts.adAccountId}`)
+    const insights =
+      account === `act_${this.opts.adAccountId}`
+        ? this.insights
+        : this.otherAccounts.get(account.replace(/^act_/, ''));
+    if (!insights)
       return graphError(400, 100, `Ad account ${account} not found or no ads_read permission`, 33);
     if (req.query.get('level') !== 'campaign')
       return graphError(400, 100, '(#100) this sandbox answers level=campaign only');
@@ -194,7 +200,7 @@ export class MetaSandbox extends SandboxServer {
     const day = /^\d{4}-\d{2}-\d{2}$/;
     if (!day.test(range.since ?? '') || !day.test(range.until ?? '') || range.since! > range.until!)
       return graphError(400, 100, '(#100) time_range needs since <= until as YYYY-MM-DD');
-    const rows = this.insights
+    const rows = insights
       .filter((r) => r.date_start >= range.since! && r.date_start <= range.until!)
       .sort(
         (a, b) =>

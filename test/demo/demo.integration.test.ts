@@ -133,7 +133,7 @@ describe('npm run demo', () => {
     expect(Number(google?.[1])).toBeGreaterThan(0);
     expect(Number(meta?.[1])).toBeGreaterThan(0);
     expect(out).not.toMatch(/quarantined|failed/);
-    expect(out).toMatch(/spend +\$[\d.]+ \(google \$[\d.]+, meta \$[\d.]+\)/);
+    expect(out).toMatch(/spend +\$[\d,]+\.\d\d \(google \$[\d,]+\.\d\d, meta \$[\d,]+\.\d\d\)/);
   });
 
   it("plays the sales team through HubSpot: each salesperson's response time, deals at appointment and shown", async () => {
@@ -216,20 +216,53 @@ describe('npm run demo', () => {
     expect(again.headers.get('location')).toBe('/ui/signin?link=expired');
   });
 
+  /** The API's attribution report of the demo's range, by campaign. */
+  const demoReport = async () => {
+    const s = demoEnv();
+    const res = await fetch(
+      `http://127.0.0.1:${env.PORT}/v1/tenants/lone-star-motors/reports/attribution?from=${s.from}&to=${s.to}`,
+      { headers: { authorization: `Bearer ${s.apiKey}` } },
+    );
+    return (await res.json()) as Report;
+  };
+
   it('runs every command of the README quick start and first sync as written', async () => {
+    const before = await demoReport();
     const script = `${readmeBlock('quickstart')}\n${readmeBlock('firstsync')}`;
+    // A second terminal: it knows where the demo keeps its files (the default ./data/demo, here
+    // DEMO_DIR), not the PORT or REDIS_URL the demo was started with; `--env` must name them.
+    const place = { DEMO_DIR: env.DEMO_DIR!, DEMO_PREFIX: env.DEMO_PREFIX! };
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: ROOT,
-      env: { ...process.env, ...env, REDIS_PREFIX: '', DATA_DIR: '' },
+      env: { ...process.env, ...place, PORT: '', REDIS_URL: '', REDIS_PREFIX: '', DATA_DIR: '' },
       maxBuffer: 20 * 1024 * 1024,
     });
     expect(stdout).toContain('Lone Star Motors');
     expect(stdout).toMatch(/last_touch, \d{4}-\d{2}-\d{2} to/);
     expect(stdout).toMatch(/linear, \d{4}-\d{2}-\d{2} to/);
     expect(stdout).toMatch(/ok: /);
-    expect(stdout).toContain('/ui/login/');
+    expect(stdout).toContain(`http://127.0.0.1:${env.PORT}/ui/login/`);
     expect(stdout).toMatch(/"totals":\{"channel"/);
     expect(stdout).toContain('02/30');
+    // The first sync reads the service department's ad account: 30 days of spend, all new, and
+    // the spend of the accounts the demo already read is not counted again.
+    expect(stdout).toMatch(/succeeded · read 30 · created 30 · /);
+    const spend = (r: Report) =>
+      Object.fromEntries(
+        r.rows.filter((x) => Number(x.spend) > 0).map((x) => [x.campaignId, x.spend]),
+      );
+    // The workers' attribution reader takes the new spend up within seconds of the run.
+    let after = before;
+    await expect
+      .poll(async () => spend((after = await demoReport()))['120210000000201'], { timeout: 60_000 })
+      .toBeDefined();
+    const { ['120210000000201']: service, ...others } = spend(after);
+    expect(others).toEqual(spend(before));
+    expect(Number(service)).toBeGreaterThan(0);
+    expect(Number(after.totals.spend) - Number(before.totals.spend)).toBeCloseTo(
+      Number(service),
+      2,
+    );
   }, 900_000);
 
   it('stops everything it started on Ctrl-C (SIGINT to its process group)', async () => {
