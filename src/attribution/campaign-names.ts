@@ -9,7 +9,7 @@ import type { Report } from './report.ts';
 const PAGE = 500;
 
 /** Campaign id → name from the canonical campaign records (the platforms' campaign streams). */
-async function namesOfCampaigns(records: RecordStore, tenantId: string) {
+export async function namesOfCampaigns(records: RecordStore, tenantId: string) {
   const names = new Map<string, string>();
   for (let after: string | null = null, first = true; first || after; first = false) {
     const page = await records.walk(tenantId, 'campaign', after, PAGE);

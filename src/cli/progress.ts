@@ -19,7 +19,11 @@ export function describeRun(r: RunReport): string {
   ];
   const time = r.durationMs !== null ? ` in ${(r.durationMs / 1000).toFixed(1)} s` : '';
   const mapping = r.mapping ? ` · mapping ${mappingLabel(r.mapping)}` : '';
-  return `${r.status} · ${parts.join(' · ')} · ${r.batches} batches${time}${mapping}`;
+  const batches = `${n(r.batches)} ${r.batches === 1 ? 'batch' : 'batches'}`;
+  // Why records were skipped or left out (skipped.tooOld, unmatchable.*): the counts alone do not say.
+  const notes = Object.entries(r.notes ?? {}).map(([k, v]) => `${k} ${n(v)}`);
+  const noted = notes.length ? ` · notes: ${notes.join(', ')}` : '';
+  return `${r.status} · ${parts.join(' · ')} · ${batches}${time}${mapping}${noted}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { exportAttribution, exportGroupAttribution } from '../attribution/export.ts';
 import {
   groupAttributionReport,
+  namedReport,
   type AttributionQ,
   type GroupReport,
 } from '../attribution/group-report.ts';
@@ -16,25 +17,34 @@ import {
 import type { SaleAttribution } from '../attribution/attribute.ts';
 import type { Report, ReportRow } from '../attribution/report.ts';
 import { AttributionQuery } from '../api/routes/reports.ts';
+import { campaignLabel } from '../ui/campaign-labels.ts';
 import { emit, peopleTable } from './output.ts';
 import { registerQualityReports } from './quality-commands.ts';
 import { withHub } from './with-hub.ts';
 
 const two = (v: string | null) => (v === null ? '-' : Number(v).toFixed(2));
 
-/** One report row's cells in a table for people: money and sold with two decimals. */
+/**
+ * One report row's cells in a table for people: the campaign by name (with its id), money and
+ * sold with two decimals, and no cost per sale where no spend is recorded (a `0.00` there reads
+ * as free sales).
+ */
 const tableLine = (row: ReportRow) => [
   row.channel,
-  row.campaignId ?? '',
+  row.campaignId ? campaignLabel(row.campaignId, row.campaignName) : '',
   row.spend,
   String(row.leads),
   two(row.sold),
   row.gross,
   row.revenue,
   row.costPerLead ?? '-',
-  row.costPerSale ?? '-',
+  Number(row.spend) === 0 ? 'no spend' : (row.costPerSale ?? '-'),
   two(row.roas),
 ];
+
+/** The table's head: the report's columns, the campaign named (`campaignId` in JSON and CSV). */
+const tableHead = (cols: readonly string[]) =>
+  cols.map((c) => (c === 'campaignId' ? 'campaign' : c));
 
 /** Left-aligned text columns, then right-aligned figures. */
 const aligns = (text: number, all: number) =>
@@ -42,14 +52,17 @@ const aligns = (text: number, all: number) =>
 
 /** The report as an aligned table for people: money and sold with two decimals. */
 export function reportTable(r: Report): string {
-  const t = peopleTable({ head: [...COLUMNS], colAligns: aligns(2, COLUMNS.length) });
+  const t = peopleTable({ head: tableHead(COLUMNS), colAligns: aligns(2, COLUMNS.length) });
   for (const row of [...r.rows, r.unattributed, r.totals]) t.push(tableLine(row));
   return `${r.model}, ${r.from} to ${r.to}\n${t.toString()}`;
 }
 
 /** A group report as a table: each store's rows, unattributed row and subtotal, then totals. */
 export function groupReportTable(g: GroupReport): string {
-  const t = peopleTable({ head: [...GROUP_COLUMNS], colAligns: aligns(4, GROUP_COLUMNS.length) });
+  const t = peopleTable({
+    head: tableHead(GROUP_COLUMNS),
+    colAligns: aligns(4, GROUP_COLUMNS.length),
+  });
   for (const row of groupReportLines(g)) t.push([row.tenantId, row.currency, ...tableLine(row)]);
   const zones = g.stores.map((s) => `${s.tenantId} ${s.timeZone}`).join(', ');
   return `group ${g.groupId} (${g.groupName}), ${g.model}, ${g.from} to ${g.to} in each store's own dates (${zones || 'no stores'})\n${t.toString()}`;
@@ -100,7 +113,8 @@ function addAttributionReport(report: Command): void {
         const exported = o.export
           ? await exportAttribution(hub.attribution, hub.archive, tenant, q)
           : null;
-        return [await hub.attribution.report(tenant, q), exported] as const;
+        // Named as the API names them (campaign records, else the leads' names).
+        return [await namedReport(hub, tenant, q), exported] as const;
       });
       if (key) process.stderr.write(`exported to ${key}\n`);
       if (o.csv) process.stdout.write(reportCsv(r) + '\n');

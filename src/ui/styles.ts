@@ -8,7 +8,7 @@ body { margin:0; color:var(--ink); background:var(--bg); font-size:15px; line-he
 a { color:var(--brand); }
 :focus-visible { outline:3px solid var(--focus); outline-offset:2px; }
 .skip { position:absolute; left:-999px; } .skip:focus { left:8px; top:8px; background:#fff; padding:6px 10px; z-index:9; }
-.shell { display:grid; grid-template-columns: 232px 1fr; min-height:100vh; }
+.shell { display:grid; grid-template-columns: 232px minmax(0, 1fr); min-height:100vh; }
 .side { background:#111827; color:#cbd5e1; padding:20px 14px; }
 .brand { display:flex; align-items:center; gap:10px; color:#fff; font-weight:700; font-size:18px; margin:0 6px 22px; }
 .brand .mark { width:30px; height:30px; border-radius:8px; background:linear-gradient(135deg,#3b82f6,#22c55e); display:grid; place-items:center; font-size:14px; }
@@ -77,5 +77,6 @@ details summary { cursor:pointer; color:var(--brand); font-weight:600; margin:10
 .panel caption { font-weight:500; color:var(--muted); font-size:14px; }
 .cards.five { grid-template-columns: repeat(5, minmax(0, 1fr)); }
 td.nowrap, td code { white-space:nowrap; }
+.panel { overflow-x:auto; } td.sources code { display:block; white-space:normal; overflow-wrap:anywhere; }
 table.reasons { margin-top:14px; }
 `;

@@ -5,6 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { namedReport } from '../../src/attribution/group-report.ts';
 import { reportCsv } from '../../src/attribution/report-csv.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { metaLeadL1, put, rec, saleS1, spendRow } from '../attribution/support.ts';
@@ -41,6 +42,8 @@ beforeAll(async () => {
     ),
     saleS1(),
     spendRow('sp1', '2026-03-10', 'google', 'g1', 12_345),
+    // The platform's name of g1 (Google Ads campaigns stream): the table names it as the API does.
+    rec('campaign', 'cmp1', { campaignId: 'g1', channel: 'google', name: 'Google, Brand Search' }),
   ]);
   await t.hub.attribution.catchUp(T);
 });
@@ -52,7 +55,8 @@ afterAll(async () => {
 describe('closed-loop commands', () => {
   it('report attribution: a table with aligned columns and two decimals, --json, --csv, --export', async () => {
     const q = { from: '2026-03-01', to: '2026-03-31', model: 'linear' as const };
-    const want = await t.hub.attribution.report(T, { ...q, groupBy: 'campaign' });
+    const want = await namedReport(t.hub, T, { ...q, groupBy: 'campaign' });
+    expect(want.rows.find((r) => r.campaignId === 'g1')?.campaignName).toBe('Google, Brand Search');
     /** `report attribution` of the tenant over March, linear, with `more` options. */
     const report = (...more: string[]) =>
       cli('report', 'attribution', '--tenant', T, ...range, '--model', 'linear', ...more);
@@ -70,6 +74,11 @@ describe('closed-loop commands', () => {
     for (const money of ['123.45', '1750.01', '3500.02', '10500.00', '21000.00', '246.90'])
       expect(text).toContain(money);
     expect(text).toMatch(/unattributed/);
+    // Campaigns by name with their id; no cost per sale where no spend is recorded (m1, walk-ins).
+    expect(table[2]).toMatch(/│ campaign +│/);
+    expect(text).toContain('Google, Brand Search (g1)');
+    const m1 = table.find((l) => l.includes(' m1 '))!;
+    expect(m1).toContain('no spend');
 
     const csv = await report('--csv');
     expect(csv.out).toBe(reportCsv(want) + '\n');

@@ -94,6 +94,12 @@ function world() {
     spendRow('sp-2', '2026-11-01', 'meta', 'm-spring', 70_000),
     spendRow('sp-3', '2026-10-10', 'google', 'g-search', 120_000),
     spendRow('sp-4', '2026-11-01', 'email', 'e-news', 5_000),
+    // Mailchimp's title of e-news (campaigns stream): the pages name it as the API does.
+    rec('campaign', 'cmp-1', {
+      campaignId: 'e-news',
+      channel: 'email',
+      name: 'November newsletter',
+    }),
   ];
 }
 
@@ -178,7 +184,7 @@ describe('reports in a real browser', () => {
       '—',
       '0.00×',
     ]);
-    expect(await row(page, 'attribution-table', /e-news/)).toEqual([
+    expect(await row(page, 'attribution-table', 'November newsletter (e-news)')).toEqual([
       'email',
       '$50.00',
       '0',
@@ -186,11 +192,12 @@ describe('reports in a real browser', () => {
       '$50.00',
       '30.00×',
     ]);
+    // No spend, so no cost per sale (a "$0.00" would read as free sales).
     expect((await row(page, 'attribution-table', /Unattributed/)).slice(1)).toEqual([
       '$0.00',
       '0',
       '1.00',
-      '$0.00',
+      '—',
       '—',
     ]);
     expect(await row(page, 'attribution-table', /Total/)).toEqual([
@@ -234,7 +241,9 @@ describe('reports in a real browser', () => {
     await shot(page, '21-attribution-first-touch');
 
     await page.getByRole('link', { name: 'Spring Trucks (m-spring)' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Sales of m-spring');
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe('Sales of Spring Trucks (m-spring)');
     expect(
       (await page.locator('#campaign-sales tbody th').allTextContents()).map((s) => s.trim()),
     ).toEqual(['D-101', 'D-103']);
@@ -250,8 +259,9 @@ describe('reports in a real browser', () => {
     await page.getByRole('link', { name: 'D-101' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Deal D-101');
     // The path: Meta lead, then the Google click; credits last, first, linear, decay, position.
+    // Times in the store's zone, as the window's dates count them.
     expect(await touch(page, 0)).toEqual([
-      '2026-10-05 15:00',
+      '2026-10-05 10:00:00 CDT',
       'meta',
       'm-spring',
       'lead',
@@ -270,7 +280,18 @@ describe('reports in a real browser', () => {
       '100.00%',
     ]);
     await checkAccessible(page);
+    // Nothing wider than the window: the page does not scroll sideways at a laptop's width.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
     await shot(page, '23-sale-explanation');
+
+    // Last touch, D-103 is the newsletter's; its path names it as the report does.
+    await page.goto(
+      `${base}/ui/reports/attribution?from=2026-10-01&to=2026-11-30&model=last_touch`,
+    );
+    await page.getByRole('link', { name: 'November newsletter (e-news)' }).click();
+    await page.getByRole('link', { name: 'D-103' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Deal D-103');
+    expect((await touch(page, 1)).slice(1, 3)).toEqual(['email', 'November newsletter (e-news)']);
   }, 180_000);
 
   it('marketing sees accountability and data quality, and is refused an IT page', async () => {

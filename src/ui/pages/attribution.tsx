@@ -4,8 +4,10 @@ import type { Funnel } from '../../attribution/funnel.ts';
 import { scaledToString } from '../../attribution/fraction.ts';
 import type { Report, ReportRow } from '../../attribution/report.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
+import { campaignLabel } from '../campaign-labels.ts';
 import { count, fractionPercent, money, two } from '../format.ts';
 import { EmptyRow, TableHead } from '../layout.tsx';
+import { when } from './health.tsx';
 import { Chart, MODEL_NAMES, Panel } from './report-parts.tsx';
 
 /** What a report page shows: the range, model and currency. */
@@ -25,6 +27,17 @@ const q = (v: ReportView, more: Record<string, string> = {}) =>
 const salesHref = (v: ReportView, r: ReportRow) =>
   `${v.base}/attribution/sales?${q(v, { channel: r.channel, campaignId: r.campaignId ?? '' })}`;
 
+/**
+ * Cost per sale for people: with no spend recorded (email, lead sites, walk-ins) there is no cost
+ * to divide, so a dash rather than a `$0.00` that reads as "free sales".
+ */
+const perSale = (row: ReportRow, currency: string) =>
+  Number(row.spend) === 0 ? (
+    <span title="no spend recorded">—</span>
+  ) : (
+    money(row.costPerSale, currency)
+  );
+
 /** The report per campaign, the unattributed row and the totals. */
 export function AttributionTable(props: { report: Report; view: ReportView }) {
   const { report: r, view: v } = props;
@@ -33,12 +46,11 @@ export function AttributionTable(props: { report: Report; view: ReportView }) {
       <td class="num">{money(row.spend, v.currency)}</td>
       <td class="num">{count(row.leads)}</td>
       <td class="num">{two(row.sold)}</td>
-      <td class="num">{money(row.costPerSale, v.currency)}</td>
+      <td class="num">{perSale(row, v.currency)}</td>
       <td class="num">{row.roas === null ? '—' : `${two(row.roas)}×`}</td>
     </>
   );
-  const name = (row: ReportRow) =>
-    row.campaignName ? `${row.campaignName} (${row.campaignId})` : (row.campaignId ?? '');
+  const name = (row: ReportRow) => campaignLabel(row.campaignId, row.campaignName);
   return (
     <table id="attribution-table">
       <caption>
@@ -227,9 +239,24 @@ export function CampaignSalesTable(props: { sales: CampaignSale[]; view: ReportV
   );
 }
 
+/** How the explanation shows a sale: its model, currency, the store's zone and campaign names. */
+interface ExplanationProps {
+  sale: SaleAttribution;
+  model: Model;
+  currency: string;
+  /** The store's zone: touch times show in it, as the window's dates count them. */
+  timeZone: string;
+  /** Campaign id → name (campaign records), so the path names campaigns as the report does. */
+  names: ReadonlyMap<string, string>;
+}
+
+/** A touch's campaign by name (with its id), as the report names it. */
+const campaignOf = (p: ExplanationProps, id: string) =>
+  id ? campaignLabel(id, p.names.get(id)) : '(none)';
+
 /** A sale's explanation: the match, the path of touches with credits per model, what was left out. */
-export function Explanation(props: { sale: SaleAttribution; model: Model; currency: string }) {
-  const { sale: s, model } = props;
+export function Explanation(props: ExplanationProps) {
+  const s = props.sale;
   return (
     <>
       <dl class="kv panel" id="sale">
@@ -251,36 +278,7 @@ export function Explanation(props: { sale: SaleAttribution; model: Model; curren
         </dd>
       </dl>
       <Panel title="Path to purchase">
-        <table id="touches">
-          <caption>
-            {s.touches.length
-              ? `The path: ${s.touches.length} touches in the window, credit per model`
-              : 'Unattributed: no touch in the window'}
-          </caption>
-          <TableHead
-            cols={['#', 'Time (UTC)', 'Channel', 'Campaign', 'Type', 'Source records']}
-            nums={MODELS.map((m) => MODEL_NAMES[m])}
-          />
-          <tbody>
-            {s.touches.map((t, i) => (
-              <tr>
-                <th scope="row">{i + 1}</th>
-                <td class="nowrap">{new Date(t.t).toISOString().slice(0, 16).replace('T', ' ')}</td>
-                <td>{t.channel}</td>
-                <td>{t.campaignId || '(none)'}</td>
-                <td>{t.type}</td>
-                <td>
-                  <code>{t.sources.join(' ')}</code>
-                </td>
-                {MODELS.map((m) => (
-                  <td class={`num${m === model ? ' chosen' : ''}`}>
-                    {fractionPercent(t.credits[m])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TouchesTable {...props} />
       </Panel>
       {s.leftOut.length > 0 && (
         <Panel title="Left out">
@@ -292,7 +290,7 @@ export function Explanation(props: { sale: SaleAttribution; model: Model; curren
                 <tr>
                   <th scope="row">{t.date}</th>
                   <td>{t.channel}</td>
-                  <td>{t.campaignId || '(none)'}</td>
+                  <td>{campaignOf(props, t.campaignId)}</td>
                   <td>{t.type}</td>
                   <td>{LEFT_OUT[t.reason] ?? t.reason}</td>
                 </tr>
@@ -302,6 +300,43 @@ export function Explanation(props: { sale: SaleAttribution; model: Model; curren
         </Panel>
       )}
     </>
+  );
+}
+
+/** The path: each touch in the window, at its time in the store's zone, with its credit per model. */
+function TouchesTable(props: ExplanationProps) {
+  const { sale: s, model } = props;
+  return (
+    <table id="touches">
+      <caption>
+        {s.touches.length
+          ? `The path: ${s.touches.length} touches in the window, credit per model`
+          : 'Unattributed: no touch in the window'}
+      </caption>
+      <TableHead
+        cols={['#', 'Time (store)', 'Channel', 'Campaign', 'Type', 'Source records']}
+        nums={MODELS.map((m) => MODEL_NAMES[m])}
+      />
+      <tbody>
+        {s.touches.map((t, i) => (
+          <tr>
+            <th scope="row">{i + 1}</th>
+            <td class="nowrap">{when(new Date(t.t).toISOString(), props.timeZone)}</td>
+            <td>{t.channel}</td>
+            <td>{campaignOf(props, t.campaignId)}</td>
+            <td>{t.type}</td>
+            <td class="sources">
+              {t.sources.map((x) => (
+                <code>{x}</code>
+              ))}
+            </td>
+            {MODELS.map((m) => (
+              <td class={`num${m === model ? ' chosen' : ''}`}>{fractionPercent(t.credits[m])}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -153,6 +153,7 @@ export function RunDetail(props: { run: RunReport; sync: Sync; timeZone: string 
           </tr>
         </tbody>
       </table>
+      <RunNotesTable notes={r.notes} />
       <h2 class="section">Errors</h2>
       {r.errors.length ? (
         <ul>
@@ -164,5 +165,27 @@ export function RunDetail(props: { run: RunReport; sync: Sync; timeZone: string 
         <p class="muted">None.</p>
       )}
     </>
+  );
+}
+
+/** A run's notes (`skipped.tooOld`, `unmatchable.noContactDetails`...): why counts are what they are. */
+function RunNotesTable(props: { notes: RunReport['notes'] }) {
+  const notes = Object.entries(props.notes ?? {});
+  if (!notes.length) return null;
+  return (
+    <table id="run-notes">
+      <caption>Notes: records skipped, left out or unmatched, by reason</caption>
+      <TableHead cols={['Note']} nums={['Records']} />
+      <tbody>
+        {notes.map(([k, v]) => (
+          <tr>
+            <th scope="row">
+              <code>{k}</code>
+            </th>
+            <td class="num">{n(v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -3,16 +3,12 @@ import { Hono, type Context } from 'hono';
 import { dateOfDay, dayNumber, tenantDate } from '../../attribution/dates.ts';
 import { campaignSales, weeklyTrend } from '../../attribution/drill.ts';
 import { nameRows } from '../../attribution/campaign-names.ts';
-import {
-  boughtInWindow,
-  campaignNames,
-  leadFunnel,
-  leadsOfRange,
-} from '../../attribution/funnel.ts';
+import { boughtInWindow, leadFunnel, leadsOfRange } from '../../attribution/funnel.ts';
 import { ResponseTimeReader } from '../../attribution/response-store.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
 import { RangeQuery } from '../../api/routes/quality-reports.ts';
 import { DataQualityReader } from '../../quality/report.ts';
+import { campaignLabel, campaignLabels } from '../campaign-labels.ts';
 import { CHARTS_JS } from '../charts.ts';
 import { count, money, two } from '../format.ts';
 import { requireArea } from '../middleware.tsx';
@@ -140,7 +136,8 @@ async function attributionPage(c: Context) {
     leadsOfRange(hub.redis, hub.keys, tenantId, { ...v, timeZone }),
     weeklyTrend(hub.attribution, tenantId, v),
   ]);
-  const report = nameRows(stored, campaignNames(leads));
+  // Named as the API names them: campaign records first (Mailchimp titles, platform names).
+  const report = nameRows(stored, await campaignLabels(hub, tenantId, leads));
   const settings = await hub.settings.get(tenantId);
   const bought = await boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings);
   const funnel = leadFunnel(leads, v, bought);
@@ -184,7 +181,7 @@ async function attributionPage(c: Context) {
 
 /** One campaign's (or the unattributed) sales in the range. */
 async function campaignSalesPage(c: Context) {
-  const { view: v, problem } = await viewOf(c);
+  const { view: v, timeZone, problem } = await viewOf(c);
   const channel = c.req.query('channel') ?? '';
   const campaignId = c.req.query('campaignId') ?? '';
   const hub = c.get('hub');
@@ -193,8 +190,13 @@ async function campaignSalesPage(c: Context) {
     channel,
     campaignId,
   });
+  // The name the report's row shows (campaign records, else the range's leads).
+  const leads = await leadsOfRange(hub.redis, hub.keys, storeOf(c), { ...v, timeZone });
+  const names = await campaignLabels(hub, storeOf(c), leads);
   const title =
-    channel === 'unattributed' ? 'Unattributed sales' : `Sales of ${campaignId || '(none)'}`;
+    channel === 'unattributed'
+      ? 'Unattributed sales'
+      : `Sales of ${campaignLabel(campaignId || null, names.get(campaignId))}`;
   return page(
     c,
     title,
@@ -218,15 +220,23 @@ async function campaignSalesPage(c: Context) {
 
 /** One sale's explanation: its touches with their credits under each model. */
 async function salePage(c: Context) {
-  const { view: v } = await viewOf(c);
-  const sale = await c.get('hub').attribution.explain(storeOf(c), {
-    saleId: c.req.param('saleId'),
-  });
+  const { view: v, timeZone } = await viewOf(c);
+  const hub = c.get('hub');
+  const [sale, names] = await Promise.all([
+    hub.attribution.explain(storeOf(c), { saleId: c.req.param('saleId') }),
+    campaignLabels(hub, storeOf(c)),
+  ]);
   return page(
     c,
     `Deal ${sale.dealNumber || sale.saleId}`,
     <>
-      <Explanation sale={sale} model={v.model} currency={v.currency} />
+      <Explanation
+        sale={sale}
+        model={v.model}
+        currency={v.currency}
+        timeZone={timeZone}
+        names={names}
+      />
       <BackToReport view={v} />
     </>,
     {
