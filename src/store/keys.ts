@@ -12,6 +12,7 @@ export function keys(prefix: string) {
     ...accessKeys(prefix, t),
     ...recordKeys(t),
     ...syncKeys(t),
+    ...migrationKeys(t),
     ...closedLoopKeys(t),
     ...mappingKeys(t),
   };
@@ -117,7 +118,7 @@ function recordKeys(t: TenantKey) {
   };
 }
 
-/** Links, destinations, syncs and their runs, entries, limits and migrations. */
+/** Links, destinations, syncs and their runs, entries and limits. */
 function syncKeys(t: TenantKey) {
   return {
     /** Hash: external record key → canonical id, for one connection and stream or sink. */
@@ -186,6 +187,12 @@ function syncKeys(t: TenantKey) {
       t(tenantId, endpoint ? `rl:${connectionId}:${endpoint}` : `rl:${connectionId}`),
     /** Sorted set: leases of requests in flight to a connection (shared concurrency limit). */
     inFlight: (tenantId: string, connectionId: string) => t(tenantId, `cc:${connectionId}`),
+  };
+}
+
+/** Migrations applied to a tenant, their lock and their resumable state. */
+function migrationKeys(t: TenantKey) {
+  return {
     /** Hash: migration id → JSON `{ doneAt, changed }` of every migration applied to the tenant. */
     migrations: (tenantId: string) => t(tenantId, 'migrations'),
     /** String: token of the one process running the tenant's migrations (expires unless renewed). */
