@@ -63,6 +63,8 @@ async function resolveInBatches(tenant: string, records: Contact[], cuts: number
 
 const phoneOf = (n: number) => `+1512555${String(1000 + n)}`;
 
+const JOSE: Person = { first: 'José', last: 'Garcia', postal: '10001', phones: [] };
+
 /** People of a few households: names, postal codes, family emails and phones collide. */
 const households = fc
   .array(
@@ -97,6 +99,10 @@ const conflict = (a: Person, b: Person) =>
   (!!a.email && !!b.email && a.email !== b.email) ||
   (a.phones.length > 0 && b.phones.length > 0 && !a.phones.some((p) => b.phones.includes(p)));
 
+/** Same first name, last name and postal code: the weak key (the generator spells no name twice). */
+const sameWeakKey = (a: Person, b: Person) =>
+  a.first === b.first && a.last === b.last && a.postal === b.postal;
+
 const keepArb = fc.record({ email: fc.boolean(), phones: fc.boolean(), addr: fc.boolean() });
 
 describe('identity properties (real Redis)', () => {
@@ -125,21 +131,63 @@ describe('identity properties (real Redis)', () => {
             rows.map((r) => r.record),
             cuts,
           );
+          // The people with a record on each customer.
+          const whoOn = new Map<string, Set<number>>();
+          rows.forEach((r, i) => {
+            if (ids[i]) whoOn.set(ids[i], (whoOn.get(ids[i]) ?? new Set()).add(r.who));
+          });
           rows.forEach((a, i) =>
             rows.forEach((b, j) => {
               if (i >= j || a.who === b.who || !ids[i] || ids[i] !== ids[j]) return;
               const pa = people[a.who]!;
               const pb = people[b.who]!;
-              // First names travel on every record; emails and phones conflict visibly only
-              // when both records carry everything their person has.
+              // First names travel on every record.
               expect(pa.first).toBe(pb.first);
-              if (a.full && b.full) expect(conflict(pa, pb)).toBe(false);
+              // Emails and phones conflict visibly only when both records carry everything
+              // their person has, and the rules may still join two such people through other
+              // records: partial records of two people with one weak key (same first name, last
+              // name and postal code: the weak key decides for a record whose strong keys
+              // nobody has, see 'two people with one name and postal code' below), or a third
+              // person who shares a key with each. Without either, they stay apart.
+              const bridged = sameWeakKey(pa, pb) || whoOn.get(ids[i])!.size > 2;
+              if (a.full && b.full && !bridged) expect(conflict(pa, pb)).toBe(false);
             }),
           );
         },
       ),
       { numRuns: 60 },
     );
+  });
+
+  // A counterexample fast-check found to the property above as it first stood (seed 1363678651):
+  // the rules join these two people, as ../shared/CLOSED-LOOP.md "Identity" writes them.
+  it('two people with one name and postal code: a record whose email nobody has takes the weak key', async () => {
+    const tenant = randomUUID();
+    const withPhone: Person = { ...JOSE, phones: [phoneOf(0)] };
+    const withEmail: Person = { ...JOSE, email: 'fam0-1@x.com', phones: [phoneOf(1)] };
+    const all = { email: true, phones: true, addr: true };
+    const ids = await resolveInBatches(
+      tenant,
+      [
+        recordOf(withPhone, { email: false, phones: true, addr: true }, 0), // a new customer
+        recordOf(withEmail, { email: true, phones: false, addr: true }, 0), // weak key: joins it
+        recordOf(withEmail, all, 0), // by its email
+        recordOf(withPhone, all, 0), // by its phone: nothing conflicts, it has no email
+        recordOf(withEmail, { email: true, phones: false, addr: false }, 0), // by its email
+      ],
+      [],
+    );
+    expect(new Set(ids).size).toBe(1);
+    // Without the postal code the email-only record has no weak key: a customer of its own.
+    const apart = await resolveInBatches(
+      randomUUID(),
+      [
+        recordOf(withPhone, { email: false, phones: true, addr: true }, 0),
+        recordOf(withEmail, { email: true, phones: false, addr: false }, 0),
+      ],
+      [],
+    );
+    expect(new Set(apart).size).toBe(2);
   });
 
   it('the same person in any mix of spellings is always one customer, after merges', async () => {
