@@ -25,6 +25,9 @@ export interface CampaignSale {
   /** credit × gross and credit × price, rounded once to cents. */
   gross: string;
   revenue: string;
+  /** Why the sale is the customer's: the strongest key the buyer shares, and its confidence. */
+  matchKey: SaleAttribution['matchKey'];
+  matchConfidence: SaleAttribution['matchConfidence'];
 }
 
 /**
@@ -67,6 +70,8 @@ export async function campaignSales(
       credit: c.sold.toFixed(4),
       gross: scaledToString(c.gross.roundScaled(0), 2),
       revenue: scaledToString(c.revenue.roundScaled(0), 2),
+      matchKey: s.matchKey,
+      matchConfidence: s.matchConfidence,
     });
   }
   return out.sort((a, b) => cmp(a.saleDate, b.saleDate) || cmp(a.dealNumber, b.dealNumber));

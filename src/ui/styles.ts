@@ -77,6 +77,6 @@ details summary { cursor:pointer; color:var(--brand); font-weight:600; margin:10
 .panel caption { font-weight:500; color:var(--muted); font-size:14px; }
 .cards.five { grid-template-columns: repeat(5, minmax(0, 1fr)); }
 td.nowrap, td code { white-space:nowrap; }
-.panel { overflow-x:auto; } td.sources code { display:block; white-space:normal; overflow-wrap:anywhere; }
+.panel { overflow-x:auto; } #touches th, #touches td { padding:8px 7px; font-size:13px; } .nowrap { white-space:nowrap; } td.sources { min-width:16ch; } td.sources code { display:block; white-space:normal; overflow-wrap:anywhere; }
 table.reasons { margin-top:14px; }
 `;

@@ -249,6 +249,7 @@ describe('reports in a real browser', () => {
     ).toEqual(['D-101', 'D-103']);
     expect(await row(page, 'campaign-sales', 'D-101')).toEqual([
       '2026-10-25',
+      'email (high)',
       '1.00',
       '$3,000.00',
       '$30,000.00',
@@ -261,9 +262,9 @@ describe('reports in a real browser', () => {
     // The path: Meta lead, then the Google click; credits last, first, linear, decay, position.
     // Times in the store's zone, as the window's dates count them.
     expect(await touch(page, 0)).toEqual([
-      '2026-10-05 10:00:00 CDT',
+      '2026-10-05 10:00 CDT',
       'meta',
-      'm-spring',
+      'Spring Trucks (m-spring)',
       'lead',
       'lead:l-1',
       '0.00%',

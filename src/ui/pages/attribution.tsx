@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import type { SaleAttribution } from '../../attribution/attribute.ts';
 import type { CampaignSale, TrendWeek } from '../../attribution/drill.ts';
 import type { Funnel } from '../../attribution/funnel.ts';
@@ -7,7 +9,6 @@ import { MODELS, type Model } from '../../attribution/types.ts';
 import { campaignLabel } from '../campaign-labels.ts';
 import { count, fractionPercent, money, two } from '../format.ts';
 import { EmptyRow, TableHead } from '../layout.tsx';
-import { when } from './health.tsx';
 import { Chart, MODEL_NAMES, Panel } from './report-parts.tsx';
 
 /** What a report page shows: the range, model and currency. */
@@ -214,12 +215,12 @@ export function CampaignSalesTable(props: { sales: CampaignSale[]; view: ReportV
     <table id="campaign-sales">
       <caption>{count(props.sales.length)} sales credited</caption>
       <TableHead
-        cols={['Deal', 'Sale date']}
+        cols={['Deal', 'Sale date', 'Matched by']}
         nums={['Credit', 'Gross credited', 'Revenue credited']}
       />
       <tbody>
         {props.sales.length === 0 && (
-          <EmptyRow cols={5}>No sale in this range credits it under this model.</EmptyRow>
+          <EmptyRow cols={6}>No sale in this range credits it under this model.</EmptyRow>
         )}
         {props.sales.map((s) => (
           <tr>
@@ -229,6 +230,7 @@ export function CampaignSalesTable(props: { sales: CampaignSale[]; view: ReportV
               </a>
             </th>
             <td>{s.saleDate}</td>
+            <td>{s.matchKey ? `${s.matchKey} (${s.matchConfidence ?? '?'})` : '—'}</td>
             <td class="num">{two(s.credit)}</td>
             <td class="num">{money(s.gross, v.currency)}</td>
             <td class="num">{money(s.revenue, v.currency)}</td>
@@ -248,6 +250,17 @@ interface ExplanationProps {
   timeZone: string;
   /** Campaign id → name (campaign records), so the path names campaigns as the report does. */
   names: ReadonlyMap<string, string>;
+}
+
+/** A touch's time to the minute in the store's zone (`2026-09-24 04:05 CDT`), wrapping after the date. */
+function minute(ms: number, timeZone: string) {
+  const t = DateTime.fromMillis(ms, { zone: timeZone });
+  return (
+    <>
+      <span class="nowrap">{t.toFormat('yyyy-MM-dd')}</span>{' '}
+      <span class="nowrap">{t.toFormat('HH:mm ZZZZ')}</span>
+    </>
+  );
 }
 
 /** A touch's campaign by name (with its id), as the report names it. */
@@ -321,7 +334,7 @@ function TouchesTable(props: ExplanationProps) {
         {s.touches.map((t, i) => (
           <tr>
             <th scope="row">{i + 1}</th>
-            <td class="nowrap">{when(new Date(t.t).toISOString(), props.timeZone)}</td>
+            <td>{minute(t.t, props.timeZone)}</td>
             <td>{t.channel}</td>
             <td>{campaignOf(props, t.campaignId)}</td>
             <td>{t.type}</td>

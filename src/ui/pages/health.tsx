@@ -173,19 +173,22 @@ function RunNotesTable(props: { notes: RunReport['notes'] }) {
   const notes = Object.entries(props.notes ?? {});
   if (!notes.length) return null;
   return (
-    <table id="run-notes">
-      <caption>Notes: records skipped, left out or unmatched, by reason</caption>
-      <TableHead cols={['Note']} nums={['Records']} />
-      <tbody>
-        {notes.map(([k, v]) => (
-          <tr>
-            <th scope="row">
-              <code>{k}</code>
-            </th>
-            <td class="num">{n(v)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <h2 class="section">Notes</h2>
+      <table id="run-notes">
+        <caption>Records skipped, left out or unmatched, by reason</caption>
+        <TableHead cols={['Note']} nums={['Records']} />
+        <tbody>
+          {notes.map(([k, v]) => (
+            <tr>
+              <th scope="row">
+                <code>{k}</code>
+              </th>
+              <td class="num">{n(v)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -222,10 +222,12 @@ async function campaignSalesPage(c: Context) {
 async function salePage(c: Context) {
   const { view: v, timeZone } = await viewOf(c);
   const hub = c.get('hub');
-  const [sale, names] = await Promise.all([
+  const [sale, leads] = await Promise.all([
     hub.attribution.explain(storeOf(c), { saleId: c.req.param('saleId') }),
-    campaignLabels(hub, storeOf(c)),
+    leadsOfRange(hub.redis, hub.keys, storeOf(c), { ...v, timeZone }),
   ]);
+  // Campaigns named as the report of the same range names them.
+  const names = await campaignLabels(hub, storeOf(c), leads);
   return page(
     c,
     `Deal ${sale.dealNumber || sale.saleId}`,
