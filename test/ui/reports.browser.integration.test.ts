@@ -89,6 +89,7 @@ function world() {
     ),
     sale('s-3', 'D-103', '2026-11-10', 150_000, 'c3'),
     lead('l-4', 'c4', '2026-11-03T18:00:00Z', 'meta', 'm-spring', { assignedTo: 'Eli' }),
+    rec('customer', 'c4', { firstName: 'Jo', lastName: 'Reyes', email: 'jo@example.com' }),
     sale('s-4', 'D-104', '2026-11-12', 100_000),
     spendRow('sp-1', '2026-10-05', 'meta', 'm-spring', 50_000),
     spendRow('sp-2', '2026-11-01', 'meta', 'm-spring', 70_000),
@@ -331,7 +332,13 @@ describe('reports in a real browser', () => {
       '1',
       '0',
     ]);
-    expect(await row(page, 'unanswered', /2026-11-03/)).toEqual(['l-4', 'Eli', 'c4', 'never']);
+    // Who to call back: the lead's source and campaign, the customer's name and email, beside the ids.
+    expect(await row(page, 'unanswered', /2026-11-03/)).toEqual([
+      'meta · m-springl-4',
+      'Eli',
+      'Jo Reyes · jo@example.comc4',
+      'never',
+    ]);
     await checkAccessible(page);
     await shot(page, '24-accountability');
 

@@ -61,9 +61,23 @@ export function ResponseTable(props: { report: ResponseReport }) {
   );
 }
 
-/** The leads nobody answered within 24 hours. */
-export function UnansweredTable(props: { report: ResponseReport; timeZone: string }) {
+/** What the unanswered table says of its leads and customers beside their ids. */
+export interface UnansweredWho {
+  /** Lead id → `source · campaign`. */
+  leads: ReadonlyMap<string, string>;
+  /** Customer id → `name · email · phone`. */
+  customers: ReadonlyMap<string, string>;
+}
+
+/** The leads nobody answered within 24 hours, with who to call back. */
+export function UnansweredTable(props: {
+  report: ResponseReport;
+  timeZone: string;
+  /** Who to call back: each lead's source and campaign, each customer's name and contact. */
+  who?: UnansweredWho;
+}) {
   const leads = props.report.unansweredLeads;
+  const who = props.who ?? { leads: new Map(), customers: new Map() };
   return (
     <table id="unanswered">
       <caption>Unanswered within 24 hours ({count(leads.length)})</caption>
@@ -78,10 +92,16 @@ export function UnansweredTable(props: { report: ResponseReport; timeZone: strin
           <tr>
             <th scope="row">{when(l.createdAt, props.timeZone)}</th>
             <td>
+              {who.leads.get(l.leadId) && <div>{who.leads.get(l.leadId)}</div>}
               <code>{l.leadId}</code>
             </td>
             <td>{l.salesperson}</td>
-            <td>{l.customerId ? <code>{l.customerId}</code> : '—'}</td>
+            <td>
+              {l.customerId && who.customers.get(l.customerId) && (
+                <div>{who.customers.get(l.customerId)}</div>
+              )}
+              {l.customerId ? <code>{l.customerId}</code> : '—'}
+            </td>
             <td>
               {l.answeredAfterMs === null ? (
                 <span class="badge b-bad">never</span>

@@ -10,6 +10,7 @@ import { RangeQuery } from '../../api/routes/quality-reports.ts';
 import { DataQualityReader } from '../../quality/report.ts';
 import { campaignLabel, campaignLabels } from '../campaign-labels.ts';
 import { CHARTS_JS } from '../charts.ts';
+import { unansweredWho } from '../unanswered-who.ts';
 import { count, money, two } from '../format.ts';
 import { requireArea } from '../middleware.tsx';
 import { ResponseTable, UnansweredTable } from '../pages/accountability.tsx';
@@ -252,6 +253,7 @@ async function accountabilityPage(c: Context) {
   const { view: v, timeZone, problem } = await viewOf(c);
   const hub = c.get('hub');
   const r = await new ResponseTimeReader(hub.redis, hub.keys, hub.settings).report(storeOf(c), v);
+  const who = await unansweredWho(hub, storeOf(c), r);
   const crumb = await memberCrumb(c, v, '/ui/group/response-time');
   return page(
     c,
@@ -264,7 +266,7 @@ async function accountabilityPage(c: Context) {
         <ResponseTable report={r} />
       </Panel>
       <Panel title="Unanswered leads">
-        <UnansweredTable report={r} timeZone={timeZone} />
+        <UnansweredTable report={r} timeZone={timeZone} who={who} />
       </Panel>
     </>,
     { lede: 'Who answered their leads, and how fast: the first outbound call, email or text.' },
