@@ -36,6 +36,8 @@ export interface SeenStart {
   seen: string | null;
   /** The live generation's deals (deal number → sale) were copied with its compact copy. */
   deals: boolean;
+  /** The live generation and the dates of its days index at the copy (its hashes to retire). */
+  live: { gen: string; dates: string[] };
 }
 
 /**
@@ -97,7 +99,15 @@ export async function copyLive(c: ReadContext): Promise<SeenStart | null> {
   }
   const seen = sameZone ? live.list[KEY.seen]! : null;
   return valid
-    ? { position, timeZone: timeZoneOfState(state), compact, baseDates, seen, deals: compact }
+    ? {
+        position,
+        timeZone: timeZoneOfState(state),
+        compact,
+        baseDates,
+        seen,
+        deals: compact,
+        live: { gen, dates: datesNow },
+      }
     : null;
 }
 

@@ -1,6 +1,3 @@
-import type { Redis } from 'ioredis';
-
-import type { TenantSettings } from '../tenants/settings.ts';
 import type { CoreAttribution } from './attribute.ts';
 import { attributeCompact, copyLive, type SeenStart } from './recompute-compact.ts';
 import {
@@ -15,7 +12,7 @@ import {
 } from './recompute-inputs.ts';
 import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
 import { Staging, throwFirst } from './staging.ts';
-import { swapIn } from './swap.ts';
+import { swapIn, type Swapped } from './swap.ts';
 import {
   COMPACT_FIELD,
   GEN_FIELD,
@@ -94,8 +91,8 @@ export async function recomputeAll(
     await progress(p);
     await writeRollups(out, rollups, start?.baseDates ?? []);
     await out.flush();
-    const old = await swap(d.redis, out, settings, start?.position ?? logAt, start?.seen ?? null);
-    await retire(d, tenantId, old);
+    const swapped = await swap(c, start?.position ?? logAt, start);
+    await retire(d, tenantId, swapped);
     return n;
   } catch (err) {
     await out.discard().catch(() => undefined);
@@ -166,18 +163,13 @@ async function writeRollups(
 
 /**
  * Makes the staged generation the live one, with its state and the reader's position, in one
- * script (its hashes made persistent; `seen`, the live "seen" hash, moved into it). Returns the
- * generation it replaced ('' when none).
+ * script (its hashes made persistent; with `start`, the live "seen" hash moved into it when so
+ * asked, and the hashes of the generation it read from set to expire if that is the one replaced).
  */
-function swap(
-  redis: Redis,
-  out: Staging,
-  settings: TenantSettings,
-  logAt: string,
-  seen: string | null,
-): Promise<string> {
+function swap(c: ReadContext, logAt: string, start: SeenStart | null): Promise<Swapped> {
+  const { d, out, settings, tenantId } = c;
   const { list, gen } = out.keys;
-  return swapIn(redis, {
+  return swapIn(d.redis, {
     meta: list[KEY.meta]!,
     positions: list[KEY.positions]!,
     staged: [...out.written].map((i) => list[i]!),
@@ -191,19 +183,36 @@ function swap(
     gen,
     state: newState(settings, gen),
     position: logAt,
-    seen: seen ? { from: seen, to: list[KEY.seen]! } : undefined,
+    seen: start?.seen ? { from: start.seen, to: list[KEY.seen]! } : undefined,
+    retire: start
+      ? {
+          gen: start.live.gen,
+          keys: generationKeys(d, tenantId, start.live.gen, start.live.dates),
+          dates: start.live.dates.length,
+          ttlS: RETIRED_TTL_S,
+        }
+      : undefined,
   });
+}
+
+/** The hashes of generation `gen` with these dates, its days index first. */
+function generationKeys(d: RecomputeDeps, tenantId: string, gen: string, dates: readonly string[]) {
+  const keys = new StateKeys(d.k, tenantId, gen);
+  for (const date of dates) for (const kind of ['base', ...MODELS] as const) keys.day(kind, date);
+  const rest = keys.list.slice(KEY.sales).filter((_, i) => i + KEY.sales !== KEY.days);
+  return [keys.list[KEY.days]!, ...rest];
 }
 
 /**
  * Lets the replaced generation's hashes expire (no incremental write can land in them any more:
- * each checks the state, which the swap changed), and deletes the layout before generations.
+ * each checks the state, which the swap changed) unless the swap did, and deletes the layout
+ * before generations.
  */
-async function retire(d: RecomputeDeps, tenantId: string, gen: string): Promise<void> {
+async function retire(d: RecomputeDeps, tenantId: string, s: Swapped): Promise<void> {
   const legacy = d.k.attrLegacy(tenantId, MODELS);
   const p = d.redis.pipeline().unlink(...legacy);
-  if (gen) {
-    const keys = new StateKeys(d.k, tenantId, gen);
+  if (s.old && !s.retired) {
+    const keys = new StateKeys(d.k, tenantId, s.old);
     const dates = await d.redis.hkeys(keys.list[KEY.days]!);
     for (const date of dates) for (const kind of ['base', ...MODELS] as const) keys.day(kind, date);
     for (const key of keys.list.slice(KEY.sales)) p.expire(key, RETIRED_TTL_S);

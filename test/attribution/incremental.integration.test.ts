@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createApp } from '../../src/api/app.ts';
-import { COMPACT_FIELD, POSITION_FIELD } from '../../src/attribution/state.ts';
+import {
+  COMPACT_FIELD,
+  GEN_FIELD,
+  KEY,
+  POSITION_FIELD,
+  StateKeys,
+} from '../../src/attribution/state.ts';
+import { MODELS } from '../../src/attribution/types.ts';
 import { applyMerges } from '../../src/identity/merge.ts';
 import { createEngine } from '../../src/runtime/engine.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
@@ -225,6 +232,34 @@ describe('incremental attribution from the change feed', () => {
     expect(await snapshot()).toEqual(live);
     await t.hub.redis.hset(positions, POSITION_FIELD, at!);
     await expectSameAsRecompute();
+  });
+
+  it('a recompute lets every hash of the generation it replaced expire, its own persist', async () => {
+    await t.hub.attribution.catchUp(T);
+    const meta = t.hub.keys.attrMeta(T);
+    const hashesOf = async (gen: string) => {
+      const keys = new StateKeys(t.hub.keys, T, gen);
+      for (const date of await t.hub.redis.hkeys(keys.list[KEY.days]!))
+        for (const kind of ['base', ...MODELS] as const) keys.day(kind, date);
+      const all = keys.list.slice(KEY.sales);
+      const there = await Promise.all(all.map((k) => t.hub.redis.exists(k)));
+      return all.filter((_, i) => there[i] === 1);
+    };
+    const ttls = async (keys: string[]) => Promise.all(keys.map((k) => t.hub.redis.ttl(k)));
+    for (const fromRecords of [false, true]) {
+      const gen = (await t.hub.redis.hget(meta, GEN_FIELD))!;
+      const old = await hashesOf(gen);
+      await t.hub.attribution.recompute(T, undefined, { fromRecords });
+      const now = await hashesOf((await t.hub.redis.hget(meta, GEN_FIELD))!);
+      expect(now.length).toBeGreaterThan(6);
+      // From "seen" (same zone) the old "seen" hash was moved into the new generation.
+      const moved = fromRecords ? null : new StateKeys(t.hub.keys, T, gen).list[KEY.seen];
+      const left = old.filter((k) => k !== moved);
+      if (moved) expect(await t.hub.redis.exists(moved)).toBe(0);
+      for (const ttl of await ttls(left)) expect(ttl).toBeGreaterThan(0);
+      for (const ttl of await ttls(left)) expect(ttl).toBeLessThanOrEqual(60);
+      expect(new Set(await ttls(now))).toEqual(new Set([-1]));
+    }
   });
 
   it('the API asks the workers for a recompute and shows its progress', async () => {
