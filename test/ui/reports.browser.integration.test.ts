@@ -216,6 +216,12 @@ describe('reports in a real browser', () => {
     expect(await row(page, 'funnel', 'Appointment')).toEqual(['', '3', '75.0%']);
     expect(await row(page, 'funnel', 'Sold')).toEqual(['', '3', '75.0%']);
     await expect.poll(() => chartsDrawn(page)).toEqual([true, true]);
+    // Every campaign is named under its bar (chart.js would skip some to avoid overlap).
+    expect(
+      await page.evaluate(
+        `(() => { const c = window.Chart.getChart(document.querySelector('canvas[data-chart="spend-sold"]')); return [c.scales.x.ticks.length, c.data.labels.length, c.options.scales.x.ticks.autoSkip]; })()`,
+      ),
+    ).toEqual([3, 3, false]);
     await checkAccessible(page);
     await shot(page, '20-attribution-last-touch');
 

@@ -90,6 +90,9 @@ export function AttributionTable(props: { report: Report; view: ReportView }) {
   );
 }
 
+/** A campaign name short enough to stand under a bar (the table beside has it whole). */
+const short = (name: string) => (name.length > 24 ? `${name.slice(0, 23)}…` : name);
+
 /** Spend (bars, left axis) against sales credited (line, right axis) per campaign. */
 export function SpendVsSold(props: { report: Report }) {
   const rows = props.report.rows;
@@ -97,9 +100,11 @@ export function SpendVsSold(props: { report: Report }) {
     <Chart
       id="spend-sold"
       label="Spend and sales credited per campaign (the table above has the same figures)"
+      height={320}
       spec={{
         type: 'bar',
-        labels: rows.map((r) => r.campaignName ?? r.campaignId ?? r.channel),
+        everyLabel: true,
+        labels: rows.map((r) => short(r.campaignName ?? r.campaignId ?? r.channel)),
         yTitle: 'Spend',
         y2Title: 'Sold',
         datasets: [
