@@ -1,6 +1,7 @@
 import { attributeForm, type CoreAttribution } from './attribute.ts';
 import { decodeSaleInput, PACKED, parseTouches } from './packed.ts';
-import { STAGING_TTL_S, throwFirst } from './staging.ts';
+import { copyAt } from './copy-at.ts';
+import { STAGING_TTL_S } from './staging.ts';
 import {
   COMPACT_FIELD,
   GEN_FIELD,
@@ -42,7 +43,7 @@ export interface SeenStart {
 
 /**
  * Copies what a settings change leaves as it is from the live generation into the staging one,
- * with the reader's position, in one MULTI (so the copies are exactly the state at that
+ * with the reader's position, in one script (so the copies are exactly the state at that
  * position): the "seen" entries; the compact copy when the live generation's is complete; and,
  * when the time zone is unchanged, the base day hashes (a lookback, half-life or match-confidence
  * change moves no lead or spend row). Null when there is nothing to start from: no live
@@ -70,18 +71,17 @@ export async function copyLive(c: ReadContext): Promise<SeenStart | null> {
   const copies = parts.map((i) => [live.list[i]!, i] as const);
   for (const date of dates)
     copies.push([live.list[live.day('base', date)]!, c.out.keys.day('base', date)]);
-  const tx = redis
-    .multi()
-    .hget(meta, STATE_FIELD)
-    .hget(k.feedPositions(c.tenantId), POSITION_FIELD)
-    .hkeys(live.list[KEY.days]!);
-  for (const [from, i] of copies)
-    tx.copy(from, c.out.keys.list[i]!).expire(c.out.keys.list[i]!, STAGING_TTL_S);
-  const replies = await tx.exec();
-  throwFirst(replies);
-  const [now, position, datesNow] = replies!.map((r) => r[1]) as [string, string | null, string[]];
+  const at = await copyAt(redis, {
+    meta,
+    positions: k.feedPositions(c.tenantId),
+    days: live.list[KEY.days]!,
+    pairs: copies.map(([from, i]) => [from, c.out.keys.list[i]!] as const),
+    fields: { state: STATE_FIELD, position: POSITION_FIELD },
+    ttlS: STAGING_TTL_S,
+  });
+  const { state: now, position, dates: datesNow } = at;
   copies.forEach(([, i], j) => {
-    if (replies![3 + 2 * j]![1] === 1) c.out.written.add(i);
+    if (at.copied[j]) c.out.written.add(i);
   });
   const readable =
     now === state &&
