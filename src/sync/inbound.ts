@@ -285,7 +285,7 @@ async function resolvePage(
   ]);
   await applyMerges(svc.records, tenantId, merges, sync.connectionId);
   if (quality) countMissing(quality, mapping.entity, contacts);
-  const unmatched = unmatchableNotes(contacts, people);
+  const unmatched = unmatchableNotes(mapping.entity, contacts, people);
   if (unmatched) counts.notes = unmatched;
   // A record of a `landsOn` mapping without a record of its own moves an existing lead.
   const landed = mapping.landsOn

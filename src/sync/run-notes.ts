@@ -9,6 +9,17 @@ export const UNMATCHABLE = 'unmatchable';
 export const SKIPPED = 'skipped';
 /** Prefix of the notes counting records a sink wrote without a part it left out by design (`leftOut.partialAddress`). */
 export const LEFT_OUT = 'leftOut';
+/**
+ * Entities whose records are of a person, the only ones identity can fail to match: a spend row
+ * or a campaign has no person, so it is never `unmatchable`.
+ */
+export const PERSON_RECORD_ENTITIES: ReadonlySet<string> = new Set([
+  'customer',
+  'lead',
+  'touchpoint',
+  'activity',
+  'sale',
+]);
 /** Record keys a run remembers to count duplicates (beyond it, duplicates go uncounted). */
 export const MAX_KEYS_REMEMBERED = 1_000_000;
 
@@ -29,13 +40,16 @@ export function unmatchableReason(c: Contact | undefined): string | null {
 }
 
 /**
- * Counts the records identity matched to nobody, by reason (`unmatchable.nameWithoutPostal`...),
- * from their contact details and the resolution (null = no customer).
+ * Counts the records of `entity` identity matched to nobody, by reason
+ * (`unmatchable.nameWithoutPostal`...), from their contact details and the resolution (null = no
+ * customer); none for an entity whose records are not of a person (PERSON_RECORD_ENTITIES).
  */
 export function unmatchableNotes(
+  entity: string,
   contacts: readonly (Contact | undefined)[],
   people: readonly unknown[],
 ): RunNotes | undefined {
+  if (!PERSON_RECORD_ENTITIES.has(entity)) return undefined;
   let notes: RunNotes | undefined;
   contacts.forEach((c, i) => {
     if (people[i]) return;

@@ -22,7 +22,7 @@ describe('run notes', () => {
 
   it('counts unmatched records by reason, and only those no customer was found for', () => {
     const contacts = [{ firstName: 'Ann' }, { firstName: 'Bo' }, undefined, { email: 'x@y.z' }];
-    expect(unmatchableNotes(contacts, [null, { id: 'c1' }, null, null])).toEqual({
+    expect(unmatchableNotes('lead', contacts, [null, { id: 'c1' }, null, null])).toEqual({
       'unmatchable.nameWithoutPostal': 1,
       'unmatchable.noContactDetails': 1,
       // Keys it has, but identity found no one (never expected; counted, not hidden).
@@ -30,10 +30,20 @@ describe('run notes', () => {
     });
     expect(
       unmatchableNotes(
+        'touchpoint',
         contacts,
         contacts.map(() => ({ id: 'c' })),
       ),
     ).toBeUndefined();
+  });
+
+  it('never counts records that are not of a person (spend, campaigns) as unmatchable', () => {
+    for (const entity of ['spend', 'campaign', 'conversion'])
+      expect(unmatchableNotes(entity, [undefined, {}], [null, null])).toBeUndefined();
+    for (const entity of ['customer', 'lead', 'touchpoint', 'activity', 'sale'])
+      expect(unmatchableNotes(entity, [undefined], [null])).toEqual({
+        'unmatchable.noContactDetails': 1,
+      });
   });
 
   it('counts rows whose key the run read before, across pages, ignoring rows without a key', () => {

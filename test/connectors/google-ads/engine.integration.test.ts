@@ -9,7 +9,7 @@ import { ConnectorRegistry } from '../../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../../src/sync/mapping-source.ts';
 import { runSync } from '../../../src/sync/run-sync.ts';
 import { openEngineHarness, type EngineHarness } from '../../support/engine.ts';
-import { ACTION, ADS_HOST, CREDENTIALS, mockToken, UPLOAD_PATH } from './support.ts';
+import { ACTION, ADS_HOST, CREDENTIALS, mockToken, SEARCH_PATH, UPLOAD_PATH } from './support.ts';
 
 type Body = { conversions: Record<string, unknown>[]; partialFailure: boolean };
 let h: EngineHarness;
@@ -165,5 +165,47 @@ describe('Google Ads conversions through the sync engine (real Redis, nock for G
     expect(again?.counts.written).toBe(0);
     expect(bodies).toHaveLength(1);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe('Google Ads spend through the sync engine (real Redis, nock for Google)', () => {
+  /** A GoogleAdsRow of the spend query. */
+  const row = (campaign: string, date: string, costMicros: string) => ({
+    campaign: {
+      resourceName: `customers/1234567890/campaigns/${campaign}`,
+      id: campaign,
+      name: `C ${campaign}`,
+    },
+    metrics: { costMicros, impressions: '10', clicks: '2' },
+    segments: { date },
+    customer: { resourceName: 'customers/1234567890', currencyCode: 'USD' },
+  });
+
+  it('spend and campaign runs note no record as unmatchable: they are of no person', async () => {
+    const conn = await h.hub.connections.create(h.tenantId, {
+      connectorId: 'google-ads',
+      name: 'Google Ads',
+      settings: { customerId: '123-456-7890', conversionAction: ACTION, requestsPerSecond: 100 },
+      credentials: CREDENTIALS,
+    });
+    const svc = h.engine.service.svc;
+    for (const mapping of ['google-ads-spend', 'google-ads-campaigns']) {
+      const sync = await h.addSync({
+        connectionId: conn.id,
+        mapping,
+        mode: 'inbound',
+        stream: 'spend',
+      });
+      mockToken();
+      nock(ADS_HOST)
+        .post(SEARCH_PATH)
+        .reply(200, [
+          { results: [row('111', '2026-11-17', '12345678'), row('222', '2026-11-18', '5000')] },
+        ]);
+      const run = await runSync(svc, h.tenantId, sync.id, 'manual');
+      expect(run?.status, mapping).toBe('succeeded');
+      expect(run?.counts.read, mapping).toBe(2);
+      expect(run?.notes, mapping).toBeUndefined();
+    }
   });
 });
