@@ -34,6 +34,19 @@ export class FeedRegistry {
     await m.exec();
   }
 
+  /** The entities among `entities` that `reader` is registered for (one pipeline of SISMEMBER). */
+  async entitiesOf(
+    tenantId: string,
+    entities: readonly string[],
+    reader: ReaderRef,
+  ): Promise<string[]> {
+    const p = this.redis.pipeline();
+    for (const e of entities)
+      p.sismember(this.k.feedReaders(tenantId, e), `${reader.kind}:${reader.id}`);
+    const answers = (await p.exec()) ?? [];
+    return entities.filter((_, i) => answers[i]?.[1] === 1);
+  }
+
   /** The readers of `entity`, optionally of one kind. */
   async readersOf(tenantId: string, entity: string, kind?: ReaderKind): Promise<ReaderRef[]> {
     const members = await this.redis.smembers(this.k.feedReaders(tenantId, entity));
