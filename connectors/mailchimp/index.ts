@@ -49,6 +49,8 @@ export default defineConnector({
         'Updates members already on the audience and sets their lifecycle tags (never adds anyone)',
       write: writeMembers,
       sent: sentMember,
+      // A member is named by the MD5 of its email: a customer without one is on no list.
+      addressedBy: { field: 'email', skipped: 'noEmail' },
       batchSize: MEMBERS_PER_WRITE,
     },
   },

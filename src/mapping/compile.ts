@@ -74,6 +74,9 @@ export class MappingCompileError extends Error {
   }
 }
 
+/** The reason of a required field the record does not have. */
+export const REQUIRED_MISSING = 'required field is missing';
+
 interface Runner {
   names: string[];
   legs: Leg[];
@@ -92,7 +95,7 @@ function run(r: Runner, input: unknown, inbound: boolean): MappingResult {
     const raw = leg.read(input);
     const v = leg.convert(raw);
     if (v === undefined) {
-      if (r.required[i]) fail(result, r, i, 'required field is missing', undefined);
+      if (r.required[i]) fail(result, r, i, REQUIRED_MISSING, undefined);
     } else if (v instanceof Invalid) fail(result, r, i, v.reason, raw);
     else {
       const bad = leg.check === undefined ? undefined : leg.check(v);

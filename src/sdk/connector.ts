@@ -105,6 +105,14 @@ export interface SinkDef<S, C> {
    * would be sent again every run). Depends on the record only; absent: the record as mapped.
    */
   sent?(record: SystemRecord): SystemRecord;
+  /**
+   * The canonical field without which this sink cannot address a record at all (`email` for an
+   * email list, whose members are named by their address), and the reason it names: a record
+   * whose mapping finds that field missing is skipped (`skipped.<skipped>`, no delivery recorded,
+   * so it is tried again when it changes), not quarantined, as nobody can fix it there. A value
+   * that is there but invalid is still quarantined.
+   */
+  addressedBy?: { field: string; skipped: string };
 }
 
 /** A webhook request as the hub received it: the raw body is kept for signature checks. */

@@ -9,6 +9,7 @@ import { outHash, sentForm, writeKey } from './out-hash.ts';
 import { markCreates, type PendingCreates, type PendingKey } from './pending-creates.ts';
 import type { FieldProblem, QuarantineEntry } from './quarantine.ts';
 import type { SyncServices } from './services.ts';
+import { REQUIRED_MISSING } from '../mapping/compile.ts';
 import { mapOut, type SyncMapping } from './sync-mapping.ts';
 import { readAfter } from '../feed/positions.ts';
 import { REFUSED_BATCHES, SPLIT_REQUESTS, writeSplitting } from './sink-write.ts';
@@ -162,6 +163,7 @@ function prepareRecords(
     canonical.id = rec.id;
     if (rec.customerId) canonical.customerId = rec.customerId;
     const out = mapOut(mapping, canonical);
+    if (unaddressable(scope.sink, out.fatal, counts)) continue;
     if (out.fatal.length) {
       problems.push({ id: rec.id, record: canonical, problems: out.fatal });
       counts.quarantined++;
@@ -208,6 +210,23 @@ function prepareRecords(
     prepared.push(p);
   }
   return { cursor, ids, counts, prepared, problems };
+}
+
+/**
+ * True, counting it skipped under the sink's note, when a record's only fatal problem is that it
+ * lacks the field the sink addresses records by (`SinkDef.addressedBy`).
+ */
+function unaddressable(
+  sink: SinkDef<unknown, unknown>,
+  fatal: readonly FieldProblem[],
+  counts: PageCounts,
+): boolean {
+  const by = sink.addressedBy;
+  if (!by || fatal.length === 0) return false;
+  if (!fatal.every((p) => p.field === by.field && p.reason === REQUIRED_MISSING)) return false;
+  counts.skipped++;
+  addNotes((counts.notes ??= {}), { [`${SKIPPED}.${by.skipped}`]: 1 });
+  return true;
 }
 
 /** The out-hash of a mapped record, or null when it cannot be written as JSON (too deep). */

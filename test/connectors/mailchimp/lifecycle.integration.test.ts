@@ -114,4 +114,35 @@ describe('email lifecycle: buyers move from prospect to owner in Mailchimp', () 
     expect(again?.counts).toMatchObject({ written: 0, failed: 0 });
     expect(mc.writes().length).toBe(writesSoFar);
   });
+
+  it('skips a buyer without an email (noEmail: no list can have them), quarantines nothing', async () => {
+    const jane = mc.add('jane.doe@example.com', 'subscribed', ['prospect'], new Date('2026-11-20'));
+    const { members, buyers } = await syncs();
+    expect((await run(members.id))?.counts).toMatchObject({ read: 1, created: 1 });
+    buyer('jane', 'jane.doe@example.com');
+    expect((await run(buyers.id))?.counts).toMatchObject({ read: 1, quarantined: 0 });
+    // A DMS buyer the hub knows by name and phone only.
+    const svc = h.engine.service.svc;
+    await svc.records.writeMany(h.tenantId, [
+      {
+        record: {
+          id: 'cus_no_email',
+          entity: 'customer',
+          v: 0,
+          f: { firstName: 'Omar', lastName: 'Reyes', phone: '+15125550123', type: 'owner' },
+          m: {},
+        },
+        expected: 0,
+        changed: ['firstName', 'lastName', 'phone', 'type'],
+        sourceConnectionId: 'dms-conn',
+      },
+    ]);
+
+    const report = await run(members.id);
+    expect(report?.status).toBe('succeeded');
+    expect(report?.counts).toMatchObject({ written: 1, quarantined: 0, failed: 0 });
+    expect(report?.notes).toEqual({ 'skipped.noEmail': 1 });
+    expect(await svc.quarantine.list(h.tenantId, members.id)).toEqual([]);
+    expect([...mc.members.get(jane)!.tags]).toEqual(['owner']);
+  });
 });
