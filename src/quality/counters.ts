@@ -4,7 +4,10 @@ import type { Contact } from '../canonical/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { FieldProblem } from '../sync/quarantine.ts';
 
-/** Entities whose records are about a person: only these count missing emails and phones. */
+/**
+ * Entities whose records are about a person: only these count missing emails and phones, and
+ * duplicates merged.
+ */
 export const PERSON_ENTITIES: ReadonlySet<string> = new Set(['customer', 'lead', 'sale']);
 
 /** Distinct quarantine reasons kept per connection and day; the rest count under `other`. */
@@ -47,14 +50,17 @@ export const zeroQuality = (): QualityCounts => ({
 });
 
 /**
- * The reason a problem counts under: its field and reason with quoted values and numbers taken
- * out, so `invalid email address "x@"` of two records is one reason (and no personal data is kept).
+ * The reason a problem counts under: its field and reason with quoted values taken out, so
+ * `invalid email address "x@"` of two records is one reason (and no personal data is kept), and
+ * any run of 5 or more digits outside quotes (a phone, a postal code or an account number a
+ * message named bare) as N. Shorter numbers are a rule's (`need 17 characters`, `1-31`), and runs
+ * of 9 a format's (`format seen: 99/99/9999`), so they stay: the reason stays readable.
  */
 export function reasonKey(p: FieldProblem): string {
   const reason = p.reason
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '')
-    .replace(/\d+/g, 'N')
-    .replace(/\s+([:,.])/g, '$1')
+    .replace(/\d{5,}/g, (d) => (/^9+$/.test(d) ? d : 'N'))
+    .replace(/\s+([:,.;)])/g, '$1')
     .replace(/\s{2,}/g, ' ')
     .replace(/[\s:,]+$/, '')
     .trim();

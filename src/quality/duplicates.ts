@@ -2,13 +2,16 @@ import type { Redis } from 'ioredis';
 
 import type { ResolvedCustomer } from '../identity/resolve.ts';
 import type { Keys } from '../store/keys.ts';
+import { PERSON_ENTITIES } from './counters.ts';
 
 /**
  * Counts a page's duplicates merged into an existing customer by records of the same source:
  * records new to the hub (`news[i]` set; null for a record already linked or without a person)
  * that identity gave to a customer who already had a record of this entity from this connection
  * and stream (an entry in its destinations hash, `destinations`), or who got one from an earlier
- * record of the same page. A record that made a new customer is never a duplicate.
+ * record of the same page. A record that made a new customer is never a duplicate, nor a record
+ * that is not of a person (PERSON_ENTITIES): a customer's second email open or call from one
+ * source is one more event of theirs, merged into nothing (CLOSED-LOOP.md "Data quality").
  * Two round trips at most (the customers' record sets, then the destinations), none when the
  * page has no candidate.
  */
@@ -18,6 +21,7 @@ export async function sameSourceDuplicates(
   tenantId: string,
   page: { entity: string; destinations: string; news: readonly (ResolvedCustomer | null)[] },
 ): Promise<number> {
+  if (!PERSON_ENTITIES.has(page.entity)) return 0;
   const candidates = [
     ...new Set(page.news.flatMap((p) => (p && !p.created ? [p.customerId] : []))),
   ];

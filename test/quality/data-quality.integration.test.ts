@@ -20,7 +20,7 @@ let engine: Engine;
 const T = 'dq-store';
 // A zone far from UTC, so a UTC date would often be the wrong import day.
 const ZONE = 'Pacific/Kiritimati';
-const scopes: Record<'site' | 'other', InboundScope> = {} as never;
+const scopes: Record<'site' | 'other' | 'clicks', InboundScope> = {} as never;
 
 beforeAll(async () => {
   t = await openTestHub({ LOG_LEVEL: 'warn' });
@@ -30,11 +30,12 @@ beforeAll(async () => {
   engine = createEngine(t.hub, { queueName: `dq-${crypto.randomUUID()}` });
   await t.hub.tenants.create({ id: T, name: 'Quality Motors' });
   await t.hub.settings.update(T, { timeZone: ZONE });
-  const mapping = await mappings.get('http-json-leads');
-  for (const name of ['site', 'other'] as const) {
+  const names = { site: 'Website leads', other: 'Other site', clicks: 'Website clicks' };
+  for (const name of ['site', 'other', 'clicks'] as const) {
+    const mapping = await mappings.get(name === 'clicks' ? 'http-json-clicks' : 'http-json-leads');
     const conn = await t.hub.connections.create(T, {
       connectorId: 'http-json',
-      name: name === 'site' ? 'Website leads' : 'Other site',
+      name: names[name],
       settings: { baseUrl: 'http://127.0.0.1:9' },
       credentials: { token: 'x' },
     });
@@ -48,7 +49,7 @@ beforeAll(async () => {
       sync,
       connector: registry.get('http-json'),
       mapping,
-      stream: 'leads',
+      stream: mapping.stream,
       twoWay: false,
     };
   }
@@ -100,7 +101,7 @@ describe('data quality per source connection and import day', () => {
       await t.hub.connections.list(T),
     );
     expect(r.sources.map((s) => s.connectionName)).toEqual(['Other site', 'Website leads']);
-    const site = r.sources[1]!;
+    const site = r.sources.find((s) => s.connectionName === 'Website leads')!;
     expect(site.days.map((d) => d.date)).toContain(before);
     expect(site.totals).toEqual({
       read: 8,
@@ -129,12 +130,53 @@ describe('data quality per source connection and import day', () => {
     expect(long.status).toBe(422);
   });
 
+  it('several touchpoints of one customer from one source are no duplicates: they merge into nothing', async () => {
+    const before = today();
+    await ingestPage(svc, scopes.site, [{ ...pat, id: 'w9', email: 'lou@example.com' }]);
+    const click = (id: string, occurred_at: string) => ({
+      id,
+      occurred_at,
+      gclid: `Cj0-${id}`,
+      email: 'lou@example.com',
+    });
+    await ingestPage(svc, scopes.clicks, [click('k1', at), click('k2', '2026-11-21T10:00:00Z')]);
+    await ingestPage(svc, scopes.clicks, [click('k3', '2026-11-22T10:00:00Z')]);
+    const r = await new DataQualityReader(t.hub.redis, t.hub.keys).report(
+      T,
+      { from: before, to: today() },
+      await t.hub.connections.list(T),
+    );
+    const clicks = r.sources.find((s) => s.connectionName === 'Website clicks')!;
+    expect(clicks.totals).toMatchObject({ read: 3, quarantined: 0, duplicatesMerged: 0 });
+    // The clicks did find the customer: all three are on Lou's record set.
+    const lou = await svc.records.get(
+      T,
+      'touchpoint',
+      (await t.hub.redis.hget(
+        t.hub.keys.links(T, scopes.clicks.sync.connectionId, 'clicks'),
+        'k3',
+      ))!,
+    );
+    expect(lou?.customerId).toBeTruthy();
+  });
+
+  it('a date reason keeps its format and rule, never the date', () => {
+    const reason =
+      'unreadable date "31-FEB-2025" (format seen: 99-AAA-9999; read as day-month-year: day "31" is not 1-28 in month "2")';
+    expect(reasonKey({ field: 'saleDate', reason })).toBe(
+      'saleDate: unreadable date (format seen: 99-AAA-9999; read as day-month-year: day is not 1-28 in month)',
+    );
+    expect(reasonKey({ field: 'address.line2', reason: 'too long: 5125550123 is over 64' })).toBe(
+      'address.line2: too long: N is over 64',
+    );
+  });
+
   it('a reason keeps its field and words, never the value', () => {
     expect(reasonKey({ field: 'customer.email', reason: 'invalid email address "a@"' })).toBe(
       'customer.email: invalid email address',
     );
     expect(
       reasonKey({ field: 'vin', reason: 'invalid VIN "1HGCM": need 17 characters, no I, O or Q' }),
-    ).toBe('vin: invalid VIN: need N characters, no I, O or Q');
+    ).toBe('vin: invalid VIN: need 17 characters, no I, O or Q');
   });
 });

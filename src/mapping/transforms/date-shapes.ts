@@ -44,11 +44,15 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/**
+ * The ISO date, or why not. Numbers read from the value are quoted, as values are in every reason,
+ * so data quality's reason (src/quality/counters.ts `reasonKey`) takes them out and keeps the rule.
+ */
 function civil(y: number, m: number, d: number, what: string): DateRead {
-  if (m < 1 || m > 12) return { error: `${what}: month ${m} is not 1-12` };
+  if (m < 1 || m > 12) return { error: `${what}: month "${m}" is not 1-12` };
   const max = m === 2 && isLeap(y) ? 29 : DAYS[m - 1]!;
-  if (d < 1 || d > max) return { error: `${what}: day ${d} is not 1-${max} in month ${m}` };
-  if (y < 1900 || y > 2199) return { error: `${what}: year ${y} is out of range` };
+  if (d < 1 || d > max) return { error: `${what}: day "${d}" is not 1-${max} in month "${m}"` };
+  if (y < 1900 || y > 2199) return { error: `${what}: year "${y}" is out of range (1900-2199)` };
   return { date: `${pad(y, 4)}-${pad(m)}-${pad(d)}` };
 }
 

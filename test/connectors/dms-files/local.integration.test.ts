@@ -73,7 +73,7 @@ describe('dms-files on a local folder', () => {
       {
         field: 'saleDate',
         reason:
-          'unreadable date "13/45/2026" (format seen: 99/99/9999; read month first (US): month 13 is not 1-12)',
+          'unreadable date "13/45/2026" (format seen: 99/99/9999; read month first (US): month "13" is not 1-12)',
       },
     ]);
     const truncated = q.find((e) => e.externalKey === null)!;
