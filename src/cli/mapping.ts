@@ -11,6 +11,7 @@ import {
   type MappingError,
   type MappingResult,
 } from '../mapping/index.ts';
+import { readConnectionSample, type ConnectionSampleOptions } from './mapping-sample.ts';
 import { registerTenantMappingCommands } from './tenant-mapping-commands.ts';
 
 /** Where command output goes; tests pass their own. */
@@ -119,25 +120,39 @@ export function sampleFor(file: string, direction: 'in' | 'out'): string {
   return join(dirname(file), 'samples', `${name}${direction === 'out' ? '.out' : ''}.json`);
 }
 
+/** The records a preview maps: `--input`, else the mapping's sample file. */
+async function fileRecords(file: string, opts: PreviewOptions, io: CliIO): Promise<unknown[]> {
+  const input = opts.input ?? sampleFor(file, opts.direction ?? 'in');
+  if (!opts.input && !opts.json) line(io, `input: ${input} (the mapping's sample record)`);
+  const parsed: unknown = JSON.parse(await readFile(input, 'utf8'));
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** How `mapping preview` runs; `records` (read from a connection) replace `input`. */
+export interface PreviewOptions {
+  input?: string;
+  direction?: 'in' | 'out';
+  json?: boolean;
+  records?: unknown[];
+}
+
 /**
  * `dealerloop mapping preview <file> [--input record.json] [--direction in|out]`: maps a record (or
- * a JSON array of records) and prints the result with every field error.
+ * a JSON array of records, or records read from a connection) and prints the result with every
+ * field error.
  * @returns 0 when every record maps, 1 when the mapping is invalid or a record is quarantined.
  */
 export async function previewMapping(
   file: string,
-  opts: { input?: string; direction?: 'in' | 'out'; json?: boolean },
+  opts: PreviewOptions,
   io: CliIO = stdio,
 ): Promise<number> {
-  const input = opts.input ?? sampleFor(file, opts.direction ?? 'in');
-  if (!opts.input && !opts.json) line(io, `input: ${input} (the mapping's sample record)`);
   const loaded = await loadMappingFile(file);
   if (!loaded.ok) {
     for (const e of loaded.errors) line(io, e.format());
     return 1;
   }
-  const parsed: unknown = JSON.parse(await readFile(input, 'utf8'));
-  const records = Array.isArray(parsed) ? parsed : [parsed];
+  const records = opts.records ?? (await fileRecords(file, opts, io));
   const direction = opts.direction ?? 'in';
   const outcome = await previewInWorker({ doc: loaded.doc, records, direction });
   if (!outcome.ok) {
@@ -163,6 +178,24 @@ export async function writeMappingSchema(
     line(io, `wrote ${opts.out ?? SCHEMA_FILE}`);
   }
   return 0;
+}
+
+type PreviewCommandOptions = PreviewOptions & Partial<ConnectionSampleOptions>;
+
+/** `mapping preview`, on the sample file or `--input`, or on records read from `--connection`. */
+async function previewCommand(file: string, o: PreviewCommandOptions): Promise<number> {
+  if (!o.connection) return previewMapping(file, o);
+  const sample = await readConnectionSample(file, { ...o, connection: o.connection });
+  if (!sample.ok) {
+    line(stdio, `FAILED: ${sample.message} (status ${sample.status})`);
+    return 1;
+  }
+  if (!o.json)
+    line(
+      stdio,
+      `input: ${sample.records.length} record(s) read from connection ${o.connection}, stream ${sample.stream} (nothing saved)`,
+    );
+  return previewMapping(file, { ...o, records: sample.records });
 }
 
 const setExit = (code: number) => {
@@ -191,14 +224,16 @@ export function registerMappingCommands(program: Command): void {
       'JSON file with one record or an array of records (default: the sample in mappings/samples/)',
     )
     .option('--direction <direction>', 'in (system → hub) or out (hub → system)', 'in')
+    .option('--connection <id>', "map the first records of this connection's stream instead")
+    .option('--tenant <id>', 'tenant of --connection')
+    .option('--stream <name>', "stream to read with --connection (default: the mapping's)")
+    .option('--limit <n>', 'records to read with --connection (1-20)', '3')
     .option('--json', 'machine-readable output')
-    .action(
-      async (file: string, o: { input?: string; direction: 'in' | 'out'; json?: boolean }) => {
-        if (o.direction !== 'in' && o.direction !== 'out')
-          throw new Error('--direction must be in or out');
-        setExit(await previewMapping(file, o));
-      },
-    );
+    .action(async (file: string, o: PreviewCommandOptions) => {
+      if (o.direction !== 'in' && o.direction !== 'out')
+        throw new Error('--direction must be in or out');
+      setExit(await previewCommand(file, o));
+    });
   mapping
     .command('schema')
     .description(`Write the mapping JSON Schema (default ${SCHEMA_FILE}; "-" for stdout)`)

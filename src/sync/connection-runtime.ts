@@ -290,6 +290,44 @@ function vendorCall(
   };
 }
 
+/** How a connection answers a call made to prove it: ok, or why not, and its status after. */
+export interface ProbeAnswer {
+  ok: boolean;
+  message: string;
+  status: 'active' | 'broken' | 'paused';
+}
+
+/** No retries: a person is waiting for the answer (the test, a sample read). */
+export const ONE_ATTEMPT: RetryPolicy = {
+  attempts: 1,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  maxRetryAfterMs: 0,
+};
+
+/**
+ * Makes one call through an open connection (opened with `ONE_ATTEMPT`), answering as the
+ * connection test does: a vendor failure is `ok: false` with its (redacted) message, an auth
+ * failure marks the connection broken, and success on a broken connection marks it active again.
+ */
+export async function probeConnection<T>(
+  hub: Hub,
+  rt: ConnectionRuntime,
+  fn: () => Promise<T>,
+): Promise<(ProbeAnswer & { ok: true; value: T }) | (ProbeAnswer & { ok: false })> {
+  let value: T;
+  try {
+    value = await rt.call(fn);
+  } catch (err) {
+    const status = err instanceof AuthError ? 'broken' : rt.connection.status;
+    return { ok: false, message: (err as Error).message, status };
+  }
+  if (rt.connection.status === 'broken')
+    await hub.connections.setStatus(rt.ctx.tenantId, rt.ctx.connectionId, 'active', null);
+  const message = `${rt.connector.name} accepted the credentials`;
+  return { ok: true, message, status: 'active', value };
+}
+
 /**
  * Tests a connection with the connector's `check` call (without retries): ok, or why not. An auth
  * failure marks the connection broken; success on a broken connection marks it active again.
@@ -298,9 +336,9 @@ export async function testConnection(
   svc: { hub: Hub; registry: ConnectorRegistry },
   tenantId: string,
   connectionId: string,
-): Promise<{ ok: boolean; message: string; status: 'active' | 'broken' | 'paused' }> {
+): Promise<ProbeAnswer> {
   const rt = await openConnection(svc.hub, svc.registry, tenantId, connectionId, {
-    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
+    retry: ONE_ATTEMPT,
   });
   const check = rt.connector.check;
   if (!check)
@@ -309,18 +347,11 @@ export async function testConnection(
       message: `${rt.connector.name} has no test call; settings are valid`,
       status: rt.connection.status,
     };
-  try {
-    const learned = await rt.call(() => check(rt.ctx));
-    if (learned?.settings) {
-      await svc.hub.connections.update(tenantId, connectionId, {
-        settings: { ...rt.connection.settings, ...learned.settings },
-      });
-    }
-    if (rt.connection.status === 'broken')
-      await svc.hub.connections.setStatus(tenantId, connectionId, 'active', null);
-    return { ok: true, message: `${rt.connector.name} accepted the credentials`, status: 'active' };
-  } catch (err) {
-    const status = err instanceof AuthError ? 'broken' : rt.connection.status;
-    return { ok: false, message: (err as Error).message, status };
+  const r = await probeConnection(svc.hub, rt, () => check(rt.ctx));
+  if (r.ok && r.value?.settings) {
+    await svc.hub.connections.update(tenantId, connectionId, {
+      settings: { ...rt.connection.settings, ...r.value.settings },
+    });
   }
+  return { ok: r.ok, message: r.message, status: r.status };
 }

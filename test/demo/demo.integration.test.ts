@@ -241,6 +241,10 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/last_touch, \d{4}-\d{2}-\d{2} to/);
     expect(stdout).toMatch(/linear, \d{4}-\d{2}-\d{2} to/);
     expect(stdout).toMatch(/ok: /);
+    // The mapping previewed on the connection's own first records, before the first run.
+    expect(stdout).toMatch(
+      /input: 3 record\(s\) read from connection \S+, stream \w+ \(nothing saved\)/,
+    );
     expect(stdout).toContain(`http://127.0.0.1:${env.PORT}/ui/login/`);
     expect(stdout).toMatch(/"totals":\{"channel"/);
     expect(stdout).toContain('02/30');

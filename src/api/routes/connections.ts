@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
 import { testConnection, validateConnectionInput } from '../../sync/connection-runtime.ts';
 import { deleteConnection } from '../../sync/deletion.ts';
+import { sampleStream, SAMPLE_DEFAULT_LIMIT, SAMPLE_MAX_LIMIT } from '../../sync/stream-sample.ts';
 import { errorResponses, validationHook } from '../errors.ts';
 import { requirePermission } from '../middleware/auth.ts';
 import { PageQuerySchema, pageRequest, pageSorted } from '../../ops/pagination.ts';
@@ -82,6 +83,12 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409) },
 });
 
+const ProbeSchema = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  status: z.enum(['active', 'broken', 'paused']),
+});
+
 const test = createRoute({
   ...base,
   method: 'post',
@@ -90,13 +97,43 @@ const test = createRoute({
   middleware: write,
   request: { params: ConnParam },
   responses: {
+    200: json(ProbeSchema, 'ok=false says why; an auth failure marks the connection broken'),
+    ...errorResponses(401, 403, 404, 422),
+  },
+});
+
+const StreamParam = ConnParam.extend({
+  stream: z.string().openapi({ param: { name: 'stream', in: 'path' }, example: 'members' }),
+});
+
+const SampleSchema = z
+  .object({
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(SAMPLE_MAX_LIMIT)
+      .default(SAMPLE_DEFAULT_LIMIT)
+      .describe(`Records to read (1-${SAMPLE_MAX_LIMIT})`),
+  })
+  .strict()
+  .openapi('StreamSampleRequest');
+
+const sample = createRoute({
+  ...base,
+  method: 'post',
+  path: `${path}/{connectionId}/streams/{stream}/sample`,
+  summary:
+    "A dry read of the stream's first records (its first page, cut to limit): nothing is saved",
+  middleware: write,
+  request: {
+    params: StreamParam,
+    body: { ...json(SampleSchema, 'How many records'), required: false },
+  },
+  responses: {
     200: json(
-      z.object({
-        ok: z.boolean(),
-        message: z.string(),
-        status: z.enum(['active', 'broken', 'paused']),
-      }),
-      'ok=false says why; an auth failure marks the connection broken',
+      ProbeSchema.extend({ records: z.array(z.record(z.string(), z.unknown())) }),
+      'The records as the connector reads them; ok=false says why (as the test answers)',
     ),
     ...errorResponses(401, 403, 404, 422),
   },
@@ -139,6 +176,12 @@ export function connectionRoutes() {
     .openapi(test, async (c) => {
       const { tenantId, connectionId } = c.req.valid('param');
       return c.json(await testConnection(c.get('sync').svc, tenantId, connectionId), 200);
+    })
+    .openapi(sample, async (c) => {
+      const { tenantId, connectionId, stream } = c.req.valid('param');
+      const limit = (c.req.valid('json') as { limit?: number } | undefined)?.limit;
+      const at = { tenantId, connectionId, stream };
+      return c.json(await sampleStream(c.get('sync').svc, at, limit), 200);
     })
     .openapi(remove, async (c) => {
       const { tenantId, connectionId } = c.req.valid('param');

@@ -9,6 +9,7 @@ import { requireArea } from '../middleware.tsx';
 import { readGroup, SchemaFields } from '../schema-form.tsx';
 import { listMappings, mappingsDir, previewRecord, sampleText } from '../setup-data.ts';
 import { back, page } from './health.tsx';
+import { PreviewResult, samplePage, SamplePanel } from './setup-sample.tsx';
 
 type Form = Record<string, string | string[]>;
 const str = (form: Form, name: string) => String([form[name]].flat()[0] ?? '').trim();
@@ -112,6 +113,7 @@ export function setupRoutes(): Hono {
       r.ok ? { ok: r.message } : { err: `Test failed: ${r.message}` },
     );
   });
+  app.post('/ui/setup/connections/:id/sample', (c) => samplePage(c, c.req.param('id')));
   app.post('/ui/setup/syncs', createSync);
   app.get('/ui/setup/preview', (c) => previewPage(c, c.req.query('mapping') ?? '', 'in', null));
   app.post('/ui/setup/preview', (c) => {
@@ -203,6 +205,8 @@ async function connectionPage(c: Context, id: string) {
           </button>
         </form>
       </div>
+      <h2 class="section">Preview a mapping on its records</h2>
+      <SamplePanel c={c} conn={conn} mappings={mappings} />
       <h2 class="section">Create a sync on it</h2>
       <form method="post" action="/ui/setup/syncs" class="stack panel">
         <Csrf session={c.get('ui')} />
@@ -335,42 +339,5 @@ async function previewPage(c: Context, name: string, direction: 'in' | 'out', te
       <PreviewResult outcome={outcome} />
     </div>,
     { lede: 'Try a mapping on a record before a sync uses it.' },
-  );
-}
-
-type Outcome = Awaited<ReturnType<typeof previewRecord>> | null;
-
-/** What a preview gave: the problem, or the mapped record with its field errors. */
-function PreviewResult({ outcome }: { outcome: Outcome }) {
-  return (
-    <section aria-label="Result">
-      {outcome?.problem && (
-        <div class="flash bad" role="alert">
-          {outcome.problem}
-        </div>
-      )}
-      {outcome?.result && (
-        <>
-          <div class={`flash ${outcome.result.quarantined ? 'bad' : 'ok'}`} role="status">
-            {outcome.result.quarantined
-              ? 'This record would be quarantined.'
-              : outcome.result.errors.length
-                ? 'Maps, with field warnings.'
-                : 'Maps with no field errors.'}
-          </div>
-          {outcome.result.errors.length > 0 && (
-            <ul>
-              {outcome.result.errors.map((e) => (
-                <li>
-                  <strong>{e.field}</strong>: <span class="reason">{e.reason}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-          <pre class="code">{JSON.stringify(outcome.result.value, null, 2)}</pre>
-        </>
-      )}
-      {!outcome && <p class="muted">The mapped record and every field error show here.</p>}
-    </section>
   );
 }
