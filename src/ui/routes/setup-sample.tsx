@@ -54,6 +54,22 @@ function MappedRecord({ result }: { result: MappingResult }) {
   );
 }
 
+/** A required mapping choice among the connection's mappings (each with its stream and entity). */
+export function MappingSelect(p: { id: string; label: string; mappings: MappingInfo[] }) {
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      <select id={p.id} name="mapping" required>
+        {p.mappings.map((m) => (
+          <option value={m.name}>
+            {m.name} ({m.stream} → {m.entity})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /**
  * The connection page's form that previews a mapping on the first records of the connection
  * (read from the mapping's stream, nothing saved).
@@ -70,16 +86,7 @@ export function SamplePanel({
   return (
     <form method="post" action={`/ui/setup/connections/${conn.id}/sample`} class="stack panel">
       <Csrf session={c.get('ui')} />
-      <div class="field">
-        <label for="sample-mapping">Mapping to preview</label>
-        <select id="sample-mapping" name="mapping" required>
-          {mappings.map((m) => (
-            <option value={m.name}>
-              {m.name} ({m.stream} → {m.entity})
-            </option>
-          ))}
-        </select>
-      </div>
+      <MappingSelect id="sample-mapping" label="Mapping to preview" mappings={mappings} />
       <div class="field">
         <label for="sample-limit">Records</label>
         <input

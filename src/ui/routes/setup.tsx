@@ -9,7 +9,7 @@ import { requireArea } from '../middleware.tsx';
 import { readGroup, SchemaFields } from '../schema-form.tsx';
 import { listMappings, mappingsDir, previewRecord, sampleText } from '../setup-data.ts';
 import { back, page } from './health.tsx';
-import { PreviewResult, samplePage, SamplePanel } from './setup-sample.tsx';
+import { MappingSelect, PreviewResult, samplePage, SamplePanel } from './setup-sample.tsx';
 
 type Form = Record<string, string | string[]>;
 const str = (form: Form, name: string) => String([form[name]].flat()[0] ?? '').trim();
@@ -215,16 +215,7 @@ async function connectionPage(c: Context, id: string) {
           <label for="sync-name">Sync name *</label>
           <input id="sync-name" name="name" type="text" required value={`${conn.name} sync`} />
         </div>
-        <div class="field">
-          <label for="sync-mapping">Mapping *</label>
-          <select id="sync-mapping" name="mapping" required>
-            {mappings.map((m) => (
-              <option value={m.name}>
-                {m.name} ({m.stream} → {m.entity})
-              </option>
-            ))}
-          </select>
-        </div>
+        <MappingSelect id="sync-mapping" label="Mapping *" mappings={mappings} />
         <div class="field">
           <label for="sync-mode">Mode *</label>
           <select id="sync-mode" name="mode">
