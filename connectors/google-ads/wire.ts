@@ -95,7 +95,10 @@ export const SpendRow = z
       })
       .prefault({}),
     segments: z.object({ date: z.iso.date() }),
-    customer: z.object({ currencyCode: z.string().optional() }).optional(),
+    // `customers/{id}`: the account, part of the spend row's identity (src/canonical/spend.ts).
+    customer: z
+      .object({ resourceName: z.string().optional(), currencyCode: z.string().optional() })
+      .optional(),
   })
   .loose();
 

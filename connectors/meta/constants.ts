@@ -76,6 +76,7 @@ export const AD_CONTEXT_FIELDS = 'id,name,adset{id,name},campaign{id,name}';
 
 /** Insights fields read per campaign and day (docs/vendors.md (Meta), developers.facebook.com/docs/marketing-api/reference/ad-account/insights). */
 export const INSIGHTS_FIELDS = [
+  'account_id',
   'campaign_id',
   'campaign_name',
   'spend',

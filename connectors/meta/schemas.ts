@@ -57,6 +57,7 @@ export const AdContext = z.object({
 /** One insights row per campaign and day; numbers come as decimal strings (docs/vendors.md (Meta)). */
 export const InsightsRow = z
   .object({
+    account_id: z.string().optional(),
     campaign_id: z.string().min(1),
     campaign_name: z.string().optional(),
     spend: z.string().optional(),

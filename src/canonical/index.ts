@@ -4,7 +4,7 @@ import { conversionSchema } from './conversion.ts';
 import { customerSchema } from './customer.ts';
 import { leadSchema } from './lead.ts';
 import { saleSchema } from './sale.ts';
-import { spendSchema } from './spend.ts';
+import { spendNaturalKey, spendSchema } from './spend.ts';
 import { touchpointSchema } from './touchpoint.ts';
 
 /**
@@ -30,6 +30,15 @@ export type EntityName = keyof typeof canonicalEntities;
 
 /** The entity names, in a stable order. */
 export const entityNames = Object.keys(canonicalEntities) as EntityName[];
+
+/**
+ * The natural key of a record of `entity` (flattened canonical fields), for the entities whose
+ * identity is what they describe rather than which connection read them (spend: platform, ad
+ * account, campaign, date). Null when the entity has none or the record lacks a part of it.
+ */
+export function naturalKeyOf(entity: string, f: Readonly<Record<string, unknown>>): string | null {
+  return entity === 'spend' ? spendNaturalKey(f) : null;
+}
 
 export * from './activity.ts';
 export * from './campaign.ts';

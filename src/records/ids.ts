@@ -66,3 +66,14 @@ export function derivedRecordId(
   const digest = hash('sha256', `${seed}\n${entity}\n${recordKey}`, 'hex');
   return `${PREFIX[entity] ?? 'rec'}_${timeBucket(pageMs)}${digest.slice(0, TAIL_BYTES * 2)}`;
 }
+
+/**
+ * The id of a record whose identity is its natural key (a spend row's platform, ad account,
+ * campaign and date, `src/canonical/spend.ts`): the same key gives the same id on every
+ * connection, page and rebuild. The time bucket comes from the hash too, so the whole id is
+ * the key's.
+ */
+export function naturalRecordId(entity: string, naturalKey: string): string {
+  const digest = hash('sha256', `natural\n${entity}\n${naturalKey}`, 'hex');
+  return `${PREFIX[entity] ?? 'rec'}_${digest.slice(0, 4 + TAIL_BYTES * 2)}`;
+}

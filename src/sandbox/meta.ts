@@ -207,7 +207,10 @@ export class MetaSandbox extends SandboxServer {
           a.date_start.localeCompare(b.date_start) || a.campaign_id.localeCompare(b.campaign_id),
       );
     const fields = req.query.get('fields')?.split(',') ?? ['spend'];
+    // Graph names the account without `act_` in `account_id`.
+    const accountId = account.replace(/^act_/, '');
     const shaped = rows.map((r) => ({
+      ...(fields.includes('account_id') ? { account_id: accountId } : {}),
       ...Object.fromEntries(
         fields.filter((f) => f in r).map((f) => [f, r[f as keyof SandboxInsight]]),
       ),

@@ -7,9 +7,9 @@ import type { RecordWrite } from '../records/record-store.ts';
 import { resolveCustomers, type ResolvedCustomer } from '../identity/resolve.ts';
 import { applyMerges, repointRecords } from '../identity/merge.ts';
 import { addMembers } from '../identity/members.ts';
-import { derivedRecordId } from '../records/ids.ts';
+import { derivedRecordId, naturalRecordId } from '../records/ids.ts';
 import { keyTime, parseKey } from '../archive/layout.ts';
-import type { Contact } from '../canonical/index.ts';
+import { naturalKeyOf, type Contact } from '../canonical/index.ts';
 import { tenantDate } from '../attribution/dates.ts';
 import {
   countMissing,
@@ -145,6 +145,8 @@ interface PageContext {
   people: (ResolvedCustomer | null)[];
   /** The existing lead each record of a `landsOn` mapping lands on (null: its own record). */
   landed: (string | null)[];
+  /** The id its natural key gives (spend rows, `naturalKeyOf`): a record that may exist already. */
+  natural: (string | null)[];
   ids: string[];
   linkKey: string;
 }
@@ -300,15 +302,21 @@ async function resolvePage(
         ),
       )
     : accepted.map(() => null);
+  // A record with a natural key is the one of that key whichever connection read it first.
+  const natural = accepted.map((a) => {
+    const key = naturalKeyOf(mapping.entity, a.flat);
+    return key === null ? null : naturalRecordId(mapping.entity, key);
+  });
   const ids = accepted.map(
     (a, i) =>
       linked[i] ??
       landed[i] ??
+      natural[i] ??
       (isCustomer
         ? (people[i]?.customerId ?? newCustomer(i))
         : derivedRecordId(mapping.entity, origin.seed, a.key, origin.at)),
   );
-  return { svc, scope, accepted, isCustomer, linked, people, landed, ids, linkKey };
+  return { svc, scope, accepted, isCustomer, linked, people, landed, natural, ids, linkKey };
 }
 
 /**
@@ -327,14 +335,14 @@ function pageDuplicates(ctx: PageContext): Promise<number> {
 
 /** Merges every accepted record (and its customer) with compare-and-set rounds. */
 async function mergeAll(ctx: PageContext): Promise<Map<number, MergeResult>> {
-  const { linked, landed, people, isCustomer } = ctx;
+  const { linked, landed, natural, people, isCustomer } = ctx;
   let pending = ctx.accepted.map((_, i) => i);
   const final = new Set<number>();
   const results = new Map<number, MergeResult>();
-  // Ids this page just made (not linked, and for customers not matched to a known person) name
-  // records that cannot exist yet: the first round does not read them.
+  // Ids this page just made (not linked, no natural key, and for customers not matched to a known
+  // person) name records that cannot exist yet: the first round does not read them.
   const isNew = (i: number) =>
-    !linked[i] && !landed[i] && (!isCustomer || !people[i] || people[i]!.created);
+    !linked[i] && !landed[i] && !natural[i] && (!isCustomer || !people[i] || people[i]!.created);
   for (let round = 0; pending.length && round < MAX_CAS_ROUNDS; round++) {
     const toRead = round === 0 ? pending.filter((i) => !isNew(i)) : pending;
     const lost = await mergeRound(ctx, pending, toRead, (i, r) => {

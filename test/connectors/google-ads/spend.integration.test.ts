@@ -73,6 +73,7 @@ describe('google-ads spend stream', () => {
     ]);
     expect(mapped[0]!.value).toMatchObject({
       channel: 'google',
+      adAccountId: '1234567890',
       currency: 'USD',
       impressions: 10,
       clicks: 2,

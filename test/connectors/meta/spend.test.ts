@@ -90,6 +90,7 @@ describe('mappings/meta-spend.yaml', () => {
       value: {
         campaignId: '120215834455660471',
         channel: 'meta',
+        adAccountId: '1029384756',
         date: '2025-11-19',
         amount: 20410,
         currency: 'USD',
@@ -100,5 +101,7 @@ describe('mappings/meta-spend.yaml', () => {
       quarantined: false,
     });
     expect(m.in({ ...row, spend: 'n/a' }).quarantined).toBe(true);
+    // The account as Graph names it, with or without `act_`: part of the spend row's identity.
+    expect(m.in({ ...row, account_id: ' act_1029384756' }).value.adAccountId).toBe('1029384756');
   });
 });
