@@ -7,6 +7,8 @@ import { RecordStore } from '../records/record-store.ts';
 import type { StageEntry } from '../records/stage-history.ts';
 import type { Keys } from '../store/keys.ts';
 import { tenantDate } from './dates.ts';
+import { activitiesFrom, firstLeads, rtLead } from './response-store.ts';
+import { firstResponse, responsesByCustomer } from './response-time.ts';
 
 /** The funnel's steps after `leads`, in order (CRM stages of src/canonical/lead.ts). */
 export const FUNNEL_STAGES = ['contacted', 'appointment', 'shown', 'sold'] as const;
@@ -46,6 +48,7 @@ export async function leadsOfRange(
 
 const MS_PER_DAY = 86_400_000;
 const SOLD = FUNNEL_STAGES.indexOf('sold');
+const CONTACTED = FUNNEL_STAGES.indexOf('contacted');
 
 /**
  * The leads whose customer bought from the DMS in the lead's attribution window: a sale dated on
@@ -90,18 +93,41 @@ export async function boughtInWindow(
 }
 
 /**
+ * The leads that have a first response (CLOSED-LOOP.md "Response time": an outbound call, email or
+ * text on the lead's customer at or after its createdAt, at any time), read as the response time
+ * report reads them: each customer's touches from its first lead on, then their activities.
+ */
+export async function answeredLeads(
+  redis: Redis,
+  k: Keys,
+  tenantId: string,
+  leads: readonly StoredRecord[],
+): Promise<Set<string>> {
+  const rt = leads.flatMap((l) => rtLead(l) ?? []);
+  const from = firstLeads(rt);
+  if (from.size === 0) return new Set();
+  const records = new RecordStore(redis, k);
+  const activities = await activitiesFrom(new AccessPaths(redis, k), records, tenantId, from);
+  const byCustomer = responsesByCustomer(activities);
+  return new Set(rt.flatMap((l) => (firstResponse(l, byCustomer) ? [l.id] : [])));
+}
+
+/**
  * The lead funnel of the dashboard: of the leads created in a range, how many reached
  * contacted, appointment, shown and sold. A lead in `bought` (its customer bought in its window,
- * `boughtInWindow`) counts as sold, and so as having reached every stage before it.
+ * `boughtInWindow`) counts as sold, and so as having reached every stage before it; a lead in
+ * `answered` (it has a first response, `answeredLeads`) was contacted, whatever its CRM stage.
  */
 export function leadFunnel(
   leads: readonly StoredRecord[],
   q: { from: string; to: string },
   bought: ReadonlySet<string> = new Set(),
+  answered: ReadonlySet<string> = new Set(),
 ): Funnel {
   const reached = [0, 0, 0, 0];
   for (const lead of leads) {
-    const furthest = bought.has(lead.id) ? SOLD : furthestStage(lead);
+    const stage = bought.has(lead.id) ? SOLD : furthestStage(lead);
+    const furthest = answered.has(lead.id) ? Math.max(stage, CONTACTED) : stage;
     for (let s = furthest; s >= 0; s--) reached[s]!++;
   }
   const [contacted, appointment, shown, sold] = reached as [number, number, number, number];

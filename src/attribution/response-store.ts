@@ -41,6 +41,34 @@ export function rtActivity(r: StoredRecord): RtActivity | null {
 }
 
 /**
+ * The activities among the touches of each customer from an instant on (customer id → epoch ms):
+ * one ZRANGEBYSCORE per customer, sent together, then the activities read. Nothing scans.
+ */
+export async function activitiesFrom(
+  paths: AccessPaths,
+  records: RecordStore,
+  tenantId: string,
+  fromByCustomer: ReadonlyMap<string, number>,
+): Promise<RtActivity[]> {
+  const touches = await Promise.all(
+    [...fromByCustomer].map(([customerId, fromMs]) =>
+      paths.touchesOfCustomer(tenantId, customerId, fromMs, Number.MAX_SAFE_INTEGER),
+    ),
+  );
+  const ids = [...new Set(touches.flat().flatMap((t) => (t.entity === 'activity' ? [t.id] : [])))];
+  return (await readAll(records, tenantId, 'activity', ids)).flatMap((r) => rtActivity(r) ?? []);
+}
+
+/** Each customer's first lead among `leads` (customer id → its createdAt, epoch ms). */
+export function firstLeads(leads: readonly RtLead[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const l of leads)
+    if (l.customerId)
+      first.set(l.customerId, Math.min(first.get(l.customerId) ?? Infinity, l.createdAt));
+  return first;
+}
+
+/**
  * Response time of a tenant's leads created in `[from, to]` (tenant dates), read through the
  * access paths: the leads of the range (one ZRANGEBYSCORE), then each of their customers' touches
  * from its first lead of the range on (one ZRANGEBYSCORE per customer, sent together), then the
@@ -68,21 +96,7 @@ export class ResponseTimeReader {
     const s = await this.settings.get(tenantId);
     const leadIds = await this.paths.idsOnDays(tenantId, 'lead', q.from, q.to, s.timeZone);
     const leads = (await this.read(tenantId, 'lead', leadIds)).flatMap((r) => rtLead(r) ?? []);
-    const firstLead = new Map<string, number>();
-    for (const l of leads)
-      if (l.customerId)
-        firstLead.set(l.customerId, Math.min(firstLead.get(l.customerId) ?? Infinity, l.createdAt));
-    const touches = await Promise.all(
-      [...firstLead].map(([customerId, fromMs]) =>
-        this.paths.touchesOfCustomer(tenantId, customerId, fromMs, Number.MAX_SAFE_INTEGER),
-      ),
-    );
-    const activityIds = [
-      ...new Set(touches.flat().flatMap((t) => (t.entity === 'activity' ? [t.id] : []))),
-    ];
-    const activities = (await this.read(tenantId, 'activity', activityIds)).flatMap(
-      (r) => rtActivity(r) ?? [],
-    );
+    const activities = await activitiesFrom(this.paths, this.records, tenantId, firstLeads(leads));
     return responseTimeReport(leads, activities, {
       from: q.from,
       to: q.to,

@@ -72,6 +72,30 @@ interface Answer {
 const isUnanswered = (a: Answer) =>
   (a.ms === null && !a.pending) || (a.ms !== null && a.ms > UNANSWERED_AFTER_MS);
 
+/** The responses (outbound call, email or text) among `activities`, by customer, oldest first. */
+export function responsesByCustomer(activities: readonly RtActivity[]): Map<string, RtActivity[]> {
+  const byCustomer = new Map<string, RtActivity[]>();
+  for (const a of activities)
+    if (
+      a.customerId &&
+      a.direction === 'outbound' &&
+      (RESPONSE_TYPES as readonly string[]).includes(a.type)
+    )
+      (byCustomer.get(a.customerId) ?? byCustomer.set(a.customerId, []).get(a.customerId)!).push(a);
+  for (const list of byCustomer.values()) list.sort((a, b) => a.occurredAt - b.occurredAt);
+  return byCustomer;
+}
+
+/** A lead's first response: the first of its customer's responses at or after its createdAt. */
+export function firstResponse(
+  lead: RtLead,
+  byCustomer: ReadonlyMap<string, readonly RtActivity[]>,
+): RtActivity | undefined {
+  return lead.customerId
+    ? byCustomer.get(lead.customerId)?.find((a) => a.occurredAt >= lead.createdAt)
+    : undefined;
+}
+
 /**
  * Response time per CLOSED-LOOP.md: from a lead's createdAt to the first outbound call, email or
  * text on the same customer at or after it, for leads created in `[from, to]` (tenant dates).
@@ -82,22 +106,12 @@ export function responseTimeReport(
   activities: readonly RtActivity[],
   o: { from: string; to: string; timeZone: string; slaMinutes: number; now: number },
 ): ResponseReport {
-  const byCustomer = new Map<string, RtActivity[]>();
-  for (const a of activities)
-    if (
-      a.customerId &&
-      a.direction === 'outbound' &&
-      (RESPONSE_TYPES as readonly string[]).includes(a.type)
-    )
-      (byCustomer.get(a.customerId) ?? byCustomer.set(a.customerId, []).get(a.customerId)!).push(a);
-  for (const list of byCustomer.values()) list.sort((a, b) => a.occurredAt - b.occurredAt);
+  const byCustomer = responsesByCustomer(activities);
   const answers: Answer[] = [];
   for (const lead of leads) {
     const d = tenantDate(lead.createdAt, o.timeZone);
     if (d < o.from || d > o.to) continue;
-    const first = lead.customerId
-      ? byCustomer.get(lead.customerId)?.find((a) => a.occurredAt >= lead.createdAt)
-      : undefined;
+    const first = firstResponse(lead, byCustomer);
     answers.push({
       lead,
       person: first?.user ?? lead.assignedTo ?? '(unassigned)',

@@ -3,7 +3,12 @@ import { Hono, type Context } from 'hono';
 import { dateOfDay, dayNumber, tenantDate } from '../../attribution/dates.ts';
 import { campaignSales, weeklyTrend } from '../../attribution/drill.ts';
 import { nameRows } from '../../attribution/campaign-names.ts';
-import { boughtInWindow, leadFunnel, leadsOfRange } from '../../attribution/funnel.ts';
+import {
+  answeredLeads,
+  boughtInWindow,
+  leadFunnel,
+  leadsOfRange,
+} from '../../attribution/funnel.ts';
 import { ResponseTimeReader } from '../../attribution/response-store.ts';
 import { MODELS, type Model } from '../../attribution/types.ts';
 import { RangeQuery } from '../../api/routes/quality-reports.ts';
@@ -140,8 +145,11 @@ async function attributionPage(c: Context) {
   // Named as the API names them: campaign records first (Mailchimp titles, platform names).
   const report = nameRows(stored, await campaignLabels(hub, tenantId, leads));
   const settings = await hub.settings.get(tenantId);
-  const bought = await boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings);
-  const funnel = leadFunnel(leads, v, bought);
+  const [bought, answered] = await Promise.all([
+    boughtInWindow(hub.redis, hub.keys, tenantId, leads, settings),
+    answeredLeads(hub.redis, hub.keys, tenantId, leads),
+  ]);
+  const funnel = leadFunnel(leads, v, bought, answered);
   const crumb = await memberCrumb(c, v);
   const t = report.totals;
   return page(
