@@ -10,6 +10,8 @@ export interface ObjectSinkSpec {
   idProperty(s: HubSpotSettings): string;
   /** Properties for inputs HubSpot may create (no destination id known yet); the record wins. */
   createDefaults?(s: HubSpotSettings): Record<string, string>;
+  /** The canonical field a record cannot be written without (`SinkDef.addressedBy`). */
+  addressedBy?: SinkDef<unknown, unknown>['addressedBy'];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -74,6 +76,7 @@ export function objectSink(
 ): SinkDef<HubSpotSettings, HubSpotCredentials> {
   return {
     description,
+    ...(spec.addressedBy && { addressedBy: spec.addressedBy }),
     async write(ctx, items) {
       const idProperty = spec.idProperty(ctx.settings);
       const defaults = spec.createDefaults?.(ctx.settings) ?? {};

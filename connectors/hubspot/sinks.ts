@@ -6,7 +6,12 @@ import { objectSink } from './object-sink.ts';
  */
 export const contactsSink = objectSink(
   'Upserts HubSpot contacts in batches by email (or the configured unique property)',
-  { objectType: 'contacts', idProperty: (s) => s.contactIdProperty },
+  {
+    objectType: 'contacts',
+    idProperty: (s) => s.contactIdProperty,
+    // The shipped mapping upserts by email: a customer without one is skipped, not quarantined.
+    addressedBy: { field: 'email', skipped: 'noEmail' },
+  },
 );
 
 /**
@@ -16,7 +21,11 @@ export const contactsSink = objectSink(
  */
 export const leadsSink = objectSink(
   'Upserts canonical leads as HubSpot contacts in batches by email, with their lead status',
-  { objectType: 'contacts', idProperty: (s) => s.contactIdProperty },
+  {
+    objectType: 'contacts',
+    idProperty: (s) => s.contactIdProperty,
+    addressedBy: { field: 'customer.email', skipped: 'noEmail' },
+  },
 );
 
 /**

@@ -253,3 +253,28 @@ describe('echo suppression across syncs of one connection', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 });
+
+describe('HubSpot contacts a sink cannot address', () => {
+  it('a customer without an email is skipped (noEmail), not quarantined: HubSpot upserts by email', async () => {
+    const sync = await addSync('hubspot-contacts', 'outbound');
+    await svc().records.writeMany(TENANT, [
+      {
+        record: {
+          id: 'cus_no_email',
+          entity: 'customer',
+          v: 0,
+          f: { firstName: 'Omar', lastName: 'Reyes', phone: '+15125550123' },
+          m: {},
+        },
+        expected: 0,
+        changed: ['firstName', 'lastName', 'phone'],
+        sourceConnectionId: 'dms-conn',
+      },
+    ]);
+    // No request is mocked: none is made.
+    const run = await runSync(svc(), TENANT, sync.id, 'manual');
+    expect(run).toMatchObject({ status: 'succeeded', counts: { written: 0, quarantined: 0 } });
+    expect(run?.notes).toEqual({ 'skipped.noEmail': 1 });
+    expect(await svc().quarantine.list(TENANT, sync.id)).toEqual([]);
+  });
+});
