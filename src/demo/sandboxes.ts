@@ -4,7 +4,7 @@ import { AdfCrmSandbox } from '../sandbox/adf-crm.ts';
 import { GoogleAdsSandbox } from '../sandbox/google-ads.ts';
 import { HubSpotPortal } from '../sandbox/hubspot/portal.ts';
 import { FakeMailchimp } from '../sandbox/mailchimp.ts';
-import { MetaSandbox, type SandboxLead } from '../sandbox/meta.ts';
+import { insightRow, MetaSandbox, type SandboxLead } from '../sandbox/meta.ts';
 import { MAILCHIMP, playNewsletters, type EmailPlayed } from './email.ts';
 import type { Campaign, Story, StoryLead } from './story.ts';
 
@@ -162,19 +162,7 @@ function loadMeta(meta: MetaSandbox, story: Story): void {
 /** The service department's daily spend over the story's last 30 days (deterministic). */
 function serviceInsights(story: Story) {
   const days = [...new Set(story.spend.map((s) => s.date))].sort().slice(-30);
-  return days.map((date, i) => {
-    const cents = 3_000 + ((i * 7_919) % 2_500);
-    return {
-      campaign_id: SERVICE_CAMPAIGN.id,
-      campaign_name: SERVICE_CAMPAIGN.name,
-      spend: (cents / 100).toFixed(2),
-      impressions: String(cents * 2),
-      clicks: String(Math.round(cents / 80)),
-      account_currency: 'USD',
-      date_start: date,
-      date_stop: date,
-    };
-  });
+  return days.map((date, i) => insightRow(SERVICE_CAMPAIGN, date, 3_000 + ((i * 7_919) % 2_500)));
 }
 
 /** The clicks behind the website leads (a few minutes before each form) and daily cost. */

@@ -32,6 +32,27 @@ export interface SandboxInsight {
   date_stop: string;
 }
 
+/**
+ * One day's insights row of a campaign as Graph answers it (`spend` in dollars), with
+ * impressions and clicks made up from the cents (the sandboxes' deterministic figures).
+ */
+export function insightRow(
+  campaign: { id: string; name: string },
+  date: string,
+  cents: number,
+): SandboxInsight {
+  return {
+    campaign_id: campaign.id,
+    campaign_name: campaign.name,
+    spend: (cents / 100).toFixed(2),
+    impressions: String(cents * 2),
+    clicks: String(Math.round(cents / 80)),
+    account_currency: 'USD',
+    date_start: date,
+    date_stop: date,
+  };
+}
+
 /** Largest page Graph answers here (a `limit` above it is cut, as Graph does). */
 const MAX_LIMIT = 500;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import meta from '../../connectors/meta/index.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
-import { MetaSandbox, type SandboxInsight } from '../../src/sandbox/meta.ts';
+import { insightRow, MetaSandbox } from '../../src/sandbox/meta.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { accountToday, addDays } from '../../src/sdk/spend-window.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
@@ -22,16 +22,8 @@ let h: EngineHarness;
 let sandbox: MetaSandbox;
 let records: RecordStore;
 
-const insight = (date: string, cents: number): SandboxInsight => ({
-  campaign_id: CAMPAIGN,
-  campaign_name: 'Meta, Service Specials',
-  spend: (cents / 100).toFixed(2),
-  impressions: String(cents * 2),
-  clicks: String(Math.round(cents / 80)),
-  account_currency: 'USD',
-  date_start: date,
-  date_stop: date,
-});
+const insight = (date: string, cents: number) =>
+  insightRow({ id: CAMPAIGN, name: 'Meta, Service Specials' }, date, cents);
 /** The service account's rows as Graph has them now (a test restates some). */
 const graphRows = () => sandbox.otherAccounts.get(SERVICE_ACCOUNT)!;
 
