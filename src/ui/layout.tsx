@@ -221,3 +221,16 @@ export function EmptyRow(props: { cols: number; children: Child }) {
     </tr>
   );
 }
+
+/** Field problems (a refused record's, a preview's), one line each: the field, then the reason. */
+export function ProblemList(props: { problems: readonly { field: string; reason: string }[] }) {
+  return (
+    <ul>
+      {props.problems.map((p) => (
+        <li>
+          <strong>{p.field}</strong>: <span class="reason">{p.reason}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -5,21 +5,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startApi, type ApiServer } from '../../src/api/server.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
-import { FakeMailchimp } from '../../src/sandbox/mailchimp.ts';
+import type { FakeMailchimp } from '../../src/sandbox/mailchimp.ts';
 import { apiCall } from '../support/api-call.ts';
 import { openTestHub, scanKeys, type TestHub } from '../support/hub.ts';
+import {
+  connectMailchimp,
+  MC_API_KEY as API_KEY,
+  startMailchimpMembers,
+} from '../support/mailchimp-members.ts';
 
 // A dry read of a connection's stream over a real HTTP server, on real Redis, against the
 // loopback Mailchimp: the first records come back, map through the mapping, and nothing stays.
 
-const LIST = 'a1b2c3d4e5';
-const API_KEY = '0123456789abcdef0123456789abcdef-us14';
 const WRONG_KEY = 'ffffffffffffffffffffffffffffffff-us14';
 const TENANT = 'store-a';
 
 let t: TestHub;
 let engine: Engine;
 let api: ApiServer;
+let mailchimp: Awaited<ReturnType<typeof startMailchimpMembers>>;
 let mc: FakeMailchimp;
 let it_: string;
 let viewer: string;
@@ -41,20 +45,13 @@ beforeAll(async () => {
   t = await openTestHub();
   engine = createEngine(t.hub, { queueName: `sample-${randomUUID()}` });
   api = await startApi(t.hub, engine.service, 0);
-  mc = await new FakeMailchimp(LIST, API_KEY).start();
-  for (let i = 0; i < 5; i++)
-    mc.add(`Buyer${i}@Example.com`, 'subscribed', [], new Date(Date.UTC(2026, 10, 1 + i)));
+  mailchimp = await startMailchimpMembers('Buyer', 5);
+  mc = mailchimp.mc;
   await t.hub.tenants.create({ id: TENANT, name: 'Acme Ford' });
   await t.hub.tenants.create({ id: 'store-b', name: 'Bayside Toyota' });
   it_ = (await t.hub.apiKeys.create(TENANT, 'it', 'it')).token;
   viewer = (await t.hub.apiKeys.create(TENANT, 'viewer', 'viewer')).token;
-  const created = await t.hub.connections.create(TENANT, {
-    connectorId: 'mailchimp',
-    name: 'Mailchimp: main store',
-    settings: { listId: LIST, baseUrl: mc.url },
-    credentials: { apiKey: API_KEY, webhookSecret: 'whsec-0123456789' },
-  });
-  conn = created.id;
+  conn = await connectMailchimp(t.hub, TENANT, mailchimp);
 });
 afterAll(async () => {
   await api?.close();
@@ -143,8 +140,8 @@ describe('POST .../connections/{id}/streams/{stream}/sample', () => {
     const bad = await t.hub.connections.create(TENANT, {
       connectorId: 'mailchimp',
       name: 'Mailchimp: wrong key',
-      settings: { listId: LIST, baseUrl: mc.url },
-      credentials: { apiKey: WRONG_KEY, webhookSecret: 'whsec-0123456789' },
+      settings: mailchimp.settings,
+      credentials: { ...mailchimp.credentials, apiKey: WRONG_KEY },
     });
     const res = await sample(`${bad.id}/streams/members/sample`, { limit: 1 });
     expect(res.status).toBe(200);

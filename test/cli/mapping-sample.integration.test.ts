@@ -2,15 +2,14 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FakeMailchimp } from '../../src/sandbox/mailchimp.ts';
+import type { FakeMailchimp } from '../../src/sandbox/mailchimp.ts';
+import { startMailchimpMembers } from '../support/mailchimp-members.ts';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/sync/mapping-source.ts';
 import { cliHome, runCliInProcess } from '../support/cli.ts';
 
 // `mapping preview --connection`: the first records of a connection's stream (the loopback
 // Mailchimp), mapped, in the CLI's own process against real Redis.
 
-const LIST = 'a1b2c3d4e5';
-const API_KEY = '0123456789abcdef0123456789abcdef-us14';
 const FILE = join(DEFAULT_MAPPINGS_DIR, 'mailchimp-members.yaml');
 const home = cliHome('mapping-sample');
 const cli = (...args: string[]) => runCliInProcess(args, home.env);
@@ -18,15 +17,14 @@ let mc: FakeMailchimp;
 let conn = '';
 
 beforeAll(async () => {
-  mc = await new FakeMailchimp(LIST, API_KEY).start();
-  for (let i = 0; i < 4; i++)
-    mc.add(`Member${i}@Example.com`, 'subscribed', [], new Date(Date.UTC(2026, 10, 1 + i)));
+  const mailchimp = await startMailchimpMembers('Member', 4);
+  mc = mailchimp.mc;
   expect((await cli('tenant', 'create', 'acme-ford', '--name', 'Acme Ford')).code).toBe(0);
   const created = await cli(
     ...['connection', 'create', '--tenant', 'acme-ford', '--connector', 'mailchimp'],
     ...['--name', 'Mailchimp', '--json'],
-    ...['--settings', JSON.stringify({ listId: LIST, baseUrl: mc.url })],
-    ...['--credentials', JSON.stringify({ apiKey: API_KEY, webhookSecret: 'whsec-0123456789' })],
+    ...['--settings', JSON.stringify(mailchimp.settings)],
+    ...['--credentials', JSON.stringify(mailchimp.credentials)],
   );
   expect(created.code, created.err).toBe(0);
   conn = (JSON.parse(created.out) as { id: string }).id;

@@ -3,18 +3,16 @@ import type { Browser } from 'playwright-core';
 
 import mailchimp from '../../connectors/mailchimp/index.ts';
 import { startApi, type ApiServer } from '../../src/api/server.ts';
-import { FakeMailchimp } from '../../src/sandbox/mailchimp.ts';
+import type { FakeMailchimp } from '../../src/sandbox/mailchimp.ts';
 import { ConnectorRegistry } from '../../src/sdk/registry.ts';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/sync/mapping-source.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
 import { scanKeys } from '../support/hub.ts';
+import { connectMailchimp, startMailchimpMembers } from '../support/mailchimp-members.ts';
 import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
 
 // The set-up flow's "Preview on records from <connection>": IT picks a mapping on a Mailchimp
 // connection (the loopback sandbox) and sees each of its first members mapped.
-
-const LIST = 'a1b2c3d4e5';
-const API_KEY = '0123456789abcdef0123456789abcdef-us14';
 
 let h: EngineHarness;
 let api: ApiServer;
@@ -29,17 +27,10 @@ beforeAll(async () => {
     { registry: new ConnectorRegistry([mailchimp]), tenantId: 'lone-star' },
   );
   api = await startApi(h.hub, h.engine.service, 0);
-  mc = await new FakeMailchimp(LIST, API_KEY).start();
-  for (let i = 0; i < 4; i++)
-    mc.add(`Driver${i}@Example.com`, 'subscribed', [], new Date(Date.UTC(2026, 10, 1 + i)));
+  const sandbox = await startMailchimpMembers('Driver', 4);
+  mc = sandbox.mc;
   token = (await h.hub.apiKeys.create(h.tenantId, 'it', 'it desk')).token;
-  const created = await h.hub.connections.create(h.tenantId, {
-    connectorId: 'mailchimp',
-    name: 'Mailchimp: main store',
-    settings: { listId: LIST, baseUrl: mc.url },
-    credentials: { apiKey: API_KEY, webhookSecret: 'whsec-0123456789' },
-  });
-  conn = created.id;
+  conn = await connectMailchimp(h.hub, h.tenantId, sandbox);
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { QuarantineEntry } from '../../sync/quarantine.ts';
-import { Csrf, EmptyRow, TableHead } from '../layout.tsx';
+import { Csrf, EmptyRow, ProblemList, TableHead } from '../layout.tsx';
 import { flatten, TYPE, VALUE } from '../record-form.ts';
 import type { UiSession } from '../session.ts';
 import { when } from './health.tsx';
@@ -57,13 +57,7 @@ export function EntryDetail(props: {
         <h2 class="section" style="margin-top:0">
           Why it was refused
         </h2>
-        <ul>
-          {e.problems.map((p) => (
-            <li>
-              <strong>{p.field}</strong>: <span class="reason">{p.reason}</span>
-            </li>
-          ))}
-        </ul>
+        <ProblemList problems={e.problems} />
         <p class="muted">
           Stream <code>{e.stream}</code> · {e.direction === 'in' ? 'inbound' : 'outbound'} · since{' '}
           {when(e.at, props.timeZone)}

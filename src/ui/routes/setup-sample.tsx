@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { MappingResult } from '../../mapping/index.ts';
 import type { Connection } from '../../store/connections.ts';
 import { SAMPLE_DEFAULT_LIMIT, SAMPLE_MAX_LIMIT } from '../../sync/stream-sample.ts';
-import { Csrf } from '../layout.tsx';
+import { Csrf, ProblemList } from '../layout.tsx';
 import { mappingsDir, previewConnectionSample, type MappingInfo } from '../setup-data.ts';
 import { page } from './health.tsx';
 
@@ -40,15 +40,7 @@ function MappedRecord({ result }: { result: MappingResult }) {
             ? 'Maps, with field warnings.'
             : 'Maps with no field errors.'}
       </div>
-      {result.errors.length > 0 && (
-        <ul>
-          {result.errors.map((e) => (
-            <li>
-              <strong>{e.field}</strong>: <span class="reason">{e.reason}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {result.errors.length > 0 && <ProblemList problems={result.errors} />}
       <pre class="code">{JSON.stringify(result.value, null, 2)}</pre>
     </>
   );

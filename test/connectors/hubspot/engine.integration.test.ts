@@ -18,6 +18,19 @@ const addSync = (mapping: string, mode: 'inbound' | 'outbound' | 'two-way') =>
     mode,
   });
 
+/** A new record as the DMS connection writes it (version 0), `changed` its fields by default. */
+const fromDms = (
+  entity: string,
+  id: string,
+  f: Record<string, unknown>,
+  changed = Object.keys(f),
+) => ({
+  record: { id, entity, v: 0, f, m: {} },
+  expected: 0,
+  changed,
+  sourceConnectionId: 'dms-conn',
+});
+
 describe('HubSpot through the sync engine', () => {
   it('a HubSpot deal moved to closed-won appears as canonical stage `sold`', async () => {
     const sync = await addSync('hubspot-deals', 'inbound');
@@ -114,12 +127,11 @@ describe('HubSpot through the sync engine', () => {
 
   it('writes DMS sales as deals: ids linked, a refused record quarantined with its reason', async () => {
     const sync = await addSync('hubspot-sales', 'outbound');
-    const sale = (id: string, dealNumber: string) => ({
-      record: {
+    const sale = (id: string, dealNumber: string) =>
+      fromDms(
+        'sale',
         id,
-        entity: 'sale',
-        v: 0,
-        f: {
+        {
           dealNumber,
           saleDate: '2026-11-21',
           newUsed: 'new',
@@ -128,12 +140,8 @@ describe('HubSpot through the sync engine', () => {
           'vehicle.make': 'Ford',
           'vehicle.model': 'Escape',
         },
-        m: {},
-      },
-      expected: 0,
-      changed: ['dealNumber'],
-      sourceConnectionId: 'dms-conn',
-    });
+        ['dealNumber'],
+      );
     await svc().records.writeMany(TENANT, [sale('sal_a', 'D-1001'), sale('sal_b', 'D-1002')]);
     let body: { inputs: { id: string; objectWriteTraceId: string }[] } = { inputs: [] };
     hubspot()
@@ -178,18 +186,9 @@ describe('deals the hub wrote, by its own write record', () => {
   it('reads closed-won deals whose DMS deal number a CRM user set; skips the one the hub wrote', async () => {
     const out = await addSync('hubspot-sales', 'outbound');
     await svc().records.writeMany(TENANT, [
-      {
-        record: {
-          id: 'sal_a',
-          entity: 'sale',
-          v: 0,
-          f: { dealNumber: 'D-1001', saleDate: '2026-11-21', price: 32450 },
-          m: {},
-        },
-        expected: 0,
-        changed: ['dealNumber'],
-        sourceConnectionId: 'dms-conn',
-      },
+      fromDms('sale', 'sal_a', { dealNumber: 'D-1001', saleDate: '2026-11-21', price: 32450 }, [
+        'dealNumber',
+      ]),
     ]);
     hubspot()
       .post('/crm/v3/objects/deals/batch/upsert')
@@ -258,18 +257,11 @@ describe('HubSpot contacts a sink cannot address', () => {
   it('a customer without an email is skipped (noEmail), not quarantined: HubSpot upserts by email', async () => {
     const sync = await addSync('hubspot-contacts', 'outbound');
     await svc().records.writeMany(TENANT, [
-      {
-        record: {
-          id: 'cus_no_email',
-          entity: 'customer',
-          v: 0,
-          f: { firstName: 'Omar', lastName: 'Reyes', phone: '+15125550123' },
-          m: {},
-        },
-        expected: 0,
-        changed: ['firstName', 'lastName', 'phone'],
-        sourceConnectionId: 'dms-conn',
-      },
+      fromDms('customer', 'cus_no_email', {
+        firstName: 'Omar',
+        lastName: 'Reyes',
+        phone: '+15125550123',
+      }),
     ]);
     // No request is mocked: none is made.
     const run = await runSync(svc(), TENANT, sync.id, 'manual');
