@@ -73,11 +73,10 @@ export async function readAfter(
     const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
     return { kind: 'walk', next, ids: walk.ids, records: found };
   }
-  const batch = await followLog(records, tenantId, position, count);
+  const batch = await followLog(records, tenantId, position, count, entity);
   if (batch === null) return null;
   const newest = new Map<string, number>();
   for (const c of batch.changes) {
-    if (c.entity !== entity) continue;
     const seen = newest.get(c.id);
     newest.set(c.id, seen === undefined ? c.v : seen === 0 || c.v === 0 ? 0 : Math.max(seen, c.v));
   }
@@ -85,17 +84,19 @@ export async function readAfter(
 }
 
 /**
- * The changes logged after entry `position` (of every entity), about `count` of them, and the
- * position after them; null when there are none. A log trimmed past the position throws
- * PositionLostError.
+ * The changes logged after entry `position` (of every entity, or of `entity` only), about `count`
+ * of them, and the position after them (past the entries of other entities it passed over, so it
+ * may come with no changes); null when the log has nothing after the position. A log trimmed past
+ * the position throws PositionLostError.
  */
 export async function followLog(
   records: RecordStore,
   tenantId: string,
   position: string,
   count: number,
+  entity?: string,
 ): Promise<{ next: string; changes: ChangeEntry[] } | null> {
-  const { changes, held } = await records.readChangesHeld(tenantId, position, count);
+  const { changes, held, last } = await records.readChangesHeld(tenantId, position, count, entity);
   // The log is trimmed from its head, so if the entry at the position was still there when the
   // read was done (each XRANGE of it starts at the entry before, inclusive: `held`), nothing the
   // read needed had been trimmed; only when it was not is the log asked whether it was trimmed.
@@ -105,6 +106,6 @@ export async function followLog(
         'it cannot prove it saw every change, so it walks every record again',
     );
   }
-  if (changes.length === 0) return null;
-  return { next: changes[changes.length - 1]!.streamId, changes };
+  if (last === null) return null;
+  return { next: last, changes };
 }

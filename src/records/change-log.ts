@@ -14,6 +14,94 @@ export interface ChangesRead {
    * False for `'0'` and for a position whose entry is gone (then ask `trimmedAfter`).
    */
   held: boolean;
+  /**
+   * The last log entry the read went past (of any entity, so a reader of one entity moves past
+   * entries of others it skipped); null when it found no entry after the position.
+   */
+  last: string | null;
+}
+
+/*
+ * One XRANGE of a reader of one entity, filtered in Redis: entries of other entities are passed
+ * over there, not sent. KEYS[1] the change stream. ARGV[1] the first id (inclusive, '-' for the
+ * start), ARGV[2] the most entries to go through, ARGV[3] the entity, ARGV[4] an id whose entry
+ * is not returned (the reader's position: read again only to see it is still there) or '',
+ * ARGV[5] the most entries of the entity to return (it stops at the last one).
+ * Returns { the first entry's id ('' none), the last entry gone through ('' none), 1 when the
+ * log ended there (else 0), then per entry of the entity: its id, its source connection, its rows }.
+ */
+const FILTERED_RANGE = `
+local ask = tonumber(ARGV[2])
+local most = tonumber(ARGV[5])
+local rows = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ask)
+local out = { '', '', 0 }
+if #rows == 0 then
+  out[3] = 1
+  return out
+end
+out[1] = rows[1][1]
+local n, found = 0, 0
+for i, row in ipairs(rows) do
+  n = i
+  if row[1] ~= ARGV[4] then
+    local kv = row[2]
+    local e, s, r = '', '', ''
+    for j = 1, #kv, 2 do
+      local f = kv[j]
+      if f == 'e' then e = kv[j + 1] elseif f == 's' then s = kv[j + 1] elseif f == 'r' then r = kv[j + 1] end
+    end
+    if e == ARGV[3] then
+      out[#out + 1] = row[1]
+      out[#out + 1] = s
+      out[#out + 1] = r
+      found = found + 1
+      if found >= most then break end
+    end
+  end
+end
+out[2] = rows[n][1]
+if n == #rows and #rows < ask then out[3] = 1 end
+return out
+`;
+
+type RangeRedis = Redis & {
+  feedRange(numKeys: number, ...args: string[]): Promise<(string | number)[]>;
+};
+
+/** What one range read brought: entries (`[id, fields]`), the first and last gone through. */
+interface Range {
+  rows: [string, string[]][];
+  first: string | null;
+  last: string | null;
+  /** The log ended within the read. */
+  ended: boolean;
+}
+
+/**
+ * One XRANGE after `from` (inclusive), of `ask` entries; with `entity`, only that entity's entries
+ * come back, `most` of them at most (the read stops at the last).
+ */
+async function range(
+  redis: Redis,
+  key: string,
+  from: string | null,
+  ask: number,
+  entity: string | undefined,
+  most: number,
+): Promise<Range> {
+  if (entity === undefined) {
+    const rows = await redis.xrange(key, from ?? '-', '+', 'COUNT', ask);
+    const [first, last] = [rows[0]?.[0] ?? null, rows.at(-1)?.[0] ?? null];
+    return { rows, first, last, ended: rows.length < ask };
+  }
+  if (!('feedRange' in redis)) redis.defineCommand('feedRange', { lua: FILTERED_RANGE });
+  const args = [key, from ?? '-', String(ask), entity, from ?? '', String(most)];
+  const out = await (redis as RangeRedis).feedRange(1, ...args);
+  const rows: [string, string[]][] = [];
+  for (let i = 3; i < out.length; i += 3)
+    rows.push([String(out[i]), ['e', entity, 's', String(out[i + 1]), 'r', String(out[i + 2])]]);
+  const [first, last] = [String(out[0]) || null, String(out[1]) || null];
+  return { rows, first, last, ended: Number(out[2]) === 1 };
 }
 
 /** The changes of one log entry (`r` holds `<id>\t<version>` lines). */
@@ -38,7 +126,8 @@ function entryChanges(streamId: string, kv: string[], out: ChangeEntry[]): void 
 /**
  * Reads the changes logged after entry `afterId` ('0' = from the start) in the stream at `key`:
  * whole entries, until at least `count` changes are collected (the last entry may take it past
- * `count`) or the log ends. Each XRANGE asks for about as many entries as the changes still
+ * `count`) or the log ends. With `entity`, only that entity's entries (Redis passes over the
+ * others without sending them). Each XRANGE asks for about as many entries as the changes still
  * wanted need at the rows per entry seen so far (an entry is a batch: one webhook record or a
  * page of hundreds), so a reader of 500 changes does not fetch 16 page-sized entries to use one.
  */
@@ -47,29 +136,34 @@ export async function readChangeLog(
   key: string,
   afterId: string,
   count: number,
+  entity?: string,
 ): Promise<ChangesRead> {
   const out: ChangeEntry[] = [];
   let from = afterId === '0' ? null : afterId;
   let held = from !== null;
+  let last: string | null = null;
   let entries = 0;
   for (;;) {
     // The first read takes one entry, to learn how many changes an entry of this log holds.
     const want = entries
       ? Math.ceil(Math.max(1, count - out.length) / Math.max(1, out.length / entries))
       : 1;
-    const ask = Math.min(MAX_ENTRIES_PER_READ, want) + (from === null ? 0 : 1);
-    const rows = await redis.xrange(key, from ?? '-', '+', 'COUNT', ask);
-    let start = 0;
-    if (from !== null) {
-      if (rows[0]?.[0] === from) start = 1;
-      else held = false;
-    }
+    // Filtered, Redis goes through up to the most entries and returns the wanted ones of them.
+    const scan = entity === undefined ? Math.min(MAX_ENTRIES_PER_READ, want) : MAX_ENTRIES_PER_READ;
+    const ask = scan + (from === null ? 0 : 1);
+    const got = await range(redis, key, from, ask, entity, want);
+    const rows = got.rows;
+    // The position's own entry: skipped by the script when filtered, else the first row.
+    const fromSeen = from !== null && got.first === from;
+    if (from !== null && !fromSeen) held = false;
+    const start = fromSeen && rows[0]?.[0] === from ? 1 : 0;
+    if (got.last !== null && got.last !== from) last = got.last;
     for (let i = start; i < rows.length; i++) {
       entryChanges(rows[i]![0], rows[i]![1], out);
       entries++;
-      if (out.length >= count) return { changes: out, held };
+      if (out.length >= count) return { changes: out, held, last: rows[i]![0] };
     }
-    if (rows.length < ask || rows.length === start) return { changes: out, held };
-    from = rows[rows.length - 1]![0];
+    if (got.ended || got.last === null || got.last === from) return { changes: out, held, last };
+    from = got.last;
   }
 }

@@ -302,8 +302,16 @@ export class RecordStore {
     return (await this.readChangesHeld(tenantId, afterId, count)).changes;
   }
 
-  /** `readChanges`, telling too whether the entry at `afterId` was still in the log (`ChangesRead`). */
-  async readChangesHeld(tenantId: string, afterId: string, count: number): Promise<ChangesRead> {
-    return readChangeLog(this.redis, this.k.changes(tenantId), afterId, count);
+  /**
+   * `readChanges`, telling too whether the entry at `afterId` was still in the log and where the
+   * read ended (`ChangesRead`); with `entity`, that entity's changes only.
+   */
+  async readChangesHeld(
+    tenantId: string,
+    afterId: string,
+    count: number,
+    entity?: string,
+  ): Promise<ChangesRead> {
+    return readChangeLog(this.redis, this.k.changes(tenantId), afterId, count, entity);
   }
 }

@@ -148,6 +148,37 @@ describe('RecordStore', () => {
     expect(await store.trimmedAfter('t7', third)).toBe(true);
   });
 
+  it("reads one entity's changes only, passing over the entries of others in Redis", async () => {
+    const lead = (id: string) => write({ ...rec(id, { n: 1 }), entity: 'lead' }, 0);
+    await store.writeMany('t9', [write(rec('cus_1', { n: 1 }), 0)]);
+    for (let p = 0; p < 70; p++) await store.writeMany('t9', [lead(`led_${p}`)]);
+    await store.writeMany('t9', [write(rec('cus_2', { n: 2 }), 0)]);
+    for (let p = 70; p < 80; p++) await store.writeMany('t9', [lead(`led_${p}`)]);
+    const all = await store.readChanges('t9', '0', 10_000);
+    expect(all).toHaveLength(82);
+    const last = all.at(-1)!.streamId;
+    const xrange = vi.spyOn(t.hub.redis, 'xrange');
+    try {
+      const customers = await store.readChangesHeld('t9', '0', 500, 'customer');
+      expect(customers.changes.map((c) => c.id)).toEqual(['cus_1', 'cus_2']);
+      // Past every entry it went through (the leads after cus_2 too), so it does not read them again.
+      expect(customers.last).toBe(last);
+      expect(xrange).not.toHaveBeenCalled(); // the filtered range is a script
+      const from = customers.changes[0]!.streamId;
+      const after = await store.readChangesHeld('t9', from, 500, 'customer');
+      expect(after).toMatchObject({ held: true, last });
+      expect(after.changes.map((c) => c.id)).toEqual(['cus_2']);
+      const none = await store.readChangesHeld('t9', last, 500, 'customer');
+      expect(none).toMatchObject({ held: true, last: null, changes: [] });
+      // Only as many as asked: the first lead change, then the position after it.
+      const leads = await store.readChangesHeld('t9', '0', 1, 'lead');
+      expect(leads.changes.map((c) => c.id)).toEqual(['led_0']);
+      expect(leads.last).toBe(leads.changes[0]!.streamId);
+    } finally {
+      xrange.mockRestore();
+    }
+  });
+
   it('reads only the records whose field is a non-empty string (merged customers)', async () => {
     await store.writeMany('t8', [
       write(rec('cus_a', { email: 'a@x.com' }), 0),
