@@ -1,3 +1,5 @@
+import cronstrue from 'cronstrue';
+
 /** Symbols of the currencies a US dealership meets; others show their ISO code. */
 const SYMBOLS: Record<string, string> = { USD: '$', CAD: 'CA$', EUR: '€', GBP: '£', MXN: 'MX$' };
 
@@ -20,6 +22,16 @@ export function money(value: string | null, currency = 'USD'): string {
 export const two = (value: string | null): string =>
   value === null ? '—' : Number(value).toFixed(2);
 
+/**
+ * Cars sold for a headline: a whole number as it is (`77`, thousands grouped), a fractional
+ * credit sum (linear, time-decay, position models) to two decimals (`9.33`); `—` for null.
+ */
+export function sold(value: string | null): string {
+  if (value === null) return '—';
+  const n = Number(value);
+  return Number.isInteger(n) ? count(n) : n.toFixed(2);
+}
+
 /** A share `0.2857` as `28.6%`; `—` for null. */
 export const percent = (share: string | null): string =>
   share === null ? '—' : `${(Number(share) * 100).toFixed(1)}%`;
@@ -31,4 +43,18 @@ export const count = (n: number): string => n.toLocaleString('en-US');
 export function fractionPercent(frac: string): string {
   const [n, d = '1'] = frac.split('/');
   return `${((Number(n) / Number(d)) * 100).toFixed(2)}%`;
+}
+
+/**
+ * A sync's cron schedule in words (cronstrue: every 15 minutes, "At 02:00" in 24-hour
+ * times), with its time zone when it has one; the pattern itself when it cannot be read.
+ */
+export function scheduleText(pattern: string, timeZone?: string | null): string {
+  let words: string;
+  try {
+    words = cronstrue.toString(pattern, { use24HourTimeFormat: true, verbose: false });
+  } catch {
+    return pattern;
+  }
+  return timeZone ? `${words} (${timeZone})` : words;
 }

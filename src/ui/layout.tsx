@@ -3,6 +3,10 @@ import type { Child } from 'hono/jsx';
 import { maySee, type Area } from './access.ts';
 import type { UiSession } from './session.ts';
 
+/** The tab icon, inline (a loop in the brand's blue), so no page asks for a /favicon.ico. */
+const ICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='5.5' fill='none' stroke='%231d4ed8' stroke-width='3'/%3E%3C/svg%3E";
+
 /** The `<head>` and body frame shared by every page. */
 export function Document(props: { title: string; scripts?: readonly string[]; children: Child }) {
   return (
@@ -11,6 +15,7 @@ export function Document(props: { title: string; scripts?: readonly string[]; ch
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · DealerLoop`}</title>
+        <link rel="icon" href={ICON} />
         <link rel="stylesheet" href="/ui/assets/app.css" />
         <script src="/assets/htmx.min.js" defer></script>
         {(props.scripts ?? []).map((src) => (

@@ -1,6 +1,6 @@
 import type { GroupReport, GroupResponseReport } from '../../attribution/group-report.ts';
 import type { ReportRow } from '../../attribution/report.ts';
-import { count, money, two } from '../format.ts';
+import { count, money, sold, two } from '../format.ts';
 import { EmptyRow, TableHead } from '../layout.tsx';
 import { STAT_HEADS, StatCells } from './accountability.tsx';
 import { Figure, MODEL_NAMES } from './report-parts.tsx';
@@ -52,7 +52,7 @@ export function GroupTotals(props: { report: GroupReport }) {
         <div class="cards five" id={`totals-${t.currency}`}>
           <Figure value={money(t.spend, t.currency)} label={`spend (${t.currency})`} />
           <Figure value={count(t.leads)} label={`leads (${t.currency} stores)`} />
-          <Figure value={two(t.sold)} label="cars sold" />
+          <Figure value={sold(t.sold)} label="cars sold" />
           <Figure value={money(t.costPerSale, t.currency)} label="cost per sale" />
           <Figure value={t.roas === null ? '—' : `${two(t.roas)}×`} label="ROAS (gross / spend)" />
         </div>

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Connection } from '../../store/connections.ts';
 import { mappingLabel, type RunReport, type Sync } from '../../sync/types.ts';
 import { Badge, EmptyRow, TableHead } from '../layout.tsx';
+import { scheduleText } from '../format.ts';
 
 /** One sync row: the definition, its newest run and how far behind it is. */
 export interface SyncRow {
@@ -83,7 +84,15 @@ export function SyncsTable(props: { rows: SyncRow[]; timeZone: string }) {
             <td>
               {s.mode} {s.status === 'paused' && <Badge status="paused" />}
             </td>
-            <td>{s.schedule ? <code>{s.schedule}</code> : <span class="muted">on demand</span>}</td>
+            <td>
+              {s.schedule ? (
+                <>
+                  {scheduleText(s.schedule, s.timezone)} <code class="muted">{s.schedule}</code>
+                </>
+              ) : (
+                <span class="muted">on demand</span>
+              )}
+            </td>
             <td>
               {last ? (
                 <>

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { outboundLagSeconds } from '../../sync/lag.ts';
 import { requireArea } from '../middleware.tsx';
 import { Badge, Csrf, Page, TableHead } from '../layout.tsx';
+import { scheduleText } from '../format.ts';
 import { EntriesTable, EntryDetail, type EntryKind } from '../pages/entries.tsx';
 import { ConnectionsTable, RunDetail, SyncsTable, when, type SyncRow } from '../pages/health.tsx';
 import { unflatten } from '../record-form.ts';
@@ -120,8 +121,14 @@ async function syncPage(c: Context, id: string) {
         <Csrf session={c.get('ui')} />
         <span>
           {sync.mode} · mapping <code>{sync.mapping}</code> ·{' '}
-          {sync.schedule ? <code>{sync.schedule}</code> : 'on demand'} ·{' '}
-          <Badge status={sync.status} />
+          {sync.schedule ? (
+            <>
+              {scheduleText(sync.schedule, sync.timezone)} <code>{sync.schedule}</code>
+            </>
+          ) : (
+            'on demand'
+          )}{' '}
+          · <Badge status={sync.status} />
         </span>
         <button class="btn" type="submit">
           Run now

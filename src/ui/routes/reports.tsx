@@ -16,7 +16,7 @@ import { DataQualityReader } from '../../quality/report.ts';
 import { campaignLabel, campaignLabels } from '../campaign-labels.ts';
 import { CHARTS_JS } from '../charts.ts';
 import { unansweredWho } from '../unanswered-who.ts';
-import { count, money, two } from '../format.ts';
+import { count, money, sold, two } from '../format.ts';
 import { requireArea } from '../middleware.tsx';
 import { ResponseTable, UnansweredTable } from '../pages/accountability.tsx';
 import {
@@ -162,7 +162,7 @@ async function attributionPage(c: Context) {
       <div class="cards five" id="totals">
         <Figure value={money(t.spend, v.currency)} label="spend" />
         <Figure value={count(t.leads)} label="leads" />
-        <Figure value={two(t.sold)} label="cars sold" />
+        <Figure value={sold(t.sold)} label="cars sold" />
         <Figure value={money(t.costPerSale, v.currency)} label="cost per sale" />
         <Figure value={t.roas === null ? '—' : `${two(t.roas)}×`} label="ROAS (gross / spend)" />
       </div>
