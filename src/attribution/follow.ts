@@ -16,6 +16,15 @@ export const FOLLOW_BATCH = 500;
 
 /** Entities whose changes attribution reads from the change log. */
 const FOLLOWED = ['lead', 'touchpoint', 'sale', 'spend', 'customer'] as const;
+/**
+ * What it asks the log for: every change of its entities but customers, and of customers only
+ * the entries that may hold a merge (the only customer change that matters here, see
+ * `changedRecords`), so an import of thousands of contacts is passed over in Redis.
+ */
+const FOLLOW_FILTER = {
+  entities: FOLLOWED.filter((e) => e !== 'customer'),
+  mergesOf: ['customer'],
+};
 
 /** What catching up did. */
 export interface CatchUp {
@@ -119,7 +128,7 @@ export class AttributionFollower {
       }
       let batch;
       try {
-        batch = await followLog(this.records, tenantId, pos, FOLLOW_BATCH);
+        batch = await followLog(this.records, tenantId, pos, FOLLOW_BATCH, FOLLOW_FILTER);
       } catch (err) {
         if (!(err instanceof PositionLostError)) throw err;
         await this.invalidate(tenantId);

@@ -1,4 +1,5 @@
 import type { StoredRecord } from '../records/merge.ts';
+import type { LogFilter } from '../records/change-log.ts';
 import type { ChangeEntry, RecordStore } from '../records/record-store.ts';
 
 /** The position of a reader that has read nothing yet (or was reset): it walks first. */
@@ -73,7 +74,7 @@ export async function readAfter(
     const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
     return { kind: 'walk', next, ids: walk.ids, records: found };
   }
-  const batch = await followLog(records, tenantId, position, count, entity);
+  const batch = await followLog(records, tenantId, position, count, { entities: [entity] });
   if (batch === null) return null;
   const newest = new Map<string, number>();
   for (const c of batch.changes) {
@@ -84,9 +85,9 @@ export async function readAfter(
 }
 
 /**
- * The changes logged after entry `position` (of every entity, or of `entity` only), about `count`
- * of them, and the position after them (past the entries of other entities it passed over, so it
- * may come with no changes); null when the log has nothing after the position. A log trimmed past
+ * The changes logged after entry `position` (of every entity, or those `filter` wants), about
+ * `count` of them, and the position after them (past the entries it passed over, so it may come
+ * with no changes); null when the log has nothing after the position. A log trimmed past
  * the position throws PositionLostError.
  */
 export async function followLog(
@@ -94,9 +95,9 @@ export async function followLog(
   tenantId: string,
   position: string,
   count: number,
-  entity?: string,
+  filter?: LogFilter,
 ): Promise<{ next: string; changes: ChangeEntry[] } | null> {
-  const { changes, held, last } = await records.readChangesHeld(tenantId, position, count, entity);
+  const { changes, held, last } = await records.readChangesHeld(tenantId, position, count, filter);
   // The log is trimmed from its head, so if the entry at the position was still there when the
   // read was done (each XRANGE of it starts at the entry before, inclusive: `held`), nothing the
   // read needed had been trimmed; only when it was not is the log asked whether it was trimmed.

@@ -25,6 +25,8 @@
  * moved to another stays, which costs that reader one empty read). One packed argument instead
  * of three per record: building and parsing thousands of protocol arguments cost the client and
  * Redis more than the data itself.
+ * ARGV[8] '1' when a record of the batch is a merged customer (`mergedInto`), else '0': the log
+ * entry's `m` field, so a reader that wants only merges of customers passes over the rest.
  * Returns the 1-based indexes of records whose version did not match (those were not written);
  * a record named twice in one batch conflicts the second time.
  */
@@ -92,7 +94,7 @@ for s = 1, #buyers, 2 * CHUNK do
   redis.call('SADD', buyersKey, unpack(buyers, s, math.min(#buyers, s + 2 * CHUNK - 1)))
 end
 if #rows > 0 then
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'))
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'), 'm', ARGV[8])
 end
 return conflicts
 `;

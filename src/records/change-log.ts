@@ -21,18 +21,32 @@ export interface ChangesRead {
   last: string | null;
 }
 
+/**
+ * Which log entries a reader gets: those of `entities`, and of `mergesOf` only the entries that
+ * may hold a customer merge (an entry says so in its `m` field, `RecordStore.writeMany`; an
+ * entry written before entries said so may, as may a replay's).
+ */
+export interface LogFilter {
+  entities: readonly string[];
+  mergesOf?: readonly string[];
+}
+
 /*
- * One XRANGE of a reader of one entity, filtered in Redis: entries of other entities are passed
- * over there, not sent. KEYS[1] the change stream. ARGV[1] the first id (inclusive, '-' for the
- * start), ARGV[2] the most entries to go through, ARGV[3] the entity, ARGV[4] an id whose entry
- * is not returned (the reader's position: read again only to see it is still there) or '',
- * ARGV[5] the most entries of the entity to return (it stops at the last one).
+ * One XRANGE of a filtered reader (LogFilter), filtered in Redis: the entries it does not want are
+ * passed over there, not sent. KEYS[1] the change stream. ARGV[1] the first id (inclusive, '-'
+ * for the start), ARGV[2] the most entries to go through, ARGV[3] the entities (comma-separated),
+ * ARGV[4] an id whose entry is not returned (the reader's position: read again only to see it is
+ * still there) or '', ARGV[5] the most entries to return (it stops at the last one), ARGV[6] the
+ * entities of which only entries that may hold a merge (`m` other than '0') are wanted.
  * Returns { the first entry's id ('' none), the last entry gone through ('' none), 1 when the
- * log ended there (else 0), then per entry of the entity: its id, its source connection, its rows }.
+ * log ended there (else 0), then per wanted entry: its id, entity, source connection and rows }.
  */
 const FILTERED_RANGE = `
 local ask = tonumber(ARGV[2])
 local most = tonumber(ARGV[5])
+local all, merges = {}, {}
+for e in string.gmatch(ARGV[3], '[^,]+') do all[e] = true end
+for e in string.gmatch(ARGV[6], '[^,]+') do merges[e] = true end
 local rows = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ask)
 local out = { '', '', 0 }
 if #rows == 0 then
@@ -45,13 +59,15 @@ for i, row in ipairs(rows) do
   n = i
   if row[1] ~= ARGV[4] then
     local kv = row[2]
-    local e, s, r = '', '', ''
+    local e, s, r, m = '', '', '', ''
     for j = 1, #kv, 2 do
       local f = kv[j]
-      if f == 'e' then e = kv[j + 1] elseif f == 's' then s = kv[j + 1] elseif f == 'r' then r = kv[j + 1] end
+      if f == 'e' then e = kv[j + 1] elseif f == 's' then s = kv[j + 1]
+      elseif f == 'r' then r = kv[j + 1] elseif f == 'm' then m = kv[j + 1] end
     end
-    if e == ARGV[3] then
+    if all[e] or (merges[e] and m ~= '0') then
       out[#out + 1] = row[1]
+      out[#out + 1] = e
       out[#out + 1] = s
       out[#out + 1] = r
       found = found + 1
@@ -78,7 +94,7 @@ interface Range {
 }
 
 /**
- * One XRANGE after `from` (inclusive), of `ask` entries; with `entity`, only that entity's entries
+ * One XRANGE after `from` (inclusive), of `ask` entries; with a filter, only the entries it wants
  * come back, `most` of them at most (the read stops at the last).
  */
 async function range(
@@ -86,20 +102,23 @@ async function range(
   key: string,
   from: string | null,
   ask: number,
-  entity: string | undefined,
+  filter: LogFilter | undefined,
   most: number,
 ): Promise<Range> {
-  if (entity === undefined) {
+  if (filter === undefined) {
     const rows = await redis.xrange(key, from ?? '-', '+', 'COUNT', ask);
     const [first, last] = [rows[0]?.[0] ?? null, rows.at(-1)?.[0] ?? null];
     return { rows, first, last, ended: rows.length < ask };
   }
   if (!('feedRange' in redis)) redis.defineCommand('feedRange', { lua: FILTERED_RANGE });
-  const args = [key, from ?? '-', String(ask), entity, from ?? '', String(most)];
-  const out = await (redis as RangeRedis).feedRange(1, ...args);
+  const { entities, mergesOf = [] } = filter;
+  const args = [from ?? '-', String(ask), entities.join(','), from ?? '', String(most)];
+  const out = await (redis as RangeRedis).feedRange(1, key, ...args, mergesOf.join(','));
   const rows: [string, string[]][] = [];
-  for (let i = 3; i < out.length; i += 3)
-    rows.push([String(out[i]), ['e', entity, 's', String(out[i + 1]), 'r', String(out[i + 2])]]);
+  for (let i = 3; i < out.length; i += 4) {
+    const [id, e, s, r] = [out[i], out[i + 1], out[i + 2], out[i + 3]].map(String);
+    rows.push([id!, ['e', e!, 's', s!, 'r', r!]]);
+  }
   const [first, last] = [String(out[0]) || null, String(out[1]) || null];
   return { rows, first, last, ended: Number(out[2]) === 1 };
 }
@@ -126,7 +145,7 @@ function entryChanges(streamId: string, kv: string[], out: ChangeEntry[]): void 
 /**
  * Reads the changes logged after entry `afterId` ('0' = from the start) in the stream at `key`:
  * whole entries, until at least `count` changes are collected (the last entry may take it past
- * `count`) or the log ends. With `entity`, only that entity's entries (Redis passes over the
+ * `count`) or the log ends. With a filter, only the entries it wants (Redis passes over the
  * others without sending them). Each XRANGE asks for about as many entries as the changes still
  * wanted need at the rows per entry seen so far (an entry is a batch: one webhook record or a
  * page of hundreds), so a reader of 500 changes does not fetch 16 page-sized entries to use one.
@@ -136,7 +155,7 @@ export async function readChangeLog(
   key: string,
   afterId: string,
   count: number,
-  entity?: string,
+  filter?: LogFilter,
 ): Promise<ChangesRead> {
   const out: ChangeEntry[] = [];
   let from = afterId === '0' ? null : afterId;
@@ -149,9 +168,9 @@ export async function readChangeLog(
       ? Math.ceil(Math.max(1, count - out.length) / Math.max(1, out.length / entries))
       : 1;
     // Filtered, Redis goes through up to the most entries and returns the wanted ones of them.
-    const scan = entity === undefined ? Math.min(MAX_ENTRIES_PER_READ, want) : MAX_ENTRIES_PER_READ;
+    const scan = filter === undefined ? Math.min(MAX_ENTRIES_PER_READ, want) : MAX_ENTRIES_PER_READ;
     const ask = scan + (from === null ? 0 : 1);
-    const got = await range(redis, key, from, ask, entity, want);
+    const got = await range(redis, key, from, ask, filter, want);
     const rows = got.rows;
     // The position's own entry: skipped by the script when filtered, else the first row.
     const fromSeen = from !== null && got.first === from;

@@ -4,7 +4,7 @@ import { pack } from 'msgpackr';
 import type { Keys } from '../store/keys.ts';
 import { indexScores, TIME_FIELDS, TOUCH_ENTITIES } from './access-paths.ts';
 import { CAS_SCRIPT } from './cas-script.ts';
-import { readChangeLog, type ChangesRead } from './change-log.ts';
+import { readChangeLog, type ChangesRead, type LogFilter } from './change-log.ts';
 import { bodiesHavingField } from './having-field.ts';
 import type { FieldMeta, StoredRecord } from './merge.ts';
 
@@ -107,6 +107,9 @@ export function decodeBody(
   }
   return rec;
 }
+
+/** Whether a record is a customer merged into another (what a merge writes, `mergedInto`). */
+const isMerged = (r: StoredRecord) => typeof r.f.mergedInto === 'string' && r.f.mergedInto !== '';
 
 /** Orders two stream entry ids (`<ms>-<seq>`). */
 function compareStreamIds(a: string, b: string): number {
@@ -224,7 +227,9 @@ export class RecordStore {
         const items: (string | number)[] = [];
         const dated = entity in TIME_FIELDS;
         const touches = TOUCH_ENTITIES.has(entity);
+        let merge = false;
         for (const w of group) {
+          merge ||= isMerged(w.record);
           items.push(w.record.id, w.expected, encodeBody(w.record, w.expected + 1));
           if (!dated && !touches) continue; // the script reads 3 items a record then
           const { touchMs, dateScore } = dated ? indexScores(entity, w.record.f) : NO_SCORES;
@@ -243,6 +248,7 @@ export class RecordStore {
           dated ? '1' : '0',
           touches ? this.k.customerTouches(tenantId, '') : '',
           entity === 'sale' ? this.k.buyers(tenantId) : '',
+          merge ? '1' : '0',
         );
         for (const i of conflicts) lost.add(group[i - 1]!);
       }),
@@ -304,14 +310,14 @@ export class RecordStore {
 
   /**
    * `readChanges`, telling too whether the entry at `afterId` was still in the log and where the
-   * read ended (`ChangesRead`); with `entity`, that entity's changes only.
+   * read ended (`ChangesRead`); with a filter, only the changes it wants.
    */
   async readChangesHeld(
     tenantId: string,
     afterId: string,
     count: number,
-    entity?: string,
+    filter?: LogFilter,
   ): Promise<ChangesRead> {
-    return readChangeLog(this.redis, this.k.changes(tenantId), afterId, count, entity);
+    return readChangeLog(this.redis, this.k.changes(tenantId), afterId, count, filter);
   }
 }

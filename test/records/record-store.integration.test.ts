@@ -159,24 +159,54 @@ describe('RecordStore', () => {
     const last = all.at(-1)!.streamId;
     const xrange = vi.spyOn(t.hub.redis, 'xrange');
     try {
-      const customers = await store.readChangesHeld('t9', '0', 500, 'customer');
+      const customers = await store.readChangesHeld('t9', '0', 500, { entities: ['customer'] });
       expect(customers.changes.map((c) => c.id)).toEqual(['cus_1', 'cus_2']);
       // Past every entry it went through (the leads after cus_2 too), so it does not read them again.
       expect(customers.last).toBe(last);
       expect(xrange).not.toHaveBeenCalled(); // the filtered range is a script
       const from = customers.changes[0]!.streamId;
-      const after = await store.readChangesHeld('t9', from, 500, 'customer');
+      const after = await store.readChangesHeld('t9', from, 500, { entities: ['customer'] });
       expect(after).toMatchObject({ held: true, last });
       expect(after.changes.map((c) => c.id)).toEqual(['cus_2']);
-      const none = await store.readChangesHeld('t9', last, 500, 'customer');
+      const none = await store.readChangesHeld('t9', last, 500, { entities: ['customer'] });
       expect(none).toMatchObject({ held: true, last: null, changes: [] });
       // Only as many as asked: the first lead change, then the position after it.
-      const leads = await store.readChangesHeld('t9', '0', 1, 'lead');
+      const leads = await store.readChangesHeld('t9', '0', 1, { entities: ['lead'] });
       expect(leads.changes.map((c) => c.id)).toEqual(['led_0']);
       expect(leads.last).toBe(leads.changes[0]!.streamId);
     } finally {
       xrange.mockRestore();
     }
+  });
+
+  it('gives a reader of merges only the customer entries that may hold one', async () => {
+    await store.writeMany('t10', [write(rec('cus_1', { email: 'a@x.com' }), 0)]);
+    await store.writeMany('t10', [write(rec('led_1', { n: 1 }, 'lead'), 0)]);
+    await store.writeMany('t10', [
+      write(rec('cus_2', { email: 'b@x.com' }), 0),
+      write(rec('cus_3', { email: 'c@x.com', mergedInto: 'cus_2' }), 0),
+    ]);
+    // An entry as written before entries said whether they hold a merge: it may.
+    await t.hub.redis.xadd(
+      t.hub.keys.changes('t10'),
+      '*',
+      'e',
+      'customer',
+      's',
+      'c',
+      'r',
+      'cus_4\t2',
+    );
+    await store.writeMany('t10', [write(rec('cus_5', { email: 'e@x.com' }), 0)]);
+    const filter = { entities: ['lead'], mergesOf: ['customer'] };
+    const got = await store.readChangesHeld('t10', '0', 500, filter);
+    expect(got.changes.map((c) => `${c.entity}:${c.id}`)).toEqual([
+      'lead:led_1',
+      'customer:cus_2',
+      'customer:cus_3',
+      'customer:cus_4',
+    ]);
+    expect(got.last).toBe((await store.lastChangeId('t10'))!);
   });
 
   it('reads only the records whose field is a non-empty string (merged customers)', async () => {
