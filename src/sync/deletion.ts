@@ -1,5 +1,6 @@
 import { StoredValueError } from '../entities/stored.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
+import { tryLock } from './lock.ts';
 import { forgetPendingCreates } from './pending-creates.ts';
 import type { SyncServices } from './services.ts';
 import type { Sync } from './types.ts';
@@ -14,8 +15,29 @@ const SCAN_COUNT = 1000;
  * quarantine entries and dead letters (removals archived, so a rebuild does not bring them back).
  * The canonical records and the connection's links stay: they are the tenant's and the
  * connection's. Schedule and feed registration are the queue's (`SyncService.remove`).
+ * Refused while a run of it holds its lock (`sync_running`: a run would go on writing what the
+ * deletion removes); the deletion holds the lock itself, so no run starts meanwhile.
+ * @throws AppError 409 `sync_running`.
  */
 export async function deleteSync(svc: SyncServices, tenantId: string, syncId: string) {
+  const token = `delete:${process.pid}:${Date.now()}`;
+  const lock = await tryLock(svc.hub.redis, svc.hub.keys.syncLock(tenantId, syncId), token);
+  if (!lock)
+    throw new AppError(
+      409,
+      'sync_running',
+      'The sync is running: wait for its run to finish (or pause the sync), then delete it',
+      [{ path: 'sync', message: syncId }],
+    );
+  try {
+    await deleteUnlocked(svc, tenantId, syncId);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** `deleteSync` once it holds the sync's lock. */
+async function deleteUnlocked(svc: SyncServices, tenantId: string, syncId: string) {
   // A sync whose stored definition is bad can still be deleted; its pending creates are unknown.
   const sync = await svc.syncs.get(tenantId, syncId).catch((err: unknown) => {
     if (err instanceof StoredValueError) return null;

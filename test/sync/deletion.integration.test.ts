@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../src/errors/app-error.ts';
 import { deleteConnection } from '../../src/sync/deletion.ts';
+import { tryLock } from '../../src/sync/lock.ts';
 import { loadPendingCreates, markCreates } from '../../src/sync/pending-creates.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import type { Sync } from '../../src/sync/types.ts';
@@ -126,5 +127,21 @@ describe('deleting a sync or a connection', () => {
     expect(afterConn.get(`${tag()}conns`)).toEqual(
       [inbound.connectionId, other.connectionId].sort(),
     );
+  });
+
+  it('refuses to delete a sync while a run of it holds its lock, and deletes it after', async () => {
+    const sync = await sendContacts(await t.h.connect('http-json', t.dest), 'busy');
+    const { redis, keys } = t.h.hub;
+    const run = await tryLock(redis, keys.syncLock(t.h.tenantId, sync.id), 'a-run');
+    const refused = await t.h.engine.service.remove(t.h.tenantId, sync.id).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      status: 409,
+      code: 'sync_running',
+      details: [{ path: 'sync', message: sync.id }],
+    });
+    expect((await t.h.engine.service.svc.syncs.get(t.h.tenantId, sync.id)).id).toBe(sync.id);
+    await run!.release();
+    await t.h.engine.service.remove(t.h.tenantId, sync.id);
+    expect(await keysNaming(sync.id)).toEqual([]);
   });
 });

@@ -64,10 +64,10 @@ const routes = {
     ...base,
     method: 'delete',
     path: one,
-    summary: 'Delete a sync',
+    summary: 'Delete a sync (refused with 409 sync_running while a run of it is going)',
     middleware: write(),
     request: { params: SyncParam },
-    responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409) },
   }),
   run: action('run', 'Run now', json(QueuedSchema, 'Queued')),
   backfill: createRoute({
