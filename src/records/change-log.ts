@@ -32,12 +32,14 @@ export interface LogFilter {
 }
 
 /*
- * One XRANGE of a filtered reader (LogFilter), filtered in Redis: the entries it does not want are
+ * The XRANGEs of a filtered reader (LogFilter), filtered in Redis: the entries it does not want are
  * passed over there, not sent. KEYS[1] the change stream. ARGV[1] the first id (inclusive, '-'
  * for the start), ARGV[2] the most entries to go through, ARGV[3] the entities (comma-separated),
  * ARGV[4] an id whose entry is not returned (the reader's position: read again only to see it is
  * still there) or '', ARGV[5] the most entries to return (it stops at the last one), ARGV[6] the
  * entities of which only entries that may hold a merge (`m` other than '0') are wanted.
+ * It goes a few entries at a time (as many as could still be wanted: an entry can be a page of
+ * a thousand changes) and stops at the last wanted one. Exclusive ranges: Redis 6.2 or later.
  * Returns { the first entry's id ('' none), the last entry gone through ('' none), 1 when the
  * log ended there (else 0), then per wanted entry: its id, entity, source connection and rows }.
  */
@@ -47,36 +49,40 @@ local most = tonumber(ARGV[5])
 local all, merges = {}, {}
 for e in string.gmatch(ARGV[3], '[^,]+') do all[e] = true end
 for e in string.gmatch(ARGV[6], '[^,]+') do merges[e] = true end
-local rows = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ask)
 local out = { '', '', 0 }
-if #rows == 0 then
-  out[3] = 1
-  return out
-end
-out[1] = rows[1][1]
-local n, found = 0, 0
-for i, row in ipairs(rows) do
-  n = i
-  if row[1] ~= ARGV[4] then
-    local kv = row[2]
-    local e, s, r, m = '', '', '', ''
-    for j = 1, #kv, 2 do
-      local f = kv[j]
-      if f == 'e' then e = kv[j + 1] elseif f == 's' then s = kv[j + 1]
-      elseif f == 'r' then r = kv[j + 1] elseif f == 'm' then m = kv[j + 1] end
-    end
-    if all[e] or (merges[e] and m ~= '0') then
-      out[#out + 1] = row[1]
-      out[#out + 1] = e
-      out[#out + 1] = s
-      out[#out + 1] = r
-      found = found + 1
-      if found >= most then break end
+local start, scanned, found = ARGV[1], 0, 0
+while scanned < ask do
+  -- A few entries at a time, as many as could still be wanted: entries can be large pages.
+  local step = math.min(ask - scanned, most - found + 1)
+  local rows = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', step)
+  if scanned == 0 and #rows > 0 then out[1] = rows[1][1] end
+  for _, row in ipairs(rows) do
+    scanned = scanned + 1
+    out[2] = row[1]
+    if row[1] ~= ARGV[4] then
+      local kv = row[2]
+      local e, s, r, m = '', '', '', ''
+      for j = 1, #kv, 2 do
+        local f = kv[j]
+        if f == 'e' then e = kv[j + 1] elseif f == 's' then s = kv[j + 1]
+        elseif f == 'r' then r = kv[j + 1] elseif f == 'm' then m = kv[j + 1] end
+      end
+      if all[e] or (merges[e] and m ~= '0') then
+        out[#out + 1] = row[1]
+        out[#out + 1] = e
+        out[#out + 1] = s
+        out[#out + 1] = r
+        found = found + 1
+        if found >= most then return out end
+      end
     end
   end
+  if #rows < step then
+    out[3] = 1
+    return out
+  end
+  start = '(' .. out[2]
 end
-out[2] = rows[n][1]
-if n == #rows and #rows < ask then out[3] = 1 end
 return out
 `;
 
