@@ -34,6 +34,7 @@
  *
  *   npm run bench:attribution
  *   REPORT_CALLS=100 npm run bench:attribution
+ *   KEEP=1 npm run bench:attribution   (leaves the tenant in Redis; prints its prefix)
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -300,5 +301,10 @@ try {
   for (const [name = '', a = '', b = '', r = '', g = ''] of rows)
     out(`${name.padEnd(36)}${a.padStart(12)}${b.padStart(16)}${r.padStart(8)}  ${g}`);
 } finally {
-  await h.close();
+  // KEEP=1 leaves the generated tenant in Redis (to profile a hub task on it) and prints its prefix.
+  if (process.env.KEEP) {
+    out(`kept: {"prefix":"${h.config.REDIS_PREFIX}","tenantId":"${tenantId}"}`);
+    await h.engine.close();
+    await hub.close();
+  } else await h.close();
 }

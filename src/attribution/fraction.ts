@@ -152,7 +152,8 @@ function gcd(a: bigint, b: bigint): bigint {
   return b === 0n ? a : BigInt(smallGcd(Number(a % b), Number(b)));
 }
 
-function smallGcd(a: number, b: number): number {
+/** gcd(a, b) of safe integers a ≥ 0 and b ≥ 0 (either may be 0). */
+export function smallGcd(a: number, b: number): number {
   while (a) [a, b] = [b % a, a];
   return b;
 }

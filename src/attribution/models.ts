@@ -153,12 +153,34 @@ export function quantizedNumerators(cs: readonly Ratio[]): bigint[] {
   // (integers only: no fraction is built per step).
   const floors = cs.map((c) => (c.n * DECAY_SCALE) / c.d);
   const rems = cs.map((c) => (c.n * DECAY_SCALE) % c.d);
+  const rest = (a: number, b: number) => sign(rems[a]! * cs[b]!.d - rems[b]! * cs[a]!.d);
+  return largestRemainder(floors, rest);
+}
+
+/**
+ * `quantizedNumerators(ratios(w))` (what a recompute adds up per sale): over one denominator
+ * each remainder follows from its floor (one division per touch, not two) and the remainders
+ * compare as they are (no product per comparison).
+ */
+export function quantizedWeights(w: Weights): bigint[] {
+  const floors: bigint[] = [];
+  const rems: bigint[] = [];
+  for (const n of w.nums) {
+    const scaled = n * DECAY_SCALE;
+    const f = scaled / w.den;
+    floors.push(f);
+    rems.push(scaled - f * w.den);
+  }
+  return largestRemainder(floors, (a, b) => sign(rems[a]! - rems[b]!));
+}
+
+/**
+ * Adds the units `floors` miss of DECAY_SCALE, one each, to the touches with the largest
+ * remainders (`rest(a, b)`: the sign of remainder a minus remainder b), ties to the later touch.
+ */
+function largestRemainder(floors: bigint[], rest: (a: number, b: number) => number): bigint[] {
   let missing = DECAY_SCALE - floors.reduce((a, b) => a + b, 0n);
-  const rest = (a: number, b: number) => {
-    const x = rems[a]! * cs[b]!.d - rems[b]! * cs[a]!.d;
-    return x > 0n ? 1 : x < 0n ? -1 : 0;
-  };
-  const order = cs.map((_, i) => i).sort((a, b) => rest(b, a) || b - a);
+  const order = floors.map((_, i) => i).sort((a, b) => rest(b, a) || b - a);
   for (const i of order) {
     if (missing <= 0n) break;
     floors[i]! += 1n;
@@ -166,6 +188,8 @@ export function quantizedNumerators(cs: readonly Ratio[]): bigint[] {
   }
   return floors;
 }
+
+const sign = (x: bigint) => (x > 0n ? 1 : x < 0n ? -1 : 0);
 
 /** The credits of `w` as ratios (for `quantize`). */
 export const ratios = (w: Weights): Ratio[] => w.nums.map((n) => ({ n, d: w.den }));

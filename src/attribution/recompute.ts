@@ -10,7 +10,7 @@ import {
   type RecomputeDeps,
   type RecomputeProgress,
 } from './recompute-inputs.ts';
-import { encodeSums, RollupBuilder, splitField } from './rollups.ts';
+import { RollupBuilder, splitField } from './rollups.ts';
 import { Staging, throwFirst } from './staging.ts';
 import { swapIn, type Swapped } from './swap.ts';
 import {
@@ -154,7 +154,7 @@ async function writeRollups(
     if (v.spendCents !== 0n || v.leads !== 0) put('base', f, `${v.spendCents};${v.leads}`);
   for (const m of MODELS) {
     out.sendPending();
-    for (const [f, v] of builder.modelSums(m)) put(m, f, encodeSums(v));
+    for (const [f, v] of builder.modelTexts(m)) put(m, f, v);
     await out.settle(1);
   }
   out.sendPending();

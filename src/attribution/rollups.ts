@@ -1,8 +1,8 @@
 import type { CoreAttribution } from './attribute.ts';
 import { UNATTRIBUTED } from './contributions.ts';
 import { tenantDate } from './dates.ts';
-import { Frac, lcm } from './fraction.ts';
-import { DECAY_SCALE, quantizedNumerators, ratios, type Weights } from './models.ts';
+import { Frac, lcm, smallGcd } from './fraction.ts';
+import { DECAY_SCALE, quantizedWeights, type Weights } from './models.ts';
 import { MODELS, type LeadInput, type Model, type SpendInput } from './types.ts';
 
 const SEP = '\u001f';
@@ -79,6 +79,34 @@ class SmallSums {
     big[3 * i + 2]! += bn * BigInt(priceCents);
   }
 
+  /**
+   * `encodeSums(this.value())`, in doubles while the common denominator and every sum over it
+   * stay safe integers (they do for all but a few fields: no bigint, no fraction object).
+   */
+  text(): string {
+    const { dens, nums } = this;
+    if (this.big) return encodeSums(this.value());
+    // A double result that is a safe integer is exact (the exact one is below 2^53 too).
+    let l = dens[0]!;
+    for (let i = 1; i < dens.length; i++) l = (l / smallGcd(l % dens[i]!, dens[i]!)) * dens[i]!;
+    if (!safe(l)) return encodeSums(this.value());
+    let a = 0;
+    let g = 0;
+    let p = 0;
+    for (let i = 0; i < dens.length; i++) {
+      const scale = l / dens[i]!;
+      const x = nums[3 * i]! * scale;
+      const y = nums[3 * i + 1]! * scale;
+      const z = nums[3 * i + 2]! * scale;
+      a += x;
+      g += y;
+      p += z;
+      if (!(safe(x) && safe(y) && safe(z) && safe(a) && safe(g) && safe(p)))
+        return encodeSums(this.value());
+    }
+    return `${ratioText(a, l)};${ratioText(g, l)};${ratioText(p, l)}`;
+  }
+
   /** The three sums, reduced. */
   value(): Value {
     const { dens } = this;
@@ -99,6 +127,12 @@ class SmallSums {
   }
 }
 
+/** `new Frac(n, d).toString()` of safe integers, d > 0. */
+function ratioText(n: number, d: number): string {
+  const k = smallGcd(Math.abs(n), d);
+  return d === k ? String(n / k) : `${n / k}/${d / k}`;
+}
+
 /** The time_decay sums of one rollup field: numerators over DECAY_SCALE (quantized credits). */
 class DecaySums {
   private sold = 0n;
@@ -111,6 +145,10 @@ class DecaySums {
     this.sold += n;
     this.gross += n * grossCents;
     this.revenue += n * priceCents;
+  }
+
+  text(): string {
+    return encodeSums(this.value());
   }
 
   value(): Value {
@@ -194,7 +232,7 @@ export class RollupBuilder {
         if (w.nums[i] !== 0)
           (cells[i]![j] as SmallSums).add(w.nums[i]!, w.den, grossCents, priceCents);
     }
-    const nums = quantizedNumerators(ratios(sale.weights[DECAY]!));
+    const nums = quantizedWeights(sale.weights[DECAY]!);
     const [gross, price] = [BigInt(grossCents), BigInt(priceCents)];
     for (let i = 0; i < nums.length; i++)
       if (nums[i] !== 0n) (cells[i]![DECAY] as DecaySums).add(nums[i]!, gross, price);
@@ -214,10 +252,10 @@ export class RollupBuilder {
     return this.base;
   }
 
-  /** Model `m`'s sums so far, by field (those it added to), each reduced as it is read. */
-  *modelSums(m: Model): Generator<[string, Value]> {
+  /** Model `m`'s sums so far as stored (`encodeSums`), by field (those it added to). */
+  *modelTexts(m: Model): Generator<[string, string]> {
     const j = MODELS.indexOf(m);
-    for (const [f, c] of this.cells) if (!c[j]!.isEmpty) yield [f, c[j]!.value()];
+    for (const [f, c] of this.cells) if (!c[j]!.isEmpty) yield [f, c[j]!.text()];
   }
 }
 

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 
 import { attributeSale } from '../../src/attribution/attribute.ts';
 import { Frac } from '../../src/attribution/fraction.ts';
-import { credits, DECAY_DIGITS, modelWeights, quantize } from '../../src/attribution/models.ts';
+import {
+  credits,
+  DECAY_DIGITS,
+  modelWeights,
+  quantize,
+  quantizedNumerators,
+  quantizedWeights,
+  ratios,
+} from '../../src/attribution/models.ts';
 import { buildTouches } from '../../src/attribution/touches.ts';
 import { MODELS, type Touch } from '../../src/attribution/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/tenants/settings.ts';
@@ -37,6 +45,19 @@ describe('credits per model, hand-checked', () => {
     expect(older!.div(newer!).toFixed(30)).toBe('0.905723664263906671594172873215');
     const q = quantize([older!, newer!]);
     expect(q[0]!.add(q[1]!).equals(Frac.ONE)).toBe(true);
+  });
+
+  it("time decay quantized over the weights' own denominator as over their ratios, ties included", () => {
+    const cases = [[0], [1, 0], [14, 7, 0], [5, 5], [3, 3, 3], [89, 40, 40, 2, 1, 0], [90, 0, 0]];
+    for (let i = 0; i < 200; i++)
+      cases.push(Array.from({ length: 1 + (i % 9) }, (_, j) => (i * 37 + j * 53) % 91));
+    for (const h of [1, 7, 30])
+      for (const deltas of cases) {
+        const w = modelWeights('time_decay', deltas, h);
+        expect(quantizedWeights(w), `${deltas.join(',')} at ${h}`).toEqual(
+          quantizedNumerators(ratios(w)),
+        );
+      }
   });
 });
 
