@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { followLog, PositionLostError } from '../feed/positions.ts';
 import { mergedCustomers } from '../identity/merge.ts';
 import { AccessPaths } from '../records/access-paths.ts';
+import type { LogFilter } from '../records/change-log.ts';
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
@@ -21,9 +22,9 @@ const FOLLOWED = ['lead', 'touchpoint', 'sale', 'spend', 'customer'] as const;
  * the entries that may hold a merge (the only customer change that matters here, see
  * `changedRecords`), so an import of thousands of contacts is passed over in Redis.
  */
-const FOLLOW_FILTER = {
+const FOLLOW_FILTER: LogFilter = {
   entities: FOLLOWED.filter((e) => e !== 'customer'),
-  mergesOf: ['customer'],
+  flagged: { customer: ['m'] },
 };
 
 /** What catching up did. */

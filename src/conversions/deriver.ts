@@ -13,6 +13,8 @@ import { markOwners, writeConversions } from './write.ts';
 
 /** Entities whose changes can change conversions, in the order the deriver reads them. */
 export const DERIVE_ENTITIES = ['sale', 'lead', 'touchpoint', 'customer'] as const;
+/** The customer log entries the deriver follows: those that may hold a merge or a buyer. */
+const CUSTOMER_FLAGS = ['m', 'b'] as const;
 /** Feed reader kind of the conversion deriver (one position per entity: `conversions:derive:<entity>`). */
 export const CONVERSIONS_READER = 'conversions';
 /** Changes read per feed batch. */
@@ -82,6 +84,9 @@ export class ConversionDeriver {
           CONVERSIONS_READER,
           `derive:${entity}`,
           entity,
+          // Of customers only a buyer's change or a merge can change a conversion: the log
+          // entries of other customers (an import of contacts) are passed over in Redis.
+          entity === 'customer' ? CUSTOMER_FLAGS : undefined,
         );
         // Of a changed customer only its id and a merge matter here: only merged ones are read.
         const read =

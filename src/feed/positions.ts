@@ -42,6 +42,12 @@ export type FeedBatch =
 export type ReadRecords = (ids: readonly string[]) => Promise<StoredRecord[]>;
 
 /**
+ * Of the entity's log entries, the only ones a reader follows: those with one of these flags set
+ * (`LogFilter.flagged`); every entry when not given. The walk still reads every record.
+ */
+export type EntryFlags = readonly ('m' | 'b')[];
+
+/**
  * The batch after `position` for a reader of `entity` (null: nothing new). Walk-then-follow:
  * from FROM_START a reader first walks the entity's records in id order (position
  * `walk:<log id>:<last id>`, a place in the data that survives a Redis restart), then follows the
@@ -56,10 +62,11 @@ export async function readAfter(
   position: string,
   count: number,
   read?: ReadRecords,
+  flags?: EntryFlags,
 ): Promise<FeedBatch | null> {
   if (position === FROM_START || position.startsWith(OLD_SCAN_PREFIX)) {
     const logAt = (await records.lastChangeId(tenantId)) ?? LOG_START;
-    return readAfter(records, tenantId, entity, `${WALK_PREFIX}${logAt}:`, count, read);
+    return readAfter(records, tenantId, entity, `${WALK_PREFIX}${logAt}:`, count, read, flags);
   }
   if (position.startsWith(WALK_PREFIX)) {
     const colon = position.indexOf(':', WALK_PREFIX.length);
@@ -74,7 +81,8 @@ export async function readAfter(
     const next = walk.last === null ? logAt : `${WALK_PREFIX}${logAt}:${walk.last}`;
     return { kind: 'walk', next, ids: walk.ids, records: found };
   }
-  const batch = await followLog(records, tenantId, position, count, { entities: [entity] });
+  const filter = flags ? { entities: [], flagged: { [entity]: flags } } : { entities: [entity] };
+  const batch = await followLog(records, tenantId, position, count, filter);
   if (batch === null) return null;
   const newest = new Map<string, number>();
   for (const c of batch.changes) {

@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import type { StoredRecord } from '../records/merge.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Keys } from '../store/keys.ts';
-import { FROM_START, PositionLostError, readAfter, type ReadRecords } from './positions.ts';
+import {
+  FROM_START,
+  PositionLostError,
+  readAfter,
+  type EntryFlags,
+  type ReadRecords,
+} from './positions.ts';
 import { FeedRegistry, type ReaderKind } from './registry.ts';
 
 /** A batch handed to a reader: the records (newest version), and the position to commit after. */
@@ -30,6 +36,8 @@ export class FeedReader {
     readonly kind: ReaderKind,
     readonly id: string,
     readonly entity: string,
+    /** Follows only the entity's log entries with one of these flags (`EntryFlags`). */
+    private readonly flags?: EntryFlags,
   ) {}
 
   private get field() {
@@ -54,7 +62,15 @@ export class FeedReader {
     const at = await this.position();
     let batch;
     try {
-      batch = await readAfter(this.records, this.tenantId, this.entity, at, count, read);
+      batch = await readAfter(
+        this.records,
+        this.tenantId,
+        this.entity,
+        at,
+        count,
+        read,
+        this.flags,
+      );
     } catch (err) {
       if (err instanceof PositionLostError) await this.commit(FROM_START);
       throw err;

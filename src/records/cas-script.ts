@@ -27,6 +27,10 @@
  * Redis more than the data itself.
  * ARGV[8] '1' when a record of the batch is a merged customer (`mergedInto`), else '0': the log
  * entry's `m` field, so a reader that wants only merges of customers passes over the rest.
+ * ARGV[9] the tenant's buyers set for a batch of customers ('' otherwise): the entry's `b` field
+ * is '1' when a customer of the batch is in it (may have a sale), else '0', so a reader that
+ * cares only about buyers' changes (the conversion deriver) passes over the others. A customer
+ * who becomes a buyer later needs no re-read of this change: the sale's own change brings it.
  * Returns the 1-based indexes of records whose version did not match (those were not written);
  * a record named twice in one batch conflicts the second time.
  */
@@ -38,7 +42,7 @@ local buyers = {}
 local W = (dated or touchPrefix ~= '') and 6 or 3
 local n = #A / W
 local conflicts, seen = {}, {}
-local recs, rows, fresh, byDate = {}, {}, {}, {}
+local recs, rows, fresh, byDate, written = {}, {}, {}, {}, {}
 local match = string.match
 for s = 1, n, CHUNK do
   local e = math.min(n, s + CHUNK - 1)
@@ -58,6 +62,7 @@ for s = 1, n, CHUNK do
       recs[#recs + 1] = id
       recs[#recs + 1] = A[a + 2]
       rows[#rows + 1] = id .. '\\t' .. (expected + 1)
+      written[#written + 1] = id
       if current == 0 then
         fresh[#fresh + 1] = 0
         fresh[#fresh + 1] = id
@@ -94,7 +99,18 @@ for s = 1, #buyers, 2 * CHUNK do
   redis.call('SADD', buyersKey, unpack(buyers, s, math.min(#buyers, s + 2 * CHUNK - 1)))
 end
 if #rows > 0 then
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'), 'm', ARGV[8])
+  local entry = { 'e', ARGV[2], 's', ARGV[3], 'r', table.concat(rows, '\\n'), 'm', ARGV[8] }
+  if ARGV[9] ~= '' then
+    local buyer = '0'
+    for s = 1, #written, CHUNK do
+      local found = redis.call('SMISMEMBER', ARGV[9], unpack(written, s, math.min(#written, s + CHUNK - 1)))
+      for _, f in ipairs(found) do if f == 1 then buyer = '1' end end
+      if buyer == '1' then break end
+    end
+    entry[#entry + 1] = 'b'
+    entry[#entry + 1] = buyer
+  end
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(entry))
 end
 return conflicts
 `;

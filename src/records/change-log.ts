@@ -22,13 +22,14 @@ export interface ChangesRead {
 }
 
 /**
- * Which log entries a reader gets: those of `entities`, and of `mergesOf` only the entries that
- * may hold a customer merge (an entry says so in its `m` field, `RecordStore.writeMany`; an
- * entry written before entries said so may, as may a replay's).
+ * Which log entries a reader gets: those of `entities`, and of each entity in `flagged` only the
+ * entries with one of its flags set: `m` may hold a customer merge, `b` may hold a buyer (a
+ * customer with a sale), as `RecordStore.writeMany` writes them ('1' or '0'). An entry without the
+ * field (written before entries had it, or a replay's) counts as set.
  */
 export interface LogFilter {
   entities: readonly string[];
-  mergesOf?: readonly string[];
+  flagged?: Readonly<Record<string, readonly ('m' | 'b')[]>>;
 }
 
 /*
@@ -37,7 +38,8 @@ export interface LogFilter {
  * for the start), ARGV[2] the most entries to go through, ARGV[3] the entities (comma-separated),
  * ARGV[4] an id whose entry is not returned (the reader's position: read again only to see it is
  * still there) or '', ARGV[5] the most entries to return (it stops at the last one), ARGV[6] the
- * entities of which only entries that may hold a merge (`m` other than '0') are wanted.
+ * flagged entities as `entity:flags` (comma-separated; `customer:mb`): of those, only entries
+ * with one of the flags other than '0' (or without it) are wanted.
  * It goes a few entries at a time (as many as could still be wanted: an entry can be a page of
  * a thousand changes) and stops at the last wanted one. Exclusive ranges: Redis 6.2 or later.
  * Returns { the first entry's id ('' none), the last entry gone through ('' none), 1 when the
@@ -46,9 +48,9 @@ export interface LogFilter {
 const FILTERED_RANGE = `
 local ask = tonumber(ARGV[2])
 local most = tonumber(ARGV[5])
-local all, merges = {}, {}
+local all, flagged = {}, {}
 for e in string.gmatch(ARGV[3], '[^,]+') do all[e] = true end
-for e in string.gmatch(ARGV[6], '[^,]+') do merges[e] = true end
+for e, f in string.gmatch(ARGV[6], '([^,:]+):([^,]+)') do flagged[e] = f end
 local out = { '', '', 0 }
 local start, scanned, found = ARGV[1], 0, 0
 while scanned < ask do
@@ -61,13 +63,19 @@ while scanned < ask do
     out[2] = row[1]
     if row[1] ~= ARGV[4] then
       local kv = row[2]
-      local e, s, r, m = '', '', '', ''
+      local e, s, r, set = '', '', '', {}
       for j = 1, #kv, 2 do
         local f = kv[j]
         if f == 'e' then e = kv[j + 1] elseif f == 's' then s = kv[j + 1]
-        elseif f == 'r' then r = kv[j + 1] elseif f == 'm' then m = kv[j + 1] end
+        elseif f == 'r' then r = kv[j + 1] else set[f] = kv[j + 1] end
       end
-      if all[e] or (merges[e] and m ~= '0') then
+      local want = all[e]
+      if not want and flagged[e] then
+        for k in string.gmatch(flagged[e], '.') do
+          if set[k] ~= '0' then want = true end
+        end
+      end
+      if want then
         out[#out + 1] = row[1]
         out[#out + 1] = e
         out[#out + 1] = s
@@ -117,9 +125,9 @@ async function range(
     return { rows, first, last, ended: rows.length < ask };
   }
   if (!('feedRange' in redis)) redis.defineCommand('feedRange', { lua: FILTERED_RANGE });
-  const { entities, mergesOf = [] } = filter;
-  const args = [from ?? '-', String(ask), entities.join(','), from ?? '', String(most)];
-  const out = await (redis as RangeRedis).feedRange(1, key, ...args, mergesOf.join(','));
+  const flagged = Object.entries(filter.flagged ?? {}).map(([e, f]) => `${e}:${f.join('')}`);
+  const args = [from ?? '-', String(ask), filter.entities.join(','), from ?? '', String(most)];
+  const out = await (redis as RangeRedis).feedRange(1, key, ...args, flagged.join(','));
   const rows: [string, string[]][] = [];
   for (let i = 3; i < out.length; i += 4) {
     const [id, e, s, r] = [out[i], out[i + 1], out[i + 2], out[i + 3]].map(String);

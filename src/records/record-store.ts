@@ -249,6 +249,7 @@ export class RecordStore {
           touches ? this.k.customerTouches(tenantId, '') : '',
           entity === 'sale' ? this.k.buyers(tenantId) : '',
           merge ? '1' : '0',
+          entity === 'customer' ? this.k.buyers(tenantId) : '',
         );
         for (const i of conflicts) lost.add(group[i - 1]!);
       }),

@@ -156,6 +156,38 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
     ]);
   });
 
+  it("a buyer's later change re-derives the sale's conversion; another customer's change is passed over", async () => {
+    const w = await conversionWorld(t.h, t.crm);
+    t.crm.put(
+      'leads',
+      lead('zed@example.com', '2026-06-10T15:00:00Z', {
+        source: 'meta',
+        meta_lead_id: '444444444444444',
+      }),
+    );
+    t.crm.put('leads', lead('amy@example.com', '2026-06-10T15:00:00Z'));
+    t.crm.put('sales', sale('1007', 'zed@example.com'));
+    await w.sync();
+    const purchase = async () =>
+      [...(await w.conversions()).values()].find(
+        (c) => c.id === 'meta:444444444444444:Purchase:1007',
+      );
+    expect((await purchase())?.user).toEqual({ email: 'zed@example.com' });
+    const change = async (email: string, f: Record<string, string>) => {
+      const c = (await w.customerByEmail(email))!;
+      Object.assign(c.f, f);
+      const lost = await w.svc.records.writeMany(t.h.tenantId, [
+        { record: c, expected: c.v, changed: Object.keys(f), sourceConnectionId: 'crm' },
+      ]);
+      expect(lost).toEqual([]);
+    };
+    await change('amy@example.com', { phone: '+15125550100' });
+    expect(await w.deriver.run(t.h.tenantId)).toMatchObject({ conversions: 0 });
+    await change('zed@example.com', { phone: '+15125550199' });
+    expect(await w.deriver.run(t.h.tenantId)).toMatchObject({ conversions: 1 });
+    expect((await purchase())?.user).toEqual({ email: 'zed@example.com', phone: '+15125550199' });
+  });
+
   it('Meta: one CRM event per stage change of a Meta lead, at the change, in the tenant offset', async () => {
     const w = await conversionWorld(t.h, t.crm);
     const fay = lead('fay@example.com', '2026-10-31T15:00:00Z', {

@@ -198,7 +198,7 @@ describe('RecordStore', () => {
       'cus_4\t2',
     );
     await store.writeMany('t10', [write(rec('cus_5', { email: 'e@x.com' }), 0)]);
-    const filter = { entities: ['lead'], mergesOf: ['customer'] };
+    const filter = { entities: ['lead'], flagged: { customer: ['m' as const] } };
     const got = await store.readChangesHeld('t10', '0', 500, filter);
     expect(got.changes.map((c) => `${c.entity}:${c.id}`)).toEqual([
       'lead:led_1',
@@ -207,6 +207,31 @@ describe('RecordStore', () => {
       'customer:cus_4',
     ]);
     expect(got.last).toBe((await store.lastChangeId('t10'))!);
+  });
+
+  it('says of a batch of customers whether one may be a buyer, for a reader of buyers only', async () => {
+    await store.writeMany('t11', [
+      write({ ...rec('sal_1', { amountCents: 1 }, 'sale'), customerId: 'cus_b' }, 0),
+    ]);
+    await store.writeMany('t11', [write(rec('cus_a', { email: 'a@x.com' }), 0)]);
+    await store.writeMany('t11', [
+      write(rec('cus_c', { email: 'c@x.com' }), 0),
+      write(rec('cus_b', { email: 'b@x.com' }), 0),
+    ]);
+    await store.writeMany('t11', [write(rec('cus_d', { email: 'd@x.com' }), 0)]);
+    const entries = await t.hub.redis.xrange(t.hub.keys.changes('t11'), '-', '+');
+    const flag = (kv: string[]) => kv[kv.indexOf('b') + 1];
+    expect(entries.map(([, kv]) => (kv.includes('b') ? flag(kv) : 'none'))).toEqual([
+      'none', // a sale: not flagged
+      '0',
+      '1',
+      '0',
+    ]);
+    const got = await store.readChangesHeld('t11', '0', 500, {
+      entities: [],
+      flagged: { customer: ['m', 'b'] },
+    });
+    expect(got.changes.map((c) => c.id)).toEqual(['cus_c', 'cus_b']);
   });
 
   it('reads only the records whose field is a non-empty string (merged customers)', async () => {
