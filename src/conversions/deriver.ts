@@ -1,4 +1,5 @@
 import type { Conversion } from '../canonical/index.ts';
+import { FROM_START, LOG_START, WALK_PREFIX, walkStart } from '../feed/positions.ts';
 import { FeedReader, type ReaderBatch } from '../feed/reader.ts';
 import type { Hub } from '../hub.ts';
 import { mergedCustomers } from '../identity/merge.ts';
@@ -13,6 +14,41 @@ import { markOwners, writeConversions } from './write.ts';
 
 /** Entities whose changes can change conversions, in the order the deriver reads them. */
 export const DERIVE_ENTITIES = ['sale', 'lead', 'touchpoint', 'customer'] as const;
+/**
+ * Readers that never walk: a touchpoint or customer matters only through its customer's sales,
+ * and the sale reader's walk derives every sale with what is stored when it reads it, so their
+ * walk would derive nothing new (an import of 100,000 contacts read for nothing). They follow
+ * the log from before the sale reader's walk instead (`startFollowing`).
+ */
+const FOLLOW_ONLY: ReadonlySet<string> = new Set(['touchpoint', 'customer']);
+
+/**
+ * Places each follow-only reader without a position where the sale reader's walk began, so every
+ * change after what that walk read is followed: the log's end now when the sale reader has not
+ * started (its walk begins after this), the start of its walk while it walks, and otherwise (a
+ * follow-only reader reset after the log was trimmed past it) the log's end with the sale reader
+ * reset too, so its walk derives again every sale the lost changes may have touched.
+ */
+async function startFollowing(
+  records: RecordStore,
+  tenantId: string,
+  readers: ReadonlyMap<string, FeedReader>,
+): Promise<void> {
+  const sales = readers.get('sale')!;
+  let salesAt: string | null = null;
+  for (const [entity, reader] of readers) {
+    if (!FOLLOW_ONLY.has(entity) || (await reader.position()) !== FROM_START) continue;
+    salesAt ??= await sales.position();
+    const walking = salesAt.startsWith(WALK_PREFIX);
+    if (!walking && salesAt !== FROM_START) {
+      await sales.commit(FROM_START);
+      salesAt = FROM_START;
+    }
+    const logEnd = async () => (await records.lastChangeId(tenantId)) ?? LOG_START;
+    await reader.commit(walking ? walkStart(salesAt) : await logEnd());
+  }
+}
+
 /** The customer log entries the deriver follows: those that may hold a merge or a buyer. */
 const CUSTOMER_FLAGS = ['m', 'b'] as const;
 /** Feed reader kind of the conversion deriver (one position per entity: `conversions:derive:<entity>`). */
@@ -75,19 +111,9 @@ export class ConversionDeriver {
     }
     try {
       const settings = await this.hub.settings.get(tenantId);
-      for (const entity of DERIVE_ENTITIES) {
-        const reader = new FeedReader(
-          redis,
-          keys,
-          this.records,
-          tenantId,
-          CONVERSIONS_READER,
-          `derive:${entity}`,
-          entity,
-          // Of customers only a buyer's change or a merge can change a conversion: the log
-          // entries of other customers (an import of contacts) are passed over in Redis.
-          entity === 'customer' ? CUSTOMER_FLAGS : undefined,
-        );
+      const readers = new Map(DERIVE_ENTITIES.map((e) => [e, this.reader(tenantId, e)]));
+      await startFollowing(this.records, tenantId, readers);
+      for (const [entity, reader] of readers) {
         // Of a changed customer only its id and a merge matter here: only merged ones are read.
         const read =
           entity === 'customer'
@@ -106,6 +132,25 @@ export class ConversionDeriver {
     } finally {
       await lock.release();
     }
+  }
+
+  /** The deriver's reader of one entity's feed. */
+  private reader(tenantId: string, entity: (typeof DERIVE_ENTITIES)[number]): FeedReader {
+    const { redis, keys } = this.hub;
+    // Of customers only a buyer's change or a merge can change a conversion: the log entries of
+    // other customers (an import of contacts) are passed over in Redis.
+    const flags = entity === 'customer' ? CUSTOMER_FLAGS : undefined;
+    const id = `derive:${entity}`;
+    return new FeedReader(
+      redis,
+      keys,
+      this.records,
+      tenantId,
+      CONVERSIONS_READER,
+      id,
+      entity,
+      flags,
+    );
   }
 
   /** Whether a pass was asked for while one ran (cleared by asking). */

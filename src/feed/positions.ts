@@ -4,11 +4,16 @@ import type { ChangeEntry, RecordStore } from '../records/record-store.ts';
 
 /** The position of a reader that has read nothing yet (or was reset): it walks first. */
 export const FROM_START = '0';
-const WALK_PREFIX = 'walk:';
+export const WALK_PREFIX = 'walk:';
 /** Positions of the HSCAN walks of earlier versions: such a walk starts again. */
 const OLD_SCAN_PREFIX = 'scan:';
 /** The change-log position meaning "before every entry". */
-const LOG_START = '0-0';
+export const LOG_START = '0-0';
+
+/** Where in the log a walk position's walk began (`walk:<log id>:<last id>`). */
+export function walkStart(position: string): string {
+  return position.slice(WALK_PREFIX.length, position.indexOf(':', WALK_PREFIX.length));
+}
 
 /**
  * Raised when the change log was trimmed past a reader's position before the reader read it: the
@@ -70,7 +75,7 @@ export async function readAfter(
   }
   if (position.startsWith(WALK_PREFIX)) {
     const colon = position.indexOf(':', WALK_PREFIX.length);
-    const logAt = position.slice(WALK_PREFIX.length, colon);
+    const logAt = walkStart(position);
     const after = position.slice(colon + 1) || null;
     const walk = await records.walkIds(tenantId, entity, after, count);
     const found = read

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { useEngineWithSystems } from '../support/engine.ts';
 import { conversionWorld } from './world.ts';
@@ -186,6 +186,46 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
     await change('zed@example.com', { phone: '+15125550199' });
     expect(await w.deriver.run(t.h.tenantId)).toMatchObject({ conversions: 1 });
     expect((await purchase())?.user).toEqual({ email: 'zed@example.com', phone: '+15125550199' });
+  });
+
+  it('walks sales and leads only; touchpoints and customers are followed from before the sale walk', async () => {
+    const w = await conversionWorld(t.h, t.crm);
+    t.crm.put(
+      'leads',
+      lead('kim@example.com', '2026-06-10T15:00:00Z', {
+        source: 'meta',
+        meta_lead_id: '555555555555555',
+      }),
+    );
+    t.crm.put('sales', sale('1008', 'kim@example.com'));
+    await w.ingest();
+    const walked: string[] = [];
+    const original = w.svc.records.walkIds.bind(w.svc.records);
+    const walkIds = vi
+      .spyOn(w.svc.records, 'walkIds')
+      .mockImplementation((tenant, entity, after, count) => {
+        walked.push(entity);
+        return original(tenant, entity, after, count);
+      });
+    try {
+      expect(await w.deriver.run(t.h.tenantId)).toMatchObject({ conversions: 1 });
+      expect([...new Set(walked)].sort()).toEqual(['lead', 'sale']);
+      const positions = await t.h.hub.redis.hgetall(t.h.hub.keys.feedPositions(t.h.tenantId));
+      const last = await w.svc.records.lastChangeId(t.h.tenantId);
+      expect(positions['conversions:derive:customer']).toBe(last);
+      expect(positions['conversions:derive:touchpoint']).toBe(last);
+      // A follow-only reader reset (the log trimmed past it) has every sale walked again.
+      await t.h.hub.redis.hset(
+        t.h.hub.keys.feedPositions(t.h.tenantId),
+        'conversions:derive:customer',
+        '0',
+      );
+      walked.length = 0;
+      expect(await w.deriver.run(t.h.tenantId)).toMatchObject({ conversions: 0 });
+      expect([...new Set(walked)]).toEqual(['sale']);
+    } finally {
+      walkIds.mockRestore();
+    }
   });
 
   it('Meta: one CRM event per stage change of a Meta lead, at the change, in the tenant offset', async () => {
