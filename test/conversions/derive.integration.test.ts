@@ -17,6 +17,9 @@ const lead = (email: string, created: string, more: Record<string, unknown> = {}
   email,
   ...more,
 });
+/** A Meta Lead Ads lead (its leadgen id as the click id Meta's events name). */
+const metaLead = (email: string, created: string, metaId: string) =>
+  lead(email, created, { source: 'meta', meta_lead_id: metaId });
 const sale = (deal: string, email: string, more: Record<string, unknown> = {}) => ({
   id: `S-${deal}`,
   deal_number: deal,
@@ -125,8 +128,7 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
 
   it('Meta: Purchase for the most recent Meta lead in the window, at D 12:00, valued at total gross', async () => {
     const w = await conversionWorld(t.h, t.crm);
-    const meta = (id: string, created: string) =>
-      lead('eve@example.com', created, { source: 'meta', meta_lead_id: id });
+    const meta = (id: string, created: string) => metaLead('eve@example.com', created, id);
     t.crm.put('leads', meta('111111111111111', '2026-05-22T15:00:00Z'));
     t.crm.put('leads', meta('222222222222222', '2026-06-16T15:00:00Z'));
     t.crm.put('leads', meta('333333333333333', '2026-06-22T15:00:00Z')); // after the sale day
@@ -158,13 +160,7 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
 
   it("a buyer's later change re-derives the sale's conversion; another customer's change is passed over", async () => {
     const w = await conversionWorld(t.h, t.crm);
-    t.crm.put(
-      'leads',
-      lead('zed@example.com', '2026-06-10T15:00:00Z', {
-        source: 'meta',
-        meta_lead_id: '444444444444444',
-      }),
-    );
+    t.crm.put('leads', metaLead('zed@example.com', '2026-06-10T15:00:00Z', '444444444444444'));
     t.crm.put('leads', lead('amy@example.com', '2026-06-10T15:00:00Z'));
     t.crm.put('sales', sale('1007', 'zed@example.com'));
     await w.sync();
@@ -190,13 +186,7 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
 
   it('walks sales and leads only; touchpoints and customers are followed from before the sale walk', async () => {
     const w = await conversionWorld(t.h, t.crm);
-    t.crm.put(
-      'leads',
-      lead('kim@example.com', '2026-06-10T15:00:00Z', {
-        source: 'meta',
-        meta_lead_id: '555555555555555',
-      }),
-    );
+    t.crm.put('leads', metaLead('kim@example.com', '2026-06-10T15:00:00Z', '555555555555555'));
     t.crm.put('sales', sale('1008', 'kim@example.com'));
     await w.ingest();
     const walked: string[] = [];
@@ -230,10 +220,7 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
 
   it('Meta: one CRM event per stage change of a Meta lead, at the change, in the tenant offset', async () => {
     const w = await conversionWorld(t.h, t.crm);
-    const fay = lead('fay@example.com', '2026-10-31T15:00:00Z', {
-      source: 'meta',
-      meta_lead_id: '444444444444444',
-    });
+    const fay = metaLead('fay@example.com', '2026-10-31T15:00:00Z', '444444444444444');
     t.crm.put('leads', fay);
     await w.sync();
     const steps: [string, string][] = [
@@ -285,13 +272,7 @@ describe('conversions derived from sales, leads and clicks (real Redis, through 
       before,
     );
 
-    t.crm.put(
-      'leads',
-      lead('gus@example.com', '2026-06-19T15:00:00Z', {
-        source: 'meta',
-        meta_lead_id: '555555555555555',
-      }),
-    );
+    t.crm.put('leads', metaLead('gus@example.com', '2026-06-19T15:00:00Z', '555555555555555'));
     expect((await w.sync()).conversions).toBe(1);
     expect((await w.conversions()).get('meta:555555555555555:Purchase:1007')).toMatchObject({
       eventTime: '2026-06-21T12:00:00-05:00',
