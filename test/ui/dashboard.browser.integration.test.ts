@@ -134,10 +134,19 @@ describe('dashboard in a real browser', () => {
     await shot(page, '12-connection');
     await page.getByLabel('Sync name').fill('Website leads in');
     await page.getByLabel('Mode').selectOption('inbound');
+    const zone = (await h.hub.settings.get(h.tenantId)).timeZone;
+    expect(await page.locator('#sync-schedule-help').textContent()).toContain(zone);
+    await page.getByLabel('Schedule (cron)').fill('15 2 * * *');
     await page.getByRole('button', { name: 'Create sync' }).click();
     await expect
       .poll(() => page.getByRole('status').textContent())
       .toContain('Created sync Website leads in');
+    // The schedule is the store's clock, and the sync's page says it in words.
+    const made = (await h.engine.service.svc.syncs.list(h.tenantId)).find(
+      (s) => s.name === 'Website leads in',
+    );
+    expect(made).toMatchObject({ schedule: '15 2 * * *', timezone: zone });
+    expect(await page.locator('main').textContent()).toContain(`At 02:15 (${zone})`);
     await shot(page, '13-sync-created');
 
     await page.getByRole('link', { name: 'Preview a mapping' }).click();

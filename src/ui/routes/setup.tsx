@@ -186,6 +186,7 @@ async function createConnection(c: Context) {
 async function connectionPage(c: Context, id: string) {
   const tenantId = c.get('ui').tenantId;
   const conn = await c.get('hub').connections.get(tenantId, id);
+  const zone = (await c.get('hub').settings.get(tenantId)).timeZone;
   const mappings = (await listMappings(mappingsDir(c.get('hub').config.MAPPINGS_DIR))).filter(
     (m) => m.connector === conn.connectorId,
   );
@@ -234,7 +235,7 @@ async function connectionPage(c: Context, id: string) {
             aria-describedby="sync-schedule-help"
           />
           <div class="help" id="sync-schedule-help">
-            Leave empty to run only on demand and on webhooks.
+            In the store's time zone ({zone}). Leave empty to run only on demand and on webhooks.
           </div>
         </div>
         <div class="actions">
@@ -251,13 +252,16 @@ async function connectionPage(c: Context, id: string) {
 async function createSync(c: Context) {
   const form = c.get('form');
   const connectionId = str(form, 'connectionId');
+  const tenantId = c.get('ui').tenantId;
   try {
-    const sync = await c.get('sync').create(c.get('ui').tenantId, {
+    const sync = await c.get('sync').create(tenantId, {
       name: str(form, 'name'),
       connectionId,
       mapping: str(form, 'mapping'),
       mode: str(form, 'mode') as 'inbound',
       schedule: str(form, 'schedule') || null,
+      // A store's IT means its own clock ("0 2 * * *": 2 a.m. at the store), not UTC.
+      timezone: (await c.get('hub').settings.get(tenantId)).timeZone,
     });
     return back(c, `/ui/syncs/${sync.id}`, { ok: `Created sync ${sync.name}.` });
   } catch (err) {
