@@ -116,12 +116,15 @@ describe('three reader kinds on one change feed, through worker SIGKILLs', () =>
       const before = await progress();
       const worker: WorkerProcess = spawnWorker(h, masterKey, TEST_MAPPINGS);
       let moved: Reader[] = [];
-      await until(async () => {
-        const now = await progress();
-        moved = READERS.filter((r) => now[r] !== before[r]);
-        return moved.includes(target) || (await done())[target];
-      }, `${target} to make progress`);
-      worker.child.kill('SIGKILL');
+      try {
+        await until(async () => {
+          const now = await progress();
+          moved = READERS.filter((r) => now[r] !== before[r]);
+          return moved.includes(target) || (await done())[target];
+        }, `${target} to make progress`);
+      } finally {
+        worker.child.kill('SIGKILL'); // also when the wait fails: no worker outlives the test
+      }
       expect(await worker.exited).toBeNull(); // killed by the signal
       const finished = await done();
       for (const r of moved) if (!finished[r]) hit.add(r);
