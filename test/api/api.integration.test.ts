@@ -6,6 +6,7 @@ import { createApp } from '../../src/api/app.ts';
 import { ROLES, type Role } from '../../src/auth/roles.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let engine: Engine;
@@ -33,10 +34,7 @@ beforeAll(async () => {
     tokens[role] = (await t.hub.apiKeys.create('store-a', role, role)).token;
   tokenB = (await t.hub.apiKeys.create('store-b', 'admin', 'b-admin')).token;
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 describe('health', () => {
   it('answers /healthz and /readyz without a key', async () => {

@@ -21,6 +21,7 @@ import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { ingestPage } from '../../src/sync/inbound.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 const T = 'schema-motors';
 const MAPPINGS = join(import.meta.dirname, '../../mappings');
@@ -124,11 +125,7 @@ beforeAll(async () => {
   await svc.deadLetters.add([{ ...entry, direction: 'out' }]);
   doc = (await (await fetch(`${base}/openapi.json`)).json()) as Doc;
 });
-afterAll(async () => {
-  await api?.close();
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(api, engine, t));
 
 /** Every `$ref` name under a JSON value. */
 function refsIn(value: unknown, out = new Set<string>()): Set<string> {

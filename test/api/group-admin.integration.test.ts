@@ -12,6 +12,7 @@ import { metaLeadL1, saleS1, seedStores, spendRow } from '../attribution/support
 import { cliEnvOf, runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { apiCall } from '../support/api-call.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // Issue 13 build 5, the admin side of tenant groups on real Redis through the API on loopback:
 // group keys made and revoked by a hub key, a group deleted (its keys revoked, its stores left
@@ -73,11 +74,7 @@ beforeAll(async () => {
   );
   await hub('/groups', 'POST', { id: 'other', name: 'Other' }, 201);
 }, 60_000);
-afterAll(async () => {
-  await api?.close();
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(api, engine, t));
 
 describe('group keys through the API', () => {
   it('a hub key creates a group key that reads the group report, lists and revokes it', async () => {

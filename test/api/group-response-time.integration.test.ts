@@ -11,6 +11,7 @@ import { rec, seedStores } from '../attribution/support.ts';
 import { apiCall } from '../support/api-call.ts';
 import { cliEnvOf, cliOk, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // The group's response time (issue 13: "who answered their leads, and how fast?" across stores):
 // a row per store and per store x salesperson, each the store's own report, on real Redis through
@@ -73,11 +74,7 @@ beforeAll(async () => {
     tokens[role] = (await t.hub.apiKeys.createFor({ scope: 'group', id: G }, role, role)).token;
   api = await startApi(t.hub, engine.service, 0);
 }, 60_000);
-afterAll(async () => {
-  await api?.close();
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(api, engine, t));
 
 describe('group response time', () => {
   it("gives each store's figures and each store's salespeople, exactly as the store's own report", async () => {

@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app.ts';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/sync/mapping-source.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 const NAME = 'http-json-leads';
 const SHIPPED = readFileSync(join(DEFAULT_MAPPINGS_DIR, `${NAME}.yaml`), 'utf8');
@@ -56,10 +57,7 @@ beforeAll(async () => {
   viewer = (await t.hub.apiKeys.create('store-a', 'viewer', 'viewer')).token;
   adminB = (await t.hub.apiKeys.create('store-b', 'admin', 'b')).token;
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 describe('tenant mappings over the API', () => {
   it('PUT saves version 1 (YAML body), 2 (JSON body); the same text again is 200 and no version', async () => {

@@ -10,6 +10,7 @@ import { ingestPage } from '../../src/sync/inbound.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { metaLeads250 } from '../fixtures/meta/leads-245-people.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 const T = 'paging-motors';
 let t: TestHub;
@@ -92,10 +93,7 @@ beforeAll(async () => {
   for (let n = 0; n < 7; n++)
     await svc.runs.finish(await svc.runs.start(T, syncA, 'manual'), 'succeeded');
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 describe('cursor pagination of the API lists', () => {
   it('records: 250 leads in pages of 100, each once, in id order, next null at the end', async () => {

@@ -13,6 +13,7 @@ import {
   MC_API_KEY as API_KEY,
   startMailchimpMembers,
 } from '../support/mailchimp-members.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // A dry read of a connection's stream over a real HTTP server, on real Redis, against the
 // loopback Mailchimp: the first records come back, map through the mapping, and nothing stays.
@@ -53,12 +54,7 @@ beforeAll(async () => {
   viewer = (await t.hub.apiKeys.create(TENANT, 'viewer', 'viewer')).token;
   conn = await connectMailchimp(t.hub, TENANT, mailchimp);
 });
-afterAll(async () => {
-  await api?.close();
-  await engine?.close();
-  await mc?.stop();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(api, engine, mc, t));
 
 describe('POST .../connections/{id}/streams/{stream}/sample', () => {
   it('returns the first records of the stream, which map, and saves nothing', async () => {

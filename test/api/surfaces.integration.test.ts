@@ -5,6 +5,7 @@ import { runSync } from '../../src/sync/run-sync.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
 import { FakeSystem } from '../support/fake-system.ts';
 import { parsePromText, sumOf } from '../support/prom-text.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let h: EngineHarness;
 let system: FakeSystem;
@@ -19,10 +20,7 @@ beforeAll(async () => {
     tokens[role] = (await h.hub.apiKeys.create(h.tenantId, role, role)).token;
   tokens.hub = (await h.hub.apiKeys.createFor({ scope: 'hub', id: '' }, 'admin', 'hub')).token;
 });
-afterAll(async () => {
-  await h?.close();
-  await system?.stop();
-});
+afterAll(() => shutDown(h, system));
 
 const get = (path: string, token?: string) =>
   app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });

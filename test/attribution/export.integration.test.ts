@@ -10,6 +10,7 @@ import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { s3ArchiveOn, startS3Server } from '../support/s3-server.ts';
 import { metaLeadL1, put, rec, saleS1, spendRow } from './support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 const T = 'store-exp';
@@ -31,9 +32,7 @@ beforeAll(async () => {
   ]);
   await t.hub.attribution.catchUp(T);
 });
-afterAll(async () => {
-  await t?.cleanup();
-});
+afterAll(() => shutDown(t));
 
 describe('report export to the archive', () => {
   it('writes reports/attribution/<from>_<to>_<model>.csv to the local archive', async () => {

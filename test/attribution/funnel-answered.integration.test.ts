@@ -4,6 +4,7 @@ import { answeredLeads, leadFunnel } from '../../src/attribution/funnel.ts';
 import type { StoredRecord } from '../../src/records/merge.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { rec, stageLead } from './support.ts';
 
 const T = 'funnel-answered';
 let th: TestHub;
@@ -12,16 +13,18 @@ beforeEach(async () => {
 });
 afterEach(() => th.cleanup());
 
-const rec = (entity: string, id: string, customerId: string, f: Record<string, unknown>) => ({
-  record: { id, entity, v: 0, m: {}, customerId, f } as StoredRecord,
+/** A new record, as the CRM's sync writes it. */
+const write = (record: StoredRecord) => ({
+  record,
   expected: 0,
-  changed: Object.keys(f),
+  changed: Object.keys(record.f),
   sourceConnectionId: 'crm',
 });
-const lead = (id: string, customerId: string, createdAt: string, stage = 'new') =>
-  rec('lead', id, customerId, { createdAt, stage });
+const lead = (...a: Parameters<typeof stageLead>) => write(stageLead(...a));
 const activity = (id: string, customerId: string, occurredAt: string, over = {}) =>
-  rec('activity', id, customerId, { type: 'call', direction: 'outbound', occurredAt, ...over });
+  write(
+    rec('activity', id, { type: 'call', direction: 'outbound', occurredAt, ...over }, customerId),
+  );
 
 describe('funnel: a lead answered by an outbound activity was contacted', () => {
   it('counts leads with a first response (CLOSED-LOOP.md) as contacted, whatever their CRM stage', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { boughtInWindow, leadFunnel } from '../../src/attribution/funnel.ts';
-import type { StoredRecord } from '../../src/records/merge.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { stageLead as lead } from './support.ts';
 
 const T = 'funnel-t';
 let th: TestHub;
@@ -11,14 +11,6 @@ beforeEach(async () => {
 });
 afterEach(() => th.cleanup());
 
-const lead = (id: string, customerId: string, createdAt: string, stage = 'new'): StoredRecord => ({
-  id,
-  entity: 'lead',
-  v: 1,
-  m: {},
-  customerId,
-  f: { createdAt, stage },
-});
 /** A DMS sale on a tenant date, as the access paths score it on the customer's touches. */
 const sale = (customerId: string, id: string, date: string) =>
   th.hub.redis.zadd(

@@ -11,6 +11,7 @@ import { openTestHub, type TestHub } from '../support/hub.ts';
 import { cliEnvOf, cliOk, runCli } from '../support/cli.ts';
 import { rec, seedStores, spendRow } from './support.ts';
 import { apiCall } from '../support/api-call.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // Issue 13 build 5: a tenant group's attribution report, on real Redis through the API on
 // loopback. Three stores in two currencies and three zones, records written as the other report
@@ -176,11 +177,7 @@ beforeAll(async () => {
   tokens.groupViewer = await key('group', G, 'viewer');
   tokens.otherGroup = await key('group', 'other', 'marketing');
 }, 60_000);
-afterAll(async () => {
-  await api?.close();
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(api, engine, t));
 
 const QUERIES = [
   'from=2026-03-01&to=2026-03-31&model=last_touch&groupBy=campaign',

@@ -15,6 +15,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import { startWorkers } from '../../src/worker/pool.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { attributionSnapshot, put, rec, spendRow } from './support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let records: RecordStore;
@@ -60,9 +61,7 @@ beforeAll(async () => {
     spendRow('sp1', '2026-03-10', 'google', 'g1', 123_456),
   ]);
 });
-afterAll(async () => {
-  await t?.cleanup();
-});
+afterAll(() => shutDown(t));
 
 describe('incremental attribution from the change feed', () => {
   it('first catch-up recomputes in full; a second finds nothing to do', async () => {

@@ -6,6 +6,7 @@ import type { StoredRecord } from '../../src/records/merge.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { attributionSnapshot, put, rec, spendRow } from './support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let records: RecordStore;
@@ -130,9 +131,7 @@ beforeAll(async () => {
   t = await openTestHub();
   records = new RecordStore(t.hub.redis, t.hub.keys);
 });
-afterAll(async () => {
-  await t?.cleanup();
-});
+afterAll(() => shutDown(t));
 
 describe('incremental attribution, property (real Redis)', () => {
   it('equals a full recompute whatever order the records, corrections and merges arrive in', async () => {

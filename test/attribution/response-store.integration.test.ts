@@ -7,6 +7,7 @@ import type { StoredRecord } from '../../src/records/merge.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let engine: Engine;
@@ -72,10 +73,7 @@ beforeAll(async () => {
     records.map((record) => ({ record, expected: 0, sourceConnectionId: 'test', changed: [] })),
   );
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 describe('response time read from the access paths', () => {
   const NOW = Date.parse('2026-03-12T12:00:00Z');

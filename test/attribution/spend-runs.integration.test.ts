@@ -8,6 +8,7 @@ import { accountToday, addDays } from '../../src/sdk/spend-window.ts';
 import { DEFAULT_MAPPINGS_DIR, DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { runSync } from '../../src/sync/run-sync.ts';
 import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // The README's first sync: a Meta connection to the service ad account, a meta-spend sync, run
 // through the real connector, mapping and engine against the sandbox Graph API on loopback.
@@ -87,10 +88,7 @@ beforeAll(async () => {
     days.map((d, i) => insight(d, 3_000 + ((i * 7_919) % 2_500))),
   );
 });
-afterAll(async () => {
-  await sandbox?.stop();
-  await h?.close();
-});
+afterAll(() => shutDown(sandbox, h));
 
 describe('the first sync run again (meta-spend through the engine, real Redis)', () => {
   let first = '';

@@ -7,6 +7,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import { createEngine, type Engine } from '../../src/runtime/engine.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { rec, spendRow } from './support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let engine: Engine;
@@ -103,10 +104,7 @@ beforeAll(async () => {
   );
   await t.hub.attribution.recompute(T);
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 const rows = (r: Awaited<ReturnType<TestHub['hub']['attribution']['report']>>) =>
   [...r.rows, r.unattributed, r.totals].map((x) => [

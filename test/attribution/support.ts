@@ -28,6 +28,10 @@ export function rec(
   };
 }
 
+/** A lead of `customerId` created at `createdAt`, in CRM stage `stage`: what the funnel counts. */
+export const stageLead = (id: string, customerId: string, createdAt: string, stage = 'new') =>
+  rec('lead', id, { createdAt, stage }, customerId);
+
 /** Customer c1's Meta lead of 2026-03-03 (campaign m1), the first touch of the small worlds here. */
 export const metaLeadL1 = (): StoredRecord =>
   rec('lead', 'l1', { createdAt: '2026-03-03T16:00:00Z', source: 'meta', campaignId: 'm1' }, 'c1');

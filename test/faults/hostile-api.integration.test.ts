@@ -11,6 +11,7 @@ import { PermanentError } from '../../src/sdk/errors.ts';
 import { MAX_XML_DEPTH } from '../../src/sdk/xml-guard.ts';
 import { TEST_MAPPINGS } from '../support/engine.ts';
 import { openTestHub, scanKeys, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // Hostile input at the HTTP edge, over a real server on loopback: ids that would reach another
 // key type, schedules the queue cannot run, XML bombs at the ADF webhook, an oversized body on a
@@ -53,11 +54,7 @@ beforeAll(async () => {
     })
   ).id;
 });
-afterAll(async () => {
-  await api?.close();
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(api, engine, t));
 
 const call = (method: string, path: string, body?: unknown) =>
   fetch(`${base}${path}`, {

@@ -13,6 +13,7 @@ import { ingestPage, type InboundScope } from '../../src/sync/inbound.ts';
 import { DirectoryMappingSource } from '../../src/sync/mapping-source.ts';
 import { createSyncServices, type SyncServices } from '../../src/sync/services.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let svc: SyncServices;
@@ -54,10 +55,7 @@ beforeAll(async () => {
     };
   }
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 const at = '2026-11-20T10:00:00Z';
 const pat = {

@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS } from '../../src/tenants/settings.ts';
 import type { SettingsChange } from '../../src/tenants/settings-store.ts';
 import { runCli, runCliInProcess } from '../support/cli.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let t: TestHub;
 let engine: Engine;
@@ -32,10 +33,7 @@ beforeAll(async () => {
   admin = (await t.hub.apiKeys.create('store-a', 'admin', 'a')).token;
   viewer = (await t.hub.apiKeys.create('store-a', 'viewer', 'v')).token;
 });
-afterAll(async () => {
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(engine, t));
 
 describe('tenant settings', () => {
   it('has the documented defaults, and a tenant created with a zone keeps it', async () => {

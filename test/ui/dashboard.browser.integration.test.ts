@@ -13,6 +13,7 @@ import {
   signIn,
   type DashboardWorld,
 } from './browser.support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let h: EngineHarness;
 let system: FakeSystem;
@@ -27,10 +28,7 @@ beforeAll(async () => {
   Object.assign(tokens, world.tokens);
   browser = await launchChromium();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-});
+afterAll(() => shutDown(browser, world));
 
 describe('dashboard in a real browser', () => {
   it('IT signs in, sees sync health, fixes and replays a quarantined record, and sets up a connection', async () => {

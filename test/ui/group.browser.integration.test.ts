@@ -11,6 +11,7 @@ import { money } from '../../src/ui/format.ts';
 import { metaLeadL1, rec, seedStores, spendRow } from '../attribution/support.ts';
 import { openTestHub, type TestHub } from '../support/hub.ts';
 import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // Issue 13 build 5 in the dashboard: a group key signs in and sees the group's attribution
 // report with a row per store and totals per currency, and clicks through to a store's own
@@ -114,12 +115,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${api.port}`;
   browser = await launchChromium();
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await engine?.close();
-  await t?.cleanup();
-});
+afterAll(() => shutDown(browser, api, engine, t));
 
 /** The group report as the API gives it to the same key. */
 async function apiReport(model: string): Promise<GroupReport> {

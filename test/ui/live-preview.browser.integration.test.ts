@@ -10,6 +10,7 @@ import { openEngineHarness, type EngineHarness } from '../support/engine.ts';
 import { scanKeys } from '../support/hub.ts';
 import { connectMailchimp, startMailchimpMembers } from '../support/mailchimp-members.ts';
 import { checkAccessible, launchChromium, newPage, shot, signIn } from './browser.support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 // The set-up flow's "Preview on records from <connection>": IT picks a mapping on a Mailchimp
 // connection (the loopback sandbox) and sees each of its first members mapped.
@@ -33,12 +34,7 @@ beforeAll(async () => {
   conn = await connectMailchimp(h.hub, h.tenantId, sandbox);
   browser = await launchChromium();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await mc?.stop();
-  await h?.close();
-});
+afterAll(() => shutDown(browser, api, mc, h));
 
 describe('preview a mapping on records of the connection', () => {
   it('shows each of the first records mapped, and saves none of them', async () => {

@@ -15,6 +15,7 @@ import {
   signIn,
   type DashboardWorld,
 } from './browser.support.ts';
+import { shutDown } from '../support/shut-down.ts';
 
 let h: EngineHarness;
 let system: FakeSystem;
@@ -133,10 +134,7 @@ beforeAll(async () => {
   await runSync(h.engine.service.svc, h.tenantId, sync.id, 'manual');
   browser = await launchChromium();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close();
-});
+afterAll(() => shutDown(browser, hub));
 
 /** The cells of the table row whose header names `name`. */
 const row = async (page: Page, table: string, name: string | RegExp) =>
